@@ -1,0 +1,24 @@
+"""charterc: a declarative service-charter compiler.
+
+Load a charter (YAML or DSL), validate it against the JSON Schema, check its
+consistency, and compile it into contracts and SLA definitions.
+"""
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from .diagnostics import Diagnostic, Severity, SourceMap
+
+__all__ = ["__version__", "Diagnostic", "Severity", "SourceMap", "load", "check"]
+
+
+def load(path):
+    """Load one charter file: a `Loaded` (document, source map, diagnostics)."""
+    from .loaders import load_path
+    return load_path(path)
+
+
+def check(paths, **options):
+    """Check charter files or folders: a `PortfolioResult` with every diagnostic."""
+    from .pipeline import check_paths
+    return check_paths(paths, **options)

@@ -1,0 +1,61 @@
+"""Consistency checks: one module per area, one function per rule, registered with `@rule`.
+
+A check is a pure function of a `CheckContext` (the typed charter, its derived
+facts, and "today") that yields `problem(...)`s; `run_checks` completes them
+into positioned `Diagnostic`s, applies the rule's default severity and the
+charter's suppressions.
+"""
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, replace
+from datetime import date
+from functools import cached_property
+from typing import Iterable
+
+from ..diagnostics import Diagnostic, SourceMap
+from ..model import Charter
+from ..rules import RULES, Rule
+
+__all__ = ["CheckContext", "run_checks", "load_checks", "CHECK_MODULES"]
+
+CHECK_MODULES = ("cost", "governance", "coverage", "levels", "security", "reporting")
+
+
+def load_checks() -> None:
+    """Import every check module so that its rules register themselves."""
+    for name in CHECK_MODULES:
+        importlib.import_module(f"{__name__}.{name}")
+
+
+@dataclass
+class CheckContext:
+    charter: Charter
+    today: date
+
+    @cached_property
+    def facts(self):
+        from ..derive import derive
+        return derive(self.charter)
+
+
+def _enabled(rule: Rule, select: Iterable[str] | None, ignore: Iterable[str]) -> bool:
+    if any(rule.id.startswith(prefix) for prefix in ignore):
+        return False
+    return select is None or any(rule.id.startswith(prefix) for prefix in select)
+
+
+def run_checks(charter: Charter, sources: SourceMap, *, today: date,
+               select: Iterable[str] | None = None, ignore: Iterable[str] = ()) -> list[Diagnostic]:
+    """Every enabled rule's findings on one charter, positioned, in source order."""
+    load_checks()
+    context = CheckContext(charter, today)
+    found: list[Diagnostic] = []
+    for rule in RULES.values():
+        if rule.check is None or not _enabled(rule, select, ignore):
+            continue
+        for finding in rule.check(context):
+            line, column = sources.locate(finding.pointer)
+            found.append(replace(finding, rule=rule.id, severity=finding.severity or rule.severity,
+                                 file=sources.file, line=line, column=column))
+    return found

@@ -1,0 +1,2 @@
+"""coverage checks (rules registered with @rule)."""
+from __future__ import annotations

@@ -1,0 +1,2 @@
+"""governance checks (rules registered with @rule)."""
+from __future__ import annotations

@@ -1,0 +1,2 @@
+"""levels checks (rules registered with @rule)."""
+from __future__ import annotations

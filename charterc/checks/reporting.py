@@ -1,0 +1,2 @@
+"""reporting checks (rules registered with @rule)."""
+from __future__ import annotations

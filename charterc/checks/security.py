@@ -1,0 +1,2 @@
+"""security checks (rules registered with @rule)."""
+from __future__ import annotations

@@ -1,0 +1,162 @@
+"""Command line: thin click commands that parse options, call the API and pick a reporter.
+
+Exit status: 0 clean, 1 findings, 2 usage or internal error.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from datetime import date
+
+import click
+
+from . import __version__
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+def _today(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)", param_hint="--today")
+
+
+def _rule_list(values: tuple[str, ...]) -> list[str]:
+    """`--select C4 --select V501,V502` -> ["C4", "V501", "V502"], upper-cased."""
+    return [part.strip().upper() for value in values for part in value.split(",") if part.strip()]
+
+
+def _levels(values: tuple[str, ...]):
+    from .diagnostics import Severity
+    levels = {}
+    for value in values:
+        rule_id, _, level = value.partition("=")
+        try:
+            levels[rule_id.strip().upper()] = Severity(level.strip().lower())
+        except ValueError:
+            raise click.BadParameter(f"{value!r}: expected RULE=error|warning|info",
+                                     param_hint="--level")
+    return levels
+
+
+class _Group(click.Group):
+    """Turns an unexpected exception into a one-line error and exit 2 (no traceback)."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
+            raise
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            sys.exit(130)
+        except Exception as exc:
+            if os.environ.get("CHARTERC_DEBUG"):
+                raise
+            click.echo(f"charterc: internal error: {type(exc).__name__}: {exc}\n"
+                       "(set CHARTERC_DEBUG=1 for the traceback, and please report it)", err=True)
+            sys.exit(EXIT_USAGE)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="charterc")
+def main():
+    """charterc: check, compile and report on service charters."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--format", "fmt", default="text", show_default=True,
+              type=click.Choice(["text", "json"]), help="Output format.")
+@click.option("--strict", is_flag=True, help="Warnings fail too (exit 1).")
+@click.option("--today", metavar="YYYY-MM-DD", help="The date baseline rules compare with.")
+@click.option("--select", multiple=True, metavar="RULES",
+              help="Only these rule ids or prefixes (comma-separated, repeatable).")
+@click.option("--ignore", multiple=True, metavar="RULES",
+              help="Skip these rule ids or prefixes (comma-separated, repeatable).")
+@click.option("--level", "level_opts", multiple=True, metavar="RULE=LEVEL",
+              help="Re-level a rule for this run, e.g. C404=error.")
+@click.option("--max-bytes", type=click.IntRange(min=1), default=1 << 20, show_default=True,
+              help="Largest charter file read (P104).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report here.")
+@click.option("--color/--no-color", default=None, help="Colour the text report.")
+def check(paths, fmt, strict, today, select, ignore, level_opts, max_bytes, output, color):
+    """Validate and check charters (files or folders; default: charters/)."""
+    from .loaders import Limits
+    from .pipeline import UsageError, check_paths, discover
+    from .reporters import reporter
+
+    paths = paths or ("charters",)
+    try:
+        files = discover(paths)
+    except UsageError as exc:
+        raise click.UsageError(str(exc))
+    options = dict(today=_today(today),
+                   select=_rule_list(select) or None, ignore=_rule_list(ignore),
+                   levels=_levels(level_opts), limits=Limits(max_bytes=max_bytes))
+    if sys.stderr.isatty() and len(files) > 20:
+        with click.progressbar(length=len(files), label="checking", file=sys.stderr) as bar:
+            result = check_paths(files, progress=bar.update, **options)
+    else:
+        result = check_paths(files, **options)
+    if color is None:
+        color = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    text = reporter(fmt)(result, color=color)
+    if output:
+        from .fileio import write_atomic
+        write_atomic(output, text.encode("utf-8"))
+    else:
+        click.echo(text, nl=False)
+    for line in result.internal_errors:
+        click.echo(f"charterc: {line}", err=True)
+    sys.exit(result.exit_code(strict))
+
+
+@main.command()
+@click.option("--format", "fmt", default="text", type=click.Choice(["text", "json"]))
+def rules(fmt):
+    """List the rule catalogue: id, severity, title."""
+    from .checks import load_checks
+    from .rules import RULES
+    load_checks()
+    entries = sorted(RULES.values(), key=lambda r: r.id)
+    if fmt == "json":
+        import json
+        click.echo(json.dumps([{"id": r.id, "severity": r.severity.value, "title": r.title}
+                               for r in entries], indent=2))
+        return
+    for r in entries:
+        click.echo(f"{r.id}  {r.severity.value:<7}  {r.title}")
+
+
+@main.command()
+@click.argument("rule_id")
+def explain(rule_id):
+    """Print one rule's documentation, with a failing and a passing example."""
+    from .checks import load_checks
+    from .references import did_you_mean
+    from .rules import RULES
+    load_checks()
+    entry = RULES.get(rule_id.upper())
+    if entry is None:
+        raise click.UsageError(f"unknown rule {rule_id!r}: {did_you_mean(rule_id.upper(), RULES)}")
+    click.echo(f"{entry.id} ({entry.severity.value}): {entry.title}\n")
+    body = entry.doc.split("\n", 1)[1].strip() if "\n" in entry.doc else ""
+    if body:
+        click.echo(body)
+
+
+@main.command()
+@click.option("--path", "show_path", is_flag=True, help="Print the schema's path instead.")
+def schema(show_path):
+    """Print the charter JSON Schema (for editors), or its path."""
+    from .schema import schema_path
+    path = schema_path()
+    click.echo(str(path) if show_path else path.read_text(encoding="utf-8"), nl=show_path)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

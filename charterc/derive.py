@@ -1,0 +1,162 @@
+"""Derived facts of spec section 4, computed once per charter and shared by checks and outputs.
+
+Year y runs 1..period.years; year 1 uses the stated numbers. Costs grow by their
+`growth`, volumes by the client's `growth`, prices by the tier's `indexation`,
+each compounded yearly. Money stays an exact `Decimal` here; it is rounded
+(half-even, to the currency's minor unit) only when displayed. Units are never
+rounded.
+"""
+from __future__ import annotations
+
+import decimal
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cached_property
+
+from .model import Charter, Client
+
+__all__ = ["Facts", "derive", "ROUNDING"]
+
+ROUNDING = decimal.ROUND_HALF_EVEN
+_CONTEXT = decimal.Context(prec=34, rounding=ROUNDING)
+_HUNDRED = Decimal(100)
+_ZERO = Decimal(0)
+
+
+def _index(rate_percent: Decimal, year: int) -> Decimal:
+    """(1 + rate)^(year-1): the compounding factor of year `year`."""
+    return _CONTEXT.power(_CONTEXT.add(1, _CONTEXT.divide(rate_percent, _HUNDRED)), year - 1)
+
+
+@dataclass(frozen=True)
+class ClientYear:
+    units: Decimal
+    per_unit: Decimal
+    fixed: Decimal
+    share: Decimal | None  # projected share in percent (None when the client has no share)
+    charge: Decimal
+
+
+class Facts:
+    """Per-year projection of a charter: costs, volumes, prices, charges, shares, roles."""
+
+    def __init__(self, charter: Charter):
+        self.charter = charter
+        self.years = tuple(range(1, charter.years + 1))
+
+    def label(self, year: int) -> str:
+        """Calendar year of projected year `year` ("2028")."""
+        return str(self.charter.start.year + year - 1)
+
+    # -- costs ---------------------------------------------------------------------
+    @cached_property
+    def cost_items(self) -> dict[str, tuple[Decimal, ...]]:
+        return {c.id: tuple(c.amount * _index(c.growth, y) for y in self.years)
+                for c in self.charter.costs}
+
+    @cached_property
+    def total_cost(self) -> tuple[Decimal, ...]:
+        return tuple(sum((v[y - 1] for v in self.cost_items.values()), _ZERO) for y in self.years)
+
+    # -- volumes and shares --------------------------------------------------------
+    @cached_property
+    def units(self) -> dict[str, tuple[Decimal, ...]]:
+        return {c.id: tuple((c.units or _ZERO) * _index(c.growth, y) for y in self.years)
+                for c in self.charter.clients}
+
+    @cached_property
+    def total_units(self) -> tuple[Decimal, ...]:
+        return tuple(sum((u[y - 1] for u in self.units.values()), _ZERO) for y in self.years)
+
+    @cached_property
+    def derived_share(self) -> dict[str, Decimal | None]:
+        """Year-1 share from volumes (units / all units), when every client states units."""
+        total = self.total_units[0] if self.years else _ZERO
+        return {c.id: (_CONTEXT.divide(c.units * _HUNDRED, total)
+                       if c.units is not None and total else None)
+                for c in self.charter.clients}
+
+    @cached_property
+    def base_share(self) -> dict[str, Decimal | None]:
+        """Year-1 share: stated, else derived from volumes."""
+        return {c.id: c.share if c.share is not None else self.derived_share[c.id]
+                for c in self.charter.clients}
+
+    @cached_property
+    def projected_share(self) -> dict[str, tuple[Decimal | None, ...]]:
+        """Year-1 share x volume index, renormalised so that all shares sum to 100%."""
+        clients = [c for c in self.charter.clients if self.base_share[c.id] is not None]
+        result: dict[str, tuple[Decimal | None, ...]] = {
+            c.id: tuple(None for _ in self.years) for c in self.charter.clients}
+        if not clients:
+            return result
+        columns = []
+        for y in self.years:
+            raw = {c.id: self.base_share[c.id] * _index(c.growth, y) for c in clients}
+            total = sum(raw.values(), _ZERO)
+            columns.append({k: (_CONTEXT.divide(v * _HUNDRED, total) if total else _ZERO)
+                            for k, v in raw.items()})
+        for c in clients:
+            result[c.id] = tuple(col[c.id] for col in columns)
+        return result
+
+    @cached_property
+    def primary(self) -> tuple[str | None, ...]:
+        """Per year: the client with the largest share if it reaches the threshold (ties: none)."""
+        roles = []
+        for y in self.years:
+            shares = sorted(((s[y - 1], cid) for cid, s in self.projected_share.items()
+                             if s[y - 1] is not None), reverse=True)
+            if not shares or shares[0][0] < self.charter.primary_threshold or (
+                    len(shares) > 1 and shares[1][0] == shares[0][0]):
+                roles.append(None)
+            else:
+                roles.append(shares[0][1])
+        return tuple(roles)
+
+    # -- prices and charges --------------------------------------------------------
+    def price(self, tier_id: str, year: int) -> tuple[Decimal, Decimal]:
+        """(per-unit price, fixed fee) of a tier in a year, indexed."""
+        tier = self.charter.tier(tier_id)
+        if tier is None:
+            return _ZERO, _ZERO
+        factor = _index(tier.price.indexation, year)
+        return tier.price.per_unit * factor, tier.price.fixed * factor
+
+    def client_year(self, client: Client, year: int) -> ClientYear:
+        per_unit, fixed = self.price(client.tier, year)
+        units = self.units[client.id][year - 1]
+        share = self.projected_share[client.id][year - 1]
+        charging = self.charter.charging
+        if charging == "per-unit":
+            charge = units * per_unit + fixed
+        elif charging == "fixed":
+            charge = fixed
+        else:  # share of the total cost
+            charge = (share or _ZERO) * self.total_cost[year - 1] / _HUNDRED
+        return ClientYear(units, per_unit, fixed, share, charge)
+
+    @cached_property
+    def table(self) -> dict[str, tuple[ClientYear, ...]]:
+        """client id -> per-year units, prices, share and charge."""
+        return {c.id: tuple(self.client_year(c, y) for y in self.years)
+                for c in self.charter.clients}
+
+    @cached_property
+    def total_charges(self) -> tuple[Decimal, ...]:
+        return tuple(sum((row[y - 1].charge for row in self.table.values()), _ZERO)
+                     for y in self.years)
+
+    @cached_property
+    def recovery(self) -> tuple[Decimal | None, ...]:
+        """Charges / costs per year, in percent (None when there is no cost)."""
+        return tuple(_CONTEXT.divide(ch * _HUNDRED, co) if co else None
+                     for ch, co in zip(self.total_charges, self.total_cost))
+
+
+def derive(charter: Charter) -> Facts:
+    return Facts(charter)
+
+
+def round_money(amount: Decimal, places: int = 2) -> Decimal:
+    return amount.quantize(Decimal(1).scaleb(-places), rounding=ROUNDING)

@@ -1,0 +1,123 @@
+"""One `Diagnostic` type for every stage, and the `SourceMap` that places it.
+
+Loaders, the schema, reference resolution and the rule checks all return
+`Diagnostic` values; reporters turn them into text. A stage never raises for bad
+input: it returns diagnostics and the pipeline stops that file only.
+"""
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field, replace
+
+__all__ = ["Severity", "Diagnostic", "SourceMap", "pointer_join", "pointer_parts"]
+
+
+class Severity(str, enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return _RANK[self]
+
+
+_RANK = {Severity.ERROR: 2, Severity.WARNING: 1, Severity.INFO: 0}
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """A finding: what rule, how bad, what, where (file:line:column and JSON pointer), what to do.
+
+    Check functions create them with `rule=""` and `severity=None` through
+    `checks.problem(...)`; the rule runner fills in the rule id, its default
+    severity and the position from the source map.
+    """
+
+    rule: str
+    severity: Severity | None
+    message: str
+    file: str = ""
+    line: int = 0
+    column: int = 0
+    pointer: str = ""
+    hint: str = ""
+    suppressed: bool = False
+    related: tuple[tuple[str, int, int], ...] = ()  # other places: (file, line, column)
+
+    def sort_key(self) -> tuple:
+        return (self.file, self.line, self.column, self.rule, self.message)
+
+    def with_position(self, sources: "SourceMap") -> "Diagnostic":
+        line, column = sources.locate(self.pointer)
+        return replace(self, file=sources.file, line=line, column=column)
+
+    def to_dict(self) -> dict:
+        data = {
+            "rule": self.rule,
+            "severity": self.severity.value if self.severity else None,
+            "message": self.message,
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "pointer": self.pointer,
+            "hint": self.hint,
+            "suppressed": self.suppressed,
+        }
+        if self.related:
+            data["related"] = [{"file": f, "line": ln, "column": c} for f, ln, c in self.related]
+        return data
+
+
+def _escape(token: str) -> str:
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+def _unescape(token: str) -> str:
+    return token.replace("~1", "/").replace("~0", "~")
+
+
+def pointer_join(base: str, *parts: str | int) -> str:
+    """`pointer_join("/tiers", 0, "id")` -> `/tiers/0/id` (RFC 6901 escaping)."""
+    return base + "".join("/" + _escape(str(p)) for p in parts)
+
+
+def pointer_parts(pointer: str) -> list[str]:
+    if not pointer:
+        return []
+    return [_unescape(p) for p in pointer[1:].split("/")]
+
+
+@dataclass(slots=True)
+class SourceMap:
+    """JSON pointer -> (line, column), both 1-based, for every value and every mapping key.
+
+    `values["/tiers/0/id"]` is where the value starts; `keys["/tiers/0/id"]` is where
+    the key `id` starts. `raw` keeps the source text of non-string scalars, so a
+    message can say `1.10` where the document holds the float 1.1.
+    """
+
+    file: str
+    values: dict[str, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[str, tuple[int, int]] = field(default_factory=dict)
+    raw: dict[str, str] = field(default_factory=dict)
+    lines: list[str] | None = None  # source lines, for reporters that show a caret
+
+    def locate(self, pointer: str, *, key: bool = False) -> tuple[int, int]:
+        """Position of `pointer`, or of its nearest ancestor that has one."""
+        table = self.keys if key else self.values
+        probe = pointer
+        while True:
+            hit = table.get(probe)
+            if hit is None and table is self.keys:
+                hit = self.values.get(probe)
+            if hit is not None:
+                return hit
+            if not probe:
+                return (1, 1)
+            probe = probe.rsplit("/", 1)[0]
+
+    def source_line(self, line: int) -> str | None:
+        if self.lines is None or not 1 <= line <= len(self.lines):
+            return None
+        return self.lines[line - 1]

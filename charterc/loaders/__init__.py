@@ -1,0 +1,112 @@
+"""Loaders: bytes of a charter file -> (canonical document, SourceMap, diagnostics).
+
+`*.charter.yaml` / `*.charter.yml` are YAML (`loaders/yaml.py`), `*.charter` is the
+DSL (`loaders/dsl.py`). Both return a `Loaded`; everything after loading is shared.
+Byte-level checks common to both syntaxes (size bound P104, UTF-8 P106) live here.
+"""
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..diagnostics import Diagnostic, Severity, SourceMap
+
+__all__ = ["Limits", "Loaded", "LOADERS", "loader_for", "load_path", "load_bytes", "decode",
+           "is_charter_file"]
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_bytes: int = 1 << 20      # P104: larger files are not read
+    max_depth: int = 64           # P104: deeper nesting is refused
+    max_nodes: int = 200_000      # P105: bound on the document after alias expansion
+
+
+@dataclass
+class Loaded:
+    file: str
+    document: Any
+    sources: SourceMap
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.document is not None and not any(
+            d.severity is Severity.ERROR for d in self.diagnostics)
+
+
+# suffix -> "module:function"; imported on first use so `check` of YAML never loads lark.
+LOADERS: dict[str, str] = {
+    ".charter.yaml": "charterc.loaders.yaml:load_text",
+    ".charter.yml": "charterc.loaders.yaml:load_text",
+    ".charter": "charterc.loaders.dsl:load_text",
+}
+
+
+def is_charter_file(path: str | Path) -> bool:
+    name = Path(path).name
+    return any(name.endswith(suffix) for suffix in LOADERS)
+
+
+def loader_for(path: str | Path):
+    name = Path(path).name
+    for suffix in sorted(LOADERS, key=len, reverse=True):
+        if name.endswith(suffix):
+            module, func = LOADERS[suffix].split(":")
+            return getattr(importlib.import_module(module), func)
+    # Not a charter suffix: YAML is the sensible default (e.g. a file given explicitly).
+    from .yaml import load_text
+    return load_text
+
+
+def error(rule: str, message: str, file: str, line: int = 1, column: int = 1,
+          hint: str = "", pointer: str = "", related=()) -> Diagnostic:
+    return Diagnostic(rule=rule, severity=Severity.ERROR, message=message, file=file,
+                      line=line, column=column, pointer=pointer, hint=hint,
+                      related=tuple(related))
+
+
+def decode(data: bytes, file: str, limits: Limits) -> tuple[str | None, list[Diagnostic]]:
+    """Bytes -> text, refusing oversized input (P104) and invalid UTF-8 (P106)."""
+    if len(data) > limits.max_bytes:
+        return None, [error("P104", f"file is {len(data):,} bytes, over the bound of "
+                            f"{limits.max_bytes:,} bytes", file,
+                            hint="split the charter, or raise the bound with --max-bytes")]
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        start = exc.start
+        line = data.count(b"\n", 0, start) + 1
+        line_start = data.rfind(b"\n", 0, start) + 1
+        # column in characters: decode the valid prefix of the line
+        column = len(data[line_start:start].decode("utf-8", errors="replace")) + 1
+        return None, [error("P106", f"invalid UTF-8 byte 0x{data[start]:02x}", file, line, column,
+                            hint="save the file as UTF-8")]
+    return text, []
+
+
+def load_bytes(data: bytes, file: str, *, limits: Limits = Limits(),
+               loader=None) -> Loaded:
+    text, problems = decode(data, file, limits)
+    if text is None:
+        return Loaded(file, None, SourceMap(file), problems)
+    return (loader or loader_for(file))(text, file, limits=limits)
+
+
+def load_path(path: str | Path, *, display: str | None = None,
+              limits: Limits = Limits()) -> Loaded:
+    file = display if display is not None else str(path)
+    try:
+        size = Path(path).stat().st_size
+        if size > limits.max_bytes:
+            return Loaded(file, None, SourceMap(file), [error(
+                "P104", f"file is {size:,} bytes, over the bound of {limits.max_bytes:,} bytes",
+                file, hint="split the charter, or raise the bound with --max-bytes")])
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        return Loaded(file, None, SourceMap(file), [error(
+            "P101", f"cannot read file: {exc.strerror or exc}", file,
+            hint="check the path and its permissions")])
+    return load_bytes(data, file, limits=limits, loader=loader_for(path))

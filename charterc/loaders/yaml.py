@@ -1,0 +1,266 @@
+"""YAML loader: text -> canonical document + SourceMap, with YAML 1.2 core-schema semantics.
+
+PyYAML resolves scalars by YAML 1.1 (`18:00` is 1080, `NO` is false, dates become
+`date` objects). We take PyYAML's (libyaml's when present) event stream and build
+the document ourselves, so that:
+
+- plain scalars resolve by the YAML 1.2 core schema (`true`/`false`, `null`/`~`,
+  decimal/octal/hex ints, floats); everything else, dates included, is a string;
+- every value and every key gets its 1-based line and column in the SourceMap;
+- explicit tags are refused (P105), duplicate keys reported (P102), nesting
+  bounded (P104), and alias expansion is *counted* rather than performed, so a
+  "billion laughs" document fails fast and small (P105).
+"""
+from __future__ import annotations
+
+import re
+
+import yaml
+
+from ..diagnostics import Diagnostic, SourceMap
+from . import Limits, Loaded, error
+
+__all__ = ["load_text", "resolve_plain"]
+
+try:  # libyaml's parser when available; the pure-Python one gives the same events
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on the PyYAML build
+    from yaml import SafeLoader as _Loader
+
+_INT = re.compile(r"[-+]?[0-9]+\Z")
+_OCT = re.compile(r"0o[0-7]+\Z")
+_HEX = re.compile(r"0x[0-9a-fA-F]+\Z")
+_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
+_INF = re.compile(r"[-+]?\.(?:inf|Inf|INF)\Z")
+_NAN = re.compile(r"\.(?:nan|NaN|NAN)\Z")
+_CONSTANTS = {"null": None, "Null": None, "NULL": None, "~": None, "": None,
+              "true": True, "True": True, "TRUE": True,
+              "false": False, "False": False, "FALSE": False}
+# First characters that can start a non-string plain scalar; anything else is a string.
+_NUMERIC_START = frozenset("0123456789+-.")
+
+
+def resolve_plain(text: str):
+    """Resolve a plain (unquoted) scalar by the YAML 1.2 core schema."""
+    if text in _CONSTANTS:
+        return _CONSTANTS[text]
+    if not text or text[0] not in _NUMERIC_START:
+        return text
+    if _INT.match(text):
+        return int(text)
+    if _FLOAT.match(text):
+        return float(text)
+    if _OCT.match(text):
+        return int(text[2:], 8)
+    if _HEX.match(text):
+        return int(text[2:], 16)
+    if _INF.match(text):
+        return float("-inf") if text[0] == "-" else float("inf")
+    if _NAN.match(text):
+        return float("nan")
+    return text
+
+
+def _escape(token: str) -> str:
+    return token.replace("~", "~0").replace("/", "~1") if ("~" in token or "/" in token) else token
+
+
+class _Stop(Exception):
+    """Raised inside the builder to abandon a document with one diagnostic."""
+
+    def __init__(self, diagnostic: Diagnostic):
+        self.diagnostic = diagnostic
+
+
+class _Builder:
+    def __init__(self, file: str, limits: Limits):
+        self.file = file
+        self.limits = limits
+        self.sources = SourceMap(file)
+        self.anchors: dict[str, tuple[object, int]] = {}  # anchor -> (value, node count)
+        self.nodes = 0
+        self.diagnostics: list[Diagnostic] = []
+
+    def stop(self, rule: str, message: str, mark, hint: str = "") -> _Stop:
+        return _Stop(error(rule, message, self.file, mark.line + 1, mark.column + 1, hint))
+
+    def count(self, n: int, mark) -> None:
+        self.nodes += n
+        if self.nodes > self.limits.max_nodes:
+            raise self.stop("P105", f"the document expands to more than {self.limits.max_nodes:,} "
+                            "nodes (aliases expand past the bound)", mark,
+                            "write the values out instead of repeating them through aliases")
+
+    def check_tag(self, event) -> None:
+        tag = event.tag
+        if tag is None or tag == "!":  # "!" is YAML's non-specific tag: a quoted-like string
+            return
+        short = tag.replace("tag:yaml.org,2002:", "!!")
+        raise self.stop("P105", f"explicit tag {short} is not allowed", event.start_mark,
+                        "remove the tag; quote the value if it must be a string")
+
+    def build(self, events) -> object:
+        """Build one node from the event iterator (positioned after its start event)."""
+        return self.node(next(events), events, "", 1)
+
+    def node(self, event, events, pointer: str, depth: int):
+        if depth > self.limits.max_depth:
+            raise self.stop("P104", f"nesting deeper than {self.limits.max_depth} levels",
+                            event.start_mark, "flatten the structure")
+        mark = event.start_mark
+        self.sources.values[pointer] = (mark.line + 1, mark.column + 1)
+        kind = type(event)
+        if kind is yaml.ScalarEvent:
+            self.check_tag(event)
+            self.count(1, mark)
+            if event.style is None or event.style == "":
+                value = resolve_plain(event.value)
+                if value is not None and not isinstance(value, str):
+                    self.sources.raw[pointer] = event.value
+            else:
+                value = event.value
+            if event.anchor:
+                self.anchors[event.anchor] = (value, 1)
+            return value
+        if kind is yaml.AliasEvent:
+            if event.anchor not in self.anchors:
+                raise self.stop("P101", f"unknown alias *{event.anchor}", mark)
+            value, size = self.anchors[event.anchor]
+            self.count(size, mark)
+            return value
+        if kind is yaml.SequenceStartEvent:
+            self.check_tag(event)
+            start = self.nodes
+            self.count(1, mark)
+            items: list = []
+            if event.anchor:  # registered before children: a self-reference is an unknown alias
+                pass
+            index = 0
+            for child in events:
+                if type(child) is yaml.SequenceEndEvent:
+                    break
+                items.append(self.node(child, events, f"{pointer}/{index}", depth + 1))
+                index += 1
+            if event.anchor:
+                self.anchors[event.anchor] = (items, self.nodes - start)
+            return items
+        if kind is yaml.MappingStartEvent:
+            self.check_tag(event)
+            start = self.nodes
+            self.count(1, mark)
+            mapping: dict = {}
+            keys = self.sources.keys
+            for key_event in events:
+                if type(key_event) is yaml.MappingEndEvent:
+                    break
+                key = self.key(key_event, events, pointer)
+                key_mark = key_event.start_mark
+                child_pointer = f"{pointer}/{_escape(key)}"
+                if key in mapping:
+                    first = keys[child_pointer]
+                    self.diagnostics.append(error(
+                        "P102", f"duplicate key '{key}' (first defined at line {first[0]}, "
+                        f"column {first[1]})", self.file, key_mark.line + 1, key_mark.column + 1,
+                        "remove one of the two entries", child_pointer,
+                        related=[(self.file, first[0], first[1])]))
+                    # keep the first value's position; parse and drop the duplicate's value
+                    saved = dict(self.sources.values), dict(self.sources.raw)
+                    self.node(next(events), events, child_pointer, depth + 1)
+                    self.sources.values, self.sources.raw = saved
+                    continue
+                keys[child_pointer] = (key_mark.line + 1, key_mark.column + 1)
+                mapping[key] = self.node(next(events), events, child_pointer, depth + 1)
+            if event.anchor:
+                self.anchors[event.anchor] = (mapping, self.nodes - start)
+            return mapping
+        raise self.stop("P101", "unexpected YAML event", mark)  # pragma: no cover
+
+    def key(self, event, events, pointer: str) -> str:
+        """Mapping keys are strings: a scalar key is taken as written."""
+        if type(event) is yaml.ScalarEvent:
+            self.check_tag(event)
+            return event.value
+        if type(event) is yaml.AliasEvent:
+            value = self.anchors.get(event.anchor, (None,))[0]
+            if isinstance(value, (str, int, float, bool)) or value is None:
+                return "null" if value is None else str(value)
+        raise self.stop("P101", "a mapping key must be a plain string", event.start_mark,
+                        "use a simple word as the key")
+
+
+def load_text(text: str, file: str, *, limits: Limits = Limits()) -> Loaded:
+    """Load one YAML charter: never raises for bad input."""
+    lines = text.splitlines()
+    builder = _Builder(file, limits)
+    builder.sources.lines = lines
+    document = None
+    try:
+        events = iter(yaml.parse(text, Loader=_Loader))
+        next(events)  # StreamStart
+        first = next(events)
+        if type(first) is yaml.StreamEndEvent:
+            return Loaded(file, None, builder.sources, [error(
+                "S201", "the file is empty: a charter is a mapping", file,
+                hint="start from `charterc init`")])
+        # DocumentStart
+        document = builder.build(events)
+        next(events)  # DocumentEnd
+        extra = next(events)
+        if type(extra) is not yaml.StreamEndEvent:
+            mark = extra.start_mark
+            raise _Stop(error("P101", "more than one YAML document in the file", file,
+                              mark.line + 1, mark.column + 1,
+                              "keep one charter per file; remove the `---` separator"))
+    except _Stop as stop:
+        return Loaded(file, None, builder.sources, builder.diagnostics + [stop.diagnostic])
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        line, column = _clamp(lines, line, column)
+        message = exc.problem or "YAML syntax error"
+        if exc.context:
+            message = f"{message} ({exc.context})"
+        return Loaded(file, None, builder.sources, builder.diagnostics + [error(
+            "P101", message, file, line, column, hint=_syntax_hint(message))])
+    except yaml.YAMLError as exc:  # e.g. reader errors on control characters
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "mark", None)
+        position = getattr(exc, "position", None)
+        if mark is not None:
+            line, column = mark.line + 1, mark.column + 1
+        elif position is not None:
+            line = text.count("\n", 0, position) + 1
+            column = position - (text.rfind("\n", 0, position) + 1) + 1
+        else:
+            line, column = 1, 1
+        line, column = _clamp(lines, line, column)
+        reason = getattr(exc, "reason", None) or str(exc).splitlines()[0]
+        return Loaded(file, None, builder.sources, builder.diagnostics + [error(
+            "P101", f"YAML syntax error: {reason}", file, line, column,
+            hint="remove control characters from the file")])
+    except RecursionError:
+        return Loaded(file, None, builder.sources, [error(
+            "P104", "nesting too deep", file, hint="flatten the structure")])
+    return Loaded(file, document, builder.sources, builder.diagnostics)
+
+
+def _clamp(lines: list[str], line: int, column: int) -> tuple[int, int]:
+    """Keep a parser position inside the file (libyaml may point one past the end)."""
+    if not lines:
+        return 1, 1
+    if line > len(lines):
+        line = len(lines)
+        column = len(lines[-1]) + 1
+    column = max(1, min(column, len(lines[line - 1]) + 1))
+    return line, column
+
+
+def _syntax_hint(message: str) -> str:
+    if "tab" in message:
+        return "indent with spaces, not tabs"
+    if "mapping values are not allowed" in message:
+        return "quote values that contain ': ' or add the missing indentation"
+    if "could not find expected ':'" in message:
+        return "a key needs a ':' after it"
+    if "flow" in message:
+        return "check the brackets and braces on this line"
+    return "check the indentation and quoting around this position"

@@ -1,0 +1,103 @@
+"""Reference resolution: R301 unknown ids, R302 duplicate ids (in a charter and a portfolio).
+
+Runs on a schema-valid document, before the typed model is built: a charter with
+dangling references stops here, so the checks can trust every id they follow.
+"""
+from __future__ import annotations
+
+import difflib
+from typing import Any, Iterable, Iterator, Mapping
+
+from .diagnostics import Diagnostic, Severity, SourceMap
+
+__all__ = ["resolve", "duplicate_charters", "did_you_mean"]
+
+_LISTS = ("features", "costs", "tiers", "clients")
+_OBJECTIVE_RESERVED = {"clock", "attainment", "measured_by"}
+
+
+def did_you_mean(name: str, known: Iterable[str]) -> str:
+    known = sorted(set(known))
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    if close:
+        return f"did you mean '{close[0]}'?"
+    return f"defined: {', '.join(known)}" if known else "none is defined"
+
+
+def _diag(rule: str, message: str, pointer: str, sources: SourceMap, hint: str,
+          *, key: bool = False, related=()) -> Diagnostic:
+    line, column = sources.locate(pointer, key=key)
+    return Diagnostic(rule, Severity.ERROR, message, sources.file, line, column, pointer, hint,
+                      related=tuple(related))
+
+
+def _ids(doc: Mapping, name: str, sources: SourceMap, found: list[Diagnostic]) -> set[str]:
+    """Ids of one list, reporting duplicates (R302) at the second occurrence."""
+    seen: dict[str, int] = {}
+    for index, item in enumerate(doc.get(name) or ()):
+        ident = item.get("id")
+        if ident in seen:
+            first = sources.locate(f"/{name}/{seen[ident]}/id")
+            found.append(_diag(
+                "R302", f"duplicate {name[:-1]} id '{ident}' (first defined at line {first[0]})",
+                f"/{name}/{index}/id", sources, "give each entry its own id",
+                related=[(sources.file, *first)]))
+        else:
+            seen[ident] = index
+    return set(seen)
+
+
+def resolve(doc: Mapping[str, Any], sources: SourceMap) -> list[Diagnostic]:
+    """All R301/R302 findings of one schema-valid charter document."""
+    found: list[Diagnostic] = []
+    ids = {name: _ids(doc, name, sources, found) for name in _LISTS}
+    priorities: dict[str, int] = {}
+    for index, priority in enumerate(doc.get("priorities") or ()):
+        if priority in priorities:
+            found.append(_diag("R302", f"duplicate priority '{priority}'", f"/priorities/{index}",
+                               sources, "list each priority once"))
+        priorities.setdefault(priority, index)
+
+    def unknown(kind: str, value: str, pointer: str, known: set[str], *, key: bool = False):
+        found.append(_diag("R301", f"unknown {kind} '{value}'", pointer, sources,
+                           did_you_mean(value, known), key=key))
+
+    for t, tier in enumerate(doc.get("tiers") or ()):
+        for f, feature in enumerate(tier.get("features") or ()):
+            if feature not in ids["features"]:
+                unknown("feature", feature, f"/tiers/{t}/features/{f}", ids["features"])
+        for kind in ("response", "resolution"):
+            objective = (tier.get("objectives") or {}).get(kind) or {}
+            for key in objective:
+                if key not in _OBJECTIVE_RESERVED and key not in priorities:
+                    unknown("priority", key, f"/tiers/{t}/objectives/{kind}/{key}",
+                            set(priorities), key=True)
+    for c, client in enumerate(doc.get("clients") or ()):
+        if client.get("tier") not in ids["tiers"]:
+            unknown("tier", client.get("tier"), f"/clients/{c}/tier", ids["tiers"])
+        for f, feature in enumerate((client.get("needs") or {}).get("features") or ()):
+            if feature not in ids["features"]:
+                unknown("feature", feature, f"/clients/{c}/needs/features/{f}", ids["features"])
+    for c, cost in enumerate(doc.get("costs") or ()):
+        if "feature" in cost and cost["feature"] not in ids["features"]:
+            unknown("feature", cost["feature"], f"/costs/{c}/feature", ids["features"])
+    from .rules import RULES  # the catalogue: suppressions must name a real rule
+    for s, entry in enumerate((doc.get("metadata") or {}).get("suppress") or ()):
+        if entry.get("rule") not in RULES:
+            unknown("rule", entry.get("rule"), f"/metadata/suppress/{s}/rule", set(RULES))
+    return found
+
+
+def duplicate_charters(charters: Iterable[tuple[str, SourceMap]]) -> Iterator[Diagnostic]:
+    """R302 across a portfolio: two files declaring the same `metadata.id`."""
+    first: dict[str, SourceMap] = {}
+    for charter_id, sources in charters:
+        if charter_id in first:
+            other = first[charter_id]
+            line, column = other.locate("/metadata/id")
+            yield _diag("R302", f"duplicate charter id '{charter_id}' (also declared in "
+                        f"{other.file}:{line}:{column})", "/metadata/id", sources,
+                        "charter ids must be unique in the portfolio",
+                        related=[(other.file, line, column)])
+        else:
+            first[charter_id] = sources

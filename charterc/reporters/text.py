@@ -1,0 +1,54 @@
+"""Compiler-style text: `file:line:col: error[S201]: message`, the source line, a caret, the hint."""
+from __future__ import annotations
+
+from ..diagnostics import Diagnostic, Severity
+
+_COLORS = {Severity.ERROR: "\033[1;31m", Severity.WARNING: "\033[1;33m", Severity.INFO: "\033[1;36m"}
+_RESET = "\033[0m"
+
+
+def format_diagnostic(d: Diagnostic, source_line: str | None, *, color: bool = False) -> str:
+    severity = d.severity.value
+    if color:
+        severity = f"{_COLORS[d.severity]}{severity}{_RESET}"
+    head = f"{d.file}:{d.line}:{d.column}: {severity}[{d.rule}]: {d.message}"
+    lines = [head]
+    if source_line is not None:
+        number = str(d.line)
+        pad = " " * len(number)
+        text = source_line.replace("\t", " ")
+        lines.append(f" {number} | {text}")
+        lines.append(f" {pad} | {' ' * (d.column - 1)}^")
+    if d.hint:
+        lines.append(f"   = hint: {d.hint}")
+    return "\n".join(lines)
+
+
+def summary(result) -> str:
+    counts = result.counts()
+    suppressed = sum(1 for d in result.diagnostics if d.suppressed)
+    files = len(result.files)
+
+    def plural(n: int, word: str) -> str:
+        return f"{n} {word}{'' if n == 1 else 's'}"
+
+    text = (f"{plural(counts['error'], 'error')}, {plural(counts['warning'], 'warning')}"
+            f" in {plural(files, 'file')}")
+    if counts["info"]:
+        text += f", {counts['info']} info"
+    if suppressed:
+        text += f" ({suppressed} suppressed)"
+    return text
+
+
+def report(result, *, color: bool = False) -> str:
+    sources = {f.file: f.loaded.sources for f in result.files}
+    blocks = []
+    for d in result.diagnostics:
+        if d.suppressed:
+            continue
+        source = sources.get(d.file)
+        blocks.append(format_diagnostic(d, source.source_line(d.line) if source else None,
+                                        color=color))
+    blocks.append(summary(result))
+    return "\n\n".join(blocks) + "\n"
