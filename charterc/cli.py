@@ -11,6 +11,7 @@ from datetime import date
 import click
 
 from . import __version__
+from .reporters import REPORTERS
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -70,7 +71,7 @@ def main():
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--format", "fmt", default="text", show_default=True,
-              type=click.Choice(["text", "json"]), help="Output format.")
+              type=click.Choice(sorted(REPORTERS)), help="Output format.")
 @click.option("--strict", is_flag=True, help="Warnings fail too (exit 1).")
 @click.option("--today", metavar="YYYY-MM-DD", help="The date baseline rules compare with.")
 @click.option("--select", multiple=True, metavar="RULES",

@@ -1,0 +1,82 @@
+"""One failing and one passing fixture per rule, driven by the files in tests/rules/.
+
+`tests/rules/<ID>.fail[.<name>].charter.yaml` (or `.charter`) must report rule <ID>
+exactly as its header says; `<ID>.pass[.<name>].charter.yaml` must not report
+<ID> at all. Header lines (YAML or DSL comments):
+
+    # today: 2026-06-01                      the date baseline rules compare with
+    # expect: C401 error 14:12 "95%"         id, severity, line:column, text in the message
+
+Several `expect` lines may be given; each must match a distinct finding, and the
+fixture must report no other finding of that rule.
+"""
+from __future__ import annotations
+
+import re
+import shlex
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from charterc.loaders import load_path
+from charterc.pipeline import check_loaded
+from charterc.rules import RULES
+
+HERE = Path(__file__).parent / "rules"
+FIXTURES = sorted(p for p in HERE.glob("*") if p.name.endswith((".charter.yaml", ".charter")))
+_NAME = re.compile(r"(?P<rule>[A-Z]\d{3})\.(?P<kind>fail|pass)")
+
+
+def _header(path: Path):
+    today, expects = date(2026, 6, 1), []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.startswith("#"):
+            continue
+        body = line.lstrip("#").strip()
+        if body.startswith("today:"):
+            today = date.fromisoformat(body.split(":", 1)[1].strip())
+        elif body.startswith("expect:"):
+            parts = shlex.split(body.split(":", 1)[1])
+            rule, severity, where = parts[:3]
+            line_no, column = (int(x) for x in where.split(":"))
+            expects.append((rule, severity, line_no, column, parts[3:]))
+    return today, expects
+
+
+@pytest.mark.parametrize("path", FIXTURES, ids=[p.name for p in FIXTURES])
+def test_rule_fixture(path: Path):
+    match = _NAME.match(path.name)
+    assert match, f"fixture name must start with RULE.fail or RULE.pass: {path.name}"
+    rule = match["rule"]
+    today, expects = _header(path)
+    loaded = load_path(path, display=path.name)
+    found = [d for d in check_loaded(loaded, today=today).diagnostics if d.rule == rule]
+    if match["kind"] == "pass":
+        assert not found, f"{path.name} should not report {rule}: {found}"
+        return
+    assert expects, f"{path.name} has no '# expect:' line"
+    remaining = list(found)
+    for rule_id, severity, line_no, column, texts in expects:
+        assert rule_id == rule
+        hit = next((d for d in remaining if d.severity.value == severity and d.line == line_no
+                    and d.column == column and all(t in d.message for t in texts)), None)
+        assert hit is not None, (f"{path.name}: expected {rule} {severity} at {line_no}:{column} "
+                                 f"with {texts}; found {[(d.severity.value, d.line, d.column, d.message) for d in found]}")
+        remaining.remove(hit)
+    assert not remaining, f"{path.name}: unexpected extra {rule} findings: {remaining}"
+
+
+def test_every_rule_has_fixtures():
+    """Each registered rule id has a failing and a passing fixture (checked once all exist)."""
+    from charterc.checks import load_checks
+    load_checks()
+    have = {(m["rule"], m["kind"]) for p in FIXTURES if (m := _NAME.match(p.name))}
+    missing = [f"{r}.{k}" for r in sorted(RULES) for k in ("fail", "pass")
+               if (r, k) not in have and r not in _NOT_FIXTURE_RULES]
+    assert not missing, f"rules without fixtures: {missing}"
+
+
+# Rules whose failing input cannot be a charter file on its own; they are tested elsewhere:
+# P104/P105/P106 in test_loader_yaml.py (size, bytes), G706 in test_diff.py (two versions).
+_NOT_FIXTURE_RULES = {"P104", "P106", "G706"}
