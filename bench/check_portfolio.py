@@ -1,0 +1,102 @@
+#!/usr/bin/env python3
+"""Benchmark: `charterc check` on N charters against bare CSafeLoader parsing of the same files.
+
+Generates N charters (default 1,000) from the bundled examples with varied ids and
+values into a temporary folder, then times, in the same run and process:
+
+  (a) yaml.load(text, Loader=yaml.CSafeLoader) of every file (the baseline);
+  (b) the full check pipeline on the same files (load with positions, schema,
+      references, every rule);
+
+and prints the ratio b/a as the last line (`ratio: 1.73`). Each timing is the best
+of --repeat runs, so a busy machine disturbs it less.
+
+    python bench/check_portfolio.py [-n 1000] [--repeat 3] [--profile]
+"""
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def generate(folder: Path, count: int, seed: int = 7) -> list[Path]:
+    """N charters: the bundled examples with fresh ids and volumes/costs scaled together."""
+    sources = sorted((ROOT / "charters").glob("*.charter.yaml"))
+    if not sources:
+        sys.exit("no bundled charters in charters/")
+    rng = random.Random(seed)
+    paths = []
+    for n in range(count):
+        source = sources[n % len(sources)]
+        text = source.read_text(encoding="utf-8")
+        text = re.sub(r"(?m)^(  id: )([a-z][a-z0-9-]*)", lambda m: f"{m[1]}{m[2]}-{n:05d}", text, 1)
+        factor = rng.choice([1, 2, 3])  # costs and units together: recovery unchanged
+        text = re.sub(r"(?m)(\b(?:amount|units|budget): )(\d+)",
+                      lambda m: f"{m[1]}{int(m[2]) * factor}", text)
+        path = folder / f"{source.name.split('.')[0]}-{n:05d}.charter.yaml"
+        path.write_text(text, encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def best_of(repeat: int, func) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        func()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("-n", "--count", type=int, default=1000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--today", default="2026-11-27")
+    parser.add_argument("--profile", action="store_true", help="print a cProfile of (b)")
+    args = parser.parse_args()
+
+    sys.path.insert(0, str(ROOT))
+    from charterc.pipeline import check_paths
+
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = generate(Path(tmp), args.count)
+        texts = [p.read_text(encoding="utf-8") for p in paths]  # warm the page cache
+        today = date.fromisoformat(args.today)
+
+        def bare():
+            for p in paths:
+                yaml.load(p.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+
+        def charterc_check():
+            result = check_paths(paths, today=today)
+            bad = [d for d in result.diagnostics if d.severity.value != "info" and not d.suppressed]
+            if bad:
+                sys.exit(f"generated charters are not clean: {bad[0]}")
+
+        charterc_check()  # warm caches and imports, as a long-running check would be
+        a = best_of(args.repeat, bare)
+        b = best_of(args.repeat, charterc_check)
+        if args.profile:
+            import cProfile
+            import pstats
+            cProfile.runctx("charterc_check()", globals(), locals(), "/tmp/charterc.prof")
+            pstats.Stats("/tmp/charterc.prof").sort_stats("cumulative").print_stats(25)
+        print(f"charters: {len(texts)}")
+        print(f"bare CSafeLoader load: {a * 1000:.0f} ms ({a / len(texts) * 1e6:.0f} us/file)")
+        print(f"charterc check:        {b * 1000:.0f} ms ({b / len(texts) * 1e6:.0f} us/file)")
+        print(f"ratio: {b / a:.2f}")
+
+
+if __name__ == "__main__":
+    main()
