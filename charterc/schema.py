@@ -1,0 +1,457 @@
+"""Schema stage: a canonical document -> S201 diagnostics placed at file:line:column.
+
+Two validators read the same `schemas/charter.schema.json`:
+
+- the fast path, fastjsonschema's generated code, answers "valid?" for the common
+  case in a fraction of the time YAML parsing takes;
+- only when it says no, `jsonschema` (imported then, not before) lists every error,
+  and each is turned into a message a person reads: the field as
+  `tiers[0].objectives.response.P1`, the value as written, what is expected.
+
+The schema keeps to the subset both libraries treat alike (no `prefixItems`,
+`unevaluated*`, `dependentRequired`, `$dynamicRef`); `pattern` `$` means end of
+text in both (fastjsonschema rewrites it to `\\Z`; we teach jsonschema the same).
+"""
+from __future__ import annotations
+
+import difflib
+import functools
+import json
+import re
+from pathlib import Path
+from typing import Any, Callable
+
+from .diagnostics import Diagnostic, Severity, SourceMap, pointer_join, pointer_parts
+
+__all__ = ["SCHEMA_FILE", "schema_path", "load_schema", "is_valid", "validate"]
+
+SCHEMA_FILE = "charter.schema.json"
+RULE = "S201"
+
+# What each `$defs` shape means, in words: "`4 hours` is not <EXPECTED>".
+EXPECTED = {
+    "id": "an id (a lower-case letter, then lower-case letters, digits or hyphens)",
+    "priority": "a priority id such as P1 (starting with an upper-case letter)",
+    "text": "a non-empty text",
+    "semver": "a semantic version such as 2.3.0",
+    "date": "a date YYYY-MM-DD such as 2026-01-15",
+    "time": "a time HH:MM such as 08:00 or 24:00",
+    "days": "days such as mon-fri, sat, mon,wed,fri or daily",
+    "percent": "a percentage such as 5% or 100%",
+    "percent-100": "a percentage from 0% to 100% such as 99.9%",
+    "signed-percent": "a percentage such as 3% or -2%",
+    "duration": "a duration such as 15m, 4h, 2d, 1w or 1h30m",
+    "business-duration": "a business-clock duration such as 4h, 2d or 1h30m (no weeks)",
+    "period": "a period such as 90d, 12mo or 1y",
+    "money": "an amount (a number, 0 or more)",
+    "units": "a number of units (0 or more)",
+    "currency": "an ISO 4217 currency code such as EUR",
+    "timezone": "a time zone such as Europe/Paris",
+    "country": "a two-letter country code such as DE",
+    "subdivision": "a subdivision code such as CA (for US-CA)",
+    "unit": "one word such as ticket",
+    "region": "a region: a country code such as FR, or EU, EEA, ADEQUATE",
+    "token": "a name such as GDPR or ISO27001 (no spaces)",
+    "rule-id": "a rule id such as V501",
+    "holiday-code": "a holiday calendar code such as FR or US-CA, or none",
+    "holidays": "a holiday calendar: a code such as FR or US-CA, none, "
+                "or a mapping {country, extra, remove}",
+    "hours": "24x7 or a mapping {schedule, timezone, holidays}",
+    "recipients": "a list of recipients",
+    "schedule": "a list of {days, from, to} entries",
+}
+
+HINTS = {
+    "time": 'write two-digit hours and quote the time, e.g. "08:00"',
+    "duration": "write whole numbers with units w, d, h, m, largest first, e.g. 1h30m",
+    "business-duration": "a business clock counts open days: write 5d instead of 1w, "
+                         "or set clock: calendar",
+    "period": "write whole numbers with units y, mo, w, d, e.g. 12mo",
+    "percent": "write a percent string, e.g. 62%",
+    "percent-100": "write a percent string from 0% to 100%, e.g. 99.9%",
+    "signed-percent": "write a percent string, e.g. 3% or -2%",
+    "semver": "write three numbers, e.g. 1.0.0",
+    "date": "write the date as YYYY-MM-DD",
+    "days": "use mon tue wed thu fri sat sun, ranges (mon-fri), commas (mon,wed,fri) or daily",
+    "region": "use ISO 3166 alpha-2 codes (FR, DE) or EU, EEA, ADEQUATE",
+    "timezone": "use an IANA time zone name, e.g. Europe/Paris or UTC",
+    "hours": 'write 24x7, or {schedule: [{days: mon-fri, from: "08:00", to: "18:00"}]}',
+}
+
+_TYPE_WORDS = {"string": "a text", "number": "a number", "integer": "a whole number",
+               "boolean": "true or false", "object": "a mapping", "array": "a list",
+               "null": "empty"}
+_SCALAR_KEYWORDS = {"type", "pattern", "const", "enum", "minimum", "maximum", "minLength"}
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*\Z")
+
+
+# -- the schema file ---------------------------------------------------------------------
+
+def schema_path(name: str = SCHEMA_FILE) -> Path:
+    """The packaged copy (`charterc/schemas/`, wheels) first, else the repository's `schemas/`."""
+    here = Path(__file__).resolve().parent
+    packaged = here / "schemas" / name
+    if packaged.is_file():
+        return packaged
+    return here.parent / "schemas" / name
+
+
+@functools.cache
+def load_schema(name: str = SCHEMA_FILE) -> dict:
+    return json.loads(schema_path(name).read_text(encoding="utf-8"))
+
+
+# -- fast path -----------------------------------------------------------------------------
+
+def _refuse_remote(uri: str):
+    raise ValueError(f"remote $ref not allowed: {uri}")
+
+
+_NO_REMOTE = {"http": _refuse_remote, "https": _refuse_remote, "file": _refuse_remote}
+# fastjsonschema names array items with `"...[{i}]".format(**locals())`, a third of its run
+# time on a valid charter; the same text as an f-string is equivalent and cheap.
+_FORMAT_LOCALS = re.compile(r'"((?:[^"\\{}]|\{[A-Za-z_][A-Za-z0-9_]*\})*)"\.format\(\*\*locals\(\)\)')
+
+
+@functools.cache
+def _fast_validator() -> Callable[[Any], Any]:
+    import fastjsonschema
+
+    # fastjsonschema knows drafts up to 2019-09; the schema uses only keywords that
+    # draft-07 reads the same way, so compile a copy that says draft-07.
+    definition = dict(load_schema(), **{"$schema": "http://json-schema.org/draft-07/schema#"})
+    options = dict(handlers=_NO_REMOTE, use_default=False, use_formats=False)
+    try:
+        code = fastjsonschema.compile_to_code(definition, **options)
+        main = re.search(r"^def (validate\w*)\(", code, re.M).group(1)
+        namespace: dict = {}
+        exec(compile(_FORMAT_LOCALS.sub(r'f"\1"', code), "<charter-schema>", "exec"), namespace)
+        return namespace[main]
+    except Exception:  # a future fastjsonschema may generate other code: use it as is
+        return fastjsonschema.compile(definition, **options)
+
+
+def is_valid(document: Any) -> bool:
+    """True when the document matches the schema (fast; no error details)."""
+    try:
+        _fast_validator()(document)
+        return True
+    except Exception:  # JsonSchemaException, or anything odd: let the full validator judge
+        return False
+
+
+# -- slow path: every error, in words ----------------------------------------------------
+
+@functools.cache
+def _full_validator():
+    import jsonschema
+    from jsonschema import Draft202012Validator, ValidationError
+
+    def pattern(validator, patrn, instance, schema):
+        # `$` is end of text, as in ECMA-262 and fastjsonschema (Python's `$` allows a "\n")
+        if validator.is_type(instance, "string") and not _regex(patrn).search(instance):
+            yield ValidationError(f"{instance!r} does not match {patrn!r}")
+
+    # A float such as 3.0 is not an integer (fastjsonschema agrees).
+    checker = Draft202012Validator.TYPE_CHECKER.redefine(
+        "integer", lambda _, value: isinstance(value, int) and not isinstance(value, bool))
+    cls = jsonschema.validators.extend(Draft202012Validator, {"pattern": pattern},
+                                       type_checker=checker)
+    return cls(load_schema())
+
+
+@functools.cache
+def _regex(pattern: str) -> re.Pattern:
+    return re.compile(re.sub(r"(?<!\\)\$", r"\\Z", pattern))
+
+
+@functools.cache
+def _def_names() -> dict[int, str]:
+    return {id(shape): name for name, shape in load_schema().get("$defs", {}).items()}
+
+
+def validate(document: Any, sources: SourceMap) -> list[Diagnostic]:
+    """Rule S201: every schema violation of `document`, placed with `sources`."""
+    if not isinstance(document, dict):
+        holds = "nothing" if document is None else _kind(document)
+        return [Diagnostic(RULE, Severity.ERROR,
+                           f"a charter is a mapping of fields (apiVersion, kind, metadata, ...); "
+                           f"this file holds {holds} (schema: type)", sources.file, 1, 1, "",
+                           "start from `charterc init`, or compare with a bundled example")]
+    if is_valid(document):
+        return []
+    explainer = _Explainer(sources)
+    for error in _full_validator().iter_errors(document):
+        explainer.explain(error)
+    return explainer.diagnostics()
+
+
+class _Explainer:
+    """Turns jsonschema errors into positioned, deduplicated diagnostics."""
+
+    def __init__(self, sources: SourceMap):
+        self.sources = sources
+        self.found: dict[tuple[str, str], tuple[int, Diagnostic]] = {}
+        self.value_errors: dict[str, tuple[int, tuple[str, str]]] = {}
+        self.keyword = ""  # the schema keyword of the error being explained
+
+    def diagnostics(self) -> list[Diagnostic]:
+        kept = [d for _, d in self.found.values()]
+        return sorted(kept, key=lambda d: (d.line, d.column, d.pointer, d.message))
+
+    def add(self, pointer: str, message: str, hint: str = "", *, key: bool = False,
+            scalar_depth: int | None = None) -> None:
+        line, column = self.sources.locate(pointer, key=key)
+        message = f"{message} (schema: {self.keyword})"
+        diagnostic = Diagnostic(RULE, Severity.ERROR, message, self.sources.file, line, column,
+                                pointer, hint)
+        ident = (pointer, message)
+        if scalar_depth is not None:
+            # One complaint per value: keep the one from the most specific schema
+            # (a business-clock target fails both `duration` and `business-duration`).
+            previous = self.value_errors.get(pointer)
+            if previous is not None:
+                if previous[0] >= scalar_depth:
+                    return
+                self.found.pop(previous[1], None)
+            self.value_errors[pointer] = (scalar_depth, ident)
+        self.found.setdefault(ident, (len(self.found), diagnostic))
+
+    # -- dispatch ------------------------------------------------------------------------
+    def explain(self, error) -> None:
+        pointer = pointer_join("", *error.absolute_path)
+        self.keyword = error.validator
+        handler = getattr(self, "on_" + error.validator, None)
+        try:
+            if handler is not None:
+                return handler(error, pointer)
+        except Exception:  # an unforeseen error shape: say it plainly rather than crash
+            pass
+        self.keyword = error.validator
+        self.add(pointer, f"{_field(pointer)}: {error.message[:160]}")
+
+    def on_additionalProperties(self, error, pointer: str) -> None:
+        schema, instance = error.schema, error.instance
+        allowed = list(schema.get("properties", {}))
+        patterns = [_regex(p) for p in schema.get("patternProperties", {})]
+        for key in instance:
+            if key in allowed or any(p.search(key) for p in patterns):
+                continue
+            guess = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+            if not guess and patterns and any(p.search(key.upper()) for p in patterns):
+                guess = [key.upper()]
+            hint = (f"did you mean '{guess[0]}'?" if guess
+                    else "allowed fields: " + ", ".join(allowed) if allowed else "")
+            self.add(pointer_join(pointer, key), f"{_field(pointer)} has an unexpected field "
+                     f"'{key}'", hint, key=True)
+
+    def on_required(self, error, pointer: str) -> None:
+        instance = error.instance
+        for name in error.validator_value:
+            if name in instance:
+                continue
+            hint = ""
+            if "then" in error.schema_path and error.schema.get("description"):
+                hint = error.schema["description"]
+            else:
+                described = error.schema.get("properties", {}).get(name, {}).get("description")
+                if described:
+                    hint = f"add `{name}`: {described[0].lower()}{described[1:]}"
+            self.add(pointer, f"{_field(pointer)} lacks required field '{name}'", hint, key=True)
+
+    def on_type(self, error, pointer: str) -> None:
+        value = error.instance
+        expected = self.expected(error.schema)
+        hint = self.hint_for(error.schema, value, pointer)
+        if value is None:
+            message = f"{_field(pointer)} is empty; expected {expected}"
+            hint = hint or "give a value, or remove the field"
+        else:
+            message = (f"{_field(pointer)}: {self.show(value, pointer)} is {_kind(value)}; "
+                       f"expected {expected}")
+        self.add(pointer, message, hint, scalar_depth=len(error.schema_path))
+
+    def on_pattern(self, error, pointer: str) -> None:
+        self.add(pointer, f"{_field(pointer)}: {self.show(error.instance, pointer)} is not "
+                 f"{self.expected(error.schema)}", self.hint_for(error.schema, error.instance,
+                                                                  pointer),
+                 scalar_depth=len(error.schema_path))
+
+    def on_enum(self, error, pointer: str) -> None:
+        choices = [str(c) for c in error.validator_value]
+        guess = difflib.get_close_matches(str(error.instance).lower(), choices, n=1, cutoff=0.5)
+        self.add(pointer, f"{_field(pointer)}: {self.show(error.instance, pointer)} is not one "
+                 f"of {', '.join(choices)}", f"did you mean '{guess[0]}'?" if guess else "",
+                 scalar_depth=len(error.schema_path))
+
+    def on_const(self, error, pointer: str) -> None:
+        self.add(pointer, f"{_field(pointer)}: {self.show(error.instance, pointer)} is not "
+                 f"`{error.validator_value}`", f"write {error.validator_value}",
+                 scalar_depth=len(error.schema_path))
+
+    def on_minItems(self, error, pointer: str) -> None:
+        self.add(pointer, f"{_field(pointer)} is empty; expected at least "
+                 f"{error.validator_value} item{'s' if error.validator_value != 1 else ''}")
+
+    def on_minimum(self, error, pointer: str) -> None:
+        self.add(pointer, f"{_field(pointer)}: {self.show(error.instance, pointer)} is below the "
+                 f"minimum {error.validator_value:g}", scalar_depth=len(error.schema_path))
+
+    def on_maximum(self, error, pointer: str) -> None:
+        self.add(pointer, f"{_field(pointer)}: {self.show(error.instance, pointer)} is above the "
+                 f"maximum {error.validator_value:g}", scalar_depth=len(error.schema_path))
+
+    def on_anyOf(self, error, pointer: str) -> None:
+        branches = error.validator_value
+        if all(set(b) == {"required"} for b in branches):
+            return self.exactly_one(error, pointer)
+        kind = _json_type(error.instance)
+        fits = [i for i, b in enumerate(branches) if not self.types(b) or kind & self.types(b)]
+        words = self.expected(error.schema)
+        if not fits:
+            value = error.instance
+            what = "is empty" if value is None else \
+                f"{self.show(value, pointer)} is {_kind(value)}"
+            return self.add(pointer, f"{_field(pointer)}: {what}; expected {words}",
+                            scalar_depth=len(error.schema_path))
+        by_branch = {i: [e for e in error.context if e.relative_schema_path[0] == i]
+                     for i in fits}
+        # the branch that got furthest into the value, then the one with fewest complaints
+        best = max(fits, key=lambda i: (max((len(e.path) for e in by_branch[i]), default=0),
+                                        -len(by_branch[i])))
+        errors = by_branch[best]
+        same_place = all(not e.path and e.validator in _SCALAR_KEYWORDS for e in errors)
+        if same_place and words:
+            hint = (self.hint_for(errors[0].schema, error.instance, pointer) if errors else "")
+            self.add(pointer, f"{_field(pointer)}: {self.show(error.instance, pointer)} is not "
+                     f"{words}", hint or self.hint_for(error.schema, error.instance, pointer),
+                     scalar_depth=len(error.schema_path))
+        else:
+            for sub in errors:
+                self.explain(sub)
+
+    on_oneOf = on_anyOf
+
+    def exactly_one(self, error, pointer: str) -> None:
+        names = [b["required"][0] for b in error.validator_value]
+        present = [n for n in names if isinstance(error.instance, dict) and n in error.instance]
+        listed = " or ".join(f"'{n}'" for n in names)
+        if present:
+            self.add(pointer, f"{_field(pointer)} has {' and '.join(map(repr, present))}; "
+                     f"give only one of {listed}", key=True)
+        else:
+            self.add(pointer, f"{_field(pointer)} needs one of {listed}", key=True)
+
+    # -- words ---------------------------------------------------------------------------
+    def expected(self, schema: dict) -> str:
+        name = _def_names().get(id(schema))
+        if name in EXPECTED:
+            return EXPECTED[name]
+        if "enum" in schema:
+            return "one of " + ", ".join(map(str, schema["enum"]))
+        if "const" in schema:
+            return f"`{schema['const']}`"
+        kind = schema.get("type")
+        if isinstance(kind, str):
+            return _TYPE_WORDS.get(kind, kind)
+        return schema.get("description", "another value").rstrip(".")
+
+    def hint_for(self, schema: dict, value: Any, pointer: str) -> str:
+        name = _def_names().get(id(schema))
+        raw = self.sources.raw.get(pointer)
+        if schema.get("type") == "string" and raw is not None and not isinstance(value, str):
+            hint = f'quote it: "{raw}"'
+            if "pattern" in schema and not _regex(schema["pattern"]).search(raw):
+                hint += f"; it must also be {EXPECTED.get(name, 'in the expected form')}"
+            return hint
+        if name == "id" and isinstance(value, str):
+            slug = re.sub(r"[^a-z0-9-]+", "-", value.lower()).strip("-")
+            if slug and _regex(schema["pattern"]).search(slug):
+                return f"for example `{slug}`"
+        if schema.get("type") == "boolean" and isinstance(value, str):
+            return "write true or false (yes, no, on, off are text in YAML 1.2)"
+        if schema.get("type") == "integer" and isinstance(value, float) and value.is_integer():
+            return f"write {int(value)}"
+        if isinstance(value, str) and "pattern" in schema:
+            for variant in (value.strip(), value.upper(), value.lower()):
+                if variant != value and _regex(schema["pattern"]).search(variant):
+                    return f"write `{variant}`"
+        if name == "business-duration" and not re.search(r"[0-9]w", str(value)):
+            return "write whole numbers with units d, h, m, largest first, e.g. 1h30m"
+        return HINTS.get(name or "", "")
+
+    def types(self, schema: dict) -> set[str]:
+        """The JSON types a (sub)schema can accept; empty when it does not say."""
+        ref = schema.get("$ref", "")
+        if ref.startswith("#/$defs/"):
+            schema = load_schema()["$defs"].get(ref[len("#/$defs/"):], {})
+        if "type" in schema:
+            kind = schema["type"]
+            kinds = {kind} if isinstance(kind, str) else set(kind)
+            return kinds | ({"integer"} if "number" in kinds else set())
+        if "const" in schema:
+            return _json_type(schema["const"])
+        if "enum" in schema:
+            return set().union(*map(_json_type, schema["enum"]))
+        for key in ("anyOf", "oneOf"):
+            if key in schema:
+                return set().union(*map(self.types, schema[key]))
+        return set()
+
+    def show(self, value: Any, pointer: str) -> str:
+        raw = self.sources.raw.get(pointer)
+        if raw is not None:
+            return f"`{raw}`"
+        if isinstance(value, bool):
+            return "`true`" if value else "`false`"
+        if isinstance(value, dict):
+            return "a mapping"
+        if isinstance(value, list):
+            return "a list"
+        text = str(value)
+        return f"`{text[:40]}…`" if len(text) > 40 else f"`{text}`"
+
+
+def _json_type(value: Any) -> set[str]:
+    if isinstance(value, bool):
+        return {"boolean"}
+    if isinstance(value, int):
+        return {"integer", "number"}
+    if isinstance(value, float):
+        return {"number"}
+    if isinstance(value, str):
+        return {"string"}
+    if isinstance(value, dict):
+        return {"object"}
+    if isinstance(value, list):
+        return {"array"}
+    return {"null"}
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "empty"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a text"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return type(value).__name__
+
+
+def _field(pointer: str) -> str:
+    """`/tiers/0/objectives/response/P1` -> `tiers[0].objectives.response.P1`."""
+    out = ""
+    for part in pointer_parts(pointer):
+        if part.isdigit():
+            out += f"[{part}]"
+        elif _WORD.match(part):
+            out += f".{part}" if out else part
+        else:
+            out += f"[{json.dumps(part)}]"
+    return out or "the charter"
