@@ -83,6 +83,11 @@ def discover(paths: Sequence[str | Path]) -> list[Path]:
     return unique
 
 
+def _charter_id(document) -> str | None:
+    metadata = document.get("metadata") if isinstance(document, dict) else None
+    return metadata.get("id") if isinstance(metadata, dict) else None
+
+
 def check_loaded(loaded: Loaded, *, today: date, select=None, ignore=(),
                  levels: dict[str, Severity] | None = None) -> FileResult:
     """Validate, resolve, model and check one loaded file."""
@@ -136,8 +141,8 @@ def check_paths(paths: Sequence[str | Path] = ("charters",), *, today: date | No
         results.append(result)
         if progress:
             progress(1)
-    ids = [(f.loaded.document["metadata"]["id"], f.loaded.sources) for f in results
-           if f.charter is not None]
+    ids = [(charter_id, f.loaded.sources) for f in results
+           if isinstance(charter_id := _charter_id(f.loaded.document), str)]
     by_file = {f.file: f for f in results}
     for diagnostic in duplicate_charters(ids):
         if select is None or any(diagnostic.rule.startswith(p) for p in select):
