@@ -13,6 +13,10 @@ __all__ = ["REPORTERS", "reporter"]
 REPORTERS: dict[str, str] = {
     "text": "charterc.reporters.text:report",
     "json": "charterc.reporters.json:report",
+    "sarif": "charterc.reporters.sarif:report",
+    "github": "charterc.reporters.github:report",
+    "parsable": "charterc.reporters.parsable:report",
+    "auto": "charterc.reporters.github:auto",
 }
 
 

@@ -1,0 +1,26 @@
+"""One line per finding, byte-compatible with `yamllint --format parsable`:
+
+    charters/a.charter.yaml:14:12: [error] shares sum to 95% (C401)
+
+so the problem matchers, editor integrations and `errorformat`s written for
+yamllint read charterc too. Suppressed findings are left out; messages are kept
+on one line (newlines become spaces). Levels are `error`, `warning` and `info`
+(yamllint has no info level; matchers that only know the first two skip it).
+Nothing else is printed: no source lines, no summary.
+"""
+from __future__ import annotations
+
+import re
+
+__all__ = ["report", "format_line"]
+
+_NEWLINES = re.compile(r"\s*[\r\n]+\s*")
+
+
+def format_line(d) -> str:
+    message = _NEWLINES.sub(" ", d.message.strip())
+    return f"{d.file}:{d.line}:{d.column}: [{d.severity.value}] {message} ({d.rule})"
+
+
+def report(result, *, color: bool = False) -> str:
+    return "".join(format_line(d) + "\n" for d in result.diagnostics if not d.suppressed)

@@ -1,0 +1,166 @@
+"""SARIF 2.1.0 for code scanning (GitHub, GitLab, Azure DevOps, IDE viewers).
+
+One run, tool `charterc`. `tool.driver.rules` lists the whole catalogue (not only
+the rules that fired), so a viewer can explain any result and a result's
+`ruleIndex` stays valid. Locations are URIs relative to the repository root
+(`uriBaseId: %SRCROOT%`), so the log does not depend on where it was produced.
+
+`partialFingerprints["charterc/v1"]` identifies a finding across commits: a hash of
+the rule, the file and the JSON pointer of the offending value (plus a counter for
+repeated findings at one place) - never the line, which moves when lines are
+added above. Suppressed findings (`metadata.suppress`) are kept with an
+`inSource` suppression and the stated reason, so the platform shows them as
+dismissed rather than losing them.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+from urllib.parse import quote
+
+from .. import __version__
+from ..diagnostics import Diagnostic, Severity
+
+__all__ = ["report", "sarif_log", "repository_path", "SARIF_SCHEMA"]
+
+SARIF_SCHEMA = ("https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/"
+                "sarif-schema-2.1.0.json")
+INFORMATION_URI = "https://github.com/charterc/charterc"
+_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+# rule id letter -> tag shown by code-scanning filters
+_AREA = {"P": "loading", "S": "schema", "R": "references", "C": "cost", "V": "coverage",
+         "T": "service-levels", "G": "governance", "D": "security", "M": "reporting"}
+
+
+def _repository_root(start: Path) -> Path | None:
+    workspace = os.environ.get("GITHUB_WORKSPACE")
+    if workspace:
+        return Path(workspace).resolve()
+    for folder in (start, *start.parents):
+        if (folder / ".git").exists():
+            return folder
+    return None
+
+
+def repository_path(file: str) -> str:
+    """`file` as a POSIX path relative to the repository root (else as given).
+
+    Code scanning and workflow annotations resolve paths against the repository
+    root, which need not be the working directory charterc was run from.
+    """
+    if not file or file.startswith("<"):
+        return file
+    path = Path(file).resolve()
+    root = _repository_root(Path.cwd().resolve())
+    if root is not None and path.is_relative_to(root):
+        return path.relative_to(root).as_posix()
+    return Path(file).as_posix()
+
+
+def _uri(file: str) -> dict:
+    relative = repository_path(file)
+    if Path(relative).is_absolute():
+        return {"uri": Path(relative).as_uri()}
+    return {"uri": quote(relative, safe="/"), "uriBaseId": "%SRCROOT%"}
+
+
+def _catalogue() -> list:
+    from ..checks import load_checks
+    from ..rules import RULES
+    load_checks()
+    try:  # G706 is reported by `charterc diff`; list it so diff results can cite it
+        import charterc.diff  # noqa: F401
+    except ImportError:
+        pass
+    return sorted(RULES.values(), key=lambda r: r.id)
+
+
+def _descriptor(entry) -> dict:
+    title = entry.title
+    body = entry.doc.split("\n", 1)[1].strip() if "\n" in entry.doc else ""
+    summary = body.split("\nFails:")[0].split("\nPasses:")[0].strip() or title
+    return {
+        "id": entry.id,
+        "shortDescription": {"text": title},
+        "fullDescription": {"text": summary},
+        "help": {"text": entry.doc,
+                 "markdown": f"**{entry.id}**: {title}\n\n```\n{body}\n```" if body else title},
+        "defaultConfiguration": {"level": _LEVEL[entry.severity]},
+        "properties": {"tags": ["charterc", _AREA.get(entry.id[:1], "other")]},
+    }
+
+
+def _fingerprint(d: Diagnostic, uri: str, occurrence: int) -> str:
+    key = f"{d.rule}\0{uri}\0{d.pointer or f'{d.line}:{d.column}'}\0{occurrence}"
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+
+
+def _location(file: str, line: int, column: int, artifacts: dict[str, int]) -> dict:
+    artifact = _uri(file)
+    artifact["index"] = artifacts.setdefault(file, len(artifacts))
+    physical: dict = {"artifactLocation": artifact}
+    if line >= 1:
+        physical["region"] = {"startLine": line, "startColumn": max(column, 1)}
+    return {"physicalLocation": physical}
+
+
+def _reasons(result) -> dict[tuple[str, str], str]:
+    """(file, rule) -> the reason stated in that charter's `metadata.suppress`."""
+    reasons = {}
+    for f in result.files:
+        document = f.loaded.document if isinstance(f.loaded.document, dict) else {}
+        metadata = document.get("metadata") if isinstance(document.get("metadata"), dict) else {}
+        for entry in metadata.get("suppress") or ():
+            if isinstance(entry, dict) and "rule" in entry:
+                reasons[(f.file, str(entry["rule"]))] = str(entry.get("reason", ""))
+    return reasons
+
+
+def sarif_log(result) -> dict:
+    """The SARIF log of a checked portfolio, as a JSON-compatible dict."""
+    rules = _catalogue()
+    index = {entry.id: n for n, entry in enumerate(rules)}
+    reasons = _reasons(result)
+    artifacts: dict[str, int] = {f.file: n for n, f in enumerate(result.files)}
+    seen: dict[tuple, int] = {}
+    results = []
+    for d in result.diagnostics:
+        uri = repository_path(d.file)
+        place = (d.rule, uri, d.pointer or (d.line, d.column))
+        occurrence = seen[place] = seen.get(place, -1) + 1
+        text = d.message + (f"\nHint: {d.hint}" if d.hint else "")
+        item: dict = {"ruleId": d.rule, "level": _LEVEL[d.severity or Severity.ERROR],
+                      "message": {"text": text},
+                      "locations": [_location(d.file, d.line, d.column, artifacts)],
+                      "partialFingerprints": {"charterc/v1": _fingerprint(d, uri, occurrence)}}
+        if d.rule in index:
+            item["ruleIndex"] = index[d.rule]
+        if d.pointer:
+            item["locations"][0]["logicalLocations"] = [
+                {"fullyQualifiedName": d.pointer, "kind": "object"}]
+        if d.related:
+            item["relatedLocations"] = [dict(_location(f, ln, col, artifacts), id=n)
+                                        for n, (f, ln, col) in enumerate(d.related)]
+        if d.suppressed:
+            item["suppressions"] = [{"kind": "inSource", "status": "accepted",
+                                     "justification": reasons.get((d.file, d.rule), "")}]
+        results.append(item)
+    run = {
+        "tool": {"driver": {"name": "charterc", "version": __version__,
+                            "semanticVersion": __version__, "informationUri": INFORMATION_URI,
+                            "rules": [_descriptor(entry) for entry in rules]}},
+        "invocations": [{"executionSuccessful": not result.internal_errors,
+                         "toolExecutionNotifications": [
+                             {"level": "error", "message": {"text": line}}
+                             for line in result.internal_errors]}],
+        "artifacts": [{"location": _uri(file)} for file in artifacts],
+        "columnKind": "unicodeCodePoints",
+        "results": results,
+    }
+    return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
+
+
+def report(result, *, color: bool = False) -> str:
+    return json.dumps(sarif_log(result), indent=2, ensure_ascii=False) + "\n"
