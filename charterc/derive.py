@@ -24,8 +24,15 @@ _ZERO = Decimal(0)
 
 
 def _index(rate_percent: Decimal, year: int) -> Decimal:
-    """(1 + rate)^(year-1): the compounding factor of year `year`."""
-    return _CONTEXT.power(_CONTEXT.add(1, _CONTEXT.divide(rate_percent, _HUNDRED)), year - 1)
+    """(1 + rate)^(year-1): the compounding factor of year `year`.
+
+    Year 1 is exactly 1 (the stated numbers). A fall of 100% or more leaves
+    nothing from year 2 on: volumes, costs and prices never turn negative.
+    """
+    if year <= 1:
+        return Decimal(1)
+    base = _CONTEXT.add(1, _CONTEXT.divide(rate_percent, _HUNDRED))
+    return _CONTEXT.power(base, year - 1) if base > 0 else _ZERO
 
 
 @dataclass(frozen=True)

@@ -1,2 +1,209 @@
-"""governance checks (rules registered with @rule)."""
+"""Governance and baseline checks (G701-G705): who steers, and when needs were last reviewed.
+
+Roles come from the projected shares of spec section 4 (`derive.Facts.primary`);
+dates are compared with the run's "today" (`--today`), never the clock, so that
+a check gives the same answer in CI tomorrow.
+"""
 from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+from typing import Iterator
+
+from ..diagnostics import Diagnostic, Severity
+from ..rules import problem, rule
+from ..units import Period, add_period, fmt_percent
+from . import CheckContext
+
+DEFAULT_EVERY = Period(months=12)     # baseline.every when not given
+DUE_SOON = timedelta(days=30)         # G703 warns this long before the review is due
+LONGEST_EVERY_MONTHS = 24             # G705
+
+
+def _largest(ctx: CheckContext, year: int) -> list[tuple[Decimal, str]]:
+    """(share, client id) of the clients with the largest projected share in `year`."""
+    shares = [(s[year - 1], cid) for cid, s in ctx.facts.projected_share.items()
+              if s[year - 1] is not None]
+    if not shares:
+        return []
+    top = max(share for share, _ in shares)
+    return sorted(((s, cid) for s, cid in shares if s == top), key=lambda pair: pair[1])
+
+
+def _role(ctx: CheckContext, year: int) -> str:
+    """`finance (57.3%)` or `no primary client (largest share: hr 43.5%)`."""
+    primary = ctx.facts.primary[year - 1]
+    if primary is not None:
+        return f"{primary} ({fmt_percent(ctx.facts.projected_share[primary][year - 1])})"
+    largest = _largest(ctx, year)
+    if not largest:
+        return "no primary client (no share is stated or derivable)"
+    if len(largest) > 1:
+        return (f"no primary client ({' and '.join(cid for _, cid in largest)} tie at "
+                f"{fmt_percent(largest[0][0])})")
+    share, cid = largest[0]
+    return f"no primary client (largest share: {cid} {fmt_percent(share)})"
+
+
+def _client_pointer(ctx: CheckContext, client_id: str, tail: str = "") -> str:
+    index = next(n for n, c in enumerate(ctx.charter.clients) if c.id == client_id)
+    return f"/clients/{index}{tail}"
+
+
+@rule("G701", Severity.WARNING)
+def approval_matches_roles(ctx: CheckContext) -> Iterator[Diagnostic]:
+    """Approval should follow the roles: `primary` exactly when a client is primary.
+
+    In year 1 the client with the largest share is primary when that share
+    reaches `governance.primary_threshold` (a tie means none). A primary client
+    steers the service, so `approval` should be `primary` (warning otherwise);
+    `approval: primary` with no primary client names nobody to approve (error).
+
+    Fails:
+      governance: {approval: primary}
+
+    Passes:
+      governance: {approval: majority}
+    """
+    charter, facts = ctx.charter, ctx.facts
+    primary = facts.primary[0] if facts.years else None
+    stated = "approval" in (charter.document.get("governance") or {})
+    threshold = fmt_percent(charter.primary_threshold, 2)
+    if primary is not None and charter.approval != "primary":
+        yield problem(
+            "/governance/approval" if stated else _client_pointer(ctx, primary),
+            f"{_role(ctx, 1)} is the primary client in {facts.label(1)} (threshold {threshold}) "
+            f"but approval is {charter.approval}",
+            "set governance.approval: primary so that the client that steers the service "
+            "approves its changes")
+    elif primary is None and charter.approval == "primary":
+        yield problem(
+            "/governance/approval",
+            f"approval is primary but there is {_role(ctx, 1)} in {facts.label(1)} "
+            f"(threshold {threshold})",
+            "choose majority, all or provider approval, or revise the shares or the threshold",
+            severity=Severity.ERROR)
+
+
+@rule("G702", Severity.WARNING)
+def roles_stable(ctx: CheckContext) -> Iterator[Diagnostic]:
+    """The primary client, or its absence, should not change in years 2 and 3.
+
+    Spec question 4: will the mix change in one or two years? When the primary
+    client of year 2 or 3 differs from year 1 (another client, or none), the
+    governance agreed today will not fit then. One finding, naming each year
+    that differs; it points at the volume growth of the year-1 primary client
+    (or of the client that becomes primary).
+
+    Fails:
+      clients:
+        - {id: alpha, volume: {units: 1100, growth: -20%}}
+
+    Passes:
+      clients:
+        - {id: alpha, volume: {units: 1100, growth: 0%}}
+      governance: {approval: primary}
+    """
+    facts = ctx.facts
+    changed = [y for y in (2, 3) if y in facts.years and facts.primary[y - 1] != facts.primary[0]]
+    if not changed:
+        return
+    who = facts.primary[0] or facts.primary[changed[0] - 1]
+    later = "; ".join(f"{_role(ctx, y)} in {facts.label(y)}" for y in changed)
+    yield problem(
+        _client_pointer(ctx, who, "/volume/growth"),
+        f"the primary client changes: {_role(ctx, 1)} in {facts.label(1)}, then {later}",
+        "plan the change of roles (approval, reporting) now, or revise the volumes")
+
+
+@rule("G703", Severity.ERROR)
+def baseline_review_due(ctx: CheckContext) -> Iterator[Diagnostic]:
+    """The baseline review must not be overdue.
+
+    The next review is due `baseline.reviewed + baseline.every` (default
+    12mo). Before today it is overdue (error); due within 30 days it is a
+    warning. A charter with no `baseline.reviewed` gets an info finding: it
+    cannot say when needs were last re-baselined.
+
+    Fails:
+      baseline: {reviewed: 2025-05-01, every: 12mo}
+
+    Passes:
+      baseline: {reviewed: 2026-01-15, every: 12mo}
+    """
+    charter, today = ctx.charter, ctx.today
+    if charter.reviewed is None:
+        yield problem(
+            "/baseline",
+            "the charter records no baseline review (baseline.reviewed): when were the "
+            "clients' needs last re-baselined?",
+            "review the needs with the clients and record the date in baseline.reviewed",
+            severity=Severity.INFO)
+        return
+    every = charter.every or DEFAULT_EVERY
+    due = add_period(charter.reviewed, every)
+    said = f"reviewed {charter.reviewed.isoformat()} every {every}"
+    if due < today:
+        days = (today - due).days
+        yield problem(
+            "/baseline/reviewed",
+            f"baseline review overdue: {said}, due {due.isoformat()}, "
+            f"{days} day{'s' if days != 1 else ''} before {today.isoformat()}",
+            "review the needs with the clients and update baseline.reviewed")
+    elif due - today <= DUE_SOON:
+        days = (due - today).days
+        when = "today" if days == 0 else f"in {days} day{'s' if days != 1 else ''}"
+        yield problem(
+            "/baseline/reviewed",
+            f"baseline review due {when}: {said}, due {due.isoformat()}",
+            "plan the baseline review with the clients",
+            severity=Severity.WARNING)
+
+
+@rule("G704", Severity.ERROR)
+def dates_in_order(ctx: CheckContext) -> Iterator[Diagnostic]:
+    """Dates must be in order: no review in the future, a term that ends after it starts.
+
+    `baseline.reviewed` after today records a review that has not happened;
+    `period.end`, when given, must be after `period.start`.
+
+    Fails:
+      period: {start: 2026-01-01, end: 2025-12-31}
+
+    Passes:
+      period: {start: 2026-01-01, end: 2028-12-31}
+    """
+    charter, today = ctx.charter, ctx.today
+    if charter.reviewed is not None and charter.reviewed > today:
+        yield problem(
+            "/baseline/reviewed",
+            f"baseline reviewed {charter.reviewed.isoformat()} is after today "
+            f"({today.isoformat()})",
+            "record the date of the last review that took place")
+    if charter.end is not None and charter.end <= charter.start:
+        yield problem(
+            "/period/end",
+            f"period ends {charter.end.isoformat()}, not after its start "
+            f"{charter.start.isoformat()}",
+            "correct period.start or period.end")
+
+
+@rule("G705", Severity.WARNING)
+def review_interval(ctx: CheckContext) -> Iterator[Diagnostic]:
+    """Baselines should be reviewed at least every 24 months.
+
+    Needs drift; an interval longer than two years lets a charter promise
+    what no client needs any more. Days count as 1/30.4375 of a month.
+
+    Fails:
+      baseline: {every: 30mo}
+
+    Passes:
+      baseline: {every: 24mo}
+    """
+    every = ctx.charter.every
+    if every is not None and every.approx_months > LONGEST_EVERY_MONTHS:
+        yield problem(
+            "/baseline/every",
+            f"baseline review interval {every} is longer than {LONGEST_EVERY_MONTHS} months",
+            "review the baseline at least every 24mo")
