@@ -1,0 +1,144 @@
+"""Holiday calendars: public holidays from the `holidays` library, plus and minus dates.
+
+A schedule is closed on its calendar's holidays. The library knows the rules
+(Easter, observed days, regional days); we only name a country and an optional
+subdivision, and let the charter add (`extra`) or reopen (`remove`) dates.
+Observed days are holidays too (4 July 2026 is a Saturday: Friday 3 July is
+closed), as the library reports them by default.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from typing import Any, Mapping
+
+import holidays as _library
+
+__all__ = ["HolidayCalendar", "NO_HOLIDAYS"]
+
+
+@lru_cache(maxsize=None)
+def _supported() -> dict[str, tuple[str, ...]]:
+    return {country.upper(): tuple(s.upper() for s in subdivs)
+            for country, subdivs in _library.list_supported_countries().items()}
+
+
+@lru_cache(maxsize=4096)
+def _library_year(country: str, subdivision: str | None, year: int) -> frozenset[date]:
+    return frozenset(_library.country_holidays(country, subdiv=subdivision, years=year))
+
+
+def _date(value, where: str) -> date:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise ValueError(f"{where}: not a date {value!r} (expected YYYY-MM-DD)") from None
+
+
+@dataclass(frozen=True)
+class HolidayCalendar:
+    """Which local dates a schedule is closed: a country's public holidays, adjusted."""
+
+    country: str | None = None
+    subdivision: str | None = None
+    extra: tuple[date, ...] = ()
+    remove: tuple[date, ...] = ()
+
+    @classmethod
+    def from_value(cls, value: Any) -> "HolidayCalendar":
+        """`"FR"`, `"US-CA"`, `"none"`, None, or `{country, subdivision?, extra?, remove?}`.
+
+        In the mapping form `country` may itself carry the subdivision (`US-NY`).
+        Codes are matched case-insensitively and stored upper-case. Raises
+        ValueError for a malformed value; an unknown code is reported by `problem()`.
+        """
+        if value is None or (isinstance(value, str) and value.strip().lower() == "none"):
+            return NO_HOLIDAYS
+        if isinstance(value, str):
+            country, subdivision = _split(value)
+            return cls(country, subdivision)
+        if isinstance(value, Mapping):
+            unknown = set(value) - {"country", "subdivision", "extra", "remove"}
+            if unknown:
+                raise ValueError(f"holidays: unknown key {sorted(unknown)[0]!r} "
+                                 f"(expected country, subdivision, extra, remove)")
+            raw = value.get("country")
+            if raw is None or (isinstance(raw, str) and raw.strip().lower() == "none"):
+                country, subdivision = None, None
+            elif isinstance(raw, str):
+                country, subdivision = _split(raw)
+            else:
+                raise ValueError(f"holidays.country: expected a country code such as FR, not {raw!r}")
+            if value.get("subdivision") is not None:
+                if subdivision is not None:
+                    raise ValueError(f"holidays: subdivision given twice ({raw!r} and "
+                                     f"{value['subdivision']!r})")
+                subdivision = str(value["subdivision"]).strip().upper()
+            if subdivision is not None and country is None:
+                raise ValueError("holidays: a subdivision needs a country")
+
+            def dates(key):
+                items = value.get(key) or ()
+                if isinstance(items, (str, date)) or not hasattr(items, "__iter__"):
+                    raise ValueError(f"holidays.{key}: expected a list of dates")
+                return tuple(sorted({_date(d, f"holidays.{key}") for d in items}))
+
+            return cls(country, subdivision, dates("extra"), dates("remove"))
+        raise ValueError(f"holidays: expected a code such as FR or US-CA, none, or a mapping, "
+                         f"not {value!r}")
+
+    def problem(self) -> str | None:
+        """Why the `holidays` library cannot supply this calendar, or None (for V505)."""
+        if self.country is None:
+            return None
+        supported = _supported()
+        if self.country not in supported:
+            return f"unknown holiday calendar {self.country!r}: not a country the holidays library knows"
+        if self.subdivision is not None and self.subdivision not in supported[self.country]:
+            known = ", ".join(supported[self.country][:12]) or "none"
+            return (f"unknown subdivision {self.subdivision!r} of {self.country} "
+                    f"(known: {known}{', ...' if len(supported[self.country]) > 12 else ''})")
+        return None
+
+    def validate(self) -> "HolidayCalendar":
+        """Self, or ValueError with `problem()`'s message."""
+        message = self.problem()
+        if message:
+            raise ValueError(message)
+        return self
+
+    def dates(self, year_from: int, year_to: int) -> frozenset[date]:
+        """The closed dates in the years year_from..year_to (inclusive)."""
+        return _dates(self, year_from, year_to)
+
+    def __str__(self) -> str:
+        if self.country is None and not self.extra:
+            return "none"
+        code = self.country or "none"
+        return f"{code}-{self.subdivision}" if self.subdivision else code
+
+
+NO_HOLIDAYS = HolidayCalendar()
+
+
+def _split(code: str) -> tuple[str, str | None]:
+    code = code.strip().upper()
+    country, sep, subdivision = code.partition("-")
+    if not country or (sep and not subdivision):
+        raise ValueError(f"holidays: not a calendar code {code!r} (expected FR, US-CA or none)")
+    return country, (subdivision or None)
+
+
+@lru_cache(maxsize=4096)
+def _dates(calendar: HolidayCalendar, year_from: int, year_to: int) -> frozenset[date]:
+    closed: set[date] = set()
+    if calendar.country is not None:
+        calendar.validate()
+        for year in range(year_from, year_to + 1):
+            closed |= _library_year(calendar.country, calendar.subdivision, year)
+    closed.update(d for d in calendar.extra if year_from <= d.year <= year_to)
+    closed.difference_update(calendar.remove)
+    return frozenset(closed)

@@ -1,0 +1,94 @@
+"""Sets of instants as sorted, merged, half-open (start, end) pairs of UTC seconds.
+
+Every operation is one linear sweep over its inputs: a three-year term of a
+weekday schedule is ~800 pairs, so coverage is a few hundred steps, never a
+set of minutes.
+"""
+from __future__ import annotations
+
+from typing import Iterable
+
+__all__ = ["Intervals", "merge", "union", "intersect", "subtract", "total", "clip", "bucket_totals"]
+
+Intervals = tuple[tuple[int, int], ...]
+"""Sorted, disjoint, non-touching, non-empty half-open [start, end) pairs."""
+
+
+def merge(pairs: Iterable[tuple[int, int]]) -> Intervals:
+    """Normalise any pairs: drop empty ones, sort, and join overlapping or touching ones."""
+    out: list[list[int]] = []
+    for s, e in sorted(p for p in pairs if p[0] < p[1]):
+        if out and s <= out[-1][1]:
+            if e > out[-1][1]:
+                out[-1][1] = e
+        else:
+            out.append([s, e])
+    return tuple((s, e) for s, e in out)
+
+
+def union(a: Intervals, b: Intervals) -> Intervals:
+    return merge(a + b)
+
+
+def intersect(a: Intervals, b: Intervals) -> Intervals:
+    out = []
+    i = j = 0
+    while i < len(a) and j < len(b):
+        s = max(a[i][0], b[j][0])
+        e = min(a[i][1], b[j][1])
+        if s < e:
+            out.append((s, e))
+        if a[i][1] < b[j][1]:
+            i += 1
+        else:
+            j += 1
+    return tuple(out)
+
+
+def subtract(a: Intervals, b: Intervals) -> Intervals:
+    """The instants of `a` not in `b`."""
+    out = []
+    j, nb = 0, len(b)
+    for s, e in a:
+        while j < nb and b[j][1] <= s:
+            j += 1
+        k = j
+        while k < nb and b[k][0] < e:
+            bs, be = b[k]
+            if bs > s:
+                out.append((s, bs))
+            if be >= e:
+                s = e
+                break
+            s = be
+            k += 1
+        if s < e:
+            out.append((s, e))
+    return tuple(out)
+
+
+def total(a: Intervals) -> int:
+    """Seconds in the set."""
+    return sum(e - s for s, e in a)
+
+
+def clip(a: Intervals, lo: int, hi: int) -> Intervals:
+    return tuple((max(s, lo), min(e, hi)) for s, e in a if s < hi and e > lo)
+
+
+def bucket_totals(a: Intervals, bounds: list[int]) -> list[int]:
+    """Seconds of `a` in each bucket [bounds[i], bounds[i+1]); bounds sorted."""
+    totals = [0] * max(len(bounds) - 1, 0)
+    k = 0
+    for s, e in a:
+        while k < len(totals) and bounds[k + 1] <= s:
+            k += 1
+        m = k
+        while m < len(totals) and bounds[m] < e:
+            lo, hi = max(s, bounds[m]), min(e, bounds[m + 1])
+            if lo < hi:
+                totals[m] += hi - lo
+            if bounds[m + 1] >= e:
+                break
+            m += 1
+    return totals
