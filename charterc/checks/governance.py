@@ -142,7 +142,8 @@ def baseline_review_due(ctx: CheckContext) -> Iterator[Diagnostic]:
         return
     every = charter.every or DEFAULT_EVERY
     due = add_period(charter.reviewed, every)
-    said = f"reviewed {charter.reviewed.isoformat()} every {every}"
+    written = (charter.document.get("baseline") or {}).get("every", str(every))
+    said = f"reviewed {charter.reviewed.isoformat()} every {written}"
     if due < today:
         days = (today - due).days
         yield problem(
@@ -205,5 +206,5 @@ def review_interval(ctx: CheckContext) -> Iterator[Diagnostic]:
     if every is not None and every.approx_months > LONGEST_EVERY_MONTHS:
         yield problem(
             "/baseline/every",
-            f"baseline review interval {every} is longer than {LONGEST_EVERY_MONTHS} months",
+            f"baseline review interval {ctx.charter.document['baseline']['every']} is longer than {LONGEST_EVERY_MONTHS} months",
             "review the baseline at least every 24mo")
