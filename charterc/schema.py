@@ -14,6 +14,7 @@ text in both (fastjsonschema rewrites it to `\\Z`; we teach jsonschema the same)
 """
 from __future__ import annotations
 
+import copy
 import difflib
 import functools
 import json
@@ -119,7 +120,9 @@ def _fast_validator() -> Callable[[Any], Any]:
 
     # fastjsonschema knows drafts up to 2019-09; the schema uses only keywords that
     # draft-07 reads the same way, so compile a copy that says draft-07.
-    definition = dict(load_schema(), **{"$schema": "http://json-schema.org/draft-07/schema#"})
+    # (A deep copy: fastjsonschema rewrites `$ref`s inside the definition it is given.)
+    definition = copy.deepcopy(load_schema())
+    definition["$schema"] = "http://json-schema.org/draft-07/schema#"
     options = dict(handlers=_NO_REMOTE, use_default=False, use_formats=False)
     try:
         code = fastjsonschema.compile_to_code(definition, **options)
@@ -152,11 +155,7 @@ def _full_validator():
         if validator.is_type(instance, "string") and not _regex(patrn).search(instance):
             yield ValidationError(f"{instance!r} does not match {patrn!r}")
 
-    # A float such as 3.0 is not an integer (fastjsonschema agrees).
-    checker = Draft202012Validator.TYPE_CHECKER.redefine(
-        "integer", lambda _, value: isinstance(value, int) and not isinstance(value, bool))
-    cls = jsonschema.validators.extend(Draft202012Validator, {"pattern": pattern},
-                                       type_checker=checker)
+    cls = jsonschema.validators.extend(Draft202012Validator, {"pattern": pattern})
     return cls(load_schema())
 
 
@@ -370,8 +369,6 @@ class _Explainer:
                 return f"for example `{slug}`"
         if schema.get("type") == "boolean" and isinstance(value, str):
             return "write true or false (yes, no, on, off are text in YAML 1.2)"
-        if schema.get("type") == "integer" and isinstance(value, float) and value.is_integer():
-            return f"write {int(value)}"
         if isinstance(value, str) and "pattern" in schema:
             for variant in (value.strip(), value.upper(), value.lower()):
                 if variant != value and _regex(schema["pattern"]).search(variant):
