@@ -54,6 +54,7 @@ EXPECTED = {
     "region": "a region: a country code such as FR, or EU, EEA, ADEQUATE",
     "token": "a name such as GDPR or ISO27001 (no spaces)",
     "rule-id": "a rule id such as V501",
+    "holiday-country": "a country code such as FR, or with a subdivision such as US-CA",
     "holiday-code": "a holiday calendar code such as FR or US-CA, or none",
     "holidays": "a holiday calendar: a code such as FR or US-CA, none, "
                 "or a mapping {country, extra, remove}",

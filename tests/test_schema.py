@@ -393,6 +393,12 @@ def test_every_property_has_a_description():
                 assert sub.get("description"), f"{path}/{key}/{name}"
 
 
+def test_every_shape_with_a_pattern_is_worded():
+    for name, shape in load_schema()["$defs"].items():
+        if "pattern" in shape or "anyOf" in shape:
+            assert name in charter_schema.EXPECTED, name
+
+
 def test_schema_keeps_to_keywords_both_validators_share():
     banned = {"prefixItems", "unevaluatedProperties", "unevaluatedItems", "dependentRequired",
               "dependentSchemas", "$dynamicRef", "$dynamicAnchor", "format", "default"}
