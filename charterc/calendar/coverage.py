@@ -139,31 +139,37 @@ class TimeFinding:
         """
         return ", ".join(self._pattern(limit)[0])
 
-    def _pattern(self, limit: int) -> tuple[list[str], bool]:
-        last = datetime.fromtimestamp(self.intervals[-1][1], self.first.start.tzinfo)
-        lt = local_time(self.zone, self.first.start.year - 1, last.year + 1)
-        groups: dict[tuple, list] = {}
-        for s, e in self.intervals:
-            ws, we = lt.to_wall(s), lt.to_wall(e)
-            day_s, sec_s = divmod(ws, 86400)
-            day_e, sec_e = divmod(we, 86400)
-            if sec_e == 0 and day_e > day_s:
-                day_e, sec_e = day_e - 1, 86400
-            entry = groups.setdefault((sec_s, sec_e, day_e - day_s), [[0] * 7, 0, day_s])
-            entry[0][(day_s + 3) % 7] += 1  # 1970-01-01 was a Thursday
-            entry[1] += e - s
-        ranked = sorted(groups.items(), key=lambda kv: (-kv[1][1], kv[1][2]))
-        words, rest = [], False
-        lead = max(ranked[0][1][0])
-        for n, (key, (counts, _, _)) in enumerate(ranked):
-            top = max(counts)
-            if n >= limit or 4 * top < lead:  # rarer shapes (DST nights, holidays)
-                rest = True
-                continue
-            days = {d for d in range(7) if counts[d] and 2 * counts[d] >= top}
-            rest = rest or any(counts[d] for d in range(7) if d not in days)
-            words.append(_group_words(key, days))
-        return words, rest
+    def _pattern(self, limit: int) -> tuple[tuple[str, ...], bool]:
+        return _pattern_of(self, limit)
+
+
+@lru_cache(maxsize=4096)
+def _pattern_of(finding: TimeFinding, limit: int) -> tuple[tuple[str, ...], bool]:
+    """Cached per finding: describe() may be called for every diagnostic that quotes it."""
+    last = datetime.fromtimestamp(finding.intervals[-1][1], finding.first.start.tzinfo)
+    lt = local_time(finding.zone, finding.first.start.year - 1, last.year + 1)
+    groups: dict[tuple, list] = {}
+    for s, e in finding.intervals:
+        ws, we = lt.to_wall(s), lt.to_wall(e)
+        day_s, sec_s = divmod(ws, 86400)
+        day_e, sec_e = divmod(we, 86400)
+        if sec_e == 0 and day_e > day_s:
+            day_e, sec_e = day_e - 1, 86400
+        entry = groups.setdefault((sec_s, sec_e, day_e - day_s), [[0] * 7, 0, day_s])
+        entry[0][(day_s + 3) % 7] += 1  # 1970-01-01 was a Thursday
+        entry[1] += e - s
+    ranked = sorted(groups.items(), key=lambda kv: (-kv[1][1], kv[1][2]))
+    words, rest = [], False
+    lead = max(ranked[0][1][0])
+    for n, (key, (counts, _, _)) in enumerate(ranked):
+        top = max(counts)
+        if n >= limit or 4 * top < lead:  # rarer shapes (DST nights, holidays)
+            rest = True
+            continue
+        days = {d for d in range(7) if counts[d] and 2 * counts[d] >= top}
+        rest = rest or any(counts[d] for d in range(7) if d not in days)
+        words.append(_group_words(key, days))
+    return tuple(words), rest
 
 
 def _hhmm(seconds: int) -> str:
@@ -216,13 +222,13 @@ class Overlap(TimeFinding):
 
 
 def _view_zone(first: Schedule, second: Schedule, zone_name: str | None) -> str:
-    if zone_name:
-        return zone_name
+    """The first schedule's zone; for a 24x7 one (no zone) `zone_name`, else the second's."""
     if not first.always:
         return first.timezone
-    return second.timezone if not second.always else "UTC"
+    return zone_name or (second.timezone if not second.always else "UTC")
 
 
+@lru_cache(maxsize=1024)
 def _weeks(name: str, start: date, end: date) -> tuple[list[int], list[date]]:
     """UTC bounds of the local ISO weeks that meet [start, end), and their Mondays."""
     lt = local_time(name, start.year - 1, end.year + 1)
@@ -235,13 +241,19 @@ def _weeks(name: str, start: date, end: date) -> tuple[list[int], list[date]]:
     return bounds, mondays
 
 
+@lru_cache(maxsize=4096)
+def _weeks_with_time(base: Schedule, start: date, end: date, name: str) -> int:
+    bounds, _ = _weeks(name, start, end)
+    return sum(1 for sec in bucket_totals(expand(base, start, end, name), bounds) if sec)
+
+
 def _finding(kind: type, found: Intervals, name: str, start: date, end: date,
-             base: Intervals | None = None) -> TimeFinding:
+             base: Schedule | None = None) -> TimeFinding:
     bounds, mondays = _weeks(name, start, end)
     per_week = bucket_totals(found, bounds)
     weeks = tuple(WeekHours(*m.isocalendar()[:2], m, sec)
                   for m, sec in zip(mondays, per_week) if sec)
-    considered = len(mondays) if base is None else sum(1 for sec in bucket_totals(base, bounds) if sec)
+    considered = len(mondays) if base is None else _weeks_with_time(base, start, end, name)
     tz = zone(name)
     s, e = found[0]
     first = LocalSpan(datetime.fromtimestamp(s, tz), datetime.fromtimestamp(e, tz))
@@ -269,14 +281,15 @@ def gaps(needed: Schedule, offered: Schedule, start: date, end: date,
          zone_name: str | None = None) -> CoverageGap | None:
     """What `offered` leaves uncovered of `needed` over [start, end), or None.
 
-    Weeks and the first interval are in the needed schedule's zone (for a 24x7
-    need: `zone_name`, else the offered zone).
+    Weeks and the first interval are in the needed schedule's zone; a 24x7 need
+    has none, so it takes `zone_name` (pass the client's or provider's zone),
+    else the offered zone.
     """
     found = uncovered(needed, offered, start, end, zone_name)
     if not found:
         return None
     view = _view_zone(needed, offered, zone_name)
-    return _finding(CoverageGap, found, view, start, end, expand(needed, start, end, view))
+    return _finding(CoverageGap, found, view, start, end, needed)
 
 
 @lru_cache(maxsize=65536)
@@ -284,8 +297,9 @@ def overlap(a: Schedule, b: Schedule, start: date, end: date,
             zone_name: str | None = None) -> Overlap | None:
     """Instants open in both `a` and `b` over the term of `a` ([start, end) in its zone).
 
-    Shown in `zone_name`, else `a`'s zone: pass the needed hours first and the
-    maintenance windows second, so V504 speaks in the client's time.
+    Weeks and the first example are in `a`'s zone (for a 24x7 `a`: `zone_name`,
+    else `b`'s): pass the needed hours first and the maintenance windows second,
+    so V504 speaks in the client's time.
     """
     view = _view_zone(a, b, zone_name)
     both = intersect(expand(a, start, end, view), expand(b, start - _ONE_DAY, end + _ONE_DAY, view))

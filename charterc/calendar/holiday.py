@@ -115,10 +115,11 @@ class HolidayCalendar:
         return _dates(self, year_from, year_to)
 
     def __str__(self) -> str:
-        if self.country is None and not self.extra:
-            return "none"
         code = self.country or "none"
-        return f"{code}-{self.subdivision}" if self.subdivision else code
+        code = f"{code}-{self.subdivision}" if self.subdivision else code
+        changes = [f"+{len(self.extra)}"] if self.extra else []
+        changes += [f"-{len(self.remove)}"] if self.remove else []
+        return f"{code} ({' '.join(changes)} dates)" if changes else code
 
 
 NO_HOLIDAYS = HolidayCalendar()

@@ -78,17 +78,23 @@ def clip(a: Intervals, lo: int, hi: int) -> Intervals:
 
 def bucket_totals(a: Intervals, bounds: list[int]) -> list[int]:
     """Seconds of `a` in each bucket [bounds[i], bounds[i+1]); bounds sorted."""
-    totals = [0] * max(len(bounds) - 1, 0)
-    k = 0
+    n = len(bounds) - 1
+    totals = [0] * max(n, 0)
+    if n <= 0:
+        return totals
+    first, last, k = bounds[0], bounds[-1], 0
     for s, e in a:
-        while k < len(totals) and bounds[k + 1] <= s:
+        if e <= first or s >= last:
+            continue
+        if s < first:
+            s = first
+        if e > last:
+            e = last
+        while bounds[k + 1] <= s:
             k += 1
-        m = k
-        while m < len(totals) and bounds[m] < e:
-            lo, hi = max(s, bounds[m]), min(e, bounds[m + 1])
-            if lo < hi:
-                totals[m] += hi - lo
-            if bounds[m + 1] >= e:
-                break
-            m += 1
+        while e > bounds[k + 1]:  # an interval across bucket edges
+            totals[k] += bounds[k + 1] - s
+            s = bounds[k + 1]
+            k += 1
+        totals[k] += e - s
     return totals

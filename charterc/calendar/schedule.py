@@ -162,18 +162,23 @@ def day_spans(schedule: Schedule, ordinal: int, lt: LocalTime,
     return out
 
 
-@lru_cache(maxsize=4096)
 def expand(schedule: Schedule, start: date, end: date, zone_name: str | None = None) -> Intervals:
     """Open time over [start 00:00, end 00:00) local, as merged UTC second intervals.
 
     The bounds are in the schedule's zone; for 24x7 (which has none) in
     `zone_name` (default UTC) - pass the provider's or the client's zone.
     Ranges starting the day before `start` contribute their part after it.
+    Cached per (schedule, start, end): a term is expanded once per distinct schedule.
     """
+    return _expand(schedule, start, end, (zone_name or "UTC") if schedule.always else None)
+
+
+@lru_cache(maxsize=4096)
+def _expand(schedule: Schedule, start: date, end: date, zone_name: str | None) -> Intervals:
     if end <= start:
         return ()
     if schedule.always:
-        lt = local_time(zone_name or "UTC", start.year - 1, end.year + 1)
+        lt = local_time(zone_name, start.year - 1, end.year + 1)
         return ((lt.to_utc(wall_seconds(start)), lt.to_utc(wall_seconds(end))),)
     lt = _clock(schedule, start, end)
     lo, hi = lt.to_utc(wall_seconds(start)), lt.to_utc(wall_seconds(end))
