@@ -1,2 +1,397 @@
-"""levels checks (rules registered with @rule)."""
+"""Service-level rules (T601-T605): complete, coherent and ordered targets.
+
+Targets are compared under the spec's clock rules (section 3, T604), all in
+`longer()`: under one clock, durations compare directly, with a business `Nd`
+counted as N x the tier schedule's average open hours per open day; across
+clocks, a business target lasts at least its own length in wall-clock time
+(`Nd` at least N x 24h), so it is known to be longer than a calendar target
+only when that minimum exceeds it, and every other mixed pair is undecided and
+never reported. Decisions are in docs/rules/levels.md.
+"""
 from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+from typing import Iterator
+
+from ..diagnostics import Diagnostic, Severity
+from ..model import Charter, Objective, Tier
+from ..rules import problem, rule
+from ..units import Duration, Period, add_period, fmt_percent
+from . import CheckContext
+
+TICKET_KINDS = ("response", "resolution")
+
+# Shortest length of each availability window, in days: a target must leave at
+# least a minute of error budget in every window, so the short month and the
+# short quarter (January-March of a common year) decide.
+WINDOW_DAYS = {"daily": 1, "weekly": 7, "monthly": 28, "quarterly": 90, "yearly": 365}
+WINDOW_WORDS = {"daily": "a day", "weekly": "a week", "monthly": "a 28-day month",
+                "quarterly": "a 90-day quarter", "yearly": "a 365-day year"}
+
+
+# -- targets and clocks ---------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Target:
+    """One priority's target of a response or resolution objective, with its clock."""
+
+    text: str                      # as written, e.g. "2d"
+    clock: str                     # business | calendar
+    duration: Duration
+    day_minutes: Fraction | None   # business: the tier's average open minutes per open day
+
+    @property
+    def length(self) -> Fraction | None:
+        """Minutes on its own clock (business `Nd` as N open days); None if unknown."""
+        if self.clock == "calendar" or not self.duration.days:
+            return Fraction(self.duration.calendar_minutes)
+        if self.day_minutes is None:
+            return None
+        return self.duration.days * self.day_minutes + self.duration.minutes
+
+    def __str__(self) -> str:
+        if self.clock == "calendar":
+            return f"{self.text} (calendar)"
+        if self.duration.days and self.length is not None:
+            return (f"{self.text} (business, {_minutes(self.length)} at "
+                    f"{_minutes(self.day_minutes)} per open day)")
+        return f"{self.text} (business)"
+
+    def against(self, other: "Target") -> str:
+        """How to show this target next to `other`: across clocks, a business target by
+        the wall-clock minimum that decides the comparison."""
+        if self.clock == "business" and other.clock == "calendar" and self.duration.days:
+            wall = Duration(minutes=self.duration.calendar_minutes)
+            return f"{self.text} (business, at least {wall} of wall-clock time)"
+        return str(self)
+
+
+def longer(a: Target, b: Target) -> bool:
+    """True when `a` is known to take longer than `b` (False when shorter, equal or undecided)."""
+    if a.clock == b.clock:
+        la, lb = a.length, b.length
+        return la is not None and lb is not None and la > lb
+    if a.clock == "business":  # a business target lasts at least its length in wall-clock time
+        return a.duration.calendar_minutes > b.duration.calendar_minutes
+    return False
+
+
+def _minutes(value: Fraction) -> str:
+    """Fraction of minutes -> "10h", "8h50m", "45m" (to the nearest minute)."""
+    return str(Duration(minutes=round(value)))
+
+
+def day_minutes(charter: Charter, tier: Tier) -> Fraction | None:
+    """The tier's average open minutes per open day, or None when its hours cannot be read.
+
+    Unknown zones or holiday calendars are V505's to report; here they only make
+    business days incomparable.
+    """
+    from ..calendar import Schedule, average_open_hours_per_open_day
+    try:
+        schedule = Schedule.from_value(tier.hours, charter.timezone, charter.holidays)
+        hours = average_open_hours_per_open_day(schedule)
+    except (ValueError, ZeroDivisionError):
+        return None
+    if not hours:
+        return None
+    return Fraction(hours).limit_denominator(1000) * 60
+
+
+class Clocks:
+    """Targets of a charter's tiers; each tier's business-day length is computed once."""
+
+    def __init__(self, charter: Charter):
+        self.charter = charter
+        self._days: dict[str, Fraction | None] = {}
+
+    def days(self, tier: Tier) -> Fraction | None:
+        if tier.id not in self._days:
+            self._days[tier.id] = day_minutes(self.charter, tier)
+        return self._days[tier.id]
+
+    def target(self, tier: Tier, objective: Objective, priority: str) -> Target | None:
+        if priority not in objective.targets:
+            return None
+        raw = self.charter.document["tiers"][tier.index]["objectives"][objective.kind][priority]
+        d = objective.targets[priority]
+        business = objective.clock == "business" and d.days
+        return Target(str(raw), objective.clock, d, self.days(tier) if business else None)
+
+
+def _target_pointer(objective: Objective, priority: str) -> str:
+    return f"{objective.pointer}/{priority}"
+
+
+# -- T601 -------------------------------------------------------------------------------
+
+@rule("T601", Severity.ERROR)
+def targets_complete(ctx: CheckContext) -> Iterator[Diagnostic]:
+    """A priority lacks a response or resolution target in some tier.
+
+    Every tier promises a response and a resolution time for every priority of
+    `priorities`; a ticket of a priority without a target has no commitment at
+    all. A tier with no `response` (or `resolution`) objective is reported once,
+    at its `objectives`; otherwise one finding per objective names the missing
+    priorities.
+
+    Fails:
+        tiers:
+          - {id: standard, objectives: {resolution: {P2: null}}}
+
+    Passes:
+        tiers:
+          - {id: standard, objectives: {resolution: {P2: 2d}}}
+    """
+    priorities = ctx.charter.priorities
+    for tier in ctx.charter.tiers:
+        for kind in TICKET_KINDS:
+            objective = getattr(tier.objectives, kind)
+            if objective is None:
+                yield problem(tier.objectives.pointer,
+                              f"tier {tier.id} has no {kind} objective: no {kind} target for "
+                              f"{', '.join(priorities)}",
+                              f"add objectives.{kind} with a target for each priority")
+                continue
+            missing = [p for p in priorities if p not in objective.targets]
+            if missing:
+                yield problem(objective.pointer,
+                              f"tier {tier.id}'s {kind} objective has no target for "
+                              f"{', '.join(missing)}",
+                              f"add a {kind} target for {', '.join(missing)}")
+
+
+# -- T602 -------------------------------------------------------------------------------
+
+@rule("T602", Severity.ERROR)
+def resolution_after_response(ctx: CheckContext) -> Iterator[Diagnostic]:
+    """Resolution shorter than response for a priority.
+
+    A ticket cannot be resolved before it is first answered. Targets compare
+    under the clock rules: on one clock directly (a business `Nd` counts as N
+    times the tier's average open hours per open day); a business response is
+    known to outlast a calendar resolution only when its wall-clock minimum
+    (`Nh`, or N x 24h for `Nd`) exceeds it. Equal targets pass.
+
+    Fails:
+        tiers:
+          - {id: standard, objectives: {response: {P2: 1d}, resolution: {P2: 8h}}}
+
+    Passes:
+        tiers:
+          - {id: standard, objectives: {response: {P2: 1d}, resolution: {P2: 2d}}}
+    """
+    clocks = Clocks(ctx.charter)
+    for tier in ctx.charter.tiers:
+        response, resolution = tier.objectives.response, tier.objectives.resolution
+        if response is None or resolution is None:
+            continue
+        for priority in ctx.charter.priorities:
+            answer = clocks.target(tier, response, priority)
+            fix = clocks.target(tier, resolution, priority)
+            if answer and fix and longer(answer, fix):
+                yield problem(_target_pointer(resolution, priority),
+                              f"tier {tier.id}: {priority} resolution {fix.against(answer)} is "
+                              f"shorter than its response {answer.against(fix)}",
+                              f"make the {priority} resolution target at least the response "
+                              f"target")
+
+
+# -- T603 -------------------------------------------------------------------------------
+
+@rule("T603", Severity.ERROR)
+def targets_follow_priorities(ctx: CheckContext) -> Iterator[Diagnostic]:
+    """Targets not ordered by priority: P(n) tighter than P(n-1).
+
+    `priorities` run most urgent first, so each priority's response and
+    resolution targets must be at least as long as the previous priority's.
+    A priority without a target (T601) is skipped: the next one is compared
+    with the last priority that has one. Equal targets pass.
+
+    Fails:
+        tiers:
+          - {id: premium, objectives: {response: {P1: 1h, P2: 15m}}}
+
+    Passes:
+        tiers:
+          - {id: premium, objectives: {response: {P1: 15m, P2: 15m}}}
+    """
+    clocks = Clocks(ctx.charter)
+    for tier in ctx.charter.tiers:
+        for objective in (tier.objectives.response, tier.objectives.resolution):
+            if objective is None:
+                continue
+            previous: tuple[str, Target] | None = None
+            for priority in ctx.charter.priorities:
+                current = clocks.target(tier, objective, priority)
+                if current is None:
+                    continue
+                if previous and longer(previous[1], current):
+                    yield problem(_target_pointer(objective, priority),
+                                  f"tier {tier.id}: {priority} {objective.kind} {current} is "
+                                  f"tighter than {previous[0]}'s {previous[1]}",
+                                  f"priorities run most urgent first: give {priority} a "
+                                  f"{objective.kind} target at least as long as {previous[0]}'s")
+                previous = (priority, current)
+
+
+# -- T604 -------------------------------------------------------------------------------
+
+def term(charter: Charter) -> tuple[date, date]:
+    """The charter's term as local dates [start, end): `period.end`, else start + years."""
+    end = charter.end or add_period(charter.start, Period(months=12 * charter.years))
+    return charter.start, max(end, charter.start)
+
+
+def _hours_gap(charter: Charter, lower: Tier, higher: Tier):
+    """What `higher`'s hours leave uncovered of `lower`'s over the term (cached), or None."""
+    from ..calendar import Schedule, gaps
+    if higher.is_24x7:
+        return None
+    try:
+        needed = Schedule.from_value(lower.hours, charter.timezone, charter.holidays)
+        offered = Schedule.from_value(higher.hours, charter.timezone, charter.holidays)
+    except ValueError:
+        return None  # V505 reports unreadable hours
+    start, end = term(charter)
+    return gaps(needed, offered, start, end, charter.timezone if needed.is_24x7 else None)
+
+
+def _availability(lower: Tier, higher: Tier):
+    low, high = lower.objectives.availability, higher.objectives.availability
+    if low is None or low.target is None:
+        return None
+    if high is None or high.target is None:
+        return (higher.objectives.pointer,
+                f"tier {higher.id} promises no availability, while the lower tier {lower.id} "
+                f"promises {fmt_percent(low.target, 3)}")
+    if high.target < low.target:
+        return (f"{high.pointer}/target",
+                f"tier {higher.id} promises {fmt_percent(high.target, 3)} availability, less than "
+                f"the lower tier {lower.id} ({fmt_percent(low.target, 3)})")
+    return None
+
+
+def _features(lower: Tier, higher: Tier):
+    missing = [f for f in lower.features if f not in higher.features]
+    if not missing:
+        return None
+    return (f"{higher.pointer}/features",
+            f"tier {higher.id} lacks {', '.join(missing)}, offered by the lower tier {lower.id}")
+
+
+def _hours(charter: Charter, lower: Tier, higher: Tier):
+    gap = _hours_gap(charter, lower, higher)
+    if gap is None:
+        return None
+    return (f"{higher.pointer}/hours",
+            f"tier {higher.id}'s hours do not include all of the lower tier {lower.id}'s hours: "
+            f"{gap.describe()}")
+
+
+def _slower(clocks: Clocks, kind: str, priority: str):
+    def compare(lower: Tier, higher: Tier):
+        low, high = getattr(lower.objectives, kind), getattr(higher.objectives, kind)
+        if low is None or high is None:
+            return None  # T601
+        slow = clocks.target(lower, low, priority)
+        fast = clocks.target(higher, high, priority)
+        if slow is None or fast is None or not longer(fast, slow):
+            return None
+        return (_target_pointer(high, priority),
+                f"tier {higher.id}'s {priority} {kind} {fast.against(slow)} is slower than the "
+                f"lower tier {lower.id}'s {slow.against(fast)}")
+    return compare
+
+
+_HINTS = {
+    "availability": "a higher tier must promise at least the availability of every lower tier",
+    "features": "a higher tier must offer every feature of the tiers below it",
+    "hours": "a higher tier's hours must include every lower tier's hours",
+    "response": "a higher tier's targets must be at least as fast as every lower tier's",
+    "resolution": "a higher tier's targets must be at least as fast as every lower tier's",
+}
+
+
+@rule("T604", Severity.ERROR)
+def higher_tier_not_worse(ctx: CheckContext) -> Iterator[Diagnostic]:
+    """A higher tier is worse than a lower one on some objective.
+
+    Tiers are listed lowest first. A later tier must not have lower
+    availability, a slower response or resolution target for any priority,
+    hours that do not include all of a lower tier's hours (over the term, with
+    time zones and holidays), or fewer features. Each tier is compared with
+    every tier below it; each aspect (availability, features, hours, each
+    priority's response and resolution) is reported once per tier, against
+    the nearest lower tier it is worse than. Targets compare under the clock
+    rules (module docstring); mixed-clock pairs that cannot be decided are not
+    reported. Attainment and availability windows are not compared.
+
+    Fails:
+        tiers:
+          - {id: premium, objectives: {availability: {target: 99.0%}}}
+
+    Passes:
+        tiers:
+          - {id: premium, objectives: {availability: {target: 99.5%}}}
+    """
+    charter = ctx.charter
+    clocks = Clocks(charter)
+    aspects = [("availability", _availability), ("features", _features),
+               ("hours", lambda lo, hi: _hours(charter, lo, hi))]
+    aspects += [(kind, _slower(clocks, kind, p)) for kind in TICKET_KINDS
+                for p in charter.priorities]
+    for higher in charter.tiers[1:]:
+        lower_tiers = charter.tiers[higher.index - 1::-1]  # nearest first
+        for name, compare in aspects:
+            for lower in lower_tiers:
+                found = compare(lower, higher)
+                if found:
+                    yield problem(found[0], found[1], _HINTS[name])
+                    break
+
+
+# -- T605 -------------------------------------------------------------------------------
+
+@rule("T605", Severity.WARNING)
+def availability_achievable(ctx: CheckContext) -> Iterator[Diagnostic]:
+    """Availability target not achievable in its window.
+
+    A target of 100% leaves no error budget: a single lost minute breaks it. A
+    target whose budget (100% - target, times the window) is under one minute
+    cannot be measured or kept either. Windows count at their shortest: a day,
+    7 days, a 28-day month, a 90-day quarter, a 365-day year; maintenance
+    windows are not deducted.
+
+    Fails:
+        tiers:
+          - {id: premium, objectives: {availability: {target: 99.999%}}}
+
+    Passes:
+        tiers:
+          - {id: premium, objectives: {availability: {target: 99.99%}}}
+    """
+    for tier in ctx.charter.tiers:
+        objective = tier.objectives.availability
+        if objective is None or objective.target is None:
+            continue
+        window = objective.window or "monthly"
+        shown = f"{fmt_percent(objective.target, 4)} {window}"
+        pointer = f"{objective.pointer}/target"
+        if objective.target >= 100:
+            yield problem(pointer,
+                          f"tier {tier.id} promises {shown} availability: no error budget at "
+                          f"all, one lost minute breaks it",
+                          "promise less than 100% (e.g. 99.95%) and state maintenance windows")
+            continue
+        minutes = (Decimal(100) - objective.target) / 100 * WINDOW_DAYS.get(window, 28) * 1440
+        if minutes < 1:
+            seconds = (minutes * 60).quantize(Decimal(1))
+            yield problem(pointer,
+                          f"tier {tier.id} promises {shown} availability: an error budget of "
+                          f"{seconds} seconds in {WINDOW_WORDS.get(window, window)}, under 1 minute",
+                          "lower the target or lengthen the window so that at least a minute "
+                          "of downtime is allowed")
