@@ -310,9 +310,10 @@ class _Explainer:
         words = self.expected(error.schema)
         if not fits:
             value = error.instance
-            what = "is empty" if value is None else \
-                f"{self.show(value, pointer)} is {_kind(value)}"
-            return self.add(pointer, f"{_field(pointer)}: {what}; expected {words}",
+            what = " is empty" if value is None else \
+                f": {self.show(value, pointer)} is {_kind(value)}"
+            return self.add(pointer, f"{_field(pointer)}{what}; expected {words}",
+                            self.hint_for(error.schema, value, pointer),
                             scalar_depth=len(error.schema_path))
         by_branch = {i: [e for e in error.context if e.relative_schema_path[0] == i]
                      for i in fits}
