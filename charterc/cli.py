@@ -159,5 +159,34 @@ def schema(show_path):
     click.echo(str(path) if show_path else path.read_text(encoding="utf-8"), nl=show_path)
 
 
+@main.command()
+@click.argument("old")
+@click.argument("new")
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--format", "fmt", default="text", show_default=True,
+              type=click.Choice(["text", "json", "markdown"]), help="Output format.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report here.")
+def diff(old, new, paths, fmt, output):
+    """Changes in commitments between two versions (paths or git revisions), per client.
+
+    OLD and NEW are files, folders or git revisions (`charterc diff main HEAD
+    charters/`); revisions are read with git, without a checkout. Exit 1 when a
+    version is bumped less than the changes require (G706).
+    """
+    from .diff import SourceError, diff_sides
+    from .diff.render import RENDERERS
+    try:
+        result = diff_sides(old, new, paths)
+    except SourceError as exc:
+        raise click.UsageError(str(exc))
+    text = RENDERERS[fmt](result)
+    if output:
+        from .fileio import write_atomic
+        write_atomic(output, text.encode("utf-8"))
+    else:
+        click.echo(text, nl=False)
+    sys.exit(result.exit_code)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -1,0 +1,274 @@
+"""Service-level changes for one client: objectives, support hours, maintenance, features.
+
+Targets under different clocks follow spec section 6: a `business` target
+takes at least its own length in wall-clock time (Nh, Nm exactly; Nd at least
+N x 24h), so a `calendar` target no longer than that minimum is never later
+(`8h` business -> `8h` calendar is a strengthening, the reverse a weakening);
+every other mixed pair is **undecided**: reported as a neutral change needing a
+minor bump, with a note, for a person to judge. A `business` clock on 24x7
+hours is a calendar clock. Between two business targets a day counts as the
+tier's average open hours per open day; a target whose words did not change is
+not reported when only the hours move (the hours change is).
+
+Hours compare as sets of instants over the new term, in the client's zone:
+needed hours the old tier covered and the new one does not are a weakening,
+hours the new tier adds are a strengthening, and a shift does both. Figures
+are average hours per week over the term.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from ..calendar import (TWENTY_FOUR_SEVEN, Schedule, business_target_minutes, clip, expand,
+                        intersect, subtract, total, zone)
+from ..units import Duration, fmt_percent
+from .changes import Change, by_direction, neutral, strengthening, weakening, wording
+
+__all__ = ["level_changes", "schedule_of", "needs_of"]
+
+WINDOWS = ("daily", "weekly", "monthly", "quarterly", "yearly")  # shorter is stricter
+
+
+def schedule_of(value, charter, default_holidays=None) -> Schedule | None:
+    """The Schedule of an `hours` value, or None when it cannot be read (V505's business)."""
+    if value is None:
+        return None
+    try:
+        return Schedule.from_value(value, charter.timezone,
+                                   charter.holidays if default_holidays is None else default_holidays)
+    except (ValueError, TypeError):
+        return None
+
+
+def needs_of(client, charter) -> Schedule | None:
+    return schedule_of(client.needs_hours, charter, "none")
+
+
+def _length(duration: Duration, clock: str, schedule: Schedule | None) -> float | None:
+    """Comparable minutes; None when a business day's length cannot be known."""
+    if clock == "calendar":
+        return float(duration.calendar_minutes)
+    if not duration.days:
+        return float(duration.minutes)
+    if schedule is None:
+        return None
+    length = business_target_minutes(schedule, minutes=duration.minutes, days=duration.days)
+    return length or None
+
+
+def _clock(clock: str, schedule: Schedule | None) -> str:
+    return "calendar" if schedule is not None and schedule.always else clock
+
+
+def compare_targets(old: Duration, old_clock: str, old_hours: Schedule | None,
+                    new: Duration, new_clock: str, new_hours: Schedule | None) -> bool | None | str:
+    """True: the new target is stricter; False: looser; "same"; None: undecided."""
+    a_clock, b_clock = _clock(old_clock, old_hours), _clock(new_clock, new_hours)
+    if (old, a_clock) == (new, b_clock):
+        return "same"  # the words did not change; a change of hours is reported as hours
+    if a_clock == b_clock:
+        a, b = _length(old, a_clock, old_hours), _length(new, b_clock, new_hours)
+        if a is None or b is None:
+            return "same" if (old, a_clock) == (new, b_clock) else None
+        return "same" if abs(a - b) < 1e-6 else b < a
+    # mixed clocks: a business target takes at least its length in wall-clock time
+    if a_clock == "business":  # new calendar target within the old minimum: never later
+        return True if new.calendar_minutes <= old.calendar_minutes else None
+    return False if new.calendar_minutes >= old.calendar_minutes else None
+
+
+def _target_text(duration: Duration, clock: str) -> str:
+    return f"{duration} ({clock})"
+
+
+def _ticket_objective(client, kind, old, new, old_hours, new_hours, priorities) -> list[Change]:
+    found: list[Change] = []
+    pointer = new.pointer if new else ""
+    if old is None and new is None:
+        return found
+    if old is None or new is None:
+        subject = f"{kind} targets"
+        return [strengthening(client, subject, "none", "stated", pointer=pointer) if old is None
+                else weakening(client, subject, "stated", "none", pointer=old.pointer)]
+    for priority in priorities:
+        a, b = old.targets.get(priority), new.targets.get(priority)
+        subject = f"{kind} {priority}"
+        where = f"{new.pointer}/{priority}"
+        if a is None and b is None:
+            continue
+        if a is None:
+            found.append(strengthening(client, subject, "none", _target_text(b, new.clock),
+                                       pointer=where))
+            continue
+        if b is None:
+            found.append(weakening(client, subject, _target_text(a, old.clock), "none",
+                                   pointer=old.pointer))
+            continue
+        verdict = compare_targets(a, old.clock, old_hours, b, new.clock, new_hours)
+        if verdict == "same":
+            continue
+        note = ("undecided: a business target is only known to take at least its own length "
+                "in wall-clock time (spec section 6)") if verdict is None else ""
+        found.append(by_direction(client, subject, _target_text(a, old.clock),
+                                  _target_text(b, new.clock), verdict, note, where))
+    if old.attainment != new.attainment:
+        found.append(by_direction(client, f"{kind} attainment", fmt_percent(old.attainment, 2),
+                                  fmt_percent(new.attainment, 2),
+                                  new.attainment > old.attainment, pointer=new.pointer))
+    if old.measured_by != new.measured_by:
+        found.append(wording(client, f"{kind} measured by", old.measured_by or "-",
+                             new.measured_by or "-", pointer=new.pointer))
+    return found
+
+
+def _availability(client, old, new) -> list[Change]:
+    if old is None and new is None:
+        return []
+    if old is None:
+        return [strengthening(client, "availability", "none", fmt_percent(new.target, 3),
+                              pointer=new.pointer)]
+    if new is None:
+        return [weakening(client, "availability", fmt_percent(old.target, 3), "none",
+                          pointer=old.pointer)]
+    found = []
+    if old.target != new.target:
+        found.append(by_direction(client, "availability", fmt_percent(old.target, 3),
+                                  fmt_percent(new.target, 3), new.target > old.target,
+                                  pointer=f"{new.pointer}/target"))
+    if old.window != new.window:
+        rank = {w: i for i, w in enumerate(WINDOWS)}
+        better = (rank[new.window] < rank[old.window]
+                  if old.window in rank and new.window in rank else None)
+        found.append(by_direction(client, "availability window", old.window, new.window, better,
+                                  "a longer window averages outages away", new.pointer))
+    if old.measured_by != new.measured_by:
+        found.append(wording(client, "availability measured by", old.measured_by or "-",
+                             new.measured_by or "-", pointer=new.pointer))
+    return found
+
+
+# -- hours as sets of instants ------------------------------------------------------------
+
+def term_of(charter) -> tuple[date, date]:
+    from ..units import Period, add_period
+    end = charter.end or add_period(charter.start, Period(months=12 * charter.years))
+    return charter.start, max(end, charter.start + timedelta(days=7))
+
+
+def _instants(schedule: Schedule | None, start: date, end: date, view: str):
+    if schedule is None:
+        return None
+    pad = timedelta(days=2)  # ranges crossing the term's edge in another zone
+    return expand(schedule, start - pad, end + pad, view)
+
+
+def _per_week(seconds: int, start: date, end: date) -> str:
+    hours = seconds / 3600 / ((end - start).days / 7)
+    return f"{hours:,.1f}".rstrip("0").rstrip(".") + " h/week"
+
+
+def _first(intervals, view: str) -> str:
+    s, e = intervals[0]
+    tz = zone(view)
+    a, b = datetime.fromtimestamp(s, tz), datetime.fromtimestamp(e, tz)
+    end = f"{b:%H:%M}" if b.date() == a.date() else f"{b:%Y-%m-%d %H:%M}"
+    return f"first {a:%a %Y-%m-%d %H:%M}-{end} {view}"
+
+
+def hours_changes(client, subject, old: Schedule | None, new: Schedule | None,
+                  needed: Schedule | None, term: tuple[date, date], view: str,
+                  pointer: str, more_is_better: bool = True) -> list[Change]:
+    """Compare two schedules for one client over the term (support hours or maintenance)."""
+    if old == new:
+        return []
+    start, end = term
+    lo_hi = expand(TWENTY_FOUR_SEVEN, start, end, view)
+    a, b = _instants(old, start, end, view), _instants(new, start, end, view)
+    if a is None or b is None:
+        return [neutral(client, subject, old or "unreadable", new or "unreadable",
+                        "hours that cannot be read are not compared", pointer)]
+    a, b = (clip(x, *lo_hi[0]) for x in (a, b))
+    before, after = _per_week(total(a), start, end), _per_week(total(b), start, end)
+    removed, added = subtract(a, b), subtract(b, a)
+    if more_is_better:
+        need = clip(_instants(needed, start, end, view), *lo_hi[0]) if needed else a
+        lost = intersect(removed, need)
+        found = []
+        if lost:
+            found.append(weakening(client, subject, before, after,
+                                   f"needed hours no longer covered: "
+                                   f"{_per_week(total(lost), start, end)}; "
+                                   f"{_first(lost, view)}", pointer))
+        if added:
+            found.append(strengthening(client, subject, before, after,
+                                       f"hours added: {_per_week(total(added), start, end)}; "
+                                       f"{_first(added, view)}", pointer))
+        if removed and not lost:
+            found.append(neutral(client, subject, before, after,
+                                 f"hours removed that the client does not need: "
+                                 f"{_per_week(total(removed), start, end)}", pointer))
+        if not found:  # same instants, written differently
+            found.append(wording(client, subject, str(old), str(new), "same hours", pointer))
+        return found
+    # maintenance: more planned outage time is a weakening
+    found = []
+    if added:
+        found.append(weakening(client, subject, before, after,
+                               f"maintenance added: {_per_week(total(added), start, end)}; "
+                               f"{_first(added, view)}", pointer))
+    if removed:
+        found.append(strengthening(client, subject, before, after,
+                                   f"maintenance removed: {_per_week(total(removed), start, end)}",
+                                   pointer))
+    return found or [wording(client, subject, str(old), str(new), "same hours", pointer)]
+
+
+# -- one client's service levels ----------------------------------------------------------
+
+def level_changes(cid: str, old_charter, new_charter, old_tier, new_tier,
+                  new_client) -> list[Change]:
+    found: list[Change] = []
+    old_hours = schedule_of(old_tier.hours, old_charter)
+    new_hours = schedule_of(new_tier.hours, new_charter)
+    oo, no = old_tier.objectives, new_tier.objectives
+    found += _availability(cid, oo.availability, no.availability)
+    priorities = list(new_charter.priorities) + [p for p in old_charter.priorities
+                                                 if p not in new_charter.priorities]
+    for kind in ("response", "resolution"):
+        found += _ticket_objective(cid, kind, getattr(oo, kind), getattr(no, kind),
+                                   old_hours, new_hours, priorities)
+    view = _client_zone(new_client, new_charter)
+    term = term_of(new_charter)
+    if old_tier.hours != new_tier.hours or old_charter.holidays != new_charter.holidays \
+            or old_charter.timezone != new_charter.timezone:
+        found += hours_changes(cid, "support hours", old_hours, new_hours,
+                               needs_of(new_client, new_charter), term, view,
+                               f"{new_tier.pointer}/hours")
+    if old_tier.maintenance != new_tier.maintenance:
+        old_m = schedule_of(old_tier.maintenance, old_charter, "none") if old_tier.maintenance \
+            else Schedule(timezone=view)
+        new_m = schedule_of(new_tier.maintenance, new_charter, "none") if new_tier.maintenance \
+            else Schedule(timezone=view)
+        found += hours_changes(cid, "maintenance windows", old_m, new_m, None, term, view,
+                               f"{new_tier.pointer}/maintenance", more_is_better=False)
+    for feature in new_tier.features:
+        if feature not in old_tier.features:
+            found.append(strengthening(cid, f"feature {feature}", "not offered", "offered",
+                                       pointer=f"{new_tier.pointer}/features"))
+    for feature in old_tier.features:
+        if feature not in new_tier.features:
+            found.append(weakening(cid, f"feature {feature}", "offered", "not offered",
+                                   pointer=f"{new_tier.pointer}/features"))
+    return found
+
+
+def _client_zone(client, charter) -> str:
+    needs = client.needs_hours
+    if isinstance(needs, dict) and isinstance(needs.get("timezone"), str):
+        try:
+            zone(needs["timezone"])
+            return needs["timezone"]
+        except ValueError:
+            pass
+    return charter.timezone
+

@@ -1,0 +1,71 @@
+"""The two sides of a diff: a file, a folder, or a git revision, read without a checkout.
+
+A side that names an existing file or folder is read from disk (a folder is a
+portfolio, searched like `charterc check` does). Anything else must be a git
+revision: its charters under PATHS (default `charters`, relative to the working
+directory) are listed with `git ls-tree` and read with `git show REV:path`, so
+the working tree and the index are never touched. An existing path wins over a
+revision of the same name; write `NAME^{commit}` to mean the revision.
+"""
+from __future__ import annotations
+
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+from ..loaders import Limits, Loaded, is_charter_file, load_bytes, load_path, loader_for
+
+__all__ = ["SourceError", "Side", "read_side"]
+
+
+class SourceError(Exception):
+    """A side that is neither a path nor a known revision (a usage error: exit 2)."""
+
+
+@dataclass
+class Side:
+    label: str              # what the user typed: a path or a revision
+    files: list[Loaded]
+
+
+def _git(args: Sequence[str], *, binary: bool = False):
+    try:
+        done = subprocess.run(["git", *args], capture_output=True, check=False)
+    except OSError as exc:  # no git on PATH
+        raise SourceError(f"cannot run git: {exc.strerror or exc}") from None
+    if done.returncode != 0:
+        return None
+    return done.stdout if binary else done.stdout.decode("utf-8", "replace")
+
+
+def _from_disk(path: Path, limits: Limits) -> list[Loaded]:
+    from ..pipeline import discover, display_path
+    return [load_path(p, display=display_path(p), limits=limits) for p in discover([path])]
+
+
+def _from_revision(revision: str, paths: Sequence[str], limits: Limits) -> list[Loaded]:
+    commit = _git(["rev-parse", "--verify", "--quiet", "--end-of-options",
+                   f"{revision}^{{commit}}"])
+    if not commit:
+        raise SourceError(f"{revision!r} is neither a file, a folder nor a git revision")
+    commit = commit.strip()
+    listing = _git(["ls-tree", "-r", "-z", "--full-name", "--name-only", commit, "--", *paths])
+    if listing is None:
+        raise SourceError(f"cannot list {', '.join(paths)} at {revision}")
+    names = sorted(n for n in listing.split("\0") if n and is_charter_file(n))
+    files = []
+    for name in names:
+        data = _git(["cat-file", "blob", f"{commit}:{name}"], binary=True)
+        if data is None:
+            raise SourceError(f"cannot read {name} at {revision}")
+        files.append(load_bytes(data, name, limits=limits, loader=loader_for(name)))
+    return files
+
+
+def read_side(spec: str, paths: Sequence[str] = (), *, limits: Limits = Limits()) -> Side:
+    """Load every charter of one side of the diff."""
+    path = Path(spec)
+    if path.exists():
+        return Side(spec, _from_disk(path, limits))
+    return Side(spec, _from_revision(spec, list(paths) or ["charters"], limits))
