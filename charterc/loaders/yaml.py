@@ -13,6 +13,7 @@ the document ourselves, so that:
 """
 from __future__ import annotations
 
+import math
 import re
 
 import yaml
@@ -117,6 +118,10 @@ class _Builder:
                 value = resolve_plain(event.value)
                 if value is not None and not isinstance(value, str):
                     self.sources.raw[pointer] = event.value
+                    if isinstance(value, float) and not math.isfinite(value):
+                        self.diagnostics.append(error(
+                            "S201", f"`{event.value}` is not a finite number", self.file,
+                            mark.line + 1, mark.column + 1, "write a number", pointer))
             else:
                 value = event.value
             if event.anchor:
@@ -240,6 +245,10 @@ def load_text(text: str, file: str, *, limits: Limits = Limits()) -> Loaded:
     except RecursionError:
         return Loaded(file, None, builder.sources, [error(
             "P104", "nesting too deep", file, hint="flatten the structure")])
+    if document is None and not builder.diagnostics:
+        return Loaded(file, None, builder.sources, [error(
+            "S201", "the file holds no charter (an empty document): a charter is a mapping",
+            file, hint="start from `charterc init`")])
     return Loaded(file, document, builder.sources, builder.diagnostics)
 
 
