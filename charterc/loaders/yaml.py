@@ -205,7 +205,7 @@ def load_text(text: str, file: str, *, limits: Limits = Limits()) -> Loaded:
         first = next(events)
         if type(first) is yaml.StreamEndEvent:
             return Loaded(file, None, builder.sources, [error(
-                "S201", "the file is empty: a charter is a mapping", file,
+                "S201", "this file holds nothing (it is empty): a charter is a mapping", file,
                 hint="start from `charterc init`")])
         # DocumentStart
         document = builder.build(events)
@@ -247,7 +247,7 @@ def load_text(text: str, file: str, *, limits: Limits = Limits()) -> Loaded:
             "P104", "nesting too deep", file, hint="flatten the structure")])
     if document is None and not builder.diagnostics:
         return Loaded(file, None, builder.sources, [error(
-            "S201", "the file holds no charter (an empty document): a charter is a mapping",
+            "S201", "this file holds nothing (an empty document): a charter is a mapping",
             file, hint="start from `charterc init`")])
     return Loaded(file, document, builder.sources, builder.diagnostics)
 
