@@ -117,20 +117,23 @@ def check(paths, fmt, strict, today, select, ignore, level_opts, max_bytes, outp
 
 
 @main.command()
-@click.option("--format", "fmt", default="text", type=click.Choice(["text", "json"]))
+@click.option("--format", "fmt", default="text", type=click.Choice(["text", "json", "markdown"]),
+              help="markdown writes the full documentation (docs/rules.md).")
 def rules(fmt):
     """List the rule catalogue: id, severity, title."""
     from .checks import load_checks
-    from .rules import RULES
+    from .rules import RULES, catalogue_markdown
     load_checks()
     entries = sorted(RULES.values(), key=lambda r: r.id)
     if fmt == "json":
         import json
         click.echo(json.dumps([{"id": r.id, "severity": r.severity.value, "title": r.title}
                                for r in entries], indent=2))
-        return
-    for r in entries:
-        click.echo(f"{r.id}  {r.severity.value:<7}  {r.title}")
+    elif fmt == "markdown":
+        click.echo(catalogue_markdown(entries), nl=False)
+    else:
+        for r in entries:
+            click.echo(f"{r.id}  {r.severity.value:<7}  {r.title}")
 
 
 @main.command()
@@ -187,6 +190,24 @@ def diff(old, new, paths, fmt, output):
         click.echo(text, nl=False)
     sys.exit(result.exit_code)
 
+
+@main.command()
+@click.argument("path", required=False, type=click.Path())
+@click.option("--id", "charter_id", metavar="ID", help="The charter id (default: from PATH).")
+@click.option("--format", "fmt", default="yaml", show_default=True,
+              type=click.Choice(["yaml", "dsl"]), help="Write YAML or the DSL.")
+def init(path, charter_id, fmt):
+    """Write a new, valid, commented starter charter (never overwrites a file).
+
+    PATH is a file or a folder (default: charters/ID.charter.yaml).
+    """
+    from .init import InitError, write_starter
+    try:
+        written = write_starter(path, charter_id, fmt)
+    except InitError as exc:
+        click.echo(f"charterc init: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    click.echo(f"wrote {written}; check it with: charterc check {written}")
 
 if __name__ == "__main__":  # pragma: no cover
     main()

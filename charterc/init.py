@@ -1,0 +1,107 @@
+"""`charterc init`: a new, valid, commented starter charter.
+
+The starter (`starter/starter.charter.yaml`) passes `charterc check` with no
+finding on the day it is written: its baseline is reviewed today and its term
+starts on 1 January of this year. The YAML form carries the
+`yaml-language-server` modeline, pointing at the nearest
+`schemas/charter.schema.json` above the new file when there is one (a
+relative path that works for everyone in the repository), else at the schema
+installed with charterc. The DSL form is the same document written by the DSL
+writer. An existing file is never overwritten.
+"""
+from __future__ import annotations
+
+import os
+import re
+from datetime import date
+from pathlib import Path
+from string import Template
+
+__all__ = ["InitError", "starter_text", "target_path", "write_starter", "ID_PATTERN"]
+
+ID_PATTERN = re.compile(r"[a-z][a-z0-9-]{0,62}\Z")
+STARTER = Path(__file__).with_name("starter") / "starter.charter.yaml"
+SUFFIX = {"yaml": ".charter.yaml", "dsl": ".charter"}
+
+
+class InitError(Exception):
+    """Why the starter cannot be written (a usage error: exit 2)."""
+
+
+def _schema_reference(folder: Path) -> str:
+    for parent in (folder, *folder.parents):
+        candidate = parent / "schemas" / "charter.schema.json"
+        if candidate.is_file():
+            return Path(os.path.relpath(candidate, folder)).as_posix()
+    from .schema import schema_path
+    return Path(schema_path()).resolve().as_uri()
+
+
+def _title(charter_id: str) -> str:
+    return " ".join(word.capitalize() for word in charter_id.split("-"))
+
+
+def starter_text(charter_id: str, *, folder: Path = Path("."), today: date | None = None,
+                 fmt: str = "yaml") -> str:
+    today = today or date.today()
+    text = Template(STARTER.read_text(encoding="utf-8")).substitute(
+        id=charter_id, title=_title(charter_id), today=today.isoformat(),
+        start=date(today.year, 1, 1).isoformat(),
+        schema=_schema_reference(folder.resolve()))
+    if fmt == "yaml":
+        return text
+    return _as_dsl(text, charter_id)
+
+
+def _as_dsl(text: str, charter_id: str) -> str:
+    try:
+        from .writers.dsl import dump
+    except ImportError:
+        raise InitError("--format dsl needs the DSL writer (charterc.writers.dsl), which this "
+                        "version of charterc does not have yet; use --format yaml and convert "
+                        "the file later") from None
+    from .loaders.yaml import load_text
+    document = load_text(text, f"{charter_id}.charter.yaml").document
+    header = ("# A starter charter written by `charterc init`. It passes `charterc check`\n"
+              "# as it stands: change the figures to your service's.\n")
+    return header + dump(document)
+
+
+def target_path(path: str | None, charter_id: str | None, fmt: str) -> tuple[Path, str]:
+    """(file to write, charter id) from the PATH and --id given."""
+    suffix = SUFFIX[fmt]
+    as_folder = path is None or Path(path).is_dir() or path.endswith(("/", os.sep))
+    if not as_folder:
+        target = Path(path)
+        if not target.name.endswith((".charter.yaml", ".charter.yml", ".charter")):
+            target = target.with_name(target.name + suffix)
+        stem = re.sub(r"\.charter(\.ya?ml)?\Z", "", target.name)
+        charter_id = charter_id or stem
+    else:
+        charter_id = charter_id or "my-service"
+        folder = Path(path) if path else Path("charters")
+        target = folder / f"{charter_id}{suffix}"
+    if not ID_PATTERN.match(charter_id):
+        raise InitError(f"{charter_id!r} is not a charter id: lower-case letters, digits and "
+                        f"dashes, starting with a letter (use --id)")
+    return target, charter_id
+
+
+def write_starter(path: str | None = None, charter_id: str | None = None, fmt: str = "yaml",
+                  today: date | None = None) -> Path:
+    """Write the starter charter; InitError if the file exists or cannot be written."""
+    target, charter_id = target_path(path, charter_id, fmt)
+    if target.exists():
+        raise InitError(f"{target} already exists; charterc init never overwrites a file "
+                        f"(choose another PATH or --id)")
+    text = starter_text(charter_id, folder=target.parent, today=today, fmt=fmt)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with open(target, "x", encoding="utf-8") as handle:  # "x": never overwrite
+            handle.write(text)
+    except FileExistsError:
+        raise InitError(f"{target} already exists; charterc init never overwrites a file") \
+            from None
+    except OSError as exc:
+        raise InitError(f"cannot write {target}: {exc.strerror or exc}") from None
+    return target

@@ -1,0 +1,90 @@
+"""`charterc init`: a starter charter that checks clean, in YAML and the DSL, never overwriting."""
+from __future__ import annotations
+
+import importlib.util
+from datetime import date
+
+import pytest
+from click.testing import CliRunner
+
+from charterc.cli import main
+from charterc.init import starter_text
+from charterc.pipeline import check_paths
+
+HAS_DSL_WRITER = importlib.util.find_spec("charterc.writers.dsl") is not None \
+    if importlib.util.find_spec("charterc.writers") else False
+
+
+def _init(tmp_path, monkeypatch, *args):
+    monkeypatch.chdir(tmp_path)
+    return CliRunner().invoke(main, ["init", *args])
+
+
+def test_yaml_starter_checks_clean(tmp_path, monkeypatch):
+    run = _init(tmp_path, monkeypatch)
+    assert run.exit_code == 0, run.output
+    target = tmp_path / "charters" / "my-service.charter.yaml"
+    assert run.output == (f"wrote charters/my-service.charter.yaml; check it with: "
+                          f"charterc check charters/my-service.charter.yaml\n")
+    text = target.read_text(encoding="utf-8")
+    assert text.startswith("# yaml-language-server: $schema=")
+    assert "  id: my-service " in text and "title: My Service\n" in text
+    result = check_paths([target])
+    assert result.diagnostics == [] and result.exit_code() == 0
+    run = CliRunner().invoke(main, ["check", "--strict", str(target)])
+    assert run.exit_code == 0 and run.output == "0 errors, 0 warnings in 1 file\n"
+
+
+def test_starter_checks_clean_on_other_days(tmp_path):
+    for today in (date(2026, 1, 1), date(2027, 12, 31)):
+        path = tmp_path / f"s{today.year}.charter.yaml"
+        path.write_text(starter_text("svc", folder=tmp_path, today=today), encoding="utf-8")
+        assert check_paths([path], today=today).diagnostics == []
+
+
+def test_id_and_explicit_file(tmp_path, monkeypatch):
+    run = _init(tmp_path, monkeypatch, "svc/desk", "--id", "it-desk")
+    assert run.exit_code == 0, run.output
+    text = (tmp_path / "svc" / "desk.charter.yaml").read_text(encoding="utf-8")
+    assert "  id: it-desk " in text
+    run = CliRunner().invoke(main, ["init", "svc/", "--id", "other"])
+    assert run.exit_code == 0 and (tmp_path / "svc" / "other.charter.yaml").is_file()
+
+
+def test_refuses_to_overwrite(tmp_path, monkeypatch):
+    target = tmp_path / "mine.charter.yaml"
+    target.write_text("# my work\n", encoding="utf-8")
+    run = _init(tmp_path, monkeypatch, "mine.charter.yaml")
+    assert run.exit_code == 2
+    assert "mine.charter.yaml already exists; charterc init never overwrites a file" in run.output
+    assert target.read_text(encoding="utf-8") == "# my work\n"
+
+
+def test_bad_id_is_a_usage_error(tmp_path, monkeypatch):
+    run = _init(tmp_path, monkeypatch, "--id", "Not An Id")
+    assert run.exit_code == 2 and "'Not An Id' is not a charter id" in run.output
+    assert not (tmp_path / "charters").exists()
+
+
+def test_modeline_points_at_the_repository_schema(tmp_path):
+    (tmp_path / "schemas").mkdir()
+    (tmp_path / "schemas" / "charter.schema.json").write_text("{}", encoding="utf-8")
+    (tmp_path / "charters" / "team").mkdir(parents=True)
+    text = starter_text("svc", folder=tmp_path / "charters" / "team")
+    assert text.splitlines()[0] == "# yaml-language-server: $schema=../../schemas/charter.schema.json"
+
+
+@pytest.mark.skipif(not HAS_DSL_WRITER, reason="the DSL writer (charterc.writers.dsl) is not there")
+def test_dsl_starter_checks_clean(tmp_path, monkeypatch):
+    run = _init(tmp_path, monkeypatch, "--format", "dsl")
+    assert run.exit_code == 0, run.output
+    target = tmp_path / "charters" / "my-service.charter"
+    assert check_paths([target]).diagnostics == []
+
+
+@pytest.mark.skipif(HAS_DSL_WRITER, reason="the DSL writer is there")
+def test_dsl_without_writer_fails_clearly(tmp_path, monkeypatch):
+    run = _init(tmp_path, monkeypatch, "--format", "dsl")
+    assert run.exit_code == 2
+    assert "--format dsl needs the DSL writer" in run.output
+    assert not (tmp_path / "charters").exists()
