@@ -326,9 +326,12 @@ def higher_tier_not_worse(ctx: CheckContext) -> Iterator[Diagnostic]:
     time zones and holidays), or fewer features. Each tier is compared with
     every tier below it; each aspect (availability, features, hours, each
     priority's response and resolution) is reported once per tier, against
-    the nearest lower tier it is worse than. Targets compare under the clock
-    rules (module docstring); mixed-clock pairs that cannot be decided are not
-    reported. Attainment and availability windows are not compared.
+    the nearest lower tier it is worse than. On one clock targets compare
+    directly (a business `Nd` is N x the tier's average open day); a higher
+    tier's business target is slower than a lower tier's calendar one when its
+    wall-clock minimum (`Nh` exactly, `Nd` at least N x 24h) exceeds it; other
+    mixed pairs are undecided and not reported (docs/rules/levels.md).
+    Attainment and availability windows are not compared.
 
     Fails:
         tiers:
