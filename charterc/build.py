@@ -1,0 +1,246 @@
+"""`charterc build`: check, then render and export every charter into `dist/`, atomically.
+
+The pipeline per charter: check (errors stop it: its diagnostics are the
+output) -> view -> documents per language x format -> exports (`sla.json`,
+`openslo.yaml`). Then the portfolio `index.html` and `manifest.json` (every
+file with its sha256).
+
+Reproducible: the same inputs give byte-identical files. Nothing depends on
+the clock, the working directory's listing order or hash seeds; a date is shown
+only when one is given (`--today`, else `SOURCE_DATE_EPOCH`).
+
+Atomic: everything is written into a temporary folder beside the output, which
+then replaces it in two renames. A build that fails (a charter with errors, a
+template problem, an interruption) leaves the previous `dist/` as it was. With
+`partial=True` charters with errors are left out instead and the others are
+published.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Sequence
+
+from . import __version__
+from .diagnostics import Severity
+from .loaders import Limits
+from .pipeline import PortfolioResult, check_paths
+
+__all__ = ["build", "BuildResult", "BuildProblem", "shown_date", "MANIFEST", "INDEX"]
+
+MANIFEST = "manifest.json"
+INDEX = "index.html"
+FORMAT_LABELS = {"md": "Markdown", "html": "HTML"}
+
+
+class BuildProblem(Exception):
+    """How the build was asked for cannot work (unknown language, bad template, output folder)."""
+
+
+@dataclass
+class BuildResult:
+    check: PortfolioResult
+    out: Path
+    built: list[str] = field(default_factory=list)       # charter ids
+    left_out: list[str] = field(default_factory=list)    # files not built (errors)
+    files: dict[str, str] = field(default_factory=dict)  # relative path -> sha256
+    log: list[str] = field(default_factory=list)
+    published: bool = False                              # dist/ was replaced
+    missing_translations: set[str] = field(default_factory=set)
+
+    def exit_code(self, strict: bool = False) -> int:
+        code = self.check.exit_code(strict)
+        return code if code else (0 if self.published else 1)
+
+
+def shown_date(today: date | None) -> date | None:
+    """The date documents show: `--today`, else SOURCE_DATE_EPOCH (UTC), else none."""
+    if today is not None:
+        return today
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not epoch:
+        return None
+    try:
+        return datetime.fromtimestamp(int(epoch), timezone.utc).date()
+    except (ValueError, OverflowError, OSError):
+        raise BuildProblem(f"SOURCE_DATE_EPOCH={epoch!r} is not a number of seconds") from None
+
+
+def _errors(file_result) -> int:
+    return sum(1 for d in file_result.diagnostics
+               if d.severity is Severity.ERROR and not d.suppressed)
+
+
+def _check_request(langs: Sequence[str], formats: Sequence[str]) -> None:
+    from .render import RENDERERS
+    from .render.i18n import languages
+    known = languages()
+    for lang in langs:
+        if lang not in known:
+            raise BuildProblem(f"no catalogue for language {lang!r}: available {', '.join(known)} "
+                               f"(add charterc/render/locale/{lang}/LC_MESSAGES/charterc.mo)")
+    for fmt in formats:
+        if fmt not in RENDERERS:
+            raise BuildProblem(f"unknown format {fmt!r}: available {', '.join(RENDERERS)}")
+    if not langs or not formats:
+        raise BuildProblem("at least one language and one format are needed")
+
+
+def _check_output(out: Path) -> None:
+    if out.exists() and not out.is_dir():
+        raise BuildProblem(f"{out} exists and is not a folder")
+    if out.is_dir() and any(out.iterdir()) and not (out / MANIFEST).is_file():
+        raise BuildProblem(f"{out} is not empty and holds no {MANIFEST}: it was not written by "
+                           "charterc build, so it is not replaced (remove it or choose another -o)")
+
+
+class _Writer:
+    """Writes files under the temporary folder and remembers each one's sha256."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.files: dict[str, str] = {}
+
+    def write(self, relative: str, data: bytes | str) -> None:
+        if isinstance(data, str):
+            data = data.encode("utf-8")
+        path = self.root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        self.files[relative] = hashlib.sha256(data).hexdigest()
+
+
+def _compile(subject, documents, writer: _Writer, langs, formats) -> list[str]:
+    """Every file of one charter; returns its build-log lines."""
+    from .export import EXPORTERS, exporter
+    from .render import RENDERERS
+    from .render.view import agreement_view, charter_view
+
+    cid = subject.charter.id
+    view = charter_view(subject)
+    for lang in langs:
+        for fmt in formats:
+            writer.write(f"{cid}/charter.{lang}{RENDERERS[fmt].extension}",
+                         documents.render(fmt, lang, "charter", view))
+    for client in subject.charter.clients:
+        aview = agreement_view(subject, client)
+        for lang in langs:
+            for fmt in formats:
+                writer.write(f"{cid}/agreements/{client.id}.{lang}{RENDERERS[fmt].extension}",
+                             documents.render(fmt, lang, "agreement", aview))
+    log = []
+    for name in EXPORTERS:
+        exported = exporter(name)(subject)
+        writer.write(f"{cid}/{name}", exported.data)
+        log += [f"{cid}: {note}" for note in exported.notes]
+    return log
+
+
+def _links(prefix: str, langs, formats) -> list[dict]:
+    from .render import RENDERERS
+    return [{"href": f"{prefix}.{lang}{RENDERERS[fmt].extension}",
+             "label": f"{FORMAT_LABELS.get(fmt, fmt)} ({lang})"}
+            for lang in langs for fmt in formats]
+
+
+def _index_view(subjects, langs, formats, today) -> dict:
+    from .render.view import Token, term_end
+    from .units import add_period
+    charters = []
+    for s in subjects:
+        c = s.charter
+        documents = _links(f"{c.id}/charter", langs, formats) + [
+            {"href": f"{c.id}/{name}", "label": name} for name in ("sla.json", "openslo.yaml")]
+        charters.append({
+            "id": c.id, "title": c.title, "version": c.version, "status": Token(c.status),
+            "start": c.start, "end": term_end(c), "reviewed": c.reviewed,
+            "next_review": add_period(c.reviewed, c.every) if c.reviewed and c.every else None,
+            "documents": documents,
+            "agreements": [{"id": x.id, "name": x.name, "tier": c.tier(x.tier).name,
+                            "documents": _links(f"{c.id}/agreements/{x.id}", langs, formats)}
+                           for x in c.clients]})
+    return {"charters": charters, "today": today}
+
+
+def _swap(tmp: Path, out: Path) -> None:
+    """Put `tmp` in place of `out`: two renames; the old folder is removed only after."""
+    if not out.exists():
+        os.rename(tmp, out)
+        return
+    old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+    os.rename(out, old / out.name)
+    try:
+        os.rename(tmp, out)
+    except BaseException:
+        os.rename(old / out.name, out)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def build(paths: Sequence[str | Path] = ("charters",), out: str | Path = "dist", *,
+          langs: Sequence[str] = ("en",), formats: Sequence[str] = ("md", "html"),
+          today: date | None = None, templates: str | Path | None = None,
+          partial: bool = False, limits: Limits = Limits()) -> BuildResult:
+    """Check and compile every charter under `paths` into `out`; BuildProblem for bad requests."""
+    from .render import Documents, TemplateProblem
+    from .render.view import Subject
+
+    out = Path(out)
+    _check_request(langs, formats)
+    _check_output(out)
+    if templates is not None and not Path(templates).is_dir():
+        raise BuildProblem(f"--templates {templates}: no such folder")
+    shown = shown_date(today)
+    checked = check_paths(paths, today=shown or date.today(), limits=limits)
+    result = BuildResult(checked, out)
+
+    subjects = []
+    for f in checked.files:
+        if f.charter is None or _errors(f):
+            result.left_out.append(f.file)
+            continue
+        notes = tuple(d for d in f.diagnostics if not d.suppressed
+                      and d.severity in (Severity.WARNING, Severity.INFO))
+        subjects.append(Subject(f.charter, f.loaded.sources, f.file, notes, shown))
+    if checked.internal_errors or (result.left_out and not partial):
+        if result.left_out:
+            result.log.append(f"not built: {len(result.left_out)} file(s) with errors; "
+                              f"{out} is left as it was")
+        return result
+    for file in result.left_out:
+        result.log.append(f"{file}: left out (errors)")
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    try:
+        documents = Documents(templates)
+        writer = _Writer(tmp)
+        for subject in sorted(subjects, key=lambda s: s.charter.id):
+            result.log += _compile(subject, documents, writer, langs, formats)
+            result.built.append(subject.charter.id)
+        writer.write(INDEX, documents.render("html", langs[0], "index",
+                                             _index_view(subjects, langs, formats, shown)))
+        manifest = {"generator": f"charterc {__version__}",
+                    "files": [{"path": p, "sha256": writer.files[p]} for p in sorted(writer.files)]}
+        writer.write(MANIFEST, json.dumps(manifest, indent=2) + "\n")
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(tmp, 0o777 & ~mask)
+        _swap(tmp, out)
+    except TemplateProblem as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise BuildProblem(str(exc)) from None
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    result.files = writer.files
+    result.published = True
+    for language in documents.languages.values():
+        result.missing_translations |= language.missing
+    return result

@@ -1,0 +1,30 @@
+"""Exporters: a checked charter -> machine-readable files, one function each.
+
+`EXPORTERS` maps the file name written into `dist/<id>/` to a function
+`(subject) -> Exported`. An exporter returns its bytes and the notes it wants
+in the build log (e.g. objectives OpenSLO cannot express); it never prints.
+"""
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+
+__all__ = ["EXPORTERS", "Exported", "exporter"]
+
+
+@dataclass(frozen=True)
+class Exported:
+    data: bytes
+    notes: tuple[str, ...] = field(default=())
+
+
+# file name -> "module:function", imported on use.
+EXPORTERS: dict[str, str] = {
+    "sla.json": "charterc.export.sla:export",
+    "openslo.yaml": "charterc.export.openslo:export",
+}
+
+
+def exporter(name: str):
+    module, func = EXPORTERS[name].split(":")
+    return getattr(importlib.import_module(module), func)

@@ -1,0 +1,179 @@
+"""`openslo.yaml`: the charter's objectives as OpenSLO v1 documents (Service, SLI, SLO).
+
+One Service per charter; per client, one SLO for availability and one per
+response/resolution x priority, each with its SLI (a ratio of good to total
+events, read from the system named by `measured_by`).
+
+OpenSLO v1 constrains what can be said, and the file must pass its published
+JSON Schemas:
+- `target` is in [0, 1): an objective at 100% (attainment, or availability)
+  cannot be written, so it is left out and named in the build log and in the
+  file's header comment;
+- names are RFC 1123 labels of at most 63 characters: long ones are cut and
+  given a short hash so that they stay unique;
+- a calendar window's `timeZone` must look like Area/City (`Etc/UTC`, never
+  `UTC`) and its `startTime` is "YYYY-MM-DD HH:MM:SS".
+
+Without `measured_by` (M902 warns) the metric source type is the placeholder
+`unspecified`, so the file still validates and says what is missing.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import datetime, timezone
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import yaml
+
+from . import Exported
+
+__all__ = ["export", "openslo_documents", "rfc1123", "PLACEHOLDER_SOURCE"]
+
+PLACEHOLDER_SOURCE = "unspecified"
+WINDOWS = {"daily": "1d", "weekly": "1w", "monthly": "1M", "quarterly": "1Q", "yearly": "1Y"}
+_AREA_CITY = re.compile(r"[A-Z][a-zA-Z_]+/[A-Z][a-zA-Z_]+")   # OpenSLO's own (unanchored) test
+_UTC_NAMES = {"UTC", "UCT", "GMT", "Zulu", "Universal", "Greenwich", "Etc/UTC", "Etc/UCT",
+              "Etc/GMT", "Etc/Zulu", "Etc/Universal", "Etc/Greenwich", "GMT0", "Etc/GMT0"}
+_LABEL = re.compile(r"[^a-z0-9-]+")
+_LABEL_VALUE = re.compile(r"[^a-zA-Z0-9._-]+")
+_Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+def rfc1123(*parts: str) -> str:
+    """A DNS label (lower-case alphanumerics and '-', at most 63) naming `parts` uniquely."""
+    raw = "-".join(parts).lower()
+    name = _LABEL.sub("-", raw).strip("-")
+    name = re.sub(r"-{2,}", "-", name) or "x"
+    if len(name) > 63 or name != raw:  # cut or changed: a hash keeps it unique
+        digest = hashlib.sha256(raw.encode("utf-8")).hexdigest()[:8]
+        name = f"{name[:54].rstrip('-')}-{digest}"
+    return name
+
+
+def _label(value: str) -> str:
+    text = _LABEL_VALUE.sub("-", value).strip("-._")[:63].rstrip("-._")
+    return text or "x"
+
+
+def _fraction(percent: Decimal) -> float:
+    return float(percent / 100)
+
+
+def _calendar(zone: str, start) -> tuple[dict, str | None]:
+    """OpenSLO calendar for a window starting at local midnight of `start`; a note if moved."""
+    if zone in _UTC_NAMES:
+        return {"startTime": f"{start.isoformat()} 00:00:00", "timeZone": "Etc/UTC"}, None
+    if _AREA_CITY.search(zone):
+        return {"startTime": f"{start.isoformat()} 00:00:00", "timeZone": zone}, None
+    # e.g. EST5EDT: OpenSLO accepts only Area/City; state the same instant in UTC
+    try:
+        local = datetime(start.year, start.month, start.day, tzinfo=ZoneInfo(zone))
+        instant = local.astimezone(timezone.utc)
+    except (KeyError, ValueError, OSError):
+        instant = datetime(start.year, start.month, start.day, tzinfo=timezone.utc)
+    return ({"startTime": instant.strftime("%Y-%m-%d %H:%M:%S"), "timeZone": "Etc/UTC"},
+            f"time zone {zone} is not Area/City: windows are stated in Etc/UTC")
+
+
+def _source(measured_by: str | None, spec: dict) -> dict:
+    if measured_by:
+        return {"metricSource": {"type": measured_by, "spec": spec}}
+    return {"metricSource": {"type": PLACEHOLDER_SOURCE,
+                             "spec": {**spec, "note": "no measured_by in the charter"}}}
+
+
+def _pair(charter, service: str, client, tier, kind: str, priority: str | None, target: Decimal,
+          window: str, zone: str, measured_by: str | None, detail: str, good: dict, total: dict):
+    parts = [charter.id, client.id, kind] + ([priority] if priority else [])
+    name = rfc1123(*parts)
+    sli_name = rfc1123(*parts, "sli")
+    labels = {"charter": _label(charter.id), "client": _label(client.id), "tier": _label(tier.id),
+              "objective": kind}
+    if priority:
+        labels["priority"] = _label(priority)
+    title = f"{client.name}: {kind}{' ' + priority if priority else ''} {detail}"
+    sli = {"apiVersion": "openslo/v1", "kind": "SLI",
+           "metadata": {"name": sli_name, "displayName": title[:200]},
+           "spec": {"description": f"{title}: good events / all events"[:1050],
+                    "ratioMetric": {"counter": True, "good": _source(measured_by, good),
+                                    "total": _source(measured_by, total)}}}
+    calendar, note = _calendar(zone, charter.start)
+    slo = {"apiVersion": "openslo/v1", "kind": "SLO",
+           "metadata": {"name": name, "displayName": title[:200], "labels": labels},
+           "spec": {"description": f"{charter.title} {charter.version}, tier {tier.name}: "
+                                   f"{title}"[:1050],
+                    "service": service, "indicatorRef": sli_name,
+                    "timeWindow": [{"duration": WINDOWS[window], "isRolling": False,
+                                    "calendar": calendar}],
+                    "budgetingMethod": "Occurrences",
+                    "objectives": [{"displayName": title[:200], "target": _fraction(target)}]}}
+    return [sli, slo], note
+
+
+def openslo_documents(subject) -> tuple[list[dict], list[str], list[str]]:
+    """(documents, left-out objective ids, notes)."""
+    charter = subject.charter
+    service = rfc1123(charter.id)
+    docs = [{"apiVersion": "openslo/v1", "kind": "Service",
+             "metadata": {"name": service, "displayName": charter.title},
+             "spec": {"description": f"{charter.title}: service charter {charter.version} of "
+                                     f"{charter.provider_name}"[:1050]}}]
+    left_out: list[str] = []
+    notes: set[str] = set()
+    for client in charter.clients:
+        tier = charter.tier(client.tier)
+        zone = tier.hours.get("timezone", charter.timezone) if isinstance(tier.hours, dict) \
+            else charter.timezone
+        base = {"charter": charter.id, "client": client.id}
+        avail = tier.objectives.availability
+        if avail is not None:
+            if avail.target >= 100:
+                left_out.append(f"{client.id}/availability")
+            else:
+                pair, note = _pair(
+                    charter, service, client, tier, "availability", None, avail.target,
+                    avail.window, zone, avail.measured_by, f">= {avail.target}%",
+                    {**base, "metric": "available-minutes"},
+                    {**base, "metric": "minutes-outside-maintenance"})
+                docs += pair
+                notes.update([note] if note else [])
+        cadence = client.reporting_cadence or charter.reporting_cadence
+        for objective in (tier.objectives.response, tier.objectives.resolution):
+            if objective is None:
+                continue
+            for priority in charter.priorities:
+                target = objective.targets.get(priority)
+                if target is None:
+                    continue
+                if objective.attainment >= 100:
+                    left_out.append(f"{client.id}/{objective.kind}/{priority}")
+                    continue
+                spec = {**base, "objective": objective.kind, "priority": priority}
+                pair, note = _pair(
+                    charter, service, client, tier, objective.kind, priority,
+                    objective.attainment, cadence, zone, objective.measured_by,
+                    f"within {target} ({objective.clock} clock)",
+                    {**spec, "metric": "tickets-within-target", "threshold": str(target),
+                     "clock": objective.clock},
+                    {**spec, "metric": "tickets"})
+                docs += pair
+                notes.update([note] if note else [])
+    return docs, left_out, sorted(notes)
+
+
+def export(subject) -> Exported:
+    docs, left_out, notes = openslo_documents(subject)
+    header = [f"# OpenSLO v1 documents of charter {subject.charter.id} "
+              f"{subject.charter.version}, written by charterc build."]
+    log = [f"openslo.yaml: {n}" for n in notes]
+    if left_out:
+        header.append("# Left out (a target of 100% cannot be written: OpenSLO targets are "
+                      "below 1):")
+        header += [f"#   {item}" for item in left_out]
+        log.append(f"openslo.yaml leaves out {len(left_out)} objective(s) at 100% "
+                   f"(OpenSLO targets must be below 1): {', '.join(left_out)}")
+    body = yaml.dump_all(docs, Dumper=_Dumper, sort_keys=False, allow_unicode=True,
+                         default_flow_style=False, width=100, explicit_start=True)
+    return Exported(("\n".join(header) + "\n" + body).encode("utf-8"), tuple(log))

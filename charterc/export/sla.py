@@ -1,0 +1,128 @@
+"""`sla.json`: every promise of a charter as data, one entry per client x objective.
+
+An entry is one comparable target: availability (`>=` a percent over a window),
+or a response or resolution time for one priority (`<=` a duration, met by a
+share of the tickets, the attainment). Each carries what a monitoring system
+needs to judge it: the clock, the hours (schedule, zone, holidays) it counts in,
+the maintenance windows, the credits owed when availability is missed, the
+measuring system, and where the promise is written in the charter.
+
+The document is checked against `schemas/sla.schema.json` on every build: a
+file that does not match its own published schema is a charterc bug, and the
+build stops rather than ship it.
+"""
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+
+from . import Exported
+
+__all__ = ["export", "sla_document", "schema_path", "SlaSchemaError"]
+
+SCHEMA_NAME = "sla.schema.json"
+
+
+class SlaSchemaError(Exception):
+    """sla.json does not match schemas/sla.schema.json (an internal error)."""
+
+
+def schema_path() -> Path:
+    """The installed copy (`charterc/schemas/`) or the repository's `schemas/`."""
+    package = Path(__file__).resolve().parent.parent
+    for candidate in (package / "schemas" / SCHEMA_NAME, package.parent / "schemas" / SCHEMA_NAME):
+        if candidate.is_file():
+            return candidate
+    raise FileNotFoundError(f"{SCHEMA_NAME} is not installed with charterc")
+
+
+@lru_cache(maxsize=1)
+def _validator():
+    import fastjsonschema
+    return fastjsonschema.compile(json.loads(schema_path().read_text(encoding="utf-8")))
+
+
+def _number(value: Decimal | None):
+    """Exact decimals as JSON numbers: integral values as ints, others by their shortest form."""
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _hours(value, zone: str, holidays) -> dict:
+    if value == "24x7" or value is None:
+        return {"schedule": "24x7", "timezone": zone, "holidays": "none"}
+    return {"schedule": [dict(r) for r in value.get("schedule", ())],
+            "timezone": value.get("timezone", zone), "holidays": value.get("holidays", holidays)}
+
+
+def _source(subject, pointer: str) -> dict:
+    line, column = subject.sources.locate(pointer)
+    return {"file": subject.file, "line": line, "column": column, "pointer": pointer}
+
+
+def _entries(subject, client):
+    charter = subject.charter
+    tier = charter.tier(client.tier)
+    hours = _hours(tier.hours, charter.timezone, charter.holidays)
+    maintenance = _hours(tier.maintenance, charter.timezone, "none") if tier.maintenance else None
+    cadence = client.reporting_cadence or charter.reporting_cadence
+    base = {"client": client.id, "tier": tier.id}
+    avail = tier.objectives.availability
+    if avail is not None:
+        credits = tier.credits
+        yield {
+            "id": f"{client.id}/availability", **base, "metric": "availability", "priority": None,
+            "comparator": ">=", "target": {"percent": _number(avail.target)},
+            "attainment": None, "window": avail.window, "clock": "calendar",
+            "hours": hours, "maintenance": maintenance,
+            "credits": None if credits is None else {
+                "bands": [{"below": _number(b.below), "credit": _number(b.credit)}
+                          for b in credits.bands],
+                "cap": _number(credits.cap)},
+            "measured_by": avail.measured_by,
+            "source": _source(subject, f"{avail.pointer}/target")}
+    for objective in (tier.objectives.response, tier.objectives.resolution):
+        if objective is None:
+            continue
+        for priority in charter.priorities:
+            target = objective.targets.get(priority)
+            if target is None:
+                continue
+            yield {
+                "id": f"{client.id}/{objective.kind}/{priority}", **base,
+                "metric": objective.kind, "priority": priority, "comparator": "<=",
+                "target": {"duration": str(target), "days": target.days,
+                           "minutes": target.minutes},
+                "attainment": _number(objective.attainment), "window": cadence,
+                "clock": objective.clock, "hours": hours, "maintenance": None, "credits": None,
+                "measured_by": objective.measured_by,
+                "source": _source(subject, f"{objective.pointer}/{priority}")}
+
+
+def sla_document(subject) -> dict:
+    charter = subject.charter
+    return {
+        "charter": charter.id, "title": charter.title, "version": charter.version,
+        "status": charter.status, "provider": charter.provider_name,
+        "sha256": subject.sha256, "currency": charter.currency,
+        "term": {"start": charter.start.isoformat(), "years": charter.years},
+        "entries": [e for client in charter.clients for e in _entries(subject, client)],
+    }
+
+
+def export(subject) -> Exported:
+    document = sla_document(subject)
+    try:
+        _validator()(document)
+    except Exception as exc:  # fastjsonschema.JsonSchemaException
+        raise SlaSchemaError(f"{charter_id(document)}: sla.json does not match "
+                             f"{SCHEMA_NAME}: {exc}") from None
+    text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return Exported(text.encode("utf-8"))
+
+
+def charter_id(document: dict) -> str:
+    return str(document.get("charter"))

@@ -1,0 +1,120 @@
+"""Renderers: a charter's view -> documents (Markdown, HTML) in one language.
+
+Each renderer is one entry in `RENDERERS`: the file extension it writes and how
+its Jinja2 environment escapes values. Templates are package data
+(`render/templates/<document>.<format>.j2`); a `--templates DIR` folder overrides
+any of them by name. Every template runs in Jinja2's sandbox with
+`StrictUndefined`, so an override can neither reach Python internals
+(`''.__class__`) nor silently print a misspelt field: both stop the build with a
+`TemplateProblem` naming the template and line.
+
+HTML autoescaping is chosen by template name (`*.html.j2`); Markdown templates
+escape every printed value through `markdown.finalize`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+__all__ = ["RENDERERS", "Renderer", "Documents", "TemplateProblem", "TEMPLATE_DIR"]
+
+TEMPLATE_DIR = Path(__file__).parent / "templates"
+
+
+class TemplateProblem(Exception):
+    """A template could not be loaded or rendered (syntax, unsafe access, undefined name)."""
+
+
+def _html_autoescape(name: str | None) -> bool:
+    return name is not None and name.endswith((".html.j2", ".html"))
+
+
+def _markdown_finalize():
+    from .markdown import finalize
+    return finalize
+
+
+def _html_finalize():
+    return lambda value: "" if value is None else value
+
+
+@dataclass(frozen=True)
+class Renderer:
+    name: str                          # what users type after --format
+    extension: str                     # of the files written
+    finalize: Callable[[], Callable]   # escape (Markdown) or tidy (HTML) every printed value
+
+
+RENDERERS: dict[str, Renderer] = {
+    "md": Renderer("md", ".md", _markdown_finalize),
+    "html": Renderer("html", ".html", _html_finalize),
+}
+
+
+class Documents:
+    """Jinja2 environments for one build, one per (format, language), reused for every charter."""
+
+    def __init__(self, templates: str | Path | None = None):
+        self.templates = Path(templates) if templates else None
+        self._envs: dict[tuple[str, str], object] = {}
+        self.languages: dict[str, object] = {}
+
+    def language(self, lang: str):
+        from .filters import Language
+        if lang not in self.languages:
+            self.languages[lang] = Language(lang)
+        return self.languages[lang]
+
+    def environment(self, fmt: str, lang: str):
+        key = (fmt, lang)
+        if key not in self._envs:
+            from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
+            from jinja2.sandbox import SandboxedEnvironment
+
+            from .filters import make_filters
+            loaders = [FileSystemLoader(str(TEMPLATE_DIR))]
+            if self.templates:
+                loaders.insert(0, FileSystemLoader(str(self.templates)))
+            env = SandboxedEnvironment(
+                loader=ChoiceLoader(loaders), undefined=StrictUndefined,
+                autoescape=_html_autoescape, finalize=RENDERERS[fmt].finalize(),
+                extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True,
+                keep_trailing_newline=True, auto_reload=False)
+            language = self.language(lang)
+            env.install_gettext_callables(language.gettext, language.ngettext, newstyle=True)
+            env.filters.update(make_filters(language))
+            env.globals.update(lang=lang)
+            self._envs[key] = env
+        return self._envs[key]
+
+    def render(self, fmt: str, lang: str, document: str, view: dict) -> str:
+        """Render `<document>.<fmt>.j2` with `view`; TemplateProblem on any template error."""
+        from jinja2 import TemplateError, TemplateNotFound, TemplateSyntaxError
+        from jinja2.exceptions import SecurityError
+
+        name = f"{document}.{fmt}.j2"
+        try:
+            template = self.environment(fmt, lang).get_template(name)
+            return template.render(view)
+        except TemplateNotFound as exc:
+            raise TemplateProblem(f"template {exc.name} not found") from None
+        except TemplateSyntaxError as exc:
+            raise TemplateProblem(f"template {exc.filename or exc.name or name}:{exc.lineno}: "
+                                  f"syntax error: {exc.message}") from None
+        except SecurityError as exc:
+            raise TemplateProblem(f"template {name}{_line(exc)}: refused by the sandbox: {exc}") \
+                from None
+        except TemplateError as exc:
+            raise TemplateProblem(f"template {name}{_line(exc)}: {exc}") from None
+
+
+def _line(exc: BaseException) -> str:
+    """` line N` of the innermost template frame of an exception, when there is one."""
+    tb, found = exc.__traceback__, ""
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith(".j2"):  # jinja2 rewrites frames to the template's lines
+            found = f" ({Path(filename).name}, line {tb.tb_lineno})"
+        tb = tb.tb_next
+    return found

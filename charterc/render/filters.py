@@ -1,0 +1,147 @@
+"""Template filters: one `fmt` that renders any view value in the document's language.
+
+The view wraps values in small types (`Money`, `Pct`, `Dur`, ...); `fmt`
+dispatches on the type, so a template writes `{{ row.charge | fmt }}` and gets
+`€1,402,110.00` in English and `1 402 110,00 €` in French. User text passes
+through unchanged; the environment escapes it for HTML or Markdown.
+"""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from .hours import HoursView
+from .i18n import Formatter
+from .markdown import MdSafe, escape, md_filter
+from .view import Dur, Money, Per, Pct, Token, Units
+
+__all__ = ["Language", "make_filters"]
+
+DASH = "\u2014"
+
+
+class Language(Formatter):
+    """A formatter that also notes msgids missing from its catalogue (tests assert none)."""
+
+    def __init__(self, lang: str):
+        super().__init__(lang)
+        self.missing: set[str] = set()
+        catalogue = getattr(self.tr, "_catalog", None)
+        self._known = None if catalogue is None else {
+            k[0] if isinstance(k, tuple) else k for k in catalogue}
+
+    def gettext(self, message: str) -> str:
+        if self._known is not None and message not in self._known:
+            self.missing.add(message)
+        return self.tr.gettext(message)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        if self._known is not None and singular not in self._known:
+            self.missing.add(singular)
+        return self.tr.ngettext(singular, plural, n)
+
+    # -- hours ---------------------------------------------------------------------
+    def time(self, minutes: int, end: bool = False) -> str:
+        if end and minutes == 0:
+            minutes = 1440
+        return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+    def holidays(self, value) -> str:
+        if value in (None, "none"):
+            return self.gettext("no holiday closures")
+        if isinstance(value, str):
+            return self.gettext("closed on public holidays (%(code)s)") % {"code": value}
+        code = "-".join(x for x in (value.get("country"), value.get("subdivision")) if x)
+        parts = [self.gettext("closed on public holidays (%(code)s)") % {"code": code}
+                 if code else self.gettext("no public holiday closures")]
+        if value.get("extra"):
+            parts.append(self.gettext("also closed on %(dates)s") % {
+                "dates": ", ".join(self.date(date.fromisoformat(d)) for d in value["extra"])})
+        if value.get("remove"):
+            parts.append(self.gettext("open on %(dates)s") % {
+                "dates": ", ".join(self.date(date.fromisoformat(d)) for d in value["remove"])})
+        return "; ".join(parts)
+
+    def hours(self, view: HoursView, holidays: bool = True) -> str:
+        if view.always:
+            return self.gettext("24 hours a day, 7 days a week")
+        rules = "; ".join(f"{self.days(r.days)} {self.time(r.start)}\u2013{self.time(r.end, True)}"
+                          for r in view.rules)
+        text = f"{rules} ({view.zone})"
+        if holidays:
+            text += ", " + self.holidays(view.holidays)
+        if view.approximate:
+            text += " " + self.gettext("(most of the year: the two zones change clocks on "
+                                       "different dates)")
+        return text
+
+    def period(self, value) -> str:
+        parts = []
+        if value.months:
+            parts.append(self.ngettext("%(n)s month", "%(n)s months", value.months)
+                         % {"n": value.months})
+        if value.days or not parts:
+            parts.append(self.ngettext("%(n)s day", "%(n)s days", value.days) % {"n": value.days})
+        return " ".join(parts)
+
+    # -- the one filter ------------------------------------------------------------
+    def fmt(self, value) -> str:
+        """Any view value -> text in this language (None -> an em dash)."""
+        if value is None:
+            return DASH
+        if isinstance(value, Money):
+            return self.money(value.amount)
+        if isinstance(value, Pct):
+            return self.percent(value.value)
+        if isinstance(value, Units):
+            return self.number(value.value)
+        if isinstance(value, Dur):
+            return self.duration(value.value, value.clock)
+        if isinstance(value, Per):
+            return self.period(value.value)
+        if isinstance(value, Token):
+            text = self.gettext(value.text)
+            return text % dict(value.params) if value.params else text
+        if isinstance(value, HoursView):
+            return self.hours(value)
+        if isinstance(value, bool):
+            return self.gettext("yes") if value else self.gettext("no")
+        if isinstance(value, date):
+            return self.date(value)
+        if isinstance(value, Decimal):
+            return self.number(value, 2)
+        if isinstance(value, MdSafe):
+            return value
+        if isinstance(value, (list, tuple)):
+            return ", ".join(self.fmt(v) for v in value) if value else DASH
+        return str(value)
+
+
+    def colon(self, label) -> str:
+        """"Provider" -> "Provider:" / "Prestataire :" (French puts a space before it)."""
+        return self.gettext("%(label)s:") % {"label": label}
+
+    # -- Markdown table rows -------------------------------------------------------
+    def md_cells(self, values) -> MdSafe:
+        """[a, b] -> " a | b |": each value formatted, then escaped (pipes cannot split a cell)."""
+        return MdSafe("".join(f" {escape(self.fmt(v))} |" for v in values))
+
+
+def md_rule(values) -> MdSafe:
+    """The `|---|` separator cells for a list of columns."""
+    return MdSafe("---|" * len(list(values)))
+
+
+def make_filters(language: Language) -> dict:
+    return {
+        "fmt": language.fmt,
+        "colon": language.colon,
+        "md": md_filter,
+        "md_cells": language.md_cells,
+        "md_rule": md_rule,
+        "hours": language.hours,
+        "holidays": language.holidays,
+        "money": language.money,
+        "percent": language.percent,
+        "date": language.date,
+    }

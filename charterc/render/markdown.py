@@ -1,0 +1,50 @@
+"""Markdown escaping: user text must read as text, never as markup or table structure.
+
+A charter field may hold `|` (which would split a table cell), `*`/`_` (emphasis),
+or raw HTML such as `<script>` (which Markdown passes through to the page). Every
+value a Markdown template prints goes through `escape` (the environment's
+`finalize`), so a template cannot forget it; `MdSafe` marks text that is already
+escaped or is deliberate markup, the way `markupsafe.Markup` does for HTML.
+"""
+from __future__ import annotations
+
+import re
+
+__all__ = ["MdSafe", "escape", "md_filter"]
+
+# Backslash-escape the punctuation that acts anywhere in a line (emphasis, code, links,
+# cells, strike-through) and the markers that act at its start (lists, headings); HTML-significant characters become entities
+# (a backslash before `<` is not honoured by every renderer, an entity is).
+_PUNCT = re.compile(r"([\\`*_\[\]|~])")
+_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+_ENTITY = re.compile(r"[&<>]")
+_LINE_START = re.compile(r"^(\s*)([-+=#]|\d+[.)])(?=\s|$)", re.MULTILINE)
+
+
+class MdSafe(str):
+    """Text that is already Markdown (escaped user text, or template-made markup)."""
+
+    __slots__ = ()
+
+
+def escape(value) -> MdSafe:
+    """User text -> Markdown that shows exactly that text, on one line (safe in table cells)."""
+    if isinstance(value, MdSafe):
+        return value
+    text = str(value)
+    text = _ENTITY.sub(lambda m: _ENTITIES[m.group(0)], text)
+    text = _PUNCT.sub(r"\\\1", text)
+    text = _LINE_START.sub(r"\1\\\2", text)   # a leading "-" or "1." would start a list
+    return MdSafe(" ".join(text.split()))     # newlines would end a table row
+
+
+def md_filter(value) -> MdSafe:
+    """The `md` filter: explicit escaping for user text in tables."""
+    return escape(value)
+
+
+def finalize(value):
+    """Environment `finalize` for Markdown templates: escape whatever is printed."""
+    if value is None:
+        return ""
+    return escape(value)

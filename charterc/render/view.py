@@ -1,0 +1,394 @@
+"""The view of a charter that documents show: plain values, typed for formatting, no locale.
+
+Templates receive dicts and lists built here. Amounts, percents, units,
+durations and enum tokens are wrapped in small types (`Money`, `Pct`, ...) so
+the language's formatter (`render.filters.fmt`) can render each the right way;
+user text stays `str`, and the environment escapes it. Nothing here depends on
+the output language or format, so one view serves every document of a charter.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from functools import cached_property
+from typing import Any
+
+from ..diagnostics import Diagnostic, SourceMap
+from ..model import Charter, Client, Tier
+from ..units import Duration, Period, add_period, iso_date, period
+from .hours import HoursView, hours_view, shifted
+
+__all__ = ["Subject", "Money", "Pct", "Units", "Dur", "Per", "Token", "N_", "canonical_sha256",
+           "charter_view", "agreement_view"]
+
+
+def N_(message: str) -> str:
+    """Mark a msgid for the catalogues without translating it here."""
+    return message
+
+
+@dataclass(frozen=True)
+class Money:
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class Pct:
+    value: Decimal
+
+
+@dataclass(frozen=True)
+class Units:
+    value: Decimal
+
+
+@dataclass(frozen=True)
+class Dur:
+    value: Duration
+    clock: str = "calendar"
+
+
+@dataclass(frozen=True)
+class Per:
+    value: Period
+
+
+@dataclass(frozen=True)
+class Token:
+    """A word of the charter language (`active`, `per-unit`, `monthly`): translated, not user text.
+
+    `params` fill `%(name)s` placeholders of the translated text (user values, escaped later).
+    """
+    text: str
+    params: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass
+class Subject:
+    """One checked charter, ready to compile: the model, where it came from, what the checks said."""
+
+    charter: Charter
+    sources: SourceMap
+    file: str
+    notes: tuple[Diagnostic, ...] = ()     # unsuppressed warnings and infos, for document control
+    today: date | None = None              # the date shown, when one is given
+    sha256: str = field(init=False)
+
+    def __post_init__(self):
+        self.sha256 = canonical_sha256(self.charter.document)
+
+    @cached_property
+    def facts(self):
+        from ..derive import derive
+        return derive(self.charter)
+
+
+def canonical_sha256(document: Any) -> str:
+    """sha256 of the canonical document as compact JSON with sorted keys (UTF-8)."""
+    text = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                      default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+# Enum values shown with a phrase rather than the bare token (the token alone would be
+# ambiguous: `primary` is a role and an approval rule, `none` a transfer and an isolation).
+PHRASES = {
+    "approval": {"primary": N_("the primary client"), "all": N_("all clients"),
+                 "majority": N_("a majority of clients"), "provider": N_("the provider")},
+    "transfers": {"none": N_("no transfer"), "scc": N_("standard contractual clauses"),
+                  "bcr": N_("binding corporate rules"), "adequacy": N_("adequacy decision")},
+    "isolation": {"none": N_("no isolation"), "logical": N_("logical isolation"),
+                  "physical": N_("physical isolation")},
+    "charging": {"per-unit": N_("per unit"), "fixed": N_("fixed fee"),
+                 "share": N_("share of costs")},
+    "stance": {"grow": N_("grow"), "cap": N_("stay capped"), "shrink": N_("shrink")},
+}
+# The other tokens documents show, listed so that the catalogues carry them.
+WORDS = (N_("draft"), N_("active"), N_("retired"), N_("public"), N_("internal"),
+         N_("confidential"), N_("restricted"), N_("daily"), N_("weekly"), N_("monthly"),
+         N_("quarterly"), N_("yearly"), N_("business"), N_("calendar"), N_("primary"),
+         N_("secondary"), N_("needed"), N_("included"), N_("missing"), N_("provider"),
+         N_("client"), N_("error"), N_("warning"), N_("info"), N_("volume"), N_("share"),
+         N_("attainment"), N_("availability"), N_("response"), N_("resolution"), N_("cost"),
+         N_("charge"), N_("credits"), N_("turnaround"), N_("trend"))
+
+
+def _word(kind: str, value: str) -> Token:
+    return Token(PHRASES.get(kind, {}).get(value, value))
+
+
+def _pct(value: Decimal | None) -> Pct | None:
+    return None if value is None else Pct(value)
+
+
+def _period(text) -> Per | None:
+    return Per(period(text)) if text else None
+
+
+def term_end(charter: Charter) -> date:
+    """Last day of the term: `period.end` when given, else start + years - 1 day."""
+    return charter.end or add_period(charter.start, Period(months=12 * charter.years)) - timedelta(1)
+
+
+def _tier(charter: Charter, facts, tier: Tier) -> dict:
+    names = {f.id: f.name for f in charter.features}
+    price = tier.price
+    return {
+        "id": tier.id, "name": tier.name,
+        "features": [names.get(f, f) for f in tier.features],
+        "hours": hours_view(tier.hours, zone=charter.timezone, holidays=charter.holidays),
+        "maintenance": hours_view(tier.maintenance, zone=charter.timezone)
+        if tier.maintenance else None,
+        "price": {"per_unit": Money(price.per_unit), "fixed": Money(price.fixed),
+                  "indexation": Pct(price.indexation), "stated": price.stated},
+        "prices": [{"year": facts.label(y), "per_unit": Money(facts.price(tier.id, y)[0]),
+                    "fixed": Money(facts.price(tier.id, y)[1])} for y in facts.years],
+        "credits": None if tier.credits is None else {
+            "bands": [{"below": Pct(b.below), "credit": Pct(b.credit)} for b in tier.credits.bands],
+            "cap": _pct(tier.credits.cap)},
+        "clients": [c.name for c in charter.clients if c.tier == tier.id],
+    }
+
+
+def _objective_rows(charter: Charter, tiers: list[Tier]) -> list[dict]:
+    """Rows of the tiers x objectives table; one cell per tier (None: not promised)."""
+    def row(label, cells, detail=None):
+        return {"label": Token(label), "detail": detail, "cells": cells}
+
+    rows = []
+    avail = [t.objectives.availability for t in tiers]
+    if any(avail):
+        rows.append(row(N_("Availability"), [_pct(o.target) if o else None for o in avail]))
+        rows.append(row(N_("Availability window"), [Token(o.window) if o else None for o in avail]))
+        rows.append(row(N_("Availability measured by"), [o.measured_by if o else None for o in avail]))
+    for kind, label in (("response", N_("Response")), ("resolution", N_("Resolution"))):
+        objs = [getattr(t.objectives, kind) for t in tiers]
+        if not any(objs):
+            continue
+        for p in charter.priorities:
+            rows.append(row(label, [Dur(o.targets[p], o.clock) if o and p in o.targets else None
+                                    for o in objs], detail=p))
+        rows.append(row(N_("Clock"), [Token(o.clock) if o else None for o in objs], detail=None))
+        rows[-1]["of"] = Token(label)
+        rows.append(row(N_("Attainment"), [_pct(o.attainment) if o else None for o in objs]))
+        rows[-1]["of"] = Token(label)
+        rows.append(row(N_("Measured by"), [o.measured_by if o else None for o in objs]))
+        rows[-1]["of"] = Token(label)
+    for r in rows:
+        r.setdefault("of", None)
+    return rows
+
+
+def _client_zone(charter: Charter, client: Client) -> str:
+    needs = client.needs_hours
+    if isinstance(needs, dict) and needs.get("timezone"):
+        return needs["timezone"]
+    return charter.timezone
+
+
+def _client(charter: Charter, facts, client: Client) -> dict:
+    names = {f.id: f.name for f in charter.features}
+    tier = charter.tier(client.tier)
+    zone = _client_zone(charter, client)
+    written = hours_view(tier.hours, zone=charter.timezone, holidays=charter.holidays)
+    rows = []
+    for y in facts.years:
+        cy = facts.table[client.id][y - 1]
+        primary = facts.primary[y - 1]
+        rows.append({
+            "year": facts.label(y), "units": Units(cy.units), "per_unit": Money(cy.per_unit),
+            "fixed": Money(cy.fixed), "charge": Money(cy.charge), "share": _pct(cy.share),
+            "role": Token("primary" if primary == client.id else "secondary"),
+            "over_budget": client.budget is not None and cy.charge > client.budget})
+    data = client.raw.get("data") or {}
+    reporting_to = client.reporting_to or charter.reporting_to
+    return {
+        "id": client.id, "name": client.name, "tier_id": client.tier, "tier": tier.name,
+        "share_stated": _pct(client.share), "share_derived": _pct(facts.derived_share[client.id]),
+        "years": rows, "budget": Money(client.budget) if client.budget is not None else None,
+        "zone": zone,
+        "needs_hours": hours_view(client.needs_hours, zone=zone)
+        if client.needs_hours is not None else None,
+        "needs_features": [names.get(f, f) for f in client.needs_features],
+        "features": [names.get(f, f) for f in tier.features],
+        "hours_written": written, "hours_local": shifted(written, zone, charter.start.year),
+        "maintenance_local": shifted(hours_view(tier.maintenance, zone=charter.timezone), zone,
+                                     charter.start.year) if tier.maintenance else None,
+        "regions": list(client.regions),
+        "data": {"classification": Token(client.classification) if client.classification else None,
+                 "personal": client.personal, "regimes": list(client.regimes),
+                 "stated": bool(data)},
+        "reporting": {"cadence": Token(client.reporting_cadence or charter.reporting_cadence),
+                      "to": list(reporting_to), "own": bool(client.reporting_to)},
+        "signatory": dict(client.signatory) if client.signatory else None,
+    }
+
+
+def _matrix(charter: Charter) -> dict:
+    """Client x feature: included by the tier and/or needed by the client."""
+    rows = []
+    for client in charter.clients:
+        tier = charter.tier(client.tier)
+        cells = []
+        for feature in charter.features:
+            included = feature.id in tier.features
+            needed = feature.id in client.needs_features
+            cells.append(Token("needed") if included and needed else
+                         Token("included") if included else
+                         Token("missing") if needed else None)
+        rows.append({"client": client.name, "tier": tier.name, "cells": cells})
+    return {"features": [f.name for f in charter.features], "rows": rows}
+
+
+def _security(charter: Charter) -> dict:
+    sec = charter.security
+    exit_terms = sec.exit or {}
+    return {
+        "classification": Token(sec.classification), "isolation": _word("isolation", sec.isolation),
+        "residency": list(sec.residency), "controls": list(sec.controls),
+        "breach_notification": Dur(sec.breach_notification) if sec.breach_notification else None,
+        "subprocessors": None if sec.subprocessors is None else
+        [{"name": s.get("name"), "country": s.get("country")} for s in sec.subprocessors],
+        "transfers": _word("transfers", sec.transfers),
+        "retention": Per(sec.retention) if sec.retention else None,
+        "exit_return": _period(exit_terms.get("return")),
+        "exit_delete": _period(exit_terms.get("delete")),
+    }
+
+
+def _terms(charter: Charter) -> dict[str, bool]:
+    """Which defined terms the charter uses (the definitions section lists only those)."""
+    objectives = [o for t in charter.tiers for o in t.objectives]
+    return {
+        "availability": any(o.kind == "availability" for o in objectives),
+        "response": any(o.kind == "response" for o in objectives),
+        "resolution": any(o.kind == "resolution" for o in objectives),
+        "business": any(o.kind != "availability" and o.clock == "business" for o in objectives),
+        "calendar": any(o.kind != "availability" and o.clock == "calendar" for o in objectives),
+        "attainment": any(o.kind != "availability" for o in objectives),
+        "maintenance": any(t.maintenance for t in charter.tiers),
+        "credits": any(t.credits for t in charter.tiers),
+        "recovery": bool(charter.costs),
+        "roles": bool(charter.clients),
+    }
+
+
+# term key -> (term, definition); shown only for the terms a charter uses (`_terms`).
+DEFINITIONS = {
+    "unit": (N_("Unit"), N_("The billable unit of the service: one %(unit)s.")),
+    "hours": (N_("Support hours"), N_("The hours during which the service works tickets, in the "
+                                      "time zone named with them. The public holidays of the "
+                                      "named calendar close them.")),
+    "availability": (N_("Availability"), N_("The share of the minutes of the measurement window "
+                                            "during which the service is usable, not counting "
+                                            "planned maintenance inside the tier's maintenance "
+                                            "windows.")),
+    "maintenance": (N_("Maintenance window"), N_("Planned hours during which unavailability does "
+                                                 "not count against the availability objective.")),
+    "response": (N_("Response time"), N_("The time from the opening of a ticket to the first "
+                                         "response of the service.")),
+    "resolution": (N_("Resolution time"), N_("The time from the opening of a ticket to its "
+                                             "resolution.")),
+    "business": (N_("Business clock"), N_("Counts only time inside the tier's support hours. "
+                                          "Hours and minutes are business hours and minutes; N "
+                                          "business days means by the close of the N-th open day "
+                                          "after the day the clock starts.")),
+    "calendar": (N_("Calendar clock"), N_("Counts all time: nights, weekends and holidays "
+                                          "included.")),
+    "attainment": (N_("Attainment"), N_("The share of the tickets of a window that must meet "
+                                        "their target; one hundred percent means every ticket.")),
+    "credits": (N_("Service credit"), N_("A reduction of the charge of the period, owed when "
+                                         "availability falls below a band, up to the cap.")),
+    "recovery": (N_("Recovery"), N_("The clients' charges divided by the provider's costs, "
+                                    "per year.")),
+    "roles": (N_("Primary client"), N_("In a year, the client with the largest share, when that "
+                                       "share reaches the primary threshold. The other clients "
+                                       "are secondary.")),
+}
+
+
+def _definitions(charter: Charter) -> list[dict]:
+    used = _terms(charter)
+    return [{"term": Token(term), "text": Token(text, (("unit", charter.unit),) if key == "unit"
+                                               else ())}
+            for key, (term, text) in DEFINITIONS.items() if used.get(key, True)]
+
+
+def _common(s: Subject) -> dict:
+    c, f = s.charter, s.facts
+    meta = c.document["metadata"]
+    next_review = add_period(c.reviewed, c.every) if c.reviewed and c.every else None
+    signatories = [{"name": x["name"], "role": x["role"], "party": Token(x.get("party", "provider"))}
+                   for x in meta.get("signatories", ())]
+    return {
+        "id": c.id, "title": c.title, "version": c.version, "status": Token(c.status),
+        "owner": c.owner, "sha256": s.sha256, "today": s.today, "file": s.file,
+        "provider": {"name": c.provider_name, "timezone": c.timezone, "holidays": c.holidays},
+        "period": {"start": c.start, "end": term_end(c), "years": c.years,
+                   "labels": [f.label(y) for y in f.years]},
+        "baseline": {"reviewed": c.reviewed, "every": Per(c.every) if c.every else None,
+                     "next": next_review},
+        "business": {"stance": _word("stance", c.stance), "charging": _word("charging", c.charging),
+                     "unit": c.unit,
+                     "currency": c.currency,
+                     "cap_units": Units(c.cap_units) if c.cap_units is not None else None,
+                     "cap_cost": Money(c.cap_cost) if c.cap_cost is not None else None,
+                     "recovery_target": Pct(c.recovery_target),
+                     "recovery_tolerance": Pct(c.recovery_tolerance)},
+        "priorities": list(c.priorities),
+        "governance": {"threshold": Pct(c.primary_threshold), "approval": _word("approval", c.approval),
+                       "notice": Dur(c.change_notice)},
+        "reporting": {"cadence": Token(c.reporting_cadence),
+                      "metrics": [Token(m) for m in c.reporting_metrics],
+                      "to": list(c.reporting_to)},
+        "security": _security(c),
+        "signatories": signatories,
+        "definitions": _definitions(c),
+        "notes": [{"rule": d.rule, "severity": Token(d.severity.value), "message": d.message,
+                   "line": d.line, "column": d.column} for d in s.notes],
+    }
+
+
+def charter_view(s: Subject) -> dict:
+    """Everything the whole-charter document shows."""
+    c, f = s.charter, s.facts
+    view = _common(s)
+    clients = [_client(c, f, client) for client in c.clients]
+    meta = c.document["metadata"]
+    view.update({
+        "features": [{"id": x.id, "name": x.name,
+                      "tiers": [t.name for t in c.tiers if x.id in t.features]} for x in c.features],
+        "tiers": [_tier(c, f, t) for t in c.tiers],
+        "objective_rows": _objective_rows(c, list(c.tiers)),
+        "clients": clients,
+        "matrix": _matrix(c),
+        "costs": [{"id": x.id, "feature": x.feature, "growth": Pct(x.growth),
+                   "amounts": [Money(a) for a in f.cost_items[x.id]]} for x in c.costs],
+        "years": [{"year": f.label(y), "units": Units(f.total_units[y - 1]),
+                   "charges": Money(f.total_charges[y - 1]), "costs": Money(f.total_cost[y - 1]),
+                   "recovery": _pct(f.recovery[y - 1]),
+                   "primary": next((x.name for x in c.clients if x.id == f.primary[y - 1]), None)}
+                  for y in f.years],
+        "changes": [{"version": str(x.get("version", "")), "date": iso_date(x["date"])
+                     if x.get("date") else None, "summary": x.get("summary", "")}
+                    for x in meta.get("changes", ())],
+        "client_signatories": [{"client": x["name"], "signatory": x["signatory"]}
+                               for x in clients],
+    })
+    return view
+
+
+def agreement_view(s: Subject, client: Client) -> dict:
+    """What one client's agreement shows: its tier, hours, objectives, charges, terms."""
+    c, f = s.charter, s.facts
+    view = _common(s)
+    tier = c.tier(client.tier)
+    view.update({
+        "client": _client(c, f, client),
+        "tier": _tier(c, f, tier),
+        "objective_rows": _objective_rows(c, [tier]),
+    })
+    return view
