@@ -209,5 +209,45 @@ def init(path, charter_id, fmt):
         sys.exit(EXIT_USAGE)
     click.echo(f"wrote {written}; check it with: charterc check {written}")
 
+
+@main.command("build")
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("-o", "--output", "out", default="dist", show_default=True,
+              type=click.Path(file_okay=False), help="Output folder, replaced atomically.")
+@click.option("--lang", default="en", show_default=True, metavar="LANGS",
+              help="Languages, comma-separated, e.g. en,fr.")
+@click.option("--format", "fmt", default="md,html", show_default=True, metavar="FORMATS",
+              help="Document formats, comma-separated: md, html.")
+@click.option("--today", metavar="YYYY-MM-DD",
+              help="The date documents show and checks use (default: SOURCE_DATE_EPOCH).")
+@click.option("--templates", type=click.Path(file_okay=False),
+              help="Folder whose templates override the built-in ones by name (sandboxed).")
+@click.option("--partial", is_flag=True,
+              help="Publish the charters without errors even when others have errors.")
+def build_command(paths, out, lang, fmt, today, templates, partial):
+    """Check, then write each charter's documents, sla.json and openslo.yaml into dist/."""
+    from .build import BuildProblem, build
+    from .pipeline import UsageError
+    from .reporters import reporter
+
+    def names(value):
+        return [part.strip() for part in value.split(",") if part.strip()]
+
+    try:
+        result = build(paths or ("charters",), out, langs=names(lang), formats=names(fmt),
+                       today=_today(today), templates=templates, partial=partial)
+    except (BuildProblem, UsageError) as exc:
+        click.echo(f"charterc build: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    click.echo(reporter("text")(result.check, color=False), nl=False)
+    for line in result.log:
+        click.echo(line)
+    for line in result.check.internal_errors:
+        click.echo(f"charterc: {line}", err=True)
+    if result.published:
+        click.echo(f"built {len(result.built)} charter(s): {len(result.files)} files in {out}")
+    sys.exit(result.exit_code())
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
