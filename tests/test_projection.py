@@ -1,0 +1,203 @@
+"""The projection of spec section 4, pinned on a hand-computed example.
+
+Three years, two tiers, three clients with growth, price indexation and cost
+growth. Every figure below was worked out by hand (in the comments) and the
+projection must match it to the cent; recovery to 1e-20 of a point.
+
+Costs (growth compounded yearly, year 1 as stated):
+    staff    100,000 +4%:   100,000.00   104,000.00   108,160.00
+    tooling   30,000 +10%:   30,000.00    33,000.00    36,300.00
+    total                   130,000.00   137,000.00   144,460.00
+
+Prices (indexation compounded yearly):
+    standard per unit 42.50 +3%:  42.50   43.775   45.08825   (43.775 x 1.03)
+             fixed  1,000  +3%:  1,000   1,030    1,060.90
+    premium  per unit 60   +2%:  60      61.20    62.424     (61.20 x 1.02)
+             fixed  5,000  +2%:  5,000   5,100    5,202
+
+Volumes (units, never rounded):
+    a  standard  1,000 +10%:  1,000   1,100   1,210
+    b  standard    500 -20%:    500     400     320
+    c  premium     800 +25%:    800   1,000   1,250
+    all                       2,300   2,500   2,780
+
+Charges (per-unit: units x per-unit price + fixed fee):
+    2026  a  1,000 x 42.50    + 1,000    = 43,500.00
+          b    500 x 42.50    + 1,000    = 22,250.00
+          c    800 x 60       + 5,000    = 53,000.00
+          total 118,750.00; recovery 118,750 / 130,000 = 91.346...%
+    2027  a  1,100 x 43.775   + 1,030    = 48,152.50 + 1,030 = 49,182.50
+          b    400 x 43.775   + 1,030    = 17,510.00 + 1,030 = 18,540.00
+          c  1,000 x 61.20    + 5,100    = 61,200.00 + 5,100 = 66,300.00
+          total 134,022.50; recovery 134,022.50 / 137,000 = 97.826...%
+    2028  a  1,210 x 45.08825 + 1,060.90 = 54,556.7825 + 1,060.90 = 55,617.6825 (55,617.68)
+          b    320 x 45.08825 + 1,060.90 = 14,428.24   + 1,060.90 = 15,489.14
+          c  1,250 x 62.424   + 5,202    = 78,030.00   + 5,202    = 83,232.00
+          total 154,338.8225 (154,338.82); recovery 154,338.8225 / 144,460 = 106.838...%
+
+Shares (derived from volumes; projected = year-1 share x volume index, renormalised,
+which for derived shares is each year's units / all units):
+    2026  a 1,000/2,300 = 43.478%   b 21.739%   c 34.783%
+    2027  a 1,100/2,500 = 44%       b 16%       c 40%
+    2028  a 1,210/2,780 = 43.525%   b 11.511%   c 1,250/2,780 = 44.964%
+With primary_threshold 40%: primary a (2026), a (2027), c (2028).
+"""
+from __future__ import annotations
+
+from decimal import Decimal as D
+
+import pytest
+
+from charterc.derive import derive, round_money
+from charterc.loaders.yaml import load_text
+from charterc.model import build_model
+
+from helpers import check_yaml
+
+EXAMPLE = """\
+apiVersion: charterc/v1
+kind: Charter
+metadata: {id: projection, title: Projection, version: 1.0.0, status: active, owner: o@example.com}
+provider: {name: Shared Services, timezone: Europe/Paris, holidays: none}
+period: {start: 2026-01-01, years: 3}
+baseline: {reviewed: 2026-01-15, every: 12mo}
+business:
+  stance: grow
+  charging: CHARGING
+  unit: ticket
+  currency: EUR
+  recovery: {target: 100%, tolerance: 5%}
+costs:
+  - {id: staff, amount: 100000, growth: 4%}
+  - {id: tooling, amount: 30000, growth: 10%}
+features:
+  - {id: incident, name: Incident management}
+priorities: [P1]
+tiers:
+  - id: standard
+    name: Standard
+    features: [incident]
+    hours: 24x7
+    objectives:
+      availability: {target: 99.5%, window: monthly, measured_by: status-page}
+      response: {clock: calendar, P1: 1h, measured_by: itsm}
+      resolution: {clock: calendar, P1: 8h, measured_by: itsm}
+    price: {per_unit: 42.50, fixed: 1000, indexation: 3%}
+  - id: premium
+    name: Premium
+    features: [incident]
+    hours: 24x7
+    objectives:
+      availability: {target: 99.9%, window: monthly, measured_by: status-page}
+      response: {clock: calendar, P1: 30m, measured_by: itsm}
+      resolution: {clock: calendar, P1: 4h, measured_by: itsm}
+    price: {per_unit: 60, fixed: 5000, indexation: 2%}
+clients:
+  - {id: a, name: A, tier: standard, volume: {units: 1000, growth: 10%}, needs: {hours: 24x7, features: [incident]}}
+  - {id: b, name: B, tier: standard, volume: {units: 500, growth: -20%}, needs: {hours: 24x7, features: [incident]}}
+  - {id: c, name: C, tier: premium, volume: {units: 800, growth: 25%}, needs: {hours: 24x7, features: [incident]}}
+governance: {primary_threshold: 40%, approval: primary}
+reporting: {to: [reports@example.com]}
+security: {classification: internal, isolation: logical, residency: [EU], controls: [], transfers: none}
+"""
+
+
+def facts_of(charging: str = "per-unit"):
+    loaded = load_text(EXAMPLE.replace("CHARGING", charging), "projection.charter.yaml")
+    assert loaded.ok, loaded.diagnostics
+    return derive(build_model(loaded.document))
+
+
+def cents(values):
+    return [round_money(v) for v in values]
+
+
+def test_costs_per_year():
+    facts = facts_of()
+    assert cents(facts.cost_items["staff"]) == [D("100000.00"), D("104000.00"), D("108160.00")]
+    assert cents(facts.cost_items["tooling"]) == [D("30000.00"), D("33000.00"), D("36300.00")]
+    assert cents(facts.total_cost) == [D("130000.00"), D("137000.00"), D("144460.00")]
+
+
+def test_prices_are_indexed():
+    facts = facts_of()
+    assert [facts.price("standard", y) for y in (1, 2, 3)] == [
+        (D("42.50"), D("1000")), (D("43.775"), D("1030")), (D("45.08825"), D("1060.90"))]
+    assert [facts.price("premium", y) for y in (1, 2, 3)] == [
+        (D("60"), D("5000")), (D("61.20"), D("5100")), (D("62.424"), D("5202"))]
+
+
+def test_units_grow_and_are_never_rounded():
+    facts = facts_of()
+    assert facts.units == {"a": (1000, 1100, 1210), "b": (500, 400, 320),
+                           "c": (800, 1000, 1250)}
+    assert facts.total_units == (2300, 2500, 2780)
+
+
+@pytest.mark.parametrize("client, expected", [
+    ("a", ["43500.00", "49182.50", "55617.68"]),
+    ("b", ["22250.00", "18540.00", "15489.14"]),
+    ("c", ["53000.00", "66300.00", "83232.00"]),
+])
+def test_charges_per_client_and_year(client, expected):
+    facts = facts_of()
+    assert cents(row.charge for row in facts.table[client]) == [D(x) for x in expected]
+
+
+def test_exact_charge_keeps_fractions_of_a_cent():
+    # 1,210 x 45.08825 + 1,060.90 = 55,617.6825: rounded only for display.
+    assert facts_of().table["a"][2].charge == D("55617.6825")
+
+
+def test_total_charges_and_recovery():
+    facts = facts_of()
+    assert cents(facts.total_charges) == [D("118750.00"), D("134022.50"), D("154338.82")]
+    hand = [D("118750") / D("130000"), D("134022.50") / D("137000"),
+            D("154338.8225") / D("144460")]
+    for got, ratio in zip(facts.recovery, hand):
+        assert abs(got - ratio * 100) < D("1e-20")
+    assert [round(r, 2) for r in facts.recovery] == [D("91.35"), D("97.83"), D("106.84")]
+
+
+def test_shares_and_roles():
+    facts = facts_of()
+    shares = {cid: [round(s, 3) for s in values] for cid, values in facts.projected_share.items()}
+    assert shares == {"a": [D("43.478"), D("44.000"), D("43.525")],
+                      "b": [D("21.739"), D("16.000"), D("11.511")],
+                      "c": [D("34.783"), D("40.000"), D("44.964")]}
+    assert facts.primary == ("a", "a", "c")
+
+
+def test_share_charging_splits_the_cost():
+    # 2027: a 44% x 137,000 = 60,280; b 16% = 21,920; c 40% = 54,800; recovery 100%.
+    facts = facts_of("share")
+    assert [round_money(facts.table[c][1].charge) for c in "abc"] == [
+        D("60280.00"), D("21920.00"), D("54800.00")]
+    assert all(abs(r - 100) < D("1e-20") for r in facts.recovery)
+
+
+def test_fixed_charging_is_the_indexed_fee():
+    facts = facts_of("fixed")
+    assert cents(row.charge for row in facts.table["a"]) == [
+        D("1000.00"), D("1030.00"), D("1060.90")]
+    # 2028: 1,060.90 + 1,060.90 + 5,202 = 7,323.80
+    assert round_money(facts.total_charges[2]) == D("7323.80")
+
+
+def test_checks_report_the_hand_figures():
+    found = [d for d in check_yaml(EXAMPLE.replace("CHARGING", "per-unit"), select=["C403", "G702"])]
+    messages = sorted((d.rule, d.message) for d in found)
+    assert messages == [
+        ("C403", "recovery in 2026 is 91.3% (charges EUR 118,750 vs costs EUR 130,000); "
+                 "the target is 100% +- 5%"),
+        ("C403", "recovery in 2028 is 106.8% (charges EUR 154,339 vs costs EUR 144,460); "
+                 "the target is 100% +- 5%"),
+        ("G702", "the primary client changes: a (43.5%) in 2026, then c (45%) in 2028"),
+    ]
+
+
+def test_a_fall_of_100_percent_leaves_nothing():
+    text = EXAMPLE.replace("CHARGING", "per-unit").replace("growth: -20%", "growth: -100%")
+    loaded = load_text(text, "t.charter.yaml")
+    facts = derive(build_model(loaded.document))
+    assert facts.units["b"] == (500, 0, 0)
