@@ -1,0 +1,801 @@
+"""DSL loader: `.charter` text -> the same canonical document as its YAML twin, with positions.
+
+The grammar (`charter.lark`, beside this module) is parsed by Lark's LALR parser with the
+contextual lexer, built once. Parsing is tree-less: the callbacks in `_Callbacks` build a
+light tree of tuples as the parser reduces, and `_Builder` turns it into the document
+top-down, so that every value gets its JSON pointer and its line and column:
+
+    node         ("s", line, column, value, raw)    a scalar (raw: source of a non-string)
+                 ("l", line, column, [node, ...])   a list
+                 ("m", line, column, [instr, ...])  a mapping, built from instructions
+                 ("e", line, column, message)       a value that could not be read (P103)
+    instruction  (mode, path, key, line, column, node): put `node` under `key` of the
+                 mapping at `path` (a tuple of keys, created on the way), where `line`
+                 and `column` place the keyword that names the key (0 when positional).
+
+Bare words resolve like YAML 1.2 plain scalars (`3` is an int, `3.5` a float, `true`
+a boolean, `2026-01-15` and `99.5%` strings); quoted text is always a string. So a
+DSL charter and its YAML twin load to equal documents, and whatever a later stage says
+about a value points into the `.charter` file.
+"""
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from pathlib import Path
+
+from lark import Lark, Token
+from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
+from lark.lexer import ContextualLexer
+from lark.parsers.lalr_analysis import Shift
+
+from ..diagnostics import Diagnostic, SourceMap
+from . import Limits, Loaded, error
+from .yaml import resolve_plain
+
+__all__ = ["load_text", "parser", "keywords", "rule_keywords", "GRAMMAR_PATH"]
+
+GRAMMAR_PATH = Path(__file__).with_name("charter.lark")
+
+SET, APPEND, EMPTY, DEFAULT, UNIT = range(5)
+_NO_KEY = 0
+
+# Clause rules that set one key: rule name -> canonical key (rules named after their key
+# are listed with themselves).
+_FIELDS = {
+    "role": "role", "party": "party", "timezone": "timezone", "holidays": "holidays",
+    "country": "country", "subdivision": "subdivision", "extra": "extra", "remove": "remove",
+    "period_start": "start", "years": "years", "end": "end", "reviewed": "reviewed",
+    "every": "every", "stance": "stance", "charging": "charging", "unit": "unit",
+    "currency": "currency", "growth": "growth", "for_feature": "feature",
+    "priorities": "priorities", "tier_features": "features", "hours": "hours",
+    "maintenance": "maintenance", "schedule_empty": "schedule", "objectives": "objectives",
+    "window": "window", "measured_by": "measured_by", "attainment": "attainment",
+    "fixed": "fixed", "indexation": "indexation", "credit_cap": "cap",
+    "client_tier": "tier", "share": "share", "budget": "budget", "needs_hours": "hours",
+    "needs_features": "features", "regions": "regions", "classification": "classification",
+    "regimes": "regimes", "cadence": "cadence", "metrics": "metrics", "to": "to",
+    "primary_threshold": "primary_threshold", "approval": "approval",
+    "change_notice": "change_notice", "isolation": "isolation", "residency": "residency",
+    "controls": "controls", "breach_notification": "breach_notification",
+    "transfers": "transfers", "retention": "retention", "exit_return": "return",
+    "exit_delete": "delete",
+}
+
+# Statements that build a mapping from positional values and clauses:
+# rule -> (mode, path, key, names of the positional values in order).
+_MAPS = {
+    "suppress": (APPEND, ("metadata",), "suppress", ("rule", "reason")),
+    "change": (APPEND, ("metadata",), "changes", ("version", "date", "summary")),
+    "signatory": (APPEND, ("metadata",), "signatories", ("name",)),
+    "client_signatory": (SET, (), "signatory", ("name",)),
+    "provider": (SET, (), "provider", ("name",)),
+    "period": (SET, (), "period", ()),
+    "baseline": (SET, (), "baseline", ()),
+    "business": (SET, (), "business", ("stance", "charging", "unit", "currency")),
+    "cost": (APPEND, (), "costs", ("id", "amount")),
+    "feature": (APPEND, (), "features", ("id", "name")),
+    "tier": (APPEND, (), "tiers", ("id", "name")),
+    "client": (APPEND, (), "clients", ("id", "name")),
+    "availability": (SET, ("objectives",), "availability", ("target", "window")),
+    "volume": (SET, (), "volume", ("units",)),
+    "data": (SET, (), "data", ("classification",)),
+    "reporting": (SET, (), "reporting", ("cadence",)),
+    "governance": (SET, (), "governance", ()),
+    "security": (SET, (), "security", ()),
+    "subprocessor": (APPEND, (), "subprocessors", ("name", "country")),
+    "exit": (SET, (), "exit", ()),
+    "cap": (SET, (), "cap", ()),
+    "band": (None, (), "", ("below", "credit")),
+    "credit": (SET, (), "credits", ()),
+}
+
+# `meta` and `empty_list` statements: keyword -> (path, key).
+_META = {"apiVersion": ((), "apiVersion"), "kind": ((), "kind"),
+         "title": (("metadata",), "title"), "version": (("metadata",), "version"),
+         "status": (("metadata",), "status"), "owner": (("metadata",), "owner")}
+_LISTS = {"suppress": (("metadata",), "suppress"), "changes": (("metadata",), "changes"),
+          "signatories": (("metadata",), "signatories"), "costs": ((), "costs"),
+          "features": ((), "features"), "tiers": ((), "tiers"), "clients": ((), "clients"),
+          "subprocessors": ((), "subprocessors")}
+
+# Keys whose value is a percent string: a bare number there is a forgotten `%`.
+_PERCENT_KEYS = frozenset({"growth", "indexation", "attainment", "share", "target",
+                           "tolerance", "primary_threshold", "below", "credit", "cap"})
+
+_JSON = json.JSONDecoder(strict=False)
+
+
+def _string(token: Token) -> tuple:
+    text = token.value
+    if "\\" not in text:
+        return ("s", token.line, token.column, text[1:-1], None)
+    try:
+        return ("s", token.line, token.column, _JSON.decode(text), None)
+    except ValueError:
+        return ("e", token.line, token.column,
+                "invalid escape in quoted text: use \\\" \\\\ \\n \\t or \\uXXXX")
+
+
+def _scalar(token: Token) -> tuple:
+    if token.type == "STRING":
+        return _string(token)
+    text = token.value
+    value = resolve_plain(text)
+    if type(value) is str:
+        return ("s", token.line, token.column, value, None)
+    return ("s", token.line, token.column, value, text)
+
+
+def _is_node(item) -> bool:
+    return type(item) is tuple and type(item[0]) is str
+
+
+class _Callbacks:
+    """One callback per grammar rule: children in, node or instruction(s) out.
+
+    Clause rules (`_FIELDS`) and mapping statements (`_MAPS`) share generic callbacks,
+    attached below the class; the rest are written out here.
+    """
+
+    def start(self, children):
+        return children
+
+    def value(self, children):
+        return _scalar(children[0])
+
+    def key(self, children):
+        token = children[0]
+        if token.type == "STRING":
+            return _string(token)
+        return ("s", token.line, token.column, token.value, None)
+
+    def list(self, children):
+        first = children[0]
+        if type(first) is Token:  # EMPTY
+            return ("l", first.line, first.column, [])
+        return ("l", first[1], first[2], children)
+
+    def charter(self, children):
+        head = children[0]
+        values = [c for c in children if _is_node(c)]
+        version = next((c for c in children[1:] if type(c) is Token), None)
+        out = [(SET, ("metadata",), "id", head.line, head.column, values[0])]
+        if len(values) > 1:
+            out.append((SET, ("metadata",), "title", _NO_KEY, 0, values[1]))
+        if len(values) > 2:
+            out.append((SET, ("metadata",), "version", version.line, version.column, values[2]))
+        if len(values) > 3:
+            out.append((SET, ("metadata",), "status", _NO_KEY, 0, values[3]))
+        out.append((DEFAULT, (), "apiVersion", head.line, head.column,
+                    ("s", head.line, head.column, "charterc/v1", None)))
+        out.append((DEFAULT, (), "kind", head.line, head.column,
+                    ("s", head.line, head.column, "Charter", None)))
+        return out
+
+    def meta(self, children):
+        keyword, node = children
+        path, key = _META[keyword.value]
+        return (SET, path, key, keyword.line, keyword.column, node)
+
+    def empty_list(self, children):
+        keyword = children[0]
+        path, key = _LISTS[keyword.value]
+        return (EMPTY, path, key, keyword.line, keyword.column,
+                ("l", children[1].line, children[1].column, []))
+
+    subprocessors_empty = empty_list
+
+    def holidays_value(self, children):
+        if len(children) == 1 and _is_node(children[0]):
+            return children[0]
+        first = children[0]
+        return ("m", first[3], first[4], children)
+
+    def hours_value(self, children):
+        first = children[0]
+        if type(first) is Token:  # `24x7` or quoted text
+            if first.type == "STRING":
+                return _string(first)
+            return ("s", first.line, first.column, first.value, None)
+        if first[0] == "l":  # ranges, then an optional positional time zone, then clauses
+            instrs = [(SET, (), "schedule", _NO_KEY, 0, first)]
+            for child in children[1:]:
+                if _is_node(child):
+                    instrs.append((SET, (), "timezone", _NO_KEY, 0, child))
+                else:
+                    instrs.append(child)
+            return ("m", first[1], first[2], instrs)
+        return ("m", first[3], first[4], children)
+
+    def ranges(self, children):
+        first = children[0]
+        return ("l", first[1], first[2], children)
+
+    def range(self, children):
+        instrs = []
+        line = column = 0
+        pending = None  # keyword token waiting for its value
+        for child in children:
+            if type(child) is Token:
+                kind = child.type
+                if kind == "DAYS":
+                    instrs.append((SET, (), "days", _NO_KEY, 0,
+                                   ("s", child.line, child.column, child.value, None)))
+                elif kind == "TIMERANGE":
+                    start, _, end = child.value.partition("-")
+                    instrs.append((SET, (), "from", _NO_KEY, 0,
+                                   ("s", child.line, child.column, start, None)))
+                    instrs.append((SET, (), "to", _NO_KEY, 0,
+                                   ("s", child.line, child.column + len(start) + 1, end, None)))
+                else:
+                    pending = child
+                if not line:
+                    line, column = child.line, child.column
+            else:
+                instrs.append((SET, (), pending.value, pending.line, pending.column, child))
+        return ("m", line, column, instrs)
+
+    def ticket_objective(self, children):
+        keyword = children[0]
+        body = ("m", keyword.line, keyword.column, _instructions(children[1:]))
+        return (SET, ("objectives",), keyword.value, keyword.line, keyword.column, body)
+
+    def clock(self, children):
+        token = children[0]
+        if len(children) == 1:
+            node = ("s", token.line, token.column, token.value, None)
+            return (SET, (), "clock", token.line, token.column, node)
+        return (SET, (), "clock", token.line, token.column, children[1])
+
+    def target(self, children):
+        key, node = children
+        if key[0] == "e":
+            return (SET, (), "", key[1], key[2], key)
+        return (SET, (), key[3], key[1], key[2], node)
+
+    def price(self, children):
+        keyword = children[0]
+        instrs = []
+        rest = children[1:]
+        if rest and _is_node(rest[0]):  # `price 35 per ticket`
+            amount, per, unit = rest[0], rest[1], rest[2]
+            instrs.append((SET, (), "per_unit", _NO_KEY, 0, amount))
+            instrs.append((UNIT, (), "", per.line, per.column, unit))
+            rest = rest[3:]
+        instrs.extend(rest)
+        return (SET, (), "price", keyword.line, keyword.column,
+                ("m", keyword.line, keyword.column, instrs))
+
+    def bands(self, children):
+        first = children[0]
+        if type(first) is Token:
+            return ("l", first.line, first.column, [])
+        return ("l", first[1], first[2], children)
+
+    def cap_item(self, children):
+        node, word = children
+        return (SET, (), word.value, word.line, word.column, node)
+
+    def recovery(self, children):
+        keyword = children[0]
+        instrs = []
+        name, line, column = "target", _NO_KEY, 0
+        for child in children[1:]:
+            if type(child) is Token:  # `+-`
+                name, line, column = "tolerance", child.line, child.column
+            else:
+                instrs.append((SET, (), name, line, column, child))
+        return (SET, (), "recovery", keyword.line, keyword.column,
+                ("m", keyword.line, keyword.column, instrs))
+
+    def personal(self, children):
+        keyword = children[0]
+        flag = ("s", keyword.line, keyword.column, keyword.value == "personal", None)
+        out = [(SET, (), "personal", keyword.line, keyword.column, flag)]
+        if len(children) > 1:
+            out.append((SET, (), "regimes", _NO_KEY, 0, children[1]))
+        return out
+
+    def needs(self, children):
+        keyword = children[0]
+        if len(children) == 1:
+            return (SET, (), "needs", keyword.line, keyword.column,
+                    ("m", keyword.line, keyword.column, []))
+        _, _, key, line, column, node = children[1]
+        return (SET, ("needs",), key, line, column, node)
+
+    def tier_block(self, children):
+        return _instructions(children)
+
+    client_block = security_block = tier_block
+
+
+def _instructions(children) -> list:
+    """Flatten clause results (one instruction or a list of them) into instructions."""
+    out = []
+    for child in children:
+        if type(child) is list:
+            out.extend(child)
+        elif type(child) is tuple and type(child[0]) is int:
+            out.append(child)
+    return out
+
+
+def _field(key: str):
+    def callback(self, children):
+        keyword = children[0]
+        node = None
+        for child in children[1:]:
+            if type(child) is tuple:
+                node = child
+            elif child.type == "EMPTY":
+                node = ("l", child.line, child.column, [])
+        if node is None:  # a keyword alone is an empty mapping: `governance`, `needs`
+            node = ("m", keyword.line, keyword.column, [])
+        return (SET, (), key, keyword.line, keyword.column, node)
+    return callback
+
+
+def _mapping(mode, path, key, names):
+    def callback(self, children):
+        keyword = children[0]
+        instrs = []
+        position = 0
+        for child in children[1:]:
+            if type(child) is Token:
+                continue
+            if type(child) is list:
+                instrs.extend(child)
+            elif type(child[0]) is int:
+                instrs.append(child)
+            elif child[0] == "l" and key == "credits":  # the bands of `credit`
+                instrs.append((SET, (), "bands", _NO_KEY, 0, child))
+            else:
+                instrs.append((SET, (), names[position], _NO_KEY, 0, child))
+                position += 1
+        node = ("m", keyword.line, keyword.column, instrs)
+        if mode is None:
+            return node
+        return (mode, path, key, keyword.line, keyword.column, node)
+    return callback
+
+
+for _rule, _key in _FIELDS.items():
+    setattr(_Callbacks, _rule, _field(_key))
+for _rule, _spec in _MAPS.items():
+    setattr(_Callbacks, _rule, _mapping(*_spec))
+del _rule, _key, _spec
+
+class _KeywordLexer(ContextualLexer):
+    """The contextual lexer, made exact about keywords.
+
+    After a value, LALR merges the states of every context a value appears in, so the
+    contextual lexer would read `fixed` in `business grow fixed ...` as the keyword of
+    `price ... fixed 100`. Where a plain word is also acceptable, a keyword stays a
+    keyword only if the parser, after the reductions it has pending, can shift it.
+    """
+
+    keyword_types: frozenset = frozenset()
+    word_states: frozenset = frozenset()
+
+    def lex(self, lexer_state, parser_state):
+        inner = super().lex(lexer_state, parser_state)
+        keyword_types, word_states = self.keyword_types, self.word_states
+        for token in inner:
+            if token.type in keyword_types and parser_state.position in word_states \
+                    and not _shiftable(parser_state, token.type):
+                token = Token.new_borrow_pos("WORD", token.value, token)
+            yield token
+
+
+def _shiftable(parser_state, terminal: str) -> bool:
+    states = parser_state.parse_conf.parse_table.states
+    stack = list(parser_state.state_stack)
+    while True:
+        action = states[stack[-1]].get(terminal)
+        if action is None:
+            return False
+        kind, rule = action
+        if kind is Shift:
+            return True
+        if rule.expansion:
+            del stack[-len(rule.expansion):]
+        stack.append(states[stack[-1]][rule.origin.name][1])
+
+
+_PARSER: Lark | None = None
+
+
+def parser() -> Lark:
+    """The LALR parser with the callbacks attached, built on first use."""
+    global _PARSER
+    if _PARSER is None:
+        lark = Lark(GRAMMAR_PATH.read_text(encoding="utf-8"), parser="lalr",
+                    lexer="contextual", maybe_placeholders=False,
+                    transformer=_Callbacks(), cache=False)
+        lexer = lark.parser.lexer
+        word = re.compile(lark.get_terminal("WORD").pattern.to_regexp())
+        lexer.__class__ = _KeywordLexer
+        lexer.keyword_types = frozenset(
+            t.name for t in lark.terminals
+            if t.pattern.type == "str" and word.fullmatch(t.pattern.value))
+        table = lark.parser.parser.parser.parse_table.states
+        lexer.word_states = frozenset(state for state, row in table.items() if "WORD" in row)
+        _PARSER = lark
+    return _PARSER
+
+
+# -- from tuples to the document ---------------------------------------------------------
+
+def _escape(token: str) -> str:
+    return token.replace("~", "~0").replace("/", "~1") if ("~" in token or "/" in token) else token
+
+
+class _Builder:
+    """Apply instructions to build the document and its SourceMap, reporting duplicates."""
+
+    def __init__(self, file: str, lines: list[str]):
+        self.file = file
+        self.lines = lines
+        self.sources = SourceMap(file, lines=lines)
+        self.diagnostics: list[Diagnostic] = []
+        self.soft: set[str] = set()      # keys set by default (`apiVersion` from `charter`)
+        self.empties: set[str] = set()   # lists written as `[]`
+        self.units: list[tuple] = []     # `per X` words of prices, checked at the end
+        self.anchors: dict[int, str] = {}  # statement line -> pointer (for `fmt`)
+
+    def node(self, node: tuple, pointer: str):
+        kind = node[0]
+        self.sources.values[pointer] = (node[1], node[2])
+        if kind == "s":
+            if node[4] is not None:
+                self.sources.raw[pointer] = node[4]
+            return node[3]
+        if kind == "l":
+            return [self.node(child, f"{pointer}/{index}") for index, child in enumerate(node[3])]
+        if kind == "m":
+            mapping: dict = {}
+            for instr in node[3]:
+                self.apply(mapping, pointer, instr)
+            return mapping
+        self.diagnostics.append(error("P103", node[3], self.file, node[1], node[2],
+                                      pointer=pointer))
+        return None
+
+    def apply(self, target: dict, pointer: str, instr: tuple) -> None:
+        mode, path, key, line, column, node = instr
+        values, keys = self.sources.values, self.sources.keys
+        for part in path:
+            pointer = f"{pointer}/{part}"
+            inner = target.get(part)
+            if type(inner) is not dict:
+                inner = target[part] = {}
+                where = (line, column) if line else (node[1], node[2])
+                values.setdefault(pointer, where)
+                keys.setdefault(pointer, where)
+            target = inner
+        if mode == UNIT:
+            self.units.append((node, line, column))
+            return
+        here = f"{pointer}/{_escape(key)}"
+        if line and line not in self.anchors:
+            self.anchors[line] = here
+        if key in target and not (mode != APPEND and here in self.soft) and not (
+                mode == APPEND and type(target[key]) is list and here not in self.empties):
+            self.duplicate(here, line or node[1], column or node[2])
+            return
+        if line:
+            keys[here] = (line, column)
+        if mode == APPEND:
+            items = target.get(key)
+            if items is None:
+                items = target[key] = []
+                values[here] = (line, column)
+            index = len(items)
+            if line and self.anchors.get(line) == here:
+                self.anchors[line] = f"{here}/{index}"
+            items.append(self.node(node, f"{here}/{index}"))
+            return
+        self.soft.discard(here)
+        if mode == DEFAULT:
+            self.soft.add(here)
+        elif mode == EMPTY:
+            self.empties.add(here)
+        if key in _PERCENT_KEYS and node[0] == "s" and type(node[3]) in (int, float):
+            raw = node[4]
+            self.diagnostics.append(error(
+                "P103", f"`{raw}` is a percent: write `{raw}%`", self.file, node[1], node[2],
+                hint=f"percents carry their sign, e.g. `{raw}%`", pointer=here))
+        target[key] = self.node(node, here)
+
+    def duplicate(self, pointer: str, line: int, column: int) -> None:
+        first = self.sources.keys.get(pointer) or self.sources.values.get(pointer) or (1, 1)
+        word = _word_at(self.lines, line, column)
+        label = ".".join(p for p in pointer.split("/")[1:] if not p.isdigit()) or pointer
+        self.diagnostics.append(error(
+            "P102", f"`{word}` is given twice: {label} is already set at line {first[0]}, "
+            f"column {first[1]}", self.file, line, column,
+            hint="keep one of the two statements", pointer=pointer,
+            related=[(self.file, first[0], first[1])]))
+
+    def check_units(self, document: dict) -> None:
+        business = document.get("business")
+        unit = business.get("unit") if type(business) is dict else None
+        for node, line, column in self.units:
+            word = node[3]
+            if word != "unit" and word != unit:
+                expected = f"`per {unit}` or `per unit`" if type(unit) is str else "`per unit`"
+                self.diagnostics.append(error(
+                    "P103", f"`per {word}` does not match the business unit"
+                    + (f" `{unit}`" if type(unit) is str else ""), self.file,
+                    node[1], node[2], hint=f"write {expected}"))
+
+
+def _word_at(lines: list[str], line: int, column: int) -> str:
+    if not 1 <= line <= len(lines):
+        return ""
+    match = re.match(r"[^\s{}\[\],#]+", lines[line - 1][column - 1:])
+    return match.group(0) if match else ""
+
+
+def _depth(value) -> int:
+    if type(value) is dict:
+        return 1 + max((_depth(v) for v in value.values()), default=0)
+    if type(value) is list:
+        return 1 + max((_depth(v) for v in value), default=0)
+    return 0
+
+
+def load_text(text: str, file: str, *, limits: Limits = Limits()) -> Loaded:
+    """Load one `.charter` text: a document or P102/P103/P104 diagnostics, never an exception."""
+    return load_with_anchors(text, file, limits=limits)[0]
+
+
+def load_with_anchors(text: str, file: str, *, limits: Limits = Limits()
+                      ) -> tuple[Loaded, dict[int, str]]:
+    """`load_text`, plus the JSON pointer of the statement on each line (for `fmt`)."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    lines = [line.rstrip("\r") for line in text.split("\n")]
+    builder = _Builder(file, lines)
+    sources = builder.sources
+    if not text.strip() or not any(
+            line.strip() and not line.lstrip().startswith("#") for line in lines):
+        return Loaded(file, None, sources, [error(
+            "S201", "the file is empty: a charter starts with `charter <id> \"<title>\"`",
+            file, hint="start from `charterc init`")]), {}
+    try:
+        instructions = parser().parse(text if text.endswith("\n") else text + "\n")
+    except UnexpectedInput as exc:
+        return Loaded(file, None, sources, [_describe(exc, text, file)]), {}
+    except (LarkError, RecursionError) as exc:  # pragma: no cover - defensive
+        return Loaded(file, None, sources, [error("P103", f"cannot parse: {exc}", file)]), {}
+    document: dict = {}
+    head = instructions[0][0]
+    sources.values[""] = (head[3], head[4])
+    for item in instructions:
+        for instr in (item if type(item) is list else (item,)):
+            builder.apply(document, "", instr)
+    builder.check_units(document)
+    if limits.max_depth < 16 and _depth(document) > limits.max_depth:
+        builder.diagnostics.append(error("P104", f"nesting deeper than {limits.max_depth} "
+                                         "levels", file, hint="flatten the structure"))
+    failed = any(d.rule in ("P103", "P104") for d in builder.diagnostics)
+    builder.diagnostics.sort(key=Diagnostic.sort_key)
+    return Loaded(file, None if failed else document, sources, builder.diagnostics), \
+        builder.anchors
+
+
+# -- keyword tables for error messages and writers ----------------------------------------
+
+def keywords() -> frozenset[str]:
+    """Every keyword of the grammar."""
+    return frozenset().union(*rule_keywords().values())
+
+
+_RULE_KEYWORDS: dict[str, frozenset[str]] | None = None
+
+
+def rule_keywords() -> dict[str, frozenset[str]]:
+    """Rule name -> the keywords reachable from it: the words a plain value must avoid
+    inside that statement (the contextual lexer reads them as keywords there)."""
+    global _RULE_KEYWORDS
+    if _RULE_KEYWORDS is None:
+        lark = parser()
+        strings = {t.name: t.pattern.value for t in lark.terminals
+                   if t.pattern.type == "str"}
+        direct: dict[str, set] = {}
+        for rule in lark.rules:
+            entry = direct.setdefault(rule.origin.name, set())
+            for symbol in rule.expansion:
+                entry.add(symbol.name)
+        table = {}
+        for name in direct:
+            seen, stack, words = set(), [name], set()
+            while stack:
+                current = stack.pop()
+                if current in seen:
+                    continue
+                seen.add(current)
+                for symbol in direct.get(current, ()):
+                    if symbol in strings:
+                        words.add(strings[symbol])
+                    elif symbol in direct:
+                        stack.append(symbol)
+            table[str(name)] = frozenset(words)
+        _RULE_KEYWORDS = table
+    return _RULE_KEYWORDS
+
+
+# -- syntax errors in words ---------------------------------------------------------------
+
+_TERMINAL_WORDS = {"WORD": "a value", "STRING": "a quoted text", "DAYS": "days such as mon-fri",
+                   "TIMERANGE": "a time range such as 08:00-18:00", "EMPTY": "`[]`",
+                   "_NL": "the end of the line", "$END": "the end of the file"}
+
+# What the value after a keyword looks like, for "expected ... after `growing`".
+_VALUE_WORDS = {
+    "growing": "a percent such as 3%", "indexed": "a percent such as 2%",
+    "share": "a percent such as 62%", "attainment": "a percent such as 95%",
+    "threshold": "a percent such as 50%", "cap": "a percent such as 50%",
+    "below": "a percent such as 99.5%", "availability": "a percent such as 99.9%",
+    "recovery": "a percent such as 100%", "+-": "a percent such as 5%",
+    "every": "a period such as 12mo", "retention": "a period such as 90d",
+    "return": "a period such as 30d", "delete": "a period such as 90d",
+    "notice": "a duration such as 30d", "notification": "a duration such as 48h",
+    "until": "a date such as 2026-12-31", "reviewed": "a date such as 2026-01-15",
+    "timezone": "a time zone such as Europe/Paris",
+    "holidays": "a holiday calendar such as FR or none",
+    "budget": "an amount such as 700000", "fixed": "an amount such as 1000",
+    "price": "a price such as 35", "volume": "a number of units such as 12000",
+    "charter": "the charter id, such as it-service-desk", "owner": "an owner such as team@example.com",
+    "tier": "a tier id such as premium", "cost": "a cost id such as staff",
+    "feature": "a feature id such as incident", "client": "a client id such as finance",
+    "features": "feature ids such as incident, requests", "regions": "regions such as EU",
+    "priorities": "priorities such as P1 P2 P3", "days": "days such as mon-fri",
+    "ceiling": "a yearly ceiling such as 20000 units",
+}
+_DURATION = "a duration such as 4h or 2d"
+_STATEMENTS = frozenset({
+    "charter", "apiVersion", "kind", "title", "version", "status", "owner", "suppress",
+    "changes", "signatories", "costs", "features", "tiers", "clients", "change", "signatory",
+    "provider", "period", "baseline", "business", "cost", "feature", "priorities", "tier",
+    "client", "governance", "reporting", "security"})
+_LETTER_START = re.compile(r"[^\W\d_]")
+
+
+def _terminal_word(name: str) -> str:
+    if name in _TERMINAL_WORDS:
+        return _TERMINAL_WORDS[name]
+    try:
+        terminal = parser().get_terminal(name)
+    except KeyError:
+        return name.lower()
+    return f"`{terminal.pattern.value}`" if terminal.pattern.type == "str" else name.lower()
+
+
+def _expected_keywords(expected) -> list[str]:
+    out = []
+    for name in expected:
+        if name in _TERMINAL_WORDS:
+            continue
+        try:
+            terminal = parser().get_terminal(name)
+        except KeyError:
+            continue
+        if terminal.pattern.type == "str":
+            out.append(terminal.pattern.value)
+    return sorted(out)
+
+
+def _expected_words(expected, after: str, statement: str) -> str:
+    """`{"WORD", "GROWING", "_NL"}` -> "a value, `growing` or the end of the line"."""
+    values = [n for n in ("WORD", "STRING", "DAYS", "TIMERANGE", "EMPTY") if n in expected]
+    phrases = []
+    if "WORD" in values or "STRING" in values:
+        phrase = _VALUE_WORDS.get(after)
+        if phrase is None and statement in ("response", "resolution") and after not in keywords():
+            phrase = _DURATION
+        phrases.append(phrase or "a value")
+        values = [n for n in values if n not in ("WORD", "STRING")]
+    phrases += [_TERMINAL_WORDS[n] for n in values]
+    words = _expected_keywords(expected)
+    if len(words) > 10:
+        phrases.append(f"a keyword such as {', '.join('`' + w + '`' for w in words[:6])}")
+    else:
+        phrases += [f"`{w}`" for w in words]
+    phrases += [_TERMINAL_WORDS[n] for n in ("_NL", "$END") if n in expected]
+    if "RBRACE" in expected:
+        phrases.append("`}`")
+    if not phrases:
+        return "something else"
+    return phrases[0] if len(phrases) == 1 else ", ".join(phrases[:-1]) + " or " + phrases[-1]
+
+
+def _open_blocks(lines: list[str], line: int, column: int) -> list[tuple[int, int, str]]:
+    """Blocks opened and not closed before (line, column): [(line, column, keyword)]."""
+    stack = []
+    for number, text in enumerate(lines[:line], start=1):
+        if number == line:
+            text = text[:column - 1]
+        text = re.sub(r'"(?:[^"\\]|\\.)*"', '""', text).split("#", 1)[0]
+        for index, char in enumerate(text):
+            if char == "{":
+                words = text.split()
+                stack.append((number, index + 1, words[0] if words else ""))
+            elif char == "}" and stack:
+                stack.pop()
+    return stack
+
+
+def _describe(exc: UnexpectedInput, text: str, file: str) -> Diagnostic:
+    """A lark error -> one P103 diagnostic in words, with the friendliest explanation found."""
+    lines = [line.rstrip("\r") for line in text.split("\n")]
+    if isinstance(exc, UnexpectedCharacters):
+        line, column = exc.line, exc.column
+        if exc.char == '"':
+            return error("P103", "a quoted text is not closed on this line", file, line, column,
+                         hint='add the closing `"` before the end of the line')
+        before = lines[line - 1][:column - 1].split() if line <= len(lines) else []
+        after = before[-1] if before else ""
+        return error("P103", f"unexpected character `{exc.char}`; expected "
+                     f"{_expected_words(exc.allowed, after, before[0] if before else '')}",
+                     file, line, column, hint="quote text that holds this character")
+    token = getattr(exc, "token", None)
+    expected = set(getattr(exc, "expected", ()) or ())
+    at_end = isinstance(exc, UnexpectedEOF) or token is None or token.type == "$END"
+    if at_end:
+        line = len(lines) if lines[-1:] != [""] else max(1, len(lines) - 1)
+        column = len(lines[line - 1]) + 1 if lines else 1
+    else:
+        line, column = token.line, token.column
+    before = lines[line - 1][:column - 1] if line <= len(lines) else ""
+    words = before.split()
+    statement = words[0] if words else ""
+    after = words[-1] if words else ""
+    blocks = _open_blocks(lines, line, column)
+    if at_end and blocks:
+        opened = blocks[-1]
+        return error("P103", f"missing `}}`: the `{opened[2]}` block opened at line {opened[0]} "
+                     "is not closed", file, line, column,
+                     hint="add `}` on its own line after the block's last statement",
+                     related=[(file, opened[0], opened[1])])
+    if at_end:
+        return error("P103", f"the file ends too early; expected "
+                     f"{_expected_words(expected, after, statement)}", file, line, column,
+                     hint="complete the last statement")
+    word = token.value
+    if word in _STATEMENTS and blocks and "RBRACE" in expected and not before.strip():
+        opened = blocks[-1]
+        return error("P103", f"`{word}` cannot appear inside the `{opened[2]}` block opened at "
+                     f"line {opened[0]}: is a `}}` missing?", file, line, column,
+                     hint=f"close the `{opened[2]}` block with `}}` before this line",
+                     related=[(file, opened[0], opened[1])])
+    candidates = _expected_keywords(expected)
+    by_lower = {c.lower(): c for c in candidates}
+    if token.type not in ("_NL", "STRING") and candidates:
+        close = difflib.get_close_matches(word.lower(), list(by_lower), n=1, cutoff=0.7)
+        if close:
+            return error("P103", f"unknown keyword `{word}`; did you mean `{by_lower[close[0]]}`?",
+                         file, line, column, hint=f"write `{by_lower[close[0]]}`")
+        if after and not after.endswith('"'):
+            close = difflib.get_close_matches(after.lower(), list(by_lower), n=1, cutoff=0.7)
+            if close and after not in keywords():
+                start = before.rstrip().rfind(after) + 1
+                return error("P103", f"unknown keyword `{after}`; did you mean "
+                             f"`{by_lower[close[0]]}`?", file, line, start,
+                             hint=f"write `{by_lower[close[0]]}`")
+    if (token.type in ("WORD", "DAYS") and "WORD" not in expected and "STRING" not in expected
+            and after and after not in keywords() and _LETTER_START.match(word)
+            and _LETTER_START.match(after) and not after.endswith('"')):
+        start = before.rstrip().rfind(after)
+        name = re.split(r"\s[{#]|\s*\{\s*$", lines[line - 1][start:])[0].strip()
+        return error("P103", f"unexpected `{word}`: a name with spaces needs quotes", file, line,
+                     start + 1, hint=f'write "{name}"')
+    what = {"_NL": "the end of the line", "STRING": f"the quoted text {word}"}.get(
+        token.type, f"`{word}`")
+    return error("P103", f"unexpected {what}; expected "
+                 f"{_expected_words(expected, after, statement)}", file, line, column,
+                 hint="see docs/dsl.md for the statements and their order of words")

@@ -1,0 +1,20 @@
+"""Writers: a canonical document -> charter text, in either syntax.
+
+`dsl.dump(document)` writes a `.charter` file, `yaml.dump(document)` a `.charter.yaml`
+file. Both are deterministic (one layout per document, documented in docs/dsl.md) and
+load back to an equal document, so `charterc convert` is `load` then `dump`.
+A document the DSL cannot say (a field outside spec section 3, a list where a value
+belongs) raises `Unrepresentable`, which names the JSON pointer.
+"""
+from __future__ import annotations
+
+__all__ = ["Unrepresentable"]
+
+
+class Unrepresentable(ValueError):
+    """The document holds something the target syntax cannot write."""
+
+    def __init__(self, pointer: str, reason: str):
+        super().__init__(f"{pointer or '/'}: {reason}")
+        self.pointer = pointer
+        self.reason = reason
