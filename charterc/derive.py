@@ -2,9 +2,9 @@
 
 Year y runs 1..period.years; year 1 uses the stated numbers. Costs grow by their
 `growth`, volumes by the client's `growth`, prices by the tier's `indexation`,
-each compounded yearly. Money stays an exact `Decimal` here; it is rounded
-(half-even, to the currency's minor unit) only when displayed. Units are never
-rounded.
+each compounded yearly (a fall of 100% or more leaves 0, never a negative
+amount). Money stays an exact `Decimal` here; it is rounded (half-even, to the
+currency's minor unit) only when displayed. Units are never rounded.
 """
 from __future__ import annotations
 
@@ -77,7 +77,7 @@ class Facts:
 
     @cached_property
     def derived_share(self) -> dict[str, Decimal | None]:
-        """Year-1 share from volumes (units / all units), when every client states units."""
+        """Year-1 share from volumes (units / all units); None for a client without units."""
         total = self.total_units[0] if self.years else _ZERO
         return {c.id: (_CONTEXT.divide(c.units * _HUNDRED, total)
                        if c.units is not None and total else None)

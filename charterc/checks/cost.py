@@ -142,7 +142,7 @@ def share_matches_volume(ctx: CheckContext) -> Iterator[Diagnostic]:
                 f"/clients/{n}/share",
                 f"{client.id} states a {fmt_percent(client.share, 2)} share but its volume "
                 f"gives {fmt_percent(derived)} ({quantity(client.units)} of "
-                f"{quantity(total)} {unit} in {facts.label(1)}): {fmt_percent(gap)[:-1]} "
+                f"{quantity(total)} {unit} in {facts.label(1)}): {quantity(gap.quantize(Decimal('0.1')))} "
                 f"points apart, more than 5",
                 "update the stated share or the volume so that they tell the same story")
 
