@@ -182,6 +182,13 @@ class Charter:
     reporting_metrics: tuple[str, ...]
     security: Security
 
+    @property
+    def term(self) -> tuple[date, date]:
+        """The term as local dates [start, end): `period.end`, else start + years."""
+        from .units import add_period
+        end = self.end or add_period(self.start, Period(months=12 * self.years))
+        return self.start, max(end, self.start)
+
     def tier(self, tier_id: str) -> Tier | None:
         return next((t for t in self.tiers if t.id == tier_id), None)
 

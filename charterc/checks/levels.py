@@ -19,7 +19,7 @@ from typing import Iterator
 from ..diagnostics import Diagnostic, Severity
 from ..model import Charter, Objective, Tier
 from ..rules import problem, rule
-from ..units import Duration, Period, add_period, fmt_percent
+from ..units import Duration, fmt_percent
 from . import CheckContext
 
 TICKET_KINDS = ("response", "resolution")
@@ -241,9 +241,7 @@ def targets_follow_priorities(ctx: CheckContext) -> Iterator[Diagnostic]:
 # -- T604 -------------------------------------------------------------------------------
 
 def term(charter: Charter) -> tuple[date, date]:
-    """The charter's term as local dates [start, end): `period.end`, else start + years."""
-    end = charter.end or add_period(charter.start, Period(months=12 * charter.years))
-    return charter.start, max(end, charter.start)
+    return charter.term
 
 
 def _hours_gap(charter: Charter, lower: Tier, higher: Tier):
