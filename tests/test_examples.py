@@ -182,3 +182,15 @@ def test_example_figures_match_docs(documents, name):
     assert facts.primary == primary
     for client, share in SHARES.get(name, {}).items():
         assert str(facts.projected_share[client][-1].quantize(cent)) == share
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
+def test_example_round_trips_through_the_dsl(path):
+    """YAML -> DSL -> canonical gives back the same document (spec section 5)."""
+    writer = pytest.importorskip("charterc.writers.dsl")
+    from charterc.loaders import load_bytes
+
+    document = _document(path)
+    back = load_bytes(writer.dump(document).encode("utf-8"), path.name[:-len(".yaml")])
+    assert back.diagnostics == []
+    assert back.document == document
