@@ -41,7 +41,7 @@ def generate(folder: Path, count: int, seed: int = 7) -> list[Path]:
         text = source.read_text(encoding="utf-8")
         text = re.sub(r"(?m)^(  id: )([a-z][a-z0-9-]*)", lambda m: f"{m[1]}{m[2]}-{n:05d}", text, 1)
         factor = rng.choice([1, 2, 3])  # costs and units together: recovery unchanged
-        text = re.sub(r"(?m)(\b(?:amount|units|budget): )(\d+)",
+        text = re.sub(r"(?m)(\b(?:amount|units|budget|fixed|cost): )(\d+)",
                       lambda m: f"{m[1]}{int(m[2]) * factor}", text)
         path = folder / f"{source.name.split('.')[0]}-{n:05d}.charter.yaml"
         path.write_text(text, encoding="utf-8")
