@@ -100,7 +100,7 @@ class Documents:
         except TemplateNotFound as exc:
             raise TemplateProblem(f"template {exc.name} not found") from None
         except TemplateSyntaxError as exc:
-            raise TemplateProblem(f"template {exc.filename or exc.name or name}:{exc.lineno}: "
+            raise TemplateProblem(f"template {exc.name or name}:{exc.lineno}: "
                                   f"syntax error: {exc.message}") from None
         except SecurityError as exc:
             raise TemplateProblem(f"template {name}{_line(exc)}: refused by the sandbox: {exc}") \

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import sys
+from datetime import datetime, timezone
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
@@ -23,6 +24,7 @@ from .i18n import DOMAIN, LOCALE_DIR
 __all__ = ["extract", "compiled", "po_path", "mo_path"]
 
 _ROOT = Path(__file__).parent
+_FIXED = datetime(2026, 1, 1, tzinfo=timezone.utc)
 _KEYWORDS = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2)}
 _METHODS = [("templates/**.j2", "jinja2.ext:babel_extract"), ("**.py", "python")]
 
@@ -51,6 +53,7 @@ def compiled(lang: str) -> bytes:
     """The .mo bytes of a language's .po (deterministic: babel sorts the messages)."""
     with open(po_path(lang), "rb") as handle:
         catalog = read_po(handle, locale=lang, domain=DOMAIN)
+    catalog.creation_date = catalog.revision_date = _FIXED  # no clock in a committed file
     out = io.BytesIO()
     write_mo(out, catalog, use_fuzzy=False)
     return out.getvalue()

@@ -13,12 +13,20 @@ import re
 __all__ = ["MdSafe", "escape", "md_filter"]
 
 # Backslash-escape the punctuation that acts anywhere in a line (emphasis, code, links,
-# cells, strike-through) and the markers that act at its start (lists, headings); HTML-significant characters become entities
-# (a backslash before `<` is not honoured by every renderer, an entity is).
+# cells, strike-through) and the markers that act at its start (lists, headings).
+# HTML-significant characters become entities: a backslash before `<` is not honoured
+# by every renderer, an entity is.
 _PUNCT = re.compile(r"([\\`*_\[\]|~])")
 _ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 _ENTITY = re.compile(r"[&<>]")
 _LINE_START = re.compile(r"^(\s*)([-+=#]|\d+[.)])(?=\s|$)", re.MULTILINE)
+_NEWLINES = re.compile(r"[ \t]*[\r\n]+[ \t]*")   # not str.split(): keep no-break spaces
+
+
+def _line_start(match: re.Match) -> str:
+    """Escape the punctuation of a list or heading marker: `- ` -> `\\- `, `1. ` -> `1\\. `."""
+    marker = match.group(2)
+    return match.group(1) + marker[:-1] + "\\" + marker[-1]
 
 
 class MdSafe(str):
@@ -34,8 +42,8 @@ def escape(value) -> MdSafe:
     text = str(value)
     text = _ENTITY.sub(lambda m: _ENTITIES[m.group(0)], text)
     text = _PUNCT.sub(r"\\\1", text)
-    text = _LINE_START.sub(r"\1\\\2", text)   # a leading "-" or "1." would start a list
-    return MdSafe(" ".join(text.split()))     # newlines would end a table row
+    text = _LINE_START.sub(_line_start, text)  # a leading "-" or "1." would start a list
+    return MdSafe(_NEWLINES.sub(" ", text))     # a newline would end a table row
 
 
 def md_filter(value) -> MdSafe:

@@ -19,7 +19,7 @@ from typing import Any
 from ..diagnostics import Diagnostic, SourceMap
 from ..model import Charter, Client, Tier
 from ..units import Duration, Period, add_period, iso_date, period
-from .hours import HoursView, hours_view, shifted
+from .hours import hours_view, shifted
 
 __all__ = ["Subject", "Money", "Pct", "Units", "Dur", "Per", "Token", "N_", "canonical_sha256",
            "charter_view", "agreement_view"]

@@ -1,0 +1,378 @@
+"""`charterc build`: golden documents, reproducibility, atomicity, escaping, the sandbox.
+
+Golden files live in tests/golden/build/; regenerate them after an intended
+change with `CHARTERC_UPDATE_GOLDEN=1 pytest tests/test_build.py` and review the diff.
+"""
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import jsonschema
+import pytest
+from click.testing import CliRunner
+
+from charterc.build import BuildProblem, build
+from charterc.cli import main
+
+ROOT = Path(__file__).parent.parent
+GOLDEN = ROOT / "tests" / "golden" / "build"
+CHARTER = "charters/it-service-desk.charter.yaml"
+TODAY = date(2026, 11, 27)
+UPDATE = os.environ.get("CHARTERC_UPDATE_GOLDEN") == "1"
+BASE = (ROOT / "charterc/checks/example_base.charter.yaml").read_text()
+GOLDEN_FILES = [
+    "charter.en.md", "charter.fr.md", "charter.en.html", "charter.fr.html",
+    "agreements/finance.en.md", "agreements/finance.fr.md",
+    "agreements/finance.en.html", "agreements/finance.fr.html",
+    "sla.json", "openslo.yaml",
+]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """it-service-desk in en and fr, md and html, built from the repository root."""
+    out = tmp_path_factory.mktemp("build") / "dist"
+    cwd = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        result = build([CHARTER], out, langs=["en", "fr"], formats=["md", "html"], today=TODAY)
+    finally:
+        os.chdir(cwd)
+    assert result.published, result.log
+    return result
+
+
+@pytest.mark.parametrize("name", GOLDEN_FILES)
+def test_golden(built, name):
+    actual = (built.out / "it-service-desk" / name).read_bytes()
+    golden = GOLDEN / "it-service-desk" / name
+    if UPDATE:
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_bytes(actual)
+    assert golden.is_file(), f"no golden file {golden}: run with CHARTERC_UPDATE_GOLDEN=1"
+    expected = golden.read_bytes()
+    if actual != expected:
+        diff = "".join(list(difflib.unified_diff(
+            expected.decode().splitlines(True), actual.decode().splitlines(True),
+            "golden", "built"))[:60])
+        pytest.fail(f"{name} differs from its golden file "
+                    f"(CHARTERC_UPDATE_GOLDEN=1 regenerates):\n{diff}")
+
+
+def test_every_file_of_a_charter_is_written_and_in_the_manifest(built):
+    files = sorted(p.relative_to(built.out).as_posix() for p in built.out.rglob("*")
+                   if p.is_file())
+    manifest = json.loads((built.out / "manifest.json").read_text())
+    listed = {f["path"]: f["sha256"] for f in manifest["files"]}
+    assert sorted(listed) + ["manifest.json"] == sorted(files)
+    for path, digest in listed.items():
+        assert hashlib.sha256((built.out / path).read_bytes()).hexdigest() == digest
+    agreements = {p for p in listed if "/agreements/" in p}
+    assert len(agreements) == 4 * 2 * 2   # four clients, two languages, two formats
+    assert "index.html" in listed
+
+
+def test_the_documents_carry_the_figures_in_each_language(built):
+    en = (built.out / "it-service-desk/charter.en.md").read_text()
+    fr = (built.out / "it-service-desk/charter.fr.md").read_text()
+    assert "€1,412,200.00" in en and "1\u202f412\u202f200,00\xa0€" in fr   # charges in 2026
+    assert "\\| Group Finance \\|" not in en and "| Group Finance | Premium |" in en
+    assert "98.76%" in en and "98,76\xa0%" in fr                       # recovery in 2026
+    assert "January 1, 2026 – December 31, 2028" in en
+    assert "1 janvier 2026 – 31 décembre 2028" in fr
+    assert "## 14. Signatures" in en and "## 3. Définitions" in fr
+    sha = json.loads((built.out / "it-service-desk/sla.json").read_text())["sha256"]
+    assert f"`{sha}`" in en
+
+
+def test_agreement_shows_hours_in_the_clients_zone(built):
+    hr = (built.out / "it-service-desk/agreements/hr.en.md").read_text()
+    assert "In your time zone: Mon–Fri 08:00–18:00 (Europe/Paris)" in hr
+    finance = (built.out / "it-service-desk/agreements/finance.en.md").read_text()
+    assert "Maintenance windows: Sun 01:00–03:00 (Europe/London)" in finance
+    assert "€1,059,609.95" in finance   # the 2028 charge
+
+
+def test_html_stands_alone_and_is_accessible(built):
+    html = (built.out / "it-service-desk/charter.fr.html").read_text()
+    assert html.startswith("<!DOCTYPE html>\n<html lang=\"fr\">")
+    assert "<style>" in html and "@media print" in html and "break-before: page" in html
+    for needle in ("<script", "<link", "src=", "@import", "url(", "http://", "https://"):
+        assert needle not in html
+    levels = [int(line[2]) for line in html.splitlines() if line.startswith("<h") and
+              line[2].isdigit()]
+    assert levels[0] == 1 and all(b - a <= 1 for a, b in zip(levels, levels[1:]))
+    assert html.count('<th scope="col"') > 40
+
+
+def test_sla_json_of_every_bundled_charter_matches_its_schema(tmp_path, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    result = build(["charters"], tmp_path / "dist", langs=["en"], formats=["md"], today=TODAY)
+    assert result.published
+    schema = json.loads((ROOT / "schemas/sla.schema.json").read_text())
+    jsonschema.Draft7Validator.check_schema(schema)
+    for charter_id in result.built:
+        document = json.loads((tmp_path / "dist" / charter_id / "sla.json").read_text())
+        jsonschema.Draft7Validator(schema).validate(document)
+    sla = json.loads((tmp_path / "dist/it-service-desk/sla.json").read_text())
+    assert len(sla["entries"]) == 4 * 9     # availability + 2 x 4 priorities per client
+    first = sla["entries"][0]
+    assert (first["id"], first["comparator"], first["target"]) == \
+        ("finance/availability", ">=", {"percent": 99.9})
+    assert first["source"] == {"file": CHARTER, "line": 70, "column": 30,
+                               "pointer": "/tiers/1/objectives/availability/target"}
+    p3 = next(e for e in sla["entries"] if e["id"] == "hr/response/P3")
+    assert (p3["target"], p3["clock"], p3["attainment"]) == \
+        ({"duration": "1d", "days": 1, "minutes": 0}, "business", 100)
+
+
+def test_building_twice_gives_identical_files(built, tmp_path, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    again = build([CHARTER], tmp_path / "dist", langs=["en", "fr"], formats=["md", "html"],
+                  today=TODAY)
+    assert again.files == built.files
+
+
+def test_manifest_is_identical_under_different_hash_seeds(tmp_path):
+    manifests = []
+    for seed in ("1", "4242"):
+        out = tmp_path / f"dist-{seed}"
+        env = {**os.environ, "PYTHONHASHSEED": seed, "SOURCE_DATE_EPOCH": "1795737600"}
+        proc = subprocess.run([sys.executable, "-m", "charterc", "build", CHARTER, "-o", str(out),
+                               "--lang", "en,fr"], cwd=ROOT, env=env, capture_output=True,
+                              text=True, timeout=120)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        manifests.append((out / "manifest.json").read_bytes())
+    assert manifests[0] == manifests[1]
+    # SOURCE_DATE_EPOCH 1795737600 is 2026-11-27: the date documents show
+    assert "Issued on | November 27, 2026" in (tmp_path / "dist-1/it-service-desk/charter.en.md") \
+        .read_text()
+
+
+def test_no_date_is_shown_without_today_or_source_date_epoch(tmp_path, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+
+    class Today(date):
+        @classmethod
+        def today(cls):
+            return TODAY
+
+    monkeypatch.setattr("charterc.build.date", Today)   # the checks still need a date
+    assert build([CHARTER], tmp_path / "dist", langs=["en"], formats=["md"]).published
+    assert "Issued on" not in (tmp_path / "dist/it-service-desk/charter.en.md").read_text()
+
+
+# -- atomicity ---------------------------------------------------------------------------
+
+def _write(folder: Path, text: str, name="c.charter.yaml") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text(text)
+    return path
+
+
+def test_a_charter_with_errors_leaves_the_previous_dist_intact(tmp_path):
+    out = tmp_path / "dist"
+    good = _write(tmp_path / "in", BASE)
+    assert build([good], out, today=TODAY).published
+    before = (out / "manifest.json").read_bytes()
+    _write(tmp_path / "in", BASE.replace("id: example", "id: other").replace(
+        "tier: premium", "tier: premum"), "bad.charter.yaml")
+    result = build([tmp_path / "in"], out, today=TODAY)
+    assert not result.published and result.exit_code() == 1
+    assert [d.rule for d in result.check.diagnostics if not d.suppressed] == ["R301"]
+    assert (out / "manifest.json").read_bytes() == before
+    assert not (out / "other").exists()
+    partial = build([tmp_path / "in"], out, today=TODAY, partial=True)
+    assert partial.published and partial.built == ["example"] and partial.exit_code() == 1
+    assert partial.left_out == [str(tmp_path / "in" / "bad.charter.yaml")]
+
+
+def test_an_interrupted_build_leaves_the_previous_dist_intact(tmp_path, monkeypatch):
+    out = tmp_path / "dist"
+    good = _write(tmp_path / "in", BASE)
+    build([good], out, today=TODAY)
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+    def interrupted(subject):
+        raise KeyboardInterrupt
+
+    import charterc.export.openslo
+    monkeypatch.setattr(charterc.export.openslo, "export", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        build([good], out, today=TODAY, langs=["en", "fr"])
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dist", "in"]   # no temporary left
+
+
+def test_a_folder_not_written_by_build_is_not_replaced(tmp_path):
+    out = tmp_path / "dist"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine")
+    with pytest.raises(BuildProblem, match="not written by charterc build"):
+        build([_write(tmp_path / "in", BASE)], out)
+    assert (out / "notes.txt").read_text() == "mine"
+
+
+# -- escaping and the sandbox ------------------------------------------------------------
+
+HOSTILE = "<script>alert(1)</script> | pipes |"
+
+
+def test_user_text_is_escaped_in_html_and_markdown(tmp_path):
+    text = BASE.replace("name: Alpha", f'name: "{HOSTILE}"')
+    out = tmp_path / "dist"
+    assert build([_write(tmp_path / "in", text)], out, today=TODAY,
+                 formats=["md", "html"]).published
+    for doc in ("charter.en.html", "agreements/alpha.en.html"):
+        html = (out / "example" / doc).read_text()
+        assert "<script>" not in html
+        assert "&lt;script&gt;alert(1)&lt;/script&gt; | pipes |" in html
+    md = (out / "example/charter.en.md").read_text()
+    assert "<script>" not in md
+    escaped = "&lt;script&gt;alert(1)&lt;/script&gt; \\| pipes \\|"
+    row = next(line for line in md.splitlines() if line.startswith(f"| {escaped} |"))
+    cells = row.replace("\\|", "").strip("|").split("|")
+    assert len(cells) == 2 + 3      # client, tier, one role per year: pipes split nothing
+    agreement = (out / "example/agreements/alpha.en.md").read_text()
+    assert f"# Service agreement: {escaped}" in agreement
+
+
+def test_markdown_escaping_rules():
+    from charterc.render.markdown import escape
+    assert escape("a|b *c* _d_ `e` [f](g) <h> & ~i~") == \
+        "a\\|b \\*c\\* \\_d\\_ \\`e\\` \\[f\\](g) &lt;h&gt; &amp; \\~i\\~"
+    assert escape("- item\nnext") == "\\- item next"
+    assert escape("# title") == "\\# title" and escape("2.4.0") == "2.4.0"
+    assert escape("1. first") == "1\\. first"
+
+
+def test_html_autoescape_applies_to_html_j2_names():
+    from charterc.render import Documents, _html_autoescape
+    assert _html_autoescape("charter.html.j2") and _html_autoescape("index.html.j2")
+    assert not _html_autoescape("charter.md.j2")
+    env = Documents().environment("html", "en")
+    assert env.from_string("{{ x }}").render(x="<b>") == "<b>"   # unnamed: not HTML
+    assert env.get_template("_signature.html.j2").render(
+        signer={"name": "<b>", "role": "r"}, party="p").count("&lt;b&gt;") == 1
+
+
+def _override(tmp_path, body: str, name="charter.md.j2") -> Path:
+    folder = tmp_path / "templates"
+    folder.mkdir(exist_ok=True)
+    (folder / name).write_text(body)
+    return folder
+
+
+def test_a_template_override_replaces_the_builtin_by_name(tmp_path):
+    templates = _override(tmp_path, "# Custom {{ title }} {{ version }}\n")
+    out = tmp_path / "dist"
+    build([_write(tmp_path / "in", BASE)], out, templates=templates, formats=["md"])
+    assert (out / "example/charter.en.md").read_text() == "# Custom Example Service 1.0.0\n"
+    assert (out / "example/agreements/alpha.en.md").read_text().startswith(
+        "# Service agreement: Alpha")
+
+
+@pytest.mark.parametrize("body, message", [
+    ("{{ ''.__class__.__mro__[1].__subclasses__() }}", "unsafe"),
+    ("{{ title.__class__ }}", "unsafe"),
+    ("{{ no_such_field }}", "'no_such_field' is undefined"),
+    ("{% if %}", "syntax error"),
+])
+def test_template_tricks_fail_with_a_clear_error(tmp_path, body, message):
+    templates = _override(tmp_path, body)
+    out = tmp_path / "dist"
+    build([_write(tmp_path / "in", BASE)], out, formats=["md"])
+    before = (out / "manifest.json").read_bytes()
+    with pytest.raises(BuildProblem, match=message):
+        build([tmp_path / "in"], out, templates=templates, formats=["md"])
+    assert (out / "manifest.json").read_bytes() == before
+    result = CliRunner().invoke(main, ["build", str(tmp_path / "in"), "-o", str(out),
+                                       "--format", "md", "--templates", str(templates)])
+    assert result.exit_code == 2
+    assert result.output.startswith("charterc build: template charter.md.j2")
+    assert "Traceback" not in result.output and result.exception is None or \
+        isinstance(result.exception, SystemExit)
+
+
+# -- command line and languages ----------------------------------------------------------
+
+def test_cli_builds_and_reports(tmp_path):
+    out = tmp_path / "dist"
+    result = CliRunner().invoke(main, ["build", str(_write(tmp_path / "in", BASE)), "-o",
+                                       str(out), "--lang", "en,fr", "--today", "2026-11-27"])
+    assert result.exit_code == 0, result.output
+    assert "0 errors, 0 warnings in 1 file" in result.output
+    assert "built 1 charter(s): 16 files in" in result.output
+    assert "example: openslo.yaml leaves out 4 objective(s) at 100%" in result.output
+    assert (out / "example/charter.fr.html").is_file()
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--lang", "de"], "no catalogue for language 'de'"),
+    (["--format", "pdf"], "unknown format 'pdf'"),
+])
+def test_cli_usage_errors_exit_2(tmp_path, args, message):
+    result = CliRunner().invoke(main, ["build", str(_write(tmp_path / "in", BASE)), "-o",
+                                       str(tmp_path / "dist"), *args])
+    assert result.exit_code == 2 and message in result.output
+
+
+def test_warnings_are_listed_in_document_control(tmp_path):
+    text = BASE.replace("years: 3}", "years: 2}")   # C406: under three years
+    out = tmp_path / "dist"
+    result = build([_write(tmp_path / "in", text)], out, today=TODAY, formats=["md"])
+    assert result.published
+    md = (out / "example/charter.en.md").read_text()
+    assert "- **warning C406** (line " in md
+
+
+def test_check_does_not_import_the_renderers():
+    code = ("import sys\nfrom charterc.cli import main\n"
+            "try:\n    main(['check', 'charters'])\nexcept SystemExit:\n    pass\n"
+            "print(sorted({m.split('.')[0] for m in sys.modules} & {'jinja2', 'babel'}))")
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                          text=True, timeout=60)
+    assert proc.stdout.strip().splitlines()[-1] == "[]", proc.stdout + proc.stderr
+
+
+def test_locale_formats_follow_babel():
+    from charterc.render.i18n import Formatter
+    from charterc.units import duration
+    fr, en = Formatter("fr"), Formatter("en")
+    assert fr.money(Decimal("1402110")) == "1\u202f402\u202f110,00\xa0€"
+    assert en.money(Decimal("1402110")) == "€1,402,110.00"
+    assert (en.percent(Decimal("99.95")), fr.percent(Decimal("99.95"))) == ("99.95%", "99,95\xa0%")
+    assert en.date(TODAY) == "November 27, 2026" and fr.date(TODAY) == "27 novembre 2026"
+    assert fr.duration(duration("1d4h"), "business") == "1 jour ouvré 4 h"
+    assert en.duration(duration("3d"), "calendar") == "3 days"
+    assert (en.days(frozenset(range(5))), fr.days(frozenset({5, 6, 0}))) == \
+        ("Mon–Fri", "sam.–lun.")
+
+
+def test_compiled_catalogues_match_their_po_and_translate_every_msgid():
+    from charterc.render.catalogues import compiled, extract, mo_path, po_path
+    from babel.messages.pofile import read_po
+    assert compiled("fr") == mo_path("fr").read_bytes(), \
+        "run: python -m charterc.render.catalogues compile"
+    with open(po_path("fr"), "rb") as handle:
+        fr = read_po(handle, locale="fr")
+    for message in extract():
+        if not message.id:
+            continue
+        assert message.id in fr, f"{message.id!r} is not in the French catalogue"
+        string = fr[message.id].string
+        assert all(string) if isinstance(string, tuple) else string, message.id
+
+
+def test_the_french_build_misses_no_translation(built):
+    assert built.missing_translations == set()
