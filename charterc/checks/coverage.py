@@ -1,2 +1,437 @@
-"""coverage checks (rules registered with @rule)."""
+"""Coverage rules (V501-V506): support hours against needs, features, clocks, calendars.
+
+Every `hours` value (tier hours, maintenance windows, client needs) is read
+once per charter into a `calendar.Schedule` with the defaults of
+docs/schema.md, and everything costly (expanding a term, subtracting,
+intersecting) is cached by the calendar package per distinct schedule and
+term, so a portfolio of similar charters computes each coverage once.
+
+A value that names an unknown time zone or holiday calendar is V505's; the
+schedules that depend on it cannot be read and every other rule skips them, so
+one mistake gives one finding. Decisions are in docs/rules/coverage.md.
+"""
 from __future__ import annotations
+
+import difflib
+from functools import lru_cache
+from typing import Any, Iterator, Mapping
+
+from ..calendar import (TWENTY_FOUR_SEVEN, HolidayCalendar, Schedule, gaps, overlap,
+                        zone_problem)
+from ..diagnostics import Diagnostic, Severity
+from ..model import Charter, Client, Tier
+from ..rules import problem, rule
+from . import CheckContext
+
+TICKET_KINDS = ("response", "resolution")
+
+
+# -- reading hours, once per charter ---------------------------------------------------
+
+class Hours:
+    """The schedules of one charter, read with the documented defaults; None if unreadable.
+
+    Defaults (docs/schema.md): tier hours take the provider's zone and holidays;
+    maintenance windows the tier hours' zone, else the provider's, and no
+    holidays; client needs the client's `timezone`, else the provider's, and the
+    provider's holidays. A 24x7 value has no zone: it is read in the zone its
+    owner would default to, which must then be usable.
+    """
+
+    def __init__(self, charter: Charter):
+        self.charter = charter
+        self.start, self.end = charter.term
+        self._tiers: dict[int, Schedule | None] = {}
+        self._maintenance: dict[int, Schedule | None] = {}
+        self._needs: dict[str, Schedule | None] = {}
+
+    def read(self, value: Any, zone: str, holidays: Any) -> Schedule | None:
+        if value is None or zone_problem(zone):
+            return None
+        try:
+            return Schedule.from_value(value, zone, holidays)
+        except (ValueError, TypeError):
+            return None  # V505 (zone, calendar) or a malformed range: reported elsewhere
+
+    def tier_zone(self, tier: Tier) -> str:
+        hours = tier.hours
+        if isinstance(hours, Mapping) and isinstance(hours.get("timezone"), str):
+            return hours["timezone"]
+        return self.charter.timezone
+
+    def client_zone(self, client: Client) -> str:
+        zone = client.raw.get("timezone")
+        return zone if isinstance(zone, str) else self.charter.timezone
+
+    def tier(self, tier: Tier) -> Schedule | None:
+        if tier.index not in self._tiers:
+            self._tiers[tier.index] = self.read(tier.hours, self.charter.timezone,
+                                                 self.charter.holidays)
+        return self._tiers[tier.index]
+
+    def maintenance(self, tier: Tier) -> Schedule | None:
+        if tier.index not in self._maintenance:
+            windows = tier.maintenance
+            value = None
+            if isinstance(windows, Mapping):
+                value = {"schedule": windows.get("schedule"),
+                         "timezone": windows.get("timezone", self.tier_zone(tier))}
+            self._maintenance[tier.index] = self.read(value, self.charter.timezone, "none")
+        return self._maintenance[tier.index]
+
+    def needs(self, client: Client) -> Schedule | None:
+        if client.pointer not in self._needs:
+            self._needs[client.pointer] = self.read(client.needs_hours, self.client_zone(client),
+                                                    self.charter.holidays)
+        return self._needs[client.pointer]
+
+    def view_zone(self, client: Client, needed: Schedule) -> str | None:
+        """The zone a 24x7 need is read in (None: the need's own zone)."""
+        return self.client_zone(client) if needed.is_24x7 else None
+
+    def covers_all(self, schedule: Schedule, zone: str) -> bool:
+        """Open every instant of the term: 24x7, or e.g. `daily 00:00-24:00` with no holidays."""
+        return schedule.is_24x7 or gaps(TWENTY_FOUR_SEVEN, schedule, self.start, self.end,
+                                        zone) is None
+
+
+_LAST: list = [None, None]  # (context, its Hours): the rules of one run share one reading
+
+
+def hours_of(ctx: CheckContext) -> Hours:
+    """One `Hours` per check run: V501, V503 and V504 share the schedules they read."""
+    if _LAST[0] is not ctx:
+        _LAST[:] = [ctx, Hours(ctx.charter)]
+    return _LAST[1]
+
+
+def _tiers_by_id(charter: Charter) -> dict[str, Tier]:
+    return {t.id: t for t in charter.tiers}
+
+
+def _names(items) -> str:
+    return ", ".join(items)
+
+
+# -- V501 -------------------------------------------------------------------------------
+
+@rule("V501", Severity.ERROR)
+def needed_hours_covered(ctx: CheckContext) -> Iterator[Diagnostic]:
+    """Some of a client's needed hours in the term are not covered by its tier's hours.
+
+    A client's `needs.hours` are compared with its tier's `hours` instant by
+    instant over the whole term, with each side's time zone, daylight-saving
+    changes and holiday calendar: a need that falls only on a few holidays, or
+    only in the weeks when one side has changed clocks and the other has not,
+    is still a gap. The message gives the uncovered local times, the hours in
+    the worst week, the weeks affected (named when only some are), the total,
+    and the first uncovered interval, all in the client's own time zone.
+    Needs default to the client's `timezone` and the provider's holidays.
+
+    Fails:
+        clients:
+          - {id: alpha, needs: {hours: {schedule: [{days: mon-sat, from: "09:00", to: "17:00"}]}}}
+
+    Passes:
+        clients:
+          - {id: alpha, needs: {hours: {schedule: [{days: mon-fri, from: "09:00", to: "17:00"}]}}}
+    """
+    charter, hours = ctx.charter, hours_of(ctx)
+    tiers = _tiers_by_id(charter)
+    for client in charter.clients:
+        tier = tiers.get(client.tier)
+        if tier is None or client.needs_hours is None or tier.is_24x7:
+            continue
+        offered, needed = hours.tier(tier), hours.needs(client)
+        if offered is None or needed is None:
+            continue
+        gap = gaps(needed, offered, hours.start, hours.end, hours.view_zone(client, needed))
+        if gap is None:
+            continue
+        yield problem(f"{client.pointer}/needs/hours",
+                      f"client {client.id} needs hours its tier {tier.id} does not cover: "
+                      f"{gap.describe()}",
+                      _coverage_hint(hours, client, tier, needed))
+
+
+def _coverage_hint(hours: Hours, client: Client, tier: Tier, needed: Schedule) -> str:
+    """Name the tiers that would cover the need (computed only when there is a gap)."""
+    zone = hours.view_zone(client, needed)
+    covering = [t.id for t in hours.charter.tiers if t is not tier and (s := hours.tier(t))
+                and gaps(needed, s, hours.start, hours.end, zone) is None]
+    move = f"move client {client.id} to tier {' or '.join(covering)}, " if covering else ""
+    return f"{move}extend tier {tier.id}'s hours, or narrow the client's needed hours"
+
+
+# -- V502 -------------------------------------------------------------------------------
+
+@rule("V502", Severity.ERROR)
+def needed_features_offered(ctx: CheckContext) -> Iterator[Diagnostic]:
+    """A client needs a feature its tier lacks.
+
+    Every feature in a client's `needs.features` must be among its tier's
+    `features`; otherwise the client pays for a service level that does not
+    include what it needs. One finding per missing feature, at the need.
+
+    Fails:
+        clients:
+          - {id: alpha, needs: {features: [incident, weekend]}}
+
+    Passes:
+        clients:
+          - {id: alpha, tier: premium, needs: {features: [incident, weekend]}}
+    """
+    charter = ctx.charter
+    tiers = _tiers_by_id(charter)
+    names = {f.id: f.name for f in charter.features}
+    for client in charter.clients:
+        tier = tiers.get(client.tier)
+        if tier is None:
+            continue
+        for n, feature in enumerate(client.needs_features):
+            if feature in tier.features:
+                continue
+            offering = [t.id for t in charter.tiers
+                        if all(f in t.features for f in client.needs_features)]
+            move = f"move client {client.id} to tier {' or '.join(offering)}, or " \
+                if offering else ""
+            yield problem(f"{client.pointer}/needs/features/{n}",
+                          f"client {client.id} needs {feature} ({names.get(feature, feature)}), "
+                          f"which its tier {tier.id} does not offer (it offers "
+                          f"{_names(tier.features) or 'nothing'})",
+                          f"{move}add {feature} to tier {tier.id}'s features")
+
+
+# -- V503 -------------------------------------------------------------------------------
+
+@rule("V503", Severity.ERROR)
+def calendar_clock_needs_24x7(ctx: CheckContext) -> Iterator[Diagnostic]:
+    """A `calendar`-clock target is promised by a tier whose hours are not 24x7.
+
+    A calendar clock counts every minute, nights and weekends included; a tier
+    that is not staffed around the clock cannot keep such a promise outside
+    its hours. Hours open at every instant of the term (e.g. `daily
+    00:00-24:00` with no holidays) count as 24x7. Reported at the objective's
+    `clock`; hours that cannot be read (V505) are not judged.
+
+    Fails:
+        tiers:
+          - {id: standard, objectives: {response: {clock: calendar}}}
+
+    Passes:
+        tiers:
+          - {id: standard, objectives: {response: {clock: business}}}
+    """
+    hours = hours_of(ctx)
+    for tier in ctx.charter.tiers:
+        if tier.is_24x7:
+            continue
+        kinds = [o.kind for o in (tier.objectives.response, tier.objectives.resolution)
+                 if o is not None and o.clock == "calendar"]
+        if not kinds:
+            continue
+        schedule = hours.tier(tier)
+        if schedule is None or hours.covers_all(schedule, hours.tier_zone(tier)):
+            continue
+        for kind in kinds:
+            yield problem(f"{tier.pointer}/objectives/{kind}/clock",
+                          f"tier {tier.id} promises {kind} targets on a calendar clock, but its "
+                          f"hours are not 24x7 ({_hours_text(schedule)}): the clock runs while "
+                          f"nobody is on duty",
+                          f"use clock: business for tier {tier.id}, or make its hours 24x7")
+
+
+def _hours_text(schedule: Schedule) -> str:
+    text = str(schedule)
+    return text[:-len(" holidays none")] if text.endswith(" holidays none") else text
+
+
+# -- V504 -------------------------------------------------------------------------------
+
+@rule("V504", Severity.WARNING)
+def maintenance_outside_needs(ctx: CheckContext) -> Iterator[Diagnostic]:
+    """A tier's planned maintenance window overlaps a client's needed hours.
+
+    Unavailability inside maintenance windows does not count against the
+    availability objective, so a window inside a client's needed hours is
+    downtime the client needs and cannot claim for. Each client is compared
+    with its own tier's `maintenance` over the term; the message names the
+    hours per week (the most and the average) and the first overlap in the
+    client's time zone. Maintenance defaults to the tier hours' zone and is not
+    closed by holidays. Reported at the first window that overlaps.
+
+    Fails:
+        tiers:
+          - {id: standard, maintenance: {schedule: [{days: wed, from: "12:00", to: "13:00"}]}}
+
+    Passes:
+        tiers:
+          - {id: standard, maintenance: {schedule: [{days: sun, from: "02:00", to: "04:00"}]}}
+    """
+    charter, hours = ctx.charter, hours_of(ctx)
+    tiers = _tiers_by_id(charter)
+    for client in charter.clients:
+        tier = tiers.get(client.tier)
+        if tier is None or tier.maintenance is None or client.needs_hours is None:
+            continue
+        windows, needed = hours.maintenance(tier), hours.needs(client)
+        if windows is None or needed is None:
+            continue
+        zone = hours.view_zone(client, needed)
+        found = overlap(needed, windows, hours.start, hours.end, zone)
+        if found is None:
+            continue
+        yield problem(_first_window(hours, tier, needed, zone),
+                      f"tier {tier.id}'s maintenance falls in client {client.id}'s needed hours: "
+                      f"{found.describe()}",
+                      f"move tier {tier.id}'s maintenance out of the hours client {client.id} "
+                      f"needs, or narrow the window")
+
+
+def _first_window(hours: Hours, tier: Tier, needed: Schedule, zone: str | None) -> str:
+    """Pointer to the first maintenance entry that overlaps the need (only on a finding)."""
+    base = f"{tier.pointer}/maintenance/schedule"
+    entries = tier.maintenance.get("schedule") or ()
+    if len(entries) > 1:
+        timezone = tier.maintenance.get("timezone", hours.tier_zone(tier))
+        for n, entry in enumerate(entries):
+            one = hours.read({"schedule": [entry], "timezone": timezone}, timezone, "none")
+            if one and overlap(needed, one, hours.start, hours.end, zone):
+                return f"{base}/{n}"
+    return f"{base}/0"
+
+
+# -- V505 -------------------------------------------------------------------------------
+
+@rule("V505", Severity.ERROR)
+def zones_and_calendars_exist(ctx: CheckContext) -> Iterator[Diagnostic]:
+    """Unknown time zone or holiday calendar.
+
+    Every `timezone` must be an IANA zone (`Europe/Paris`, `America/New_York`,
+    `UTC`) and every `holidays` a calendar the holidays library supplies (a
+    country such as `FR`, with an optional known subdivision such as `US-CA`
+    or `GB-SCT`, or `none`). Checked wherever one is written: the provider,
+    tier hours, maintenance windows, clients and their needed hours. Hours
+    that use an unknown value, written or inherited, cannot be placed in time:
+    the other coverage and service-level rules skip them, so each mistake is
+    reported once, where it is written.
+
+    Fails:
+        clients:
+          - {id: alpha, needs: {hours: {timezone: Europe/Pariss}}}
+
+    Passes:
+        clients:
+          - {id: alpha, needs: {hours: {timezone: Europe/Paris}}}
+    """
+    for pointer, kind, value, owner in _zone_and_calendar_values(ctx.charter):
+        if kind == "zone":
+            found = zone_problem(value)
+            if found:
+                yield problem(pointer, f"{owner}: {found}", _zone_hint(value))
+        else:
+            found = _calendar_problem(value, pointer)
+            if found:
+                yield problem(found[0], f"{owner}: {found[1]}",
+                              "use a country code the holidays library knows, with an optional "
+                              "subdivision (FR, US-CA, GB-SCT), or none")
+
+
+def _zone_and_calendar_values(charter: Charter):
+    """(pointer, "zone" | "calendar", value, owner words) for every one written."""
+    provider = charter.document["provider"]
+    yield "/provider/timezone", "zone", provider.get("timezone"), "the provider's time zone"
+    if "holidays" in provider:
+        yield "/provider/holidays", "calendar", provider["holidays"], "the provider's holidays"
+    for tier in charter.tiers:
+        yield from _hours_values(tier.hours, f"{tier.pointer}/hours", f"tier {tier.id}'s hours")
+        windows = tier.maintenance
+        if isinstance(windows, Mapping) and "timezone" in windows:
+            yield (f"{tier.pointer}/maintenance/timezone", "zone", windows["timezone"],
+                   f"tier {tier.id}'s maintenance")
+    for client in charter.clients:
+        if "timezone" in client.raw:
+            yield (f"{client.pointer}/timezone", "zone", client.raw["timezone"],
+                   f"client {client.id}'s time zone")
+        yield from _hours_values(client.needs_hours, f"{client.pointer}/needs/hours",
+                                 f"client {client.id}'s needed hours")
+
+
+def _hours_values(value: Any, pointer: str, owner: str):
+    if not isinstance(value, Mapping):
+        return
+    if "timezone" in value:
+        yield f"{pointer}/timezone", "zone", value["timezone"], owner
+    if "holidays" in value:
+        yield f"{pointer}/holidays", "calendar", value["holidays"], owner
+
+
+def _calendar_problem(value: Any, pointer: str) -> tuple[str, str] | None:
+    """(pointer to the offending part, why) when `value` names no usable calendar."""
+    try:
+        found = HolidayCalendar.from_value(value).problem()
+    except ValueError as exc:  # shapes the schema lets through, e.g. a subdivision given twice
+        found = str(exc)
+    if found is None:
+        return None
+    if isinstance(value, Mapping):
+        if "subdivision" in value and "subdivision" in found:
+            pointer += "/subdivision"
+        elif "country" in value:
+            pointer += "/country"
+    return pointer, found
+
+
+@lru_cache(maxsize=1)
+def _zone_names() -> tuple[str, ...]:
+    from zoneinfo import available_timezones
+    return tuple(sorted(available_timezones()))
+
+
+def _zone_hint(value: Any) -> str:
+    hint = "use an IANA time zone name such as Europe/Paris, America/New_York or UTC"
+    if isinstance(value, str):
+        close = difflib.get_close_matches(value, _zone_names(), n=1, cutoff=0.75)
+        if close:
+            return f"did you mean {close[0]}? ({hint})"
+    return hint
+
+
+# -- V506 -------------------------------------------------------------------------------
+
+@rule("V506", Severity.WARNING)
+def offer_in_use(ctx: CheckContext) -> Iterator[Diagnostic]:
+    """A feature offered by no tier; a tier used by no client.
+
+    A feature that no tier lists cannot be bought: it is either a leftover or a
+    tier forgot it. A tier that no client uses is an offer nobody takes up (a
+    draft with no clients at all is not judged on this). Reported at the
+    feature's or the tier's `id`.
+
+    Fails:
+        features:
+          - {id: reports, name: Monthly reports}
+
+    Passes:
+        features:
+          - {id: reports, name: Monthly reports}
+        tiers:
+          - {id: premium, features: [incident, weekend, reports]}
+    """
+    charter = ctx.charter
+    offered = {f for t in charter.tiers for f in t.features}
+    for feature in charter.features:
+        if feature.id not in offered:
+            yield problem(f"{feature.pointer}/id",
+                          f"feature {feature.id} ({feature.name}) is offered by no tier",
+                          f"add {feature.id} to the features of the tiers that provide it, "
+                          f"or remove the feature")
+    if not charter.clients:
+        return
+    used = {c.tier for c in charter.clients}
+    for tier in charter.tiers:
+        if tier.id not in used:
+            yield problem(f"{tier.pointer}/id",
+                          f"tier {tier.id} ({tier.name}) is used by no client",
+                          f"remove tier {tier.id}, or keep it knowingly (suppress V506 with a "
+                          f"reason)")
