@@ -1,0 +1,119 @@
+"""openslo.yaml against OpenSLO's published v1 JSON Schemas (third-party, in shared/).
+
+The schemas and their validator sit outside the repository: at
+`../shared/external-schemas` next to the checkout (CI) or /work/shared/external-schemas.
+Tests that need them skip, saying so, where they are absent.
+"""
+from __future__ import annotations
+
+import importlib.util
+import os
+from datetime import date
+from pathlib import Path
+
+import pytest
+import yaml
+
+from charterc.build import build
+from charterc.export.openslo import rfc1123
+
+ROOT = Path(__file__).parent.parent
+TODAY = date(2026, 11, 27)
+BASE = (ROOT / "charterc/checks/example_base.charter.yaml").read_text()
+CANDIDATES = [Path(os.environ["CHARTERC_EXTERNAL_SCHEMAS"])] if \
+    os.environ.get("CHARTERC_EXTERNAL_SCHEMAS") else []
+CANDIDATES += [ROOT.parent / "shared" / "external-schemas", Path("/work/shared/external-schemas")]
+EXTERNAL = next((p for p in CANDIDATES if (p / "validate_openslo.py").is_file()
+                 and (p / "openslo-v1").is_dir()), None)
+
+
+@pytest.fixture(scope="module")
+def openslo():
+    """(validate(doc) -> errors) from OpenSLO's schemas, or skip."""
+    if EXTERNAL is None:
+        pytest.skip("OpenSLO v1 schemas not found (looked in ../shared/external-schemas and "
+                    "/work/shared/external-schemas; set CHARTERC_EXTERNAL_SCHEMAS)")
+    spec = importlib.util.spec_from_file_location("validate_openslo",
+                                                  EXTERNAL / "validate_openslo.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    registry, schemas = module.load_registry(EXTERNAL / "openslo-v1")
+    return lambda doc: module.validate_doc(doc, registry, schemas)[2]
+
+
+class _JsonLikeLoader(yaml.SafeLoader):
+    """Timestamps stay strings, as in validate_openslo.py and OpenSLO's own harness."""
+
+
+_JsonLikeLoader.yaml_implicit_resolvers = {
+    ch: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for ch, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+
+
+def _documents(path: Path) -> list[dict]:
+    return [d for d in yaml.load_all(path.read_text(), Loader=_JsonLikeLoader) if d]
+
+
+def test_every_bundled_openslo_document_validates(openslo, tmp_path, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    result = build(["charters"], tmp_path / "dist", formats=["md"], today=TODAY)
+    assert result.published and len(result.built) >= 3
+    for charter_id in result.built:
+        docs = _documents(tmp_path / "dist" / charter_id / "openslo.yaml")
+        kinds = [d["kind"] for d in docs]
+        assert kinds[0] == "Service" and kinds.count("SLO") == kinds.count("SLI") > 0
+        for doc in docs:
+            assert openslo(doc) == [], (charter_id, doc["metadata"]["name"])
+
+
+def test_it_service_desk_slos(tmp_path, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    build(["charters/it-service-desk.charter.yaml"], tmp_path / "dist", formats=["md"],
+          today=TODAY)
+    docs = _documents(tmp_path / "dist/it-service-desk/openslo.yaml")
+    slos = {d["metadata"]["name"]: d for d in docs if d["kind"] == "SLO"}
+    # finance (Premium, 95% attainment): availability + 2 x 4 priorities; the Standard
+    # clients' ticket objectives are at 100% and left out; their availability stays
+    assert len(slos) == 9 + 3
+    p1 = slos["it-service-desk-finance-response-p1"]["spec"]
+    assert p1["objectives"][0]["target"] == 0.95
+    assert p1["timeWindow"][0] == {"duration": "1M", "isRolling": False, "calendar": {
+        "startTime": "2026-01-01 00:00:00", "timeZone": "Europe/Paris"}}
+    sli = next(d for d in docs if d["metadata"]["name"] == p1["indicatorRef"])
+    assert sli["spec"]["ratioMetric"]["good"]["metricSource"]["type"] == "itsm"
+    assert slos["it-service-desk-hr-availability"]["spec"]["objectives"][0]["target"] == 0.995
+
+
+def test_edge_cases_still_validate(openslo, tmp_path):
+    """UTC zones, a 100% availability, an objective without measured_by, a 63-char id."""
+    long_id = "c" + "x" * 62
+    text = (BASE.replace("timezone: Europe/Paris, holidays: none}", "timezone: UTC, holidays: none}")
+            .replace("      timezone: Europe/Paris\n      holidays: none",
+                     "      timezone: UTC\n      holidays: none")
+            .replace("target: 99.9%, window: monthly, measured_by: status-page",
+                     "target: 100%, window: monthly")
+            .replace("id: beta", f"id: {long_id}")
+            .replace("P2: 8h, attainment: 95%, measured_by: itsm", "P2: 8h, attainment: 95%"))
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "c.charter.yaml").write_text(text)
+    result = build([folder], tmp_path / "dist", formats=["md"], today=TODAY)
+    assert result.published, [d.message for d in result.check.diagnostics]
+    assert any(f"{long_id}/availability" in line and "at 100%" in line for line in result.log)
+    docs = _documents(tmp_path / "dist/example/openslo.yaml")
+    for doc in docs:
+        assert openslo(doc) == [], doc["metadata"]["name"]
+        assert len(doc["metadata"]["name"]) <= 63
+    windows = [d["spec"]["timeWindow"][0]["calendar"]["timeZone"] for d in docs if d["kind"] == "SLO"]
+    assert set(windows) == {"Etc/UTC"}
+    sources = [d["spec"]["ratioMetric"]["good"]["metricSource"]["type"] for d in docs
+               if d["kind"] == "SLI"]
+    assert "unspecified" in sources
+
+
+def test_rfc1123_names():
+    assert rfc1123("it-service-desk", "finance", "response", "P1") == \
+        "it-service-desk-finance-response-p1"
+    long = rfc1123("a" * 63, "b" * 63)
+    assert len(long) <= 63 and long != rfc1123("a" * 63, "b" * 62)
+    assert rfc1123("x", "SEV_2") == "x-sev-2-" + rfc1123("x", "SEV_2")[-8:]
