@@ -15,7 +15,7 @@ from functools import cached_property
 
 from .model import Charter, Client
 
-__all__ = ["Facts", "derive", "ROUNDING"]
+__all__ = ["ROUNDING", "ClientYear", "Facts", "derive", "round_money"]
 
 ROUNDING = decimal.ROUND_HALF_EVEN
 _CONTEXT = decimal.Context(prec=34, rounding=ROUNDING)

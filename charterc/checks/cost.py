@@ -6,8 +6,9 @@ messages, except budgets, which are compared to the cent (what is billed).
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from decimal import Decimal
-from typing import Iterator
+from itertools import pairwise
 
 from ..derive import round_money
 from ..diagnostics import Diagnostic, Severity
@@ -238,10 +239,14 @@ def cap_respected(ctx: CheckContext) -> Iterator[Diagnostic]:
         return
     if charter.cap_units is not None:
         what, limit, values, where = "total volume", charter.cap_units, facts.total_units, "units"
-        show = lambda v: f"{quantity(v)} {plural(charter.unit)}"  # noqa: E731
+
+        def show(value: Decimal) -> str:
+            return f"{quantity(value)} {plural(charter.unit)}"
     elif charter.cap_cost is not None:
         what, limit, values, where = "total cost", charter.cap_cost, facts.total_cost, "cost"
-        show = lambda v: money(v, charter)  # noqa: E731
+
+        def show(value: Decimal) -> str:
+            return money(value, charter)
     else:
         return
     over = [y for y in facts.years if values[y - 1] > limit]
@@ -414,7 +419,7 @@ def _band_problems(tier: Tier) -> Iterator[Diagnostic]:
             f"the first credit band of tier {tier.id} starts below {fmt_percent(bands[0].below, 3)}, "
             f"not at the availability target {fmt_percent(availability.target, 3)}",
             f"start the first band at below: {fmt_percent(availability.target, 3)}")
-    for previous, band in zip(bands, bands[1:]):
+    for previous, band in pairwise(bands):
         if band.below >= previous.below:
             yield problem(
                 f"{band.pointer}/below",

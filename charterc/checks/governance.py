@@ -6,9 +6,9 @@ a check gives the same answer in CI tomorrow.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import timedelta
 from decimal import Decimal
-from typing import Iterator
 
 from ..diagnostics import Diagnostic, Severity
 from ..rules import problem, rule
