@@ -8,7 +8,7 @@ Defaults (docs/model.md):
   period.years 3 · growth / indexation 0% · price per_unit 0, fixed 0 ·
   business.recovery {target 100%, tolerance 5%} · objective attainment 100% ·
   governance {primary_threshold 50%, approval majority, change_notice 30d} ·
-  reporting.cadence monthly · client timezone: the provider's · holidays: none
+  baseline.every 12mo · reporting.cadence monthly · client timezone: the provider's · holidays: none
 """
 from __future__ import annotations
 
@@ -277,7 +277,7 @@ def build_model(doc: Mapping[str, Any]) -> Charter:
         start=iso_date(term["start"]), years=int(term.get("years", 3)),
         end=iso_date(term["end"]) if term.get("end") else None,
         reviewed=iso_date(baseline["reviewed"]) if baseline.get("reviewed") else None,
-        every=period(baseline["every"]) if baseline.get("every") else None,
+        every=period(baseline.get("every", "12mo")) if baseline else None,
         stance=business["stance"], cap_units=money(cap.get("units")), cap_cost=money(cap.get("cost")),
         charging=business["charging"], unit=business["unit"], currency=business["currency"],
         recovery_target=percent(recovery.get("target"), "100"),
