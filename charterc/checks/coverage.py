@@ -13,11 +13,12 @@ one mistake gives one finding. Decisions are in docs/rules/coverage.md.
 from __future__ import annotations
 
 import difflib
+from dataclasses import replace
 from functools import lru_cache
 from typing import Any, Iterator, Mapping
 
-from ..calendar import (TWENTY_FOUR_SEVEN, HolidayCalendar, Schedule, gaps, overlap,
-                        zone_problem)
+from ..calendar import (NO_HOLIDAYS, TWENTY_FOUR_SEVEN, HolidayCalendar, Schedule, gaps,
+                        overlap, zone_problem)
 from ..diagnostics import Diagnostic, Severity
 from ..model import Charter, Client, Tier
 from ..rules import problem, rule
@@ -148,10 +149,27 @@ def needed_hours_covered(ctx: CheckContext) -> Iterator[Diagnostic]:
         gap = gaps(needed, offered, hours.start, hours.end, hours.view_zone(client, needed))
         if gap is None:
             continue
-        yield problem(f"{client.pointer}/needs/hours",
-                      f"client {client.id} needs hours its tier {tier.id} does not cover: "
-                      f"{gap.describe()}",
+        message = f"client {client.id} needs hours its tier {tier.id} does not cover: " \
+                  f"{gap.describe()}"
+        if _only_holidays(hours, client, needed, offered):
+            calendar = offered.holidays
+            yield problem(f"{client.pointer}/needs/hours",
+                          f"{message} (only on tier {tier.id}'s holidays, {calendar}, on which "
+                          f"the client's needs stay open)",
+                          f"if client {client.id} does not need support on those days, close "
+                          f"its needed hours on them (holidays: {calendar}); else "
+                          f"{_coverage_hint(hours, client, tier, needed)}")
+            continue
+        yield problem(f"{client.pointer}/needs/hours", message,
                       _coverage_hint(hours, client, tier, needed))
+
+
+def _only_holidays(hours: Hours, client: Client, needed: Schedule, offered: Schedule) -> bool:
+    """Would the gap close if the need kept the tier's holidays? (Only asked on a gap.)"""
+    if needed.is_24x7 or needed.holidays == offered.holidays or offered.holidays == NO_HOLIDAYS:
+        return False
+    closed = replace(needed, holidays=offered.holidays)
+    return gaps(closed, offered, hours.start, hours.end, hours.view_zone(client, needed)) is None
 
 
 def _coverage_hint(hours: Hours, client: Client, tier: Tier, needed: Schedule) -> str:
@@ -191,14 +209,16 @@ def needed_features_offered(ctx: CheckContext) -> Iterator[Diagnostic]:
         for n, feature in enumerate(client.needs_features):
             if feature in tier.features:
                 continue
-            offering = [t.id for t in charter.tiers
+            others = [t.id for t in charter.tiers if feature in t.features]
+            where = f"tier {' and '.join(others)} {'does' if len(others) == 1 else 'do'}" \
+                if others else "no tier does"
+            complete = [t.id for t in charter.tiers
                         if all(f in t.features for f in client.needs_features)]
-            move = f"move client {client.id} to tier {' or '.join(offering)}, or " \
-                if offering else ""
+            move = f"move client {client.id} to tier {' or '.join(complete)}, or " \
+                if complete else ""
             yield problem(f"{client.pointer}/needs/features/{n}",
                           f"client {client.id} needs {feature} ({names.get(feature, feature)}), "
-                          f"which its tier {tier.id} does not offer (it offers "
-                          f"{_names(tier.features) or 'nothing'})",
+                          f"which its tier {tier.id} does not offer ({where})",
                           f"{move}add {feature} to tier {tier.id}'s features")
 
 
