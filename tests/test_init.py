@@ -24,8 +24,8 @@ def test_yaml_starter_checks_clean(tmp_path, monkeypatch):
     run = _init(tmp_path, monkeypatch)
     assert run.exit_code == 0, run.output
     target = tmp_path / "charters" / "my-service.charter.yaml"
-    assert run.output == (f"wrote charters/my-service.charter.yaml; check it with: "
-                          f"charterc check charters/my-service.charter.yaml\n")
+    assert run.output == ("wrote charters/my-service.charter.yaml; check it with: "
+                          "charterc check charters/my-service.charter.yaml\n")
     text = target.read_text(encoding="utf-8")
     assert text.startswith("# yaml-language-server: $schema=")
     assert "  id: my-service " in text and "title: My Service\n" in text
@@ -71,7 +71,8 @@ def test_modeline_points_at_the_repository_schema(tmp_path):
     (tmp_path / "schemas" / "charter.schema.json").write_text("{}", encoding="utf-8")
     (tmp_path / "charters" / "team").mkdir(parents=True)
     text = starter_text("svc", folder=tmp_path / "charters" / "team")
-    assert text.splitlines()[0] == "# yaml-language-server: $schema=../../schemas/charter.schema.json"
+    assert text.splitlines()[0] == \
+        "# yaml-language-server: $schema=../../schemas/charter.schema.json"
 
 
 @pytest.mark.skipif(not HAS_DSL_WRITER, reason="the DSL writer (charterc.writers.dsl) is not there")

@@ -33,9 +33,9 @@ def schedule_of(value, charter, default_holidays=None) -> Schedule | None:
     """The Schedule of an `hours` value, or None when it cannot be read (V505's business)."""
     if value is None:
         return None
+    holidays = charter.holidays if default_holidays is None else default_holidays
     try:
-        return Schedule.from_value(value, charter.timezone,
-                                   charter.holidays if default_holidays is None else default_holidays)
+        return Schedule.from_value(value, charter.timezone, holidays)
     except (ValueError, TypeError):
         return None
 
