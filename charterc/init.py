@@ -7,7 +7,8 @@ starts on 1 January of this year. The YAML form carries the
 `schemas/charter.schema.json` above the new file when there is one (a
 relative path that works for everyone in the repository), else at the schema
 installed with charterc. The DSL form is the same document written by the DSL
-writer. An existing file is never overwritten.
+writer, each YAML comment moved above the statement it annotates, in the layout
+`charterc fmt` keeps. An existing file is never overwritten.
 """
 from __future__ import annotations
 
@@ -54,17 +55,69 @@ def starter_text(charter_id: str, *, folder: Path = Path("."), today: date | Non
 
 
 def _as_dsl(text: str, charter_id: str) -> str:
+    """The starter in the DSL, its YAML comments moved above the matching statements."""
     try:
-        from .writers.dsl import dump
+        from .writers.dsl import lines
     except ImportError:
         raise InitError("--format dsl needs the DSL writer (charterc.writers.dsl), which this "
                         "version of charterc does not have yet; use --format yaml and convert "
                         "the file later") from None
     from .loaders.yaml import load_text
-    document = load_text(text, f"{charter_id}.charter.yaml").document
-    header = ("# A starter charter written by `charterc init`. It passes `charterc check`\n"
-              "# as it stands: change the figures to your service's.\n")
-    return header + dump(document)
+    loaded = load_text(text, f"{charter_id}.charter.yaml")
+    layout = lines(loaded.document)
+    notes: dict[int, list[str]] = {}
+    for pointer, comments in _yaml_comments(text, loaded.sources).items():
+        notes.setdefault(_position(layout, pointer), []).extend(comments)
+    out = ["# A starter charter written by `charterc init`. It passes `charterc check` as it",
+           "# stands: change the figures to your service's, and run the check after each edit."]
+    for position, (depth, statement, _) in enumerate(layout):
+        out += ["  " * depth + comment for comment in notes.get(position, [])]
+        out.append("  " * depth + statement if statement else "")
+    return "\n".join(out) + "\n"
+
+
+def _yaml_comments(text: str, sources) -> dict[str, list[str]]:
+    """JSON pointer -> the comments on its line or just above it (header left out)."""
+    starts: dict[int, str] = {}
+    for table in (sources.keys, sources.values):
+        for pointer, (line, _) in table.items():
+            if pointer and (line not in starts or len(pointer) < len(starts[line])):
+                starts[line] = pointer
+    found: dict[str, list[str]] = {}
+    pending: list[str] = []
+    body = False
+    for number, line in enumerate(text.splitlines(), start=1):
+        code, _, comment = line.partition("#") if '"' not in line.split("#")[0] else (line, "", "")
+        body = body or code.strip().startswith("apiVersion")
+        if not body:
+            continue
+        comment = comment.strip()
+        if not code.strip():
+            if comment:
+                pending.append(f"# {comment}")
+            continue
+        pointer = starts.get(number)
+        if pointer is None:
+            continue
+        found.setdefault(pointer, []).extend(pending + ([f"# {comment}"] if comment else []))
+        pending = []
+    return found
+
+
+def _position(layout, pointer: str) -> int:
+    """The layout line of `pointer`: itself, else its first part, else its nearest ancestor."""
+    pointers = [p for _, _, p in layout]
+    if pointer in pointers:
+        return pointers.index(pointer)
+    inside = next((n for n, p in enumerate(pointers) if p.startswith(pointer + "/")), None)
+    if inside is not None:
+        return inside
+    probe = pointer.rsplit("/", 1)[0]
+    while probe:  # blank lines carry the empty pointer: never attach to them
+        if probe in pointers:
+            return pointers.index(probe)
+        probe = probe.rsplit("/", 1)[0]
+    return 0
 
 
 def target_path(path: str | None, charter_id: str | None, fmt: str) -> tuple[Path, str]:

@@ -81,6 +81,12 @@ def test_dsl_starter_checks_clean(tmp_path, monkeypatch):
     assert run.exit_code == 0, run.output
     target = tmp_path / "charters" / "my-service.charter"
     assert check_paths([target]).diagnostics == []
+    text = target.read_text(encoding="utf-8")
+    assert "# business clock: only time inside the tier's hours counts\n  response business" \
+        in text
+    if importlib.util.find_spec("charterc.fmt"):  # already in the canonical layout
+        from charterc.fmt import format_text
+        assert format_text(text, target.name)[0] == text
 
 
 @pytest.mark.skipif(HAS_DSL_WRITER, reason="the DSL writer is there")
