@@ -64,6 +64,9 @@ class Formatter:
         self.currency = currency
         self.tr = translations(lang)
         self.day_names = get_day_names("abbreviated", locale=self.locale)
+        self._money: dict = {}
+        self._numbers: dict = {}
+        self._percents: dict = {}
 
     def gettext(self, message: str) -> str:
         return self.tr.gettext(message)
@@ -71,19 +74,33 @@ class Formatter:
     def ngettext(self, singular: str, plural: str, n: int) -> str:
         return self.tr.ngettext(singular, plural, n)
 
+    # babel's formatting is exact but slow; a portfolio repeats the same figures (prices,
+    # targets, years) many times, so each formatter remembers what it has written.
     def money(self, amount: Decimal, currency: str | None = None) -> str:
-        return format_currency(round_money(amount), currency or self.currency, locale=self.locale)
+        key = (round_money(amount), currency or self.currency)
+        text = self._money.get(key)
+        if text is None:
+            text = self._money[key] = format_currency(key[0], key[1], locale=self.locale)
+        return text
 
     def number(self, value: Decimal, places: int = 1) -> str:
         """Units and counts: grouped, at most `places` decimals (half-even)."""
-        pattern = "#,##0" + ("." + "#" * places if places else "")
-        return format_decimal(value, format=pattern, locale=self.locale)
+        key = (value, places)
+        text = self._numbers.get(key)
+        if text is None:
+            pattern = "#,##0" + ("." + "#" * places if places else "")
+            text = self._numbers[key] = format_decimal(value, format=pattern, locale=self.locale)
+        return text
 
     def percent(self, value: Decimal, places: int = 2) -> str:
         """Decimal("99.95") -> "99.95%" / "99,95 %", trailing zeros dropped."""
         q = Decimal(value).quantize(Decimal(1).scaleb(-places))
-        fraction = (q / 100).normalize()
-        return format_percent(fraction, locale=self.locale, decimal_quantization=False)
+        text = self._percents.get(q)
+        if text is None:
+            fraction = (q / 100).normalize()
+            text = self._percents[q] = format_percent(fraction, locale=self.locale,
+                                                      decimal_quantization=False)
+        return text
 
     def date(self, value: date) -> str:
         return format_date(value, "long", locale=self.locale)

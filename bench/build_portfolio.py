@@ -1,0 +1,80 @@
+#!/usr/bin/env python3
+"""Benchmark: `charterc build` of N charters against `charterc check` of the same files.
+
+Generates N charters (default 1,000) from the bundled examples with varied ids
+(the same generator as bench/check_portfolio.py), then times, in one process:
+
+  (a) the check pipeline alone (load, schema, references, every rule);
+  (b) the whole build: the check, then every output of every charter in one
+      language (charter and agreements in Markdown and HTML, sla.json validated
+      against its schema, openslo.yaml), index.html, manifest.json, the swap;
+
+and prints the ratio b/a as the last line (`ratio: 3.10`). Each timing is the
+best of --repeat runs.
+
+    python bench/build_portfolio.py [-n 1000] [--repeat 2] [--lang en] [--profile]
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(ROOT))
+
+from check_portfolio import best_of, generate  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("-n", "--count", type=int, default=1000)
+    parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--lang", default="en")
+    parser.add_argument("--today", default="2026-11-27")
+    parser.add_argument("--profile", action="store_true", help="print a cProfile of (b)")
+    args = parser.parse_args()
+
+    from charterc.build import build
+    from charterc.pipeline import check_paths
+
+    today = date.fromisoformat(args.today)
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp) / "charters"
+        source.mkdir()
+        paths = generate(source, args.count)
+        out = Path(tmp) / "dist"
+
+        def check():
+            result = check_paths([source], today=today)
+            if result.exit_code():
+                sys.exit(f"generated charters are not clean: {result.diagnostics[0]}")
+
+        def full_build():
+            result = build([source], out, langs=[args.lang], formats=["md", "html"], today=today)
+            if not result.published:
+                sys.exit(f"build failed: {result.log}")
+            return result
+
+        result = full_build()  # warm caches and imports (templates compile once per process)
+        a = best_of(args.repeat, check)
+        b = best_of(args.repeat, full_build)
+        if args.profile:
+            import cProfile
+            import pstats
+            cProfile.runctx("full_build()", globals(), locals(), "/tmp/charterc-build.prof")
+            pstats.Stats("/tmp/charterc-build.prof").sort_stats("cumulative").print_stats(30)
+        size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
+        print(f"charters: {len(paths)}")
+        print(f"files written: {len(result.files) + 1} ({size / 1e6:.1f} MB)")
+        print(f"charterc check: {a * 1000:.0f} ms ({a / len(paths) * 1e3:.2f} ms/charter)")
+        print(f"charterc build: {b * 1000:.0f} ms ({b / len(paths) * 1e3:.2f} ms/charter)")
+        print(f"ratio: {b / a:.2f}")
+
+
+if __name__ == "__main__":
+    main()
