@@ -71,6 +71,17 @@ def test_the_portfolio_is_clean():
     assert result.exit_code(strict=True) == 0
 
 
+def test_check_strict_exits_0_on_the_portfolio():
+    from click.testing import CliRunner
+
+    from charterc.cli import main
+
+    result = CliRunner().invoke(main, ["check", str(PORTFOLIO), "--strict",
+                                       "--today", TODAY.isoformat()])
+    assert result.exit_code == 0, result.output
+    assert "0 errors, 0 warnings in 3 files" in result.output
+
+
 # -- every field of spec section 3 -----------------------------------------------------
 
 SECTION_3_FIELDS = """
