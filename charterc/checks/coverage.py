@@ -46,13 +46,11 @@ class Hours:
         self._maintenance: dict[int, Schedule | None] = {}
         self._needs: dict[str, Schedule | None] = {}
 
-    def read(self, value: Any, zone: str, holidays: Any) -> Schedule | None:
+    @staticmethod
+    def read(value: Any, zone: str, holidays: Any) -> Schedule | None:
         if value is None or zone_problem(zone):
             return None
-        try:
-            return Schedule.from_value(value, zone, holidays)
-        except (ValueError, TypeError):
-            return None  # V505 (zone, calendar) or a malformed range: reported elsewhere
+        return _read(value, zone, holidays)
 
     def tier_zone(self, tier: Tier) -> str:
         hours = tier.hours
@@ -94,6 +92,34 @@ class Hours:
         """Open every instant of the term: 24x7, or e.g. `daily 00:00-24:00` with no holidays."""
         return schedule.is_24x7 or gaps(TWENTY_FOUR_SEVEN, schedule, self.start, self.end,
                                         zone) is None
+
+
+def _freeze(value: Any) -> Any:
+    """A hashable stand-in for a YAML value (mappings and lists, recursively)."""
+    kind = type(value)  # documents hold plain dicts and lists: no ABC checks on the hot path
+    if kind is dict:
+        return ("{", *sorted((k, _freeze(v)) for k, v in value.items()))
+    if kind is list or kind is tuple:
+        return ("[", *map(_freeze, value))
+    if isinstance(value, Mapping):
+        return _freeze(dict(value))
+    return value
+
+
+_READ: dict = {}
+
+
+def _read(value: Any, zone: str, holidays: Any) -> Schedule | None:
+    """`Schedule.from_value`, memoised on the value: a portfolio repeats the same hours."""
+    key = (_freeze(value), zone, _freeze(holidays))
+    if key not in _READ:
+        if len(_READ) > 4096:
+            _READ.clear()
+        try:
+            _READ[key] = Schedule.from_value(value, zone, holidays)
+        except (ValueError, TypeError):
+            _READ[key] = None  # V505 (zone, calendar) or a malformed range: reported elsewhere
+    return _READ[key]
 
 
 _LAST: list = [None, None]  # (context, its Hours): the rules of one run share one reading
