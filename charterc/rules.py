@@ -185,3 +185,14 @@ declare("R302", Severity.ERROR, """
     Fails:   features: [{id: incident}, {id: incident}]
     Passes:  features: [{id: incident}, {id: requests}]
 """)
+declare("G706", Severity.ERROR, """
+    metadata.version bumped less than the changes require.
+
+    Reported by `charterc diff OLD NEW`, which compares the commitments of each
+    charter in two versions of a portfolio. A weakening for some client (a
+    slower target, fewer support hours, a removed feature, a higher price, a
+    lost primary role, weaker security terms) needs a major bump; a
+    strengthening or new content a minor one; wording only a patch. The
+    message names the bump made, the bump required and the changes that
+    require it. See docs/diff.md.
+""")

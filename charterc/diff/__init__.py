@@ -17,27 +17,12 @@ from typing import Sequence
 
 from ..diagnostics import Diagnostic, Severity, SourceMap
 from ..loaders import Limits, Loaded
-from ..rules import RULES, declare
 from .changes import Change, EFFECTS, neutral, weakening
 from .semver import BUMPS, bump_made, parse_version, stronger
 from .sources import SourceError, read_side
 
 __all__ = ["Change", "CharterDiff", "DiffResult", "SourceError", "diff_sides",
            "diff_loaded", "diff_charters"]
-
-if "G706" not in RULES:
-    declare("G706", Severity.ERROR, """
-        metadata.version bumped less than the changes require.
-
-        Reported by `charterc diff OLD NEW`, which compares the commitments of each
-        charter in two versions of a portfolio. A weakening for some client (a
-        slower target, fewer support hours, a removed feature, a higher price, a
-        lost primary role, weaker security terms) needs a major bump; a
-        strengthening or new content a minor one; wording only a patch. The
-        message names the bump made, the bump required and the changes that
-        require it. See docs/diff.md.
-    """)
-
 
 @dataclass
 class CharterDiff:
