@@ -8,16 +8,14 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from helpers import check_document
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from strategies import charters
 
-from charterc.checks import CheckContext
-from charterc.checks import coverage
+from charterc.checks import CheckContext, coverage
 from charterc.checks.examples import apply_overlay, base_document
 from charterc.model import build_model
-
-from helpers import check_document
-from strategies import charters
 
 TODAY = date(2026, 6, 1)
 RULES = (coverage.needed_hours_covered, coverage.needed_features_offered,
@@ -152,6 +150,16 @@ def test_unknown_provider_zone_is_reported_once_and_inheriting_hours_are_skipped
              if d.severity.value != "info"]
     assert [(d.rule, d.pointer) for d in diags] == [("V505", "/provider/timezone")]
     assert "did you mean Europe/Paris?" in diags[0].hint
+
+
+def test_a_bad_client_zone_does_not_hide_needs_that_state_their_own():
+    diags = found({"clients": [{"id": "alpha", "timezone": "Europe/Pariss", "needs": {"hours": {
+        "schedule": [{"days": "mon-sat", "from": "09:00", "to": "17:00"}]}}}]})
+    assert sorted((d.rule, d.pointer) for d in diags) == [("V501", "/clients/0/needs/hours"),
+                                                          ("V505", "/clients/0/timezone")]
+    # a 24x7 need is read in the client's zone: unknown, so it is skipped
+    assert [d.rule for d in found({"clients": [{"id": "alpha", "timezone": "Europe/Pariss",
+                                                "needs": {"hours": "24x7"}}]})] == ["V505"]
 
 
 def test_malformed_holiday_mapping_is_reported_at_the_part_at_fault():

@@ -13,19 +13,24 @@ one mistake gives one finding. Decisions are in docs/rules/coverage.md.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from functools import lru_cache
-from typing import Any, Iterator, Mapping
+from typing import Any
 
-from ..calendar import (NO_HOLIDAYS, TWENTY_FOUR_SEVEN, HolidayCalendar, Schedule, gaps,
-                        overlap, zone_problem)
+from ..calendar import (
+    NO_HOLIDAYS,
+    TWENTY_FOUR_SEVEN,
+    HolidayCalendar,
+    Schedule,
+    gaps,
+    overlap,
+    zone_problem,
+)
 from ..diagnostics import Diagnostic, Severity
 from ..model import Charter, Client, Tier
 from ..rules import problem, rule
 from . import CheckContext
-
-TICKET_KINDS = ("response", "resolution")
-
 
 # -- reading hours, once per charter ---------------------------------------------------
 
@@ -48,9 +53,16 @@ class Hours:
 
     @staticmethod
     def read(value: Any, zone: str, holidays: Any) -> Schedule | None:
-        if value is None or zone_problem(zone):
+        """The Schedule of `value` with these defaults; None when absent or unreadable.
+
+        A 24x7 value is read in `zone`, so that zone must exist too.
+        """
+        if value is None:
             return None
-        return _read(value, zone, holidays)
+        schedule = _read(value, zone, holidays)
+        if schedule is not None and schedule.is_24x7 and zone_problem(zone):
+            return None
+        return schedule
 
     def tier_zone(self, tier: Tier) -> str:
         hours = tier.hours
@@ -134,10 +146,6 @@ def hours_of(ctx: CheckContext) -> Hours:
 
 def _tiers_by_id(charter: Charter) -> dict[str, Tier]:
     return {t.id: t for t in charter.tiers}
-
-
-def _names(items) -> str:
-    return ", ".join(items)
 
 
 # -- V501 -------------------------------------------------------------------------------
@@ -289,7 +297,7 @@ def calendar_clock_needs_24x7(ctx: CheckContext) -> Iterator[Diagnostic]:
 
 def _hours_text(schedule: Schedule) -> str:
     text = str(schedule)
-    return text[:-len(" holidays none")] if text.endswith(" holidays none") else text
+    return text.removesuffix(" holidays none")
 
 
 # -- V504 -------------------------------------------------------------------------------
