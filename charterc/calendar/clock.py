@@ -86,13 +86,15 @@ def _start_day(schedule: Schedule, ts: int) -> int:
 
 def _close_of_open_day(schedule: Schedule, ts: int, n: int) -> int:
     ordinal = _start_day(schedule, ts)
+    close = ts  # deadlines never go back: a range from the day before may close later
     for _ in range(366 * _HORIZON_YEARS):
         ordinal += 1
         spans = _spans(schedule, ordinal)
         if spans:
             n -= 1
+            close = max(close, max(e for _, e in spans))
             if n == 0:
-                return max(e for _, e in spans)
+                return close
     raise ValueError(f"the schedule {schedule} has too few open days")
 
 
