@@ -126,15 +126,17 @@ def test_maintenance_against_a_round_the_clock_need_in_the_clients_zone():
 
 
 def test_maintenance_is_not_closed_by_holidays():
-    # Wednesday 2026-07-15 is no holiday, but Tuesday 14 July is: the need closes then,
-    # the maintenance does not, and only the need decides.
+    """The provider's calendar (FR) closes tier hours, not maintenance: a need open on
+    holidays overlaps Tuesday's window on 14 July too, so every Tuesday of the term counts."""
+    tuesdays = sum(1 for n in range((date(2029, 1, 1) - date(2026, 1, 1)).days)
+                   if date.fromordinal(date(2026, 1, 1).toordinal() + n).weekday() == 1)
     diags = found({"provider": {"holidays": "FR"},
-                   "tiers": [{"id": "standard", "hours": {"holidays": "FR"},
+                   "tiers": [{"id": "standard", "hours": {"holidays": None},
                               "maintenance": {"schedule": [{"days": "tue", "from": "12:00",
                                                             "to": "13:00"}]}}],
-                   "clients": [{"id": "alpha", "needs": {"hours": {"holidays": "FR"}}}]}, "V504")
+                   "clients": [{"id": "alpha", "needs": {"hours": {"holidays": "none"}}}]}, "V504")
     assert len(diags) == 1
-    assert "up to 1 h a week" in diags[0].message
+    assert f"{tuesdays} weeks, {tuesdays} h in the term" in diags[0].message
 
 
 # -- V505 and the skips it causes ---------------------------------------------------------
