@@ -184,10 +184,14 @@ class Charter:
 
     @property
     def term(self) -> tuple[date, date]:
-        """The term as local dates [start, end): `period.end`, else start + years."""
+        """The term as local dates [start, stop): to the day after `period.end` (its last
+        day, inclusive), else `years` after the start."""
+        from datetime import timedelta
+
         from .units import add_period
-        end = self.end or add_period(self.start, Period(months=12 * self.years))
-        return self.start, max(end, self.start)
+        stop = (self.end + timedelta(days=1) if self.end
+                else add_period(self.start, Period(months=12 * self.years)))
+        return self.start, max(stop, self.start)
 
     def tier(self, tier_id: str) -> Tier | None:
         return next((t for t in self.tiers if t.id == tier_id), None)
