@@ -373,8 +373,9 @@ class _KeywordLexer(ContextualLexer):
 
     After a value, LALR merges the states of every context a value appears in, so the
     contextual lexer would read `fixed` in `business grow fixed ...` as the keyword of
-    `price ... fixed 100`. Where a plain word is also acceptable, a keyword stays a
-    keyword only if the parser, after the reductions it has pending, can shift it.
+    `price ... fixed 100` (and `08:00-18:00` as a time range after any value). Where a
+    plain word is also acceptable, a keyword or a time range stays one only if the
+    parser, after the reductions it has pending, can shift it.
     """
 
     keyword_types: frozenset = frozenset()
@@ -419,8 +420,8 @@ def parser() -> Lark:
         word = re.compile(lark.get_terminal("WORD").pattern.to_regexp())
         lexer.__class__ = _KeywordLexer
         lexer.keyword_types = frozenset(
-            t.name for t in lark.terminals
-            if t.pattern.type == "str" and word.fullmatch(t.pattern.value))
+            [t.name for t in lark.terminals
+             if t.pattern.type == "str" and word.fullmatch(t.pattern.value)] + ["TIMERANGE"])
         table = lark.parser.parser.parser.parse_table.states
         lexer.word_states = frozenset(state for state, row in table.items() if "WORD" in row)
         _PARSER = lark
@@ -707,8 +708,6 @@ def _expected_words(expected, after: str, statement: str) -> str:
     else:
         phrases += [f"`{w}`" for w in words]
     phrases += [_TERMINAL_WORDS[n] for n in ("_NL", "$END") if n in expected]
-    if "RBRACE" in expected:
-        phrases.append("`}`")
     if not phrases:
         return "something else"
     return phrases[0] if len(phrases) == 1 else ", ".join(phrases[:-1]) + " or " + phrases[-1]
@@ -794,8 +793,16 @@ def _describe(exc: UnexpectedInput, text: str, file: str) -> Diagnostic:
         name = re.split(r"\s[{#]|\s*\{\s*$", lines[line - 1][start:])[0].strip()
         return error("P103", f"unexpected `{word}`: a name with spaces needs quotes", file, line,
                      start + 1, hint=f'write "{name}"')
-    what = {"_NL": "the end of the line", "STRING": f"the quoted text {word}"}.get(
-        token.type, f"`{word}`")
-    return error("P103", f"unexpected {what}; expected "
-                 f"{_expected_words(expected, after, statement)}", file, line, column,
+    if "CHARTER" in expected:
+        return error("P103", f"a charter starts with its `charter` line, not `{word}`", file,
+                     line, column, hint='begin with `charter <id> "<title>" version '
+                     '<x.y.z> <status>`')
+    wanted = _expected_words(expected, after, statement)
+    if token.type == "_NL":
+        message = f"the line ends too early; expected {wanted}"
+    elif token.type == "STRING":
+        message = f"unexpected quoted text {word}; expected {wanted}"
+    else:
+        message = f"unexpected `{word}`; expected {wanted}"
+    return error("P103", message, file, line, column,
                  hint="see docs/dsl.md for the statements and their order of words")
