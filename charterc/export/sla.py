@@ -120,8 +120,17 @@ def export(subject) -> Exported:
     except Exception as exc:  # fastjsonschema.JsonSchemaException
         raise SlaSchemaError(f"{charter_id(document)}: sla.json does not match "
                              f"{SCHEMA_NAME}: {exc}") from None
-    text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-    return Exported(text.encode("utf-8"))
+    return Exported(_dumps(document).encode("utf-8"))
+
+
+def _dumps(document: dict) -> str:
+    """Indented head, then one entry per line: readable, diffable, and fast to write."""
+    head = {k: v for k, v in document.items() if k != "entries"}
+    lines = [f"  {json.dumps(k)}: {json.dumps(v, ensure_ascii=False)}," for k, v in head.items()]
+    entries = [json.dumps(e, ensure_ascii=False) for e in document["entries"]]
+    body = ",\n".join(f"    {e}" for e in entries)
+    return "{\n" + "\n".join(lines) + '\n  "entries": [\n' + body + ("\n" if body else "") \
+        + "  ]\n}\n"
 
 
 def charter_id(document: dict) -> str:

@@ -3,10 +3,12 @@
 Each renderer is one entry in `RENDERERS`: the file extension it writes and how
 its Jinja2 environment escapes values. Templates are package data
 (`render/templates/<document>.<format>.j2`); a `--templates DIR` folder overrides
-any of them by name. Every template runs in Jinja2's sandbox with
-`StrictUndefined`, so an override can neither reach Python internals
+any of them by name. With overrides, every template runs in Jinja2's sandbox
+with `StrictUndefined`, so an override can neither reach Python internals
 (`''.__class__`) nor silently print a misspelt field: both stop the build with a
-`TemplateProblem` naming the template and line.
+`TemplateProblem` naming the template and line. (Without overrides the
+built-in templates, which are trusted, run outside the sandbox: it costs a
+check on every call and attribute.)
 
 HTML autoescaping is chosen by template name (`*.html.j2`); Markdown templates
 escape every printed value through `markdown.finalize`.
@@ -69,14 +71,17 @@ class Documents:
     def environment(self, fmt: str, lang: str):
         key = (fmt, lang)
         if key not in self._envs:
-            from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
+            from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
             from jinja2.sandbox import SandboxedEnvironment
 
             from .filters import make_filters
             loaders = [FileSystemLoader(str(TEMPLATE_DIR))]
             if self.templates:
                 loaders.insert(0, FileSystemLoader(str(self.templates)))
-            env = SandboxedEnvironment(
+            # Overrides run sandboxed (and so do the built-ins they include); the built-in
+            # templates alone are trusted code, and skip the sandbox's per-call checks.
+            kind = SandboxedEnvironment if self.templates else Environment
+            env = kind(
                 loader=ChoiceLoader(loaders), undefined=StrictUndefined,
                 autoescape=_html_autoescape, finalize=RENDERERS[fmt].finalize(),
                 extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True,

@@ -20,6 +20,7 @@ _PUNCT = re.compile(r"([\\`*_\[\]|~])")
 _ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 _ENTITY = re.compile(r"[&<>]")
 _LINE_START = re.compile(r"^(\s*)([-+=#]|\d+[.)])(?=\s|$)", re.MULTILINE)
+_SPECIAL = re.compile(r"[\\`*_\[\]|~&<>\r\n]|^\s*(?:[-+=#]|\d+[.)])(?=\s|$)")
 _NEWLINES = re.compile(r"[ \t]*[\r\n]+[ \t]*")   # not str.split(): keep no-break spaces
 
 
@@ -40,6 +41,8 @@ def escape(value) -> MdSafe:
     if isinstance(value, MdSafe):
         return value
     text = str(value)
+    if not _SPECIAL.search(text):  # most values (names, figures) need nothing
+        return MdSafe(text)
     text = _ENTITY.sub(lambda m: _ENTITIES[m.group(0)], text)
     text = _PUNCT.sub(r"\\\1", text)
     text = _LINE_START.sub(_line_start, text)  # a leading "-" or "1." would start a list
