@@ -41,7 +41,14 @@ def schedule_of(value, charter, default_holidays=None) -> Schedule | None:
 
 
 def needs_of(client, charter) -> Schedule | None:
-    return schedule_of(client.needs_hours, charter, "none")
+    """A client's needed hours with the defaults V501 uses: its own zone, the provider's holidays."""
+    if client.needs_hours is None:
+        return None
+    try:
+        return Schedule.from_value(client.needs_hours, client.raw.get("timezone") or charter.timezone,
+                                   charter.holidays)
+    except (ValueError, TypeError):
+        return None
 
 
 def _length(duration: Duration, clock: str, schedule: Schedule | None) -> float | None:
