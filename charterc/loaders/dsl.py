@@ -444,7 +444,7 @@ class _Builder:
         self.diagnostics: list[Diagnostic] = []
         self.soft: set[str] = set()      # keys set by default (`apiVersion` from `charter`)
         self.empties: set[str] = set()   # lists written as `[]`
-        self.units: list[tuple] = []     # `per X` words of prices, checked at the end
+        self.units: list[tuple] = []     # `per X` word nodes of prices, checked at the end
         self.anchors: dict[int, str] = {}  # statement line -> pointer (for `fmt`)
 
     def node(self, node: tuple, pointer: str):
@@ -478,7 +478,7 @@ class _Builder:
                 keys.setdefault(pointer, where)
             target = inner
         if mode == UNIT:
-            self.units.append((node, line, column))
+            self.units.append(node)
             return
         here = f"{pointer}/{_escape(key)}"
         if line and line not in self.anchors:
@@ -524,9 +524,11 @@ class _Builder:
     def check_units(self, document: dict) -> None:
         business = document.get("business")
         unit = business.get("unit") if type(business) is dict else None
-        for node, line, column in self.units:
+        for node in self.units:
             word = node[3]
-            if word != "unit" and word != unit:
+            if node[0] == "e":
+                self.diagnostics.append(error("P103", word, self.file, node[1], node[2]))
+            elif word != "unit" and word != unit:
                 expected = f"`per {unit}` or `per unit`" if type(unit) is str else "`per unit`"
                 self.diagnostics.append(error(
                     "P103", f"`per {word}` does not match the business unit"
@@ -651,7 +653,8 @@ _VALUE_WORDS = {
     "holidays": "a holiday calendar such as FR or none",
     "budget": "an amount such as 700000", "fixed": "an amount such as 1000",
     "price": "a price such as 35", "volume": "a number of units such as 12000",
-    "charter": "the charter id, such as it-service-desk", "owner": "an owner such as team@example.com",
+    "charter": "the charter id, such as it-service-desk",
+    "owner": "an owner such as team@example.com",
     "tier": "a tier id such as premium", "cost": "a cost id such as staff",
     "feature": "a feature id such as incident", "client": "a client id such as finance",
     "features": "feature ids such as incident, requests", "regions": "regions such as EU",
