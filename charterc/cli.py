@@ -249,5 +249,85 @@ def build_command(paths, out, lang, fmt, today, templates, partial):
     sys.exit(result.exit_code())
 
 
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--to", "target", required=True, type=click.Choice(["yaml", "dsl"]),
+              help="The syntax to write.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="Write here (atomically) instead of standard output.")
+def convert(file, target, output):
+    """Convert a charter between YAML and the DSL (the same canonical document)."""
+    from .loaders import load_path
+    from .reporters.text import format_diagnostic
+    from .writers import Unrepresentable
+
+    loaded = load_path(file)
+    if not loaded.ok:
+        for d in loaded.diagnostics:
+            click.echo(format_diagnostic(d, loaded.sources.source_line(d.line)), err=True)
+        sys.exit(EXIT_FINDINGS)
+    if target == "dsl":
+        from .writers.dsl import dump
+    else:
+        from .writers.yaml import dump
+    try:
+        text = dump(loaded.document)
+    except Unrepresentable as exc:
+        line, column = loaded.sources.locate(exc.pointer)
+        click.echo(f"{loaded.file}:{line}:{column}: cannot write as {target}: {exc.reason}",
+                   err=True)
+        sys.exit(EXIT_FINDINGS)
+    if output:
+        from .fileio import write_atomic
+        write_atomic(output, text.encode("utf-8"))
+    else:
+        click.echo(text, nl=False)
+
+
+@main.command("fmt")
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--check", "check_only", is_flag=True,
+              help="Only report the files that would change (exit 1 if any).")
+def fmt_command(paths, check_only):
+    """Rewrite .charter files in the canonical layout (comments are kept)."""
+    from pathlib import Path
+
+    from .fileio import write_atomic
+    from .fmt import format_text
+    from .pipeline import UsageError, discover
+    from .reporters.text import format_diagnostic
+
+    try:
+        files = [p for p in discover(paths or ("charters",)) if p.name.endswith(".charter")]
+    except UsageError as exc:
+        raise click.UsageError(str(exc))
+    changed = failed = 0
+    for path in files:
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            click.echo(f"{path}: cannot read: {exc}", err=True)
+            failed += 1
+            continue
+        formatted, problems = format_text(text, str(path))
+        if formatted is None:
+            lines = text.splitlines()
+            for d in problems:
+                source = lines[d.line - 1] if 0 < d.line <= len(lines) else None
+                click.echo(format_diagnostic(d, source), err=True)
+            failed += 1
+        elif formatted != text:
+            changed += 1
+            if check_only:
+                click.echo(f"would reformat {path}")
+            else:
+                write_atomic(path, formatted.encode("utf-8"))
+                click.echo(f"reformatted {path}")
+    verb = "would be reformatted" if check_only else "reformatted"
+    click.echo(f"{changed} file(s) {verb}, {len(files) - changed - failed} unchanged"
+               + (f", {failed} with errors" if failed else ""), err=True)
+    sys.exit(EXIT_FINDINGS if failed or (check_only and changed) else EXIT_CLEAN)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -18,7 +18,7 @@ from strategies import charters
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "charters").glob("*.charter.yaml"))
-TWINS = ROOT / "charters" / "dsl"  # the DSL twins, `<stem>.charter`, when present
+TWINS = ROOT / "examples" / "dsl"  # the DSL twins, `<stem>.charter`, when present
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
 
 

@@ -1,0 +1,52 @@
+"""`charterc convert` and `charterc fmt` on the command line; checking a mixed portfolio."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from charterc.cli import main
+from charterc.loaders import load_path
+
+ROOT = Path(__file__).parent.parent
+
+
+def run(*args):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def test_convert_both_ways_gives_the_same_document(tmp_path):
+    source = ROOT / "charters/it-service-desk.charter.yaml"
+    dsl = tmp_path / "it.charter"
+    back = tmp_path / "it.charter.yaml"
+    assert run("convert", str(source), "--to", "dsl", "-o", str(dsl)).exit_code == 0
+    assert run("convert", str(dsl), "--to", "yaml", "-o", str(back)).exit_code == 0
+    original = load_path(source).document
+    assert load_path(dsl).document == original == load_path(back).document
+
+
+def test_convert_of_a_broken_file_exits_1_with_the_diagnostic(tmp_path):
+    bad = tmp_path / "bad.charter"
+    bad.write_text('charter x "X" version 1.0.0 active\nowner o@example.com\ncost staff 1000 growng 3%\n')
+    result = run("convert", str(bad), "--to", "yaml")
+    assert result.exit_code == 1 and "P103" in result.stderr
+
+
+def test_fmt_check_reports_then_fmt_fixes(tmp_path):
+    path = tmp_path / "hr.charter"
+    shutil.copy(ROOT / "examples/dsl/hr-legal.charter", path)
+    assert run("fmt", "--check", str(tmp_path)).exit_code == 0
+    path.write_text(path.read_text().replace("\nowner ", "\n# who answers for it\nowner    "))
+    assert run("fmt", "--check", str(tmp_path)).exit_code == 1
+    assert run("fmt", str(tmp_path)).exit_code == 0
+    assert "# who answers for it\nowner legal" in path.read_text()
+    assert run("fmt", "--check", str(tmp_path)).exit_code == 0
+
+
+def test_a_portfolio_may_mix_yaml_and_dsl(tmp_path):
+    shutil.copy(ROOT / "charters/hr-legal.charter.yaml", tmp_path)
+    shutil.copy(ROOT / "examples/dsl/it-service-desk.charter", tmp_path)
+    result = run("check", "--today", "2026-11-27", "--strict", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert "in 2 files" in result.output
