@@ -9,7 +9,7 @@ __version__ = "0.1.0"
 
 from .diagnostics import Diagnostic, Severity, SourceMap
 
-__all__ = ["__version__", "Diagnostic", "Severity", "SourceMap", "load", "check"]
+__all__ = ["__version__", "Diagnostic", "Severity", "SourceMap", "load", "check", "build"]
 
 
 def load(path):
@@ -22,3 +22,9 @@ def check(paths, **options):
     """Check charter files or folders: a `PortfolioResult` with every diagnostic."""
     from .pipeline import check_paths
     return check_paths(paths, **options)
+
+
+def build(paths=("charters",), out="dist", **options):
+    """Check, then write contracts, sla.json and openslo.yaml: a `BuildResult`."""
+    from .build import build as _build
+    return _build(paths, out, **options)
