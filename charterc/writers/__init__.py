@@ -18,3 +18,24 @@ class Unrepresentable(ValueError):
         super().__init__(f"{pointer or '/'}: {reason}")
         self.pointer = pointer
         self.reason = reason
+
+
+def literal(value) -> str | None:
+    """A boolean, null or number as both syntaxes write it (YAML 1.2 core); None for others."""
+    import math
+
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if value is None:
+        return "null"
+    if type(value) is int:
+        return str(value)
+    if type(value) is float:
+        if math.isnan(value):
+            return ".nan"
+        if math.isinf(value):
+            return ".inf" if value > 0 else "-.inf"
+        return repr(value)
+    return None

@@ -16,12 +16,11 @@ statement sets; `charterc fmt` uses it to put comments back above their statemen
 from __future__ import annotations
 
 import json
-import math
 import re
 
 from ..loaders.dsl import rule_keywords
 from ..loaders.yaml import resolve_plain
-from . import Unrepresentable
+from . import Unrepresentable, literal
 
 __all__ = ["dump", "lines", "scalar"]
 
@@ -57,20 +56,8 @@ def _escape(ch: str) -> str:
 
 def scalar(value, reserved=frozenset(), pointer: str = "") -> str:
     """One value as a DSL word: bare when it reads back identical, else quoted."""
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    if value is None:
-        return "null"
-    if type(value) is int:
-        return str(value)
-    if type(value) is float:
-        if math.isnan(value):
-            return ".nan"
-        if math.isinf(value):
-            return ".inf" if value > 0 else "-.inf"
-        return repr(value)
+    if (written := literal(value)) is not None:
+        return written
     if type(value) is str:
         if (_WORD.match(value) and value.isprintable() and value not in reserved
                 and resolve_plain(value) == value and type(resolve_plain(value)) is str):

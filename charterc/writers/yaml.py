@@ -15,13 +15,12 @@ YAML 1.1 reader makes them dates, but of the same day, and our loader keeps them
 """
 from __future__ import annotations
 
-import math
 import re
 
 import yaml as pyyaml
 
 from ..loaders.yaml import resolve_plain
-from . import Unrepresentable
+from . import Unrepresentable, literal
 
 __all__ = ["dump", "SCHEMA"]
 
@@ -122,20 +121,8 @@ def quote(text: str, pointer: str = "") -> str:
 
 
 def scalar(value, pointer: str = "") -> str:
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    if value is None:
-        return "null"
-    if type(value) is int:
-        return str(value)
-    if type(value) is float:
-        if math.isnan(value):
-            return ".nan"
-        if math.isinf(value):
-            return ".inf" if value > 0 else "-.inf"
-        return repr(value)
+    if (written := literal(value)) is not None:
+        return written
     if type(value) is str:
         return value if plain_ok(value) else quote(value, pointer)
     raise Unrepresentable(pointer, f"cannot write a {type(value).__name__}")
