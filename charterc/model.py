@@ -113,6 +113,7 @@ class Client:
     id: str
     name: str
     tier: str
+    timezone: str                  # the client's zone: as written, else the provider's
     share: Decimal | None
     units: Decimal | None
     growth: Decimal
@@ -245,13 +246,14 @@ def _tier(value: Mapping, index: int) -> Tier:
         pointer=pointer)
 
 
-def _client(value: Mapping, index: int) -> Client:
+def _client(value: Mapping, index: int, provider_zone: str) -> Client:
     volume = value.get("volume") or {}
     needs = value.get("needs") or {}
     data = value.get("data") or {}
     reporting = value.get("reporting") or {}
     return Client(
         id=value["id"], name=value.get("name", value["id"]), tier=value.get("tier"),
+        timezone=value.get("timezone", provider_zone),
         share=percent(value.get("share")), units=money(volume.get("units")),
         growth=percent(volume.get("growth"), "0"), budget=money(value.get("budget")),
         needs_hours=needs.get("hours"), needs_features=tuple(needs.get("features", ())),
@@ -293,7 +295,8 @@ def build_model(doc: Mapping[str, Any]) -> Charter:
                        for i, f in enumerate(doc["features"])),
         priorities=tuple(doc["priorities"]),
         tiers=tuple(_tier(t, i) for i, t in enumerate(doc["tiers"])),
-        clients=tuple(_client(c, i) for i, c in enumerate(doc.get("clients", ()))),
+        clients=tuple(_client(c, i, provider["timezone"])
+                      for i, c in enumerate(doc.get("clients", ()))),
         primary_threshold=percent(governance.get("primary_threshold"), "50"),
         approval=governance.get("approval", "majority"),
         change_notice=duration(governance.get("change_notice", "30d")),

@@ -71,8 +71,7 @@ class Hours:
         return self.charter.timezone
 
     def client_zone(self, client: Client) -> str:
-        zone = client.raw.get("timezone")
-        return zone if isinstance(zone, str) else self.charter.timezone
+        return client.timezone
 
     def tier(self, tier: Tier) -> Schedule | None:
         if tier.index not in self._tiers:
@@ -405,7 +404,7 @@ def _zone_and_calendar_values(charter: Charter):
                    f"tier {tier.id}'s maintenance")
     for client in charter.clients:
         if "timezone" in client.raw:
-            yield (f"{client.pointer}/timezone", "zone", client.raw["timezone"],
+            yield (f"{client.pointer}/timezone", "zone", client.timezone,
                    f"client {client.id}'s time zone")
         yield from _hours_values(client.needs_hours, f"{client.pointer}/needs/hours",
                                  f"client {client.id}'s needed hours")
