@@ -6,7 +6,10 @@ Two validators read the same `schemas/charter.schema.json`:
   case in a fraction of the time YAML parsing takes;
 - only when it says no, `jsonschema` (imported then, not before) lists every error,
   and each is turned into a message a person reads: the field as
-  `tiers[0].objectives.response.P1`, the value as written, what is expected.
+  `tiers[0].objectives.response.P1`, the value as written, what is expected;
+- when the document is valid, one more pass over the schedule entries reports the
+  ranges whose times are well-formed but which the calendar cannot read (`from:
+  "24:00"`, `from` equal to `to`).
 
 The schema keeps to the subset both libraries treat alike (no `prefixItems`,
 `unevaluated*`, `dependentRequired`, `$dynamicRef`); `pattern` `$` means end of
@@ -179,11 +182,58 @@ def validate(document: Any, sources: SourceMap) -> list[Diagnostic]:
                            f"this file holds {holds} (schema: type)", sources.file, 1, 1, "",
                            "start from `charterc init`, or compare with a bundled example")]
     if is_valid(document):
-        return []
+        return _unreadable_ranges(document, sources)
     explainer = _Explainer(sources)
     for error in _full_validator().iter_errors(document):
         explainer.explain(error)
     return explainer.diagnostics()
+
+
+def _schedules(document: dict):
+    """(pointer, value) of every `hours` and `maintenance` value of a schema-valid document."""
+    for t, tier in enumerate(document.get("tiers") or ()):
+        yield f"/tiers/{t}/hours", tier.get("hours")
+        yield f"/tiers/{t}/maintenance", tier.get("maintenance")
+    for c, client in enumerate(document.get("clients") or ()):
+        yield f"/clients/{c}/needs/hours", (client.get("needs") or {}).get("hours")
+
+
+# The offending value of a refused range -> (what is wrong with it, what to write).
+_REFUSED_RANGE = {
+    "from": ("is the end of a day: a range cannot start there",
+             'start at "00:00" of the next day (move the entry to that day in `days`)'),
+    "to": ("is also its `from`: the range is empty",
+           'write from "00:00" to "24:00" for a whole day, or another closing time'),
+}
+
+
+def _unreadable_ranges(document: dict, sources: SourceMap) -> list[Diagnostic]:
+    """S201 for the ranges the `time` shape lets through but the calendar refuses.
+
+    `from: "24:00"` and `from` equal to `to` are well-formed times, yet no week can
+    hold the range; without this the coverage rules would skip the hours silently.
+    """
+    from .calendar.syntax import parse_time  # the coverage rules import it anyway
+
+    found = []
+    for base, value in _schedules(document):
+        if type(value) is not dict:
+            continue
+        for index, entry in enumerate(value.get("schedule") or ()):
+            start, end = parse_time(entry["from"]), parse_time(entry["to"])
+            if start == 1440:
+                key = "from"
+            elif start == end:
+                key = "to"
+            else:
+                continue
+            message, hint = _REFUSED_RANGE[key]
+            pointer = f"{base}/schedule/{index}/{key}"
+            line, column = sources.locate(pointer)
+            found.append(Diagnostic(RULE, Severity.ERROR,
+                                    f"{_field(pointer)}: `{entry[key]}` {message}",
+                                    sources.file, line, column, pointer, hint))
+    return found
 
 
 class _Explainer:

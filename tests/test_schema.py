@@ -420,3 +420,31 @@ def test_the_valid_path_does_not_import_jsonschema():
             "print('jsonschema' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+# -- ranges with well-formed times that no calendar can read ---------------------------
+
+def test_an_empty_range_is_s201_at_its_closing_time():
+    (d,) = check(edit('to: "18:00"}]', 'to: "08:00"}]'))
+    assert where([d]) == [("S201", 29, 53, "/tiers/0/hours/schedule/0/to")]
+    assert d.message == ("tiers[0].hours.schedule[0].to: `08:00` is also its `from`: "
+                         "the range is empty")
+    assert d.hint == 'write from "00:00" to "24:00" for a whole day, or another closing time'
+
+
+def test_a_range_starting_at_24_00_is_s201_at_its_opening_time():
+    (d,) = check(edit('from: "08:00", to: "18:00"', 'from: "24:00", to: "24:00"'))
+    assert where([d]) == [("S201", 29, 40, "/tiers/0/hours/schedule/0/from")]
+    assert d.message.startswith("tiers[0].hours.schedule[0].from: `24:00` is the end of a day")
+
+
+def test_refused_ranges_in_a_dsl_charter_point_at_the_dsl_times():
+    text = (ROOT / "examples/dsl/finance-accounting.charter").read_text(encoding="utf-8")
+    text = text.replace("maintenance sat 06:00-10:00", "maintenance sat 24:00-10:00", 1)
+    text = text.replace("needs hours mon-fri 09:00-17:00", "needs hours mon-fri 09:00-09:00", 1)
+    loaded = load_bytes(text.encode(), "f.charter")
+    found = validate(loaded.document, loaded.sources)
+    assert where(found) == [
+        ("S201", 33, 19, "/tiers/0/maintenance/schedule/0/from"),
+        ("S201", 65, 29, "/clients/1/needs/hours/schedule/0/to"),
+    ]
