@@ -1,9 +1,9 @@
 """Consistency checks: one module per area, one function per rule, registered with `@rule`.
 
 A check is a pure function of a `CheckContext` (the typed charter, its derived
-facts, and "today") that yields `problem(...)`s; `run_checks` completes them
-into positioned `Diagnostic`s, applies the rule's default severity and the
-charter's suppressions.
+facts and schedules, and "today") that yields `problem(...)`s; `run_checks`
+completes them into positioned `Diagnostic`s, applies the rule's default
+severity and the charter's suppressions.
 """
 from __future__ import annotations
 
@@ -37,6 +37,12 @@ class CheckContext:
     def facts(self):
         from ..derive import derive
         return derive(self.charter)
+
+    @cached_property
+    def hours(self):
+        """The charter's schedules, read once for every rule of the run (`charterc.hours`)."""
+        from ..hours import Hours
+        return Hours(self.charter)
 
 
 def _enabled(rule: Rule, select: Iterable[str] | None, ignore: Iterable[str]) -> bool:

@@ -2,7 +2,8 @@
 
 Every `hours` value (tier hours, maintenance windows, client needs) is read
 once per charter into a `calendar.Schedule` with the defaults of
-docs/schema.md, and everything costly (expanding a term, subtracting,
+docs/schema.md (`charterc.hours.Hours`, shared by the run's rules as
+`ctx.hours`), and everything costly (expanding a term, subtracting,
 intersecting) is cached by the calendar package per distinct schedule and
 term, so a portfolio of similar charters computes each coverage once.
 
@@ -20,7 +21,6 @@ from typing import Any
 
 from ..calendar import (
     NO_HOLIDAYS,
-    TWENTY_FOUR_SEVEN,
     HolidayCalendar,
     Schedule,
     gaps,
@@ -28,119 +28,10 @@ from ..calendar import (
     zone_problem,
 )
 from ..diagnostics import Diagnostic, Severity
+from ..hours import Hours  # reports import it from here too
 from ..model import Charter, Client, Tier
 from ..rules import problem, rule
 from . import CheckContext
-
-# -- reading hours, once per charter ---------------------------------------------------
-
-class Hours:
-    """The schedules of one charter, read with the documented defaults; None if unreadable.
-
-    Defaults (docs/schema.md): tier hours take the provider's zone and holidays;
-    maintenance windows the tier hours' zone, else the provider's, and no
-    holidays; client needs the client's `timezone`, else the provider's, and the
-    provider's holidays. A 24x7 value has no zone: it is read in the zone its
-    owner would default to, which must then be usable.
-    """
-
-    def __init__(self, charter: Charter):
-        self.charter = charter
-        self.start, self.end = charter.term
-        self._tiers: dict[int, Schedule | None] = {}
-        self._maintenance: dict[int, Schedule | None] = {}
-        self._needs: dict[str, Schedule | None] = {}
-
-    @staticmethod
-    def read(value: Any, zone: str, holidays: Any) -> Schedule | None:
-        """The Schedule of `value` with these defaults; None when absent or unreadable.
-
-        A 24x7 value is read in `zone`, so that zone must exist too.
-        """
-        if value is None:
-            return None
-        schedule = _read(value, zone, holidays)
-        if schedule is not None and schedule.is_24x7 and zone_problem(zone):
-            return None
-        return schedule
-
-    def tier_zone(self, tier: Tier) -> str:
-        hours = tier.hours
-        if isinstance(hours, Mapping) and isinstance(hours.get("timezone"), str):
-            return hours["timezone"]
-        return self.charter.timezone
-
-    def client_zone(self, client: Client) -> str:
-        return client.timezone
-
-    def tier(self, tier: Tier) -> Schedule | None:
-        if tier.index not in self._tiers:
-            self._tiers[tier.index] = self.read(tier.hours, self.charter.timezone,
-                                                 self.charter.holidays)
-        return self._tiers[tier.index]
-
-    def maintenance(self, tier: Tier) -> Schedule | None:
-        if tier.index not in self._maintenance:
-            windows = tier.maintenance
-            value = None
-            if isinstance(windows, Mapping):
-                value = {"schedule": windows.get("schedule"),
-                         "timezone": windows.get("timezone", self.tier_zone(tier))}
-            self._maintenance[tier.index] = self.read(value, self.charter.timezone, "none")
-        return self._maintenance[tier.index]
-
-    def needs(self, client: Client) -> Schedule | None:
-        if client.pointer not in self._needs:
-            self._needs[client.pointer] = self.read(client.needs_hours, self.client_zone(client),
-                                                    self.charter.holidays)
-        return self._needs[client.pointer]
-
-    def view_zone(self, client: Client, needed: Schedule) -> str | None:
-        """The zone a 24x7 need is read in (None: the need's own zone)."""
-        return self.client_zone(client) if needed.is_24x7 else None
-
-    def covers_all(self, schedule: Schedule, zone: str) -> bool:
-        """Open every instant of the term: 24x7, or e.g. `daily 00:00-24:00` with no holidays."""
-        return schedule.is_24x7 or gaps(TWENTY_FOUR_SEVEN, schedule, self.start, self.end,
-                                        zone) is None
-
-
-def _freeze(value: Any) -> Any:
-    """A hashable stand-in for a YAML value (mappings and lists, recursively)."""
-    kind = type(value)  # documents hold plain dicts and lists: no ABC checks on the hot path
-    if kind is dict:
-        return ("{", *sorted((k, _freeze(v)) for k, v in value.items()))
-    if kind is list or kind is tuple:
-        return ("[", *map(_freeze, value))
-    if isinstance(value, Mapping):
-        return _freeze(dict(value))
-    return value
-
-
-_READ: dict = {}
-
-
-def _read(value: Any, zone: str, holidays: Any) -> Schedule | None:
-    """`Schedule.from_value`, memoised on the value: a portfolio repeats the same hours."""
-    key = (_freeze(value), zone, _freeze(holidays))
-    if key not in _READ:
-        if len(_READ) > 4096:
-            _READ.clear()
-        try:
-            _READ[key] = Schedule.from_value(value, zone, holidays)
-        except (ValueError, TypeError):
-            _READ[key] = None  # V505 (zone, calendar) or a malformed range: reported elsewhere
-    return _READ[key]
-
-
-_LAST: list = [None, None]  # (context, its Hours): the rules of one run share one reading
-
-
-def hours_of(ctx: CheckContext) -> Hours:
-    """One `Hours` per check run: V501, V503 and V504 share the schedules they read."""
-    if _LAST[0] is not ctx:
-        _LAST[:] = [ctx, Hours(ctx.charter)]
-    return _LAST[1]
 
 
 def _tiers_by_id(charter: Charter) -> dict[str, Tier]:
@@ -170,7 +61,7 @@ def needed_hours_covered(ctx: CheckContext) -> Iterator[Diagnostic]:
         clients:
           - {id: alpha, needs: {hours: {schedule: [{days: mon-fri, from: "09:00", to: "17:00"}]}}}
     """
-    charter, hours = ctx.charter, hours_of(ctx)
+    charter, hours = ctx.charter, ctx.hours
     tiers = _tiers_by_id(charter)
     for client in charter.clients:
         tier = tiers.get(client.tier)
@@ -275,7 +166,7 @@ def calendar_clock_needs_24x7(ctx: CheckContext) -> Iterator[Diagnostic]:
         tiers:
           - {id: standard, objectives: {response: {clock: business}}}
     """
-    hours = hours_of(ctx)
+    hours = ctx.hours
     for tier in ctx.charter.tiers:
         if tier.is_24x7:
             continue
@@ -321,7 +212,7 @@ def maintenance_outside_needs(ctx: CheckContext) -> Iterator[Diagnostic]:
         tiers:
           - {id: standard, maintenance: {schedule: [{days: sun, from: "02:00", to: "04:00"}]}}
     """
-    charter, hours = ctx.charter, hours_of(ctx)
+    charter, hours = ctx.charter, ctx.hours
     tiers = _tiers_by_id(charter)
     for client in charter.clients:
         tier = tiers.get(client.tier)
