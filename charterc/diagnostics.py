@@ -9,7 +9,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field, replace
 
-__all__ = ["Severity", "Diagnostic", "SourceMap", "pointer_join", "pointer_parts"]
+__all__ = ["Severity", "Diagnostic", "SourceMap", "pointer_join", "pointer_parts",
+           "escape_token"]
 
 
 class Severity(str, enum.Enum):
@@ -69,8 +70,11 @@ class Diagnostic:
         return data
 
 
-def _escape(token: str) -> str:
-    return token.replace("~", "~0").replace("/", "~1")
+def escape_token(token: str) -> str:
+    """One key as a JSON pointer token (RFC 6901): `~` -> `~0`, `/` -> `~1`."""
+    if "~" in token or "/" in token:  # rare: the loaders call this for every key
+        return token.replace("~", "~0").replace("/", "~1")
+    return token
 
 
 def _unescape(token: str) -> str:
@@ -79,7 +83,7 @@ def _unescape(token: str) -> str:
 
 def pointer_join(base: str, *parts: str | int) -> str:
     """`pointer_join("/tiers", 0, "id")` -> `/tiers/0/id` (RFC 6901 escaping)."""
-    return base + "".join("/" + _escape(str(p)) for p in parts)
+    return base + "".join("/" + escape_token(str(p)) for p in parts)
 
 
 def pointer_parts(pointer: str) -> list[str]:

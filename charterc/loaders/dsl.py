@@ -30,7 +30,7 @@ from lark.exceptions import LarkError, UnexpectedInput
 from lark.lexer import ContextualLexer
 from lark.parsers.lalr_analysis import Shift
 
-from ..diagnostics import Diagnostic, SourceMap
+from ..diagnostics import Diagnostic, SourceMap, escape_token
 from . import Limits, Loaded, error
 from .yaml import resolve_plain
 
@@ -430,10 +430,6 @@ def parser() -> Lark:
 
 # -- from tuples to the document ---------------------------------------------------------
 
-def _escape(token: str) -> str:
-    return token.replace("~", "~0").replace("/", "~1") if ("~" in token or "/" in token) else token
-
-
 class _Builder:
     """Apply instructions to build the document and its SourceMap, reporting duplicates."""
 
@@ -480,7 +476,7 @@ class _Builder:
         if mode == UNIT:
             self.units.append(node)
             return
-        here = f"{pointer}/{_escape(key)}"
+        here = f"{pointer}/{escape_token(key)}"
         if line and line not in self.anchors:
             self.anchors[line] = here
         if key in target and not (mode != APPEND and here in self.soft) and not (

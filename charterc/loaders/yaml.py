@@ -18,7 +18,7 @@ import re
 
 import yaml
 
-from ..diagnostics import Diagnostic, SourceMap
+from ..diagnostics import Diagnostic, SourceMap, escape_token
 from . import Limits, Loaded, error
 
 __all__ = ["load_text", "resolve_plain"]
@@ -60,10 +60,6 @@ def resolve_plain(text: str):
     if _NAN.match(text):
         return float("nan")
     return text
-
-
-def _escape(token: str) -> str:
-    return token.replace("~", "~0").replace("/", "~1") if ("~" in token or "/" in token) else token
 
 
 class _Stop(Exception):
@@ -160,7 +156,7 @@ class _Builder:
                     break
                 key = self.key(key_event, events, pointer)
                 key_mark = key_event.start_mark
-                child_pointer = f"{pointer}/{_escape(key)}"
+                child_pointer = f"{pointer}/{escape_token(key)}"
                 if key in mapping:
                     first = keys[child_pointer]
                     self.diagnostics.append(error(

@@ -19,6 +19,7 @@ import re
 
 import yaml as pyyaml
 
+from ..diagnostics import pointer_join
 from ..loaders.yaml import resolve_plain
 from . import Unrepresentable, literal
 
@@ -144,17 +145,13 @@ def _ordered(mapping: dict, context: str) -> list:
     return sorted(mapping, key=lambda k: order.index(k) if k in order else rest)
 
 
-def _pointer(pointer: str, key) -> str:
-    return f"{pointer}/{str(key).replace('~', '~0').replace('/', '~1')}"
-
-
 def _flow(value, context: str, pointer: str) -> str:
     if type(value) is dict:
         return "{" + ", ".join(
-            f"{_key(k, pointer)}: {_flow(value[k], k, _pointer(pointer, k))}"
+            f"{_key(k, pointer)}: {_flow(value[k], k, pointer_join(pointer, k))}"
             for k in _ordered(value, context)) + "}"
     if type(value) is list:
-        return "[" + ", ".join(_flow(item, context, _pointer(pointer, i))
+        return "[" + ", ".join(_flow(item, context, pointer_join(pointer, i))
                                for i, item in enumerate(value)) + "]"
     return scalar(value, pointer)
 
@@ -169,7 +166,7 @@ def _block_mapping(mapping: dict, context: str, indent: int, pointer: str) -> li
     pad = " " * indent
     for key in _ordered(mapping, context):
         value = mapping[key]
-        here = _pointer(pointer, key)
+        here = pointer_join(pointer, key)
         head = f"{pad}{_key(key, here)}:"
         if _is_scalar(value):
             lines.append(f"{head} {scalar(value, here)}")
@@ -193,7 +190,7 @@ def _block_sequence(items: list, context: str, indent: int, pointer: str) -> lis
     lines = []
     pad = " " * indent
     for index, item in enumerate(items):
-        here = _pointer(pointer, index)
+        here = pointer_join(pointer, index)
         if _is_scalar(item):
             lines.append(f"{pad}- {scalar(item, here)}")
             continue
