@@ -11,12 +11,13 @@ never reported. Decisions are in docs/rules/levels.md.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 from typing import Iterator
 
+from ..calendar import average_open_hours_per_open_day, gaps
 from ..diagnostics import Diagnostic, Severity
+from ..hours import Hours
 from ..model import Charter, Objective, Tier
 from ..rules import problem, rule
 from ..units import Duration, fmt_percent
@@ -84,33 +85,32 @@ def _minutes(value: Fraction) -> str:
     return str(Duration(minutes=round(value)))
 
 
-def day_minutes(charter: Charter, tier: Tier) -> Fraction | None:
+def day_minutes(hours: Hours, tier: Tier) -> Fraction | None:
     """The tier's average open minutes per open day, or None when its hours cannot be read.
 
     Unknown zones or holiday calendars are V505's to report; here they only make
-    business days incomparable.
+    business days incomparable. A 24x7 day is 24 hours in any zone.
     """
-    from ..calendar import Schedule, average_open_hours_per_open_day
-    try:
-        schedule = Schedule.from_value(tier.hours, charter.timezone, charter.holidays)
-        hours = average_open_hours_per_open_day(schedule)
-    except (ValueError, ZeroDivisionError):
+    if tier.is_24x7:
+        return Fraction(1440)
+    schedule = hours.tier(tier)
+    open_hours = average_open_hours_per_open_day(schedule) if schedule is not None else 0
+    if not open_hours:
         return None
-    if not hours:
-        return None
-    return Fraction(hours).limit_denominator(1000) * 60
+    return Fraction(open_hours).limit_denominator(1000) * 60
 
 
 class Clocks:
     """Targets of a charter's tiers; each tier's business-day length is computed once."""
 
-    def __init__(self, charter: Charter):
+    def __init__(self, charter: Charter, hours: Hours):
         self.charter = charter
+        self.hours = hours
         self._days: dict[str, Fraction | None] = {}
 
     def days(self, tier: Tier) -> Fraction | None:
         if tier.id not in self._days:
-            self._days[tier.id] = day_minutes(self.charter, tier)
+            self._days[tier.id] = day_minutes(self.hours, tier)
         return self._days[tier.id]
 
     def target(self, tier: Tier, objective: Objective, priority: str) -> Target | None:
@@ -184,7 +184,7 @@ def resolution_after_response(ctx: CheckContext) -> Iterator[Diagnostic]:
         tiers:
           - {id: standard, objectives: {response: {P2: 1d}, resolution: {P2: 2d}}}
     """
-    clocks = Clocks(ctx.charter)
+    clocks = Clocks(ctx.charter, ctx.hours)
     for tier in ctx.charter.tiers:
         response, resolution = tier.objectives.response, tier.objectives.resolution
         if response is None or resolution is None:
@@ -219,7 +219,7 @@ def targets_follow_priorities(ctx: CheckContext) -> Iterator[Diagnostic]:
         tiers:
           - {id: premium, objectives: {response: {P1: 15m, P2: 15m}}}
     """
-    clocks = Clocks(ctx.charter)
+    clocks = Clocks(ctx.charter, ctx.hours)
     for tier in ctx.charter.tiers:
         for objective in (tier.objectives.response, tier.objectives.resolution):
             if objective is None:
@@ -240,22 +240,15 @@ def targets_follow_priorities(ctx: CheckContext) -> Iterator[Diagnostic]:
 
 # -- T604 -------------------------------------------------------------------------------
 
-def term(charter: Charter) -> tuple[date, date]:
-    return charter.term
-
-
-def _hours_gap(charter: Charter, lower: Tier, higher: Tier):
+def _hours_gap(hours: Hours, lower: Tier, higher: Tier):
     """What `higher`'s hours leave uncovered of `lower`'s over the term (cached), or None."""
-    from ..calendar import Schedule, gaps
     if higher.is_24x7:
         return None
-    try:
-        needed = Schedule.from_value(lower.hours, charter.timezone, charter.holidays)
-        offered = Schedule.from_value(higher.hours, charter.timezone, charter.holidays)
-    except ValueError:
+    needed, offered = hours.tier(lower), hours.tier(higher)
+    if needed is None or offered is None:
         return None  # V505 reports unreadable hours
-    start, end = term(charter)
-    return gaps(needed, offered, start, end, charter.timezone if needed.is_24x7 else None)
+    return gaps(needed, offered, hours.start, hours.end,
+                hours.tier_zone(lower) if needed.is_24x7 else None)
 
 
 def _availability(lower: Tier, higher: Tier):
@@ -281,8 +274,8 @@ def _features(lower: Tier, higher: Tier):
             f"tier {higher.id} lacks {', '.join(missing)}, offered by the lower tier {lower.id}")
 
 
-def _hours(charter: Charter, lower: Tier, higher: Tier):
-    gap = _hours_gap(charter, lower, higher)
+def _hours(hours: Hours, lower: Tier, higher: Tier):
+    gap = _hours_gap(hours, lower, higher)
     if gap is None:
         return None
     return (f"{higher.pointer}/hours",
@@ -340,9 +333,9 @@ def higher_tier_not_worse(ctx: CheckContext) -> Iterator[Diagnostic]:
           - {id: premium, objectives: {availability: {target: 99.5%}}}
     """
     charter = ctx.charter
-    clocks = Clocks(charter)
+    clocks = Clocks(charter, ctx.hours)
     aspects = [("availability", _availability), ("features", _features),
-               ("hours", lambda lo, hi: _hours(charter, lo, hi))]
+               ("hours", lambda lo, hi: _hours(ctx.hours, lo, hi))]
     aspects += [(kind, _slower(clocks, kind, p)) for kind in TICKET_KINDS
                 for p in charter.priorities]
     for higher in charter.tiers[1:]:
