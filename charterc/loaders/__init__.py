@@ -68,12 +68,15 @@ def error(rule: str, message: str, file: str, line: int = 1, column: int = 1,
                       related=tuple(related))
 
 
+def _too_large(size: int, file: str, limits: Limits) -> Diagnostic:
+    return error("P104", f"file is {size:,} bytes, over the bound of {limits.max_bytes:,} bytes",
+                 file, hint="split the charter, or raise the bound with --max-bytes")
+
+
 def decode(data: bytes, file: str, limits: Limits) -> tuple[str | None, list[Diagnostic]]:
     """Bytes -> text, refusing oversized input (P104) and invalid UTF-8 (P106)."""
     if len(data) > limits.max_bytes:
-        return None, [error("P104", f"file is {len(data):,} bytes, over the bound of "
-                            f"{limits.max_bytes:,} bytes", file,
-                            hint="split the charter, or raise the bound with --max-bytes")]
+        return None, [_too_large(len(data), file, limits)]
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -100,10 +103,8 @@ def load_path(path: str | Path, *, display: str | None = None,
     file = display if display is not None else str(path)
     try:
         size = Path(path).stat().st_size
-        if size > limits.max_bytes:
-            return Loaded(file, None, SourceMap(file), [error(
-                "P104", f"file is {size:,} bytes, over the bound of {limits.max_bytes:,} bytes",
-                file, hint="split the charter, or raise the bound with --max-bytes")])
+        if size > limits.max_bytes:  # refused before reading it
+            return Loaded(file, None, SourceMap(file), [_too_large(size, file, limits)])
         data = Path(path).read_bytes()
     except OSError as exc:
         return Loaded(file, None, SourceMap(file), [error(
