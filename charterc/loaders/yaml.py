@@ -134,15 +134,13 @@ class _Builder:
             start = self.nodes
             self.count(1, mark)
             items: list = []
-            if event.anchor:  # registered before children: a self-reference is an unknown alias
-                pass
             index = 0
             for child in events:
                 if type(child) is yaml.SequenceEndEvent:
                     break
                 items.append(self.node(child, events, f"{pointer}/{index}", depth + 1))
                 index += 1
-            if event.anchor:
+            if event.anchor:  # registered after the children: a self-reference is unknown
                 self.anchors[event.anchor] = (items, self.nodes - start)
             return items
         if kind is yaml.MappingStartEvent:
