@@ -7,7 +7,7 @@ input: it returns diagnostics and the pipeline stops that file only.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 __all__ = ["Severity", "Diagnostic", "SourceMap", "pointer_join", "pointer_parts",
            "escape_token"]
@@ -18,20 +18,13 @@ class Severity(str, enum.Enum):
     WARNING = "warning"
     INFO = "info"
 
-    @property
-    def rank(self) -> int:
-        return _RANK[self]
-
-
-_RANK = {Severity.ERROR: 2, Severity.WARNING: 1, Severity.INFO: 0}
-
 
 @dataclass(frozen=True, slots=True)
 class Diagnostic:
     """A finding: what rule, how bad, what, where (file:line:column and JSON pointer), what to do.
 
     Check functions create them with `rule=""` and `severity=None` through
-    `checks.problem(...)`; the rule runner fills in the rule id, its default
+    `rules.problem(...)`; the rule runner fills in the rule id, its default
     severity and the position from the source map.
     """
 
@@ -48,10 +41,6 @@ class Diagnostic:
 
     def sort_key(self) -> tuple:
         return (self.file, self.line, self.column, self.rule, self.message)
-
-    def with_position(self, sources: "SourceMap") -> "Diagnostic":
-        line, column = sources.locate(self.pointer)
-        return replace(self, file=sources.file, line=line, column=column)
 
     def to_dict(self) -> dict:
         data = {
