@@ -12,10 +12,9 @@ from decimal import Decimal
 
 from ..diagnostics import Diagnostic, Severity
 from ..rules import problem, rule
-from ..units import Period, add_period, fmt_percent
+from ..units import add_period, fmt_percent
 from . import CheckContext
 
-DEFAULT_EVERY = Period(months=12)     # baseline.every when not given
 DUE_SOON = timedelta(days=30)         # G703 warns this long before the review is due
 LONGEST_EVERY_MONTHS = 24             # G705
 
@@ -46,8 +45,7 @@ def _role(ctx: CheckContext, year: int) -> str:
 
 
 def _client_pointer(ctx: CheckContext, client_id: str, tail: str = "") -> str:
-    index = next(n for n, c in enumerate(ctx.charter.clients) if c.id == client_id)
-    return f"/clients/{index}{tail}"
+    return next(c.pointer for c in ctx.charter.clients if c.id == client_id) + tail
 
 
 @rule("G701", Severity.WARNING)
@@ -140,7 +138,7 @@ def baseline_review_due(ctx: CheckContext) -> Iterator[Diagnostic]:
             "review the needs with the clients and record the date in baseline.reviewed",
             severity=Severity.INFO)
         return
-    every = charter.every or DEFAULT_EVERY
+    every = charter.every  # a baseline block is there: the model defaults every to 12mo
     due = add_period(charter.reviewed, every)
     written = (charter.document.get("baseline") or {}).get("every", str(every))
     said = f"reviewed {charter.reviewed.isoformat()} every {written}"
