@@ -1,27 +1,27 @@
 """Support hours for people: a schedule as written, and the same hours in the reader's zone.
 
-A client in London reads Paris hours more easily as London hours. The shift
-between two zones is found from their UTC offsets through the first year of the
-term; when the zones change clocks on different dates the shift is the one that
-holds most of the year, and the text says so. The hours as written (with their
-zone) are always shown as well: they are the contract.
+A client in London reads Paris hours more easily as London hours. The hours as
+written (with their zone) are always shown as well: they are the contract.
+
+The local hours come from the calendar package: the written ranges are expanded
+over the term (DST-correct, holidays aside: the text names them apart), and
+each opening and closing instant is read on both zones' clocks. The shift shown
+is the one that holds for most of them; when the zones change clocks on
+different dates some weeks fall under another shift, and `weeks` names them (as
+runs of ISO weeks in the reader's zone).
 """
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import date, timedelta
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
-try:  # the calendar package parses the value syntaxes; keep working without it
-    from ..calendar.syntax import parse_days, parse_time
-except ImportError:  # pragma: no cover
-    parse_days = parse_time = None
+from ..calendar.schedule import Schedule, expand
+from ..calendar.syntax import parse_days, parse_time
+from ..calendar.zones import EPOCH_ORDINAL, local_time, wall_seconds
 
 __all__ = ["Rule", "HoursView", "hours_view", "shifted"]
-
-_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 @dataclass(frozen=True)
@@ -37,67 +37,71 @@ class HoursView:
     rules: tuple[Rule, ...]
     zone: str
     holidays: object                 # a code, "none" or {country, extra, remove}
-    approximate: bool = False        # the zones change clocks on different dates
+    weeks: tuple[tuple[str, str], ...] = ()  # (first, last) ISO weeks under another shift
 
-
-def _days(text: str) -> frozenset[int]:
-    if parse_days is not None:
-        return parse_days(text)
-    spec = text.strip().lower()
-    if spec == "daily":
-        return frozenset(range(7))
-    out: set[int] = set()
-    for item in spec.split(","):
-        a, _, b = item.strip().partition("-")
-        i, j = _DAYS.index(a), _DAYS.index(b or a)
-        out.update((i + k) % 7 for k in range((j - i) % 7 + 1))
-    return frozenset(out)
-
-
-def _time(text: str) -> int:
-    if parse_time is not None:
-        return parse_time(text)
-    hours, minutes = text.split(":")
-    return int(hours) * 60 + int(minutes)
+    @property
+    def approximate(self) -> bool:
+        """The zones change clocks on different dates: the rules hold most of the year."""
+        return bool(self.weeks)
 
 
 def hours_view(value, *, zone: str, holidays="none") -> HoursView:
     """`"24x7"` or `{schedule, timezone, holidays}` -> HoursView, with the given defaults."""
     if value == "24x7" or value is None:
         return HoursView(True, (), zone, "none")
-    rules = tuple(Rule(_days(r["days"]), _time(r["from"]), _time(r["to"]))
+    rules = tuple(Rule(parse_days(r["days"]), parse_time(r["from"]), parse_time(r["to"]))
                   for r in value.get("schedule", ()))
     return HoursView(False, rules, value.get("timezone", zone), value.get("holidays", holidays))
 
 
+def _week_runs(mondays: set[date]) -> tuple[tuple[str, str], ...]:
+    runs: list[list[date]] = []
+    for monday in sorted(mondays):
+        if runs and monday - runs[-1][1] == timedelta(days=7):
+            runs[-1][1] = monday
+        else:
+            runs.append([monday, monday])
+    label = lambda d: "%d-W%02d" % d.isocalendar()[:2]  # noqa: E731
+    return tuple((label(a), label(b)) for a, b in runs)
+
+
 @lru_cache(maxsize=1024)
-def _shifts(source: str, target: str, year: int) -> tuple[int, bool]:
-    """Minutes to add to `source` wall time to get `target` wall time, and whether it varies."""
-    src, dst = ZoneInfo(source), ZoneInfo(target)
-    seen = Counter()
-    for month in range(1, 13):
-        for day in (1, 8, 15, 22):
-            instant = datetime(year, month, day, 12, tzinfo=timezone.utc)
-            delta = instant.astimezone(dst).utcoffset() - instant.astimezone(src).utcoffset()
-            seen[int(delta.total_seconds()) // 60] += 1
-    shift, _ = max(seen.items(), key=lambda kv: (kv[1], -abs(kv[0])))
-    return shift, len(seen) > 1
+def _usual_shift(ranges: tuple, source: str, target: str, start: date,
+                 end: date) -> tuple[int, tuple[tuple[str, str], ...]]:
+    """Minutes to add to `source` wall time to read `target` wall time, for most openings and
+    closings of `ranges` over the term [start, end); and the weeks when another shift holds.
+
+    ValueError for an unknown zone.
+    """
+    opened = expand(Schedule(ranges, source), start, end)
+    src = local_time(source, start.year - 1, end.year + 1)
+    dst = local_time(target, start.year - 1, end.year + 1)
+    instants = [t for pair in opened for t in pair] or [src.to_utc(wall_seconds(start))]
+    shifts = [(t, (dst.offset(t) - src.offset(t)) // 60) for t in instants]
+    counts = Counter(shift for _, shift in shifts)
+    usual = max(counts, key=lambda s: (counts[s], -abs(s)))
+    mondays = set()
+    for t, shift in shifts:
+        if shift != usual:
+            day = date.fromordinal(EPOCH_ORDINAL + dst.to_wall(t) // 86400)
+            mondays.add(day - timedelta(days=day.weekday()))
+    return usual, _week_runs(mondays)
 
 
-def shifted(view: HoursView, target: str, year: int) -> HoursView:
-    """The same hours in zone `target` (unchanged when 24x7 or already there)."""
-    if view.always or view.zone == target:
+def _moved(rule: Rule, shift: int) -> Rule:
+    day_shift, start = divmod(rule.start + shift, 1440)
+    length = (rule.end - rule.start) % 1440 or 1440
+    return Rule(frozenset((d + day_shift) % 7 for d in rule.days), start, (start + length) % 1440)
+
+
+def shifted(view: HoursView, target: str, term: tuple[date, date]) -> HoursView:
+    """The same hours in zone `target` over the term (unchanged when 24x7 or already there)."""
+    if view.always or view.zone == target or not view.rules:
         return view
+    ranges = tuple((r.days, r.start, r.end) for r in view.rules)
     try:
-        shift, varies = _shifts(view.zone, target, year)
-    except (KeyError, ValueError, OSError):  # unknown zone: V505 reports it; show as written
+        shift, weeks = _usual_shift(ranges, view.zone, target, *term)
+    except ValueError:  # unknown zone: V505 reports it; show as written
         return view
-    rules = []
-    for rule in view.rules:
-        start = rule.start + shift
-        day_shift, start = divmod(start, 1440)
-        length = (rule.end - rule.start) % 1440 or 1440
-        end = (start + length) % 1440
-        days = frozenset((d + day_shift) % 7 for d in rule.days)
-        rules.append(Rule(days, start, end))
-    return HoursView(False, tuple(rules), target, view.holidays, approximate=varies)
+    return HoursView(False, tuple(_moved(r, shift) for r in view.rules), target, view.holidays,
+                     weeks)
