@@ -13,11 +13,11 @@ Defaults (docs/model.md):
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, Mapping
 
-from .units import Duration, Period, duration, iso_date, money, percent, period
+from .units import Duration, Period, add_period, duration, iso_date, money, percent, period
 
 __all__ = ["Charter", "Tier", "Client", "Cost", "Feature", "Objective", "Objectives",
            "Credits", "Price", "Security", "build_model", "CLASSIFICATIONS", "ISOLATIONS"]
@@ -187,20 +187,12 @@ class Charter:
     def term(self) -> tuple[date, date]:
         """The term as local dates [start, stop): to the day after `period.end` (its last
         day, inclusive), else `years` after the start."""
-        from datetime import timedelta
-
-        from .units import add_period
         stop = (self.end + timedelta(days=1) if self.end
                 else add_period(self.start, Period(months=12 * self.years)))
         return self.start, max(stop, self.start)
 
     def tier(self, tier_id: str) -> Tier | None:
         return next((t for t in self.tiers if t.id == tier_id), None)
-
-    @property
-    def year_labels(self) -> tuple[int, ...]:
-        """Calendar year of each projected year, for messages ("in 2028")."""
-        return tuple(self.start.year + i for i in range(self.years))
 
 
 def _objective(kind: str, value: Mapping | None, pointer: str) -> Objective | None:
