@@ -54,13 +54,17 @@ def _escape(ch: str) -> str:
     return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
 
 
+def _bare(text: str, reserved) -> bool:
+    """Whether `text` lexes as one plain word that is not a keyword of its statement."""
+    return bool(_WORD.match(text)) and text.isprintable() and text not in reserved
+
+
 def scalar(value, reserved=frozenset(), pointer: str = "") -> str:
     """One value as a DSL word: bare when it reads back identical, else quoted."""
     if (written := literal(value)) is not None:
         return written
     if type(value) is str:
-        if (_WORD.match(value) and value.isprintable() and value not in reserved
-                and resolve_plain(value) == value and type(resolve_plain(value)) is str):
+        if _bare(value, reserved) and type(resolve_plain(value)) is str:
             return value
         return quote(value)
     raise Unrepresentable(pointer, f"expected a single value, found {type(value).__name__}")
@@ -68,9 +72,7 @@ def scalar(value, reserved=frozenset(), pointer: str = "") -> str:
 
 def _key(text: str, reserved) -> str:
     """A mapping key (priority names): read raw, so only keywords and odd text need quotes."""
-    if _WORD.match(text) and text.isprintable() and text not in reserved:
-        return text
-    return quote(text)
+    return text if _bare(text, reserved) else quote(text)
 
 
 class _Writer:
@@ -426,7 +428,7 @@ class _Writer:
         parts = ["price"]
         if "per_unit" in value:
             unit = self.unit
-            if unit is None or not _WORD.match(unit) or unit in kw or not unit.isprintable():
+            if unit is None or not _bare(unit, kw):
                 unit = "unit"
             parts += [scalar(value["per_unit"], kw, f"{pointer}/per_unit"), "per", unit]
         parts += self.clauses(value, pointer, kw, (("fixed", "fixed"), ("indexation", "indexed")))
