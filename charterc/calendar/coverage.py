@@ -106,6 +106,11 @@ class TimeFinding:
         return self.weeks_affected <= max(12, self.weeks_considered // 2) \
             and self.weeks_affected < self.weeks_considered
 
+    def _weeks(self) -> str:
+        """`156 weeks`, or `3 weeks (2026-W11 to 2026-W13)` when only some are hit."""
+        words = f"{self.weeks_affected} week{'s' if self.weeks_affected != 1 else ''}"
+        return f"{words} ({self.weeks_text()})" if self.is_occasional else words
+
     def _where(self) -> str:
         words, rest = self._pattern(3)
         return f"{', '.join(words)} {self.zone}" + (" (and other times)" if rest else "")
@@ -199,11 +204,8 @@ class CoverageGap(TimeFinding):
     def describe(self) -> str:
         """`Saturdays 07:00-20:00 Europe/London are not covered: 13 h in the worst week,
         156 weeks, 2,028 h in the term; first 2026-01-03 07:00-20:00`."""
-        weeks = f"{self.weeks_affected} week{'s' if self.weeks_affected != 1 else ''}"
-        if self.is_occasional:
-            weeks += f" ({self.weeks_text()})"
         return (f"{self._where()} are not covered: "
-                f"{fmt_hours(self.worst_week.seconds)} h in the worst week, {weeks}, "
+                f"{fmt_hours(self.worst_week.seconds)} h in the worst week, {self._weeks()}, "
                 f"{fmt_hours(self.total_seconds)} h in the term; first {self.first}")
 
 
@@ -213,11 +215,8 @@ class Overlap(TimeFinding):
     def describe(self) -> str:
         """`Sundays 01:00-03:00 Europe/London: up to 2 h a week (average 2 h), 156 weeks,
         312 h in the term; first 2026-01-04 01:00-03:00`."""
-        weeks = f"{self.weeks_affected} week{'s' if self.weeks_affected != 1 else ''}"
-        if self.is_occasional:
-            weeks += f" ({self.weeks_text()})"
         return (f"{self._where()}: up to {fmt_hours(self.worst_week.seconds)} h a "
-                f"week (average {fmt_hours(self.average_week_hours * 3600)} h), {weeks}, "
+                f"week (average {fmt_hours(self.average_week_hours * 3600)} h), {self._weeks()}, "
                 f"{fmt_hours(self.total_seconds)} h in the term; first {self.first}")
 
 
