@@ -56,6 +56,10 @@ class Hours:
             return hours["timezone"]
         return self.charter.timezone
 
+    def maintenance_zone(self, tier: Tier) -> str:
+        """The zone of a tier's maintenance windows (a mapping): theirs, else the tier hours'."""
+        return tier.maintenance.get("timezone", self.tier_zone(tier))
+
     def client_zone(self, client: Client) -> str:
         return client.timezone
 
@@ -70,8 +74,7 @@ class Hours:
             windows = tier.maintenance
             value = None
             if isinstance(windows, Mapping):
-                value = {"schedule": windows.get("schedule"),
-                         "timezone": windows.get("timezone", self.tier_zone(tier))}
+                value = {"schedule": windows.get("schedule"), "timezone": self.maintenance_zone(tier)}
             self._maintenance[tier.index] = self.read(value, self.charter.timezone, "none")
         return self._maintenance[tier.index]
 

@@ -237,7 +237,7 @@ def _first_window(hours: Hours, tier: Tier, needed: Schedule, zone: str | None) 
     base = f"{tier.pointer}/maintenance/schedule"
     entries = tier.maintenance.get("schedule") or ()
     if len(entries) > 1:
-        timezone = tier.maintenance.get("timezone", hours.tier_zone(tier))
+        timezone = hours.maintenance_zone(tier)
         for n, entry in enumerate(entries):
             one = hours.read({"schedule": [entry], "timezone": timezone}, timezone, "none")
             if one and overlap(needed, one, hours.start, hours.end, zone):
