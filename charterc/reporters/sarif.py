@@ -59,8 +59,8 @@ def repository_path(file: str) -> str:
     return Path(file).as_posix()
 
 
-def _uri(file: str) -> dict:
-    relative = repository_path(file)
+def _uri(relative: str) -> dict:
+    """The artifact location of a file given by its `repository_path`."""
     if Path(relative).is_absolute():
         return {"uri": Path(relative).as_uri()}
     return {"uri": quote(relative, safe="/"), "uriBaseId": "%SRCROOT%"}
@@ -97,9 +97,13 @@ def _fingerprint(d: Diagnostic, uri: str, occurrence: int) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
 
-def _location(file: str, line: int, column: int, artifacts: dict[str, int]) -> dict:
-    artifact = _uri(file)
-    artifact["index"] = artifacts.setdefault(file, len(artifacts))
+def _location(file: str, line: int, column: int, artifacts: dict[str, tuple[int, str]]) -> dict:
+    """A physical location; `artifacts` (file -> index, repository path) gains the file if new."""
+    if file not in artifacts:  # repository_path resolves on disk: once per file
+        artifacts[file] = (len(artifacts), repository_path(file))
+    index, relative = artifacts[file]
+    artifact = _uri(relative)
+    artifact["index"] = index
     physical: dict = {"artifactLocation": artifact}
     if line >= 1:
         physical["region"] = {"startLine": line, "startColumn": max(column, 1)}
@@ -123,17 +127,18 @@ def sarif_log(result) -> dict:
     rules = _catalogue()
     index = {entry.id: n for n, entry in enumerate(rules)}
     reasons = _reasons(result)
-    artifacts: dict[str, int] = {f.file: n for n, f in enumerate(result.files)}
+    artifacts = {f.file: (n, repository_path(f.file)) for n, f in enumerate(result.files)}
     seen: dict[tuple, int] = {}
     results = []
     for d in result.diagnostics:
-        uri = repository_path(d.file)
+        location = _location(d.file, d.line, d.column, artifacts)
+        uri = artifacts[d.file][1]
         place = (d.rule, uri, d.pointer or (d.line, d.column))
         occurrence = seen[place] = seen.get(place, -1) + 1
         text = d.message + (f"\nHint: {d.hint}" if d.hint else "")
         item: dict = {"ruleId": d.rule, "level": _LEVEL[d.severity or Severity.ERROR],
                       "message": {"text": text},
-                      "locations": [_location(d.file, d.line, d.column, artifacts)],
+                      "locations": [location],
                       "partialFingerprints": {"charterc/v1": _fingerprint(d, uri, occurrence)}}
         if d.rule in index:
             item["ruleIndex"] = index[d.rule]
@@ -155,7 +160,7 @@ def sarif_log(result) -> dict:
                          "toolExecutionNotifications": [
                              {"level": "error", "message": {"text": line}}
                              for line in result.internal_errors]}],
-        "artifacts": [{"location": _uri(file)} for file in artifacts],
+        "artifacts": [{"location": _uri(relative)} for _, relative in artifacts.values()],
         "columnKind": "unicodeCodePoints",
         "results": results,
     }
