@@ -426,3 +426,28 @@ def test_hours_moved_across_midnight_change_their_days():
     assert _rules(local) == [([6], 21 * 60, 23 * 60), ([4], 16 * 60, 20 * 60)]
     written = hours_view(early, zone="UTC")
     assert shifted(written, "Nowhere/City", TERM_2026) == written   # V505's: as written
+
+
+def test_agreement_zone_and_defaults_are_those_the_checks_read(tmp_path):
+    # the client's own zone (no zone on its needs), the provider's holidays on its needs,
+    # maintenance windows in the tier hours' zone
+    text = (BASE.replace("Services, timezone: Europe/Paris, holidays: none}",
+                         "Services, timezone: Europe/Paris, holidays: FR}")
+            .replace("    tier: standard\n    volume",
+                     "    tier: standard\n    timezone: America/New_York\n    volume")
+            .replace('[{days: mon-fri, from: "09:00", to: "17:00"}], timezone: Europe/Paris, '
+                     'holidays: none}', '[{days: mon-fri, from: "04:00", to: "11:00"}]}')
+            .replace('"04:00"}], timezone: Europe/Paris}', '"04:00"}]}')
+            .replace("      timezone: Europe/Paris\n      holidays: none",
+                     "      timezone: Europe/London\n      holidays: none"))
+    out = tmp_path / "dist"
+    result = build([_write(tmp_path / "in", text)], out, today=TODAY, formats=["md"])
+    assert result.published and not result.check.diagnostics
+    alpha = (out / "example/agreements/alpha.en.md").read_text()
+    assert "- In your time zone: Mon–Fri 03:00–13:00 (America/New\\_York), no holiday " \
+           "closures (most of the year" in alpha
+    assert "- Hours you need: Mon–Fri 04:00–11:00 (America/New\\_York), closed on public " \
+           "holidays (FR)\n" in alpha
+    assert "- Maintenance windows: Sat 21:00–23:00 (America/New\\_York) (most" in alpha
+    charter = (out / "example/charter.en.md").read_text()
+    assert "| Sun 02:00–04:00 (Europe/London) |" in charter

@@ -17,9 +17,10 @@ from functools import cached_property
 from typing import Any
 
 from ..diagnostics import Diagnostic, SourceMap
+from ..hours import Hours
 from ..model import Charter, Client, Tier
 from ..units import Duration, Period, add_period, iso_date, period
-from .hours import hours_view, shifted
+from .hours import HoursView, hours_view, shifted
 
 __all__ = ["Subject", "Money", "Pct", "Units", "Dur", "Per", "Token", "N_", "canonical_sha256",
            "charter_view", "agreement_view"]
@@ -139,9 +140,8 @@ def _tier(charter: Charter, facts, tier: Tier) -> dict:
     return {
         "id": tier.id, "name": tier.name,
         "features": [names.get(f, f) for f in tier.features],
-        "hours": hours_view(tier.hours, zone=charter.timezone, holidays=charter.holidays),
-        "maintenance": hours_view(tier.maintenance, zone=charter.timezone)
-        if tier.maintenance else None,
+        "hours": _tier_hours(charter, tier),
+        "maintenance": _maintenance(charter, tier),
         "price": {"per_unit": Money(price.per_unit), "fixed": Money(price.fixed),
                   "indexation": Pct(price.indexation), "stated": price.stated},
         "prices": [{"year": facts.label(y), "per_unit": Money(facts.price(tier.id, y)[0]),
@@ -182,18 +182,31 @@ def _objective_rows(charter: Charter, tiers: list[Tier]) -> list[dict]:
     return rows
 
 
-def _client_zone(charter: Charter, client: Client) -> str:
-    needs = client.needs_hours
-    if isinstance(needs, dict) and needs.get("timezone"):
-        return needs["timezone"]
-    return charter.timezone
+# Hours are shown as written, with the defaults the checks read them with (charterc.hours).
+
+def _tier_hours(charter: Charter, tier: Tier) -> HoursView:
+    return hours_view(tier.hours, zone=charter.timezone, holidays=charter.holidays)
+
+
+def _maintenance(charter: Charter, tier: Tier) -> HoursView | None:
+    if not tier.maintenance:
+        return None
+    return hours_view(tier.maintenance, zone=Hours(charter).tier_zone(tier))
+
+
+def _needs(charter: Charter, client: Client) -> HoursView | None:
+    if client.needs_hours is None:
+        return None
+    return hours_view(client.needs_hours, zone=client.timezone, holidays=charter.holidays)
 
 
 def _client(charter: Charter, facts, client: Client) -> dict:
     names = {f.id: f.name for f in charter.features}
     tier = charter.tier(client.tier)
-    zone = _client_zone(charter, client)
-    written = hours_view(tier.hours, zone=charter.timezone, holidays=charter.holidays)
+    needs = _needs(charter, client)
+    zone = needs.zone if needs else client.timezone   # where the client reads its hours
+    written = _tier_hours(charter, tier)
+    maintenance = _maintenance(charter, tier)
     rows = []
     for y in facts.years:
         cy = facts.table[client.id][y - 1]
@@ -210,13 +223,11 @@ def _client(charter: Charter, facts, client: Client) -> dict:
         "share_stated": _pct(client.share), "share_derived": _pct(facts.derived_share[client.id]),
         "years": rows, "budget": Money(client.budget) if client.budget is not None else None,
         "zone": zone,
-        "needs_hours": hours_view(client.needs_hours, zone=zone)
-        if client.needs_hours is not None else None,
+        "needs_hours": needs,
         "needs_features": [names.get(f, f) for f in client.needs_features],
         "features": [names.get(f, f) for f in tier.features],
         "hours_written": written, "hours_local": shifted(written, zone, charter.term),
-        "maintenance_local": shifted(hours_view(tier.maintenance, zone=charter.timezone), zone,
-                                     charter.term) if tier.maintenance else None,
+        "maintenance_local": shifted(maintenance, zone, charter.term) if maintenance else None,
         "regions": list(client.regions),
         "data": {"classification": Token(client.classification) if client.classification else None,
                  "personal": client.personal, "regimes": list(client.regimes),
