@@ -451,3 +451,7 @@ def test_agreement_zone_and_defaults_are_those_the_checks_read(tmp_path):
     assert "- Maintenance windows: Sat 21:00–23:00 (America/New\\_York) (most" in alpha
     charter = (out / "example/charter.en.md").read_text()
     assert "| Sun 02:00–04:00 (Europe/London) |" in charter
+    sla = json.loads((out / "example/sla.json").read_text())
+    entry = next(e for e in sla["entries"] if e["id"] == "alpha/availability")
+    assert entry["maintenance"] == {"schedule": [{"days": "sun", "from": "02:00", "to": "04:00"}],
+                                    "timezone": "Europe/London", "holidays": "none"}

@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
+from ..hours import Hours
 from . import Exported
 
 __all__ = ["export", "openslo_documents", "rfc1123", "PLACEHOLDER_SOURCE"]
@@ -122,10 +123,10 @@ def openslo_documents(subject) -> tuple[list[dict], list[str], list[str]]:
                                      f"{charter.provider_name}"[:1050]}}]
     left_out: list[str] = []
     notes: set[str] = set()
+    hours = Hours(charter)
     for client in charter.clients:
         tier = charter.tier(client.tier)
-        zone = tier.hours.get("timezone", charter.timezone) if isinstance(tier.hours, dict) \
-            else charter.timezone
+        zone = hours.tier_zone(tier)
         base = {"charter": charter.id, "client": client.id}
         avail = tier.objectives.availability
         if avail is not None:

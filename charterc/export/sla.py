@@ -18,6 +18,7 @@ from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
+from ..hours import Hours
 from . import Exported
 
 __all__ = ["export", "sla_document", "schema_path", "SlaSchemaError"]
@@ -67,7 +68,8 @@ def _entries(subject, client):
     charter = subject.charter
     tier = charter.tier(client.tier)
     hours = _hours(tier.hours, charter.timezone, charter.holidays)
-    maintenance = _hours(tier.maintenance, charter.timezone, "none") if tier.maintenance else None
+    maintenance = _hours(tier.maintenance, Hours(charter).tier_zone(tier), "none") \
+        if tier.maintenance else None
     cadence = client.reporting_cadence or charter.reporting_cadence
     base = {"client": client.id, "tier": tier.id}
     avail = tier.objectives.availability
