@@ -1,0 +1,268 @@
+"""Management reports as documents: the report's JSON document -> Markdown or HTML.
+
+The other half of `charterc report`: the engine measures and writes a plain document
+(docs/report.md); this module only shows it, with the renderers of `charterc build`
+(`charterc.render`): the same Jinja2 environments (StrictUndefined, HTML autoescaping,
+Markdown escaping of every printed value), the same babel formatting and catalogues,
+the same embedded stylesheet. HTML reports carry three charts (`charts.py`) inline.
+
+`render_report` is pure: the same document gives the same bytes, whatever the hash
+seed or the machine. A client's report shows that client only, whatever the document
+holds: `scope` picks the client and nothing of the others (names, totals, skipped
+rows) reaches the page.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from decimal import Decimal
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date
+
+from ..render import Documents
+from ..render.filters import Language
+from ..render.i18n import languages
+from ..render.view import Dur, Money, N_, Pct, Token, Units
+from ..units import Duration
+from . import charts
+
+__all__ = ["render_report", "FORMATS"]
+
+FORMATS = ("md", "html")
+OBJECTIVES = {"response": N_("Response"), "resolution": N_("Resolution")}
+TURNAROUND = {"weekday": N_("Weekdays"), "weekend": N_("Weekends"),
+              "in_hours": N_("In hours"), "out_of_hours": N_("Out of hours")}
+_MONTH = re.compile(r"(\d{4})-(\d{2})")
+
+
+class _ReportDocuments(Documents):
+    """`charterc build`'s environments, with money in the report's currency."""
+
+    def __init__(self, currency: str):
+        super().__init__()
+        self.currency = currency
+
+    def language(self, lang: str) -> Language:
+        if lang not in self.languages:
+            language = Language(lang)
+            language.currency = self.currency
+            self.languages[lang] = language
+        return self.languages[lang]
+
+
+@lru_cache(maxsize=8)
+def _documents(currency: str) -> _ReportDocuments:
+    return _ReportDocuments(currency)
+
+
+def render_report(document: dict, *, scope: str, lang: str, fmt: str) -> str:
+    """The report of `scope` ("provider" or a client id) in `lang`, as `fmt` ("md" | "html").
+
+    ValueError for an unknown format, language or client.
+    """
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown report format {fmt!r} (one of: {', '.join(FORMATS)})")
+    if lang not in languages():
+        raise ValueError(f"no catalogue for language {lang!r} (one of: {', '.join(languages())})")
+    if scope != "provider" and scope not in document["clients"]:
+        raise ValueError(f"the report document holds no client {scope!r}")
+    documents = _documents(document["charter"]["currency"])
+    language = documents.language(lang)
+    view = report_view(document, scope, language)
+    if fmt == "html":
+        view["charts"], view["charts_missing"] = _charts(view, language)
+    return documents.render(fmt, lang, "report", view)
+
+
+# -- the view ---------------------------------------------------------------------------
+
+def report_view(document: dict, scope: str, language: Language) -> dict:
+    """What the templates show: the document's figures typed for `fmt`, for `scope` only."""
+    zone = ZoneInfo(document["period"]["timezone"])
+    provider = scope == "provider"
+    ids = list(document["clients"]) if provider else [scope]
+    clients = [_client(cid, document["clients"][cid], zone, language) for cid in ids]
+    period = document["period"]
+    skipped = document.get("skipped") or {"count": 0}
+    own = document.get("scope") == scope   # a client never sees the provider's skipped rows
+    return {
+        "charter": document["charter"],
+        "provider": provider,
+        "scope_name": None if provider else clients[0]["name"],
+        "period": {"label": _period_label(period["label"], language),
+                   "from": date.fromisoformat(period["from"]),
+                   "to": date.fromisoformat(period["to"]), "timezone": period["timezone"]},
+        "skipped": {"count": Units(Decimal(skipped["count"] if own else 0)),
+                    "rows": skipped.get("rows", []) if provider and own else []},
+        "clients": clients,
+        "totals": _totals(document, clients) if provider and "provider" in document else None,
+        "weeks": _weeks(clients),
+        "charts": None, "charts_missing": None,
+    }
+
+
+def _period_label(label: str, language: Language) -> str:
+    """"2026-10" -> "October 2026" / "octobre 2026"; any other label as written."""
+    match = _MONTH.fullmatch(label)
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        return label
+    return format_date(date(int(match.group(1)), int(match.group(2)), 1), "LLLL y",
+                       locale=language.locale)
+
+
+def _count(n) -> Units:
+    return Units(Decimal(n))
+
+
+def _pct(value) -> Pct | None:
+    return None if value is None else Pct(Decimal(str(value)))
+
+
+def _money(value) -> Money:
+    return Money(Decimal(str(value)))
+
+
+def _minutes(value, clock: str | None = "calendar") -> Dur | None:
+    """Minutes -> a duration shown in days, hours and minutes (half-even to the minute).
+
+    A target under a business clock is `days * 1440 + minutes` of its charter duration
+    (`1d` business is 1440), so it reads back as "1 business day".
+    """
+    if value is None:
+        return None
+    total = int(Decimal(str(value)).quantize(Decimal(1)))
+    return Dur(Duration(*divmod(total, 1440)), clock or "calendar")
+
+
+def _ratio(part) -> dict:
+    return {"met": _count(part["met"]), "total": _count(part["total"]),
+            "pending": _count(part["pending"])}
+
+
+def _objective(key: str, part: dict) -> dict:
+    target, attainment = part.get("target"), part.get("attainment")
+    rows = [{"priority": p, **_ratio(r), "attainment": _pct(r.get("attainment")),
+             "target": _minutes(r.get("target_minutes"), r.get("clock"))}
+            for p, r in part["by_priority"].items()]
+    return {"key": key, "name": Token(OBJECTIVES[key]), **_ratio(part),
+            "attainment": _pct(attainment), "target": _pct(target),
+            "missed": None if attainment is None or target is None else attainment < target,
+            "rows": rows}
+
+
+def _priorities(part: dict, objectives: list[dict], targets: bool) -> dict:
+    """Tickets and each objective side by side, one row per priority."""
+    by = [{r["priority"]: r for r in o["rows"]} for o in objectives]
+    rows = [{"priority": p, **_ratio(r), "objectives": [rows.get(p) for rows in by]}
+            for p, r in part["tickets"]["by_priority"].items()]
+    return {"rows": rows, "targets": targets}
+
+
+def _turnaround(part: dict) -> list[dict]:
+    return [{"key": key, "name": Token(label), "median": _minutes(part[key]["median"]),
+             "p90": _minutes(part[key]["p90"]), "count": _count(part[key]["count"])}
+            for key, label in TURNAROUND.items()]
+
+
+def _instant(text: str | None, zone: ZoneInfo) -> str | None:
+    """An ISO 8601 instant -> "2026-10-03 22:41" in the report's time zone."""
+    if not text:
+        return None
+    return datetime.fromisoformat(text).astimezone(zone).strftime("%Y-%m-%d %H:%M")
+
+
+def _events(rows: list[dict], zone: ZoneInfo) -> list[dict]:
+    return [{"id": r["id"], "priority": r["priority"],
+             "objective": Token(OBJECTIVES.get(r["objective"], r["objective"])),
+             "opened": _instant(r["opened"], zone), "due": _instant(r.get("due"), zone),
+             "at": _instant(r.get("at"), zone)} for r in rows]
+
+
+def _client(cid: str, c: dict, zone: ZoneInfo, language: Language) -> dict:
+    availability = c.get("availability")
+    objectives = [_objective(key, c[key]) for key in OBJECTIVES]
+    return {
+        "id": cid, "name": c["name"], "tier": c["tier"],
+        "tickets": _ratio(c["tickets"]),
+        "objectives": objectives,
+        "priorities": _priorities(c, objectives, targets=True),
+        "availability": None if availability is None else {
+            "percent": _pct(availability["percent"]), "target": _pct(availability["target"]),
+            "credit_percent": _pct(availability["credit_percent"]),
+            "downtime": _minutes(availability["downtime_minutes"]),
+            "window": _minutes(availability["window_minutes"]),
+            "excluded": _minutes(availability["excluded_minutes"]),
+            "missed": (availability["percent"] is not None
+                       and availability["percent"] < availability["target"])},
+        "share": {k: _pct(c["share"][k]) for k in ("actual", "stated", "forecast")},
+        "volume": {"tickets": _count(c["volume"]["tickets"]),
+                   "forecast_units": Units(Decimal(str(c["volume"]["forecast_units"])))},
+        "charge": _money(c["charge"]), "credit": _money(c["credit"]),
+        "net": _money(Decimal(str(c["charge"])) - Decimal(str(c["credit"]))),
+        "turnaround": _turnaround(c["turnaround"]),
+        "breaches": _events(c["breaches"], zone),
+        "pending": _events(c["pending"], zone),
+        "trend": [{"period": _period_label(t["period"], language),
+                   "tickets": _count(t["tickets"]),
+                   "response": _pct(t["response_attainment"]),
+                   "resolution": _pct(t["resolution_attainment"])} for t in c["trend"]],
+        "weekly": c["weekly"],
+    }
+
+
+def _weeks(clients: list[dict]) -> list[dict]:
+    """Tickets per ISO week: one count per client, and their total."""
+    counts = [{w["week"]: w["tickets"] for w in c["weekly"]} for c in clients]
+    weeks = sorted({week for per in counts for week in per})
+    return [{"week": week, "counts": [_count(per.get(week, 0)) for per in counts],
+             "total": _count(sum(per.get(week, 0) for per in counts))} for week in weeks]
+
+
+def _totals(document: dict, clients: list[dict]) -> dict:
+    """The provider's aggregates, and the sums of the per-client columns."""
+    p = document["provider"]
+    objectives = [_objective(key, p[key]) for key in OBJECTIVES]
+    return {
+        "tickets": _ratio(p["tickets"]),
+        "objectives": objectives,
+        "priorities": _priorities(p, objectives, targets=False),
+        "charge": _money(p["charge"]), "credit": _money(p["credit"]),
+        "net": _money(Decimal(str(p["charge"])) - Decimal(str(p["credit"]))),
+        "turnaround": _turnaround(p["turnaround"]),
+        "forecast_units": Units(sum(c["volume"]["forecast_units"].value for c in clients)),
+    }
+
+
+# -- charts -----------------------------------------------------------------------------
+
+def _charts(view: dict, language: Language) -> tuple[dict | None, str | None]:
+    """The three SVG charts of an HTML report, or (None, the hint) without matplotlib."""
+    from markupsafe import Markup
+    whole = view["totals"] or view["clients"][0]
+    series = [(c["name"], c["weekly"]) for c in view["clients"]]
+    objectives = {o["key"]: o for o in whole["objectives"]}
+    priorities = [r["priority"] for r in objectives["response"]["rows"]]
+    attainment = {key: {r["priority"]: r["attainment"] for r in o["rows"]}
+                  for key, o in objectives.items()}
+    rows = [{"priority": p, **{key: _value(by.get(p)) for key, by in attainment.items()}}
+            for p in priorities]
+    targets = {key: _value(o["target"]) for key, o in objectives.items()}
+    turnaround = [{"label": language.fmt(t["name"]), "median": _raw(t["median"]),
+                   "p90": _raw(t["p90"]), "count": int(t["count"].value)}
+                  for t in whole["turnaround"]]
+    try:
+        return {"volume": Markup(charts.volume_chart(series, language)),
+                "attainment": Markup(charts.attainment_chart(rows, targets, language)),
+                "turnaround": Markup(charts.turnaround_chart(turnaround, language))}, None
+    except charts.ChartsUnavailable as exc:
+        return None, str(exc)
+
+
+def _value(pct: Pct | None) -> Decimal | None:
+    return None if pct is None else pct.value
+
+
+def _raw(dur: Dur | None) -> Decimal | None:
+    return None if dur is None else Decimal(dur.value.days * 1440 + dur.value.minutes)
