@@ -281,3 +281,28 @@ def test_broken_new_charter_is_not_compared(tmp_path):
     run = CliRunner().invoke(main, ["diff", str(BASE), str(new)])
     assert run.exit_code == 1
     assert "not compared" in run.output and "S201" in run.output
+
+
+# -- hours read with the checks' defaults (charterc.hours) ---------------------------------
+
+def test_hours_changes_speak_in_the_clients_own_zone():
+    ny = {"clients": [{"id": "hr", "timezone": "America/New_York", "needs": {"hours": {
+        "schedule": [{"days": "mon-fri", "from": "03:00", "to": "11:00"}], "timezone": None}}}]}
+    later = apply_overlay(ny, {"tiers": [{"id": "standard", "hours": {"schedule": [
+        {"days": "mon-fri", "from": "09:00", "to": "19:00"}]}}]})
+    (charter,) = diff_loaded([_variant(ny, "2.4.0")], [_variant(later, "3.0.0")]).charters
+    hr = {c.effect: c for c in _find(charter, "support hours", "hr")}
+    # 03:00 in New York is 08:00 in Paris only while the zones' clocks disagree
+    assert hr["weakening"].note == ("needed hours no longer covered: 0.3 h/week; "
+                                    "first Mon 2026-03-09 03:00-04:00 America/New_York")
+    assert hr["strengthening"].note.endswith("first Fri 2026-01-02 12:00-13:00 America/New_York")
+
+
+def test_maintenance_without_a_zone_is_in_the_tier_hours_zone():
+    implicit = {"tiers": [{"id": "standard", "hours": {"timezone": "Europe/London"},
+                           "maintenance": {"timezone": None}}]}
+    explicit = apply_overlay(implicit, {"tiers": [{"id": "standard",
+                                                   "maintenance": {"timezone": "Europe/London"}}]})
+    (charter,) = diff_loaded([_variant(implicit, "2.4.0")], [_variant(explicit, "2.4.0")]).charters
+    assert not [c for c in charter.changes if c.subject == "maintenance windows"]
+

@@ -20,35 +20,14 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from ..calendar import (TWENTY_FOUR_SEVEN, Schedule, business_target_minutes, clip, expand,
-                        intersect, subtract, total, zone)
+                        intersect, subtract, total, zone, zone_problem)
+from ..hours import Hours
 from ..units import Duration, fmt_percent
 from .changes import Change, by_direction, neutral, strengthening, weakening, wording
 
-__all__ = ["level_changes", "schedule_of", "needs_of"]
+__all__ = ["level_changes", "compare_targets", "term_of"]
 
 WINDOWS = ("daily", "weekly", "monthly", "quarterly", "yearly")  # shorter is stricter
-
-
-def schedule_of(value, charter, default_holidays=None) -> Schedule | None:
-    """The Schedule of an `hours` value, or None when it cannot be read (V505's business)."""
-    if value is None:
-        return None
-    holidays = charter.holidays if default_holidays is None else default_holidays
-    try:
-        return Schedule.from_value(value, charter.timezone, holidays)
-    except (ValueError, TypeError):
-        return None
-
-
-def needs_of(client, charter) -> Schedule | None:
-    """A client's needed hours with the defaults V501 uses: its own zone, the provider's holidays."""
-    if client.needs_hours is None:
-        return None
-    try:
-        return Schedule.from_value(client.needs_hours, client.raw.get("timezone") or charter.timezone,
-                                   charter.holidays)
-    except (ValueError, TypeError):
-        return None
 
 
 def _length(duration: Duration, clock: str, schedule: Schedule | None) -> float | None:
@@ -235,8 +214,8 @@ def hours_changes(client, subject, old: Schedule | None, new: Schedule | None,
 def level_changes(cid: str, old_charter, new_charter, old_tier, new_tier,
                   new_client) -> list[Change]:
     found: list[Change] = []
-    old_hours = schedule_of(old_tier.hours, old_charter)
-    new_hours = schedule_of(new_tier.hours, new_charter)
+    old_read, new_read = Hours(old_charter), Hours(new_charter)
+    old_hours, new_hours = old_read.tier(old_tier), new_read.tier(new_tier)
     oo, no = old_tier.objectives, new_tier.objectives
     found += _availability(cid, oo.availability, no.availability)
     priorities = list(new_charter.priorities) + [p for p in old_charter.priorities
@@ -244,18 +223,16 @@ def level_changes(cid: str, old_charter, new_charter, old_tier, new_tier,
     for kind in ("response", "resolution"):
         found += _ticket_objective(cid, kind, getattr(oo, kind), getattr(no, kind),
                                    old_hours, new_hours, priorities)
-    view = _client_zone(new_client, new_charter)
+    view = _client_zone(new_client, new_read)
     term = term_of(new_charter)
     if old_tier.hours != new_tier.hours or old_charter.holidays != new_charter.holidays \
             or old_charter.timezone != new_charter.timezone:
         found += hours_changes(cid, "support hours", old_hours, new_hours,
-                               needs_of(new_client, new_charter), term, view,
+                               new_read.needs(new_client), term, view,
                                f"{new_tier.pointer}/hours")
     if old_tier.maintenance != new_tier.maintenance:
-        old_m = schedule_of(old_tier.maintenance, old_charter, "none") if old_tier.maintenance \
-            else Schedule(timezone=view)
-        new_m = schedule_of(new_tier.maintenance, new_charter, "none") if new_tier.maintenance \
-            else Schedule(timezone=view)
+        old_m = old_read.maintenance(old_tier) if old_tier.maintenance else Schedule(timezone=view)
+        new_m = new_read.maintenance(new_tier) if new_tier.maintenance else Schedule(timezone=view)
         found += hours_changes(cid, "maintenance windows", old_m, new_m, None, term, view,
                                f"{new_tier.pointer}/maintenance", more_is_better=False)
     for feature in new_tier.features:
@@ -269,13 +246,11 @@ def level_changes(cid: str, old_charter, new_charter, old_tier, new_tier,
     return found
 
 
-def _client_zone(client, charter) -> str:
-    needs = client.needs_hours
-    if isinstance(needs, dict) and isinstance(needs.get("timezone"), str):
-        try:
-            zone(needs["timezone"])
-            return needs["timezone"]
-        except ValueError:
-            pass
-    return charter.timezone
+def _client_zone(client, hours: Hours) -> str:
+    """The zone the client reads hours in: its needs' zone, else its own, else the provider's
+    (the first that exists: diff runs no V505)."""
+    needed = hours.needs(client)
+    if needed is not None and not needed.is_24x7:
+        return needed.timezone
+    return client.timezone if zone_problem(client.timezone) is None else hours.charter.timezone
 
