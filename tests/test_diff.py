@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 import shutil
 import subprocess
 from pathlib import Path
@@ -306,3 +307,9 @@ def test_maintenance_without_a_zone_is_in_the_tier_hours_zone():
     (charter,) = diff_loaded([_variant(implicit, "2.4.0")], [_variant(explicit, "2.4.0")]).charters
     assert not [c for c in charter.changes if c.subject == "maintenance windows"]
 
+
+def test_the_term_ends_after_period_end():
+    from charterc.diff.levels import term_of
+    from charterc.model import build_model
+    document = apply_overlay(_base().document, {"period": {"years": None, "end": "2028-12-31"}})
+    assert term_of(build_model(document)) == (date(2026, 1, 1), date(2029, 1, 1))

@@ -136,9 +136,9 @@ def _availability(client, old, new) -> list[Change]:
 # -- hours as sets of instants ------------------------------------------------------------
 
 def term_of(charter) -> tuple[date, date]:
-    from ..units import Period, add_period
-    end = charter.end or add_period(charter.start, Period(months=12 * charter.years))
-    return charter.start, max(end, charter.start + timedelta(days=7))
+    """The charter's term [start, stop), at least a week long (figures are per week)."""
+    start, stop = charter.term
+    return start, max(stop, start + timedelta(days=7))
 
 
 def _instants(schedule: Schedule | None, start: date, end: date, view: str):
