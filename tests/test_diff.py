@@ -313,3 +313,14 @@ def test_the_term_ends_after_period_end():
     from charterc.model import build_model
     document = apply_overlay(_base().document, {"period": {"years": None, "end": "2028-12-31"}})
     assert term_of(build_model(document)) == (date(2026, 1, 1), date(2029, 1, 1))
+
+
+def test_a_longer_term_is_a_strengthening_shown_to_its_last_day():
+    _, charter = _diff({"period": {"years": 4}}, "2.5.0")
+    (term,) = _find(charter, "term")
+    assert (term.effect, term.before, term.after) == \
+        ("strengthening", "2026-01-01 to 2028-12-31", "2026-01-01 to 2029-12-31")
+    _, charter = _diff({"period": {"years": None, "end": "2028-12-31"}}, "2.4.1")
+    (term,) = _find(charter, "term")   # the same three years, written another way
+    assert (term.effect, term.bump, term.note) == ("neutral", "patch", "same term")
+    assert charter.required == "patch" and not charter.diagnostics

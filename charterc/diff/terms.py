@@ -11,6 +11,7 @@ none are weakenings. Fields no comparison knows are listed as neutral: wording
 from __future__ import annotations
 
 import json
+from datetime import date, timedelta
 from typing import Any, Iterator
 
 from ..model import CLASSIFICATIONS, ISOLATIONS
@@ -108,16 +109,22 @@ def _security(old: dict, new: dict) -> list[Change]:
     return found
 
 
+def _term_text(term: tuple[date, date]) -> str:
+    """[start, stop) -> "2026-01-01 to 2028-12-31": the last day, as documents show it."""
+    start, stop = term
+    return f"{start} to {stop - timedelta(days=1)}"
+
+
 def charter_changes(old, new) -> list[Change]:
     """Changes in the terms every client shares."""
     found = _security(old.document.get("security") or {}, new.document.get("security") or {})
     if (old.start, old.years, old.end) != (new.start, new.years, new.end):
-        from .levels import term_of
-        a, b = term_of(old), term_of(new)
+        a, b = old.term, new.term
         covers = lambda x, y: x[0] <= y[0] and x[1] >= y[1]  # noqa: E731
-        better = None if a == b else True if covers(b, a) else False if covers(a, b) else None
-        found.append(by_direction(None, "term", f"{a[0]} to {a[1]}", f"{b[0]} to {b[1]}",
-                                  better, pointer="/period"))
+        better = True if covers(b, a) else False if covers(a, b) else None
+        found.append(wording(None, "term", _term_text(a), _term_text(b), "same term", "/period")
+                     if a == b else by_direction(None, "term", _term_text(a), _term_text(b),
+                                                 better, pointer="/period"))
     if old.change_notice != new.change_notice:
         found.append(by_direction(None, "change notice", old.change_notice, new.change_notice,
                                   new.change_notice > old.change_notice,
