@@ -130,8 +130,8 @@ def _period(text) -> Per | None:
 
 
 def term_end(charter: Charter) -> date:
-    """Last day of the term: `period.end` when given, else start + years - 1 day."""
-    return charter.end or add_period(charter.start, Period(months=12 * charter.years)) - timedelta(1)
+    """Last day of the term (`Charter.term` ends the day after it)."""
+    return charter.term[1] - timedelta(days=1)
 
 
 def _tier(charter: Charter, facts, tier: Tier) -> dict:
