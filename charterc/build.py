@@ -150,8 +150,7 @@ def _links(prefix: str, langs, formats) -> list[dict]:
 
 
 def _index_view(subjects, langs, formats, today) -> dict:
-    from .render.view import Token, term_end
-    from .units import add_period
+    from .render.view import Token, next_review, term_end
     charters = []
     for s in subjects:
         c = s.charter
@@ -160,7 +159,7 @@ def _index_view(subjects, langs, formats, today) -> dict:
         charters.append({
             "id": c.id, "title": c.title, "version": c.version, "status": Token(c.status),
             "start": c.start, "end": term_end(c), "reviewed": c.reviewed,
-            "next_review": add_period(c.reviewed, c.every) if c.reviewed and c.every else None,
+            "next_review": next_review(c),
             "documents": documents,
             "agreements": [{"id": x.id, "name": x.name, "tier": c.tier(x.tier).name,
                             "documents": _links(f"{c.id}/agreements/{x.id}", langs, formats)}

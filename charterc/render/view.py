@@ -134,6 +134,12 @@ def term_end(charter: Charter) -> date:
     return charter.term[1] - timedelta(days=1)
 
 
+def next_review(charter: Charter) -> date | None:
+    """When the baseline is due for review: `reviewed` + `every`, when both are known."""
+    return add_period(charter.reviewed, charter.every) if charter.reviewed and charter.every \
+        else None
+
+
 def _tier(charter: Charter, facts, tier: Tier) -> dict:
     names = {f.id: f.name for f in charter.features}
     price = tier.price
@@ -331,7 +337,6 @@ def _definitions(charter: Charter) -> list[dict]:
 def _common(s: Subject) -> dict:
     c, f = s.charter, s.facts
     meta = c.document["metadata"]
-    next_review = add_period(c.reviewed, c.every) if c.reviewed and c.every else None
     signatories = [{"name": x["name"], "role": x["role"], "party": Token(x.get("party", "provider"))}
                    for x in meta.get("signatories", ())]
     return {
@@ -341,7 +346,7 @@ def _common(s: Subject) -> dict:
         "period": {"start": c.start, "end": term_end(c), "years": c.years,
                    "labels": [f.label(y) for y in f.years]},
         "baseline": {"reviewed": c.reviewed, "every": Per(c.every) if c.every else None,
-                     "next": next_review},
+                     "next": next_review(c)},
         "business": {"stance": _word("stance", c.stance), "charging": _word("charging", c.charging),
                      "unit": c.unit,
                      "currency": c.currency,
