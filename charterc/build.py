@@ -150,12 +150,13 @@ def _links(prefix: str, langs, formats) -> list[dict]:
 
 
 def _index_view(subjects, langs, formats, today) -> dict:
+    from .export import EXPORTERS
     from .render.view import Token, next_review, term_end
     charters = []
     for s in subjects:
         c = s.charter
         documents = _links(f"{c.id}/charter", langs, formats) + [
-            {"href": f"{c.id}/{name}", "label": name} for name in ("sla.json", "openslo.yaml")]
+            {"href": f"{c.id}/{name}", "label": name} for name in EXPORTERS]
         charters.append({
             "id": c.id, "title": c.title, "version": c.version, "status": Token(c.status),
             "start": c.start, "end": term_end(c), "reviewed": c.reviewed,
