@@ -20,7 +20,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from ..calendar import (TWENTY_FOUR_SEVEN, Schedule, business_target_minutes, clip, expand,
-                        intersect, subtract, total, zone, zone_problem)
+                        fmt_hours, intersect, subtract, total, zone, zone_problem)
 from ..hours import Hours
 from ..units import Duration, fmt_percent
 from .changes import Change, by_direction, neutral, strengthening, weakening, wording
@@ -149,8 +149,7 @@ def _instants(schedule: Schedule | None, start: date, end: date, view: str):
 
 
 def _per_week(seconds: int, start: date, end: date) -> str:
-    hours = seconds / 3600 / ((end - start).days / 7)
-    return f"{hours:,.1f}".rstrip("0").rstrip(".") + " h/week"
+    return f"{fmt_hours(seconds / ((end - start).days / 7))} h/week"
 
 
 def _first(intervals, view: str) -> str:
