@@ -68,7 +68,7 @@ def _entries(subject, client):
     charter = subject.charter
     tier = charter.tier(client.tier)
     hours = _hours(tier.hours, charter.timezone, charter.holidays)
-    maintenance = _hours(tier.maintenance, Hours(charter).tier_zone(tier), "none") \
+    maintenance = _hours(tier.maintenance, Hours(charter).maintenance_zone(tier), "none") \
         if tier.maintenance else None
     cadence = client.reporting_cadence or charter.reporting_cadence
     base = {"client": client.id, "tier": tier.id}

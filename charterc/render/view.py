@@ -197,7 +197,7 @@ def _tier_hours(charter: Charter, tier: Tier) -> HoursView:
 def _maintenance(charter: Charter, tier: Tier) -> HoursView | None:
     if not tier.maintenance:
         return None
-    return hours_view(tier.maintenance, zone=Hours(charter).tier_zone(tier))
+    return hours_view(tier.maintenance, zone=Hours(charter).maintenance_zone(tier))
 
 
 def _needs(charter: Charter, client: Client) -> HoursView | None:
