@@ -71,3 +71,25 @@ def test_document_opens_cleanly_and_prints(browser, dist, tmp_path, document, ti
     assert title in " ".join(text.split())
     if document.endswith("charter.en.html"):
         assert len(reader.pages) >= 10      # a page break before each of the 14 sections
+
+
+@pytest.mark.parametrize("scope, lang", [("provider", "en"), ("finance", "fr")])
+def test_report_opens_cleanly_with_its_charts(browser, tmp_path, scope, lang):
+    pytest.importorskip("matplotlib", reason="report charts need matplotlib (charterc[reports])")
+    import json
+    from charterc.report.render import render_report
+    document = json.loads((ROOT / "tests/report_render_sample.json").read_text(encoding="utf-8"))
+    path = tmp_path / f"{scope}.{lang}.html"
+    path.write_text(render_report(document, scope=scope, lang=lang, fmt="html"), encoding="utf-8")
+    page = browser.new_page()
+    errors, requests = [], []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(path.as_uri(), wait_until="load")
+    assert page.locator("h1").count() == 1
+    assert page.locator("svg[role=img]").count() == 3
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.close()
+    assert errors == []
+    assert [r for r in requests if r != path.as_uri()] == []

@@ -133,6 +133,7 @@ def attainment_chart(rows: list[dict], targets: dict, language) -> str:
     _ = language.gettext
     objectives = (("response", _("Response")), ("resolution", _("Resolution")))
     width = 0.36
+    shared = len({targets.get(key) for key, _label in objectives}) == 1
     with _drawing() as (figure, ax):
         for i, (key, label) in enumerate(objectives):
             xs = [n + (i - 0.5) * width for n in range(len(rows))]
@@ -140,9 +141,11 @@ def attainment_chart(rows: list[dict], targets: dict, language) -> str:
             bars = ax.bar(xs, values, width=width, label=label, color=PALETTE[i])
             ax.bar_label(bars, labels=[language.percent(r[key]) if r[key] is not None else ""
                                        for r in rows], fontsize=7, padding=2)
-            if targets.get(key) is not None:
-                ax.axhline(float(targets[key]), color=PALETTE[i], linestyle="--", linewidth=1,
-                           label=_("%(objective)s target") % {"objective": label})
+        for i, (key, label) in enumerate(objectives[:1] if shared else objectives):
+            if targets.get(key) is not None:   # one line when both objectives share a target
+                ax.axhline(float(targets[key]), color="#1b1f24" if shared else PALETTE[i],
+                           linestyle="--", linewidth=1, label=_("Target") if shared else
+                           _("%(objective)s target") % {"objective": label})
         ax.set_xticks(range(len(rows)), [r["priority"] for r in rows])
         ax.set_ylim(0, 110)
         ax.set_yticks([0, 25, 50, 75, 100])
