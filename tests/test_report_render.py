@@ -277,3 +277,18 @@ def test_rendering_does_not_change_the_document():
     before = copy.deepcopy(document)
     render_report(document, scope="provider", lang="en", fmt="md")
     assert document == before
+
+
+@pytest.mark.parametrize("label, lang, shown", [
+    ("2026-10", "en", "October 2026"),
+    ("2026-10", "fr", "octobre 2026"),
+    ("2026-10-01--2026-11-30", "en", "October 1, 2026 \u2013 November 30, 2026"),
+    ("2026-10-01--2026-11-30", "fr", "1 octobre 2026 \u2013 30 novembre 2026"),
+    ("2026-13", "en", "2026-13"),
+    ("Q4 <b>", "en", "Q4 &lt;b&gt;"),
+])
+def test_period_labels_read_as_dates(label, lang, shown):
+    document = sample()
+    document["period"]["label"] = label
+    text = render_report(document, scope="provider", lang=lang, fmt="md")
+    assert text.split("\n")[2].startswith(f"{shown} · ")

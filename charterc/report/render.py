@@ -35,6 +35,7 @@ OBJECTIVES = {"response": N_("Response"), "resolution": N_("Resolution")}
 TURNAROUND = {"weekday": N_("Weekdays"), "weekend": N_("Weekends"),
               "in_hours": N_("In hours"), "out_of_hours": N_("Out of hours")}
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
+_RANGE = re.compile(r"(\d{4}-\d{2}-\d{2})--(\d{4}-\d{2}-\d{2})")
 
 
 class _ReportDocuments(Documents):
@@ -104,12 +105,18 @@ def report_view(document: dict, scope: str, language: Language) -> dict:
 
 
 def _period_label(label: str, language: Language) -> str:
-    """"2026-10" -> "October 2026" / "octobre 2026"; any other label as written."""
-    match = _MONTH.fullmatch(label)
-    if not match or not 1 <= int(match.group(2)) <= 12:
-        return label
-    return format_date(date(int(match.group(1)), int(match.group(2)), 1), "LLLL y",
-                       locale=language.locale)
+    """"2026-10" -> "October 2026" / "octobre 2026"; "2026-10-01--2026-11-30" -> the two
+    dates; any other label as written."""
+    try:
+        if match := _MONTH.fullmatch(label):
+            return format_date(date(int(match.group(1)), int(match.group(2)), 1), "LLLL y",
+                               locale=language.locale)
+        if match := _RANGE.fullmatch(label):
+            first, last = (date.fromisoformat(match.group(i)) for i in (1, 2))
+            return f"{language.date(first)} \u2013 {language.date(last)}"
+    except ValueError:   # "2026-13": shown as written
+        pass
+    return label
 
 
 def _count(n) -> Units:
