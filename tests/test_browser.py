@@ -90,6 +90,11 @@ def test_report_opens_cleanly_with_its_charts(browser, tmp_path, scope, lang):
     assert page.locator("h1").count() == 1
     assert page.locator("svg[role=img]").count() == 3
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    pdf = tmp_path / "report.pdf"
+    page.pdf(path=str(pdf), format="A4", print_background=True)
     page.close()
     assert errors == []
     assert [r for r in requests if r != path.as_uri()] == []
+    from pypdf import PdfReader
+    text = " ".join(p.extract_text() or "" for p in PdfReader(str(pdf)).pages)
+    assert ("Service report" if lang == "en" else "Rapport de service") in text
