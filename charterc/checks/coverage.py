@@ -34,10 +34,6 @@ from ..rules import problem, rule
 from . import CheckContext
 
 
-def _tiers_by_id(charter: Charter) -> dict[str, Tier]:
-    return {t.id: t for t in charter.tiers}
-
-
 # -- V501 -------------------------------------------------------------------------------
 
 @rule("V501", Severity.ERROR)
@@ -62,9 +58,8 @@ def needed_hours_covered(ctx: CheckContext) -> Iterator[Diagnostic]:
           - {id: alpha, needs: {hours: {schedule: [{days: mon-fri, from: "09:00", to: "17:00"}]}}}
     """
     charter, hours = ctx.charter, ctx.hours
-    tiers = _tiers_by_id(charter)
     for client in charter.clients:
-        tier = tiers.get(client.tier)
+        tier = charter.tier(client.tier)
         if tier is None or client.needs_hours is None or tier.is_24x7:
             continue
         offered, needed = hours.tier(tier), hours.needs(client)
@@ -124,10 +119,9 @@ def needed_features_offered(ctx: CheckContext) -> Iterator[Diagnostic]:
           - {id: alpha, tier: premium, needs: {features: [incident, weekend]}}
     """
     charter = ctx.charter
-    tiers = _tiers_by_id(charter)
     names = {f.id: f.name for f in charter.features}
     for client in charter.clients:
-        tier = tiers.get(client.tier)
+        tier = charter.tier(client.tier)
         if tier is None:
             continue
         for n, feature in enumerate(client.needs_features):
@@ -213,9 +207,8 @@ def maintenance_outside_needs(ctx: CheckContext) -> Iterator[Diagnostic]:
           - {id: standard, maintenance: {schedule: [{days: sun, from: "02:00", to: "04:00"}]}}
     """
     charter, hours = ctx.charter, ctx.hours
-    tiers = _tiers_by_id(charter)
     for client in charter.clients:
-        tier = tiers.get(client.tier)
+        tier = charter.tier(client.tier)
         if tier is None or tier.maintenance is None or client.needs_hours is None:
             continue
         windows, needed = hours.maintenance(tier), hours.needs(client)
