@@ -43,6 +43,13 @@ def _levels(values: tuple[str, ...]):
     return levels
 
 
+def _day(value: str, hint: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)", param_hint=hint)
+
+
 class _Group(click.Group):
     """Turns an unexpected exception into a one-line error and exit 2 (no traceback)."""
 
@@ -327,6 +334,109 @@ def fmt_command(paths, check_only):
     click.echo(f"{changed} file(s) {verb}, {len(files) - changed - failed} unchanged"
                + (f", {failed} with errors" if failed else ""), err=True)
     sys.exit(EXIT_FINDINGS if failed or (check_only and changed) else EXIT_CLEAN)
+
+
+@main.command("report")
+@click.argument("charter", type=click.Path(exists=True, dir_okay=False))
+@click.option("--tickets", required=True, type=click.Path(exists=True, dir_okay=False),
+              help="Tickets CSV: id, client, priority, opened, first_response, resolved.")
+@click.option("--outages", type=click.Path(exists=True, dir_okay=False),
+              help="Outages CSV: start, end, scope, planned (without it, availability is "
+                   "not measured).")
+@click.option("--period", metavar="YYYY-MM", help="A calendar month in the provider's zone.")
+@click.option("--from", "first", metavar="YYYY-MM-DD", help="First day (with --to).")
+@click.option("--to", "last", metavar="YYYY-MM-DD", help="Last day, inclusive (with --from).")
+@click.option("-o", "--output", "out", default="reports", show_default=True,
+              type=click.Path(file_okay=False), help="Output folder.")
+@click.option("--lang", default="en", show_default=True, metavar="LANGS",
+              help="Languages, comma-separated, e.g. en,fr.")
+@click.option("--format", "fmt", default="md,html,json", show_default=True, metavar="FORMATS",
+              help="Formats, comma-separated: md, html, json.")
+@click.option("--columns", multiple=True, metavar="NAME=HEADER,...",
+              help="Header names of other tools, e.g. opened=created_at,resolved=closed_at.")
+@click.option("--strict", is_flag=True, help="A skipped row is fatal (exit 1, nothing written).")
+def report_command(charter, tickets, outages, period, first, last, out, lang, fmt, columns,
+                   strict):
+    """Measure a period's tickets and outages against a charter; write per-client reports.
+
+    Writes OUT/<charter>/<period>/provider.<lang>.<fmt> and clients/<client>.<lang>.<fmt>.
+    The charter is checked first (as at the period's last day). See docs/report.md.
+    """
+    import contextlib
+    from pathlib import Path
+
+    from .loaders import load_path
+    from .pipeline import PortfolioResult, check_loaded, display_path
+    from .report import (
+        ReportError,
+        build_report,
+        check_formats,
+        month_period,
+        parse_columns,
+        write_reports,
+    )
+    from .reporters import reporter
+    from .reporters.text import format_diagnostic
+
+    names = [part.strip() for part in fmt.split(",") if part.strip()]
+    langs = [part.strip() for part in lang.split(",") if part.strip()]
+    try:
+        mapping = parse_columns(columns)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--columns")
+    if period and (first or last) or not period and not (first and last):
+        raise click.UsageError("give --period YYYY-MM, or both --from and --to")
+    if period:
+        try:
+            span = month_period(period, "UTC")
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--period")
+        start, end = span.first, span.last
+    else:
+        start, end = _day(first, "--from"), _day(last, "--to")
+    if end < start:
+        raise click.BadParameter(f"--to {end} is before --from {start}", param_hint="--to")
+    try:
+        check_formats(names)  # before reading a million rows, not after
+    except ReportError as exc:
+        click.echo(f"charterc report: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    loaded = load_path(charter, display=display_path(Path(charter)))
+    checked = check_loaded(loaded, today=end)
+    result = PortfolioResult([checked])
+    if result.exit_code() or checked.charter is None:
+        click.echo(reporter("text")(result, color=False), nl=False)
+        sys.exit(EXIT_FINDINGS)
+    size = Path(tickets).stat().st_size
+    bar = click.progressbar(length=size, label="reading tickets", file=sys.stderr) \
+        if sys.stderr.isatty() and size > 8 << 20 else None
+    try:
+        with bar if bar is not None else contextlib.nullcontext():
+            report = build_report(
+                checked.charter, loaded, tickets=Path(tickets),
+                outages=Path(outages) if outages else None, start=start, end=end,
+                columns=mapping, strict=strict, progress=bar.update if bar else None,
+                tickets_display=display_path(Path(tickets)),
+                outages_display=display_path(Path(outages)) if outages else None)
+    except ReportError as exc:
+        click.echo(f"charterc report: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    for d in report.diagnostics:
+        click.echo(format_diagnostic(d, None) + "\n")
+    if report.skipped:
+        listed = len(report.diagnostics)
+        more = f" (the first {listed} listed)" if listed < report.skipped else ""
+        click.echo(f"{report.skipped} row{'' if report.skipped == 1 else 's'} skipped{more}")
+    if not report.ok:
+        click.echo("no report written", err=True)
+        sys.exit(EXIT_FINDINGS)
+    try:
+        written = write_reports(report, Path(out), langs, names)
+    except ReportError as exc:
+        click.echo(f"charterc report: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    click.echo(f"wrote {len(written)} file(s) in {Path(out) / checked.charter.id}")
+    sys.exit(EXIT_CLEAN)
 
 
 if __name__ == "__main__":  # pragma: no cover

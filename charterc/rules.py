@@ -63,7 +63,8 @@ def problem(pointer: str, message: str, hint: str = "",
 
 _FAMILIES = {"P": "Loading", "S": "Schema", "R": "References", "C": "Cost",
              "V": "Coverage", "T": "Service levels", "G": "Governance and baselines",
-             "D": "Security and data protection", "M": "Reporting"}
+             "D": "Security and data protection", "M": "Reporting",
+             "U": "Usage data (charterc report)"}
 
 
 def catalogue_markdown(entries) -> str:
@@ -197,4 +198,50 @@ declare("G706", Severity.ERROR, """
     strengthening or new content a minor one; wording only a patch. The
     message names the bump made, the bump required and the changes that
     require it. See docs/diff.md.
+""")
+
+
+# -- usage data read by `charterc report` (file = the CSV, line = its line, column = the field) --
+
+declare("U101", Severity.WARNING, """
+    Unreadable row in a usage file: skipped.
+
+    A row with more or fewer fields than the header, an empty required field, an
+    instant that is not ISO 8601 or has no UTC offset (`2026-10-05T09:00` is
+    ambiguous: write `2026-10-05T09:00+02:00` or `...Z`), or a `planned` value that
+    is not true/false. The column is the CSV field that could not be read.
+    `--strict` makes every skipped row fatal. See docs/report-inputs.md.
+""")
+declare("U102", Severity.WARNING, """
+    Unknown client, tier or scope in a usage file: skipped.
+
+    A ticket's `client` is not a client id of the charter, or an outage's `scope`
+    is neither `all`, a tier id nor a client id (`tier:ID` and `client:ID` name
+    one explicitly when a tier and a client share an id). The hint suggests the
+    closest id.
+""")
+declare("U103", Severity.WARNING, """
+    Times out of order in a usage file: skipped.
+
+    A ticket resolved or first answered before it was opened, or an outage that
+    ends before (or when) it starts. The ticket cannot be measured.
+""")
+declare("U104", Severity.WARNING, """
+    Duplicate ticket id: the later row is skipped.
+
+    Ticket ids are unique in an export; a repeated id is usually a row exported
+    twice. The first row is measured; the message names its line.
+""")
+declare("U105", Severity.WARNING, """
+    Unknown priority in a usage file: skipped.
+
+    A ticket's `priority` is not one of the charter's `priorities`, so it has no
+    target to be measured against. Map the tool's priority names before export.
+""")
+declare("U106", Severity.ERROR, """
+    A usage file cannot be read: nothing is reported.
+
+    The file is empty, not UTF-8, or its header lacks a required column (or names
+    one twice). `--columns opened=created_at,...` maps a tool's header names to the
+    ones charterc reads. See docs/report-inputs.md.
 """)

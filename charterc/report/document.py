@@ -1,0 +1,200 @@
+"""The report document: a plain JSON-compatible dict, the one thing the renderers read.
+
+Shape and key order: docs/report.md (the contract with `render.py`). Numbers are
+JSON numbers: money rounded half-even to cents; attainment and availability
+percents rounded *down* to 2 decimals (a figure shown as meeting its target
+does meet it); shares half-even; durations in minutes, 1 decimal, half-even.
+Instants are ISO 8601 in the provider's zone.
+"""
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from decimal import ROUND_DOWN, ROUND_HALF_EVEN, Decimal
+from fractions import Fraction
+
+from ..calendar import zone
+from ..derive import round_money
+from .measure import GROUPS, OBJECTIVES, Tally, quantile
+
+__all__ = ["client_document", "dumps", "provider_document"]
+
+_CENT = Decimal("0.01")
+_TENTH = Decimal("0.1")
+_HALF, _P90 = Fraction(1, 2), Fraction(9, 10)
+
+
+def _decimal(value: Fraction | Decimal | int) -> Decimal:
+    if isinstance(value, Fraction):
+        return Decimal(value.numerator) / Decimal(value.denominator)
+    return Decimal(value)
+
+
+def attained(value: Fraction | None) -> float | None:
+    """Percent rounded down to 2 decimals (99.999 shows as 99.99, never 100.00)."""
+    if value is None:
+        return None
+    return float(_decimal(value).quantize(_CENT, rounding=ROUND_DOWN))
+
+
+def percent(value) -> float | None:
+    if value is None:
+        return None
+    return float(_decimal(value).quantize(_CENT, rounding=ROUND_HALF_EVEN))
+
+
+def money(value: Decimal) -> float:
+    return float(round_money(value))
+
+
+def minutes(seconds) -> float | None:
+    if seconds is None:
+        return None
+    return float((_decimal(seconds) / 60).quantize(_TENTH, rounding=ROUND_HALF_EVEN))
+
+
+def instant(ts: int | None, tz) -> str | None:
+    if ts is None:
+        return None
+    return datetime.fromtimestamp(ts, tz).isoformat(timespec="seconds")
+
+
+def _ratio(met: int, total: int) -> Fraction | None:
+    return Fraction(met * 100, total) if total else None
+
+
+def _tally(t: Tally) -> dict:
+    return {"met": t.met, "total": t.total, "pending": t.pending}
+
+
+def _sum(tallies) -> Tally:
+    out = Tally()
+    for t in tallies:
+        out.add(t)
+    return out
+
+
+def _tickets(by_priority: dict) -> dict:
+    return {**_tally(_sum(by_priority.values())),
+            "by_priority": {p: _tally(t) for p, t in by_priority.items()}}
+
+
+def _objective(by_priority: dict, objective, clock_of) -> dict:
+    """`response` or `resolution`; `objective` is the charter's (None for the provider)."""
+    whole = _sum(by_priority.values())
+    rows = {}
+    for p, t in by_priority.items():
+        target = objective.targets.get(p) if objective is not None else None
+        rows[p] = {**_tally(t), "attainment": attained(_ratio(t.met, t.total)),
+                   "target_minutes": None if target is None else target.calendar_minutes,
+                   "clock": None if target is None else clock_of}
+    return {**_tally(whole), "attainment": attained(_ratio(whole.met, whole.total)),
+            "target": None if objective is None else percent(objective.attainment),
+            "by_priority": rows}
+
+
+def _turnaround(arrays) -> dict:
+    out = {}
+    for name, values in zip(GROUPS, arrays):
+        ordered = sorted(values)
+        out[name] = {"median": minutes(quantile(ordered, _HALF)),
+                     "p90": minutes(quantile(ordered, _P90)), "count": len(ordered)}
+    return out
+
+
+def _events(rows, tz, with_at: bool) -> list[dict]:
+    out = []
+    for row in sorted(rows, key=lambda r: (r[0], r[1], r[2])):
+        entry = {"id": row[1], "priority": row[3], "objective": OBJECTIVES[row[2]],
+                 "opened": instant(row[0], tz), "due": instant(row[4], tz)}
+        if with_at:
+            entry["at"] = instant(row[5], tz)
+        out.append(entry)
+    return out
+
+
+def client_entry(report, client_id: str) -> dict:
+    """One client's figures (the value under `clients.<id>`)."""
+    usage = report.measure.usage[client_id]
+    client, tier = usage.client, report.tiers[client_id]
+    tz = zone(report.period.zone)
+    count, everyone = usage.count, report.ticket_count
+    entry = {"name": client.name, "tier": tier.id, "tickets": _tickets(usage.tickets)}
+    for k, kind in enumerate(OBJECTIVES):
+        objective = getattr(tier.objectives, kind)
+        entry[kind] = _objective(usage.objectives[k], objective,
+                                 objective.clock if objective is not None else None)
+    entry["availability"] = report.availability_entry(client_id)
+    charge = report.charges[client_id]
+    entry["share"] = {"actual": percent(_ratio(count, everyone)),
+                      "stated": percent(client.share),
+                      "forecast": percent(charge.share)}
+    entry["volume"] = {"tickets": count, "forecast_units": percent(charge.forecast_units)}
+    entry["charge"] = money(report.charge(client_id))
+    entry["credit"] = money(report.credit(client_id))
+    entry["turnaround"] = _turnaround(usage.turnaround)
+    entry["breaches"] = _events(usage.breaches, tz, True)
+    entry["pending"] = _events(usage.pending, tz, False)
+    measure = report.measure
+    entry["trend"] = []
+    for m in sorted(measure.trend_months):
+        row = usage.trend.get(m, [0, 0, 0, 0, 0])
+        entry["trend"].append({"period": measure.month_label(m), "tickets": row[0],
+                               "response_attainment": attained(_ratio(row[1], row[2])),
+                               "resolution_attainment": attained(_ratio(row[3], row[4]))})
+    entry["weekly"] = [{"week": w, "tickets": usage.weekly.get(w, 0)} for w in measure.weeks()]
+    return entry
+
+
+def _header(report, scope: str) -> dict:
+    charter, period = report.charter, report.period
+    return {
+        "charter": {"id": charter.id, "title": charter.title, "version": charter.version,
+                    "currency": charter.currency, "timezone": charter.timezone},
+        "period": {"label": period.label, "from": period.first.isoformat(),
+                   "to": period.last.isoformat(), "timezone": period.zone},
+        "scope": scope,
+    }
+
+
+def provider_document(report) -> dict:
+    """Every client, the skipped rows, and the provider's aggregates."""
+    doc = _header(report, "provider")
+    doc["skipped"] = {"count": report.skipped,
+                      "rows": [{"file": d.file, "line": d.line, "rule": d.rule,
+                                "reason": d.message} for d in report.listed]}
+    doc["clients"] = {cid: client_entry(report, cid) for cid in report.measure.usage}
+    usages = list(report.measure.usage.values())
+    priorities = report.charter.priorities
+
+    def merged(pick):
+        return {p: _sum(pick(u)[p] for u in usages) for p in priorities}
+
+    provider = {"tickets": _tickets(merged(lambda u: u.tickets))}
+    for k, kind in enumerate(OBJECTIVES):
+        part = _objective(merged(lambda u, k=k: u.objectives[k]), None, None)
+        targets = {doc["clients"][cid][kind]["target"] for cid in doc["clients"]}
+        part["target"] = targets.pop() if len(targets) == 1 else None  # one target for all
+        provider[kind] = part
+    provider["charge"] = money(sum((round_money(report.charge(c)) for c in report.measure.usage),
+                                   Decimal(0)))
+    provider["credit"] = money(sum((round_money(report.credit(c)) for c in report.measure.usage),
+                                   Decimal(0)))
+    provider["turnaround"] = _turnaround(
+        [[v for u in usages for v in u.turnaround[g]] for g in range(len(GROUPS))])
+    doc["provider"] = provider
+    return doc
+
+
+def client_document(provider: dict, client_id: str, skipped: int) -> dict:
+    """A client's own document: its entry only, its own skipped count, no aggregates."""
+    doc = {key: provider[key] for key in ("charter", "period")}
+    doc["scope"] = client_id
+    doc["skipped"] = {"count": skipped}
+    doc["clients"] = {client_id: provider["clients"][client_id]}
+    return doc
+
+
+def dumps(document: dict) -> str:
+    """Canonical JSON bytes of a document: indented, key order kept, trailing newline."""
+    return json.dumps(document, indent=2, ensure_ascii=False, sort_keys=False) + "\n"

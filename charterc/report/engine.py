@@ -1,0 +1,242 @@
+"""`charterc report`: usage files + a checked charter -> report documents -> files.
+
+The pipeline: read the outages (small) -> stream the tickets through `Measure`
+(one pass, nothing kept per row) -> availability, charges and credits per client
+-> the provider's document (`document.py`) -> one document per client -> JSON
+here, Markdown and HTML by `render.py`. Semantics: docs/report.md.
+"""
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from ..derive import Facts, round_money
+from ..diagnostics import Diagnostic, Severity
+from ..fileio import write_atomic
+from ..hours import Hours
+from ..model import Charter
+from . import document as doc
+from .inputs import Outage, Skipped, UnreadableFile, read_outages, read_tickets
+from .measure import (
+    Availability,
+    Measure,
+    Period,
+    PeriodCharge,
+    TierClock,
+    availability,
+    credit_percent,
+    period_charge,
+    range_period,
+)
+
+__all__ = [
+    "FORMATS",
+    "MAX_LISTED",
+    "ReportError",
+    "ReportResult",
+    "build_report",
+    "check_formats",
+    "write_reports",
+]
+
+MAX_LISTED = 1000  # skipped rows listed one by one; all are counted
+
+
+class ReportError(Exception):
+    """A report cannot be written as asked (a missing optional renderer, a bad format)."""
+
+
+@dataclass
+class ReportResult:
+    """What `build_report` returns: the provider's document (None when the run failed),
+    the diagnostics of skipped rows or unreadable files, and the number of rows skipped."""
+
+    document: dict | None
+    diagnostics: list[Diagnostic]
+    skipped: int
+    client_skipped: dict[str, int] = field(default_factory=dict)
+    strict: bool = False
+
+    @property
+    def ok(self) -> bool:
+        """False when a file was unreadable, or rows were skipped under --strict."""
+        return self.document is not None
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.ok else 1
+
+    def documents(self) -> dict[str, dict]:
+        """scope ("provider" or a client id) -> its document."""
+        if self.document is None:
+            return {}
+        out = {"provider": self.document}
+        for cid in self.document["clients"]:
+            out[cid] = doc.client_document(self.document, cid, self.client_skipped.get(cid, 0))
+        return out
+
+
+class _Report:
+    """The measured period, as `document.py` reads it."""
+
+    def __init__(self, charter: Charter, period: Period, measure: Measure,
+                 outages: list[Outage] | None, hours):
+        self.charter, self.period, self.measure = charter, period, measure
+        self.facts = measure.facts
+        self.tiers = {c.id: charter.tier(c.tier) for c in charter.clients}
+        self.ticket_count = sum(u.count for u in measure.usage.values())
+        self.charges: dict[str, PeriodCharge] = {
+            cid: period_charge(charter, self.facts, u.client, period, u.units)
+            for cid, u in measure.usage.items()}
+        self.available: dict[str, Availability | None] = {}
+        for client in charter.clients:
+            tier = self.tiers[client.id]
+            measured = outages is not None and tier.objectives.availability is not None
+            self.available[client.id] = availability(
+                client, tier, hours.maintenance(tier), outages, period) if measured else None
+        self.skipped, self.listed = 0, []
+
+    def credit_percent(self, cid: str) -> Decimal:
+        figures = self.available[cid]
+        return Decimal(0) if figures is None else credit_percent(self.tiers[cid], figures.fraction)
+
+    def charge(self, cid: str) -> Decimal:
+        return self.charges[cid].charge
+
+    def credit(self, cid: str) -> Decimal:
+        """The band's percent of the period's charge as invoiced (rounded to cents)."""
+        return round_money(round_money(self.charge(cid)) * self.credit_percent(cid) / 100)
+
+    def availability_entry(self, cid: str) -> dict | None:
+        figures = self.available[cid]
+        if figures is None:
+            return None
+        objective = self.tiers[cid].objectives.availability
+        return {"percent": doc.attained(figures.fraction),
+                "target": doc.percent(objective.target),
+                "credit_percent": doc.percent(self.credit_percent(cid)),
+                "downtime_minutes": doc.minutes(figures.downtime),
+                "window_minutes": doc.minutes(figures.window),
+                "excluded_minutes": doc.minutes(figures.excluded)}
+
+
+def _clocks(charter: Charter, hours) -> dict[str, TierClock]:
+    return {t.id: TierClock(t, hours.tier(t), hours.tier_zone(t)) for t in charter.tiers}
+
+
+def build_report(charter: Charter, loaded=None, *, tickets: Path, outages: Path | None,
+                 start: date, end: date, columns: dict[str, str] | None = None,
+                 strict: bool = False, progress: Callable[[int], None] | None = None,
+                 tickets_display: str | None = None,
+                 outages_display: str | None = None) -> ReportResult:
+    """Measure the period [start, end] (local dates, inclusive, provider's zone).
+
+    `charter` must have passed the checks. Never raises for bad input: unreadable
+    files give a U106 diagnostic and no document; bad rows are skipped with a
+    diagnostic each (under `strict` they are errors and no document is built).
+    `progress`, if given, is called with the number of characters read so far.
+    """
+    period = range_period(start, end, charter.timezone)
+    hours = Hours(charter)
+    measure = Measure(charter, Facts(charter), period, _clocks(charter, hours))
+    diagnostics: list[Diagnostic] = []
+    skipped, per_client = 0, {c.id: 0 for c in charter.clients}
+
+    def skip(row: Skipped) -> None:
+        nonlocal skipped
+        skipped += 1
+        if row.client is not None:
+            per_client[row.client] += 1
+        if len(diagnostics) < MAX_LISTED:
+            diagnostics.append(row.diagnostic)
+
+    clients = [c.id for c in charter.clients]
+    kept: list[Outage] | None = None
+    try:
+        if outages is not None:
+            kept = []
+            for row in read_outages(outages, outages_display or str(outages),
+                                    tiers=[t.id for t in charter.tiers], clients=clients,
+                                    mapping=columns):
+                if isinstance(row, Skipped):
+                    skip(row)
+                elif row.end > period.start and row.start < period.end:
+                    kept.append(row)
+        add = measure.add
+        for row in read_tickets(tickets, tickets_display or str(tickets), clients=clients,
+                                priorities=charter.priorities, mapping=columns,
+                                progress=progress):
+            if type(row) is Skipped:
+                skip(row)
+            else:
+                add(row)
+    except UnreadableFile as exc:
+        return ReportResult(None, diagnostics + [exc.diagnostic], skipped, per_client, strict)
+    if strict:
+        diagnostics = [replace(d, severity=Severity.ERROR) for d in diagnostics]
+        if skipped:
+            return ReportResult(None, diagnostics, skipped, per_client, strict)
+    report = _Report(charter, period, measure, kept, hours)
+    report.skipped, report.listed = skipped, diagnostics
+    return ReportResult(doc.provider_document(report), diagnostics, skipped, per_client, strict)
+
+
+# -- writing ------------------------------------------------------------------------------
+
+FORMATS = ("json", "md", "html")
+
+
+def write_reports(result: ReportResult, out: Path, langs, formats) -> list[Path]:
+    """Write every document: `out/<charter>/<period>/provider.<lang>.<fmt>` and
+    `clients/<client>.<lang>.<fmt>` (JSON is language-independent: `provider.json`).
+
+    Each file is written atomically. Markdown and HTML come from `render.py`,
+    imported only when asked for, so JSON needs nothing more.
+    """
+    render = check_formats(formats)
+    documents = result.documents()
+    if not documents:
+        return []
+    provider = documents["provider"]
+    folder = Path(out) / provider["charter"]["id"] / provider["period"]["label"]
+    written = []
+    for scope, document in documents.items():
+        base = folder / "provider" if scope == "provider" else folder / "clients" / scope
+        for fmt in formats:
+            if fmt == "json":
+                texts = {base.with_name(base.name + ".json"): doc.dumps(document)}
+            else:
+                texts = {base.with_name(f"{base.name}.{lang}.{fmt}"):
+                         render(document, scope=scope, lang=lang, fmt=fmt) for lang in langs}
+            for path, text in texts.items():
+                write_atomic(path, text.encode("utf-8"))
+                written.append(path)
+    return written
+
+
+def check_formats(formats) -> Callable | None:
+    """The renderer the formats need (None for JSON only); ReportError if a format is
+    unknown or the renderer cannot be loaded."""
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown:
+        raise ReportError(f"unknown format {unknown[0]!r} (expected {', '.join(FORMATS)})")
+    if not formats:
+        raise ReportError(f"no format given (expected {', '.join(FORMATS)})")
+    return _renderer() if any(f != "json" for f in formats) else None
+
+
+def _renderer():
+    try:
+        module = importlib.import_module("charterc.report.render")
+        return module.render_report
+    except ImportError as exc:
+        raise ReportError(f"Markdown and HTML reports need the report renderer, which "
+                          f"cannot be loaded ({exc}); write --format json, or install "
+                          f"charterc[reports]") from None
+    except AttributeError:
+        raise ReportError("the report renderer has no render_report function; "
+                          "write --format json") from None

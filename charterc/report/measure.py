@@ -1,0 +1,420 @@
+"""Measurements of a period: clocks, attainment, turnaround, availability, charges, credits.
+
+Semantics (spec sections 3 and 7; every decision in docs/report.md):
+
+- A ticket belongs to the period in which it was opened (provider's zone). It is
+  measured **as at the end of its period**: a response or resolution recorded
+  later is unknown to that period's report, so a report never changes when the
+  export is taken later.
+- For each objective (response, resolution) with a target for the ticket's
+  priority: met if the event is at or before the deadline; breached if it is
+  after, or if it has not happened by the end and the deadline is before the
+  end; pending (listed, not counted) otherwise.
+- Deadlines: `calendar` clocks add elapsed time; `business` clocks use the
+  tier's schedule (`calendar.add_business`: `Nd` is the close of the N-th open
+  day after the day the clock starts).
+- Availability over the period: every minute of it, minus planned outages inside
+  the tier's maintenance windows; unplanned time always counts.
+
+Only counters, the listed breaches and pending tickets, and one integer per
+resolved ticket (for the turnaround quantiles) are kept; rows are not.
+"""
+from __future__ import annotations
+
+import calendar as _calendar
+from array import array
+from bisect import bisect_right
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from fractions import Fraction
+
+from ..calendar import (
+    Schedule,
+    add_business,
+    clip,
+    expand,
+    intersect,
+    is_open,
+    merge,
+    subtract,
+    total,
+    union,
+    zone,
+)
+from ..calendar.zones import local_time, wall_seconds
+from ..derive import Facts
+from ..model import Charter, Client, Tier
+from ..units import Period as Span
+from ..units import add_period
+from .inputs import Outage, Ticket
+
+__all__ = [
+    "GROUPS",
+    "OBJECTIVES",
+    "Availability",
+    "Measure",
+    "Period",
+    "PeriodCharge",
+    "TierClock",
+    "Usage",
+    "availability",
+    "month_period",
+    "period_charge",
+    "quantile",
+    "range_period",
+]
+
+OBJECTIVES = ("response", "resolution")
+GROUPS = ("weekday", "weekend", "in_hours", "out_of_hours")
+TREND_MONTHS = 12
+
+
+# -- the period ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Period:
+    """Local dates [first, last] in `zone`, and their UTC bounds [start, end) in seconds."""
+
+    label: str
+    first: date
+    last: date
+    zone: str
+    start: int
+    end: int
+
+    @property
+    def days(self) -> int:
+        return (self.last - self.first).days + 1
+
+
+def _midnight(zone_name: str, day: date) -> int:
+    """UTC seconds of local midnight (a midnight skipped by DST maps to the jump)."""
+    return local_time(zone_name, day.year - 1, day.year + 1).to_utc(wall_seconds(day))
+
+
+def range_period(first: date, last: date, zone_name: str) -> Period:
+    """`--from/--to`: labelled `YYYY-MM` when it is exactly a month, else `FIRST--LAST`."""
+    if last < first:
+        raise ValueError(f"--to {last} is before --from {first}")
+    whole_month = first.day == 1 and last == first.replace(
+        day=_calendar.monthrange(first.year, first.month)[1])
+    label = f"{first:%Y-%m}" if whole_month else f"{first.isoformat()}--{last.isoformat()}"
+    return Period(label, first, last, zone_name, _midnight(zone_name, first),
+                  _midnight(zone_name, last + timedelta(days=1)))
+
+
+def month_period(text: str, zone_name: str) -> Period:
+    """`--period 2026-10`: that calendar month in the provider's zone."""
+    try:
+        year, month = (int(part) for part in text.strip().split("-"))
+        first = date(year, month, 1)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a month (YYYY-MM, e.g. 2026-10)") from None
+    last = first.replace(day=_calendar.monthrange(year, month)[1])
+    return range_period(first, last, zone_name)
+
+
+def _month_starts(period: Period) -> list[int]:
+    """UTC starts of the TREND_MONTHS whole months before the period, plus the last one's end."""
+    year, month = period.first.year, period.first.month
+    if period.first.day != 1:  # the month containing `first` is not whole before the period
+        month += 1
+    firsts = []
+    for back in range(TREND_MONTHS, -1, -1):
+        index = year * 12 + month - 1 - back
+        firsts.append(date(index // 12, index % 12 + 1, 1))
+    return [_midnight(period.zone, d) for d in firsts]
+
+
+# -- clocks -------------------------------------------------------------------------------
+
+class TierClock:
+    """Deadlines of one tier's response and resolution targets, and how to classify a ticket."""
+
+    def __init__(self, tier: Tier, schedule: Schedule, zone_name: str):
+        self.tier = tier
+        self.schedule = schedule
+        self.zone = zone(zone_name)
+        self.targets = []
+        for kind in OBJECTIVES:
+            objective = getattr(tier.objectives, kind)
+            self.targets.append(({} if objective is None else dict(objective.targets),
+                                 "calendar" if objective is None else objective.clock))
+
+    def due(self, k: int, priority: str, opened: int) -> int | None:
+        """Deadline (UTC seconds) of objective k for a ticket opened at `opened`, or None."""
+        targets, clock = self.targets[k]
+        target = targets.get(priority)
+        if target is None:
+            return None
+        if clock == "calendar" or self.schedule.is_24x7:
+            return opened + target.calendar_minutes * 60
+        start = datetime.fromtimestamp(opened, UTC)
+        due = add_business(self.schedule, start, minutes=target.minutes, days=target.days)
+        return int(due.timestamp())
+
+    def groups(self, opened: int) -> tuple[int, int]:
+        """(weekday 0 / weekend 1, in hours 2 / out of hours 3): indexes into GROUPS."""
+        moment = datetime.fromtimestamp(opened, self.zone)
+        weekend = 1 if moment.weekday() >= 5 else 0
+        return weekend, 2 if is_open(self.schedule, moment) else 3
+
+
+# -- per-client usage ---------------------------------------------------------------------
+
+class Tally:
+    """met / total (met + breached) / pending."""
+
+    __slots__ = ("met", "pending", "total")
+
+    def __init__(self):
+        self.met = self.total = self.pending = 0
+
+    def add(self, other: Tally) -> None:
+        self.met += other.met
+        self.total += other.total
+        self.pending += other.pending
+
+
+@dataclass
+class Usage:
+    """What one client's period holds once its tickets are measured."""
+
+    client: Client
+    priorities: tuple[str, ...]
+    tickets: dict = field(default_factory=dict)        # priority -> Tally
+    objectives: tuple = ()                              # per objective: priority -> Tally
+    breaches: list = field(default_factory=list)        # (opened, id, k, priority, due, at)
+    pending: list = field(default_factory=list)         # (opened, id, k, priority, due)
+    turnaround: tuple = ()                              # per GROUPS: array of seconds
+    weekly: Counter = field(default_factory=Counter)    # ISO week label -> tickets
+    units: Counter = field(default_factory=Counter)     # projection year -> tickets
+    trend: dict = field(default_factory=dict)           # month index -> [n, rm, rt, sm, st]
+    skipped: int = 0
+
+    def __post_init__(self):
+        self.tickets = {p: Tally() for p in self.priorities}
+        self.objectives = tuple({p: Tally() for p in self.priorities} for _ in OBJECTIVES)
+        self.turnaround = tuple(array("q") for _ in GROUPS)
+
+    @property
+    def count(self) -> int:
+        return sum(t.total for t in self.tickets.values())
+
+
+class Measure:
+    """Feeds tickets one at a time into per-client `Usage`; keeps nothing else per row."""
+
+    def __init__(self, charter: Charter, facts: Facts, period: Period,
+                 clocks: dict[str, TierClock]):
+        self.charter, self.facts, self.period = charter, facts, period
+        self.clocks = {c.id: clocks[c.tier] for c in charter.clients}
+        self.usage = {c.id: Usage(c, charter.priorities) for c in charter.clients}
+        self.months = _month_starts(period)
+        self.trend_months: set[int] = set()
+        self.provider_zone = zone(period.zone)
+        self.years = _year_starts(charter, period.zone)
+
+    def add(self, t: Ticket) -> None:
+        period = self.period
+        if t.opened >= period.end:
+            return
+        if t.opened >= period.start:
+            self._in_period(t)
+        elif t.opened >= self.months[0] and t.opened < self.months[-1]:
+            m = bisect_right(self.months, t.opened) - 1
+            self._in_trend(t, m)
+
+    def _status(self, t: Ticket, k: int, end: int, clock: TierClock):
+        """(due, status, at) with status 'met' | 'breached' | 'pending'; None: no target."""
+        due = clock.due(k, t.priority, t.opened)
+        if due is None:
+            return None
+        event = t.response if k == 0 else t.resolved
+        if event is not None and event < end:
+            return due, ("met" if event <= due else "breached"), event
+        return due, ("breached" if due < end else "pending"), None
+
+    def _in_period(self, t: Ticket) -> None:
+        usage, clock, end = self.usage[t.client], self.clocks[t.client], self.period.end
+        ok, waiting = True, False
+        for k in (0, 1):
+            result = self._status(t, k, end, clock)
+            if result is None:
+                continue
+            due, status, at = result
+            tally = usage.objectives[k][t.priority]
+            if status == "pending":
+                tally.pending += 1
+                waiting = True
+                usage.pending.append((t.opened, t.id, k, t.priority, due))
+                continue
+            tally.total += 1
+            if status == "met":
+                tally.met += 1
+            else:
+                ok = False
+                usage.breaches.append((t.opened, t.id, k, t.priority, due, at))
+        tally = usage.tickets[t.priority]
+        tally.total += 1
+        tally.met += ok and not waiting
+        tally.pending += waiting
+        if t.resolved is not None and t.resolved < end:
+            day, hours = clock.groups(t.opened)
+            usage.turnaround[day].append(t.resolved - t.opened)
+            usage.turnaround[hours].append(t.resolved - t.opened)
+        iso = datetime.fromtimestamp(t.opened, self.provider_zone).isocalendar()
+        usage.weekly[f"{iso.year}-W{iso.week:02d}"] += 1
+        usage.units[max(1, bisect_right(self.years, t.opened))] += 1
+
+    def _in_trend(self, t: Ticket, m: int) -> None:
+        usage, clock, end = self.usage[t.client], self.clocks[t.client], self.months[m + 1]
+        self.trend_months.add(m)
+        row = usage.trend.setdefault(m, [0, 0, 0, 0, 0])
+        row[0] += 1
+        for k in (0, 1):
+            result = self._status(t, k, end, clock)
+            if result is None or result[1] == "pending":
+                continue
+            row[2 + 2 * k] += 1
+            row[1 + 2 * k] += result[1] == "met"
+
+    def month_label(self, m: int) -> str:
+        day = datetime.fromtimestamp(self.months[m], self.provider_zone)
+        return f"{day:%Y-%m}"
+
+    def weeks(self) -> list[str]:
+        """ISO weeks (provider's zone) that overlap the period, in order."""
+        labels, day = [], self.period.first
+        while day <= self.period.last:
+            iso = day.isocalendar()
+            label = f"{iso.year}-W{iso.week:02d}"
+            if not labels or labels[-1] != label:
+                labels.append(label)
+            day += timedelta(days=1)
+        return labels
+
+
+# -- turnaround quantiles -----------------------------------------------------------------
+
+def quantile(values, p: Fraction) -> Fraction | None:
+    """Linear interpolation between closest ranks (numpy's default, R type 7); None if empty.
+
+    `values` must be sorted. The median of an even count is the mean of the two middle values.
+    """
+    n = len(values)
+    if not n:
+        return None
+    position = (n - 1) * p
+    lo = int(position)
+    if lo + 1 >= n:
+        return Fraction(values[-1])
+    return values[lo] + (values[lo + 1] - values[lo]) * (position - lo)
+
+
+# -- availability -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Availability:
+    """Seconds: the window, planned maintenance excluded from it, downtime counted."""
+
+    window: int
+    excluded: int
+    downtime: int
+
+    @property
+    def fraction(self) -> Fraction:
+        measured = self.window - self.excluded
+        return Fraction(measured - self.downtime, measured) * 100 if measured > 0 else Fraction(100)
+
+
+def availability(client: Client, tier: Tier, maintenance: Schedule | None,
+                 outages: list[Outage], period: Period) -> Availability:
+    """Downtime of the outages that reach this client (scope all, its tier, or itself).
+
+    Overlapping outages count once. A planned outage is excluded where it falls
+    inside the tier's maintenance windows (and nowhere else); an unplanned outage
+    always counts, even inside a window.
+    """
+    lo, hi = period.start, period.end
+    planned, unplanned = [], []
+    for o in outages:
+        kind, name = o.scope
+        if kind == "all" or (kind == "tier" and name == tier.id) or \
+                (kind == "client" and name == client.id):
+            (planned if o.planned else unplanned).append((o.start, o.end))
+    planned, unplanned = clip(merge(planned), lo, hi), clip(merge(unplanned), lo, hi)
+    excluded = ()
+    if maintenance is not None and planned:
+        windows = clip(expand(maintenance, period.first - timedelta(days=1),
+                              period.last + timedelta(days=2), period.zone), lo, hi)
+        excluded = subtract(intersect(planned, windows), unplanned)
+    down = subtract(union(planned, unplanned), excluded)
+    return Availability(hi - lo, total(excluded), total(down))
+
+
+def credit_percent(tier: Tier, percent: Fraction) -> Decimal:
+    """The credit of the band reached (the largest whose `below` the exact figure is under), capped."""
+    credits = tier.credits
+    if credits is None:
+        return Decimal(0)
+    reached = [band.credit for band in credits.bands if percent < Fraction(band.below)]
+    value = max(reached, default=Decimal(0))
+    if credits.cap is not None and value > credits.cap:
+        value = credits.cap
+    return value
+
+
+# -- charges ------------------------------------------------------------------------------
+
+def _year_starts(charter: Charter, zone_name: str) -> list[int]:
+    """UTC starts of projection years 1..years+1 (year y runs [starts[y-1], starts[y]))."""
+    return [_midnight(zone_name, add_period(charter.start, Span(months=12 * y)))
+            for y in range(charter.years + 1)]
+
+
+@dataclass(frozen=True)
+class PeriodCharge:
+    charge: Decimal          # exact
+    forecast_units: Decimal  # exact
+    share: Decimal | None    # projected share of the year of the period's first day
+    year: int
+
+
+def period_charge(charter: Charter, facts: Facts, client: Client, period: Period,
+                  units: Counter) -> PeriodCharge:
+    """The period's charge: per-unit, the tickets of each projection year times that
+    year's price, plus fixed fees; fixed fees and `share` charges prorated by days.
+
+    Days are split by projection year (a period across a year boundary uses each
+    year's figures for its days); outside the term, the nearest year of the term.
+    """
+    charge = forecast = Decimal(0)
+    days_by_year: Counter = Counter()
+    day = period.first
+    while day <= period.last:
+        days_by_year[_year_of(charter, day)] += 1
+        day += timedelta(days=1)
+    for year in sorted(set(days_by_year) | set(units)):
+        y = min(max(year, 1), charter.years)
+        first = add_period(charter.start, Span(months=12 * (y - 1)))
+        length = Decimal((add_period(charter.start, Span(months=12 * y)) - first).days)
+        fraction = Decimal(days_by_year[year]) / length
+        row = facts.table[client.id][y - 1]
+        if charter.charging == "per-unit":
+            charge += units[year] * row.per_unit + row.fixed * fraction
+        else:
+            charge += row.charge * fraction
+        forecast += row.units * fraction
+    y0 = min(max(_year_of(charter, period.first), 1), charter.years)
+    return PeriodCharge(charge, forecast, facts.table[client.id][y0 - 1].share, y0)
+
+
+def _year_of(charter: Charter, day: date) -> int:
+    months = (day.year - charter.start.year) * 12 + day.month - charter.start.month
+    y = months // 12 + 1
+    if add_period(charter.start, Span(months=12 * (y - 1))) > day:
+        y -= 1
+    return y
