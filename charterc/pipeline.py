@@ -124,6 +124,7 @@ def check_paths(paths: Sequence[str | Path] = ("charters",), *, today: date | No
                 levels: dict[str, Severity] | None = None, limits: Limits = Limits(),
                 progress: Callable[[int], None] | None = None) -> PortfolioResult:
     """Check every charter under `paths`; never raises for bad charters."""
+    from .checks import enabled
     from .references import duplicate_charters
 
     today = today or date.today()
@@ -145,7 +146,6 @@ def check_paths(paths: Sequence[str | Path] = ("charters",), *, today: date | No
            if isinstance(charter_id := _charter_id(f.loaded.document), str)]
     by_file = {f.file: f for f in results}
     for diagnostic in duplicate_charters(ids):
-        if select is None or any(diagnostic.rule.startswith(p) for p in select):
-            if not any(diagnostic.rule.startswith(p) for p in ignore):
-                by_file[diagnostic.file].diagnostics.append(diagnostic)
+        if enabled(diagnostic.rule, select, ignore):
+            by_file[diagnostic.file].diagnostics.append(diagnostic)
     return PortfolioResult(results, internal)

@@ -15,9 +15,9 @@ from typing import Iterable
 
 from ..diagnostics import Diagnostic, SourceMap
 from ..model import Charter
-from ..rules import RULES, Rule
+from ..rules import RULES
 
-__all__ = ["CheckContext", "run_checks", "load_checks", "CHECK_MODULES"]
+__all__ = ["CheckContext", "run_checks", "load_checks", "enabled", "CHECK_MODULES"]
 
 CHECK_MODULES = ("cost", "governance", "coverage", "levels", "security", "reporting")
 
@@ -45,10 +45,11 @@ class CheckContext:
         return Hours(self.charter)
 
 
-def _enabled(rule: Rule, select: Iterable[str] | None, ignore: Iterable[str]) -> bool:
-    if any(rule.id.startswith(prefix) for prefix in ignore):
+def enabled(rule_id: str, select: Iterable[str] | None, ignore: Iterable[str]) -> bool:
+    """Whether `--select` / `--ignore` (ids or prefixes) let a rule report."""
+    if any(rule_id.startswith(prefix) for prefix in ignore):
         return False
-    return select is None or any(rule.id.startswith(prefix) for prefix in select)
+    return select is None or any(rule_id.startswith(prefix) for prefix in select)
 
 
 def run_checks(charter: Charter, sources: SourceMap, *, today: date,
@@ -58,7 +59,7 @@ def run_checks(charter: Charter, sources: SourceMap, *, today: date,
     context = CheckContext(charter, today)
     found: list[Diagnostic] = []
     for rule in RULES.values():
-        if rule.check is None or not _enabled(rule, select, ignore):
+        if rule.check is None or not enabled(rule.id, select, ignore):
             continue
         for finding in rule.check(context):
             line, column = sources.locate(finding.pointer)
