@@ -14,6 +14,7 @@ import json
 from datetime import date, timedelta
 from typing import Any, Iterator
 
+from ..diagnostics import escape_token
 from ..model import CLASSIFICATIONS, ISOLATIONS
 from ..units import period
 from .changes import Change, by_direction, neutral, strengthening, weakening, wording
@@ -176,7 +177,7 @@ def _pointer(doc: Any, path: tuple) -> str:
             parts.append(str(index))
             doc = doc[index]
         elif isinstance(doc, dict) and key in doc:
-            parts.append(str(key).replace("~", "~0").replace("/", "~1"))
+            parts.append(escape_token(str(key)))
             doc = doc[key]
         else:
             break
