@@ -103,7 +103,8 @@ def child(kind: str, path: str, month: str) -> None:
                               start=span.first, end=span.last)
         seconds = time.perf_counter() - began
         doc = result.document
-        rows = sum(1 for _ in open(path, encoding="utf-8")) - 1
+        with open(path, encoding="utf-8") as handle:
+            rows = sum(1 for _ in handle) - 1
         extra = {"in_period": sum(c["tickets"]["total"] for c in doc["clients"].values()),
                  "breaches": sum(len(c["breaches"]) for c in doc["clients"].values()),
                  "skipped": result.skipped}

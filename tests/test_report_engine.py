@@ -26,13 +26,15 @@ import difflib
 import json
 import os
 import sys
-from datetime import date
+from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import Path
 
 import jsonschema
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from charterc.cli import main
 from charterc.diagnostics import Severity
@@ -630,3 +632,72 @@ def test_cli_without_the_renderer_says_so(tmp_path, monkeypatch):
     assert result.exit_code == 2
     assert "Markdown and HTML reports need the report renderer" in result.output
     assert "--format json" in result.output
+
+
+# -- properties ---------------------------------------------------------------------------
+
+_START = 1789689600  # 2026-09-18T00:00Z: the 50 days from it reach before and after October
+_TARGETS = {"response": {"P1": 15, "P2": 60, "P3": 240},
+            "resolution": {"P1": 240, "P2": 480, "P3": 2880}}   # premium, calendar minutes
+
+
+@st.composite
+def ticket_rows(draw):
+    rows = []
+    for n in range(draw(st.integers(0, 25))):
+        opened = _START + draw(st.integers(0, 50 * 86400))
+        response = draw(st.one_of(st.none(), st.integers(0, 3 * 86400)))
+        resolved = draw(st.one_of(st.none(), st.integers(0, 6 * 86400)))
+        rows.append((f"T{n}", draw(st.sampled_from(["finance", "legal"])),
+                     draw(st.sampled_from(["P1", "P2", "P3"])), opened,
+                     None if response is None else opened + response,
+                     None if resolved is None else opened + resolved))
+    return rows
+
+
+def _iso(ts):
+    return "" if ts is None else datetime.fromtimestamp(ts, UTC).isoformat()
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=ticket_rows())
+def test_counts_add_up_and_the_calendar_clock_matches_a_plain_reading(tmp_path, rows):
+    path = tmp_path / "random.csv"
+    path.write_text("id,client,priority,opened,first_response,resolved\n" + "".join(
+        f"{i},{c},{p},{_iso(o)},{_iso(r)},{_iso(s)}\n" for i, c, p, o, r, s in rows))
+    result = run(OCTOBER, tickets=path, outages=None)
+    assert result.skipped == 0
+    doc = result.document
+    october = range_period(*OCTOBER, "Europe/Paris")
+    start, end = october.start, october.end
+    provider = doc["provider"]
+    for kind in ("tickets", "response", "resolution"):
+        for i, key in enumerate(("met", "total", "pending")):
+            assert provider[kind][key] == sum(counts(c[kind])[i] for c in doc["clients"].values())
+    for cid, client in doc["clients"].items():
+        mine = [r for r in rows if r[1] == cid and start <= r[3] < end]
+        assert client["tickets"]["total"] == len(mine)
+        for kind in ("response", "resolution"):
+            part = client[kind]
+            assert part["total"] + part["pending"] == len(mine)
+            assert len([b for b in client["breaches"] if b["objective"] == kind]) == \
+                part["total"] - part["met"]
+        if cid != "finance":
+            continue
+        # premium is a calendar clock: a plain reading of the spec, ticket by ticket
+        expected = {"response": [0, 0, 0], "resolution": [0, 0, 0]}
+        for _, _, priority, opened, response, resolved in mine:
+            if resolved is not None and (response is None or resolved < response):
+                response = resolved
+            for kind, event in (("response", response), ("resolution", resolved)):
+                due = opened + 60 * _TARGETS[kind][priority]
+                if event is not None and event < end:
+                    expected[kind][0] += event <= due
+                    expected[kind][1] += 1
+                elif due < end:
+                    expected[kind][1] += 1
+                else:
+                    expected[kind][2] += 1
+        for kind in ("response", "resolution"):
+            assert list(counts(client[kind])) == expected[kind]
