@@ -432,8 +432,8 @@ def report_command(charter, tickets, outages, period, first, last, out, lang, fm
         sys.exit(EXIT_FINDINGS)
     try:
         written = write_reports(report, Path(out), langs, names)
-    except ReportError as exc:
-        click.echo(f"charterc report: {exc}", err=True)
+    except (ReportError, OSError) as exc:
+        click.echo(f"charterc report: cannot write the reports: {exc}", err=True)
         sys.exit(EXIT_USAGE)
     click.echo(f"wrote {len(written)} file(s) in {Path(out) / checked.charter.id}")
     sys.exit(EXIT_CLEAN)

@@ -459,7 +459,7 @@ def test_semicolons_and_a_byte_order_mark_are_read(tmp_path):
 def test_progress_is_told_what_was_read():
     seen = []
     run(OCTOBER, progress=seen.append)
-    assert sum(seen) == len(TICKETS.read_text(encoding="utf-8-sig"))
+    assert sum(seen) == TICKETS.stat().st_size   # bytes, like the bar's length
 
 
 # -- bad rows -----------------------------------------------------------------------------
@@ -529,17 +529,23 @@ def test_an_unreadable_header_is_u106():
     assert "--columns resolved=HEADER" in d.hint
 
 
-@pytest.mark.parametrize("content,text", [
-    (b"", "the file is empty"),
-    (b"id,client,priority,opened,first_response,resolved,id\n", "column 'id' appears twice"),
-    (b"id,client,priority,opened,first_response,resolved\nA,l\xe9gal,P1,,,\n", "not UTF-8"),
+_HEADER = b"id,client,priority,opened,first_response,resolved\n"
+
+
+@pytest.mark.parametrize("content,line,text", [
+    (b"", 1, "the file is empty"),
+    (b"id,client,priority,opened,first_response,resolved,id\n", 1, "column 'id' appears twice"),
+    (_HEADER + b"".join(b"A%d,legal,P1,2026-10-01T09:00Z,,\n" % n for n in range(3))
+     + b"B,l\xe9gal,P1,,,\n", 5,
+     "not UTF-8 text (byte 0xe9 on this line)"),
 ])
-def test_unusable_files(tmp_path, content, text):
+def test_unusable_files(tmp_path, content, line, text):
     path = tmp_path / "t.csv"
     path.write_bytes(content)
     result = run(OCTOBER, tickets=path)
-    assert [d.rule for d in result.diagnostics] == ["U106"]
+    assert [(d.rule, d.line) for d in result.diagnostics] == [("U106", line)]
     assert text in result.diagnostics[0].message
+    assert result.document is None
 
 
 # -- inputs match their schemas -----------------------------------------------------------

@@ -133,25 +133,30 @@ def _rows(path: Path, display: str, spec: dict[str, bool], mapping: dict[str, st
           progress: Callable[[int], None] | None) -> Iterator[tuple[int, list[str] | None, object]]:
     """Yield the table first, then (line, fields, error) for every non-blank record."""
     try:
-        handle = open(path, encoding="utf-8-sig", newline="")
+        handle = open(path, "rb")  # decoded line by line: a bad byte is placed on its line
     except OSError as exc:
         raise UnreadableFile(diagnostic("U106", display, 0, 0,
                                         f"cannot open the file: {exc.strerror or exc}"))
     with handle:
-        read = 0
+        read = physical = 0
 
         def lines():
-            nonlocal read
-            for text in handle:
-                read += len(text)
-                yield text
+            nonlocal read, physical
+            for raw in handle:
+                read += len(raw)
+                physical += 1
+                try:
+                    yield raw.decode("utf-8")
+                except UnicodeDecodeError as exc:
+                    raise UnreadableFile(diagnostic(
+                        "U106", display, physical, 1,
+                        f"the file is not UTF-8 text (byte {raw[exc.start]:#04x} on this line)",
+                        "save it as UTF-8 (\"CSV UTF-8\" in spreadsheet tools)")) from None
 
         source = lines()
-        try:
-            first = next(source, None)
-        except UnicodeDecodeError:
-            raise UnreadableFile(diagnostic("U106", display, 1, 1, "the file is not UTF-8 text",
-                                            "save it as UTF-8 (CSV UTF-8 in spreadsheet tools)"))
+        first = next(source, None)
+        if first is not None and first.startswith("\ufeff"):
+            first = first[1:]  # the byte-order mark spreadsheet tools write
         if first is None or not first.strip():
             raise UnreadableFile(diagnostic("U106", display, 1, 1,
                                             "the file is empty: a header line is expected",
@@ -169,10 +174,6 @@ def _rows(path: Path, display: str, spec: dict[str, bool], mapping: dict[str, st
                 error = None
             except StopIteration:
                 break
-            except UnicodeDecodeError:
-                raise UnreadableFile(diagnostic("U106", display, previous + 1, 1,
-                                                "the file is not UTF-8 text from this line on",
-                                                "save it as UTF-8"))
             except csv.Error as exc:
                 fields, error = None, exc
             line, previous = previous + 1, reader.line_num + 1
