@@ -339,6 +339,15 @@ def test_november_trend_measures_october_as_at_its_own_end():
     assert document(OCTOBER)["clients"]["legal"]["trend"] == []   # no September in the file
 
 
+def test_a_period_from_mid_month_has_the_whole_months_before_it_as_trend():
+    doc = run((date(2026, 11, 15), date(2026, 11, 30))).document
+    legal, finance = doc["clients"]["legal"], doc["clients"]["finance"]
+    assert (legal["tickets"]["total"], finance["tickets"]["total"]) == (2, 4)   # L14 L12 / F11..
+    # 1-14 November is neither in the period nor a whole month: not in the trend
+    assert [t["period"] for t in legal["trend"]] == ["2026-10"]
+    assert legal["trend"][0]["tickets"] == 8
+
+
 def test_weekly_volumes_cover_every_iso_week_of_the_period():
     legal = document(NOVEMBER)["clients"]["legal"]["weekly"]
     # 1 Nov 2026 is a Sunday (week 44); 30 Nov a Monday (week 49)

@@ -117,10 +117,12 @@ def month_period(text: str, zone_name: str) -> Period:
 
 
 def _month_starts(period: Period) -> list[int]:
-    """UTC starts of the TREND_MONTHS whole months before the period, plus the last one's end."""
+    """UTC starts of the TREND_MONTHS whole months before the period, plus the last one's end.
+
+    The last bound is the first of the month the period starts in: a period that
+    does not start on the 1st leaves the part of its month before it out.
+    """
     year, month = period.first.year, period.first.month
-    if period.first.day != 1:  # the month containing `first` is not whole before the period
-        month += 1
     firsts = []
     for back in range(TREND_MONTHS, -1, -1):
         index = year * 12 + month - 1 - back
