@@ -292,3 +292,54 @@ def test_period_labels_read_as_dates(label, lang, shown):
     document["period"]["label"] = label
     text = render_report(document, scope="provider", lang=lang, fmt="md")
     assert text.split("\n")[2].startswith(f"{shown} · ")
+
+
+# -- the engine's real output for the hand-checked fixture (tests/report/) ----------------
+
+ENGINE = GOLDEN / "engine" / "report-desk"   # the engine's JSON goldens (test_report_engine.py)
+FIXTURE_CASES = [(period, scope, lang, fmt) for period in ("2026-10", "2026-11")
+                 for scope in ("provider", "clients/legal") for lang in ("en", "fr")
+                 for fmt in ("md", "html")]
+
+
+def engine_document(period: str, scope: str) -> dict:
+    path = ENGINE / period / f"{scope}.json"
+    if not path.is_file():
+        pytest.skip(f"no engine golden {path}")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("period, scope, lang, fmt", FIXTURE_CASES,
+                         ids=["-".join(c).replace("clients/", "") for c in FIXTURE_CASES])
+def test_fixture_golden(period, scope, lang, fmt):
+    needs_matplotlib(fmt)
+    document = engine_document(period, scope)
+    text = render_report(document, scope=document["scope"], lang=lang, fmt=fmt)
+    golden = GOLDEN / "fixture" / period / f"{scope.replace('clients/', '')}.{lang}.{fmt}"
+    if UPDATE:
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_bytes(text.encode("utf-8"))
+    assert golden.is_file(), f"no golden file {golden}: run with CHARTERC_UPDATE_GOLDEN=1"
+    assert text == golden.read_bytes().decode("utf-8"), \
+        f"{golden} differs (CHARTERC_UPDATE_GOLDEN=1 regenerates)"
+
+
+@pytest.mark.parametrize("client", ["finance", "legal"])
+def test_a_client_report_is_the_same_from_its_document_or_the_providers(client):
+    """Nothing of the other clients or of the totals leaks into what a client sees."""
+    whole = engine_document("2026-10", "provider")
+    own = engine_document("2026-10", f"clients/{client}")
+    assert whole["skipped"]["count"] == own["skipped"]["count"] == 0
+    for fmt in ("md", "html") if charts.unavailable() is None else ("md",):
+        assert render_report(whole, scope=client, lang="fr", fmt=fmt) == \
+            render_report(own, scope=client, lang="fr", fmt=fmt)
+
+
+def test_fixture_figures_reach_the_page():
+    text = render_report(engine_document("2026-10", "provider"), scope="provider", lang="en",
+                         fmt="md")
+    assert "| Legal Affairs | standard | 99.39% (missed) | 99.5% | 4 h 30 min | 3 h | 10% | " \
+           "€38.96 |" in text
+    assert "| **All clients** | €1,358.14 | €135.82 | €1,222.32 |" in text
+    assert "| P3 | 2 | 1 | 1 | 1 business day | 50% (1 / 2) | 5 business days | 100% (1 / 1) |" \
+        in text
