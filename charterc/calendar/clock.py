@@ -50,10 +50,13 @@ def _local_date(schedule: Schedule, ts: int) -> date:
     return datetime.fromtimestamp(ts, zone(schedule.timezone)).date()
 
 
-def _spans(schedule: Schedule, ordinal: int) -> list[tuple[int, int]]:
+@lru_cache(maxsize=8192)
+def _spans(schedule: Schedule, ordinal: int) -> tuple[tuple[int, int], ...]:
+    """The open spans (UTC seconds) of one local day; cached, as reports ask for the same
+    days for every ticket of a period."""
     year = date.fromordinal(ordinal).year
     lt = local_time(schedule.timezone, year - 1, year + 1)
-    return day_spans(schedule, ordinal, lt, schedule.holidays.dates(year - 1, year + 1))
+    return tuple(day_spans(schedule, ordinal, lt, schedule.holidays.dates(year - 1, year + 1)))
 
 
 def _add_open(schedule: Schedule, ts: int, remaining: int) -> int:
