@@ -25,9 +25,23 @@ def _today(value: str | None) -> date | None:
         raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)", param_hint="--today")
 
 
+def _comma_list(value: str) -> list[str]:
+    """`"en, fr"` -> ["en", "fr"]."""
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
 def _rule_list(values: tuple[str, ...]) -> list[str]:
     """`--select C4 --select V501,V502` -> ["C4", "V501", "V502"], upper-cased."""
-    return [part.strip().upper() for value in values for part in value.split(",") if part.strip()]
+    return [part.upper() for value in values for part in _comma_list(value)]
+
+
+def _emit(text: str, output: str | None) -> None:
+    """Print `text`, or write it atomically to `output` when one is given."""
+    if output:
+        from .fileio import write_atomic
+        write_atomic(output, text.encode("utf-8"))
+    else:
+        click.echo(text, nl=False)
 
 
 def _levels(values: tuple[str, ...]):
@@ -113,11 +127,7 @@ def check(paths, fmt, strict, today, select, ignore, level_opts, max_bytes, outp
     if color is None:
         color = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     text = reporter(fmt)(result, color=color)
-    if output:
-        from .fileio import write_atomic
-        write_atomic(output, text.encode("utf-8"))
-    else:
-        click.echo(text, nl=False)
+    _emit(text, output)
     for line in result.internal_errors:
         click.echo(f"charterc: {line}", err=True)
     sys.exit(result.exit_code(strict))
@@ -190,11 +200,7 @@ def diff(old, new, paths, fmt, output):
     except SourceError as exc:
         raise click.UsageError(str(exc))
     text = RENDERERS[fmt](result)
-    if output:
-        from .fileio import write_atomic
-        write_atomic(output, text.encode("utf-8"))
-    else:
-        click.echo(text, nl=False)
+    _emit(text, output)
     sys.exit(result.exit_code)
 
 
@@ -237,11 +243,8 @@ def build_command(paths, out, lang, fmt, today, templates, partial):
     from .pipeline import UsageError
     from .reporters import reporter
 
-    def names(value):
-        return [part.strip() for part in value.split(",") if part.strip()]
-
     try:
-        result = build(paths or ("charters",), out, langs=names(lang), formats=names(fmt),
+        result = build(paths or ("charters",), out, langs=_comma_list(lang), formats=_comma_list(fmt),
                        today=_today(today), templates=templates, partial=partial)
     except (BuildProblem, UsageError) as exc:
         click.echo(f"charterc build: {exc}", err=True)
@@ -284,11 +287,7 @@ def convert(file, target, output):
         click.echo(f"{loaded.file}:{line}:{column}: cannot write as {target}: {exc.reason}",
                    err=True)
         sys.exit(EXIT_FINDINGS)
-    if output:
-        from .fileio import write_atomic
-        write_atomic(output, text.encode("utf-8"))
-    else:
-        click.echo(text, nl=False)
+    _emit(text, output)
 
 
 @main.command("fmt")
@@ -378,8 +377,7 @@ def report_command(charter, tickets, outages, period, first, last, out, lang, fm
     from .reporters import reporter
     from .reporters.text import format_diagnostic
 
-    names = [part.strip() for part in fmt.split(",") if part.strip()]
-    langs = [part.strip() for part in lang.split(",") if part.strip()]
+    names, langs = _comma_list(fmt), _comma_list(lang)
     try:
         mapping = parse_columns(columns)
     except ValueError as exc:
@@ -401,6 +399,11 @@ def report_command(charter, tickets, outages, period, first, last, out, lang, fm
     except ReportError as exc:
         click.echo(f"charterc report: {exc}", err=True)
         sys.exit(EXIT_USAGE)
+    if "html" in names:
+        from .report.charts import unavailable
+        if hint := unavailable():
+            click.echo(f"charterc report: warning: {hint}; HTML reports are written without "
+                       "charts", err=True)
     loaded = load_path(charter, display=display_path(Path(charter)))
     checked = check_loaded(loaded, today=end)
     result = PortfolioResult([checked])
