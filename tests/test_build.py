@@ -445,10 +445,11 @@ def test_agreement_zone_and_defaults_are_those_the_checks_read(tmp_path):
     assert result.published and not result.check.diagnostics
     alpha = (out / "example/agreements/alpha.en.md").read_text()
     assert "- In your time zone: Mon–Fri 03:00–13:00 (America/New\\_York), no holiday " \
-           "closures (most of the year" in alpha
+           "closures (except weeks 2026-W11–2026-W13, 2026-W44, 2027-W11–2027-W12, 2027-W44, " \
+           "2028-W11–2028-W12, 2028-W44: the two zones change clocks on different dates)" in alpha
     assert "- Hours you need: Mon–Fri 04:00–11:00 (America/New\\_York), closed on public " \
            "holidays (FR)\n" in alpha
-    assert "- Maintenance windows: Sat 21:00–23:00 (America/New\\_York) (most" in alpha
+    assert "- Maintenance windows: Sat 21:00–23:00 (America/New\\_York) (except weeks 2026-W11" in alpha
     charter = (out / "example/charter.en.md").read_text()
     assert "| Sun 02:00–04:00 (Europe/London) |" in charter
     sla = json.loads((out / "example/sla.json").read_text())

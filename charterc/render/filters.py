@@ -70,9 +70,10 @@ class Language(Formatter):
         text = f"{rules} ({view.zone})"
         if holidays:
             text += ", " + self.holidays(view.holidays)
-        if view.approximate:
-            text += " " + self.gettext("(most of the year: the two zones change clocks on "
-                                       "different dates)")
+        if view.weeks:
+            runs = ", ".join(a if a == b else f"{a}\u2013{b}" for a, b in view.weeks)
+            text += " " + self.gettext("(except weeks %(weeks)s: the two zones change clocks "
+                                       "on different dates)") % {"weeks": runs}
         return text
 
     def period(self, value) -> str:
