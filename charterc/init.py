@@ -56,13 +56,8 @@ def starter_text(charter_id: str, *, folder: Path = Path("."), today: date | Non
 
 def _as_dsl(text: str, charter_id: str) -> str:
     """The starter in the DSL, its YAML comments moved above the matching statements."""
-    try:
-        from .writers.dsl import lines
-    except ImportError:
-        raise InitError("--format dsl needs the DSL writer (charterc.writers.dsl), which this "
-                        "version of charterc does not have yet; use --format yaml and convert "
-                        "the file later") from None
     from .loaders.yaml import load_text
+    from .writers.dsl import lines
     loaded = load_text(text, f"{charter_id}.charter.yaml")
     layout = lines(loaded.document)
     notes: dict[int, list[str]] = {}

@@ -1,18 +1,14 @@
 """`charterc init`: a starter charter that checks clean, in YAML and the DSL, never overwriting."""
 from __future__ import annotations
 
-import importlib.util
 from datetime import date
 
-import pytest
 from click.testing import CliRunner
 
 from charterc.cli import main
 from charterc.init import starter_text
 from charterc.pipeline import check_paths
 
-HAS_DSL_WRITER = importlib.util.find_spec("charterc.writers.dsl") is not None \
-    if importlib.util.find_spec("charterc.writers") else False
 
 
 def _init(tmp_path, monkeypatch, *args):
@@ -75,7 +71,6 @@ def test_modeline_points_at_the_repository_schema(tmp_path):
         "# yaml-language-server: $schema=../../schemas/charter.schema.json"
 
 
-@pytest.mark.skipif(not HAS_DSL_WRITER, reason="the DSL writer (charterc.writers.dsl) is not there")
 def test_dsl_starter_checks_clean(tmp_path, monkeypatch):
     run = _init(tmp_path, monkeypatch, "--format", "dsl")
     assert run.exit_code == 0, run.output
@@ -84,14 +79,5 @@ def test_dsl_starter_checks_clean(tmp_path, monkeypatch):
     text = target.read_text(encoding="utf-8")
     assert "# business clock: only time inside the tier's hours counts\n  response business" \
         in text
-    if importlib.util.find_spec("charterc.fmt"):  # already in the canonical layout
-        from charterc.fmt import format_text
-        assert format_text(text, target.name)[0] == text
-
-
-@pytest.mark.skipif(HAS_DSL_WRITER, reason="the DSL writer is there")
-def test_dsl_without_writer_fails_clearly(tmp_path, monkeypatch):
-    run = _init(tmp_path, monkeypatch, "--format", "dsl")
-    assert run.exit_code == 2
-    assert "--format dsl needs the DSL writer" in run.output
-    assert not (tmp_path / "charters").exists()
+    from charterc.fmt import format_text
+    assert format_text(text, target.name)[0] == text  # already in the canonical layout
