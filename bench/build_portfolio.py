@@ -39,7 +39,7 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="print a cProfile of (b)")
     args = parser.parse_args()
 
-    from charterc.build import build
+    from charterc.publish.build import build
     from charterc.pipeline import check_paths
 
     today = date.fromisoformat(args.today)

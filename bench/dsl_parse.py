@@ -21,8 +21,8 @@ import yaml
 
 from charterc.loaders import load_path
 from charterc.loaders.dsl import load_text, parser
-from charterc.writers import dsl as dsl_writer
-from charterc.writers import yaml as yaml_writer
+from charterc.authoring import dsl as dsl_writer
+from charterc.authoring import yaml as yaml_writer
 
 ROOT = Path(__file__).resolve().parent.parent
 

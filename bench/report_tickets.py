@@ -45,7 +45,7 @@ def generate(path: Path, count: int, month: str, seed: int = 11) -> None:
     """`count` tickets opened uniformly over `month` and the two months before it."""
     sys.path.insert(0, str(ROOT))
     from charterc.loaders import load_path
-    from charterc.model import build_model
+    from charterc.model.charter import build_model
 
     charter = build_model(load_path(CHARTER).document)
     clients = [c.id for c in charter.clients]
@@ -83,7 +83,7 @@ def _iso(ts: int) -> str:
 
 def child(kind: str, path: str, month: str) -> None:
     from charterc.loaders import load_path
-    from charterc.model import build_model
+    from charterc.model.charter import build_model
     from charterc.report import build_report, month_period
 
     loaded = load_path(CHARTER)

@@ -26,5 +26,5 @@ def check(paths, **options):
 
 def build(paths=("charters",), out="dist", **options):
     """Check, then write contracts, sla.json and openslo.yaml: a `BuildResult`."""
-    from .build import build as _build
+    from .publish.build import build as _build
     return _build(paths, out, **options)

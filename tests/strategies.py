@@ -45,7 +45,7 @@ def registered_rules() -> tuple[str, ...]:
     is written): what a suppression may name without R301."""
     try:
         from charterc.checks import load_checks
-        from charterc.rules import RULES
+        from charterc.diagnostics.rules import RULES
         load_checks()
     except ImportError:
         return tuple(SPEC_RULES)

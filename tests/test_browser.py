@@ -36,7 +36,7 @@ def browser():
 
 @pytest.fixture(scope="module")
 def dist(tmp_path_factory):
-    from charterc.build import build
+    from charterc.publish.build import build
     out = tmp_path_factory.mktemp("browser") / "dist"
     result = build([ROOT / "charters/it-service-desk.charter.yaml"], out, langs=["en", "fr"],
                    formats=["html"], today=date(2026, 11, 27))

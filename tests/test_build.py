@@ -19,7 +19,7 @@ import jsonschema
 import pytest
 from click.testing import CliRunner
 
-from charterc.build import BuildProblem, build
+from charterc.publish.build import BuildProblem, build
 from charterc.cli import main
 
 ROOT = Path(__file__).parent.parent
@@ -166,7 +166,7 @@ def test_no_date_is_shown_without_today_or_source_date_epoch(tmp_path, monkeypat
         def today(cls):
             return TODAY
 
-    monkeypatch.setattr("charterc.build.date", Today)   # the checks still need a date
+    monkeypatch.setattr("charterc.publish.build.date", Today)   # the checks still need a date
     assert build([CHARTER], tmp_path / "dist", langs=["en"], formats=["md"]).published
     assert "Issued on" not in (tmp_path / "dist/it-service-desk/charter.en.md").read_text()
 
@@ -347,7 +347,7 @@ def test_check_does_not_import_the_renderers():
 
 def test_locale_formats_follow_babel():
     from charterc.render.i18n import Formatter
-    from charterc.units import duration
+    from charterc.model.values import duration
     fr, en = Formatter("fr"), Formatter("en")
     assert fr.money(Decimal("1402110")) == "1\u202f402\u202f110,00\xa0€"
     assert en.money(Decimal("1402110")) == "€1,402,110.00"

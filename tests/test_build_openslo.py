@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from charterc.build import build
+from charterc.publish.build import build
 from charterc.export.openslo import rfc1123
 
 ROOT = Path(__file__).parent.parent

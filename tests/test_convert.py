@@ -7,13 +7,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from charterc.fmt import format_text
+from charterc.authoring.fmt import format_text
 from charterc.loaders import dsl as dsl_loader
 from charterc.loaders import load_path
 from charterc.loaders import yaml as yaml_loader
-from charterc.writers import Unrepresentable
-from charterc.writers import dsl as dsl_writer
-from charterc.writers import yaml as yaml_writer
+from charterc.authoring import Unrepresentable
+from charterc.authoring import dsl as dsl_writer
+from charterc.authoring import yaml as yaml_writer
 from strategies import charters
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -15,7 +15,7 @@ from strategies import charters
 
 from charterc.checks import CheckContext, coverage
 from charterc.checks.examples import apply_overlay, base_document
-from charterc.model import build_model
+from charterc.model.charter import build_model
 
 TODAY = date(2026, 6, 1)
 RULES = (coverage.needed_hours_covered, coverage.needed_features_offered,
@@ -232,6 +232,6 @@ def test_an_unknown_zone_anywhere_is_v505_and_nothing_raises(document, place, zo
 
 @pytest.mark.parametrize("rule_id", ["V501", "V502", "V503", "V504", "V505", "V506"])
 def test_each_rule_is_registered_with_its_documented_severity(rule_id):
-    from charterc.rules import RULES
+    from charterc.diagnostics.rules import RULES
     expected = "warning" if rule_id in ("V504", "V506") else "error"
     assert RULES[rule_id].severity.value == expected

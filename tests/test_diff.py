@@ -16,7 +16,7 @@ from charterc.diff import diff_loaded
 from charterc.diff.levels import compare_targets
 from charterc.diff.semver import bump_made, parse_version
 from charterc.loaders import Loaded, load_path
-from charterc.units import duration
+from charterc.model.values import duration
 
 BASE = Path(__file__).parent / "diff" / "it-service-desk.charter.yaml"
 
@@ -284,7 +284,7 @@ def test_broken_new_charter_is_not_compared(tmp_path):
     assert "not compared" in run.output and "S201" in run.output
 
 
-# -- hours read with the checks' defaults (charterc.hours) ---------------------------------
+# -- hours read with the checks' defaults (charterc.model.hours) ---------------------------------
 
 def test_hours_changes_speak_in_the_clients_own_zone():
     ny = {"clients": [{"id": "hr", "timezone": "America/New_York", "needs": {"hours": {
@@ -310,7 +310,7 @@ def test_maintenance_without_a_zone_is_in_the_tier_hours_zone():
 
 def test_the_term_ends_after_period_end():
     from charterc.diff.levels import term_of
-    from charterc.model import build_model
+    from charterc.model.charter import build_model
     document = apply_overlay(_base().document, {"period": {"years": None, "end": "2028-12-31"}})
     assert term_of(build_model(document)) == (date(2026, 1, 1), date(2029, 1, 1))
 

@@ -6,7 +6,7 @@ from datetime import date
 from click.testing import CliRunner
 
 from charterc.cli import main
-from charterc.init import starter_text
+from charterc.authoring.init import starter_text
 from charterc.pipeline import check_paths
 
 
@@ -79,5 +79,5 @@ def test_dsl_starter_checks_clean(tmp_path, monkeypatch):
     text = target.read_text(encoding="utf-8")
     assert "# business clock: only time inside the tier's hours counts\n  response business" \
         in text
-    from charterc.fmt import format_text
+    from charterc.authoring.fmt import format_text
     assert format_text(text, target.name)[0] == text  # already in the canonical layout

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from charterc.init import starter_text
+from charterc.authoring.init import starter_text
 
 REPO = Path(__file__).resolve().parents[1]
 SNAPSHOT = ("pyproject.toml", "README.md", ".pre-commit-hooks.yaml", "charterc", "schemas")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from charterc.regions import (ADEQUATE, EEA, EU, PARTIAL_ADEQUACY, expand_region, is_adequate,
+from charterc.model.regions import (ADEQUATE, EEA, EU, PARTIAL_ADEQUACY, expand_region, is_adequate,
                               outside, within)
 
 

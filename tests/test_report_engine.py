@@ -39,7 +39,7 @@ from hypothesis import strategies as st
 from charterc.cli import main
 from charterc.diagnostics import Severity
 from charterc.loaders import load_path
-from charterc.model import build_model
+from charterc.model.charter import build_model
 from charterc.report import build_report, month_period, range_period, write_reports
 from charterc.report.document import dumps
 

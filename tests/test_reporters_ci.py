@@ -13,8 +13,8 @@ from charterc.cli import main
 from charterc.diagnostics import Diagnostic, Severity
 from charterc.loaders.yaml import load_text
 from charterc.pipeline import FileResult, PortfolioResult
-from charterc.reporters import REPORTERS, reporter
-from charterc.reporters.github import annotation, escape_data, escape_property
+from charterc.cli.formats import REPORTERS, reporter
+from charterc.cli.formats.github import annotation, escape_data, escape_property
 
 REPO = Path(__file__).resolve().parents[1]
 SARIF_SCHEMA = REPO.parent / "shared" / "external-schemas" / "sarif-schema-2.1.0.json"
@@ -210,7 +210,7 @@ def test_parsable_keeps_one_line_per_finding():
 # -- through the command line ------------------------------------------------------------
 
 def test_check_accepts_every_format(tmp_path, monkeypatch):
-    pytest.importorskip("charterc.schema", reason="charterc.schema not available yet")
+    pytest.importorskip("charterc.validate.schema", reason="charterc.validate.schema not available yet")
     monkeypatch.chdir(tmp_path)
     (tmp_path / "bad.charter.yaml").write_text("apiVersion: charterc/v1\nkind: Charter\n",
                                                encoding="utf-8")

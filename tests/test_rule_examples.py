@@ -7,7 +7,7 @@ import pytest
 
 from charterc.checks import load_checks
 from charterc.checks.examples import EXAMPLE_TODAY, apply_overlay, base_document, examples_of
-from charterc.rules import RULES
+from charterc.diagnostics.rules import RULES
 
 from helpers import check_document
 

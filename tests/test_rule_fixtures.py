@@ -21,7 +21,7 @@ import pytest
 
 from charterc.loaders import load_path
 from charterc.pipeline import check_loaded
-from charterc.rules import RULES
+from charterc.diagnostics.rules import RULES
 
 HERE = Path(__file__).parent / "rules"
 FIXTURES = sorted(p for p in HERE.glob("*") if p.name.endswith((".charter.yaml", ".charter")))

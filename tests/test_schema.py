@@ -12,9 +12,9 @@ import jsonschema
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from charterc import schema as charter_schema
+from charterc.validate import schema as charter_schema
 from charterc.loaders import load_bytes
-from charterc.schema import is_valid, load_schema, schema_path, validate
+from charterc.validate.schema import is_valid, load_schema, schema_path, validate
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -414,7 +414,7 @@ def test_schema_keeps_to_keywords_both_validators_share():
 
 def test_the_valid_path_does_not_import_jsonschema():
     code = ("import sys; from charterc.loaders import load_bytes; "
-            "from charterc.schema import validate; "
+            "from charterc.validate.schema import validate; "
             f"l = load_bytes({VALID.encode()!r}, 'x.charter.yaml'); "
             "assert validate(l.document, l.sources) == []; "
             "print('jsonschema' in sys.modules)")

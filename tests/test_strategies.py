@@ -113,8 +113,8 @@ def test_per_unit_charters_are_valid_and_keep_their_promises(validator, document
 def test_per_unit_recovery_of_year_one_is_units_times_price_over_costs(document):
     """A property the strategy exists for: with no fixed fees, year-1 recovery is
     sum(units x per_unit) / sum(costs), whatever the growth and indexation."""
-    model = pytest.importorskip("charterc.model")
-    derive = pytest.importorskip("charterc.derive")
+    model = pytest.importorskip("charterc.model.charter")
+    derive = pytest.importorskip("charterc.model.projection")
     facts = derive.derive(model.build_model(document))
     price = {t["id"]: Decimal(str(t["price"]["per_unit"])) for t in document["tiers"]}
     charges = sum(Decimal(str(c["volume"]["units"])) * price[c["tier"]]
@@ -127,8 +127,8 @@ def test_per_unit_recovery_of_year_one_is_units_times_price_over_costs(document)
 @given(document=charters())
 def test_charters_pass_the_schema_and_reference_stages_of_charterc(document):
     """The same promise, kept through charterc's own S201 and R301/R302 stages."""
-    schema = pytest.importorskip("charterc.schema")
-    references = pytest.importorskip("charterc.references")
+    schema = pytest.importorskip("charterc.validate.schema")
+    references = pytest.importorskip("charterc.validate.references")
     if not SCHEMA_FILE.exists():
         pytest.skip(f"{SCHEMA_FILE.name} is not written yet")
     from charterc.diagnostics import SourceMap
@@ -164,7 +164,7 @@ def test_business_durations_have_no_weeks(validator, value):
 @FAST
 @given(value=st.one_of(durations(), periods()))
 def test_durations_and_periods_validate_and_parse(validator, value):
-    from charterc.units import duration, period
+    from charterc.model.values import duration, period
 
     assert _errors(_def(validator, "period"), value) == []
     if not value.endswith(("mo", "y")):

@@ -14,8 +14,8 @@ from functools import cached_property
 from typing import Iterable
 
 from ..diagnostics import Diagnostic, SourceMap
-from ..model import Charter
-from ..rules import RULES
+from ..model.charter import Charter
+from ..diagnostics.rules import RULES
 
 __all__ = ["CheckContext", "run_checks", "load_checks", "enabled", "CHECK_MODULES"]
 
@@ -35,13 +35,13 @@ class CheckContext:
 
     @cached_property
     def facts(self):
-        from ..derive import derive
+        from ..model.projection import derive
         return derive(self.charter)
 
     @cached_property
     def hours(self):
-        """The charter's schedules, read once for every rule of the run (`charterc.hours`)."""
-        from ..hours import Hours
+        """The charter's schedules, read once for every rule of the run (`charterc.model.hours`)."""
+        from ..model.hours import Hours
         return Hours(self.charter)
 
 

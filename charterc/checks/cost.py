@@ -10,11 +10,11 @@ from collections.abc import Iterator
 from decimal import Decimal
 from itertools import pairwise
 
-from ..derive import round_money
+from ..model.projection import round_money
 from ..diagnostics import Diagnostic, Severity
-from ..model import Charter, Tier
-from ..rules import problem, rule
-from ..units import fmt_money_plain, fmt_percent
+from ..model.charter import Charter, Tier
+from ..diagnostics.rules import problem, rule
+from ..model.values import fmt_money_plain, fmt_percent
 from . import CheckContext
 
 SHARE_SUM_TOLERANCE = Decimal("0.5")   # C401, percentage points

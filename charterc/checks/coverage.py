@@ -2,7 +2,7 @@
 
 Every `hours` value (tier hours, maintenance windows, client needs) is read
 once per charter into a `calendar.Schedule` with the defaults of
-docs/schema.md (`charterc.hours.Hours`, shared by the run's rules as
+docs/schema.md (`charterc.model.hours.Hours`, shared by the run's rules as
 `ctx.hours`), and everything costly (expanding a term, subtracting,
 intersecting) is cached by the calendar package per distinct schedule and
 term, so a portfolio of similar charters computes each coverage once.
@@ -28,9 +28,9 @@ from ..calendar import (
     zone_problem,
 )
 from ..diagnostics import Diagnostic, Severity
-from ..hours import Hours  # reports import it from here too
-from ..model import Charter, Client, Tier
-from ..rules import problem, rule
+from ..model.hours import Hours  # reports import it from here too
+from ..model.charter import Charter, Client, Tier
+from ..diagnostics.rules import problem, rule
 from . import CheckContext
 
 

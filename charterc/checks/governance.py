@@ -11,8 +11,8 @@ from datetime import timedelta
 from decimal import Decimal
 
 from ..diagnostics import Diagnostic, Severity
-from ..rules import problem, rule
-from ..units import add_period, fmt_percent
+from ..diagnostics.rules import problem, rule
+from ..model.values import add_period, fmt_percent
 from . import CheckContext
 
 DUE_SOON = timedelta(days=30)         # G703 warns this long before the review is due

@@ -17,10 +17,10 @@ from typing import Iterator
 
 from ..calendar import average_open_hours_per_open_day, gaps
 from ..diagnostics import Diagnostic, Severity
-from ..hours import Hours
-from ..model import Charter, Objective, Tier
-from ..rules import problem, rule
-from ..units import Duration, fmt_percent
+from ..model.hours import Hours
+from ..model.charter import Charter, Objective, Tier
+from ..diagnostics.rules import problem, rule
+from ..model.values import Duration, fmt_percent
 from . import CheckContext
 
 TICKET_KINDS = ("response", "resolution")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..diagnostics import Diagnostic, Severity
-from ..rules import problem, rule
+from ..diagnostics.rules import problem, rule
 from . import CheckContext
 
 

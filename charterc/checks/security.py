@@ -11,8 +11,8 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..diagnostics import Diagnostic, Severity
-from ..model import CLASSIFICATIONS, Charter, Client
-from ..rules import problem, rule
+from ..model.charter import CLASSIFICATIONS, Charter, Client
+from ..diagnostics.rules import problem, rule
 from . import CheckContext
 
 GDPR = "gdpr"
@@ -105,7 +105,7 @@ def regimes_controlled(ctx: CheckContext) -> Iterator[Diagnostic]:
 
 def _outside_adequate(code: str) -> list[str]:
     """The countries of a residency entry or sub-processor country that are not ADEQUATE."""
-    from ..regions import ADEQUATE, expand_region
+    from ..model.regions import ADEQUATE, expand_region
     try:
         return sorted(expand_region(code) - ADEQUATE)
     except ValueError:

@@ -69,9 +69,9 @@ def _prepare(loaded: Loaded):
     if not loaded.ok:
         return None, errors
     from ..checks import load_checks
-    from ..model import build_model
-    from ..references import resolve
-    from ..schema import validate
+    from ..model.charter import build_model
+    from ..validate.references import resolve
+    from ..validate.schema import validate
     problems = validate(loaded.document, loaded.sources)
     if not problems:
         load_checks()
@@ -87,7 +87,7 @@ def _sort(changes: list[Change]) -> list[Change]:
 
 def diff_charters(old, new) -> list[Change]:
     """Every change in commitments from charter `old` to charter `new` (typed models)."""
-    from ..derive import derive
+    from ..model.projection import derive
     from .levels import level_changes
     from .money import credit_changes, money_changes, role_changes
     from .terms import charter_changes, other_changes

@@ -21,8 +21,8 @@ from datetime import date, datetime, timedelta
 
 from ..calendar import (TWENTY_FOUR_SEVEN, Schedule, business_target_minutes, clip, expand,
                         fmt_hours, intersect, subtract, total, zone, zone_problem)
-from ..hours import Hours
-from ..units import Duration, fmt_percent
+from ..model.hours import Hours
+from ..model.values import Duration, fmt_percent
 from .changes import Change, by_direction, neutral, strengthening, weakening, wording
 
 __all__ = ["level_changes", "compare_targets", "term_of"]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..units import fmt_percent
+from ..model.values import fmt_percent
 from .changes import Change, by_direction, fmt_amount, neutral, strengthening, weakening
 
 __all__ = ["money_changes", "credit_changes", "role_changes"]

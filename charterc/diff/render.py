@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from ..reporters.text import format_diagnostic
+from ..cli.formats.text import format_diagnostic
 
 __all__ = ["RENDERERS", "render_text", "render_json", "render_markdown"]
 

@@ -15,8 +15,8 @@ from datetime import date, timedelta
 from typing import Any, Iterator
 
 from ..diagnostics import escape_token
-from ..model import CLASSIFICATIONS, ISOLATIONS
-from ..units import period
+from ..model.charter import CLASSIFICATIONS, ISOLATIONS
+from ..model.values import period
 from .changes import Change, by_direction, neutral, strengthening, weakening, wording
 
 __all__ = ["charter_changes", "other_changes", "COVERED"]
@@ -47,7 +47,7 @@ def _length(subject, old, new, parse, pointer) -> list[Change]:
 
 
 def _minutes(text) -> float:
-    from ..units import duration
+    from ..model.values import duration
     return duration(str(text)).calendar_minutes
 
 

@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
-from ..hours import Hours
+from ..model.hours import Hours
 from . import Exported
 
 __all__ = ["export", "openslo_documents", "rfc1123", "PLACEHOLDER_SOURCE"]

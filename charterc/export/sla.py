@@ -18,7 +18,7 @@ from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
-from ..hours import Hours
+from ..model.hours import Hours
 from . import Exported
 
 __all__ = ["export", "sla_document", "schema_path", "SlaSchemaError"]

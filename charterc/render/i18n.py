@@ -22,7 +22,7 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, get_day_names
 from babel.numbers import format_currency, format_decimal, format_percent
 
-from ..derive import round_money
+from ..model.projection import round_money
 
 __all__ = ["LOCALE_DIR", "DOMAIN", "SOURCE_LANGUAGE", "languages", "translations", "Formatter"]
 

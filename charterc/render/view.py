@@ -17,9 +17,9 @@ from functools import cached_property
 from typing import Any
 
 from ..diagnostics import Diagnostic, SourceMap
-from ..hours import Hours
-from ..model import Charter, Client, Tier
-from ..units import Duration, Period, add_period, iso_date, period
+from ..model.hours import Hours
+from ..model.charter import Charter, Client, Tier
+from ..model.values import Duration, Period, add_period, iso_date, period
 from .hours import HoursView, hours_view, shifted
 
 __all__ = ["Subject", "Money", "Pct", "Units", "Dur", "Per", "Token", "N_", "canonical_sha256",
@@ -83,7 +83,7 @@ class Subject:
 
     @cached_property
     def facts(self):
-        from ..derive import derive
+        from ..model.projection import derive
         return derive(self.charter)
 
 
@@ -188,7 +188,7 @@ def _objective_rows(charter: Charter, tiers: list[Tier]) -> list[dict]:
     return rows
 
 
-# Hours are shown as written, with the defaults the checks read them with (charterc.hours).
+# Hours are shown as written, with the defaults the checks read them with (charterc.model.hours).
 
 def _tier_hours(charter: Charter, tier: Tier) -> HoursView:
     return hours_view(tier.hours, zone=charter.timezone, holidays=charter.holidays)

@@ -5,7 +5,7 @@
 
 The report document is a plain JSON-compatible dict whose shape is fixed in
 docs/report.md; the renderers read nothing else. Bad rows of the usage files
-are diagnostics of the U1xx rules (declared in `charterc.rules`).
+are diagnostics of the U1xx rules (declared in `charterc.diagnostics.rules`).
 """
 from __future__ import annotations
 

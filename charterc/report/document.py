@@ -14,7 +14,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
 
 from ..calendar import zone
-from ..derive import round_money
+from ..model.projection import round_money
 from .measure import GROUPS, OBJECTIVES, Tally, quantile
 
 __all__ = ["client_document", "dumps", "provider_document"]

@@ -14,11 +14,11 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from ..derive import Facts, round_money
+from ..model.projection import Facts, round_money
 from ..diagnostics import Diagnostic, Severity
-from ..fileio import write_atomic
-from ..hours import Hours
-from ..model import Charter
+from ..publish.files import write_atomic
+from ..model.hours import Hours
+from ..model.charter import Charter
 from . import document as doc
 from .inputs import Outage, Skipped, UnreadableFile, read_outages, read_tickets
 from .measure import (

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from ..diagnostics import Diagnostic, Severity
-from ..references import did_you_mean
+from ..validate.references import did_you_mean
 
 __all__ = [
     "COLUMN_NAMES",

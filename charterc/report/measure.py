@@ -44,10 +44,10 @@ from ..calendar import (
     zone,
 )
 from ..calendar.zones import local_time, wall_seconds
-from ..derive import Facts
-from ..model import Charter, Client, Tier
-from ..units import Period as Span
-from ..units import add_period
+from ..model.projection import Facts
+from ..model.charter import Charter, Client, Tier
+from ..model.values import Period as Span
+from ..model.values import add_period
 from .inputs import Outage, Ticket
 
 __all__ = [

@@ -25,7 +25,7 @@ from ..render import Documents
 from ..render.filters import Language
 from ..render.i18n import languages
 from ..render.view import Dur, Money, N_, Pct, Token, Units
-from ..units import Duration
+from ..model.values import Duration
 from . import charts
 
 __all__ = ["render_report", "FORMATS"]

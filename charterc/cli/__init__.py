@@ -10,8 +10,8 @@ from datetime import date
 
 import click
 
-from . import __version__
-from .reporters import REPORTERS
+from .. import __version__
+from .formats import REPORTERS
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -38,14 +38,14 @@ def _rule_list(values: tuple[str, ...]) -> list[str]:
 def _emit(text: str, output: str | None) -> None:
     """Print `text`, or write it atomically to `output` when one is given."""
     if output:
-        from .fileio import write_atomic
+        from ..publish.files import write_atomic
         write_atomic(output, text.encode("utf-8"))
     else:
         click.echo(text, nl=False)
 
 
 def _levels(values: tuple[str, ...]):
-    from .diagnostics import Severity
+    from ..diagnostics import Severity
     levels = {}
     for value in values:
         rule_id, _, level = value.partition("=")
@@ -107,9 +107,9 @@ def main():
 @click.option("--color/--no-color", default=None, help="Colour the text report.")
 def check(paths, fmt, strict, today, select, ignore, level_opts, max_bytes, output, color):
     """Validate and check charters (files or folders; default: charters/)."""
-    from .loaders import Limits
-    from .pipeline import UsageError, check_paths, discover
-    from .reporters import reporter
+    from ..loaders import Limits
+    from ..pipeline import UsageError, check_paths, discover
+    from .formats import reporter
 
     paths = paths or ("charters",)
     try:
@@ -138,8 +138,8 @@ def check(paths, fmt, strict, today, select, ignore, level_opts, max_bytes, outp
               help="markdown writes the full documentation (docs/rules.md).")
 def rules(fmt):
     """List the rule catalogue: id, severity, title."""
-    from .checks import load_checks
-    from .rules import RULES, catalogue_markdown
+    from ..checks import load_checks
+    from ..diagnostics.rules import RULES, catalogue_markdown
     load_checks()
     entries = sorted(RULES.values(), key=lambda r: r.id)
     if fmt == "json":
@@ -157,9 +157,9 @@ def rules(fmt):
 @click.argument("rule_id")
 def explain(rule_id):
     """Print one rule's documentation, with a failing and a passing example."""
-    from .checks import load_checks
-    from .references import did_you_mean
-    from .rules import RULES
+    from ..checks import load_checks
+    from ..validate.references import did_you_mean
+    from ..diagnostics.rules import RULES
     load_checks()
     entry = RULES.get(rule_id.upper())
     if entry is None:
@@ -174,7 +174,7 @@ def explain(rule_id):
 @click.option("--path", "show_path", is_flag=True, help="Print the schema's path instead.")
 def schema(show_path):
     """Print the charter JSON Schema (for editors), or its path."""
-    from .schema import schema_path
+    from ..validate.schema import schema_path
     path = schema_path()
     click.echo(str(path) if show_path else path.read_text(encoding="utf-8"), nl=show_path)
 
@@ -193,8 +193,8 @@ def diff(old, new, paths, fmt, output):
     charters/`); revisions are read with git, without a checkout. Exit 1 when a
     version is bumped less than the changes require (G706).
     """
-    from .diff import SourceError, diff_sides
-    from .diff.render import RENDERERS
+    from ..diff import SourceError, diff_sides
+    from ..diff.render import RENDERERS
     try:
         result = diff_sides(old, new, paths)
     except SourceError as exc:
@@ -214,7 +214,7 @@ def init(path, charter_id, fmt):
 
     PATH is a file or a folder (default: charters/ID.charter.yaml).
     """
-    from .init import InitError, write_starter
+    from ..authoring.init import InitError, write_starter
     try:
         written = write_starter(path, charter_id, fmt)
     except InitError as exc:
@@ -239,9 +239,9 @@ def init(path, charter_id, fmt):
               help="Publish the charters without errors even when others have errors.")
 def build_command(paths, out, lang, fmt, today, templates, partial):
     """Check, then write each charter's documents, sla.json and openslo.yaml into dist/."""
-    from .build import BuildProblem, build
-    from .pipeline import UsageError
-    from .reporters import reporter
+    from ..publish.build import BuildProblem, build
+    from ..pipeline import UsageError
+    from .formats import reporter
 
     try:
         result = build(paths or ("charters",), out, langs=_comma_list(lang), formats=_comma_list(fmt),
@@ -267,9 +267,9 @@ def build_command(paths, out, lang, fmt, today, templates, partial):
               help="Write here (atomically) instead of standard output.")
 def convert(file, target, output):
     """Convert a charter between YAML and the DSL (the same canonical document)."""
-    from .loaders import load_path
-    from .reporters.text import format_diagnostic
-    from .writers import Unrepresentable
+    from ..loaders import load_path
+    from .formats.text import format_diagnostic
+    from ..authoring import Unrepresentable
 
     loaded = load_path(file)
     if not loaded.ok:
@@ -277,9 +277,9 @@ def convert(file, target, output):
             click.echo(format_diagnostic(d, loaded.sources.source_line(d.line)), err=True)
         sys.exit(EXIT_FINDINGS)
     if target == "dsl":
-        from .writers.dsl import dump
+        from ..authoring.dsl import dump
     else:
-        from .writers.yaml import dump
+        from ..authoring.yaml import dump
     try:
         text = dump(loaded.document)
     except Unrepresentable as exc:
@@ -298,10 +298,10 @@ def fmt_command(paths, check_only):
     """Rewrite .charter files in the canonical layout (comments are kept)."""
     from pathlib import Path
 
-    from .fileio import write_atomic
-    from .fmt import format_text
-    from .pipeline import UsageError, discover
-    from .reporters.text import format_diagnostic
+    from ..publish.files import write_atomic
+    from ..authoring.fmt import format_text
+    from ..pipeline import UsageError, discover
+    from .formats.text import format_diagnostic
 
     try:
         files = [p for p in discover(paths or ("charters",)) if p.name.endswith(".charter")]
@@ -364,9 +364,9 @@ def report_command(charter, tickets, outages, period, first, last, out, lang, fm
     import contextlib
     from pathlib import Path
 
-    from .loaders import load_path
-    from .pipeline import PortfolioResult, check_loaded, display_path
-    from .report import (
+    from ..loaders import load_path
+    from ..pipeline import PortfolioResult, check_loaded, display_path
+    from ..report import (
         ReportError,
         build_report,
         check_formats,
@@ -374,8 +374,8 @@ def report_command(charter, tickets, outages, period, first, last, out, lang, fm
         parse_columns,
         write_reports,
     )
-    from .reporters import reporter
-    from .reporters.text import format_diagnostic
+    from .formats import reporter
+    from .formats.text import format_diagnostic
 
     names, langs = _comma_list(fmt), _comma_list(lang)
     try:
@@ -400,7 +400,7 @@ def report_command(charter, tickets, outages, period, first, last, out, lang, fm
         click.echo(f"charterc report: {exc}", err=True)
         sys.exit(EXIT_USAGE)
     if "html" in names:
-        from .report.charts import unavailable
+        from ..report.charts import unavailable
         if hint := unavailable():
             click.echo(f"charterc report: warning: {hint}; HTML reports are written without "
                        "charts", err=True)

@@ -27,10 +27,10 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Sequence
 
-from . import __version__
-from .diagnostics import Severity
-from .loaders import Limits
-from .pipeline import PortfolioResult, check_paths
+from .. import __version__
+from ..diagnostics import Severity
+from ..loaders import Limits
+from ..pipeline import PortfolioResult, check_paths
 
 __all__ = ["build", "BuildResult", "BuildProblem", "shown_date", "MANIFEST", "INDEX"]
 
@@ -78,8 +78,8 @@ def _errors(file_result) -> int:
 
 
 def _check_request(langs: Sequence[str], formats: Sequence[str]) -> None:
-    from .render import RENDERERS
-    from .render.i18n import languages
+    from ..render import RENDERERS
+    from ..render.i18n import languages
     known = languages()
     for lang in langs:
         if lang not in known:
@@ -118,9 +118,9 @@ class _Writer:
 
 def _compile(subject, documents, writer: _Writer, langs, formats) -> list[str]:
     """Every file of one charter; returns its build-log lines."""
-    from .export import EXPORTERS, exporter
-    from .render import RENDERERS
-    from .render.view import agreement_view, charter_view
+    from ..export import EXPORTERS, exporter
+    from ..render import RENDERERS
+    from ..render.view import agreement_view, charter_view
 
     cid = subject.charter.id
     view = charter_view(subject)
@@ -143,15 +143,15 @@ def _compile(subject, documents, writer: _Writer, langs, formats) -> list[str]:
 
 
 def _links(prefix: str, langs, formats) -> list[dict]:
-    from .render import RENDERERS
+    from ..render import RENDERERS
     return [{"href": f"{prefix}.{lang}{RENDERERS[fmt].extension}",
              "label": f"{FORMAT_LABELS.get(fmt, fmt)} ({lang})"}
             for lang in langs for fmt in formats]
 
 
 def _index_view(subjects, langs, formats, today) -> dict:
-    from .export import EXPORTERS
-    from .render.view import Token, next_review, term_end
+    from ..export import EXPORTERS
+    from ..render.view import Token, next_review, term_end
     charters = []
     for s in subjects:
         c = s.charter
@@ -188,8 +188,8 @@ def build(paths: Sequence[str | Path] = ("charters",), out: str | Path = "dist",
           today: date | None = None, templates: str | Path | None = None,
           partial: bool = False, limits: Limits = Limits()) -> BuildResult:
     """Check and compile every charter under `paths` into `out`; BuildProblem for bad requests."""
-    from .render import Documents, TemplateProblem
-    from .render.view import Subject
+    from ..render import Documents, TemplateProblem
+    from ..render.view import Subject
 
     out = Path(out)
     _check_request(langs, formats)

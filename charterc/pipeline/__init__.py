@@ -12,8 +12,8 @@ from datetime import date
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
-from .diagnostics import Diagnostic, Severity
-from .loaders import Limits, Loaded, is_charter_file, load_path
+from ..diagnostics import Diagnostic, Severity
+from ..loaders import Limits, Loaded, is_charter_file, load_path
 
 __all__ = ["FileResult", "PortfolioResult", "discover", "check_paths", "check_loaded",
            "UsageError"]
@@ -94,18 +94,18 @@ def check_loaded(loaded: Loaded, *, today: date, select=None, ignore=(),
     result = FileResult(loaded.file, loaded, diagnostics=list(loaded.diagnostics))
     if not loaded.ok:
         return result
-    from .schema import validate
+    from ..validate.schema import validate
     problems = validate(loaded.document, loaded.sources)
     if not problems:
-        from .checks import load_checks
-        from .references import resolve
+        from ..checks import load_checks
+        from ..validate.references import resolve
         load_checks()  # the catalogue must be complete before suppressions are resolved
         problems = resolve(loaded.document, loaded.sources)
     result.diagnostics.extend(problems)
     if problems:
         return result
-    from .checks import run_checks
-    from .model import build_model
+    from ..checks import run_checks
+    from ..model.charter import build_model
     charter = build_model(loaded.document)
     result.charter = charter
     result.diagnostics.extend(run_checks(charter, loaded.sources, today=today,
@@ -124,8 +124,8 @@ def check_paths(paths: Sequence[str | Path] = ("charters",), *, today: date | No
                 levels: dict[str, Severity] | None = None, limits: Limits = Limits(),
                 progress: Callable[[int], None] | None = None) -> PortfolioResult:
     """Check every charter under `paths`; never raises for bad charters."""
-    from .checks import enabled
-    from .references import duplicate_charters
+    from ..checks import enabled
+    from ..validate.references import duplicate_charters
 
     today = today or date.today()
     select = list(select) if select is not None else None

@@ -14,8 +14,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .calendar import TWENTY_FOUR_SEVEN, Schedule, gaps, zone_problem
-from .model import Charter, Client, Tier
+from ..calendar import TWENTY_FOUR_SEVEN, Schedule, gaps, zone_problem
+from .charter import Charter, Client, Tier
 
 __all__ = ["Hours"]
 

@@ -20,8 +20,8 @@ import os
 from pathlib import Path
 from urllib.parse import quote
 
-from .. import __version__
-from ..diagnostics import Diagnostic, Severity
+from ... import __version__
+from ...diagnostics import Diagnostic, Severity
 
 __all__ = ["report", "sarif_log", "repository_path", "SARIF_SCHEMA"]
 
@@ -67,8 +67,8 @@ def _uri(relative: str) -> dict:
 
 
 def _catalogue() -> list:
-    from ..checks import load_checks
-    from ..rules import RULES
+    from ...checks import load_checks
+    from ...diagnostics.rules import RULES
     load_checks()
     try:  # G706 is reported by `charterc diff`; list it so diff results can cite it
         import charterc.diff  # noqa: F401

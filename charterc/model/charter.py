@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, Mapping
 
-from .units import Duration, Period, add_period, duration, iso_date, money, percent, period
+from .values import Duration, Period, add_period, duration, iso_date, money, percent, period
 
 __all__ = ["Charter", "Tier", "Client", "Cost", "Feature", "Objective", "Objectives",
            "Credits", "Price", "Security", "build_model", "CLASSIFICATIONS", "ISOLATIONS"]

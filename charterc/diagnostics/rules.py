@@ -10,7 +10,7 @@ import inspect
 from dataclasses import dataclass
 from typing import Callable, Iterator
 
-from .diagnostics import Diagnostic, Severity
+from . import Diagnostic, Severity
 
 __all__ = ["Rule", "RULES", "rule", "declare", "problem"]
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import os
 
-from ..diagnostics import Diagnostic, Severity
+from ...diagnostics import Diagnostic, Severity
 from . import text
 from .sarif import repository_path
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
 
-from .model import Charter, Client
+from .charter import Charter, Client
 
 __all__ = ["ROUNDING", "ClientYear", "Facts", "derive", "round_money"]
 

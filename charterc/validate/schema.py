@@ -25,7 +25,7 @@ import re
 from pathlib import Path
 from typing import Any, Callable
 
-from .diagnostics import Diagnostic, Severity, SourceMap, pointer_join, pointer_parts
+from ..diagnostics import Diagnostic, Severity, SourceMap, pointer_join, pointer_parts
 
 __all__ = ["SCHEMA_FILE", "schema_path", "load_schema", "is_valid", "validate"]
 
@@ -94,7 +94,7 @@ _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*\Z")
 
 def schema_path(name: str = SCHEMA_FILE) -> Path:
     """The packaged copy (`charterc/schemas/`, wheels) first, else the repository's `schemas/`."""
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parent.parent
     packaged = here / "schemas" / name
     if packaged.is_file():
         return packaged
@@ -213,7 +213,7 @@ def _unreadable_ranges(document: dict, sources: SourceMap) -> list[Diagnostic]:
     `from: "24:00"` and `from` equal to `to` are well-formed times, yet no week can
     hold the range; without this the coverage rules would skip the hours silently.
     """
-    from .calendar.syntax import parse_time  # the coverage rules import it anyway
+    from ..calendar.syntax import parse_time  # the coverage rules import it anyway
 
     found = []
     for base, value in _schedules(document):

@@ -8,7 +8,7 @@ from __future__ import annotations
 import difflib
 from typing import Any, Iterable, Iterator, Mapping
 
-from .diagnostics import Diagnostic, Severity, SourceMap
+from ..diagnostics import Diagnostic, Severity, SourceMap
 
 __all__ = ["resolve", "duplicate_charters", "did_you_mean"]
 
@@ -81,7 +81,7 @@ def resolve(doc: Mapping[str, Any], sources: SourceMap) -> list[Diagnostic]:
     for c, cost in enumerate(doc.get("costs") or ()):
         if "feature" in cost and cost["feature"] not in ids["features"]:
             unknown("feature", cost["feature"], f"/costs/{c}/feature", ids["features"])
-    from .rules import RULES  # the catalogue: suppressions must name a real rule
+    from ..diagnostics.rules import RULES  # the catalogue: suppressions must name a real rule
     for s, entry in enumerate((doc.get("metadata") or {}).get("suppress") or ()):
         if entry.get("rule") not in RULES:
             unknown("rule", entry.get("rule"), f"/metadata/suppress/{s}/rule", set(RULES))

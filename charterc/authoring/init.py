@@ -34,7 +34,7 @@ def _schema_reference(folder: Path) -> str:
         candidate = parent / "schemas" / "charter.schema.json"
         if candidate.is_file():
             return Path(os.path.relpath(candidate, folder)).as_posix()
-    from .schema import schema_path
+    from ..validate.schema import schema_path
     return Path(schema_path()).resolve().as_uri()
 
 
@@ -56,8 +56,8 @@ def starter_text(charter_id: str, *, folder: Path = Path("."), today: date | Non
 
 def _as_dsl(text: str, charter_id: str) -> str:
     """The starter in the DSL, its YAML comments moved above the matching statements."""
-    from .loaders.yaml import load_text
-    from .writers.dsl import lines
+    from ..loaders.yaml import load_text
+    from .dsl import lines
     loaded = load_text(text, f"{charter_id}.charter.yaml")
     layout = lines(loaded.document)
     notes: dict[int, list[str]] = {}

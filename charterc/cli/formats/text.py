@@ -1,7 +1,7 @@
 """Compiler-style text: `file:line:col: error[S201]: message`, the source line, a caret, the hint."""
 from __future__ import annotations
 
-from ..diagnostics import Diagnostic, Severity
+from ...diagnostics import Diagnostic, Severity
 
 _COLORS = {Severity.ERROR: "\033[1;31m", Severity.WARNING: "\033[1;33m", Severity.INFO: "\033[1;36m"}
 _RESET = "\033[0m"

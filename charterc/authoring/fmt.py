@@ -13,11 +13,11 @@ statement when the layout moves it. Formatting a formatted text changes nothing.
 """
 from __future__ import annotations
 
-from .diagnostics import Diagnostic, Severity
-from .loaders import error
-from .loaders.dsl import load_with_anchors
-from .writers import Unrepresentable
-from .writers.dsl import lines as layout
+from ..diagnostics import Diagnostic, Severity
+from ..loaders import error
+from ..loaders.dsl import load_with_anchors
+from . import Unrepresentable
+from .dsl import lines as layout
 
 __all__ = ["format_text"]
 

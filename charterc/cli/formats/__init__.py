@@ -11,12 +11,12 @@ __all__ = ["REPORTERS", "reporter"]
 
 # name -> "module:function", imported on use so a text run never loads the SARIF code.
 REPORTERS: dict[str, str] = {
-    "text": "charterc.reporters.text:report",
-    "json": "charterc.reporters.json:report",
-    "sarif": "charterc.reporters.sarif:report",
-    "github": "charterc.reporters.github:report",
-    "parsable": "charterc.reporters.parsable:report",
-    "auto": "charterc.reporters.github:auto",
+    "text": "charterc.cli.formats.text:report",
+    "json": "charterc.cli.formats.json:report",
+    "sarif": "charterc.cli.formats.sarif:report",
+    "github": "charterc.cli.formats.github:report",
+    "parsable": "charterc.cli.formats.parsable:report",
+    "auto": "charterc.cli.formats.github:auto",
 }
 
 
