@@ -15,7 +15,7 @@ from hypothesis import given, settings, strategies as st
 from charterc.calendar import (
     TWENTY_FOUR_SEVEN, HolidayCalendar, Schedule, ScheduleError, add_business,
     average_open_hours_per_open_day, business_elapsed, business_minimum_wallclock,
-    business_target_minutes, expand, format_days, gaps, hours_per_week, intersect, is_open,
+    expand, format_days, gaps, hours_per_week, intersect, is_open,
     merge, overlap, parse_days, parse_time, subtract, total, uncovered, zone_problem,
 )
 from charterc.calendar.intervals import bucket_totals
@@ -329,7 +329,6 @@ def test_calendar_arithmetic_for_24x7_and_minimum_wallclock():
     assert add_business(TWENTY_FOUR_SEVEN, start, days=1, minutes=30) == start + timedelta(days=1, minutes=30)
     assert business_elapsed(TWENTY_FOUR_SEVEN, start, start + timedelta(hours=5)) == timedelta(hours=5)
     assert business_minimum_wallclock(minutes=240, days=1) == timedelta(hours=28)
-    assert business_target_minutes(DESK, days=2, minutes=30) == 2 * 600 + 30
 
 
 def test_business_clock_errors():

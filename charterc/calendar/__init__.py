@@ -8,7 +8,7 @@ Semantics and every decision: docs/calendar.md.
 from __future__ import annotations
 
 from .clock import (add_business, average_open_hours_per_open_day, business_elapsed,
-                    business_minimum_wallclock, business_target_minutes, is_open)
+                    business_minimum_wallclock, is_open)
 from .coverage import (REFERENCE_START, CoverageGap, LocalSpan, Overlap, TimeFinding, WeekHours,
                        fmt_hours, gaps, hours_per_week, overlap, uncovered)
 from .holiday import NO_HOLIDAYS, HolidayCalendar
@@ -25,5 +25,5 @@ __all__ = [
     "gaps", "uncovered", "overlap", "hours_per_week", "CoverageGap", "Overlap", "TimeFinding",
     "WeekHours", "LocalSpan", "fmt_hours", "REFERENCE_START",
     "add_business", "business_elapsed", "business_minimum_wallclock",
-    "average_open_hours_per_open_day", "business_target_minutes", "is_open",
+    "average_open_hours_per_open_day", "is_open",
 ]

@@ -28,7 +28,7 @@ from .schedule import Schedule, day_spans, expand
 from .zones import local_time, zone
 
 __all__ = ["add_business", "business_elapsed", "business_minimum_wallclock",
-           "average_open_hours_per_open_day", "business_target_minutes", "is_open"]
+           "average_open_hours_per_open_day", "is_open"]
 
 _HORIZON_YEARS = 10  # a schedule that does not open within this is an error, not a loop
 
@@ -167,7 +167,3 @@ def average_open_hours_per_open_day(schedule: Schedule, start: date = REFERENCE_
         return 0.0
     return total(expand(schedule, start, end)) / 3600 / open_days
 
-
-def business_target_minutes(schedule: Schedule, *, minutes: int = 0, days: int = 0) -> float:
-    """A business target's comparable length: minutes + days x the average open day."""
-    return minutes + days * average_open_hours_per_open_day(schedule) * 60

@@ -1,26 +1,22 @@
 """Service-level rules (T601-T605): complete, coherent and ordered targets.
 
-Targets are compared under the spec's clock rules (section 3, T604), all in
-`longer()`: under one clock, durations compare directly, with a business `Nd`
-counted as N x the tier schedule's average open hours per open day; across
-clocks, a business target lasts at least its own length in wall-clock time
-(`Nd` at least N x 24h), so it is known to be longer than a calendar target
-only when that minimum exceeds it, and every other mixed pair is undecided and
-never reported. Decisions are in docs/rules/levels.md.
+Targets are compared under the spec's clock rules (section 6) by
+`calendar.targets.compare`, the comparison `charterc diff` uses too: a rule
+reports a target only when it is known to take longer (`longer()`); undecided
+mixed-clock pairs are never reported. Decisions are in docs/rules/levels.md.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
-from fractions import Fraction
 from typing import Iterator
 
-from ..calendar import average_open_hours_per_open_day, gaps
+from ..calendar import TWENTY_FOUR_SEVEN, gaps
+from ..calendar.targets import Target, Verdict, compare
 from ..diagnostics import Diagnostic, Severity
 from ..model.hours import Hours
 from ..model.charter import Charter, Objective, Tier
 from ..diagnostics.rules import problem, rule
-from ..model.values import Duration, fmt_percent
+from ..model.values import fmt_percent
 from . import CheckContext
 
 TICKET_KINDS = ("response", "resolution")
@@ -35,91 +31,25 @@ WINDOW_WORDS = {"daily": "a day", "weekly": "a week", "monthly": "a 28-day month
 
 # -- targets and clocks ---------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Target:
-    """One priority's target of a response or resolution objective, with its clock."""
-
-    text: str                      # as written, e.g. "2d"
-    clock: str                     # business | calendar
-    duration: Duration
-    day_minutes: Fraction | None   # business: the tier's average open minutes per open day
-
-    @property
-    def length(self) -> Fraction | None:
-        """Minutes on its own clock (business `Nd` as N open days); None if unknown."""
-        if self.clock == "calendar" or not self.duration.days:
-            return Fraction(self.duration.calendar_minutes)
-        if self.day_minutes is None:
-            return None
-        return self.duration.days * self.day_minutes + self.duration.minutes
-
-    def __str__(self) -> str:
-        if self.clock == "calendar":
-            return f"{self.text} (calendar)"
-        if self.duration.days and self.length is not None:
-            return (f"{self.text} (business, {_minutes(self.length)} at "
-                    f"{_minutes(self.day_minutes)} per open day)")
-        return f"{self.text} (business)"
-
-    def against(self, other: "Target") -> str:
-        """How to show this target next to `other`: across clocks, a business target by
-        the wall-clock minimum that decides the comparison."""
-        if self.clock == "business" and other.clock == "calendar" and self.duration.days:
-            wall = Duration(minutes=self.duration.calendar_minutes)
-            return f"{self.text} (business, at least {wall} of wall-clock time)"
-        return str(self)
-
-
-def longer(a: Target, b: Target) -> bool:
-    """True when `a` is known to take longer than `b` (False when shorter, equal or undecided)."""
-    if a.clock == b.clock:
-        la, lb = a.length, b.length
-        return la is not None and lb is not None and la > lb
-    if a.clock == "business":  # a business target lasts at least its length in wall-clock time
-        return a.duration.calendar_minutes > b.duration.calendar_minutes
-    return False
-
-
-def _minutes(value: Fraction) -> str:
-    """Fraction of minutes -> "10h", "8h50m", "45m" (to the nearest minute)."""
-    return str(Duration(minutes=round(value)))
-
-
-def day_minutes(hours: Hours, tier: Tier) -> Fraction | None:
-    """The tier's average open minutes per open day, or None when its hours cannot be read.
-
-    Unknown zones or holiday calendars are V505's to report; here they only make
-    business days incomparable. A 24x7 day is 24 hours in any zone.
-    """
-    if tier.is_24x7:
-        return Fraction(1440)
-    schedule = hours.tier(tier)
-    open_hours = average_open_hours_per_open_day(schedule) if schedule is not None else 0
-    if not open_hours:
-        return None
-    return Fraction(open_hours).limit_denominator(1000) * 60
-
-
 class Clocks:
-    """Targets of a charter's tiers; each tier's business-day length is computed once."""
+    """The targets of a charter's tiers, each on its tier's hours (`calendar.targets`)."""
 
     def __init__(self, charter: Charter, hours: Hours):
         self.charter = charter
         self.hours = hours
-        self._days: dict[str, Fraction | None] = {}
-
-    def days(self, tier: Tier) -> Fraction | None:
-        if tier.id not in self._days:
-            self._days[tier.id] = day_minutes(self.hours, tier)
-        return self._days[tier.id]
 
     def target(self, tier: Tier, objective: Objective, priority: str) -> Target | None:
-        if priority not in objective.targets:
+        duration = objective.targets.get(priority)
+        if duration is None:
             return None
         raw = self.charter.document["tiers"][tier.index]["objectives"][objective.kind][priority]
-        d = objective.targets[priority]
-        business = objective.clock == "business" and d.days
-        return Target(str(raw), objective.clock, d, self.days(tier) if business else None)
+        schedule = TWENTY_FOUR_SEVEN if tier.is_24x7 else self.hours.tier(tier)
+        return Target(duration.days, duration.minutes, objective.clock, schedule, str(raw))
+
+
+def longer(a: Target, b: Target) -> bool:
+    """True when `a` is known to take longer than `b` (False when shorter, equal or undecided)."""
+    return compare(a, b) is Verdict.LONGER
 
 
 def _target_pointer(objective: Objective, priority: str) -> str:
@@ -194,8 +124,8 @@ def resolution_after_response(ctx: CheckContext) -> Iterator[Diagnostic]:
             fix = clocks.target(tier, resolution, priority)
             if answer and fix and longer(answer, fix):
                 yield problem(_target_pointer(resolution, priority),
-                              f"tier {tier.id}: {priority} resolution {fix.against(answer)} is "
-                              f"shorter than its response {answer.against(fix)}",
+                              f"tier {tier.id}: {priority} resolution {fix.describe(answer)} is "
+                              f"shorter than its response {answer.describe(fix)}",
                               f"make the {priority} resolution target at least the response "
                               f"target")
 
@@ -231,8 +161,8 @@ def targets_follow_priorities(ctx: CheckContext) -> Iterator[Diagnostic]:
                     continue
                 if previous and longer(previous[1], current):
                     yield problem(_target_pointer(objective, priority),
-                                  f"tier {tier.id}: {priority} {objective.kind} {current} is "
-                                  f"tighter than {previous[0]}'s {previous[1]}",
+                                  f"tier {tier.id}: {priority} {objective.kind} {current.describe()} is "
+                                  f"tighter than {previous[0]}'s {previous[1].describe()}",
                                   f"priorities run most urgent first: give {priority} a "
                                   f"{objective.kind} target at least as long as {previous[0]}'s")
                 previous = (priority, current)
@@ -293,8 +223,8 @@ def _slower(clocks: Clocks, kind: str, priority: str):
         if slow is None or fast is None or not longer(fast, slow):
             return None
         return (_target_pointer(high, priority),
-                f"tier {higher.id}'s {priority} {kind} {fast.against(slow)} is slower than the "
-                f"lower tier {lower.id}'s {slow.against(fast)}")
+                f"tier {higher.id}'s {priority} {kind} {fast.describe(slow)} is slower than the "
+                f"lower tier {lower.id}'s {slow.describe(fast)}")
     return compare
 
 

@@ -1,14 +1,15 @@
 """Service-level changes for one client: objectives, support hours, maintenance, features.
 
-Targets under different clocks follow spec section 6: a `business` target
-takes at least its own length in wall-clock time (Nh, Nm exactly; Nd at least
-N x 24h), so a `calendar` target no longer than that minimum is never later
-(`8h` business -> `8h` calendar is a strengthening, the reverse a weakening);
+Targets compare with `calendar.targets.compare`, the comparison T602-T604 use,
+so a change is a weakening exactly when T604 would call the new target slower
+(spec section 6, docs/rules/levels.md): a `business` target takes at least its
+own length in wall-clock time, so a `calendar` target no longer than that
+minimum is never later (`8h` business -> `8h` calendar is a strengthening);
 every other mixed pair is **undecided**: reported as a neutral change needing a
-minor bump, with a note, for a person to judge. A `business` clock on 24x7
-hours is a calendar clock. Between two business targets a day counts as the
-tier's average open hours per open day; a target whose words did not change is
-not reported when only the hours move (the hours change is).
+minor bump, with a note, for a person to judge. On 24x7 hours a business
+target without days is its wall-clock length. Between two business targets a
+day counts as each tier's average open hours per open day, so a business `Nd`
+whose words did not change is still reported when the length of its day does.
 
 Hours compare as sets of instants over the new term, in the client's zone:
 needed hours the old tier covered and the new one does not are a weakening,
@@ -19,8 +20,9 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from ..calendar import (TWENTY_FOUR_SEVEN, Schedule, business_target_minutes, clip, expand,
+from ..calendar import (TWENTY_FOUR_SEVEN, Schedule, clip, expand,
                         fmt_hours, intersect, subtract, total, zone, zone_problem)
+from ..calendar.targets import Target, Verdict, compare
 from ..model.hours import Hours
 from ..model.values import Duration, fmt_percent
 from .changes import Change, by_direction, neutral, strengthening, weakening, wording
@@ -30,37 +32,23 @@ __all__ = ["level_changes", "compare_targets", "term_of"]
 WINDOWS = ("daily", "weekly", "monthly", "quarterly", "yearly")  # shorter is stricter
 
 
-def _length(duration: Duration, clock: str, schedule: Schedule | None) -> float | None:
-    """Comparable minutes; None when a business day's length cannot be known."""
-    if clock == "calendar":
-        return float(duration.calendar_minutes)
-    if not duration.days:
-        return float(duration.minutes)
-    if schedule is None:
-        return None
-    length = business_target_minutes(schedule, minutes=duration.minutes, days=duration.days)
-    return length or None
-
-
-def _clock(clock: str, schedule: Schedule | None) -> str:
-    return "calendar" if schedule is not None and schedule.always else clock
+# verdict on "the new target against the old" -> better for the client? (None: undecided)
+_BETTER = {Verdict.SHORTER: True, Verdict.NOT_LONGER: True, Verdict.LONGER: False,
+           Verdict.NOT_SHORTER: None, Verdict.UNDECIDED: None}
 
 
 def compare_targets(old: Duration, old_clock: str, old_hours: Schedule | None,
                     new: Duration, new_clock: str, new_hours: Schedule | None) -> bool | None | str:
-    """True: the new target is stricter; False: looser; "same"; None: undecided."""
-    a_clock, b_clock = _clock(old_clock, old_hours), _clock(new_clock, new_hours)
-    if (old, a_clock) == (new, b_clock):
-        return "same"  # the words did not change; a change of hours is reported as hours
-    if a_clock == b_clock:
-        a, b = _length(old, a_clock, old_hours), _length(new, b_clock, new_hours)
-        if a is None or b is None:
-            return "same" if (old, a_clock) == (new, b_clock) else None
-        return "same" if abs(a - b) < 1e-6 else b < a
-    # mixed clocks: a business target takes at least its length in wall-clock time
-    if a_clock == "business":  # new calendar target within the old minimum: never later
-        return True if new.calendar_minutes <= old.calendar_minutes else None
-    return False if new.calendar_minutes >= old.calendar_minutes else None
+    """True: the new target is stricter; False: looser; "same"; None: undecided.
+
+    One comparison with T602-T604 (`calendar.targets.compare`): the new target is a
+    weakening exactly when T604 would call it slower. A calendar target no longer than
+    a business target's wall-clock minimum is never later (a strengthening); the
+    reverse, a business target whose minimum only equals the calendar one, is undecided.
+    """
+    verdict = compare(Target(new.days, new.minutes, new_clock, new_hours),
+                      Target(old.days, old.minutes, old_clock, old_hours))
+    return "same" if verdict is Verdict.SAME else _BETTER[verdict]
 
 
 def _target_text(duration: Duration, clock: str) -> str:
@@ -215,13 +203,15 @@ def level_changes(cid: str, old_charter, new_charter, old_tier, new_tier,
     found: list[Change] = []
     old_read, new_read = Hours(old_charter), Hours(new_charter)
     old_hours, new_hours = old_read.tier(old_tier), new_read.tier(new_tier)
+    old_clock = TWENTY_FOUR_SEVEN if old_tier.is_24x7 else old_hours  # hours the clocks run on
+    new_clock = TWENTY_FOUR_SEVEN if new_tier.is_24x7 else new_hours
     oo, no = old_tier.objectives, new_tier.objectives
     found += _availability(cid, oo.availability, no.availability)
     priorities = list(new_charter.priorities) + [p for p in old_charter.priorities
                                                  if p not in new_charter.priorities]
     for kind in ("response", "resolution"):
         found += _ticket_objective(cid, kind, getattr(oo, kind), getattr(no, kind),
-                                   old_hours, new_hours, priorities)
+                                   old_clock, new_clock, priorities)
     view = _client_zone(new_client, new_read)
     term = term_of(new_charter)
     if old_tier.hours != new_tier.hours or old_charter.holidays != new_charter.holidays \
