@@ -395,7 +395,7 @@ def report_command(charter, tickets, outages, period, first, last, out, lang, fm
     if end < start:
         raise click.BadParameter(f"--to {end} is before --from {start}", param_hint="--to")
     try:
-        check_formats(names)  # before reading a million rows, not after
+        check_formats(names, langs)  # before reading a million rows, not after
     except ReportError as exc:
         click.echo(f"charterc report: {exc}", err=True)
         sys.exit(EXIT_USAGE)
