@@ -279,7 +279,13 @@ def convert(file, target, output):
     if target == "dsl":
         from ..authoring.dsl import dump
     else:
+        from functools import partial
+        from pathlib import Path
+
+        from ..authoring.init import schema_reference
         from ..authoring.yaml import dump
+        if output:  # the modeline must lead to the schema from where the file lands
+            dump = partial(dump, schema=schema_reference(Path(output).absolute().parent))
     try:
         text = dump(loaded.document)
     except Unrepresentable as exc:
