@@ -4,9 +4,9 @@ The starter (`starter/starter.charter.yaml`) passes `charterc check` with no
 finding on the day it is written: its baseline is reviewed today and its term
 starts on 1 January of this year. The YAML form carries the
 `yaml-language-server` modeline, pointing at the nearest
-`schemas/charter.schema.json` above the new file when there is one (a
-relative path that works for everyone in the repository), else at the schema
-installed with charterc. The DSL form is the same document written by the DSL
+`schemas/charter.schema.json` above the new file, within its repository, when
+there is one (a relative path that works for everyone in the repository), else at
+the schema's published id (never at a path on this machine). The DSL form is the same document written by the DSL
 writer, each YAML comment moved above the statement it annotates, in the layout
 `charterc fmt` keeps. An existing file is never overwritten.
 """
@@ -18,7 +18,8 @@ from datetime import date
 from pathlib import Path
 from string import Template
 
-__all__ = ["InitError", "starter_text", "target_path", "write_starter", "ID_PATTERN"]
+__all__ = ["InitError", "schema_reference", "starter_text", "target_path", "write_starter",
+           "ID_PATTERN"]
 
 ID_PATTERN = re.compile(r"[a-z][a-z0-9-]{0,62}\Z")
 STARTER = Path(__file__).with_name("starter") / "starter.charter.yaml"
@@ -29,13 +30,27 @@ class InitError(Exception):
     """Why the starter cannot be written (a usage error: exit 2)."""
 
 
-def _schema_reference(folder: Path) -> str:
+def schema_reference(folder: Path) -> str:
+    """The `$schema` a charter in `folder` names: the repository's own
+    `schemas/charter.schema.json` as a path relative to `folder` (found in `folder` or
+    above it, up to the repository's root), else the schema's published id. Never a
+    path on this machine: the file is shared with everyone who clones the repository."""
+    folder = Path(os.path.abspath(folder))
     for parent in (folder, *folder.parents):
         candidate = parent / "schemas" / "charter.schema.json"
         if candidate.is_file():
             return Path(os.path.relpath(candidate, folder)).as_posix()
+        if (parent / ".git").exists():
+            break
+    return published_schema_id()
+
+
+def published_schema_id() -> str:
+    """The `$id` of the charter schema installed with charterc."""
+    import json
+
     from ..validate.schema import schema_path
-    return Path(schema_path()).resolve().as_uri()
+    return json.loads(Path(schema_path()).read_text(encoding="utf-8"))["$id"]
 
 
 def _title(charter_id: str) -> str:
@@ -48,7 +63,7 @@ def starter_text(charter_id: str, *, folder: Path = Path("."), today: date | Non
     text = Template(STARTER.read_text(encoding="utf-8")).substitute(
         id=charter_id, title=_title(charter_id), today=today.isoformat(),
         start=date(today.year, 1, 1).isoformat(),
-        schema=_schema_reference(folder.resolve()))
+        schema=schema_reference(folder))
     if fmt == "yaml":
         return text
     return _as_dsl(text, charter_id)

@@ -279,7 +279,13 @@ def convert(file, target, output):
     if target == "dsl":
         from ..authoring.dsl import dump
     else:
+        from functools import partial
+        from pathlib import Path
+
+        from ..authoring.init import schema_reference
         from ..authoring.yaml import dump
+        if output:  # the modeline must lead to the schema from where the file lands
+            dump = partial(dump, schema=schema_reference(Path(output).absolute().parent))
     try:
         text = dump(loaded.document)
     except Unrepresentable as exc:
@@ -395,7 +401,7 @@ def report_command(charter, tickets, outages, period, first, last, out, lang, fm
     if end < start:
         raise click.BadParameter(f"--to {end} is before --from {start}", param_hint="--to")
     try:
-        check_formats(names)  # before reading a million rows, not after
+        check_formats(names, langs)  # before reading a million rows, not after
     except ReportError as exc:
         click.echo(f"charterc report: {exc}", err=True)
         sys.exit(EXIT_USAGE)

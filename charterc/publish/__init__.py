@@ -1,0 +1,8 @@
+"""Publishing: the build (`build.py`), the output folder it owns (`folder.py`), atomic files."""
+from __future__ import annotations
+
+__all__ = ["BuildProblem"]
+
+
+class BuildProblem(Exception):
+    """How the build was asked for cannot work (unknown language, bad template, output folder)."""

@@ -6,12 +6,14 @@ output) -> view -> documents per language x format -> exports (`sla.json`,
 file with its sha256).
 
 Reproducible: the same inputs give byte-identical files. Nothing depends on
-the clock, the working directory's listing order or hash seeds; a date is shown
-only when one is given (`--today`, else `SOURCE_DATE_EPOCH`).
+the clock, the working directory or its listing order, or hash seeds; a charter's
+path in the outputs is relative to its portfolio root (`portfolio_path`); a date is
+shown only when one is given (`--today`, else `SOURCE_DATE_EPOCH`).
 
-Atomic: everything is written into a temporary folder beside the output, which
-then replaces it in two renames. A build that fails (a charter with errors, a
-template problem, an interruption) leaves the previous `dist/` as it was. With
+Safe for the output folder (`folder.py`): everything is rendered into a staging
+folder first; only when all of it succeeded are the files moved in. A build that
+fails (a charter with errors, a template problem, an interruption) leaves the
+previous output as it was; charterc replaces or removes only files it wrote. With
 `partial=True` charters with errors are left out instead and the others are
 published.
 """
@@ -20,8 +22,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -31,16 +31,15 @@ from .. import __version__
 from ..diagnostics import Severity
 from ..loaders import Limits
 from ..pipeline import PortfolioResult, check_paths
+from . import BuildProblem
+from .folder import claimed, inspect
 
-__all__ = ["build", "BuildResult", "BuildProblem", "shown_date", "MANIFEST", "INDEX"]
+__all__ = ["build", "BuildResult", "BuildProblem", "portfolio_path", "shown_date", "MANIFEST",
+           "INDEX"]
 
 MANIFEST = "manifest.json"
 INDEX = "index.html"
 FORMAT_LABELS = {"md": "Markdown", "html": "HTML"}
-
-
-class BuildProblem(Exception):
-    """How the build was asked for cannot work (unknown language, bad template, output folder)."""
 
 
 @dataclass
@@ -51,7 +50,7 @@ class BuildResult:
     left_out: list[str] = field(default_factory=list)    # files not built (errors)
     files: dict[str, str] = field(default_factory=dict)  # relative path -> sha256
     log: list[str] = field(default_factory=list)
-    published: bool = False                              # dist/ was replaced
+    published: bool = False                              # the output was updated
     missing_translations: set[str] = field(default_factory=set)
 
     def exit_code(self, strict: bool = False) -> int:
@@ -90,14 +89,6 @@ def _check_request(langs: Sequence[str], formats: Sequence[str]) -> None:
             raise BuildProblem(f"unknown format {fmt!r}: available {', '.join(RENDERERS)}")
     if not langs or not formats:
         raise BuildProblem("at least one language and one format are needed")
-
-
-def _check_output(out: Path) -> None:
-    if out.exists() and not out.is_dir():
-        raise BuildProblem(f"{out} exists and is not a folder")
-    if out.is_dir() and any(out.iterdir()) and not (out / MANIFEST).is_file():
-        raise BuildProblem(f"{out} is not empty and holds no {MANIFEST}: it was not written by "
-                           "charterc build, so it is not replaced (remove it or choose another -o)")
 
 
 class _Writer:
@@ -168,19 +159,27 @@ def _index_view(subjects, langs, formats, today) -> dict:
     return {"charters": charters, "today": today}
 
 
-def _swap(tmp: Path, out: Path) -> None:
-    """Put `tmp` in place of `out`: two renames; the old folder is removed only after."""
-    if not out.exists():
-        os.rename(tmp, out)
-        return
-    old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
-    os.rename(out, old / out.name)
-    try:
-        os.rename(tmp, out)
-    except BaseException:
-        os.rename(old / out.name, out)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
+def portfolio_path(file: str | Path, given: str | Path) -> str:
+    """`file` as outputs name it: relative to its repository's root (the nearest folder
+    above it holding `.git`), else to `given`, the file or folder named on the command
+    line; so `build charters`, `build $PWD/charters` and `cd charters && build .` agree."""
+    path = Path(file).resolve()
+    for folder in path.parents:
+        if (folder / ".git").exists():
+            return path.relative_to(folder).as_posix()
+    root = Path(given).resolve()
+    root = root if root.is_dir() else root.parent
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else path.name
+
+
+def _given(file: str, paths: Sequence[str | Path]) -> str | Path:
+    """The command-line path `file` was found under."""
+    path = Path(file).resolve()
+    for given in paths:
+        root = Path(given).resolve()
+        if path == root or path.is_relative_to(root):
+            return given
+    return path.parent
 
 
 def build(paths: Sequence[str | Path] = ("charters",), out: str | Path = "dist", *,
@@ -193,7 +192,7 @@ def build(paths: Sequence[str | Path] = ("charters",), out: str | Path = "dist",
 
     out = Path(out)
     _check_request(langs, formats)
-    _check_output(out)
+    inspect(out, paths)
     if templates is not None and not Path(templates).is_dir():
         raise BuildProblem(f"--templates {templates}: no such folder")
     shown = shown_date(today)
@@ -207,7 +206,8 @@ def build(paths: Sequence[str | Path] = ("charters",), out: str | Path = "dist",
             continue
         notes = tuple(d for d in f.diagnostics if not d.suppressed
                       and d.severity in (Severity.WARNING, Severity.INFO))
-        subjects.append(Subject(f.charter, f.loaded.sources, f.file, notes, shown))
+        file = portfolio_path(f.file, _given(f.file, paths))
+        subjects.append(Subject(f.charter, f.loaded.sources, file, notes, shown))
     if checked.internal_errors or (result.left_out and not partial):
         if result.left_out:
             result.log.append(f"not built: {len(result.left_out)} file(s) with errors; "
@@ -216,29 +216,22 @@ def build(paths: Sequence[str | Path] = ("charters",), out: str | Path = "dist",
     for file in result.left_out:
         result.log.append(f"{file}: left out (errors)")
 
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
-    try:
-        documents = Documents(templates)
-        writer = _Writer(tmp)
-        for subject in sorted(subjects, key=lambda s: s.charter.id):
-            result.log += _compile(subject, documents, writer, langs, formats)
-            result.built.append(subject.charter.id)
-        writer.write(INDEX, documents.render("html", langs[0], "index",
-                                             _index_view(subjects, langs, formats, shown)))
+    with claimed(out) as claim:
+        try:
+            documents = Documents(templates)
+            writer = _Writer(claim.staging)
+            for subject in sorted(subjects, key=lambda s: s.charter.id):
+                result.log += _compile(subject, documents, writer, langs, formats)
+                result.built.append(subject.charter.id)
+            writer.write(INDEX, documents.render("html", langs[0], "index",
+                                                 _index_view(subjects, langs, formats, shown)))
+        except TemplateProblem as exc:
+            raise BuildProblem(str(exc)) from None
         manifest = {"generator": f"charterc {__version__}",
                     "files": [{"path": p, "sha256": writer.files[p]} for p in sorted(writer.files)]}
         writer.write(MANIFEST, json.dumps(manifest, indent=2) + "\n")
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(tmp, 0o777 & ~mask)
-        _swap(tmp, out)
-    except TemplateProblem as exc:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise BuildProblem(str(exc)) from None
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+        # readers see the documents before the index and the manifest that list them
+        claim.publish(sorted(set(writer.files) - {INDEX, MANIFEST}) + [INDEX, MANIFEST])
     result.files = writer.files
     result.published = True
     for language in documents.languages.values():

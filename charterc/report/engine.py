@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..model.projection import Facts, round_money
 from ..diagnostics import Diagnostic, Severity
-from ..publish.files import write_atomic
+from ..publish.files import write_all
 from ..model.hours import Hours
 from ..model.charter import Charter
 from . import document as doc
@@ -194,39 +194,51 @@ def write_reports(result: ReportResult, out: Path, langs, formats) -> list[Path]
     """Write every document: `out/<charter>/<period>/provider.<lang>.<fmt>` and
     `clients/<client>.<lang>.<fmt>` (JSON is language-independent: `provider.json`).
 
-    Each file is written atomically. Markdown and HTML come from `render.py`,
-    imported only when asked for, so JSON needs nothing more.
+    The files are one set: every document is rendered first, then all are written
+    (`write_all`), so a failure leaves none of them half-updated. Markdown and HTML come
+    from `render.py`, imported only when asked for, so JSON needs nothing more.
     """
-    render = check_formats(formats)
+    render = check_formats(formats, langs)
     documents = result.documents()
     if not documents:
         return []
     provider = documents["provider"]
     folder = Path(out) / provider["charter"]["id"] / provider["period"]["label"]
-    written = []
+    texts: dict[Path, str] = {}
     for scope, document in documents.items():
         base = folder / "provider" if scope == "provider" else folder / "clients" / scope
         for fmt in formats:
             if fmt == "json":
-                texts = {base.with_name(base.name + ".json"): doc.dumps(document)}
+                texts[base.with_name(base.name + ".json")] = doc.dumps(document)
             else:
-                texts = {base.with_name(f"{base.name}.{lang}.{fmt}"):
-                         render(document, scope=scope, lang=lang, fmt=fmt) for lang in langs}
-            for path, text in texts.items():
-                write_atomic(path, text.encode("utf-8"))
-                written.append(path)
-    return written
+                texts.update({base.with_name(f"{base.name}.{lang}.{fmt}"):
+                              render(document, scope=scope, lang=lang, fmt=fmt)
+                              for lang in langs})
+    write_all({path: text.encode("utf-8") for path, text in texts.items()})
+    return list(texts)
 
 
-def check_formats(formats) -> Callable | None:
+def check_formats(formats, langs=()) -> Callable | None:
     """The renderer the formats need (None for JSON only); ReportError if a format is
-    unknown or the renderer cannot be loaded."""
+    unknown, the renderer cannot be loaded, or (for Markdown and HTML) a language in
+    `langs` has no catalogue."""
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise ReportError(f"unknown format {unknown[0]!r} (expected {', '.join(FORMATS)})")
     if not formats:
         raise ReportError(f"no format given (expected {', '.join(FORMATS)})")
-    return _renderer() if any(f != "json" for f in formats) else None
+    if all(f == "json" for f in formats):
+        return None
+    render = _renderer()
+    from ..render.i18n import languages
+    known = languages()
+    if not langs:
+        raise ReportError(f"no language given (known languages are {', '.join(known)})")
+    for lang in langs:
+        if lang not in known:
+            raise ReportError(f"no catalogue for language {lang!r}: known languages are "
+                              f"{', '.join(known)}")
+    return render
 
 
 def _renderer():
