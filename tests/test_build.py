@@ -389,9 +389,17 @@ def _rules(view):
     return [(sorted(r.days), r.start, r.end) for r in view.rules]
 
 
+def _written(value):
+    """The view of an `hours` value as written, read with UTC and no holidays by default."""
+    from charterc.model.hours import Hours
+    from charterc.render.hours import hours_view
+    return hours_view(Hours(value, value.get("timezone", "UTC"), value.get("holidays", "none"),
+                            "/hours"))
+
+
 def test_hours_in_a_zone_that_changes_clocks_on_other_dates_name_the_weeks():
-    from charterc.render.hours import hours_view, shifted
-    local = shifted(hours_view(PARIS_DESK, zone="UTC"), "America/New_York", TERM_2026)
+    from charterc.render.hours import shifted
+    local = shifted(_written(PARIS_DESK), "America/New_York", TERM_2026)
     assert (local.zone, local.holidays) == ("America/New_York", "FR")
     assert _rules(local) == [([0, 1, 2, 3, 4], 2 * 60, 12 * 60)]   # 02:00-12:00 most weeks
     # New York moves on 8 March and 1 November, Paris on 29 March and 25 October
@@ -400,31 +408,31 @@ def test_hours_in_a_zone_that_changes_clocks_on_other_dates_name_the_weeks():
 
 
 def test_hours_in_a_zone_that_changes_clocks_at_the_same_instant_are_exact():
-    from charterc.render.hours import hours_view, shifted
-    london = shifted(hours_view(PARIS_DESK, zone="UTC"), "Europe/London", TERM_2026)
+    from charterc.render.hours import shifted
+    london = shifted(_written(PARIS_DESK), "Europe/London", TERM_2026)
     assert _rules(london) == [([0, 1, 2, 3, 4], 7 * 60, 17 * 60)] and not london.approximate
     # a Sunday night window across both changes of clocks still reads one hour earlier
     night = {"schedule": [{"days": "sun", "from": "02:00", "to": "04:00"}],
              "timezone": "Europe/Paris"}
-    local = shifted(hours_view(night, zone="UTC"), "Europe/London", TERM_2026)
+    local = shifted(_written(night), "Europe/London", TERM_2026)
     assert _rules(local) == [([6], 60, 180)] and local.weeks == ()
 
 
 def test_hours_in_a_zone_without_daylight_saving_hold_for_the_summer():
-    from charterc.render.hours import hours_view, shifted
-    tokyo = shifted(hours_view(PARIS_DESK, zone="UTC"), "Asia/Tokyo", TERM_2026)
+    from charterc.render.hours import shifted
+    tokyo = shifted(_written(PARIS_DESK), "Asia/Tokyo", TERM_2026)
     assert _rules(tokyo) == [([0, 1, 2, 3, 4], 15 * 60, 60)]   # 15:00-01:00 (7 h ahead)
     assert tokyo.weeks == (("2026-W01", "2026-W13"), ("2026-W44", "2026-W53"))
 
 
 def test_hours_moved_across_midnight_change_their_days():
-    from charterc.render.hours import hours_view, shifted
+    from charterc.render.hours import shifted
     early = {"schedule": [{"days": "mon", "from": "03:00", "to": "05:00"},
                           {"days": "fri", "from": "22:00", "to": "02:00"}],
              "timezone": "Europe/Paris"}
-    local = shifted(hours_view(early, zone="UTC"), "America/New_York", TERM_2026)
+    local = shifted(_written(early), "America/New_York", TERM_2026)
     assert _rules(local) == [([6], 21 * 60, 23 * 60), ([4], 16 * 60, 20 * 60)]
-    written = hours_view(early, zone="UTC")
+    written = _written(early)
     assert shifted(written, "Nowhere/City", TERM_2026) == written   # V505's: as written
 
 

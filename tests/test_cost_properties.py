@@ -77,9 +77,9 @@ def test_scaling_volumes_and_costs_leaves_recovery_unchanged(document, factor):
         assert (a is None) == (b is None)
         if a is not None:
             assert abs(a - b) <= abs(a) * Decimal("1e-20") + Decimal("1e-20")
-    target = build_model(document)
-    bounds = (target.recovery_target - target.recovery_tolerance,
-              target.recovery_target + target.recovery_tolerance)
+    recovery = build_model(document).business.recovery_or_default
+    target, tolerance = recovery.target_or_default.value, recovery.tolerance_or_default.value
+    bounds = (target - tolerance, target + tolerance)
     if all(r is None or min(abs(r - b) for b in bounds) > Decimal("1e-9")
            for r in before.recovery):
         # same years reported, same percentages (the amounts scale with the factor)

@@ -1,7 +1,7 @@
 """Consistency checks: one module per area, one function per rule, registered with `@rule`.
 
 A check is a pure function of a `CheckContext` (the typed charter, its derived
-facts and schedules, and "today") that yields `problem(...)`s; `run_checks`
+facts, and "today") that yields `problem(...)`s; `run_checks`
 completes them into positioned `Diagnostic`s, applies the rule's default
 severity and the charter's suppressions.
 """
@@ -37,12 +37,6 @@ class CheckContext:
     def facts(self):
         from ..model.projection import derive
         return derive(self.charter)
-
-    @cached_property
-    def hours(self):
-        """The charter's schedules, read once for every rule of the run (`charterc.model.hours`)."""
-        from ..model.hours import Hours
-        return Hours(self.charter)
 
 
 def enabled(rule_id: str, select: Iterable[str] | None, ignore: Iterable[str]) -> bool:

@@ -28,8 +28,8 @@ def money(amount: Decimal, charter: Charter) -> str:
     """`EUR 1,402,110`; small amounts that are not whole keep their cents (`EUR 7.50`)."""
     cents = round_money(amount)
     if abs(cents) < 1000 and cents != cents.to_integral_value():
-        return f"{charter.currency} {cents:,f}"
-    return fmt_money_plain(amount, charter.currency)
+        return f"{charter.business.currency} {cents:,f}"
+    return fmt_money_plain(amount, charter.business.currency)
 
 
 def quantity(units: Decimal) -> str:
@@ -88,8 +88,8 @@ def shares_sum_to_100(ctx: CheckContext) -> Iterator[Diagnostic]:
     stated = [(n, c) for n, c in enumerate(clients) if c.share is not None]
     if not stated:
         return
-    total = sum((c.share for _, c in stated), Decimal(0))
-    listed = ", ".join(f"{c.id} {fmt_percent(c.share, 2)}" for _, c in stated)
+    total = sum((c.share.value for _, c in stated), Decimal(0))
+    listed = ", ".join(f"{c.id} {fmt_percent(c.share.value, 2)}" for _, c in stated)
     where = f"/clients/{stated[-1][0]}/share"
     if len(stated) == len(clients):
         if abs(total - _HUNDRED) > SHARE_SUM_TOLERANCE:
@@ -132,17 +132,17 @@ def share_matches_volume(ctx: CheckContext) -> Iterator[Diagnostic]:
     if any(c.units is None for c in charter.clients):
         return
     total = facts.total_units[0]
-    unit = plural(charter.unit)
+    unit = plural(charter.business.unit)
     for n, client in enumerate(charter.clients):
         derived = facts.derived_share[client.id]
-        if client.share is None or derived is None:
+        if client.share is None or client.units is None or derived is None:
             continue
-        gap = abs(client.share - derived)
+        gap = abs(client.share.value - derived)
         if gap > SHARE_GAP:
             yield problem(
                 f"/clients/{n}/share",
-                f"{client.id} states a {fmt_percent(client.share, 2)} share but its volume "
-                f"gives {fmt_percent(derived)} ({quantity(client.units)} of "
+                f"{client.id} states a {fmt_percent(client.share.value, 2)} share but its "
+                f"volume gives {fmt_percent(derived)} ({quantity(client.units.value)} of "
                 f"{quantity(total)} {unit} in {facts.label(1)}): {quantity(gap.quantize(Decimal('0.1')))} "
                 f"points apart, more than 5",
                 "update the stated share or the volume so that they tell the same story")
@@ -168,7 +168,9 @@ def recovery_in_target(ctx: CheckContext) -> Iterator[Diagnostic]:
         - {id: staff, amount: 100000}
     """
     charter, facts = ctx.charter, ctx.facts
-    target, tolerance = charter.recovery_target, charter.recovery_tolerance
+    recovery_terms = charter.business.recovery_or_default
+    target = recovery_terms.target_or_default.value
+    tolerance = recovery_terms.tolerance_or_default.value
     low, high = target - tolerance, target + tolerance
     for y in facts.years:
         recovery = facts.recovery[y - 1]
@@ -177,8 +179,8 @@ def recovery_in_target(ctx: CheckContext) -> Iterator[Diagnostic]:
         yield problem(
             "/business/recovery/target",
             f"recovery in {facts.label(y)} is {shown(recovery, low, high)} "
-            f"(charges {fmt_money_plain(facts.total_charges[y - 1], charter.currency)} vs "
-            f"costs {fmt_money_plain(facts.total_cost[y - 1], charter.currency)}); "
+            f"(charges {fmt_money_plain(facts.total_charges[y - 1], charter.business.currency)} "
+            f"vs costs {fmt_money_plain(facts.total_cost[y - 1], charter.business.currency)}); "
             f"the target is {fmt_percent(target, 2)} +- {fmt_percent(tolerance, 2)}",
             "adjust prices, volumes or the cost base so that charges cover costs, "
             "or revise business.recovery")
@@ -204,9 +206,10 @@ def charge_within_budget(ctx: CheckContext) -> Iterator[Diagnostic]:
     for n, client in enumerate(charter.clients):
         if client.budget is None:
             continue
-        over = [(y, round_money(row.charge) - client.budget)
+        budget = client.budget.value
+        over = [(y, round_money(row.charge) - budget)
                 for y, row in zip(facts.years, facts.table[client.id])
-                if round_money(row.charge) > client.budget]
+                if round_money(row.charge) > budget]
         if not over:
             continue
         (first, excess), later = over[0], over[1:]
@@ -216,7 +219,7 @@ def charge_within_budget(ctx: CheckContext) -> Iterator[Diagnostic]:
             f"/clients/{n}/budget",
             f"{client.id}'s charge in {facts.label(first)} is {money(charge, charter)}, "
             f"{money(excess, charter)} over its yearly budget of "
-            f"{money(client.budget, charter)}{also}",
+            f"{money(budget, charter)}{also}",
             "raise the budget, move the client to a cheaper tier, or revise its volume")
 
 
@@ -235,15 +238,18 @@ def cap_respected(ctx: CheckContext) -> Iterator[Diagnostic]:
       business: {stance: cap, cap: {units: 2000}}
     """
     charter, facts = ctx.charter, ctx.facts
-    if charter.stance != "cap":
+    business = charter.business
+    if business.stance != "cap" or business.cap is None:
         return
-    if charter.cap_units is not None:
-        what, limit, values, where = "total volume", charter.cap_units, facts.total_units, "units"
+    if business.cap.units is not None:
+        what, limit, values, where = ("total volume", business.cap.units.value,
+                                      facts.total_units, "units")
 
         def show(value: Decimal) -> str:
-            return f"{quantity(value)} {plural(charter.unit)}"
-    elif charter.cap_cost is not None:
-        what, limit, values, where = "total cost", charter.cap_cost, facts.total_cost, "cost"
+            return f"{quantity(value)} {plural(business.unit)}"
+    elif business.cap.cost is not None:
+        what, limit, values, where = ("total cost", business.cap.cost.value,
+                                      facts.total_cost, "cost")
 
         def show(value: Decimal) -> str:
             return money(value, charter)
@@ -273,13 +279,12 @@ def three_year_horizon(ctx: CheckContext) -> Iterator[Diagnostic]:
     Passes:
       period: {years: 3}
     """
-    charter = ctx.charter
-    if charter.years < 3:
-        labels = ctx.facts.label(1) + (f"-{ctx.facts.label(charter.years)}"
-                                       if charter.years > 1 else "")
+    years = ctx.charter.period.years_or_default
+    if years < 3:
+        labels = ctx.facts.label(1) + (f"-{ctx.facts.label(years)}" if years > 1 else "")
         yield problem(
             "/period/years",
-            f"the projection covers {charter.years} year{'s' if charter.years > 1 else ''} "
+            f"the projection covers {years} year{'s' if years > 1 else ''} "
             f"({labels}): clients cannot see a three-year cost",
             "set period.years to 3 or more")
 
@@ -310,10 +315,10 @@ def higher_tier_costs_more(ctx: CheckContext) -> Iterator[Diagnostic]:
         - {id: premium, price: {per_unit: 50, fixed: 10000}}
     """
     charter = ctx.charter
-    components = _charged_components(charter.charging)
+    components = _charged_components(charter.business.charging)
     if not components:
         return
-    names = {"per_unit": f"per {charter.unit}", "fixed": "fixed fee"}
+    names = {"per_unit": f"per {charter.business.unit}", "fixed": "fixed fee"}
     for high in charter.tiers[1:]:
         for low in charter.tiers[:high.index]:
             finding = _cheaper(charter, low, high, components, names)
@@ -322,17 +327,23 @@ def higher_tier_costs_more(ctx: CheckContext) -> Iterator[Diagnostic]:
                 break
 
 
+def _year_one(tier: Tier, part: str) -> Decimal:
+    """A price component of year 1 (absent = 0)."""
+    price = tier.price_or_default
+    return (price.per_unit_or_default if part == "per_unit" else price.fixed_or_default).value
+
+
 def _cheaper(charter: Charter, low: Tier, high: Tier, components, names) -> Diagnostic | None:
     for part in components:
-        a, b = getattr(low.price, part), getattr(high.price, part)
+        a, b = _year_one(low, part), _year_one(high, part)
         if b < a:
             return problem(
                 f"/tiers/{high.index}/price/{part}",
                 f"tier {high.id} is cheaper than the lower tier {low.id}: "
                 f"{money(b, charter)} {names[part]} against {money(a, charter)}",
                 f"raise {high.id}'s price, or list the tiers lowest first")
-    if all(getattr(low.price, p) == getattr(high.price, p) for p in components):
-        shown_price = ", ".join(f"{money(getattr(high.price, p), charter)} {names[p]}"
+    if all(_year_one(low, p) == _year_one(high, p) for p in components):
+        shown_price = ", ".join(f"{money(_year_one(high, p), charter)} {names[p]}"
                                 for p in components)
         return problem(
             f"/tiers/{high.index}/price",
@@ -365,7 +376,7 @@ def feature_cost_is_valued(ctx: CheckContext) -> Iterator[Diagnostic]:
     charter, facts = ctx.charter, ctx.facts
     needed: set[str] = set()
     for client in charter.clients:
-        stated = (client.raw.get("needs") or {}).get("features")
+        stated = client.needs.features if client.needs else None
         if stated is None:
             tier = charter.tier(client.tier)
             needed.update(tier.features if tier else ())
@@ -379,7 +390,7 @@ def feature_cost_is_valued(ctx: CheckContext) -> Iterator[Diagnostic]:
                 f"{facts.label(1)}-{facts.label(facts.years[-1])})" if len(yearly) > 1 else "")
         yield problem(
             f"/costs/{n}/feature",
-            f"cost {cost.id}, {money(cost.amount, charter)} a year{term}, exists for "
+            f"cost {cost.id}, {money(cost.amount.value, charter)} a year{term}, exists for "
             f"feature {cost.feature}, which no client needs",
             "drop the cost or the feature, or record the client that needs it in needs.features")
 
@@ -416,28 +427,29 @@ def _band_problems(tier: Tier) -> Iterator[Diagnostic]:
             and bands[0].below != availability.target:
         yield problem(
             f"{bands[0].pointer}/below",
-            f"the first credit band of tier {tier.id} starts below {fmt_percent(bands[0].below, 3)}, "
-            f"not at the availability target {fmt_percent(availability.target, 3)}",
-            f"start the first band at below: {fmt_percent(availability.target, 3)}")
+            f"the first credit band of tier {tier.id} starts below "
+            f"{fmt_percent(bands[0].below.value, 3)}, not at the availability target "
+            f"{fmt_percent(availability.target.value, 3)}",
+            f"start the first band at below: {fmt_percent(availability.target.value, 3)}")
     for previous, band in pairwise(bands):
         if band.below >= previous.below:
             yield problem(
                 f"{band.pointer}/below",
-                f"credit band below {fmt_percent(band.below, 3)} of tier {tier.id} does not "
-                f"come under the previous band's {fmt_percent(previous.below, 3)}: "
+                f"credit band below {fmt_percent(band.below.value, 3)} of tier {tier.id} does "
+                f"not come under the previous band's {fmt_percent(previous.below.value, 3)}: "
                 f"`below` must strictly decrease",
                 "list the bands from the target downwards, each lower than the last")
         if band.credit <= previous.credit:
             yield problem(
                 f"{band.pointer}/credit",
-                f"credit {fmt_percent(band.credit, 2)} of tier {tier.id} (below "
-                f"{fmt_percent(band.below, 3)}) is not above the previous band's "
-                f"{fmt_percent(previous.credit, 2)}: credits must strictly increase",
+                f"credit {fmt_percent(band.credit.value, 2)} of tier {tier.id} (below "
+                f"{fmt_percent(band.below.value, 3)}) is not above the previous band's "
+                f"{fmt_percent(previous.credit.value, 2)}: credits must strictly increase",
                 "owe more credit as availability falls further")
     cap = tier.credits.cap
-    if cap is not None and cap > _HUNDRED:
+    if cap is not None and cap.value > _HUNDRED:
         yield problem(f"{pointer}/cap",
-                      f"credit cap of tier {tier.id} is {fmt_percent(cap, 2)}, over 100% of "
+                      f"credit cap of tier {tier.id} is {fmt_percent(cap.value, 2)}, over 100% of "
                       f"the charge", "cap credits at 100% or less")
 
 
@@ -467,15 +479,16 @@ def stance_matches_volume(ctx: CheckContext) -> Iterator[Diagnostic]:
     """
     charter, facts = ctx.charter, ctx.facts
     first, last = facts.total_units[0], facts.total_units[-1]
-    if charter.stance == "shrink" and last > first:
+    stance = charter.business.stance
+    if stance == "shrink" and last > first:
         moves = "grows"
-    elif charter.stance == "grow" and last < first:
+    elif stance == "grow" and last < first:
         moves = "falls"
     else:
         return
-    unit = plural(charter.unit)
+    unit = plural(charter.business.unit)
     yield problem(
         "/business/stance",
-        f"stance is {charter.stance} but total volume {moves} from {quantity(first)} {unit} "
+        f"stance is {stance} but total volume {moves} from {quantity(first)} {unit} "
         f"in {facts.label(1)} to {quantity(last)} in {facts.label(facts.years[-1])}",
         "change the stance, or the volume growth of the clients")

@@ -1,9 +1,8 @@
 """Coverage rules (V501-V506): support hours against needs, features, clocks, calendars.
 
-Every `hours` value (tier hours, maintenance windows, client needs) is read
-once per charter into a `calendar.Schedule` with the defaults of
-docs/schema.md (`charterc.model.hours.Hours`, shared by the run's rules as
-`ctx.hours`), and everything costly (expanding a term, subtracting,
+Every `hours` value (tier hours, maintenance windows, client needs) comes
+resolved in the model with its inherited zone and holidays (`model.hours.Hours`,
+docs/model.md) and reads its `calendar.Schedule` once, and everything costly (expanding a term, subtracting,
 intersecting) is cached by the calendar package per distinct schedule and
 term, so a portfolio of similar charters computes each coverage once.
 
@@ -16,6 +15,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
+from datetime import date
 from functools import lru_cache
 from typing import Any
 
@@ -28,8 +28,8 @@ from ..calendar import (
     zone_problem,
 )
 from ..diagnostics import Diagnostic, Severity
-from ..model.hours import Hours  # reports import it from here too
 from ..model.charter import Charter, Client, Tier
+from ..model.hours import Hours, open_throughout
 from ..diagnostics.rules import problem, rule
 from . import CheckContext
 
@@ -57,45 +57,48 @@ def needed_hours_covered(ctx: CheckContext) -> Iterator[Diagnostic]:
         clients:
           - {id: alpha, needs: {hours: {schedule: [{days: mon-fri, from: "09:00", to: "17:00"}]}}}
     """
-    charter, hours = ctx.charter, ctx.hours
+    charter = ctx.charter
+    term = charter.term
     for client in charter.clients:
         tier = charter.tier(client.tier)
-        if tier is None or client.needs_hours is None or tier.is_24x7:
+        needs = client.needs_hours
+        if tier is None or needs is None or tier.is_24x7:
             continue
-        offered, needed = hours.tier(tier), hours.needs(client)
+        offered, needed = tier.hours.schedule, needs.schedule
         if offered is None or needed is None:
             continue
-        gap = gaps(needed, offered, hours.start, hours.end, hours.view_zone(client, needed))
+        gap = gaps(needed, offered, *term, needs.zone)
         if gap is None:
             continue
         message = f"client {client.id} needs hours its tier {tier.id} does not cover: " \
                   f"{gap.describe()}"
-        if _only_holidays(hours, client, needed, offered):
+        if _only_holidays(term, needs, needed, offered):
             calendar = offered.holidays
             yield problem(f"{client.pointer}/needs/hours",
                           f"{message} (only on tier {tier.id}'s holidays, {calendar}, on which "
                           f"the client's needs stay open)",
                           f"if client {client.id} does not need support on those days, close "
                           f"its needed hours on them (holidays: {calendar}); else "
-                          f"{_coverage_hint(hours, client, tier, needed)}")
+                          f"{_coverage_hint(charter, client, tier, needed)}")
             continue
         yield problem(f"{client.pointer}/needs/hours", message,
-                      _coverage_hint(hours, client, tier, needed))
+                      _coverage_hint(charter, client, tier, needed))
 
 
-def _only_holidays(hours: Hours, client: Client, needed: Schedule, offered: Schedule) -> bool:
+def _only_holidays(term: tuple[date, date], needs: Hours, needed: Schedule,
+                   offered: Schedule) -> bool:
     """Would the gap close if the need kept the tier's holidays? (Only asked on a gap.)"""
     if needed.is_24x7 or needed.holidays == offered.holidays or offered.holidays == NO_HOLIDAYS:
         return False
     closed = replace(needed, holidays=offered.holidays)
-    return gaps(closed, offered, hours.start, hours.end, hours.view_zone(client, needed)) is None
+    return gaps(closed, offered, *term, needs.zone) is None
 
 
-def _coverage_hint(hours: Hours, client: Client, tier: Tier, needed: Schedule) -> str:
+def _coverage_hint(charter: Charter, client: Client, tier: Tier, needed: Schedule) -> str:
     """Name the tiers that would cover the need (computed only when there is a gap)."""
-    zone = hours.view_zone(client, needed)
-    covering = [t.id for t in hours.charter.tiers if t is not tier and (s := hours.tier(t))
-                and gaps(needed, s, hours.start, hours.end, zone) is None]
+    zone = client.needs_hours.zone if client.needs_hours else client.zone
+    covering = [t.id for t in charter.tiers if t is not tier and (s := t.hours.schedule)
+                and gaps(needed, s, *charter.term, zone) is None]
     move = f"move client {client.id} to tier {' or '.join(covering)}, " if covering else ""
     return f"{move}extend tier {tier.id}'s hours, or narrow the client's needed hours"
 
@@ -160,16 +163,15 @@ def calendar_clock_needs_24x7(ctx: CheckContext) -> Iterator[Diagnostic]:
         tiers:
           - {id: standard, objectives: {response: {clock: business}}}
     """
-    hours = ctx.hours
     for tier in ctx.charter.tiers:
         if tier.is_24x7:
             continue
         kinds = [o.kind for o in (tier.objectives.response, tier.objectives.resolution)
-                 if o is not None and o.clock == "calendar"]
+                 if o is not None and o.clock_or_default == "calendar"]
         if not kinds:
             continue
-        schedule = hours.tier(tier)
-        if schedule is None or hours.covers_all(schedule, hours.tier_zone(tier)):
+        schedule = tier.hours.schedule
+        if schedule is None or open_throughout(tier.hours, ctx.charter.term):
             continue
         for kind in kinds:
             yield problem(f"{tier.pointer}/objectives/{kind}/clock",
@@ -206,36 +208,33 @@ def maintenance_outside_needs(ctx: CheckContext) -> Iterator[Diagnostic]:
         tiers:
           - {id: standard, maintenance: {schedule: [{days: sun, from: "02:00", to: "04:00"}]}}
     """
-    charter, hours = ctx.charter, ctx.hours
+    charter = ctx.charter
     for client in charter.clients:
         tier = charter.tier(client.tier)
-        if tier is None or tier.maintenance is None or client.needs_hours is None:
+        needs = client.needs_hours
+        if tier is None or tier.maintenance is None or needs is None:
             continue
-        windows, needed = hours.maintenance(tier), hours.needs(client)
+        windows, needed = tier.maintenance.schedule, needs.schedule
         if windows is None or needed is None:
             continue
-        zone = hours.view_zone(client, needed)
-        found = overlap(needed, windows, hours.start, hours.end, zone)
+        found = overlap(needed, windows, *charter.term, needs.zone)
         if found is None:
             continue
-        yield problem(_first_window(hours, tier, needed, zone),
+        yield problem(_first_window(charter.term, tier.maintenance, needed, needs.zone),
                       f"tier {tier.id}'s maintenance falls in client {client.id}'s needed hours: "
                       f"{found.describe()}",
                       f"move tier {tier.id}'s maintenance out of the hours client {client.id} "
                       f"needs, or narrow the window")
 
 
-def _first_window(hours: Hours, tier: Tier, needed: Schedule, zone: str | None) -> str:
+def _first_window(term: tuple[date, date], windows: Hours, needed: Schedule, zone: str) -> str:
     """Pointer to the first maintenance entry that overlaps the need (only on a finding)."""
-    base = f"{tier.pointer}/maintenance/schedule"
-    entries = tier.maintenance.get("schedule") or ()
-    if len(entries) > 1:
-        timezone = hours.maintenance_zone(tier)
-        for n, entry in enumerate(entries):
-            one = hours.read({"schedule": [entry], "timezone": timezone}, timezone, "none")
-            if one and overlap(needed, one, hours.start, hours.end, zone):
-                return f"{base}/{n}"
-    return f"{base}/0"
+    if len(windows.entries) > 1:
+        for n in range(len(windows.entries)):
+            one = windows.entry(n)
+            if one.schedule and overlap(needed, one.schedule, *term, zone):
+                return one.pointer
+    return f"{windows.pointer}/schedule/0"
 
 
 # -- V505 -------------------------------------------------------------------------------
@@ -274,33 +273,32 @@ def zones_and_calendars_exist(ctx: CheckContext) -> Iterator[Diagnostic]:
                               "subdivision (FR, US-CA, GB-SCT), or none")
 
 
-def _zone_and_calendar_values(charter: Charter):
+def _zone_and_calendar_values(charter: Charter) -> Iterator[tuple[str, str, Any, str]]:
     """(pointer, "zone" | "calendar", value, owner words) for every one written."""
-    provider = charter.document["provider"]
-    yield "/provider/timezone", "zone", provider.get("timezone"), "the provider's time zone"
-    if "holidays" in provider:
-        yield "/provider/holidays", "calendar", provider["holidays"], "the provider's holidays"
+    provider = charter.provider
+    yield f"{provider.pointer}/timezone", "zone", provider.timezone, "the provider's time zone"
+    if provider.holidays is not None:
+        yield f"{provider.pointer}/holidays", "calendar", provider.holidays, \
+            "the provider's holidays"
     for tier in charter.tiers:
-        yield from _hours_values(tier.hours, f"{tier.pointer}/hours", f"tier {tier.id}'s hours")
+        yield from _hours_values(tier.hours, f"tier {tier.id}'s hours")
         windows = tier.maintenance
-        if isinstance(windows, Mapping) and "timezone" in windows:
-            yield (f"{tier.pointer}/maintenance/timezone", "zone", windows["timezone"],
+        if windows is not None and windows.stated_zone is not None:
+            yield (f"{windows.pointer}/timezone", "zone", windows.stated_zone,
                    f"tier {tier.id}'s maintenance")
     for client in charter.clients:
-        if "timezone" in client.raw:
+        if client.timezone is not None:
             yield (f"{client.pointer}/timezone", "zone", client.timezone,
                    f"client {client.id}'s time zone")
-        yield from _hours_values(client.needs_hours, f"{client.pointer}/needs/hours",
-                                 f"client {client.id}'s needed hours")
+        if client.needs_hours is not None:
+            yield from _hours_values(client.needs_hours, f"client {client.id}'s needed hours")
 
 
-def _hours_values(value: Any, pointer: str, owner: str):
-    if not isinstance(value, Mapping):
-        return
-    if "timezone" in value:
-        yield f"{pointer}/timezone", "zone", value["timezone"], owner
-    if "holidays" in value:
-        yield f"{pointer}/holidays", "calendar", value["holidays"], owner
+def _hours_values(hours: Hours, owner: str) -> Iterator[tuple[str, str, Any, str]]:
+    if hours.stated_zone is not None:
+        yield f"{hours.pointer}/timezone", "zone", hours.stated_zone, owner
+    if hours.stated_holidays is not None:
+        yield f"{hours.pointer}/holidays", "calendar", hours.stated_holidays, owner
 
 
 def _calendar_problem(value: Any, pointer: str) -> tuple[str, str] | None:

@@ -65,16 +65,18 @@ def approval_matches_roles(ctx: CheckContext) -> Iterator[Diagnostic]:
     """
     charter, facts = ctx.charter, ctx.facts
     primary = facts.primary[0] if facts.years else None
-    stated = "approval" in (charter.document.get("governance") or {})
-    threshold = fmt_percent(charter.primary_threshold, 2)
-    if primary is not None and charter.approval != "primary":
+    governance = charter.governance_or_default
+    stated = governance.approval is not None
+    approval = governance.approval_or_default
+    threshold = fmt_percent(governance.primary_threshold_or_default.value, 2)
+    if primary is not None and approval != "primary":
         yield problem(
             "/governance/approval" if stated else _client_pointer(ctx, primary),
             f"{_role(ctx, 1)} is the primary client in {facts.label(1)} (threshold {threshold}) "
-            f"but approval is {charter.approval}",
+            f"but approval is {approval}",
             "set governance.approval: primary so that the client that steers the service "
             "approves its changes")
-    elif primary is None and charter.approval == "primary":
+    elif primary is None and approval == "primary":
         yield problem(
             "/governance/approval",
             f"approval is primary but there is {_role(ctx, 1)} in {facts.label(1)} "
@@ -129,8 +131,8 @@ def baseline_review_due(ctx: CheckContext) -> Iterator[Diagnostic]:
     Passes:
       baseline: {reviewed: 2026-01-15, every: 12mo}
     """
-    charter, today = ctx.charter, ctx.today
-    if charter.reviewed is None:
+    baseline, today = ctx.charter.baseline, ctx.today
+    if baseline is None or baseline.reviewed is None:
         yield problem(
             "/baseline",
             "the charter records no baseline review (baseline.reviewed): when were the "
@@ -138,10 +140,9 @@ def baseline_review_due(ctx: CheckContext) -> Iterator[Diagnostic]:
             "review the needs with the clients and record the date in baseline.reviewed",
             severity=Severity.INFO)
         return
-    every = charter.every  # a baseline block is there: the model defaults every to 12mo
-    due = add_period(charter.reviewed, every)
-    written = (charter.document.get("baseline") or {}).get("every", str(every))
-    said = f"reviewed {charter.reviewed.isoformat()} every {written}"
+    every = baseline.every_or_default
+    due = add_period(baseline.reviewed, every)
+    said = f"reviewed {baseline.reviewed.isoformat()} every {every.text}"
     if due < today:
         days = (today - due).days
         yield problem(
@@ -173,17 +174,19 @@ def dates_in_order(ctx: CheckContext) -> Iterator[Diagnostic]:
       period: {start: 2026-01-01, end: 2028-12-31}
     """
     charter, today = ctx.charter, ctx.today
-    if charter.reviewed is not None and charter.reviewed > today:
+    reviewed = charter.baseline.reviewed if charter.baseline else None
+    if reviewed is not None and reviewed > today:
         yield problem(
             "/baseline/reviewed",
-            f"baseline reviewed {charter.reviewed.isoformat()} is after today "
+            f"baseline reviewed {reviewed.isoformat()} is after today "
             f"({today.isoformat()})",
             "record the date of the last review that took place")
-    if charter.end is not None and charter.end <= charter.start:
+    term = charter.period
+    if term.end is not None and term.end <= term.start:
         yield problem(
             "/period/end",
-            f"period ends {charter.end.isoformat()}, not after its start "
-            f"{charter.start.isoformat()}",
+            f"period ends {term.end.isoformat()}, not after its start "
+            f"{term.start.isoformat()}",
             "correct period.start or period.end")
 
 
@@ -200,9 +203,10 @@ def review_interval(ctx: CheckContext) -> Iterator[Diagnostic]:
     Passes:
       baseline: {every: 24mo}
     """
-    every = ctx.charter.every
+    every = ctx.charter.baseline.every if ctx.charter.baseline else None
     if every is not None and every.approx_months > LONGEST_EVERY_MONTHS:
         yield problem(
             "/baseline/every",
-            f"baseline review interval {ctx.charter.document['baseline']['every']} is longer than {LONGEST_EVERY_MONTHS} months",
+            f"baseline review interval {every.text} is longer than "
+            f"{LONGEST_EVERY_MONTHS} months",
             "review the baseline at least every 24mo")

@@ -13,7 +13,6 @@ from typing import Iterator
 from ..calendar import TWENTY_FOUR_SEVEN, gaps
 from ..calendar.targets import Target, Verdict, compare
 from ..diagnostics import Diagnostic, Severity
-from ..model.hours import Hours
 from ..model.charter import Charter, Objective, Tier
 from ..diagnostics.rules import problem, rule
 from ..model.values import fmt_percent
@@ -34,17 +33,16 @@ WINDOW_WORDS = {"daily": "a day", "weekly": "a week", "monthly": "a 28-day month
 class Clocks:
     """The targets of a charter's tiers, each on its tier's hours (`calendar.targets`)."""
 
-    def __init__(self, charter: Charter, hours: Hours):
+    def __init__(self, charter: Charter):
         self.charter = charter
-        self.hours = hours
 
     def target(self, tier: Tier, objective: Objective, priority: str) -> Target | None:
-        duration = objective.targets.get(priority)
+        duration = objective.priority_targets.get(priority)
         if duration is None:
             return None
-        raw = self.charter.document["tiers"][tier.index]["objectives"][objective.kind][priority]
-        schedule = TWENTY_FOUR_SEVEN if tier.is_24x7 else self.hours.tier(tier)
-        return Target(duration.days, duration.minutes, objective.clock, schedule, str(raw))
+        schedule = TWENTY_FOUR_SEVEN if tier.is_24x7 else tier.hours.schedule
+        return Target(duration.days, duration.minutes, objective.clock_or_default, schedule,
+                      duration.text)
 
 
 def longer(a: Target, b: Target) -> bool:
@@ -86,7 +84,7 @@ def targets_complete(ctx: CheckContext) -> Iterator[Diagnostic]:
                               f"{', '.join(priorities)}",
                               f"add objectives.{kind} with a target for each priority")
                 continue
-            missing = [p for p in priorities if p not in objective.targets]
+            missing = [p for p in priorities if p not in objective.priority_targets]
             if missing:
                 yield problem(objective.pointer,
                               f"tier {tier.id}'s {kind} objective has no target for "
@@ -114,7 +112,7 @@ def resolution_after_response(ctx: CheckContext) -> Iterator[Diagnostic]:
         tiers:
           - {id: standard, objectives: {response: {P2: 1d}, resolution: {P2: 2d}}}
     """
-    clocks = Clocks(ctx.charter, ctx.hours)
+    clocks = Clocks(ctx.charter)
     for tier in ctx.charter.tiers:
         response, resolution = tier.objectives.response, tier.objectives.resolution
         if response is None or resolution is None:
@@ -149,7 +147,7 @@ def targets_follow_priorities(ctx: CheckContext) -> Iterator[Diagnostic]:
         tiers:
           - {id: premium, objectives: {response: {P1: 15m, P2: 15m}}}
     """
-    clocks = Clocks(ctx.charter, ctx.hours)
+    clocks = Clocks(ctx.charter)
     for tier in ctx.charter.tiers:
         for objective in (tier.objectives.response, tier.objectives.resolution):
             if objective is None:
@@ -170,15 +168,14 @@ def targets_follow_priorities(ctx: CheckContext) -> Iterator[Diagnostic]:
 
 # -- T604 -------------------------------------------------------------------------------
 
-def _hours_gap(hours: Hours, lower: Tier, higher: Tier):
+def _hours_gap(charter: Charter, lower: Tier, higher: Tier):
     """What `higher`'s hours leave uncovered of `lower`'s over the term (cached), or None."""
     if higher.is_24x7:
         return None
-    needed, offered = hours.tier(lower), hours.tier(higher)
+    needed, offered = lower.hours.schedule, higher.hours.schedule
     if needed is None or offered is None:
         return None  # V505 reports unreadable hours
-    return gaps(needed, offered, hours.start, hours.end,
-                hours.tier_zone(lower) if needed.is_24x7 else None)
+    return gaps(needed, offered, *charter.term, lower.hours.zone)
 
 
 def _availability(lower: Tier, higher: Tier):
@@ -188,11 +185,11 @@ def _availability(lower: Tier, higher: Tier):
     if high is None or high.target is None:
         return (higher.objectives.pointer,
                 f"tier {higher.id} promises no availability, while the lower tier {lower.id} "
-                f"promises {fmt_percent(low.target, 3)}")
+                f"promises {fmt_percent(low.target.value, 3)}")
     if high.target < low.target:
         return (f"{high.pointer}/target",
-                f"tier {higher.id} promises {fmt_percent(high.target, 3)} availability, less than "
-                f"the lower tier {lower.id} ({fmt_percent(low.target, 3)})")
+                f"tier {higher.id} promises {fmt_percent(high.target.value, 3)} availability, "
+                f"less than the lower tier {lower.id} ({fmt_percent(low.target.value, 3)})")
     return None
 
 
@@ -204,8 +201,8 @@ def _features(lower: Tier, higher: Tier):
             f"tier {higher.id} lacks {', '.join(missing)}, offered by the lower tier {lower.id}")
 
 
-def _hours(hours: Hours, lower: Tier, higher: Tier):
-    gap = _hours_gap(hours, lower, higher)
+def _hours(charter: Charter, lower: Tier, higher: Tier):
+    gap = _hours_gap(charter, lower, higher)
     if gap is None:
         return None
     return (f"{higher.pointer}/hours",
@@ -263,9 +260,9 @@ def higher_tier_not_worse(ctx: CheckContext) -> Iterator[Diagnostic]:
           - {id: premium, objectives: {availability: {target: 99.5%}}}
     """
     charter = ctx.charter
-    clocks = Clocks(charter, ctx.hours)
+    clocks = Clocks(charter)
     aspects = [("availability", _availability), ("features", _features),
-               ("hours", lambda lo, hi: _hours(ctx.hours, lo, hi))]
+               ("hours", lambda lo, hi: _hours(charter, lo, hi))]
     aspects += [(kind, _slower(clocks, kind, p)) for kind in TICKET_KINDS
                 for p in charter.priorities]
     for higher in charter.tiers[1:]:
@@ -302,16 +299,17 @@ def availability_achievable(ctx: CheckContext) -> Iterator[Diagnostic]:
         objective = tier.objectives.availability
         if objective is None or objective.target is None:
             continue
-        window = objective.window or "monthly"
-        shown = f"{fmt_percent(objective.target, 4)} {window}"
+        window = objective.window_or_default
+        target = objective.target.value
+        shown = f"{fmt_percent(target, 4)} {window}"
         pointer = f"{objective.pointer}/target"
-        if objective.target >= 100:
+        if target >= 100:
             yield problem(pointer,
                           f"tier {tier.id} promises {shown} availability: no error budget at "
                           f"all, one lost minute breaks it",
                           "promise less than 100% (e.g. 99.95%) and state maintenance windows")
             continue
-        minutes = (Decimal(100) - objective.target) / 100 * WINDOW_DAYS.get(window, 28) * 1440
+        minutes = (Decimal(100) - target) / 100 * WINDOW_DAYS.get(window, 28) * 1440
         if minutes < 1:
             seconds = (minutes * 60).quantize(Decimal(1))
             yield problem(pointer,

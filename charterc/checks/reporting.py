@@ -31,12 +31,12 @@ def client_has_recipient(ctx: CheckContext) -> Iterator[Diagnostic]:
           - {id: alpha, reporting: {to: [alpha-it@example.com]}}
           - {id: beta, reporting: {to: [beta-it@example.com]}}
     """
-    if ctx.charter.reporting_to:
+    if ctx.charter.reporting_or_default.to:
         return
     for client in ctx.charter.clients:
-        if client.reporting_to:
+        if ctx.charter.report_recipients(client):
             continue
-        pointer = f"{client.pointer}/reporting" if "reporting" in client.raw else client.pointer
+        pointer = client.reporting.pointer if client.reporting else client.pointer
         yield problem(pointer,
                       f"client {client.id} has no report recipient: neither its own "
                       f"reporting.to nor the charter's reporting.to names one",

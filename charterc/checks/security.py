@@ -146,10 +146,10 @@ def gdpr_transfers(ctx: CheckContext) -> Iterator[Diagnostic]:
                           f"residency includes {where}, outside ADEQUATE, and transfers is none; "
                           f"{concerned}", hint)
     for k, sub in enumerate(security.subprocessors or ()):
-        country = str(sub.get("country", ""))
+        country = sub.country
         if country and _outside_adequate(country):
-            yield problem(f"{security.pointer}/subprocessors/{k}/country",
-                          f"sub-processor {sub.get('name', country)} is in {country}, outside "
+            yield problem(f"{sub.pointer}/country",
+                          f"sub-processor {sub.name or country} is in {country}, outside "
                           f"ADEQUATE, and transfers is none; {concerned}", hint)
 
 
@@ -182,7 +182,7 @@ def breach_notification_in_time(ctx: CheckContext) -> Iterator[Diagnostic]:
                       f"controller to notify the authority within 72h",
                       "state security.breach_notification, at most 48h (e.g. 24h)")
         return
-    written = str(ctx.charter.document["security"]["breach_notification"])
+    written = notice.text
     pointer = f"{security.pointer}/breach_notification"
     minutes = notice.calendar_minutes
     if minutes > GDPR_DEADLINE_MINUTES:
@@ -265,7 +265,8 @@ def personal_data_terms(ctx: CheckContext) -> Iterator[Diagnostic]:
         missing.append("a sub-processor list (subprocessors)")
     if security.retention is None:
         missing.append("a retention period (retention)")
-    if not security.exit or not ({"return", "delete"} & set(security.exit)):
+    if security.exit is None or (security.exit.return_within is None
+                                 and security.exit.delete_within is None):
         missing.append("exit terms (exit: return, delete)")
     if missing:
         listed = missing[0] if len(missing) == 1 else \

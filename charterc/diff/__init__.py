@@ -120,7 +120,7 @@ def diff_charters(old, new) -> list[Change]:
                                    "removed", "the charter no longer serves this client",
                                    "/clients"))
     found += charter_changes(old, new)
-    found += other_changes(old.document, new.document, tiers, matched)
+    found += other_changes(old.source, new.source, tiers, matched)
     return found
 
 

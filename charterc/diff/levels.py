@@ -23,7 +23,6 @@ from datetime import date, datetime, timedelta
 from ..calendar import (TWENTY_FOUR_SEVEN, Schedule, clip, expand,
                         fmt_hours, intersect, subtract, total, zone, zone_problem)
 from ..calendar.targets import Target, Verdict, compare
-from ..model.hours import Hours
 from ..model.values import Duration, fmt_percent
 from .changes import Change, by_direction, neutral, strengthening, weakening, wording
 
@@ -64,31 +63,33 @@ def _ticket_objective(client, kind, old, new, old_hours, new_hours, priorities) 
         subject = f"{kind} targets"
         return [strengthening(client, subject, "none", "stated", pointer=pointer) if old is None
                 else weakening(client, subject, "stated", "none", pointer=old.pointer)]
+    old_clock, new_clock = old.clock_or_default, new.clock_or_default
     for priority in priorities:
-        a, b = old.targets.get(priority), new.targets.get(priority)
+        a, b = old.priority_targets.get(priority), new.priority_targets.get(priority)
         subject = f"{kind} {priority}"
         where = f"{new.pointer}/{priority}"
         if a is None and b is None:
             continue
         if a is None:
-            found.append(strengthening(client, subject, "none", _target_text(b, new.clock),
+            found.append(strengthening(client, subject, "none", _target_text(b, new_clock),
                                        pointer=where))
             continue
         if b is None:
-            found.append(weakening(client, subject, _target_text(a, old.clock), "none",
+            found.append(weakening(client, subject, _target_text(a, old_clock), "none",
                                    pointer=old.pointer))
             continue
-        verdict = compare_targets(a, old.clock, old_hours, b, new.clock, new_hours)
+        verdict = compare_targets(a, old_clock, old_hours, b, new_clock, new_hours)
         if verdict == "same":
             continue
         note = ("undecided: a business target is only known to take at least its own length "
                 "in wall-clock time (spec section 6)") if verdict is None else ""
-        found.append(by_direction(client, subject, _target_text(a, old.clock),
-                                  _target_text(b, new.clock), verdict, note, where))
-    if old.attainment != new.attainment:
-        found.append(by_direction(client, f"{kind} attainment", fmt_percent(old.attainment, 2),
-                                  fmt_percent(new.attainment, 2),
-                                  new.attainment > old.attainment, pointer=new.pointer))
+        found.append(by_direction(client, subject, _target_text(a, old_clock),
+                                  _target_text(b, new_clock), verdict, note, where))
+    old_share, new_share = old.attainment_or_default.value, new.attainment_or_default.value
+    if old_share != new_share:
+        found.append(by_direction(client, f"{kind} attainment", fmt_percent(old_share, 2),
+                                  fmt_percent(new_share, 2), new_share > old_share,
+                                  pointer=new.pointer))
     if old.measured_by != new.measured_by:
         found.append(wording(client, f"{kind} measured by", old.measured_by or "-",
                              new.measured_by or "-", pointer=new.pointer))
@@ -99,21 +100,22 @@ def _availability(client, old, new) -> list[Change]:
     if old is None and new is None:
         return []
     if old is None:
-        return [strengthening(client, "availability", "none", fmt_percent(new.target, 3),
+        return [strengthening(client, "availability", "none", fmt_percent(new.target.value, 3),
                               pointer=new.pointer)]
     if new is None:
-        return [weakening(client, "availability", fmt_percent(old.target, 3), "none",
+        return [weakening(client, "availability", fmt_percent(old.target.value, 3), "none",
                           pointer=old.pointer)]
     found = []
     if old.target != new.target:
-        found.append(by_direction(client, "availability", fmt_percent(old.target, 3),
-                                  fmt_percent(new.target, 3), new.target > old.target,
+        found.append(by_direction(client, "availability", fmt_percent(old.target.value, 3),
+                                  fmt_percent(new.target.value, 3), new.target > old.target,
                                   pointer=f"{new.pointer}/target"))
-    if old.window != new.window:
+    old_window, new_window = old.window_or_default, new.window_or_default
+    if old_window != new_window:
         rank = {w: i for i, w in enumerate(WINDOWS)}
-        better = (rank[new.window] < rank[old.window]
-                  if old.window in rank and new.window in rank else None)
-        found.append(by_direction(client, "availability window", old.window, new.window, better,
+        better = (rank[new_window] < rank[old_window]
+                  if old_window in rank and new_window in rank else None)
+        found.append(by_direction(client, "availability window", old_window, new_window, better,
                                   "a longer window averages outages away", new.pointer))
     if old.measured_by != new.measured_by:
         found.append(wording(client, "availability measured by", old.measured_by or "-",
@@ -201,8 +203,7 @@ def hours_changes(client, subject, old: Schedule | None, new: Schedule | None,
 def level_changes(cid: str, old_charter, new_charter, old_tier, new_tier,
                   new_client) -> list[Change]:
     found: list[Change] = []
-    old_read, new_read = Hours(old_charter), Hours(new_charter)
-    old_hours, new_hours = old_read.tier(old_tier), new_read.tier(new_tier)
+    old_hours, new_hours = old_tier.hours.schedule, new_tier.hours.schedule
     old_clock = TWENTY_FOUR_SEVEN if old_tier.is_24x7 else old_hours  # hours the clocks run on
     new_clock = TWENTY_FOUR_SEVEN if new_tier.is_24x7 else new_hours
     oo, no = old_tier.objectives, new_tier.objectives
@@ -212,16 +213,19 @@ def level_changes(cid: str, old_charter, new_charter, old_tier, new_tier,
     for kind in ("response", "resolution"):
         found += _ticket_objective(cid, kind, getattr(oo, kind), getattr(no, kind),
                                    old_clock, new_clock, priorities)
-    view = _client_zone(new_client, new_read)
+    view = _client_zone(new_client, new_charter)
     term = term_of(new_charter)
-    if old_tier.hours != new_tier.hours or old_charter.holidays != new_charter.holidays \
-            or old_charter.timezone != new_charter.timezone:
+    old_provider, new_provider = old_charter.provider, new_charter.provider
+    needs = new_client.needs_hours
+    if old_tier.hours.written != new_tier.hours.written \
+            or old_provider.holidays_or_default != new_provider.holidays_or_default \
+            or old_provider.timezone != new_provider.timezone:
         found += hours_changes(cid, "support hours", old_hours, new_hours,
-                               new_read.needs(new_client), term, view,
+                               needs.schedule if needs else None, term, view,
                                f"{new_tier.pointer}/hours")
-    if old_tier.maintenance != new_tier.maintenance:
-        old_m = old_read.maintenance(old_tier) if old_tier.maintenance else Schedule(timezone=view)
-        new_m = new_read.maintenance(new_tier) if new_tier.maintenance else Schedule(timezone=view)
+    if _written(old_tier.maintenance) != _written(new_tier.maintenance):
+        old_m = old_tier.maintenance.schedule if old_tier.maintenance else Schedule(timezone=view)
+        new_m = new_tier.maintenance.schedule if new_tier.maintenance else Schedule(timezone=view)
         found += hours_changes(cid, "maintenance windows", old_m, new_m, None, term, view,
                                f"{new_tier.pointer}/maintenance", more_is_better=False)
     for feature in new_tier.features:
@@ -235,11 +239,15 @@ def level_changes(cid: str, old_charter, new_charter, old_tier, new_tier,
     return found
 
 
-def _client_zone(client, hours: Hours) -> str:
+def _written(hours):
+    return hours.written if hours is not None else None
+
+
+def _client_zone(client, charter) -> str:
     """The zone the client reads hours in: its needs' zone, else its own, else the provider's
     (the first that exists: diff runs no V505)."""
-    needed = hours.needs(client)
+    needed = client.needs_hours.schedule if client.needs_hours else None
     if needed is not None and not needed.is_24x7:
         return needed.timezone
-    return client.timezone if zone_problem(client.timezone) is None else hours.charter.timezone
+    return client.zone if zone_problem(client.zone) is None else charter.provider.timezone
 

@@ -46,20 +46,20 @@ def _yearly(client, subject, old: dict, new: dict, fmt, pointer, *,
 
 def money_changes(cid, old_facts, new_facts, old_client, new_client, new_tier) -> list[Change]:
     old_c, new_c = old_facts.charter, new_facts.charter
-    currency = new_c.currency
+    currency = new_c.business.currency
     found: list[Change] = []
-    if old_c.currency != currency:
-        return [neutral(cid, "currency", old_c.currency, currency,
+    if old_c.business.currency != currency:
+        return [neutral(cid, "currency", old_c.business.currency, currency,
                         "amounts in different currencies are not compared",
                         "/business/currency")]
-    unit = new_c.unit
+    unit = new_c.business.unit
     money = lambda v: fmt_amount(v, currency)  # noqa: E731
     for index, subject in ((0, f"price per {unit}"), (1, "fixed fee")):
         old = {old_facts.label(y): old_facts.price(old_client.tier, y)[index]
                for y in old_facts.years}
         new = {new_facts.label(y): new_facts.price(new_client.tier, y)[index]
                for y in new_facts.years}
-        found += _yearly(cid, subject, old, new, money, new_tier.price.pointer)
+        found += _yearly(cid, subject, old, new, money, new_tier.price_or_default.pointer)
     old_rows = _by_label(old_facts, old_facts.table[old_client.id])
     new_rows = _by_label(new_facts, new_facts.table[new_client.id])
 
@@ -90,16 +90,18 @@ def _round(share: Decimal | None) -> Decimal | None:
 def _credit_at(credits, availability: Decimal) -> Decimal:
     if credits is None:
         return Decimal(0)
-    owed = max((b.credit for b in credits.bands if availability < b.below), default=Decimal(0))
-    return min(owed, credits.cap) if credits.cap is not None else owed
+    owed = max((b.credit.value for b in credits.bands if availability < b.below.value),
+               default=Decimal(0))
+    return min(owed, credits.cap.value) if credits.cap is not None else owed
 
 
 def _credits_text(credits) -> str:
     if credits is None or not credits.bands:
         return "none"
-    bands = ", ".join(f"below {fmt_percent(b.below, 3)}: {fmt_percent(b.credit, 2)}"
+    bands = ", ".join(f"below {fmt_percent(b.below.value, 3)}: {fmt_percent(b.credit.value, 2)}"
                       for b in credits.bands)
-    return bands + (f"; cap {fmt_percent(credits.cap, 2)}" if credits.cap is not None else "")
+    return bands + (f"; cap {fmt_percent(credits.cap.value, 2)}" if credits.cap is not None
+                    else "")
 
 
 def credit_changes(cid, old_tier, new_tier) -> list[Change]:
@@ -111,7 +113,7 @@ def credit_changes(cid, old_tier, new_tier) -> list[Change]:
     edges = {Decimal(0)}
     for credits in (old, new):
         for band in (credits.bands if credits else ()):
-            edges.update((band.below - Decimal("0.001"), band.below))
+            edges.update((band.below.value - Decimal("0.001"), band.below.value))
     more = [a for a in sorted(edges) if _credit_at(new, a) > _credit_at(old, a)]
     less = [a for a in sorted(edges) if _credit_at(new, a) < _credit_at(old, a)]
     pointer = new_tier.credits.pointer if new_tier.credits else new_tier.pointer

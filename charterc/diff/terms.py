@@ -15,8 +15,8 @@ from datetime import date, timedelta
 from typing import Any, Iterator
 
 from ..diagnostics import escape_token
-from ..model.charter import CLASSIFICATIONS, ISOLATIONS
-from ..model.values import period
+from ..model.charter import CLASSIFICATIONS, ISOLATIONS, Security
+from ..model.values import Duration, Period
 from .changes import Change, by_direction, neutral, strengthening, weakening, wording
 
 __all__ = ["charter_changes", "other_changes", "COVERED"]
@@ -35,24 +35,25 @@ def _rank_change(subject, order, old, new, pointer, *, higher_is_better=True) ->
     return [by_direction(None, subject, old, new, better, pointer=pointer)]
 
 
-def _length(subject, old, new, parse, pointer) -> list[Change]:
-    """Shorter is better (notice of a breach, retention, exit times)."""
-    if old == new:
+def _length(subject, old, new, measure, pointer) -> list[Change]:
+    """Shorter is better (notice of a breach, retention, exit times); compared as written."""
+    old_text, new_text = (None if v is None else v.text for v in (old, new))
+    if old_text == new_text:
         return []
     if old is None or new is None:
-        return [by_direction(None, subject, old or "none", new or "none", old is None,
-                             pointer=pointer)]
-    a, b = parse(old), parse(new)
-    return [by_direction(None, subject, old, new, b < a if a != b else None, pointer=pointer)]
+        return [by_direction(None, subject, old_text or "none", new_text or "none",
+                             old is None, pointer=pointer)]
+    a, b = measure(old), measure(new)
+    return [by_direction(None, subject, old_text, new_text, b < a if a != b else None,
+                         pointer=pointer)]
 
 
-def _minutes(text) -> float:
-    from ..model.values import duration
-    return duration(str(text)).calendar_minutes
+def _minutes(value: Duration) -> float:
+    return value.calendar_minutes
 
 
-def _months(text) -> float:
-    return period(str(text)).approx_months
+def _months(value: Period) -> float:
+    return value.approx_months
 
 
 def _sets(subject, old, new, pointer, *, more_is_better: bool) -> list[Change]:
@@ -69,28 +70,31 @@ def _sets(subject, old, new, pointer, *, more_is_better: bool) -> list[Change]:
     return found
 
 
-def _security(old: dict, new: dict) -> list[Change]:
+def _exit(security: Security, key: str) -> Period | None:
+    terms = security.exit
+    if terms is None:
+        return None
+    return terms.return_within if key == "return" else terms.delete_within
+
+
+def _security(old: Security, new: Security) -> list[Change]:
     p = "/security"
     found = _rank_change("data classification ceiling", CLASSIFICATIONS,
-                         old.get("classification"), new.get("classification"),
-                         f"{p}/classification")
-    found += _rank_change("isolation", ISOLATIONS, old.get("isolation"), new.get("isolation"),
+                         old.classification, new.classification, f"{p}/classification")
+    found += _rank_change("isolation", ISOLATIONS, old.isolation, new.isolation,
                           f"{p}/isolation")
-    found += _sets("residency", old.get("residency"), new.get("residency"), f"{p}/residency",
+    found += _sets("residency", old.residency, new.residency, f"{p}/residency",
                    more_is_better=False)
-    found += _sets("control", old.get("controls"), new.get("controls"), f"{p}/controls",
+    found += _sets("control", old.controls, new.controls, f"{p}/controls",
                    more_is_better=True)
-    found += _length("breach notification", old.get("breach_notification"),
-                     new.get("breach_notification"), _minutes, f"{p}/breach_notification")
-    found += _length("retention", old.get("retention"), new.get("retention"), _months,
-                     f"{p}/retention")
-    old_exit, new_exit = old.get("exit") or {}, new.get("exit") or {}
+    found += _length("breach notification", old.breach_notification,
+                     new.breach_notification, _minutes, f"{p}/breach_notification")
+    found += _length("retention", old.retention, new.retention, _months, f"{p}/retention")
     for key, subject in (("return", "exit: data returned within"),
                          ("delete", "exit: data deleted within")):
-        found += _length(subject, old_exit.get(key), new_exit.get(key), _months,
-                         f"{p}/exit/{key}")
-    before = {s.get("name"): s.get("country") for s in old.get("subprocessors") or ()}
-    after = {s.get("name"): s.get("country") for s in new.get("subprocessors") or ()}
+        found += _length(subject, _exit(old, key), _exit(new, key), _months, f"{p}/exit/{key}")
+    before = {s.name: s.country for s in old.subprocessors or ()}
+    after = {s.name: s.country for s in new.subprocessors or ()}
     for name, country in after.items():
         if name not in before:
             found.append(weakening(None, f"sub-processor {name}", "-", country,
@@ -102,7 +106,7 @@ def _security(old: dict, new: dict) -> list[Change]:
         if name not in after:
             found.append(strengthening(None, f"sub-processor {name}", country, "-",
                                        pointer=f"{p}/subprocessors"))
-    a, b = old.get("transfers"), new.get("transfers")
+    a, b = old.transfers, new.transfers
     if a != b:
         better = True if b == "none" else False if a == "none" else None
         found.append(by_direction(None, "transfers outside residency", a, b, better,
@@ -118,21 +122,26 @@ def _term_text(term: tuple[date, date]) -> str:
 
 def charter_changes(old, new) -> list[Change]:
     """Changes in the terms every client shares."""
-    found = _security(old.document.get("security") or {}, new.document.get("security") or {})
-    if (old.start, old.years, old.end) != (new.start, new.years, new.end):
+    found = _security(old.security, new.security)
+    old_period, new_period = old.period, new.period
+    if (old_period.start, old_period.years_or_default, old_period.end) != \
+            (new_period.start, new_period.years_or_default, new_period.end):
         a, b = old.term, new.term
         covers = lambda x, y: x[0] <= y[0] and x[1] >= y[1]  # noqa: E731
         better = True if covers(b, a) else False if covers(a, b) else None
         found.append(wording(None, "term", _term_text(a), _term_text(b), "same term", "/period")
                      if a == b else by_direction(None, "term", _term_text(a), _term_text(b),
                                                  better, pointer="/period"))
-    if old.change_notice != new.change_notice:
-        found.append(by_direction(None, "change notice", old.change_notice, new.change_notice,
-                                  new.change_notice > old.change_notice,
-                                  pointer="/governance/change_notice"))
-    found += _rank_change("report cadence", CADENCES, old.reporting_cadence,
-                          new.reporting_cadence, "/reporting/cadence", higher_is_better=False)
-    found += _sets("report metric", old.reporting_metrics, new.reporting_metrics,
+    old_notice = old.governance_or_default.change_notice_or_default
+    new_notice = new.governance_or_default.change_notice_or_default
+    if old_notice != new_notice:
+        found.append(by_direction(None, "change notice", old_notice, new_notice,
+                                  new_notice > old_notice, pointer="/governance/change_notice"))
+    old_reporting, new_reporting = old.reporting_or_default, new.reporting_or_default
+    found += _rank_change("report cadence", CADENCES, old_reporting.cadence_or_default,
+                          new_reporting.cadence_or_default, "/reporting/cadence",
+                          higher_is_better=False)
+    found += _sets("report metric", old_reporting.metrics, new_reporting.metrics,
                    "/reporting/metrics", more_is_better=True)
     return found
 

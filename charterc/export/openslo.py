@@ -27,7 +27,6 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
-from ..model.hours import Hours
 from . import Exported
 
 __all__ = ["export", "openslo_documents", "rfc1123", "PLACEHOLDER_SOURCE"]
@@ -100,10 +99,10 @@ def _pair(charter, service: str, client, tier, kind: str, priority: str | None, 
            "spec": {"description": f"{title}: good events / all events"[:1050],
                     "ratioMetric": {"counter": True, "good": _source(measured_by, good),
                                     "total": _source(measured_by, total)}}}
-    calendar, note = _calendar(zone, charter.start)
+    calendar, note = _calendar(zone, charter.period.start)
     slo = {"apiVersion": "openslo/v1", "kind": "SLO",
            "metadata": {"name": name, "displayName": title[:200], "labels": labels},
-           "spec": {"description": f"{charter.title} {charter.version}, tier {tier.name}: "
+           "spec": {"description": f"{charter.metadata.title} {charter.version}, tier {tier.name}: "
                                    f"{title}"[:1050],
                     "service": service, "indicatorRef": sli_name,
                     "timeWindow": [{"duration": WINDOWS[window], "isRolling": False,
@@ -118,46 +117,47 @@ def openslo_documents(subject) -> tuple[list[dict], list[str], list[str]]:
     charter = subject.charter
     service = rfc1123(charter.id)
     docs = [{"apiVersion": "openslo/v1", "kind": "Service",
-             "metadata": {"name": service, "displayName": charter.title},
-             "spec": {"description": f"{charter.title}: service charter {charter.version} of "
-                                     f"{charter.provider_name}"[:1050]}}]
+             "metadata": {"name": service, "displayName": charter.metadata.title},
+             "spec": {"description": f"{charter.metadata.title}: service charter "
+                                     f"{charter.version} of {charter.provider.name}"[:1050]}}]
     left_out: list[str] = []
     notes: set[str] = set()
-    hours = Hours(charter)
     for client in charter.clients:
         tier = charter.tier(client.tier)
-        zone = hours.tier_zone(tier)
+        zone = tier.hours.zone
         base = {"charter": charter.id, "client": client.id}
         avail = tier.objectives.availability
         if avail is not None:
-            if avail.target >= 100:
+            target = avail.target.value
+            if target >= 100:
                 left_out.append(f"{client.id}/availability")
             else:
                 pair, note = _pair(
-                    charter, service, client, tier, "availability", None, avail.target,
-                    avail.window, zone, avail.measured_by, f">= {avail.target}%",
+                    charter, service, client, tier, "availability", None, target,
+                    avail.window_or_default, zone, avail.measured_by, f">= {target}%",
                     {**base, "metric": "available-minutes"},
                     {**base, "metric": "minutes-outside-maintenance"})
                 docs += pair
                 notes.update([note] if note else [])
-        cadence = client.reporting_cadence or charter.reporting_cadence
+        cadence = charter.report_cadence(client)
         for objective in (tier.objectives.response, tier.objectives.resolution):
             if objective is None:
                 continue
             for priority in charter.priorities:
-                target = objective.targets.get(priority)
+                target = objective.priority_targets.get(priority)
                 if target is None:
                     continue
-                if objective.attainment >= 100:
+                attainment = objective.attainment_or_default.value
+                if attainment >= 100:
                     left_out.append(f"{client.id}/{objective.kind}/{priority}")
                     continue
                 spec = {**base, "objective": objective.kind, "priority": priority}
                 pair, note = _pair(
                     charter, service, client, tier, objective.kind, priority,
-                    objective.attainment, cadence, zone, objective.measured_by,
-                    f"within {target} ({objective.clock} clock)",
+                    attainment, cadence, zone, objective.measured_by,
+                    f"within {target} ({objective.clock_or_default} clock)",
                     {**spec, "metric": "tickets-within-target", "threshold": str(target),
-                     "clock": objective.clock},
+                     "clock": objective.clock_or_default},
                     {**spec, "metric": "tickets"})
                 docs += pair
                 notes.update([note] if note else [])

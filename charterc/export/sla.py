@@ -19,6 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..model.hours import Hours
+from ..model.values import Percent
 from . import Exported
 
 __all__ = ["export", "sla_document", "schema_path", "SlaSchemaError"]
@@ -45,18 +46,21 @@ def _validator():
     return fastjsonschema.compile(json.loads(schema_path().read_text(encoding="utf-8")))
 
 
-def _number(value: Decimal | None):
+def _number(value: Decimal | Percent | None) -> int | float | None:
     """Exact decimals as JSON numbers: integral values as ints, others by their shortest form."""
     if value is None:
         return None
+    if isinstance(value, Percent):
+        value = value.value
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def _hours(value, zone: str, holidays) -> dict:
-    if value == "24x7" or value is None:
-        return {"schedule": "24x7", "timezone": zone, "holidays": "none"}
-    return {"schedule": [dict(r) for r in value.get("schedule", ())],
-            "timezone": value.get("timezone", zone), "holidays": value.get("holidays", holidays)}
+def _hours(hours: Hours) -> dict:
+    """The hours as written, with the zone and holidays the model resolved for them."""
+    if hours.is_24x7:
+        return {"schedule": "24x7", "timezone": hours.zone, "holidays": "none"}
+    return {"schedule": [dict(r) for r in hours.entries], "timezone": hours.zone,
+            "holidays": hours.holidays}
 
 
 def _source(subject, pointer: str) -> dict:
@@ -67,10 +71,9 @@ def _source(subject, pointer: str) -> dict:
 def _entries(subject, client):
     charter = subject.charter
     tier = charter.tier(client.tier)
-    hours = _hours(tier.hours, charter.timezone, charter.holidays)
-    maintenance = _hours(tier.maintenance, Hours(charter).maintenance_zone(tier), "none") \
-        if tier.maintenance else None
-    cadence = client.reporting_cadence or charter.reporting_cadence
+    hours = _hours(tier.hours)
+    maintenance = _hours(tier.maintenance) if tier.maintenance else None
+    cadence = charter.report_cadence(client)
     base = {"client": client.id, "tier": tier.id}
     avail = tier.objectives.availability
     if avail is not None:
@@ -78,7 +81,7 @@ def _entries(subject, client):
         yield {
             "id": f"{client.id}/availability", **base, "metric": "availability", "priority": None,
             "comparator": ">=", "target": {"percent": _number(avail.target)},
-            "attainment": None, "window": avail.window, "clock": "calendar",
+            "attainment": None, "window": avail.window_or_default, "clock": "calendar",
             "hours": hours, "maintenance": maintenance,
             "credits": None if credits is None else {
                 "bands": [{"below": _number(b.below), "credit": _number(b.credit)}
@@ -90,7 +93,7 @@ def _entries(subject, client):
         if objective is None:
             continue
         for priority in charter.priorities:
-            target = objective.targets.get(priority)
+            target = objective.priority_targets.get(priority)
             if target is None:
                 continue
             yield {
@@ -98,19 +101,21 @@ def _entries(subject, client):
                 "metric": objective.kind, "priority": priority, "comparator": "<=",
                 "target": {"duration": str(target), "days": target.days,
                            "minutes": target.minutes},
-                "attainment": _number(objective.attainment), "window": cadence,
-                "clock": objective.clock, "hours": hours, "maintenance": None, "credits": None,
+                "attainment": _number(objective.attainment_or_default), "window": cadence,
+                "clock": objective.clock_or_default, "hours": hours, "maintenance": None, "credits": None,
                 "measured_by": objective.measured_by,
                 "source": _source(subject, f"{objective.pointer}/{priority}")}
 
 
 def sla_document(subject) -> dict:
     charter = subject.charter
+    meta = charter.metadata
     return {
-        "charter": charter.id, "title": charter.title, "version": charter.version,
-        "status": charter.status, "provider": charter.provider_name,
-        "sha256": subject.sha256, "currency": charter.currency,
-        "term": {"start": charter.start.isoformat(), "years": charter.years},
+        "charter": meta.id, "title": meta.title, "version": meta.version,
+        "status": meta.status, "provider": charter.provider.name,
+        "sha256": subject.sha256, "currency": charter.business.currency,
+        "term": {"start": charter.period.start.isoformat(),
+                 "years": charter.period.years_or_default},
         "entries": [e for client in charter.clients for e in _entries(subject, client)],
     }
 

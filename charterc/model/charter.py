@@ -1,29 +1,175 @@
 """The typed charter: frozen dataclasses built from a schema-valid canonical document.
 
-Defaults of the spec are applied here, never in the document (so converting
-between syntaxes neither adds nor drops a field). Every element keeps the JSON
-pointer it came from, so a check can place its finding at file:line:column.
+`Charter` follows the schema's sections (`metadata`, `provider`, `period`,
+`baseline`, `business`, `costs`, `features`, `priorities`, `tiers`, `clients`,
+`governance`, `reporting`, `security`); every element keeps the JSON pointer it
+came from, so a check can place its finding at file:line:column. Once the model
+is built nothing reads the document again: the values keep the text they were
+written as (`Percent`, `Amount`, `Duration`, `Period`: charterc.model.values),
+and every `hours` value is resolved once with its inherited zone and holidays
+(`Hours`: charterc.model.hours). The canonical document stays attached as
+`Charter.source` only to be hashed.
 
-Defaults (docs/model.md):
-  period.years 3 · growth / indexation 0% · price per_unit 0, fixed 0 ·
-  business.recovery {target 100%, tolerance 5%} · objective attainment 100% ·
-  governance {primary_threshold 50%, approval majority, change_notice 30d} ·
-  baseline.every 12mo · reporting.cadence monthly · client timezone: the provider's · holidays: none
+An optional field left out is None here, so "stated or not" is always known;
+the spec's defaults (docs/model.md) are applied by the `*_or_default`
+properties, never in the document (converting between syntaxes neither adds
+nor drops a field):
+
+  period.years 3 · cost, volume growth and price indexation 0% · price per_unit
+  and fixed 0 · business.recovery target 100%, tolerance 5% · objective clock
+  business, attainment 100%, availability window monthly · governance
+  primary_threshold 50%, approval majority, change_notice 30d · baseline.every
+  12mo · reporting.cadence monthly · a client's reporting cadence and recipients:
+  the charter's · signatory party provider · holidays: none.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal
-from typing import Any, Mapping
+from typing import Any
 
-from .values import Duration, Period, add_period, duration, iso_date, money, percent, period
+from .hours import Hours
+from .values import (Amount, Duration, Percent, Period, add_period, duration, iso_date, money,
+                     percent, period)
 
-__all__ = ["Charter", "Tier", "Client", "Cost", "Feature", "Objective", "Objectives",
-           "Credits", "Price", "Security", "build_model", "CLASSIFICATIONS", "ISOLATIONS"]
+__all__ = ["Charter", "Metadata", "Suppression", "Change", "Signatory", "Provider",
+           "CharterPeriod", "Baseline", "Business", "Cap", "Recovery", "Cost", "Feature",
+           "Objective", "Objectives", "Price", "Band", "Credits", "Tier", "Client", "Volume",
+           "Needs", "Data", "ClientReporting", "Governance", "Reporting", "Subprocessor",
+           "Exit", "Security", "build_model", "CLASSIFICATIONS", "ISOLATIONS"]
 
 CLASSIFICATIONS = ("public", "internal", "confidential", "restricted")
 ISOLATIONS = ("none", "logical", "physical")
+
+
+# -- metadata, provider, period, baseline --------------------------------------------------
+
+@dataclass(frozen=True)
+class Suppression:
+    rule: str
+    reason: str
+    pointer: str
+
+
+@dataclass(frozen=True)
+class Change:
+    version: str
+    date: date
+    summary: str
+    pointer: str
+
+
+@dataclass(frozen=True)
+class Signatory:
+    name: str
+    role: str
+    party: str | None              # charter signatories: provider | client (None: provider)
+    pointer: str
+
+    @property
+    def party_or_default(self) -> str:
+        return self.party or "provider"
+
+
+@dataclass(frozen=True)
+class Metadata:
+    id: str
+    title: str
+    version: str
+    status: str
+    owner: str
+    suppress: tuple[Suppression, ...]
+    changes: tuple[Change, ...]
+    signatories: tuple[Signatory, ...]
+    pointer: str = "/metadata"
+
+
+@dataclass(frozen=True)
+class Provider:
+    name: str
+    timezone: str
+    holidays: Any                  # a code, "none" or {country, extra, remove}; None: not stated
+    pointer: str = "/provider"
+
+    @property
+    def holidays_or_default(self) -> Any:
+        return "none" if self.holidays is None else self.holidays
+
+
+@dataclass(frozen=True)
+class CharterPeriod:
+    start: date
+    years: int | None
+    end: date | None
+    pointer: str = "/period"
+
+    @property
+    def years_or_default(self) -> int:
+        return 3 if self.years is None else self.years
+
+    @property
+    def term(self) -> tuple[date, date]:
+        """The term as local dates [start, stop): to the day after `end` (its last day,
+        inclusive), else `years` after the start."""
+        stop = (self.end + timedelta(days=1) if self.end
+                else add_period(self.start, Period(months=12 * self.years_or_default)))
+        return self.start, max(stop, self.start)
+
+
+@dataclass(frozen=True)
+class Baseline:
+    reviewed: date | None
+    every: Period | None
+    pointer: str = "/baseline"
+
+    @property
+    def every_or_default(self) -> Period:
+        return self.every if self.every is not None else period("12mo")
+
+    @property
+    def next_review(self) -> date | None:
+        """`reviewed` + `every`: when the baseline is due for review (None: never reviewed)."""
+        return add_period(self.reviewed, self.every_or_default) if self.reviewed else None
+
+
+# -- business, costs, features -------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Cap:
+    units: Amount | None
+    cost: Amount | None
+    pointer: str = "/business/cap"
+
+
+@dataclass(frozen=True)
+class Recovery:
+    target: Percent | None
+    tolerance: Percent | None
+    pointer: str = "/business/recovery"
+
+    @property
+    def target_or_default(self) -> Percent:
+        return self.target or percent("100%")
+
+    @property
+    def tolerance_or_default(self) -> Percent:
+        return self.tolerance or percent("5%")
+
+
+@dataclass(frozen=True)
+class Business:
+    stance: str
+    cap: Cap | None
+    charging: str
+    unit: str
+    currency: str
+    recovery: Recovery | None
+    pointer: str = "/business"
+
+    @property
+    def recovery_or_default(self) -> Recovery:
+        return self.recovery or Recovery(None, None)
 
 
 @dataclass(frozen=True)
@@ -36,11 +182,17 @@ class Feature:
 @dataclass(frozen=True)
 class Cost:
     id: str
-    amount: Decimal
-    growth: Decimal
+    amount: Amount
+    growth: Percent | None
     feature: str | None
     pointer: str
 
+    @property
+    def growth_or_default(self) -> Percent:
+        return self.growth or percent("0%")
+
+
+# -- tiers ---------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class Objective:
@@ -48,12 +200,29 @@ class Objective:
 
     kind: str                      # availability | response | resolution
     pointer: str
-    target: Decimal | None = None  # availability, percent
+    target: Percent | None = None  # availability
     window: str | None = None      # availability
-    clock: str = "business"        # response / resolution
-    targets: Mapping[str, Duration] = field(default_factory=dict)   # priority -> duration
-    attainment: Decimal = Decimal(100)
+    clock: str | None = None       # response / resolution
+    targets: Mapping[str, Duration] | None = None   # priority -> duration, as written
+    attainment: Percent | None = None
     measured_by: str | None = None
+
+    @property
+    def window_or_default(self) -> str:
+        return self.window or "monthly"
+
+    @property
+    def clock_or_default(self) -> str:
+        return self.clock or "business"
+
+    @property
+    def attainment_or_default(self) -> Percent:
+        return self.attainment or percent("100%")
+
+    @property
+    def priority_targets(self) -> Mapping[str, Duration]:
+        """priority -> target (empty for availability)."""
+        return self.targets or {}
 
 
 @dataclass(frozen=True)
@@ -63,30 +232,41 @@ class Objectives:
     resolution: Objective | None
     pointer: str
 
-    def __iter__(self):
-        return iter(o for o in (self.availability, self.response, self.resolution) if o)
+    def __iter__(self) -> Iterator[Objective]:
+        return iter([o for o in (self.availability, self.response, self.resolution) if o])
 
 
 @dataclass(frozen=True)
 class Price:
-    per_unit: Decimal
-    fixed: Decimal
-    indexation: Decimal
+    per_unit: Amount | None
+    fixed: Amount | None
+    indexation: Percent | None
     pointer: str
-    stated: bool  # False when the tier has no price block at all
+
+    @property
+    def per_unit_or_default(self) -> Amount:
+        return self.per_unit or money(0)
+
+    @property
+    def fixed_or_default(self) -> Amount:
+        return self.fixed or money(0)
+
+    @property
+    def indexation_or_default(self) -> Percent:
+        return self.indexation or percent("0%")
 
 
 @dataclass(frozen=True)
 class Band:
-    below: Decimal
-    credit: Decimal
+    below: Percent
+    credit: Percent
     pointer: str
 
 
 @dataclass(frozen=True)
 class Credits:
     bands: tuple[Band, ...]
-    cap: Decimal | None
+    cap: Percent | None
     pointer: str
 
 
@@ -96,16 +276,56 @@ class Tier:
     name: str
     index: int                     # position in the list: higher index, higher level
     features: tuple[str, ...]
-    hours: Any                     # "24x7" or {schedule, timezone, holidays}, as written
+    hours: Hours                   # zone and holidays: written, else the provider's
     objectives: Objectives
-    maintenance: Any | None
-    price: Price
+    maintenance: Hours | None      # zone: written, else the tier hours', else the provider's
+    price: Price | None            # None: no price block at all
     credits: Credits | None
     pointer: str
 
     @property
     def is_24x7(self) -> bool:
-        return self.hours == "24x7"
+        return self.hours.is_24x7
+
+    @property
+    def price_or_default(self) -> Price:
+        """The price block, or an empty one (every component 0) at the tier's pointer."""
+        return self.price or Price(None, None, None, self.pointer)
+
+
+# -- clients -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Volume:
+    units: Amount | None
+    growth: Percent | None
+    pointer: str
+
+    @property
+    def growth_or_default(self) -> Percent:
+        return self.growth or percent("0%")
+
+
+@dataclass(frozen=True)
+class Needs:
+    hours: Hours | None            # zone: written, else the client's, else the provider's
+    features: tuple[str, ...] | None
+    pointer: str
+
+
+@dataclass(frozen=True)
+class Data:
+    classification: str | None
+    personal: bool | None
+    regimes: tuple[str, ...] | None
+    pointer: str
+
+
+@dataclass(frozen=True)
+class ClientReporting:
+    cadence: str | None
+    to: tuple[str, ...] | None
+    pointer: str
 
 
 @dataclass(frozen=True)
@@ -113,22 +333,95 @@ class Client:
     id: str
     name: str
     tier: str
-    timezone: str                  # the client's zone: as written, else the provider's
-    share: Decimal | None
-    units: Decimal | None
-    growth: Decimal
-    budget: Decimal | None
-    needs_hours: Any | None
-    needs_features: tuple[str, ...]
-    regions: tuple[str, ...]
-    classification: str | None
-    personal: bool
-    regimes: tuple[str, ...]
-    reporting_to: tuple[str, ...]
-    reporting_cadence: str | None
-    signatory: Mapping[str, Any] | None
-    raw: Mapping[str, Any]
+    timezone: str | None           # as written; `zone` applies the provider's
+    zone: str                      # the client's zone: its own, else the provider's
+    share: Percent | None
+    volume: Volume | None
+    budget: Amount | None
+    needs: Needs | None
+    regions: tuple[str, ...] | None
+    data: Data | None
+    reporting: ClientReporting | None
+    signatory: Signatory | None
     pointer: str
+
+    # The views below read the optional blocks with their documented defaults.
+    @property
+    def units(self) -> Amount | None:
+        return self.volume.units if self.volume else None
+
+    @property
+    def growth_or_default(self) -> Percent:
+        return self.volume.growth_or_default if self.volume else percent("0%")
+
+    @property
+    def needs_hours(self) -> Hours | None:
+        return self.needs.hours if self.needs else None
+
+    @property
+    def needs_features(self) -> tuple[str, ...]:
+        """Needed features (none when not stated)."""
+        return (self.needs.features or ()) if self.needs else ()
+
+    @property
+    def classification(self) -> str | None:
+        return self.data.classification if self.data else None
+
+    @property
+    def personal(self) -> bool:
+        return bool(self.data and self.data.personal)
+
+    @property
+    def regimes(self) -> tuple[str, ...]:
+        return (self.data.regimes or ()) if self.data else ()
+
+
+# -- governance, reporting, security -------------------------------------------------------
+
+@dataclass(frozen=True)
+class Governance:
+    primary_threshold: Percent | None
+    approval: str | None
+    change_notice: Duration | None
+    pointer: str = "/governance"
+
+    @property
+    def primary_threshold_or_default(self) -> Percent:
+        return self.primary_threshold or percent("50%")
+
+    @property
+    def approval_or_default(self) -> str:
+        return self.approval or "majority"
+
+    @property
+    def change_notice_or_default(self) -> Duration:
+        return self.change_notice or duration("30d")
+
+
+@dataclass(frozen=True)
+class Reporting:
+    cadence: str | None
+    metrics: tuple[str, ...] | None
+    to: tuple[str, ...] | None
+    pointer: str = "/reporting"
+
+    @property
+    def cadence_or_default(self) -> str:
+        return self.cadence or "monthly"
+
+
+@dataclass(frozen=True)
+class Subprocessor:
+    name: str
+    country: str
+    pointer: str
+
+
+@dataclass(frozen=True)
+class Exit:
+    return_within: Period | None   # `exit.return`
+    delete_within: Period | None   # `exit.delete`
+    pointer: str = "/security/exit"
 
 
 @dataclass(frozen=True)
@@ -138,98 +431,113 @@ class Security:
     residency: tuple[str, ...]
     controls: tuple[str, ...]
     breach_notification: Duration | None
-    subprocessors: tuple[Mapping[str, Any], ...] | None
+    subprocessors: tuple[Subprocessor, ...] | None   # None: no list; (): none are used
     transfers: str
     retention: Period | None
-    exit: Mapping[str, Any] | None
-    pointer: str
+    exit: Exit | None
+    pointer: str = "/security"
 
+
+# -- the charter ---------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class Charter:
-    document: Mapping[str, Any]    # the canonical document, as written
-    id: str
-    title: str
-    version: str
-    status: str
-    owner: str
-    suppress: tuple[Mapping[str, Any], ...]
-    provider_name: str
-    timezone: str
-    holidays: Any
-    start: date
-    years: int
-    end: date | None
-    reviewed: date | None
-    every: Period | None
-    stance: str
-    cap_units: Decimal | None
-    cap_cost: Decimal | None
-    charging: str
-    unit: str
-    currency: str
-    recovery_target: Decimal
-    recovery_tolerance: Decimal
+    source: Mapping[str, Any]      # the canonical document, as written: hashed, never read
+    metadata: Metadata
+    provider: Provider
+    period: CharterPeriod
+    baseline: Baseline | None
+    business: Business
     costs: tuple[Cost, ...]
     features: tuple[Feature, ...]
     priorities: tuple[str, ...]
     tiers: tuple[Tier, ...]
     clients: tuple[Client, ...]
-    primary_threshold: Decimal
-    approval: str
-    change_notice: Duration
-    reporting_to: tuple[str, ...]
-    reporting_cadence: str
-    reporting_metrics: tuple[str, ...]
+    governance: Governance | None
+    reporting: Reporting | None
     security: Security
 
     @property
+    def id(self) -> str:
+        return self.metadata.id
+
+    @property
+    def version(self) -> str:
+        return self.metadata.version
+
+    @property
     def term(self) -> tuple[date, date]:
-        """The term as local dates [start, stop): to the day after `period.end` (its last
-        day, inclusive), else `years` after the start."""
-        stop = (self.end + timedelta(days=1) if self.end
-                else add_period(self.start, Period(months=12 * self.years)))
-        return self.start, max(stop, self.start)
+        return self.period.term
+
+    @property
+    def governance_or_default(self) -> Governance:
+        return self.governance or Governance(None, None, None)
+
+    @property
+    def reporting_or_default(self) -> Reporting:
+        return self.reporting or Reporting(None, None, None)
 
     def tier(self, tier_id: str) -> Tier | None:
         return next((t for t in self.tiers if t.id == tier_id), None)
 
+    def report_cadence(self, client: Client) -> str:
+        """How often a client gets its reports: its own cadence, else the charter's."""
+        own = client.reporting.cadence if client.reporting else None
+        return own or self.reporting_or_default.cadence_or_default
 
-def _objective(kind: str, value: Mapping | None, pointer: str) -> Objective | None:
+    def report_recipients(self, client: Client) -> tuple[str, ...]:
+        """Who gets a client's reports: its own recipients, else the charter's."""
+        own = client.reporting.to if client.reporting else None
+        return own or self.reporting_or_default.to or ()
+
+
+# -- building ------------------------------------------------------------------------------
+
+def _opt(value: Any, read: Any) -> Any:
+    return None if value is None else read(value)
+
+
+def _tuple(value: Any) -> tuple[Any, ...] | None:
+    return None if value is None else tuple(value)
+
+
+def _objective(kind: str, value: Mapping[str, Any] | None, pointer: str) -> Objective | None:
     if value is None:
         return None
     if kind == "availability":
         return Objective(kind, pointer, target=percent(value.get("target")),
-                         window=value.get("window", "monthly"),
-                         measured_by=value.get("measured_by"))
+                         window=value.get("window"), measured_by=value.get("measured_by"))
     reserved = {"clock", "attainment", "measured_by"}
     targets = {k: duration(v) for k, v in value.items() if k not in reserved}
-    return Objective(kind, pointer, clock=value.get("clock", "business"), targets=targets,
-                     attainment=percent(value.get("attainment"), "100"),
+    return Objective(kind, pointer, clock=value.get("clock"), targets=targets,
+                     attainment=percent(value.get("attainment")),
                      measured_by=value.get("measured_by"))
 
 
-def _tier(value: Mapping, index: int) -> Tier:
+def _tier(value: Mapping[str, Any], index: int, provider: Provider) -> Tier:
     pointer = f"/tiers/{index}"
     objectives = value.get("objectives") or {}
     op = f"{pointer}/objectives"
     price = value.get("price")
     credits = value.get("credits")
+    written = value.get("hours")
+    hours = Hours(written, _get(written, "timezone") or provider.timezone,
+                  _with(written, "holidays", provider.holidays_or_default), f"{pointer}/hours")
+    windows = value.get("maintenance")
     return Tier(
         id=value["id"], name=value.get("name", value["id"]), index=index,
-        features=tuple(value.get("features", ())), hours=value.get("hours"),
+        features=tuple(value.get("features", ())), hours=hours,
         objectives=Objectives(
             availability=_objective("availability", objectives.get("availability"),
                                     f"{op}/availability"),
             response=_objective("response", objectives.get("response"), f"{op}/response"),
             resolution=_objective("resolution", objectives.get("resolution"), f"{op}/resolution"),
             pointer=op),
-        maintenance=value.get("maintenance"),
-        price=Price(per_unit=money((price or {}).get("per_unit"), 0),
-                    fixed=money((price or {}).get("fixed"), 0),
-                    indexation=percent((price or {}).get("indexation"), "0"),
-                    pointer=f"{pointer}/price" if price is not None else pointer,
-                    stated=price is not None),
+        maintenance=None if windows is None else Hours(
+            windows, _get(windows, "timezone") or hours.zone, "none", f"{pointer}/maintenance"),
+        price=None if price is None else Price(
+            per_unit=money(price.get("per_unit")), fixed=money(price.get("fixed")),
+            indexation=percent(price.get("indexation")), pointer=f"{pointer}/price"),
         credits=None if credits is None else Credits(
             bands=tuple(Band(percent(b["below"]), percent(b["credit"]),
                              f"{pointer}/credits/bands/{i}")
@@ -238,69 +546,110 @@ def _tier(value: Mapping, index: int) -> Tier:
         pointer=pointer)
 
 
-def _client(value: Mapping, index: int, provider_zone: str) -> Client:
-    volume = value.get("volume") or {}
-    needs = value.get("needs") or {}
-    data = value.get("data") or {}
-    reporting = value.get("reporting") or {}
+def _client(value: Mapping[str, Any], index: int, provider: Provider) -> Client:
+    pointer = f"/clients/{index}"
+    zone = value.get("timezone") or provider.timezone
+    volume, needs, data = value.get("volume"), value.get("needs"), value.get("data")
+    reporting, signatory = value.get("reporting"), value.get("signatory")
+    hours = None if needs is None else needs.get("hours")
     return Client(
-        id=value["id"], name=value.get("name", value["id"]), tier=value.get("tier"),
-        timezone=value.get("timezone", provider_zone),
-        share=percent(value.get("share")), units=money(volume.get("units")),
-        growth=percent(volume.get("growth"), "0"), budget=money(value.get("budget")),
-        needs_hours=needs.get("hours"), needs_features=tuple(needs.get("features", ())),
-        regions=tuple(value.get("regions", ())), classification=data.get("classification"),
-        personal=bool(data.get("personal", False)), regimes=tuple(data.get("regimes", ())),
-        reporting_to=tuple(reporting.get("to", ())), reporting_cadence=reporting.get("cadence"),
-        signatory=value.get("signatory"), raw=value, pointer=f"/clients/{index}")
+        id=value["id"], name=value.get("name", value["id"]), tier=value["tier"],
+        timezone=value.get("timezone"), zone=zone, share=percent(value.get("share")),
+        volume=None if volume is None else Volume(
+            money(volume.get("units")), percent(volume.get("growth")), f"{pointer}/volume"),
+        budget=money(value.get("budget")),
+        needs=None if needs is None else Needs(
+            hours=None if hours is None else Hours(
+                hours, _get(hours, "timezone") or zone,
+                _with(hours, "holidays", provider.holidays_or_default),
+                f"{pointer}/needs/hours"),
+            features=_tuple(needs.get("features")), pointer=f"{pointer}/needs"),
+        regions=_tuple(value.get("regions")),
+        data=None if data is None else Data(
+            data.get("classification"), data.get("personal"), _tuple(data.get("regimes")),
+            f"{pointer}/data"),
+        reporting=None if reporting is None else ClientReporting(
+            reporting.get("cadence"), _tuple(reporting.get("to")), f"{pointer}/reporting"),
+        signatory=None if signatory is None else Signatory(
+            signatory["name"], signatory["role"], None, f"{pointer}/signatory"),
+        pointer=pointer)
+
+
+def _get(value: Any, key: str) -> Any:
+    return value.get(key) if isinstance(value, Mapping) else None
+
+
+def _with(value: Any, key: str, default: Any) -> Any:
+    """`value[key]` when `value` is a mapping that states it, else `default`."""
+    return value[key] if isinstance(value, Mapping) and key in value else default
+
+
+def _metadata(meta: Mapping[str, Any]) -> Metadata:
+    p = "/metadata"
+    return Metadata(
+        id=meta["id"], title=meta["title"], version=str(meta["version"]), status=meta["status"],
+        owner=meta["owner"],
+        suppress=tuple(Suppression(s["rule"], s.get("reason", ""), f"{p}/suppress/{i}")
+                       for i, s in enumerate(meta.get("suppress", ()))),
+        changes=tuple(Change(str(c["version"]), iso_date(c["date"]), c["summary"],
+                             f"{p}/changes/{i}")
+                      for i, c in enumerate(meta.get("changes", ()))),
+        signatories=tuple(Signatory(s["name"], s["role"], s.get("party"),
+                                    f"{p}/signatories/{i}")
+                          for i, s in enumerate(meta.get("signatories", ()))))
+
+
+def _business(business: Mapping[str, Any]) -> Business:
+    cap, recovery = business.get("cap"), business.get("recovery")
+    return Business(
+        stance=business["stance"],
+        cap=None if cap is None else Cap(money(cap.get("units")), money(cap.get("cost"))),
+        charging=business["charging"], unit=business["unit"], currency=business["currency"],
+        recovery=None if recovery is None else Recovery(
+            percent(recovery.get("target")), percent(recovery.get("tolerance"))))
+
+
+def _security(sec: Mapping[str, Any]) -> Security:
+    exit_terms, subs = sec.get("exit"), sec.get("subprocessors")
+    return Security(
+        classification=sec["classification"], isolation=sec["isolation"],
+        residency=tuple(sec["residency"]), controls=tuple(sec["controls"]),
+        breach_notification=_opt(sec.get("breach_notification"), duration),
+        subprocessors=None if subs is None else tuple(
+            Subprocessor(s["name"], s["country"], f"/security/subprocessors/{i}")
+            for i, s in enumerate(subs)),
+        transfers=sec["transfers"], retention=_opt(sec.get("retention"), period),
+        exit=None if exit_terms is None else Exit(_opt(exit_terms.get("return"), period),
+                                                  _opt(exit_terms.get("delete"), period)))
 
 
 def build_model(doc: Mapping[str, Any]) -> Charter:
     """Typed charter from a schema-valid document (references already resolved)."""
-    meta = doc["metadata"]
-    provider = doc["provider"]
+    provider_doc = doc["provider"]
+    provider = Provider(provider_doc["name"], provider_doc["timezone"],
+                        provider_doc.get("holidays"))
     term = doc["period"]
-    baseline = doc.get("baseline") or {}
-    business = doc["business"]
-    recovery = business.get("recovery") or {}
-    cap = business.get("cap") or {}
-    governance = doc.get("governance") or {}
-    reporting = doc.get("reporting") or {}
-    sec = doc["security"]
+    baseline = doc.get("baseline")
+    governance, reporting = doc.get("governance"), doc.get("reporting")
     return Charter(
-        document=doc, id=meta["id"], title=meta["title"], version=str(meta["version"]),
-        status=meta["status"], owner=meta["owner"], suppress=tuple(meta.get("suppress", ())),
-        provider_name=provider["name"], timezone=provider["timezone"],
-        holidays=provider.get("holidays", "none"),
-        start=iso_date(term["start"]), years=int(term.get("years", 3)),
-        end=iso_date(term["end"]) if term.get("end") else None,
-        reviewed=iso_date(baseline["reviewed"]) if baseline.get("reviewed") else None,
-        every=period(baseline.get("every", "12mo")) if baseline else None,
-        stance=business["stance"], cap_units=money(cap.get("units")), cap_cost=money(cap.get("cost")),
-        charging=business["charging"], unit=business["unit"], currency=business["currency"],
-        recovery_target=percent(recovery.get("target"), "100"),
-        recovery_tolerance=percent(recovery.get("tolerance"), "5"),
-        costs=tuple(Cost(c["id"], money(c["amount"]), percent(c.get("growth"), "0"),
+        source=doc, metadata=_metadata(doc["metadata"]), provider=provider,
+        period=CharterPeriod(iso_date(term["start"]), _opt(term.get("years"), int),
+                             _opt(term.get("end"), iso_date)),
+        baseline=None if baseline is None else Baseline(
+            _opt(baseline.get("reviewed"), iso_date), _opt(baseline.get("every"), period)),
+        business=_business(doc["business"]),
+        costs=tuple(Cost(c["id"], money(c["amount"]), percent(c.get("growth")),
                          c.get("feature"), f"/costs/{i}")
                     for i, c in enumerate(doc.get("costs", ()))),
         features=tuple(Feature(f["id"], f.get("name", f["id"]), f"/features/{i}")
                        for i, f in enumerate(doc["features"])),
         priorities=tuple(doc["priorities"]),
-        tiers=tuple(_tier(t, i) for i, t in enumerate(doc["tiers"])),
-        clients=tuple(_client(c, i, provider["timezone"])
-                      for i, c in enumerate(doc.get("clients", ()))),
-        primary_threshold=percent(governance.get("primary_threshold"), "50"),
-        approval=governance.get("approval", "majority"),
-        change_notice=duration(governance.get("change_notice", "30d")),
-        reporting_to=tuple(reporting.get("to", ())),
-        reporting_cadence=reporting.get("cadence", "monthly"),
-        reporting_metrics=tuple(reporting.get("metrics", ())),
-        security=Security(
-            classification=sec["classification"], isolation=sec["isolation"],
-            residency=tuple(sec["residency"]), controls=tuple(sec["controls"]),
-            breach_notification=duration(sec["breach_notification"])
-            if sec.get("breach_notification") else None,
-            subprocessors=tuple(sec["subprocessors"]) if "subprocessors" in sec else None,
-            transfers=sec["transfers"],
-            retention=period(sec["retention"]) if sec.get("retention") else None,
-            exit=sec.get("exit"), pointer="/security"))
+        tiers=tuple(_tier(t, i, provider) for i, t in enumerate(doc["tiers"])),
+        clients=tuple(_client(c, i, provider) for i, c in enumerate(doc.get("clients", ()))),
+        governance=None if governance is None else Governance(
+            percent(governance.get("primary_threshold")), governance.get("approval"),
+            _opt(governance.get("change_notice"), duration)),
+        reporting=None if reporting is None else Reporting(
+            reporting.get("cadence"), _tuple(reporting.get("metrics")),
+            _tuple(reporting.get("to"))),
+        security=_security(doc["security"]))

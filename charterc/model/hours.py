@@ -1,97 +1,94 @@
-"""A charter's support hours as `calendar.Schedule`s, read with the documented defaults.
+"""Support hours resolved once: the value as written, its zone and holiday calendar, its Schedule.
 
-The coverage rules (V501-V505), the service-level rules (T602-T604) and reports
-read tier hours, maintenance windows and client needs; this module is the one
-place that knows which zone and holidays each inherits (docs/schema.md), so
-they cannot drift apart. Reading a value is memoised per process: a portfolio
-of a thousand charters repeats the same few hours.
+Tier hours, maintenance windows and client needs each inherit a zone and a
+holiday calendar when they do not state one (docs/model.md); `build_model`
+resolves them here, once, so that the checks, the renderers, `sla.json`,
+`diff` and `report` cannot disagree about them:
 
-A value that cannot be read (an unknown zone or calendar: V505's; a range the
-calendar refuses) reads as None, and the rules skip it.
+- tier hours: their own `timezone` and `holidays`, else the provider's (holidays
+  default to `none` when the provider names none);
+- maintenance windows: their own `timezone`, else the tier hours' zone, else
+  the provider's; never closed by holidays;
+- client needs: their own `timezone`, else the client's `timezone`, else the
+  provider's; their own `holidays`, else the provider's.
+
+A 24x7 value has no zone of its own: it is read in the zone it inherits, which
+must then be usable. The `Schedule` is read lazily (a charter whose hours no
+rule asks for never looks a zone or a calendar up) and memoised per process on
+the value: a portfolio of a thousand charters repeats the same few hours. A
+value that cannot be read (an unknown zone or calendar: V505's; a range the
+calendar refuses) has no schedule (None), and the rules skip it.
 """
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import date
+from functools import cached_property
 from typing import Any
 
 from ..calendar import TWENTY_FOUR_SEVEN, Schedule, gaps, zone_problem
-from .charter import Charter, Client, Tier
 
-__all__ = ["Hours"]
+__all__ = ["Hours", "open_throughout"]
 
 
+@dataclass(frozen=True)
 class Hours:
-    """The schedules of one charter, read with the documented defaults; None if unreadable.
+    """One `hours` value with the defaults it inherits.
 
-    Defaults (docs/schema.md): tier hours take the provider's zone and holidays;
-    maintenance windows the tier hours' zone, else the provider's, and no
-    holidays; client needs the client's `timezone`, else the provider's, and the
-    provider's holidays. A 24x7 value has no zone: it is read in the zone its
-    owner would default to, which must then be usable.
+    `written` is the value as the charter holds it (`"24x7"` or a mapping with
+    `schedule` and optionally `timezone`, `holidays`); `zone` and `holidays` are
+    the ones it is read with, written or inherited.
     """
 
-    def __init__(self, charter: Charter):
-        self.charter = charter
-        self.start, self.end = charter.term
-        self._tiers: dict[int, Schedule | None] = {}
-        self._maintenance: dict[int, Schedule | None] = {}
-        self._needs: dict[str, Schedule | None] = {}
+    written: Any
+    zone: str
+    holidays: Any
+    pointer: str
 
-    @staticmethod
-    def read(value: Any, zone: str, holidays: Any) -> Schedule | None:
-        """The Schedule of `value` with these defaults; None when absent or unreadable.
+    @property
+    def is_24x7(self) -> bool:
+        return self.written == "24x7"
 
-        A 24x7 value is read in `zone`, so that zone must exist too.
-        """
-        if value is None:
-            return None
-        schedule = _read(value, zone, holidays)
-        if schedule is not None and schedule.is_24x7 and zone_problem(zone):
+    @property
+    def stated_zone(self) -> str | None:
+        """The `timezone` written with the value (None: inherited)."""
+        return _get(self.written, "timezone")
+
+    @property
+    def stated_holidays(self) -> Any:
+        """The `holidays` written with the value (None: inherited)."""
+        return _get(self.written, "holidays")
+
+    @property
+    def entries(self) -> tuple[Mapping[str, Any], ...]:
+        """The schedule entries as written (none for 24x7)."""
+        return tuple(_get(self.written, "schedule") or ())
+
+    @cached_property
+    def schedule(self) -> Schedule | None:
+        """The typed schedule; None when unreadable (V505). 24x7 needs a usable zone too."""
+        schedule = _read(self.written, self.zone, self.holidays)
+        if schedule is not None and schedule.is_24x7 and zone_problem(self.zone):
             return None
         return schedule
 
-    def tier_zone(self, tier: Tier) -> str:
-        hours = tier.hours
-        if isinstance(hours, Mapping) and isinstance(hours.get("timezone"), str):
-            return hours["timezone"]
-        return self.charter.timezone
+    def entry(self, index: int) -> "Hours":
+        """The `index`-th schedule entry alone, with the same zone and holidays."""
+        written = {"schedule": [self.entries[index]], "timezone": self.zone}
+        return replace(self, written=written, pointer=f"{self.pointer}/schedule/{index}")
 
-    def maintenance_zone(self, tier: Tier) -> str:
-        """The zone of a tier's maintenance windows (a mapping): theirs, else the tier hours'."""
-        return tier.maintenance.get("timezone", self.tier_zone(tier))
 
-    def client_zone(self, client: Client) -> str:
-        return client.timezone
+def open_throughout(hours: Hours, term: tuple[date, date]) -> bool:
+    """Open every instant of the term: 24x7, or e.g. `daily 00:00-24:00` with no holidays."""
+    schedule = hours.schedule
+    if schedule is None:
+        return False
+    return schedule.is_24x7 or gaps(TWENTY_FOUR_SEVEN, schedule, *term, hours.zone) is None
 
-    def tier(self, tier: Tier) -> Schedule | None:
-        if tier.index not in self._tiers:
-            self._tiers[tier.index] = self.read(tier.hours, self.charter.timezone,
-                                                 self.charter.holidays)
-        return self._tiers[tier.index]
 
-    def maintenance(self, tier: Tier) -> Schedule | None:
-        if tier.index not in self._maintenance:
-            windows = tier.maintenance
-            value = None
-            if isinstance(windows, Mapping):
-                value = {"schedule": windows.get("schedule"), "timezone": self.maintenance_zone(tier)}
-            self._maintenance[tier.index] = self.read(value, self.charter.timezone, "none")
-        return self._maintenance[tier.index]
-
-    def needs(self, client: Client) -> Schedule | None:
-        if client.pointer not in self._needs:
-            self._needs[client.pointer] = self.read(client.needs_hours, self.client_zone(client),
-                                                    self.charter.holidays)
-        return self._needs[client.pointer]
-
-    def view_zone(self, client: Client, needed: Schedule) -> str | None:
-        """The zone a 24x7 need is read in (None: the need's own zone)."""
-        return self.client_zone(client) if needed.is_24x7 else None
-
-    def covers_all(self, schedule: Schedule, zone: str) -> bool:
-        """Open every instant of the term: 24x7, or e.g. `daily 00:00-24:00` with no holidays."""
-        return schedule.is_24x7 or gaps(TWENTY_FOUR_SEVEN, schedule, self.start, self.end,
-                                        zone) is None
+def _get(value: Any, key: str) -> Any:
+    return value.get(key) if isinstance(value, Mapping) else None
 
 
 def _freeze(value: Any) -> Any:
@@ -106,7 +103,7 @@ def _freeze(value: Any) -> Any:
     return value
 
 
-_READ: dict = {}
+_READ: dict[Any, Schedule | None] = {}
 
 
 def _read(value: Any, zone: str, holidays: Any) -> Schedule | None:

@@ -49,16 +49,16 @@ class Facts:
 
     def __init__(self, charter: Charter):
         self.charter = charter
-        self.years = tuple(range(1, charter.years + 1))
+        self.years = tuple(range(1, charter.period.years_or_default + 1))
 
     def label(self, year: int) -> str:
         """Calendar year of projected year `year` ("2028")."""
-        return str(self.charter.start.year + year - 1)
+        return str(self.charter.period.start.year + year - 1)
 
     # -- costs ---------------------------------------------------------------------
     @cached_property
     def cost_items(self) -> dict[str, tuple[Decimal, ...]]:
-        return {c.id: tuple(c.amount * _index(c.growth, y) for y in self.years)
+        return {c.id: tuple(c.amount.value * _index(c.growth_or_default.value, y) for y in self.years)
                 for c in self.charter.costs}
 
     @cached_property
@@ -68,7 +68,7 @@ class Facts:
     # -- volumes and shares --------------------------------------------------------
     @cached_property
     def units(self) -> dict[str, tuple[Decimal, ...]]:
-        return {c.id: tuple((c.units or _ZERO) * _index(c.growth, y) for y in self.years)
+        return {c.id: tuple(_units(c) * _index(c.growth_or_default.value, y) for y in self.years)
                 for c in self.charter.clients}
 
     @cached_property
@@ -79,14 +79,14 @@ class Facts:
     def derived_share(self) -> dict[str, Decimal | None]:
         """Year-1 share from volumes (units / all units); None for a client without units."""
         total = self.total_units[0] if self.years else _ZERO
-        return {c.id: (_CONTEXT.divide(c.units * _HUNDRED, total)
+        return {c.id: (_CONTEXT.divide(c.units.value * _HUNDRED, total)
                        if c.units is not None and total else None)
                 for c in self.charter.clients}
 
     @cached_property
     def base_share(self) -> dict[str, Decimal | None]:
         """Year-1 share: stated, else derived from volumes."""
-        return {c.id: c.share if c.share is not None else self.derived_share[c.id]
+        return {c.id: c.share.value if c.share is not None else self.derived_share[c.id]
                 for c in self.charter.clients}
 
     @cached_property
@@ -99,7 +99,7 @@ class Facts:
             return result
         columns = []
         for y in self.years:
-            raw = {c.id: self.base_share[c.id] * _index(c.growth, y) for c in clients}
+            raw = {c.id: self.base_share[c.id] * _index(c.growth_or_default.value, y) for c in clients}
             total = sum(raw.values(), _ZERO)
             columns.append({k: (_CONTEXT.divide(v * _HUNDRED, total) if total else _ZERO)
                             for k, v in raw.items()})
@@ -111,10 +111,11 @@ class Facts:
     def primary(self) -> tuple[str | None, ...]:
         """Per year: the client with the largest share if it reaches the threshold (ties: none)."""
         roles = []
+        threshold = self.charter.governance_or_default.primary_threshold_or_default.value
         for y in self.years:
             shares = sorted(((s[y - 1], cid) for cid, s in self.projected_share.items()
                              if s[y - 1] is not None), reverse=True)
-            if not shares or shares[0][0] < self.charter.primary_threshold or (
+            if not shares or shares[0][0] < threshold or (
                     len(shares) > 1 and shares[1][0] == shares[0][0]):
                 roles.append(None)
             else:
@@ -127,14 +128,15 @@ class Facts:
         tier = self.charter.tier(tier_id)
         if tier is None:
             return _ZERO, _ZERO
-        factor = _index(tier.price.indexation, year)
-        return tier.price.per_unit * factor, tier.price.fixed * factor
+        price = tier.price_or_default
+        factor = _index(price.indexation_or_default.value, year)
+        return price.per_unit_or_default.value * factor, price.fixed_or_default.value * factor
 
     def client_year(self, client: Client, year: int) -> ClientYear:
         per_unit, fixed = self.price(client.tier, year)
         units = self.units[client.id][year - 1]
         share = self.projected_share[client.id][year - 1]
-        charging = self.charter.charging
+        charging = self.charter.business.charging
         if charging == "per-unit":
             charge = units * per_unit + fixed
         elif charging == "fixed":
@@ -159,6 +161,11 @@ class Facts:
         """Charges / costs per year, in percent (None when there is no cost)."""
         return tuple(_CONTEXT.divide(ch * _HUNDRED, co) if co else None
                      for ch, co in zip(self.total_charges, self.total_cost))
+
+
+def _units(client: Client) -> Decimal:
+    """Year-1 units of a client (0 when it states no volume)."""
+    return client.units.value if client.units is not None else _ZERO
 
 
 def derive(charter: Charter) -> Facts:

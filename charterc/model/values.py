@@ -1,47 +1,112 @@
-"""Value syntaxes of the canonical document: percents, durations, calendar periods, money.
+"""Value syntaxes of the canonical document: percents, durations, calendar periods, amounts.
 
 The schema has already checked the shape of these strings; these parsers turn
-them into numbers the model computes with. Money and percents are `Decimal`
-(no float drift in contracts); durations are whole minutes plus whole days,
-because under a business clock `Nd` means "by the close of the N-th open day",
-not N x 24 hours.
+them into values the model computes with. Each value keeps the text it was
+written as beside its number (`Percent("99.95%")`, `Duration("1h30m")`), so a
+message can quote the charter exactly ("breach_notification 96h"). Amounts and
+percents are `Decimal` (no float drift in contracts); durations are whole
+minutes plus whole days, because under a business clock `Nd` means "by the
+close of the N-th open day", not N x 24 hours.
+
+Values compare and hash by their number only: `Percent("5%") == Percent("5.0%")`.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import overload
 
-__all__ = ["percent", "money", "Duration", "duration", "Period", "period", "iso_date",
-           "add_period", "fmt_percent", "fmt_money_plain"]
+__all__ = ["Percent", "percent", "Amount", "money", "Duration", "duration", "Period", "period",
+           "iso_date", "add_period", "fmt_percent", "fmt_money_plain"]
 
 _DURATION = re.compile(r"(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?\Z")
 _PERIOD = re.compile(r"(\d+)(mo|y|w|d)\Z")
 
 
-def percent(text: str | None, default: str | None = None) -> Decimal | None:
-    """`"99.95%"` -> Decimal("99.95"); None (absent) -> the default, if any."""
+@dataclass(frozen=True, order=True)
+class Percent:
+    """A percent as written (`"99.95%"`, `"-2%"`): `value` in percent points, `text` verbatim."""
+
+    value: Decimal
+    text: str = field(default="", compare=False)
+
+    def __post_init__(self) -> None:
+        if not self.text:
+            object.__setattr__(self, "text", f"{self.value}%")
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@overload
+def percent(text: str | int | float) -> Percent: ...
+@overload
+def percent(text: None) -> None: ...
+@overload
+def percent(text: str | int | float | None) -> Percent | None: ...
+@overload
+def percent(text: str | int | float | None, default: str) -> Percent: ...
+def percent(text: str | int | float | None, default: str | None = None) -> Percent | None:
+    """`"99.95%"` -> Percent(99.95, "99.95%"); None (absent) -> the default (e.g. `"0%"`), if any."""
     if text is None:
-        return None if default is None else Decimal(default)
-    return Decimal(str(text).strip().rstrip("%").strip())
+        return None if default is None else percent(default)
+    written = str(text).strip()
+    return Percent(Decimal(written.rstrip("%").strip()), written)
 
 
-def money(value, default: int | None = None) -> Decimal | None:
-    """A YAML number -> Decimal, through its shortest repr (0.1 stays 0.1)."""
+@dataclass(frozen=True, order=True)
+class Amount:
+    """A plain number as written: money in `business.currency`, or units.
+
+    `text` is the number as the document holds it (YAML `1200000`, `35.5`).
+    """
+
+    value: Decimal
+    text: str = field(default="", compare=False)
+
+    def __post_init__(self) -> None:
+        if not self.text:
+            object.__setattr__(self, "text", str(self.value))
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@overload
+def money(value: int | float | str) -> Amount: ...
+@overload
+def money(value: None) -> None: ...
+@overload
+def money(value: int | float | str | None) -> Amount | None: ...
+@overload
+def money(value: int | float | str | None, default: int) -> Amount: ...
+def money(value: int | float | str | None, default: int | None = None) -> Amount | None:
+    """A YAML number -> Amount, through its shortest repr (0.1 stays 0.1)."""
     if value is None:
-        return None if default is None else Decimal(default)
+        return None if default is None else money(default)
     if isinstance(value, bool):
         raise ValueError("a boolean is not an amount")
-    return Decimal(str(value)) if isinstance(value, float) else Decimal(value)
+    number = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
+    return Amount(number, str(value))
 
 
 @dataclass(frozen=True, order=True)
 class Duration:
-    """`1d4h30m` -> days=1, minutes=270. Weeks are folded into days (calendar clocks only)."""
+    """`1d4h30m` -> days=1, minutes=270. Weeks are folded into days (calendar clocks only).
+
+    `text` is the duration as written (`"1w"`, `"48h"`); `str()` is the normalised form
+    (`"7d"`, `"2d"`) that exports write. A duration built in code is written as `str()`.
+    """
 
     days: int = 0
     minutes: int = 0
+    text: str = field(default="", compare=False)
+
+    def __post_init__(self) -> None:
+        if not self.text:
+            object.__setattr__(self, "text", self._normal())
 
     @property
     def calendar_minutes(self) -> int:
@@ -49,6 +114,9 @@ class Duration:
         return self.days * 1440 + self.minutes
 
     def __str__(self) -> str:
+        return self._normal()
+
+    def _normal(self) -> str:
         parts = []
         if self.days:
             parts.append(f"{self.days}d")
@@ -66,37 +134,49 @@ def duration(text: str) -> Duration:
     if not match or not any(match.groups()):
         raise ValueError(f"not a duration: {text!r}")
     weeks, days, hours, minutes = (int(g) if g else 0 for g in match.groups())
-    return Duration(days=weeks * 7 + days, minutes=hours * 60 + minutes)
+    return Duration(days=weeks * 7 + days, minutes=hours * 60 + minutes, text=str(text).strip())
 
 
 @dataclass(frozen=True)
 class Period:
-    """A calendar period: `12mo`, `1y`, `90d`, `2w`. Months and days are kept apart."""
+    """A calendar period: `12mo`, `1y`, `90d`, `2w`. Months and days are kept apart.
+
+    `text` is the period as written (`"1y"`, `"36mo"`); `str()` the normalised form (`"12mo"`).
+    """
 
     months: int = 0
     days: int = 0
+    text: str = field(default="", compare=False)
+
+    def __post_init__(self) -> None:
+        if not self.text:
+            object.__setattr__(self, "text", self._normal())
 
     @property
     def approx_months(self) -> float:
         return self.months + self.days / 30.4375
 
     def __str__(self) -> str:
+        return self._normal()
+
+    def _normal(self) -> str:
         if self.months and not self.days:
             return f"{self.months}mo"
         return f"{self.days}d" if not self.months else f"{self.months}mo{self.days}d"
 
 
 def period(text: str) -> Period:
-    match = _PERIOD.match(str(text).strip())
+    written = str(text).strip()
+    match = _PERIOD.match(written)
     if match:
         n, unit = int(match.group(1)), match.group(2)
-        return {"mo": Period(months=n), "y": Period(months=12 * n),
-                "w": Period(days=7 * n), "d": Period(days=n)}[unit]
-    d = duration(text)  # e.g. "48h" where a period is meant: whole days only
-    return Period(days=d.days + (1 if d.minutes else 0))
+        months, days = {"mo": (n, 0), "y": (12 * n, 0), "w": (0, 7 * n), "d": (0, n)}[unit]
+        return Period(months=months, days=days, text=written)
+    d = duration(written)  # e.g. "48h" where a period is meant: whole days only
+    return Period(days=d.days + (1 if d.minutes else 0), text=written)
 
 
-def iso_date(text) -> date:
+def iso_date(text: object) -> date:
     return date.fromisoformat(str(text))
 
 

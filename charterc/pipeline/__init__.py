@@ -110,7 +110,7 @@ def check_loaded(loaded: Loaded, *, today: date, select=None, ignore=(),
     result.charter = charter
     result.diagnostics.extend(run_checks(charter, loaded.sources, today=today,
                                          select=select, ignore=ignore))
-    suppressed = {entry["rule"] for entry in charter.suppress}
+    suppressed = {entry.rule for entry in charter.metadata.suppress}
     if suppressed or levels:
         result.diagnostics = [
             replace(d, suppressed=d.rule in suppressed,

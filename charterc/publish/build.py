@@ -149,8 +149,9 @@ def _index_view(subjects, langs, formats, today) -> dict:
         documents = _links(f"{c.id}/charter", langs, formats) + [
             {"href": f"{c.id}/{name}", "label": name} for name in EXPORTERS]
         charters.append({
-            "id": c.id, "title": c.title, "version": c.version, "status": Token(c.status),
-            "start": c.start, "end": term_end(c), "reviewed": c.reviewed,
+            "id": c.id, "title": c.metadata.title, "version": c.version,
+            "status": Token(c.metadata.status), "start": c.period.start, "end": term_end(c),
+            "reviewed": c.baseline.reviewed if c.baseline else None,
             "next_review": next_review(c),
             "documents": documents,
             "agreements": [{"id": x.id, "name": x.name, "tier": c.tier(x.tier).name,

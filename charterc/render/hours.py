@@ -20,6 +20,7 @@ from functools import lru_cache
 from ..calendar.schedule import Schedule, expand
 from ..calendar.syntax import parse_days, parse_time
 from ..calendar.zones import EPOCH_ORDINAL, local_time, wall_seconds
+from ..model.hours import Hours
 
 __all__ = ["Rule", "HoursView", "hours_view", "shifted"]
 
@@ -45,13 +46,13 @@ class HoursView:
         return bool(self.weeks)
 
 
-def hours_view(value, *, zone: str, holidays="none") -> HoursView:
-    """`"24x7"` or `{schedule, timezone, holidays}` -> HoursView, with the given defaults."""
-    if value == "24x7" or value is None:
-        return HoursView(True, (), zone, "none")
+def hours_view(hours: Hours) -> HoursView:
+    """The model's hours as written, in their zone (own or inherited), with their holidays."""
+    if hours.is_24x7:
+        return HoursView(True, (), hours.zone, "none")
     rules = tuple(Rule(parse_days(r["days"]), parse_time(r["from"]), parse_time(r["to"]))
-                  for r in value.get("schedule", ()))
-    return HoursView(False, rules, value.get("timezone", zone), value.get("holidays", holidays))
+                  for r in hours.entries)
+    return HoursView(False, rules, hours.zone, hours.holidays)
 
 
 def _week_runs(mondays: set[date]) -> tuple[tuple[str, str], ...]:

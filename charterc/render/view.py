@@ -17,9 +17,8 @@ from functools import cached_property
 from typing import Any
 
 from ..diagnostics import Diagnostic, SourceMap
-from ..model.hours import Hours
 from ..model.charter import Charter, Client, Tier
-from ..model.values import Duration, Period, add_period, iso_date, period
+from ..model.values import Duration, Percent, Period
 from .hours import HoursView, hours_view, shifted
 
 __all__ = ["Subject", "Money", "Pct", "Units", "Dur", "Per", "Token", "N_", "canonical_sha256",
@@ -79,7 +78,7 @@ class Subject:
     sha256: str = field(init=False)
 
     def __post_init__(self):
-        self.sha256 = canonical_sha256(self.charter.document)
+        self.sha256 = canonical_sha256(self.charter.source)
 
     @cached_property
     def facts(self):
@@ -121,12 +120,14 @@ def _word(kind: str, value: str) -> Token:
     return Token(PHRASES.get(kind, {}).get(value, value))
 
 
-def _pct(value: Decimal | None) -> Pct | None:
+def _pct(value: Decimal | Percent | None) -> Pct | None:
+    if isinstance(value, Percent):
+        value = value.value
     return None if value is None else Pct(value)
 
 
-def _period(text) -> Per | None:
-    return Per(period(text)) if text else None
+def _per(value: Period | None) -> Per | None:
+    return Per(value) if value else None
 
 
 def term_end(charter: Charter) -> date:
@@ -136,24 +137,26 @@ def term_end(charter: Charter) -> date:
 
 def next_review(charter: Charter) -> date | None:
     """When the baseline is due for review: `reviewed` + `every`, when both are known."""
-    return add_period(charter.reviewed, charter.every) if charter.reviewed and charter.every \
-        else None
+    return charter.baseline.next_review if charter.baseline else None
 
 
 def _tier(charter: Charter, facts, tier: Tier) -> dict:
     names = {f.id: f.name for f in charter.features}
-    price = tier.price
+    price = tier.price_or_default
     return {
         "id": tier.id, "name": tier.name,
         "features": [names.get(f, f) for f in tier.features],
         "hours": _tier_hours(charter, tier),
         "maintenance": _maintenance(charter, tier),
-        "price": {"per_unit": Money(price.per_unit), "fixed": Money(price.fixed),
-                  "indexation": Pct(price.indexation), "stated": price.stated},
+        "price": {"per_unit": Money(price.per_unit_or_default.value),
+                  "fixed": Money(price.fixed_or_default.value),
+                  "indexation": Pct(price.indexation_or_default.value),
+                  "stated": tier.price is not None},
         "prices": [{"year": facts.label(y), "per_unit": Money(facts.price(tier.id, y)[0]),
                     "fixed": Money(facts.price(tier.id, y)[1])} for y in facts.years],
         "credits": None if tier.credits is None else {
-            "bands": [{"below": Pct(b.below), "credit": Pct(b.credit)} for b in tier.credits.bands],
+            "bands": [{"below": Pct(b.below.value), "credit": Pct(b.credit.value)}
+                      for b in tier.credits.bands],
             "cap": _pct(tier.credits.cap)},
         "clients": [c.name for c in charter.clients if c.tier == tier.id],
     }
@@ -168,18 +171,22 @@ def _objective_rows(charter: Charter, tiers: list[Tier]) -> list[dict]:
     avail = [t.objectives.availability for t in tiers]
     if any(avail):
         rows.append(row(N_("Availability"), [_pct(o.target) if o else None for o in avail]))
-        rows.append(row(N_("Availability window"), [Token(o.window) if o else None for o in avail]))
+        rows.append(row(N_("Availability window"), [Token(o.window_or_default) if o else None
+                                                    for o in avail]))
         rows.append(row(N_("Availability measured by"), [o.measured_by if o else None for o in avail]))
     for kind, label in (("response", N_("Response")), ("resolution", N_("Resolution"))):
         objs = [getattr(t.objectives, kind) for t in tiers]
         if not any(objs):
             continue
         for p in charter.priorities:
-            rows.append(row(label, [Dur(o.targets[p], o.clock) if o and p in o.targets else None
+            rows.append(row(label, [Dur(o.priority_targets[p], o.clock_or_default)
+                                    if o and p in o.priority_targets else None
                                     for o in objs], detail=p))
-        rows.append(row(N_("Clock"), [Token(o.clock) if o else None for o in objs], detail=None))
+        rows.append(row(N_("Clock"), [Token(o.clock_or_default) if o else None for o in objs],
+                        detail=None))
         rows[-1]["of"] = Token(label)
-        rows.append(row(N_("Attainment"), [_pct(o.attainment) if o else None for o in objs]))
+        rows.append(row(N_("Attainment"), [_pct(o.attainment_or_default) if o else None
+                                           for o in objs]))
         rows[-1]["of"] = Token(label)
         rows.append(row(N_("Measured by"), [o.measured_by if o else None for o in objs]))
         rows[-1]["of"] = Token(label)
@@ -188,29 +195,25 @@ def _objective_rows(charter: Charter, tiers: list[Tier]) -> list[dict]:
     return rows
 
 
-# Hours are shown as written, with the defaults the checks read them with (charterc.model.hours).
+# Hours are shown as written, in the zone and with the holidays the model resolved for them.
 
 def _tier_hours(charter: Charter, tier: Tier) -> HoursView:
-    return hours_view(tier.hours, zone=charter.timezone, holidays=charter.holidays)
+    return hours_view(tier.hours)
 
 
 def _maintenance(charter: Charter, tier: Tier) -> HoursView | None:
-    if not tier.maintenance:
-        return None
-    return hours_view(tier.maintenance, zone=Hours(charter).maintenance_zone(tier))
+    return hours_view(tier.maintenance) if tier.maintenance else None
 
 
 def _needs(charter: Charter, client: Client) -> HoursView | None:
-    if client.needs_hours is None:
-        return None
-    return hours_view(client.needs_hours, zone=client.timezone, holidays=charter.holidays)
+    return hours_view(client.needs_hours) if client.needs_hours else None
 
 
 def _client(charter: Charter, facts, client: Client) -> dict:
     names = {f.id: f.name for f in charter.features}
     tier = charter.tier(client.tier)
     needs = _needs(charter, client)
-    zone = needs.zone if needs else client.timezone   # where the client reads its hours
+    zone = needs.zone if needs else client.zone   # where the client reads its hours
     written = _tier_hours(charter, tier)
     maintenance = _maintenance(charter, tier)
     rows = []
@@ -221,27 +224,33 @@ def _client(charter: Charter, facts, client: Client) -> dict:
             "year": facts.label(y), "units": Units(cy.units), "per_unit": Money(cy.per_unit),
             "fixed": Money(cy.fixed), "charge": Money(cy.charge), "share": _pct(cy.share),
             "role": Token("primary" if primary == client.id else "secondary"),
-            "over_budget": client.budget is not None and cy.charge > client.budget})
-    data = client.raw.get("data") or {}
-    reporting_to = client.reporting_to or charter.reporting_to
+            "over_budget": client.budget is not None and cy.charge > client.budget.value})
+    own_reporting = client.reporting.to if client.reporting else None
     return {
         "id": client.id, "name": client.name, "tier_id": client.tier, "tier": tier.name,
         "share_stated": _pct(client.share), "share_derived": _pct(facts.derived_share[client.id]),
-        "years": rows, "budget": Money(client.budget) if client.budget is not None else None,
+        "years": rows,
+        "budget": Money(client.budget.value) if client.budget is not None else None,
         "zone": zone,
         "needs_hours": needs,
         "needs_features": [names.get(f, f) for f in client.needs_features],
         "features": [names.get(f, f) for f in tier.features],
         "hours_written": written, "hours_local": shifted(written, zone, charter.term),
         "maintenance_local": shifted(maintenance, zone, charter.term) if maintenance else None,
-        "regions": list(client.regions),
+        "regions": list(client.regions or ()),
         "data": {"classification": Token(client.classification) if client.classification else None,
                  "personal": client.personal, "regimes": list(client.regimes),
-                 "stated": bool(data)},
-        "reporting": {"cadence": Token(client.reporting_cadence or charter.reporting_cadence),
-                      "to": list(reporting_to), "own": bool(client.reporting_to)},
-        "signatory": dict(client.signatory) if client.signatory else None,
+                 "stated": client.data is not None and _stated(client.data)},
+        "reporting": {"cadence": Token(charter.report_cadence(client)),
+                      "to": list(charter.report_recipients(client)), "own": bool(own_reporting)},
+        "signatory": {"name": client.signatory.name, "role": client.signatory.role}
+        if client.signatory else None,
     }
+
+
+def _stated(data) -> bool:
+    """Whether a client's `data` block says anything (an empty block states nothing)."""
+    return any(v is not None for v in (data.classification, data.personal, data.regimes))
 
 
 def _matrix(charter: Charter) -> dict:
@@ -262,17 +271,16 @@ def _matrix(charter: Charter) -> dict:
 
 def _security(charter: Charter) -> dict:
     sec = charter.security
-    exit_terms = sec.exit or {}
     return {
         "classification": Token(sec.classification), "isolation": _word("isolation", sec.isolation),
         "residency": list(sec.residency), "controls": list(sec.controls),
         "breach_notification": Dur(sec.breach_notification) if sec.breach_notification else None,
         "subprocessors": None if sec.subprocessors is None else
-        [{"name": s.get("name"), "country": s.get("country")} for s in sec.subprocessors],
+        [{"name": s.name, "country": s.country} for s in sec.subprocessors],
         "transfers": _word("transfers", sec.transfers),
         "retention": Per(sec.retention) if sec.retention else None,
-        "exit_return": _period(exit_terms.get("return")),
-        "exit_delete": _period(exit_terms.get("delete")),
+        "exit_return": _per(sec.exit.return_within) if sec.exit else None,
+        "exit_delete": _per(sec.exit.delete_within) if sec.exit else None,
     }
 
 
@@ -283,8 +291,10 @@ def _terms(charter: Charter) -> dict[str, bool]:
         "availability": any(o.kind == "availability" for o in objectives),
         "response": any(o.kind == "response" for o in objectives),
         "resolution": any(o.kind == "resolution" for o in objectives),
-        "business": any(o.kind != "availability" and o.clock == "business" for o in objectives),
-        "calendar": any(o.kind != "availability" and o.clock == "calendar" for o in objectives),
+        "business": any(o.kind != "availability" and o.clock_or_default == "business"
+                        for o in objectives),
+        "calendar": any(o.kind != "availability" and o.clock_or_default == "calendar"
+                        for o in objectives),
         "attainment": any(o.kind != "availability" for o in objectives),
         "maintenance": any(t.maintenance for t in charter.tiers),
         "credits": any(t.credits for t in charter.tiers),
@@ -329,37 +339,43 @@ DEFINITIONS = {
 
 def _definitions(charter: Charter) -> list[dict]:
     used = _terms(charter)
-    return [{"term": Token(term), "text": Token(text, (("unit", charter.unit),) if key == "unit"
-                                               else ())}
+    unit = charter.business.unit
+    return [{"term": Token(term), "text": Token(text, (("unit", unit),) if key == "unit" else ())}
             for key, (term, text) in DEFINITIONS.items() if used.get(key, True)]
 
 
 def _common(s: Subject) -> dict:
     c, f = s.charter, s.facts
-    meta = c.document["metadata"]
-    signatories = [{"name": x["name"], "role": x["role"], "party": Token(x.get("party", "provider"))}
-                   for x in meta.get("signatories", ())]
+    meta, business = c.metadata, c.business
+    cap, recovery = business.cap, business.recovery_or_default
+    governance, reporting = c.governance_or_default, c.reporting_or_default
+    signatories = [{"name": x.name, "role": x.role, "party": Token(x.party_or_default)}
+                   for x in meta.signatories]
     return {
-        "id": c.id, "title": c.title, "version": c.version, "status": Token(c.status),
-        "owner": c.owner, "sha256": s.sha256, "today": s.today, "file": s.file,
-        "provider": {"name": c.provider_name, "timezone": c.timezone, "holidays": c.holidays},
-        "period": {"start": c.start, "end": term_end(c), "years": c.years,
-                   "labels": [f.label(y) for y in f.years]},
-        "baseline": {"reviewed": c.reviewed, "every": Per(c.every) if c.every else None,
+        "id": meta.id, "title": meta.title, "version": meta.version, "status": Token(meta.status),
+        "owner": meta.owner, "sha256": s.sha256, "today": s.today, "file": s.file,
+        "provider": {"name": c.provider.name, "timezone": c.provider.timezone,
+                     "holidays": c.provider.holidays_or_default},
+        "period": {"start": c.period.start, "end": term_end(c),
+                   "years": c.period.years_or_default, "labels": [f.label(y) for y in f.years]},
+        "baseline": {"reviewed": c.baseline.reviewed if c.baseline else None,
+                     "every": Per(c.baseline.every_or_default) if c.baseline else None,
                      "next": next_review(c)},
-        "business": {"stance": _word("stance", c.stance), "charging": _word("charging", c.charging),
-                     "unit": c.unit,
-                     "currency": c.currency,
-                     "cap_units": Units(c.cap_units) if c.cap_units is not None else None,
-                     "cap_cost": Money(c.cap_cost) if c.cap_cost is not None else None,
-                     "recovery_target": Pct(c.recovery_target),
-                     "recovery_tolerance": Pct(c.recovery_tolerance)},
+        "business": {"stance": _word("stance", business.stance),
+                     "charging": _word("charging", business.charging),
+                     "unit": business.unit,
+                     "currency": business.currency,
+                     "cap_units": Units(cap.units.value) if cap and cap.units else None,
+                     "cap_cost": Money(cap.cost.value) if cap and cap.cost else None,
+                     "recovery_target": Pct(recovery.target_or_default.value),
+                     "recovery_tolerance": Pct(recovery.tolerance_or_default.value)},
         "priorities": list(c.priorities),
-        "governance": {"threshold": Pct(c.primary_threshold), "approval": _word("approval", c.approval),
-                       "notice": Dur(c.change_notice)},
-        "reporting": {"cadence": Token(c.reporting_cadence),
-                      "metrics": [Token(m) for m in c.reporting_metrics],
-                      "to": list(c.reporting_to)},
+        "governance": {"threshold": Pct(governance.primary_threshold_or_default.value),
+                       "approval": _word("approval", governance.approval_or_default),
+                       "notice": Dur(governance.change_notice_or_default)},
+        "reporting": {"cadence": Token(reporting.cadence_or_default),
+                      "metrics": [Token(m) for m in reporting.metrics or ()],
+                      "to": list(reporting.to or ())},
         "security": _security(c),
         "signatories": signatories,
         "definitions": _definitions(c),
@@ -373,7 +389,6 @@ def charter_view(s: Subject) -> dict:
     c, f = s.charter, s.facts
     view = _common(s)
     clients = [_client(c, f, client) for client in c.clients]
-    meta = c.document["metadata"]
     view.update({
         "features": [{"id": x.id, "name": x.name,
                       "tiers": [t.name for t in c.tiers if x.id in t.features]} for x in c.features],
@@ -381,16 +396,15 @@ def charter_view(s: Subject) -> dict:
         "objective_rows": _objective_rows(c, list(c.tiers)),
         "clients": clients,
         "matrix": _matrix(c),
-        "costs": [{"id": x.id, "feature": x.feature, "growth": Pct(x.growth),
+        "costs": [{"id": x.id, "feature": x.feature, "growth": Pct(x.growth_or_default.value),
                    "amounts": [Money(a) for a in f.cost_items[x.id]]} for x in c.costs],
         "years": [{"year": f.label(y), "units": Units(f.total_units[y - 1]),
                    "charges": Money(f.total_charges[y - 1]), "costs": Money(f.total_cost[y - 1]),
                    "recovery": _pct(f.recovery[y - 1]),
                    "primary": next((x.name for x in c.clients if x.id == f.primary[y - 1]), None)}
                   for y in f.years],
-        "changes": [{"version": str(x.get("version", "")), "date": iso_date(x["date"])
-                     if x.get("date") else None, "summary": x.get("summary", "")}
-                    for x in meta.get("changes", ())],
+        "changes": [{"version": x.version, "date": x.date, "summary": x.summary}
+                    for x in c.metadata.changes],
         "client_signatories": [{"client": x["name"], "signatory": x["signatory"]}
                                for x in clients],
     })

@@ -84,12 +84,12 @@ def _objective(by_priority: dict, objective, clock_of) -> dict:
     whole = _sum(by_priority.values())
     rows = {}
     for p, t in by_priority.items():
-        target = objective.targets.get(p) if objective is not None else None
+        target = objective.priority_targets.get(p) if objective is not None else None
         rows[p] = {**_tally(t), "attainment": attained(_ratio(t.met, t.total)),
                    "target_minutes": None if target is None else target.calendar_minutes,
                    "clock": None if target is None else clock_of}
     return {**_tally(whole), "attainment": attained(_ratio(whole.met, whole.total)),
-            "target": None if objective is None else percent(objective.attainment),
+            "target": None if objective is None else percent(objective.attainment_or_default.value),
             "by_priority": rows}
 
 
@@ -123,11 +123,11 @@ def client_entry(report, client_id: str) -> dict:
     for k, kind in enumerate(OBJECTIVES):
         objective = getattr(tier.objectives, kind)
         entry[kind] = _objective(usage.objectives[k], objective,
-                                 objective.clock if objective is not None else None)
+                                 objective.clock_or_default if objective is not None else None)
     entry["availability"] = report.availability_entry(client_id)
     charge = report.charges[client_id]
     entry["share"] = {"actual": percent(_ratio(count, everyone)),
-                      "stated": percent(client.share),
+                      "stated": percent(client.share.value if client.share else None),
                       "forecast": percent(charge.share)}
     entry["volume"] = {"tickets": count, "forecast_units": percent(charge.forecast_units)}
     entry["charge"] = money(report.charge(client_id))
@@ -149,8 +149,9 @@ def client_entry(report, client_id: str) -> dict:
 def _header(report, scope: str) -> dict:
     charter, period = report.charter, report.period
     return {
-        "charter": {"id": charter.id, "title": charter.title, "version": charter.version,
-                    "currency": charter.currency, "timezone": charter.timezone},
+        "charter": {"id": charter.id, "title": charter.metadata.title,
+                    "version": charter.version, "currency": charter.business.currency,
+                    "timezone": charter.provider.timezone},
         "period": {"label": period.label, "from": period.first.isoformat(),
                    "to": period.last.isoformat(), "timezone": period.zone},
         "scope": scope,

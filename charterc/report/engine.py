@@ -17,7 +17,6 @@ from pathlib import Path
 from ..model.projection import Facts, round_money
 from ..diagnostics import Diagnostic, Severity
 from ..publish.files import write_all
-from ..model.hours import Hours
 from ..model.charter import Charter
 from . import document as doc
 from .inputs import Outage, Skipped, UnreadableFile, read_outages, read_tickets
@@ -84,7 +83,7 @@ class _Report:
     """The measured period, as `document.py` reads it."""
 
     def __init__(self, charter: Charter, period: Period, measure: Measure,
-                 outages: list[Outage] | None, hours):
+                 outages: list[Outage] | None):
         self.charter, self.period, self.measure = charter, period, measure
         self.facts = measure.facts
         self.tiers = {c.id: charter.tier(c.tier) for c in charter.clients}
@@ -97,7 +96,8 @@ class _Report:
             tier = self.tiers[client.id]
             measured = outages is not None and tier.objectives.availability is not None
             self.available[client.id] = availability(
-                client, tier, hours.maintenance(tier), outages, period) if measured else None
+                client, tier, tier.maintenance.schedule if tier.maintenance else None, outages,
+                period) if measured else None
         self.skipped, self.listed = 0, []
 
     def credit_percent(self, cid: str) -> Decimal:
@@ -117,15 +117,15 @@ class _Report:
             return None
         objective = self.tiers[cid].objectives.availability
         return {"percent": doc.attained(figures.fraction),
-                "target": doc.percent(objective.target),
+                "target": doc.percent(objective.target.value),
                 "credit_percent": doc.percent(self.credit_percent(cid)),
                 "downtime_minutes": doc.minutes(figures.downtime),
                 "window_minutes": doc.minutes(figures.window),
                 "excluded_minutes": doc.minutes(figures.excluded)}
 
 
-def _clocks(charter: Charter, hours) -> dict[str, TierClock]:
-    return {t.id: TierClock(t, hours.tier(t), hours.tier_zone(t)) for t in charter.tiers}
+def _clocks(charter: Charter) -> dict[str, TierClock]:
+    return {t.id: TierClock(t, t.hours.schedule, t.hours.zone) for t in charter.tiers}
 
 
 def build_report(charter: Charter, loaded=None, *, tickets: Path, outages: Path | None,
@@ -140,9 +140,8 @@ def build_report(charter: Charter, loaded=None, *, tickets: Path, outages: Path 
     diagnostic each (under `strict` they are errors and no document is built).
     `progress`, if given, is called with the number of characters read so far.
     """
-    period = range_period(start, end, charter.timezone)
-    hours = Hours(charter)
-    measure = Measure(charter, Facts(charter), period, _clocks(charter, hours))
+    period = range_period(start, end, charter.provider.timezone)
+    measure = Measure(charter, Facts(charter), period, _clocks(charter))
     diagnostics: list[Diagnostic] = []
     skipped, per_client = 0, {c.id: 0 for c in charter.clients}
 
@@ -180,7 +179,7 @@ def build_report(charter: Charter, loaded=None, *, tickets: Path, outages: Path 
         diagnostics = [replace(d, severity=Severity.ERROR) for d in diagnostics]
         if skipped:
             return ReportResult(None, diagnostics, skipped, per_client, strict)
-    report = _Report(charter, period, measure, kept, hours)
+    report = _Report(charter, period, measure, kept)
     report.skipped, report.listed = skipped, diagnostics
     return ReportResult(doc.provider_document(report), diagnostics, skipped, per_client, strict)
 

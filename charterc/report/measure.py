@@ -142,8 +142,8 @@ class TierClock:
         self.targets = []
         for kind in OBJECTIVES:
             objective = getattr(tier.objectives, kind)
-            self.targets.append(({} if objective is None else dict(objective.targets),
-                                 "calendar" if objective is None else objective.clock))
+            self.targets.append(({} if objective is None else dict(objective.priority_targets),
+                                 "calendar" if objective is None else objective.clock_or_default))
 
     def due(self, k: int, priority: str, opened: int) -> int | None:
         """Deadline (UTC seconds) of objective k for a ticket opened at `opened`, or None."""
@@ -362,10 +362,10 @@ def credit_percent(tier: Tier, percent: Fraction) -> Decimal:
     credits = tier.credits
     if credits is None:
         return Decimal(0)
-    reached = [band.credit for band in credits.bands if percent < Fraction(band.below)]
+    reached = [band.credit.value for band in credits.bands if percent < Fraction(band.below.value)]
     value = max(reached, default=Decimal(0))
-    if credits.cap is not None and value > credits.cap:
-        value = credits.cap
+    if credits.cap is not None and value > credits.cap.value:
+        value = credits.cap.value
     return value
 
 
@@ -373,8 +373,9 @@ def credit_percent(tier: Tier, percent: Fraction) -> Decimal:
 
 def _year_starts(charter: Charter, zone_name: str) -> list[int]:
     """UTC starts of projection years 1..years+1 (year y runs [starts[y-1], starts[y]))."""
-    return [_midnight(zone_name, add_period(charter.start, Span(months=12 * y)))
-            for y in range(charter.years + 1)]
+    start = charter.period.start
+    return [_midnight(zone_name, add_period(start, Span(months=12 * y)))
+            for y in range(charter.period.years_or_default + 1)]
 
 
 @dataclass(frozen=True)
@@ -399,24 +400,26 @@ def period_charge(charter: Charter, facts: Facts, client: Client, period: Period
     while day <= period.last:
         days_by_year[_year_of(charter, day)] += 1
         day += timedelta(days=1)
+    start, years = charter.period.start, charter.period.years_or_default
     for year in sorted(set(days_by_year) | set(units)):
-        y = min(max(year, 1), charter.years)
-        first = add_period(charter.start, Span(months=12 * (y - 1)))
-        length = Decimal((add_period(charter.start, Span(months=12 * y)) - first).days)
+        y = min(max(year, 1), years)
+        first = add_period(start, Span(months=12 * (y - 1)))
+        length = Decimal((add_period(start, Span(months=12 * y)) - first).days)
         fraction = Decimal(days_by_year[year]) / length
         row = facts.table[client.id][y - 1]
-        if charter.charging == "per-unit":
+        if charter.business.charging == "per-unit":
             charge += units[year] * row.per_unit + row.fixed * fraction
         else:
             charge += row.charge * fraction
         forecast += row.units * fraction
-    y0 = min(max(_year_of(charter, period.first), 1), charter.years)
+    y0 = min(max(_year_of(charter, period.first), 1), years)
     return PeriodCharge(charge, forecast, facts.table[client.id][y0 - 1].share, y0)
 
 
 def _year_of(charter: Charter, day: date) -> int:
-    months = (day.year - charter.start.year) * 12 + day.month - charter.start.month
+    start = charter.period.start
+    months = (day.year - start.year) * 12 + day.month - start.month
     y = months // 12 + 1
-    if add_period(charter.start, Span(months=12 * (y - 1))) > day:
+    if add_period(start, Span(months=12 * (y - 1))) > day:
         y -= 1
     return y
