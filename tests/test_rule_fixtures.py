@@ -69,8 +69,6 @@ def test_rule_fixture(path: Path):
 
 def test_every_rule_has_fixtures():
     """Each registered rule id has a failing and a passing fixture (checked once all exist)."""
-    from charterc.checks import load_checks
-    load_checks()
     have = {(m["rule"], m["kind"]) for p in FIXTURES if (m := _NAME.match(p.name))}
     missing = [f"{r}.{k}" for r in sorted(RULES) for k in ("fail", "pass")
                if (r, k) not in have and r not in _NOT_FIXTURE_RULES]

@@ -138,9 +138,7 @@ def check(paths, fmt, strict, today, select, ignore, level_opts, max_bytes, outp
               help="markdown writes the full documentation (docs/rules.md).")
 def rules(fmt):
     """List the rule catalogue: id, severity, title."""
-    from ..checks import load_checks
     from ..diagnostics.rules import RULES, catalogue_markdown
-    load_checks()
     entries = sorted(RULES.values(), key=lambda r: r.id)
     if fmt == "json":
         import json
@@ -157,10 +155,8 @@ def rules(fmt):
 @click.argument("rule_id")
 def explain(rule_id):
     """Print one rule's documentation, with a failing and a passing example."""
-    from ..checks import load_checks
-    from ..validate.references import did_you_mean
     from ..diagnostics.rules import RULES
-    load_checks()
+    from ..validate.references import did_you_mean
     entry = RULES.get(rule_id.upper())
     if entry is None:
         raise click.UsageError(f"unknown rule {rule_id!r}: {did_you_mean(rule_id.upper(), RULES)}")

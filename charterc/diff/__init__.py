@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Sequence
 
 from ..diagnostics import Diagnostic, Severity, SourceMap
+from ..diagnostics.rules import declare
 from ..loaders import Limits, Loaded
 from .changes import Change, EFFECTS, neutral, weakening
 from .semver import BUMPS, bump_made, parse_version, stronger
@@ -68,13 +69,11 @@ def _prepare(loaded: Loaded):
     errors = [d for d in loaded.diagnostics if d.severity is Severity.ERROR]
     if not loaded.ok:
         return None, errors
-    from ..checks import load_checks
     from ..model.charter import build_model
     from ..validate.references import resolve
     from ..validate.schema import validate
     problems = validate(loaded.document, loaded.sources)
     if not problems:
-        load_checks()
         problems = resolve(loaded.document, loaded.sources)
     if problems:
         return None, problems
@@ -122,6 +121,19 @@ def diff_charters(old, new) -> list[Change]:
     found += charter_changes(old, new)
     found += other_changes(old.document, new.document, tiers, matched)
     return found
+
+
+declare("G706", Severity.ERROR, """
+    metadata.version bumped less than the changes require.
+
+    Reported by `charterc diff OLD NEW`, which compares the commitments of each
+    charter in two versions of a portfolio. A weakening for some client (a
+    slower target, fewer support hours, a removed feature, a higher price, a
+    lost primary role, weaker security terms) needs a major bump; a
+    strengthening or new content a minor one; wording only a patch. The
+    message names the bump made, the bump required and the changes that
+    require it. See docs/diff.md.
+""")
 
 
 def _g706(diff: CharterDiff, sources: SourceMap) -> Diagnostic | None:

@@ -97,9 +97,7 @@ def check_loaded(loaded: Loaded, *, today: date, select=None, ignore=(),
     from ..validate.schema import validate
     problems = validate(loaded.document, loaded.sources)
     if not problems:
-        from ..checks import load_checks
         from ..validate.references import resolve
-        load_checks()  # the catalogue must be complete before suppressions are resolved
         problems = resolve(loaded.document, loaded.sources)
     result.diagnostics.extend(problems)
     if problems:

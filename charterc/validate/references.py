@@ -9,11 +9,31 @@ import difflib
 from typing import Any, Iterable, Iterator, Mapping
 
 from ..diagnostics import Diagnostic, Severity, SourceMap
+from ..diagnostics.rules import RULES, declare
 
 __all__ = ["resolve", "duplicate_charters", "did_you_mean"]
 
 _LISTS = ("features", "costs", "tiers", "clients")
 _OBJECTIVE_RESERVED = {"clock", "attainment", "measured_by"}
+
+declare("R301", Severity.ERROR, """
+    Unknown id referenced.
+
+    A tier, feature, priority, client or cost id is used that is not defined in
+    the charter. The hint suggests the closest defined id.
+
+    Fails:   clients: [{id: hr, tier: premuim}]
+    Passes:  clients: [{id: hr, tier: premium}]
+""")
+declare("R302", Severity.ERROR, """
+    Duplicate id.
+
+    Ids must be unique within their list (tiers, features, clients, costs,
+    priorities) and charter ids unique within the portfolio.
+
+    Fails:   features: [{id: incident}, {id: incident}]
+    Passes:  features: [{id: incident}, {id: requests}]
+""")
 
 
 def did_you_mean(name: str, known: Iterable[str]) -> str:
@@ -81,7 +101,6 @@ def resolve(doc: Mapping[str, Any], sources: SourceMap) -> list[Diagnostic]:
     for c, cost in enumerate(doc.get("costs") or ()):
         if "feature" in cost and cost["feature"] not in ids["features"]:
             unknown("feature", cost["feature"], f"/costs/{c}/feature", ids["features"])
-    from ..diagnostics.rules import RULES  # the catalogue: suppressions must name a real rule
     for s, entry in enumerate((doc.get("metadata") or {}).get("suppress") or ()):
         if entry.get("rule") not in RULES:
             unknown("rule", entry.get("rule"), f"/metadata/suppress/{s}/rule", set(RULES))
