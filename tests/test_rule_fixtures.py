@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from charterc.loaders import load_path
-from charterc.pipeline import check_loaded
+from charterc.pipeline import CheckOptions, check_loaded
 from charterc.diagnostics.rules import RULES
 
 HERE = Path(__file__).parent / "rules"
@@ -51,7 +51,7 @@ def test_rule_fixture(path: Path):
     rule = match["rule"]
     today, expects = _header(path)
     loaded = load_path(path, display=path.name)
-    found = [d for d in check_loaded(loaded, today=today).diagnostics if d.rule == rule]
+    found = [d for d in check_loaded(loaded, CheckOptions(today=today)).diagnostics if d.rule == rule]
     if match["kind"] == "pass":
         assert not found, f"{path.name} should not report {rule}: {found}"
         return

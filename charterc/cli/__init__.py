@@ -108,7 +108,7 @@ def main():
 def check(paths, fmt, strict, today, select, ignore, level_opts, max_bytes, output, color):
     """Validate and check charters (files or folders; default: charters/)."""
     from ..loaders import Limits
-    from ..pipeline import UsageError, check_paths, discover
+    from ..pipeline import CheckOptions, UsageError, check_paths, discover
     from .formats import reporter
 
     paths = paths or ("charters",)
@@ -116,14 +116,14 @@ def check(paths, fmt, strict, today, select, ignore, level_opts, max_bytes, outp
         files = discover(paths)
     except UsageError as exc:
         raise click.UsageError(str(exc))
-    options = dict(today=_today(today),
-                   select=_rule_list(select) or None, ignore=_rule_list(ignore),
-                   levels=_levels(level_opts), limits=Limits(max_bytes=max_bytes))
+    options = CheckOptions(today=_today(today),
+                           select=_rule_list(select) or None, ignore=_rule_list(ignore),
+                           levels=_levels(level_opts), limits=Limits(max_bytes=max_bytes))
     if sys.stderr.isatty() and len(files) > 20:
         with click.progressbar(length=len(files), label="checking", file=sys.stderr) as bar:
-            result = check_paths(files, progress=bar.update, **options)
+            result = check_paths(files, options, progress=bar.update)
     else:
-        result = check_paths(files, **options)
+        result = check_paths(files, options)
     if color is None:
         color = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     text = reporter(fmt)(result, color=color)
@@ -360,8 +360,7 @@ def report_command(charter, tickets, outages, period, first, last, out, lang, fm
     import contextlib
     from pathlib import Path
 
-    from ..loaders import load_path
-    from ..pipeline import PortfolioResult, check_loaded, display_path
+    from ..pipeline import CheckOptions, PortfolioResult, check_file, display_path
     from ..report import (
         ReportError,
         build_report,
@@ -400,8 +399,7 @@ def report_command(charter, tickets, outages, period, first, last, out, lang, fm
         if hint := unavailable():
             click.echo(f"charterc report: warning: {hint}; HTML reports are written without "
                        "charts", err=True)
-    loaded = load_path(charter, display=display_path(Path(charter)))
-    checked = check_loaded(loaded, today=end)
+    checked = check_file(charter, CheckOptions(today=end))
     result = PortfolioResult([checked])
     if result.exit_code() or checked.charter is None:
         click.echo(reporter("text")(result, color=False), nl=False)
@@ -412,7 +410,7 @@ def report_command(charter, tickets, outages, period, first, last, out, lang, fm
     try:
         with bar if bar is not None else contextlib.nullcontext():
             report = build_report(
-                checked.charter, loaded, tickets=Path(tickets),
+                checked.charter, checked.loaded, tickets=Path(tickets),
                 outages=Path(outages) if outages else None, start=start, end=end,
                 columns=mapping, strict=strict, progress=bar.update if bar else None,
                 tickets_display=display_path(Path(tickets)),
