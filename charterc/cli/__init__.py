@@ -350,90 +350,19 @@ def fmt_command(paths, check_only):
 @click.option("--columns", multiple=True, metavar="NAME=HEADER,...",
               help="Header names of other tools, e.g. opened=created_at,resolved=closed_at.")
 @click.option("--strict", is_flag=True, help="A skipped row is fatal (exit 1, nothing written).")
-def report_command(charter, tickets, outages, period, first, last, out, lang, fmt, columns,
-                   strict):
+def report_command(charter: str, tickets: str, outages: str | None, period: str | None,
+                   first: str | None, last: str | None, out: str, lang: str, fmt: str,
+                   columns: tuple[str, ...], strict: bool) -> None:
     """Measure a period's tickets and outages against a charter; write per-client reports.
 
     Writes OUT/<charter>/<period>/provider.<lang>.<fmt> and clients/<client>.<lang>.<fmt>.
     The charter is checked first (as at the period's last day). See docs/report.md.
     """
-    import contextlib
-    from pathlib import Path
+    from .report import parse_request, run_report
 
-    from ..pipeline import CheckOptions, PortfolioResult, check_file, display_path
-    from ..report import (
-        ReportError,
-        build_report,
-        check_formats,
-        month_period,
-        parse_columns,
-        write_reports,
-    )
-    from .formats import reporter
-    from .formats.text import format_diagnostic
-
-    names, langs = _comma_list(fmt), _comma_list(lang)
-    try:
-        mapping = parse_columns(columns)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="--columns")
-    if period and (first or last) or not period and not (first and last):
-        raise click.UsageError("give --period YYYY-MM, or both --from and --to")
-    if period:
-        try:
-            span = month_period(period, "UTC")
-        except ValueError as exc:
-            raise click.BadParameter(str(exc), param_hint="--period")
-        start, end = span.first, span.last
-    else:
-        start, end = _day(first, "--from"), _day(last, "--to")
-    if end < start:
-        raise click.BadParameter(f"--to {end} is before --from {start}", param_hint="--to")
-    try:
-        check_formats(names)  # before reading a million rows, not after
-    except ReportError as exc:
-        click.echo(f"charterc report: {exc}", err=True)
-        sys.exit(EXIT_USAGE)
-    if "html" in names:
-        from ..report.charts import unavailable
-        if hint := unavailable():
-            click.echo(f"charterc report: warning: {hint}; HTML reports are written without "
-                       "charts", err=True)
-    checked = check_file(charter, CheckOptions(today=end))
-    result = PortfolioResult([checked])
-    if result.exit_code() or checked.charter is None:
-        click.echo(reporter("text")(result, color=False), nl=False)
-        sys.exit(EXIT_FINDINGS)
-    size = Path(tickets).stat().st_size
-    bar = click.progressbar(length=size, label="reading tickets", file=sys.stderr) \
-        if sys.stderr.isatty() and size > 8 << 20 else None
-    try:
-        with bar if bar is not None else contextlib.nullcontext():
-            report = build_report(
-                checked.charter, checked.loaded, tickets=Path(tickets),
-                outages=Path(outages) if outages else None, start=start, end=end,
-                columns=mapping, strict=strict, progress=bar.update if bar else None,
-                tickets_display=display_path(Path(tickets)),
-                outages_display=display_path(Path(outages)) if outages else None)
-    except ReportError as exc:
-        click.echo(f"charterc report: {exc}", err=True)
-        sys.exit(EXIT_USAGE)
-    for d in report.diagnostics:
-        click.echo(format_diagnostic(d, None) + "\n")
-    if report.skipped:
-        listed = len(report.diagnostics)
-        more = f" (the first {listed} listed)" if listed < report.skipped else ""
-        click.echo(f"{report.skipped} row{'' if report.skipped == 1 else 's'} skipped{more}")
-    if not report.ok:
-        click.echo("no report written", err=True)
-        sys.exit(EXIT_FINDINGS)
-    try:
-        written = write_reports(report, Path(out), langs, names)
-    except (ReportError, OSError) as exc:
-        click.echo(f"charterc report: cannot write the reports: {exc}", err=True)
-        sys.exit(EXIT_USAGE)
-    click.echo(f"wrote {len(written)} file(s) in {Path(out) / checked.charter.id}")
-    sys.exit(EXIT_CLEAN)
+    request = parse_request(charter, tickets, outages, period, first, last, out, lang, fmt,
+                            columns, strict)
+    sys.exit(run_report(request))
 
 
 if __name__ == "__main__":  # pragma: no cover
