@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -59,7 +59,7 @@ _STATEMENTS = frozenset({
 _LETTER_START = re.compile(r"[^\W\d_]")
 
 
-def _expected_keywords(expected) -> list[str]:
+def _expected_keywords(expected: Collection[str]) -> list[str]:
     out = []
     for name in expected:
         if name in _TERMINAL_WORDS:
@@ -73,7 +73,7 @@ def _expected_keywords(expected) -> list[str]:
     return sorted(out)
 
 
-def _expected_words(expected, after: str, statement: str) -> str:
+def _expected_words(expected: Collection[str], after: str, statement: str) -> str:
     """`{"WORD", "GROWING", "_NL"}` -> "a value, `growing` or the end of the line"."""
     values = [n for n in ("WORD", "STRING", "DAYS", "TIMERANGE", "EMPTY") if n in expected]
     phrases = []

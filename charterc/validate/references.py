@@ -46,7 +46,7 @@ def did_you_mean(name: str, known: Iterable[str]) -> str:
 
 
 def _diag(rule: str, message: str, pointer: str, sources: SourceMap, hint: str,
-          *, key: bool = False, related=()) -> Diagnostic:
+          *, key: bool = False, related: Iterable[tuple[str, int, int]] = ()) -> Diagnostic:
     line, column = sources.locate(pointer, key=key)
     return Diagnostic(rule, Severity.ERROR, message, sources.file, line, column, pointer, hint,
                       related=tuple(related))
