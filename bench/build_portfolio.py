@@ -40,7 +40,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from charterc.publish.build import build
-    from charterc.pipeline import check_paths
+    from charterc.pipeline import CheckOptions, check_paths
 
     today = date.fromisoformat(args.today)
     with tempfile.TemporaryDirectory() as tmp:
@@ -50,7 +50,7 @@ def main() -> None:
         out = Path(tmp) / "dist"
 
         def check():
-            result = check_paths([source], today=today)
+            result = check_paths([source], CheckOptions(today=today))
             if result.exit_code():
                 sys.exit(f"generated charters are not clean: {result.diagnostics[0]}")
 

@@ -67,7 +67,7 @@ def main() -> None:
     args = parser.parse_args()
 
     sys.path.insert(0, str(ROOT))
-    from charterc.pipeline import check_paths
+    from charterc.pipeline import CheckOptions, check_paths
 
     with tempfile.TemporaryDirectory() as tmp:
         paths = generate(Path(tmp), args.count)
@@ -79,7 +79,7 @@ def main() -> None:
                 yaml.load(p.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
 
         def charterc_check():
-            result = check_paths(paths, today=today)
+            result = check_paths(paths, CheckOptions(today=today))
             bad = [d for d in result.diagnostics if d.severity.value != "info" and not d.suppressed]
             if bad:
                 sys.exit(f"generated charters are not clean: {bad[0]}")

@@ -5,9 +5,15 @@ consistency, and compile it into contracts and SLA definitions.
 """
 from __future__ import annotations
 
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Sequence
+
 __version__ = "0.1.0"
 
 from .diagnostics import Diagnostic, Severity, SourceMap
+
+if TYPE_CHECKING:
+    from .pipeline import PortfolioResult
 
 __all__ = ["__version__", "Diagnostic", "Severity", "SourceMap", "load", "check", "build"]
 
@@ -18,10 +24,15 @@ def load(path):
     return load_path(path)
 
 
-def check(paths, **options):
-    """Check charter files or folders: a `PortfolioResult` with every diagnostic."""
-    from .pipeline import check_paths
-    return check_paths(paths, **options)
+def check(paths: Sequence[str | Path], **options: Any) -> PortfolioResult:
+    """Check charter files or folders: a `PortfolioResult` with every diagnostic.
+
+    `options` are those of `charterc.pipeline.CheckOptions` (today, select, ignore,
+    levels, limits), and `progress`, called with 1 after each file.
+    """
+    from .pipeline import CheckOptions, check_paths
+    progress = options.pop("progress", None)
+    return check_paths(paths, CheckOptions(**options), progress=progress)
 
 
 def build(paths=("charters",), out="dist", **options):

@@ -44,9 +44,7 @@ def registered_rules() -> tuple[str, ...]:
     """The spec rules charterc's catalogue knows (all of SPEC_RULES once every check
     is written): what a suppression may name without R301."""
     try:
-        from charterc.checks import load_checks
         from charterc.diagnostics.rules import RULES
-        load_checks()
     except ImportError:
         return tuple(SPEC_RULES)
     return tuple(rule for rule in SPEC_RULES if rule in RULES) or tuple(SPEC_RULES)

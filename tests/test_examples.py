@@ -62,9 +62,9 @@ def test_example_validates_against_the_schema(path):
 
 def test_the_portfolio_is_clean():
     """No error and no warning from any registered rule (`check --strict` exits 0)."""
-    from charterc.pipeline import check_paths
+    from charterc.pipeline import CheckOptions, check_paths
 
-    result = check_paths([PORTFOLIO], today=TODAY)
+    result = check_paths([PORTFOLIO], CheckOptions(today=TODAY))
     assert result.internal_errors == []
     assert [(d.file, d.rule, d.line, d.message) for d in result.diagnostics
             if d.severity.value in ("error", "warning")] == []

@@ -7,7 +7,7 @@ from click.testing import CliRunner
 
 from charterc.cli import main
 from charterc.authoring.init import starter_text
-from charterc.pipeline import check_paths
+from charterc.pipeline import CheckOptions, check_paths
 
 
 
@@ -35,7 +35,7 @@ def test_starter_checks_clean_on_other_days(tmp_path):
     for today in (date(2026, 1, 1), date(2027, 12, 31)):
         path = tmp_path / f"s{today.year}.charter.yaml"
         path.write_text(starter_text("svc", folder=tmp_path, today=today), encoding="utf-8")
-        assert check_paths([path], today=today).diagnostics == []
+        assert check_paths([path], CheckOptions(today=today)).diagnostics == []
 
 
 def test_id_and_explicit_file(tmp_path, monkeypatch):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from charterc.pipeline import check_paths
+from charterc.pipeline import CheckOptions, check_paths
 
 from helpers import check_yaml
 
@@ -50,7 +50,7 @@ def test_r302_duplicate_id_in_a_list_points_at_the_second():
 def test_r302_duplicate_charter_id_across_the_portfolio(tmp_path):
     (tmp_path / "a.charter.yaml").write_text(BASE)
     (tmp_path / "b.charter.yaml").write_text(BASE)
-    result = check_paths([tmp_path], today=None)
+    result = check_paths([tmp_path], CheckOptions(today=None))
     found = [d for d in result.diagnostics if d.rule == "R302"]
     assert len(found) == 1
     d = found[0]

@@ -5,13 +5,11 @@ from datetime import date
 
 import pytest
 
-from charterc.checks import load_checks
 from charterc.checks.examples import EXAMPLE_TODAY, apply_overlay, base_document, examples_of
 from charterc.diagnostics.rules import RULES
 
 from helpers import check_document
 
-load_checks()
 CHECKED = sorted(r.id for r in RULES.values() if r.check is not None)
 TODAY = date.fromisoformat(EXAMPLE_TODAY)
 

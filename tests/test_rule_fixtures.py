@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from charterc.loaders import load_path
-from charterc.pipeline import check_loaded
+from charterc.pipeline import CheckOptions, check_loaded
 from charterc.diagnostics.rules import RULES
 
 HERE = Path(__file__).parent / "rules"
@@ -51,7 +51,7 @@ def test_rule_fixture(path: Path):
     rule = match["rule"]
     today, expects = _header(path)
     loaded = load_path(path, display=path.name)
-    found = [d for d in check_loaded(loaded, today=today).diagnostics if d.rule == rule]
+    found = [d for d in check_loaded(loaded, CheckOptions(today=today)).diagnostics if d.rule == rule]
     if match["kind"] == "pass":
         assert not found, f"{path.name} should not report {rule}: {found}"
         return
@@ -69,8 +69,6 @@ def test_rule_fixture(path: Path):
 
 def test_every_rule_has_fixtures():
     """Each registered rule id has a failing and a passing fixture (checked once all exist)."""
-    from charterc.checks import load_checks
-    load_checks()
     have = {(m["rule"], m["kind"]) for p in FIXTURES if (m := _NAME.match(p.name))}
     missing = [f"{r}.{k}" for r in sorted(RULES) for k in ("fail", "pass")
                if (r, k) not in have and r not in _NOT_FIXTURE_RULES]

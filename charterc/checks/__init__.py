@@ -3,11 +3,11 @@
 A check is a pure function of a `CheckContext` (the typed charter, its derived
 facts, and "today") that yields `problem(...)`s; `run_checks`
 completes them into positioned `Diagnostic`s, applies the rule's default
-severity and the charter's suppressions.
+severity and the charter's suppressions. The modules are listed in
+`charterc.diagnostics.rules.RULE_MODULES`; reading `RULES` imports them.
 """
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import cached_property
@@ -17,15 +17,7 @@ from ..diagnostics import Diagnostic, SourceMap
 from ..model.charter import Charter
 from ..diagnostics.rules import RULES
 
-__all__ = ["CheckContext", "run_checks", "load_checks", "enabled", "CHECK_MODULES"]
-
-CHECK_MODULES = ("cost", "governance", "coverage", "levels", "security", "reporting")
-
-
-def load_checks() -> None:
-    """Import every check module so that its rules register themselves."""
-    for name in CHECK_MODULES:
-        importlib.import_module(f"{__name__}.{name}")
+__all__ = ["CheckContext", "run_checks", "enabled"]
 
 
 @dataclass
@@ -49,7 +41,6 @@ def enabled(rule_id: str, select: Iterable[str] | None, ignore: Iterable[str]) -
 def run_checks(charter: Charter, sources: SourceMap, *, today: date,
                select: Iterable[str] | None = None, ignore: Iterable[str] = ()) -> list[Diagnostic]:
     """Every enabled rule's findings on one charter, positioned, in source order."""
-    load_checks()
     context = CheckContext(charter, today)
     found: list[Diagnostic] = []
     for rule in RULES.values():

@@ -108,7 +108,7 @@ def main():
 def check(paths, fmt, strict, today, select, ignore, level_opts, max_bytes, output, color):
     """Validate and check charters (files or folders; default: charters/)."""
     from ..loaders import Limits
-    from ..pipeline import UsageError, check_paths, discover
+    from ..pipeline import CheckOptions, UsageError, check_paths, discover
     from .formats import reporter
 
     paths = paths or ("charters",)
@@ -116,14 +116,14 @@ def check(paths, fmt, strict, today, select, ignore, level_opts, max_bytes, outp
         files = discover(paths)
     except UsageError as exc:
         raise click.UsageError(str(exc))
-    options = dict(today=_today(today),
-                   select=_rule_list(select) or None, ignore=_rule_list(ignore),
-                   levels=_levels(level_opts), limits=Limits(max_bytes=max_bytes))
+    options = CheckOptions(today=_today(today),
+                           select=_rule_list(select) or None, ignore=_rule_list(ignore),
+                           levels=_levels(level_opts), limits=Limits(max_bytes=max_bytes))
     if sys.stderr.isatty() and len(files) > 20:
         with click.progressbar(length=len(files), label="checking", file=sys.stderr) as bar:
-            result = check_paths(files, progress=bar.update, **options)
+            result = check_paths(files, options, progress=bar.update)
     else:
-        result = check_paths(files, **options)
+        result = check_paths(files, options)
     if color is None:
         color = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     text = reporter(fmt)(result, color=color)
@@ -138,9 +138,7 @@ def check(paths, fmt, strict, today, select, ignore, level_opts, max_bytes, outp
               help="markdown writes the full documentation (docs/rules.md).")
 def rules(fmt):
     """List the rule catalogue: id, severity, title."""
-    from ..checks import load_checks
     from ..diagnostics.rules import RULES, catalogue_markdown
-    load_checks()
     entries = sorted(RULES.values(), key=lambda r: r.id)
     if fmt == "json":
         import json
@@ -157,10 +155,8 @@ def rules(fmt):
 @click.argument("rule_id")
 def explain(rule_id):
     """Print one rule's documentation, with a failing and a passing example."""
-    from ..checks import load_checks
-    from ..validate.references import did_you_mean
     from ..diagnostics.rules import RULES
-    load_checks()
+    from ..validate.references import did_you_mean
     entry = RULES.get(rule_id.upper())
     if entry is None:
         raise click.UsageError(f"unknown rule {rule_id!r}: {did_you_mean(rule_id.upper(), RULES)}")
@@ -360,92 +356,19 @@ def fmt_command(paths, check_only):
 @click.option("--columns", multiple=True, metavar="NAME=HEADER,...",
               help="Header names of other tools, e.g. opened=created_at,resolved=closed_at.")
 @click.option("--strict", is_flag=True, help="A skipped row is fatal (exit 1, nothing written).")
-def report_command(charter, tickets, outages, period, first, last, out, lang, fmt, columns,
-                   strict):
+def report_command(charter: str, tickets: str, outages: str | None, period: str | None,
+                   first: str | None, last: str | None, out: str, lang: str, fmt: str,
+                   columns: tuple[str, ...], strict: bool) -> None:
     """Measure a period's tickets and outages against a charter; write per-client reports.
 
     Writes OUT/<charter>/<period>/provider.<lang>.<fmt> and clients/<client>.<lang>.<fmt>.
     The charter is checked first (as at the period's last day). See docs/report.md.
     """
-    import contextlib
-    from pathlib import Path
+    from .report import parse_request, run_report
 
-    from ..loaders import load_path
-    from ..pipeline import PortfolioResult, check_loaded, display_path
-    from ..report import (
-        ReportError,
-        build_report,
-        check_formats,
-        month_period,
-        parse_columns,
-        write_reports,
-    )
-    from .formats import reporter
-    from .formats.text import format_diagnostic
-
-    names, langs = _comma_list(fmt), _comma_list(lang)
-    try:
-        mapping = parse_columns(columns)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="--columns")
-    if period and (first or last) or not period and not (first and last):
-        raise click.UsageError("give --period YYYY-MM, or both --from and --to")
-    if period:
-        try:
-            span = month_period(period, "UTC")
-        except ValueError as exc:
-            raise click.BadParameter(str(exc), param_hint="--period")
-        start, end = span.first, span.last
-    else:
-        start, end = _day(first, "--from"), _day(last, "--to")
-    if end < start:
-        raise click.BadParameter(f"--to {end} is before --from {start}", param_hint="--to")
-    try:
-        check_formats(names, langs)  # before reading a million rows, not after
-    except ReportError as exc:
-        click.echo(f"charterc report: {exc}", err=True)
-        sys.exit(EXIT_USAGE)
-    if "html" in names:
-        from ..report.charts import unavailable
-        if hint := unavailable():
-            click.echo(f"charterc report: warning: {hint}; HTML reports are written without "
-                       "charts", err=True)
-    loaded = load_path(charter, display=display_path(Path(charter)))
-    checked = check_loaded(loaded, today=end)
-    result = PortfolioResult([checked])
-    if result.exit_code() or checked.charter is None:
-        click.echo(reporter("text")(result, color=False), nl=False)
-        sys.exit(EXIT_FINDINGS)
-    size = Path(tickets).stat().st_size
-    bar = click.progressbar(length=size, label="reading tickets", file=sys.stderr) \
-        if sys.stderr.isatty() and size > 8 << 20 else None
-    try:
-        with bar if bar is not None else contextlib.nullcontext():
-            report = build_report(
-                checked.charter, loaded, tickets=Path(tickets),
-                outages=Path(outages) if outages else None, start=start, end=end,
-                columns=mapping, strict=strict, progress=bar.update if bar else None,
-                tickets_display=display_path(Path(tickets)),
-                outages_display=display_path(Path(outages)) if outages else None)
-    except ReportError as exc:
-        click.echo(f"charterc report: {exc}", err=True)
-        sys.exit(EXIT_USAGE)
-    for d in report.diagnostics:
-        click.echo(format_diagnostic(d, None) + "\n")
-    if report.skipped:
-        listed = len(report.diagnostics)
-        more = f" (the first {listed} listed)" if listed < report.skipped else ""
-        click.echo(f"{report.skipped} row{'' if report.skipped == 1 else 's'} skipped{more}")
-    if not report.ok:
-        click.echo("no report written", err=True)
-        sys.exit(EXIT_FINDINGS)
-    try:
-        written = write_reports(report, Path(out), langs, names)
-    except (ReportError, OSError) as exc:
-        click.echo(f"charterc report: cannot write the reports: {exc}", err=True)
-        sys.exit(EXIT_USAGE)
-    click.echo(f"wrote {len(written)} file(s) in {Path(out) / checked.charter.id}")
-    sys.exit(EXIT_CLEAN)
+    request = parse_request(charter, tickets, outages, period, first, last, out, lang, fmt,
+                            columns, strict)
+    sys.exit(run_report(request))
 
 
 if __name__ == "__main__":  # pragma: no cover

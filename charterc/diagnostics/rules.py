@@ -1,18 +1,52 @@
 """The rule catalogue: every rule id charterc can report, in one registry.
 
-Loading, schema and reference rules are declared here (their code lives in the
-stage that finds them); consistency rules register themselves with `@rule` in
-`charterc/checks/`. `charterc rules` and `charterc explain` read `RULES`.
+Each rule is declared beside the code that reports it: consistency rules with
+`@rule` on their check function in `charterc/checks/`, the rules that a stage
+reports itself with `declare(...)` in that stage (loaders, schema, references,
+`charterc report`'s usage files, `charterc diff`). `RULE_MODULES` lists every
+module that declares rules, so grep finds them all, as yamllint's `_RULES` does.
+
+`RULES` completes itself on first read: reading it (an id, `in`, iteration,
+`len`) imports every module of `RULE_MODULES` once, so whoever reads the
+catalogue sees all of it, and nobody has to remember to load the checks first.
+It is lazy rather than imported at the bottom of this module because the stages
+import `declare` from here: importing this module must stay cheap (`charterc
+fmt` never reads the catalogue, `check` only once a file gets past its loader),
+and an eager import would pull every stage and check into every start-up.
+Registering (`declare`, `@rule`) never triggers the import. A module of
+`RULE_MODULES` must not read `RULES` while it is being imported.
+
+The order of `RULE_MODULES` is the order in which `run_checks` runs the checks
+(cost, governance, coverage, levels, security, reporting); `charterc rules`,
+`explain`, SARIF and docs/rules.md sort by id.
 """
 from __future__ import annotations
 
+import importlib
 import inspect
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Callable, Iterator
+from typing import TypeVar
 
 from . import Diagnostic, Severity
 
-__all__ = ["Rule", "RULES", "rule", "declare", "problem"]
+__all__ = ["Rule", "RULES", "RULE_MODULES", "Catalogue", "rule", "declare", "problem"]
+
+# Every module that declares rules, in registration order.
+RULE_MODULES = (
+    "charterc.loaders",              # P103 P104 P106
+    "charterc.loaders.yaml",         # P101 P102 P105
+    "charterc.validate.schema",      # S201
+    "charterc.validate.references",  # R301 R302
+    "charterc.checks.cost",          # C4xx
+    "charterc.checks.governance",    # G701-G705
+    "charterc.checks.coverage",      # V5xx
+    "charterc.checks.levels",        # T6xx
+    "charterc.checks.security",      # D8xx
+    "charterc.checks.reporting",     # M9xx
+    "charterc.report.inputs",        # U101-U106
+    "charterc.diff",                 # G706
+)
 
 
 @dataclass(frozen=True)
@@ -27,29 +61,61 @@ class Rule:
         return self.doc.strip().splitlines()[0].strip() if self.doc.strip() else self.id
 
 
-RULES: dict[str, Rule] = {}
+class Catalogue(Mapping[str, Rule]):
+    """Rule id -> `Rule`, in registration order; complete on first read (see the module doc)."""
+
+    def __init__(self, modules: tuple[str, ...]) -> None:
+        self._rules: dict[str, Rule] = {}
+        self._modules = modules
+        self._loaded = False
+
+    def register(self, entry: Rule) -> Rule:
+        if entry.id in self._rules:
+            raise ValueError(f"rule {entry.id} registered twice")
+        self._rules[entry.id] = entry
+        return entry
+
+    def _complete(self) -> dict[str, Rule]:
+        if not self._loaded:
+            self._loaded = True  # first, so that a read during the imports cannot recurse
+            try:
+                for name in self._modules:
+                    importlib.import_module(name)
+            except BaseException:
+                self._loaded = False
+                raise
+        return self._rules
+
+    def __getitem__(self, rule_id: str) -> Rule:
+        return self._complete()[rule_id]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._complete())
+
+    def __len__(self) -> int:
+        return len(self._complete())
+
+
+RULES = Catalogue(RULE_MODULES)
+
+CheckFunction = TypeVar("CheckFunction", bound=Callable[..., Iterator[Diagnostic]])
 
 
 def declare(rule_id: str, severity: Severity, doc: str) -> Rule:
-    """Register a rule that a pipeline stage (loader, schema, references) reports itself."""
-    if rule_id in RULES:
-        raise ValueError(f"rule {rule_id} registered twice")
-    RULES[rule_id] = entry = Rule(rule_id, severity, inspect.cleandoc(doc))
-    return entry
+    """Register a rule that a pipeline stage (loader, schema, references, ...) reports itself."""
+    return RULES.register(Rule(rule_id, severity, inspect.cleandoc(doc)))
 
 
-def rule(rule_id: str, severity: Severity):
+def rule(rule_id: str, severity: Severity) -> Callable[[CheckFunction], CheckFunction]:
     """Register a consistency check: a function of a `CheckContext` yielding `problem(...)`s.
 
     The function's docstring is the rule's documentation (`charterc explain`). The
     runner fills in the id, the default severity and the file position.
     """
 
-    def register(func):
-        if rule_id in RULES:
-            raise ValueError(f"rule {rule_id} registered twice")
-        RULES[rule_id] = Rule(rule_id, severity, inspect.cleandoc(func.__doc__ or ""), func)
-        func.rule_id = rule_id
+    def register(func: CheckFunction) -> CheckFunction:
+        RULES.register(Rule(rule_id, severity, inspect.cleandoc(func.__doc__ or ""), func))
+        setattr(func, "rule_id", rule_id)
         return func
 
     return register
@@ -67,7 +133,7 @@ _FAMILIES = {"P": "Loading", "S": "Schema", "R": "References", "C": "Cost",
              "U": "Usage data (charterc report)"}
 
 
-def catalogue_markdown(entries) -> str:
+def catalogue_markdown(entries: Sequence[Rule]) -> str:
     """docs/rules.md: every rule's documentation, generated from the registry."""
     out = ["# Rules\n",
            "Generated by `charterc rules --format markdown` from the rule docstrings; "
@@ -96,7 +162,8 @@ def _fence_examples(body: str) -> str:
     out: list[str] = []
     block: list[str] | None = None
 
-    def close():
+    def close() -> None:
+        assert block is not None
         out.extend(["```yaml", textwrap.dedent("\n".join(block)).strip("\n"), "```", ""])
 
     for line in body.splitlines():
@@ -113,135 +180,3 @@ def _fence_examples(body: str) -> str:
     if block is not None:
         close()
     return "\n".join(out).rstrip()
-
-
-# -- rules reported by the pipeline stages themselves ---------------------------------
-
-declare("P101", Severity.ERROR, """
-    YAML syntax error.
-
-    The file is not well-formed YAML; the position is where the parser stopped.
-
-    Fails:   tier: {id: standard
-    Passes:  tier: {id: standard}
-""")
-declare("P102", Severity.ERROR, """
-    Duplicate key in a mapping.
-
-    YAML would silently keep the last value; charterc refuses to guess.
-    The message names the position of the first occurrence.
-
-    Fails:   metadata: {id: a, id: b}
-    Passes:  metadata: {id: a}
-""")
-declare("P103", Severity.ERROR, """
-    DSL syntax error, with the tokens that were expected.
-
-    Fails:   tier standard "Standard" {
-    Passes:  tier standard "Standard" { ... }
-""")
-declare("P104", Severity.ERROR, """
-    Input too large or nested too deep.
-
-    Files over the size bound (default 1 MiB, `--max-bytes`) or nested deeper than
-    the depth bound (default 64) are not read.
-""")
-declare("P105", Severity.ERROR, """
-    Forbidden YAML feature: an explicit tag, or aliases that expand past a bound.
-
-    Tags (`!!python/object`, `!custom`, even `!!str`) are refused: quote the value
-    instead. Aliases may be used, but the document they expand to is bounded
-    (no "billion laughs").
-
-    Fails:   version: !!str 1.10
-    Passes:  version: "1.10"
-""")
-declare("P106", Severity.ERROR, """
-    The file is not valid UTF-8.
-
-    Charters are UTF-8 text; re-save the file as UTF-8.
-""")
-declare("S201", Severity.ERROR, """
-    JSON Schema violation.
-
-    The document does not have the shape of a charter (schemas/charter.schema.json):
-    a missing required field, an unexpected key, a value of the wrong type or format.
-
-    Fails:   metadata: {version: 1.10}   (a number; quote it: "1.10")
-    Passes:  metadata: {version: "1.10.0"}
-""")
-declare("R301", Severity.ERROR, """
-    Unknown id referenced.
-
-    A tier, feature, priority, client or cost id is used that is not defined in
-    the charter. The hint suggests the closest defined id.
-
-    Fails:   clients: [{id: hr, tier: premuim}]
-    Passes:  clients: [{id: hr, tier: premium}]
-""")
-declare("R302", Severity.ERROR, """
-    Duplicate id.
-
-    Ids must be unique within their list (tiers, features, clients, costs,
-    priorities) and charter ids unique within the portfolio.
-
-    Fails:   features: [{id: incident}, {id: incident}]
-    Passes:  features: [{id: incident}, {id: requests}]
-""")
-declare("G706", Severity.ERROR, """
-    metadata.version bumped less than the changes require.
-
-    Reported by `charterc diff OLD NEW`, which compares the commitments of each
-    charter in two versions of a portfolio. A weakening for some client (a
-    slower target, fewer support hours, a removed feature, a higher price, a
-    lost primary role, weaker security terms) needs a major bump; a
-    strengthening or new content a minor one; wording only a patch. The
-    message names the bump made, the bump required and the changes that
-    require it. See docs/diff.md.
-""")
-
-
-# -- usage data read by `charterc report` (file = the CSV, line = its line, column = the field) --
-
-declare("U101", Severity.WARNING, """
-    Unreadable row in a usage file: skipped.
-
-    A row with more or fewer fields than the header, an empty required field, an
-    instant that is not ISO 8601 or has no UTC offset (`2026-10-05T09:00` is
-    ambiguous: write `2026-10-05T09:00+02:00` or `...Z`), or a `planned` value that
-    is not true/false. The column is the CSV field that could not be read.
-    `--strict` makes every skipped row fatal. See docs/report-inputs.md.
-""")
-declare("U102", Severity.WARNING, """
-    Unknown client, tier or scope in a usage file: skipped.
-
-    A ticket's `client` is not a client id of the charter, or an outage's `scope`
-    is neither `all`, a tier id nor a client id (`tier:ID` and `client:ID` name
-    one explicitly when a tier and a client share an id). The hint suggests the
-    closest id.
-""")
-declare("U103", Severity.WARNING, """
-    Times out of order in a usage file: skipped.
-
-    A ticket resolved or first answered before it was opened, or an outage that
-    ends before (or when) it starts. The ticket cannot be measured.
-""")
-declare("U104", Severity.WARNING, """
-    Duplicate ticket id: the later row is skipped.
-
-    Ticket ids are unique in an export; a repeated id is usually a row exported
-    twice. The first row is measured; the message names its line.
-""")
-declare("U105", Severity.WARNING, """
-    Unknown priority in a usage file: skipped.
-
-    A ticket's `priority` is not one of the charter's `priorities`, so it has no
-    target to be measured against. Map the tool's priority names before export.
-""")
-declare("U106", Severity.ERROR, """
-    A usage file cannot be read: nothing is reported.
-
-    The file is empty, not UTF-8, or its header lacks a required column (or names
-    one twice). `--columns opened=created_at,...` maps a tool's header names to the
-    ones charterc reads. See docs/report-inputs.md.
-""")

@@ -1,6 +1,6 @@
 """`charterc diff OLD NEW`: what changed in the commitments of each charter, per client.
 
-    read both sides (sources) -> load, validate, model (as `check` does)
+    read both sides (sources) -> the front end up to the model (charterc.pipeline)
     -> pair charters by metadata.id -> compare (levels, money, terms)
     -> the bump the changes require vs the bump made (semver) -> G706
 
@@ -13,13 +13,17 @@ docs/diff.md.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from ..diagnostics import Diagnostic, Severity, SourceMap
+from ..diagnostics.rules import declare
 from ..loaders import Limits, Loaded
 from .changes import Change, EFFECTS, neutral, weakening
 from .semver import BUMPS, bump_made, parse_version, stronger
 from .sources import SourceError, read_side
+
+if TYPE_CHECKING:
+    from ..model.charter import Charter
 
 __all__ = ["Change", "CharterDiff", "DiffResult", "SourceError", "diff_sides",
            "diff_loaded", "diff_charters"]
@@ -62,23 +66,14 @@ class DiffResult:
         return 1 if self.diagnostics or self.new_problems else 0
 
 
-def _prepare(loaded: Loaded):
-    """(Charter, None) for a charter that passes loading, schema and references, else
-    (None, its errors)."""
-    errors = [d for d in loaded.diagnostics if d.severity is Severity.ERROR]
-    if not loaded.ok:
-        return None, errors
-    from ..checks import load_checks
-    from ..model.charter import build_model
-    from ..validate.references import resolve
-    from ..validate.schema import validate
-    problems = validate(loaded.document, loaded.sources)
-    if not problems:
-        load_checks()
-        problems = resolve(loaded.document, loaded.sources)
-    if problems:
-        return None, problems
-    return build_model(loaded.document), []
+def _prepare(loaded: Loaded) -> tuple[Charter | None, list[Diagnostic]]:
+    """(Charter, []) for a charter that passes loading, schema and references, else
+    (None, its errors): the front end as `check` runs it, without the rules."""
+    from ..pipeline import MODEL_ONLY, check_loaded
+    checked = check_loaded(loaded, MODEL_ONLY)
+    if checked.charter is None:
+        return None, [d for d in checked.diagnostics if d.severity is Severity.ERROR]
+    return checked.charter, []
 
 
 def _sort(changes: list[Change]) -> list[Change]:
@@ -122,6 +117,19 @@ def diff_charters(old, new) -> list[Change]:
     found += charter_changes(old, new)
     found += other_changes(old.source, new.source, tiers, matched)
     return found
+
+
+declare("G706", Severity.ERROR, """
+    metadata.version bumped less than the changes require.
+
+    Reported by `charterc diff OLD NEW`, which compares the commitments of each
+    charter in two versions of a portfolio. A weakening for some client (a
+    slower target, fewer support hours, a removed feature, a higher price, a
+    lost primary role, weaker security terms) needs a major bump; a
+    strengthening or new content a minor one; wording only a patch. The
+    message names the bump made, the bump required and the changes that
+    require it. See docs/diff.md.
+""")
 
 
 def _g706(diff: CharterDiff, sources: SourceMap) -> Diagnostic | None:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..diagnostics import Diagnostic, Severity, SourceMap
+from ..diagnostics.rules import declare
 
 __all__ = ["Limits", "Loaded", "LOADERS", "loader_for", "load_path", "load_bytes", "decode",
            "is_charter_file"]
@@ -45,6 +46,16 @@ LOADERS: dict[str, str] = {
 }
 
 
+# P103 is reported by loaders/dsl.py and dsl_errors.py; it is declared here because
+# those import lark, which reading the catalogue must not.
+declare("P103", Severity.ERROR, """
+    DSL syntax error, with the tokens that were expected.
+
+    Fails:   tier standard "Standard" {
+    Passes:  tier standard "Standard" { ... }
+""")
+
+
 def is_charter_file(path: str | Path) -> bool:
     name = Path(path).name
     return any(name.endswith(suffix) for suffix in LOADERS)
@@ -68,9 +79,24 @@ def error(rule: str, message: str, file: str, line: int = 1, column: int = 1,
                       related=tuple(related))
 
 
+declare("P104", Severity.ERROR, """
+    Input too large or nested too deep.
+
+    Files over the size bound (default 1 MiB, `--max-bytes`) or nested deeper than
+    the depth bound (default 64) are not read.
+""")
+
+
 def _too_large(size: int, file: str, limits: Limits) -> Diagnostic:
     return error("P104", f"file is {size:,} bytes, over the bound of {limits.max_bytes:,} bytes",
                  file, hint="split the charter, or raise the bound with --max-bytes")
+
+
+declare("P106", Severity.ERROR, """
+    The file is not valid UTF-8.
+
+    Charters are UTF-8 text; re-save the file as UTF-8.
+""")
 
 
 def decode(data: bytes, file: str, limits: Limits) -> tuple[str | None, list[Diagnostic]]:

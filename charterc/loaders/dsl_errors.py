@@ -10,7 +10,11 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
+from functools import cached_property
 
+from lark import Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
 from ..diagnostics import Diagnostic
@@ -55,7 +59,7 @@ _STATEMENTS = frozenset({
 _LETTER_START = re.compile(r"[^\W\d_]")
 
 
-def _expected_keywords(expected) -> list[str]:
+def _expected_keywords(expected: Collection[str]) -> list[str]:
     out = []
     for name in expected:
         if name in _TERMINAL_WORDS:
@@ -69,7 +73,7 @@ def _expected_keywords(expected) -> list[str]:
     return sorted(out)
 
 
-def _expected_words(expected, after: str, statement: str) -> str:
+def _expected_words(expected: Collection[str], after: str, statement: str) -> str:
     """`{"WORD", "GROWING", "_NL"}` -> "a value, `growing` or the end of the line"."""
     values = [n for n in ("WORD", "STRING", "DAYS", "TIMERANGE", "EMPTY") if n in expected]
     phrases = []
@@ -107,80 +111,173 @@ def _open_blocks(lines: list[str], line: int, column: int) -> list[tuple[int, in
     return stack
 
 
+@dataclass(frozen=True)
+class _Site:
+    """Where the parser stopped, and what it saw and wanted there."""
+
+    file: str
+    lines: list[str]
+    line: int
+    column: int
+    token: Token | None           # None when the input ended
+    expected: frozenset[str]      # terminal names the parser would have accepted
+
+    @cached_property
+    def before(self) -> str:
+        """The line's text before the error."""
+        return self.lines[self.line - 1][:self.column - 1] if self.line <= len(self.lines) else ""
+
+    @cached_property
+    def statement(self) -> str:
+        words = self.before.split()
+        return words[0] if words else ""
+
+    @cached_property
+    def after(self) -> str:
+        """The word just before the error (a keyword whose value is missing, a misspelling)."""
+        words = self.before.split()
+        return words[-1] if words else ""
+
+    @cached_property
+    def blocks(self) -> list[tuple[int, int, str]]:
+        return _open_blocks(self.lines, self.line, self.column)
+
+    def wanted(self) -> str:
+        return _expected_words(self.expected, self.after, self.statement)
+
+    def error(self, message: str, hint: str, *, column: int | None = None,
+              related: Sequence[tuple[str, int, int]] = ()) -> Diagnostic:
+        return error("P103", message, self.file, self.line,
+                     self.column if column is None else column, hint=hint, related=related)
+
+
+def _site(exc: UnexpectedInput, lines: list[str], file: str) -> _Site:
+    token = getattr(exc, "token", None)
+    expected = frozenset(getattr(exc, "expected", ()) or ())
+    if isinstance(exc, UnexpectedEOF) or token is None or token.type == "$END":
+        line = len(lines) if lines[-1:] != [""] else max(1, len(lines) - 1)
+        column = len(lines[line - 1]) + 1 if lines else 1
+        return _Site(file, lines, line, column, None, expected)
+    return _Site(file, lines, token.line, token.column, token, expected)
+
+
+def _unexpected_character(exc: UnexpectedCharacters, lines: list[str], file: str) -> Diagnostic:
+    line, column = exc.line, exc.column
+    if exc.char == '"':
+        return error("P103", "a quoted text is not closed on this line", file, line, column,
+                     hint='add the closing `"` before the end of the line')
+    before = lines[line - 1][:column - 1].split() if line <= len(lines) else []
+    after = before[-1] if before else ""
+    return error("P103", f"unexpected character `{exc.char}`; expected "
+                 f"{_expected_words(exc.allowed, after, before[0] if before else '')}",
+                 file, line, column, hint="quote text that holds this character")
+
+
+# -- explanations, friendliest first: each says something, or None to let the next try --
+
+def _unclosed_block(site: _Site) -> Diagnostic | None:
+    if site.token is not None or not site.blocks:
+        return None
+    opened = site.blocks[-1]
+    return site.error(f"missing `}}`: the `{opened[2]}` block opened at line {opened[0]} "
+                      "is not closed",
+                      "add `}` on its own line after the block's last statement",
+                      related=[(site.file, opened[0], opened[1])])
+
+
+def _early_end(site: _Site) -> Diagnostic | None:
+    if site.token is not None:
+        return None
+    return site.error(f"the file ends too early; expected {site.wanted()}",
+                      "complete the last statement")
+
+
+def _statement_in_block(site: _Site) -> Diagnostic | None:
+    word = site.token.value if site.token is not None else ""
+    if not (word in _STATEMENTS and site.blocks and "RBRACE" in site.expected
+            and not site.before.strip()):
+        return None
+    opened = site.blocks[-1]
+    return site.error(f"`{word}` cannot appear inside the `{opened[2]}` block opened at "
+                      f"line {opened[0]}: is a `}}` missing?",
+                      f"close the `{opened[2]}` block with `}}` before this line",
+                      related=[(site.file, opened[0], opened[1])])
+
+
+def _keyword_like(site: _Site, word: str) -> str | None:
+    """The expected keyword `word` is a misspelling of, if any."""
+    if site.token is None or site.token.type in ("_NL", "STRING"):
+        return None
+    by_lower = {c.lower(): c for c in _expected_keywords(site.expected)}
+    close = difflib.get_close_matches(word.lower(), list(by_lower), n=1, cutoff=0.7)
+    return by_lower[close[0]] if close else None
+
+
+def _misspelled_keyword(site: _Site) -> Diagnostic | None:
+    word = site.token.value if site.token is not None else ""
+    meant = _keyword_like(site, word)
+    if meant is None:
+        return None
+    return site.error(f"unknown keyword `{word}`; did you mean `{meant}`?", f"write `{meant}`")
+
+
+def _misspelled_previous(site: _Site) -> Diagnostic | None:
+    """The word before the error was meant as a keyword (`grwoing 3%`)."""
+    after = site.after
+    if not after or after.endswith('"') or after in keywords():
+        return None
+    meant = _keyword_like(site, after)
+    if meant is None:
+        return None
+    return site.error(f"unknown keyword `{after}`; did you mean `{meant}`?", f"write `{meant}`",
+                      column=site.before.rstrip().rfind(after) + 1)
+
+
+def _unquoted_name(site: _Site) -> Diagnostic | None:
+    """Two words where one value was expected: a name with spaces, unquoted."""
+    token, after = site.token, site.after
+    if (token is None or token.type not in ("WORD", "DAYS") or "WORD" in site.expected
+            or "STRING" in site.expected or not after or after in keywords()
+            or not _LETTER_START.match(token.value) or not _LETTER_START.match(after)
+            or after.endswith('"')):
+        return None
+    start = site.before.rstrip().rfind(after)
+    name = re.split(r"\s[{#]|\s*\{\s*$", site.lines[site.line - 1][start:])[0].strip()
+    return site.error(f"unexpected `{token.value}`: a name with spaces needs quotes",
+                      f'write "{name}"', column=start + 1)
+
+
+def _not_charter_line(site: _Site) -> Diagnostic | None:
+    if "CHARTER" not in site.expected or site.token is None:
+        return None
+    return site.error(f"a charter starts with its `charter` line, not `{site.token.value}`",
+                      'begin with `charter <id> "<title>" version <x.y.z> <status>`')
+
+
+_EXPLANATIONS: tuple[Callable[[_Site], Diagnostic | None], ...] = (
+    _unclosed_block, _early_end, _statement_in_block, _misspelled_keyword,
+    _misspelled_previous, _unquoted_name, _not_charter_line)
+
+# What was found instead, by token type, for the last resort: "<found>; expected ...".
+_FOUND = {"_NL": "the line ends too early", "STRING": "unexpected quoted text {}"}
+
+
+def _expected_instead(site: _Site) -> Diagnostic:
+    token = site.token
+    assert token is not None  # the input's end is explained by _early_end
+    found = _FOUND.get(token.type, "unexpected `{}`").format(token.value)
+    return site.error(f"{found}; expected {site.wanted()}",
+                      "see docs/dsl.md for the statements and their order of words")
+
+
 def describe(exc: UnexpectedInput, text: str, file: str) -> Diagnostic:
     """A lark error -> one P103 diagnostic in words, with the friendliest explanation found."""
     lines = [line.rstrip("\r") for line in text.split("\n")]
     if isinstance(exc, UnexpectedCharacters):
-        line, column = exc.line, exc.column
-        if exc.char == '"':
-            return error("P103", "a quoted text is not closed on this line", file, line, column,
-                         hint='add the closing `"` before the end of the line')
-        before = lines[line - 1][:column - 1].split() if line <= len(lines) else []
-        after = before[-1] if before else ""
-        return error("P103", f"unexpected character `{exc.char}`; expected "
-                     f"{_expected_words(exc.allowed, after, before[0] if before else '')}",
-                     file, line, column, hint="quote text that holds this character")
-    token = getattr(exc, "token", None)
-    expected = set(getattr(exc, "expected", ()) or ())
-    at_end = isinstance(exc, UnexpectedEOF) or token is None or token.type == "$END"
-    if at_end:
-        line = len(lines) if lines[-1:] != [""] else max(1, len(lines) - 1)
-        column = len(lines[line - 1]) + 1 if lines else 1
-    else:
-        line, column = token.line, token.column
-    before = lines[line - 1][:column - 1] if line <= len(lines) else ""
-    words = before.split()
-    statement = words[0] if words else ""
-    after = words[-1] if words else ""
-    blocks = _open_blocks(lines, line, column)
-    if at_end and blocks:
-        opened = blocks[-1]
-        return error("P103", f"missing `}}`: the `{opened[2]}` block opened at line {opened[0]} "
-                     "is not closed", file, line, column,
-                     hint="add `}` on its own line after the block's last statement",
-                     related=[(file, opened[0], opened[1])])
-    if at_end:
-        return error("P103", f"the file ends too early; expected "
-                     f"{_expected_words(expected, after, statement)}", file, line, column,
-                     hint="complete the last statement")
-    word = token.value
-    if word in _STATEMENTS and blocks and "RBRACE" in expected and not before.strip():
-        opened = blocks[-1]
-        return error("P103", f"`{word}` cannot appear inside the `{opened[2]}` block opened at "
-                     f"line {opened[0]}: is a `}}` missing?", file, line, column,
-                     hint=f"close the `{opened[2]}` block with `}}` before this line",
-                     related=[(file, opened[0], opened[1])])
-    candidates = _expected_keywords(expected)
-    by_lower = {c.lower(): c for c in candidates}
-    if token.type not in ("_NL", "STRING") and candidates:
-        close = difflib.get_close_matches(word.lower(), list(by_lower), n=1, cutoff=0.7)
-        if close:
-            return error("P103", f"unknown keyword `{word}`; did you mean `{by_lower[close[0]]}`?",
-                         file, line, column, hint=f"write `{by_lower[close[0]]}`")
-        if after and not after.endswith('"'):
-            close = difflib.get_close_matches(after.lower(), list(by_lower), n=1, cutoff=0.7)
-            if close and after not in keywords():
-                start = before.rstrip().rfind(after) + 1
-                return error("P103", f"unknown keyword `{after}`; did you mean "
-                             f"`{by_lower[close[0]]}`?", file, line, start,
-                             hint=f"write `{by_lower[close[0]]}`")
-    if (token.type in ("WORD", "DAYS") and "WORD" not in expected and "STRING" not in expected
-            and after and after not in keywords() and _LETTER_START.match(word)
-            and _LETTER_START.match(after) and not after.endswith('"')):
-        start = before.rstrip().rfind(after)
-        name = re.split(r"\s[{#]|\s*\{\s*$", lines[line - 1][start:])[0].strip()
-        return error("P103", f"unexpected `{word}`: a name with spaces needs quotes", file, line,
-                     start + 1, hint=f'write "{name}"')
-    if "CHARTER" in expected:
-        return error("P103", f"a charter starts with its `charter` line, not `{word}`", file,
-                     line, column, hint='begin with `charter <id> "<title>" version '
-                     '<x.y.z> <status>`')
-    wanted = _expected_words(expected, after, statement)
-    if token.type == "_NL":
-        message = f"the line ends too early; expected {wanted}"
-    elif token.type == "STRING":
-        message = f"unexpected quoted text {word}; expected {wanted}"
-    else:
-        message = f"unexpected `{word}`; expected {wanted}"
-    return error("P103", message, file, line, column,
-                 hint="see docs/dsl.md for the statements and their order of words")
+        return _unexpected_character(exc, lines, file)
+    site = _site(exc, lines, file)
+    for explain in _EXPLANATIONS:
+        found = explain(site)
+        if found is not None:
+            return found
+    return _expected_instead(site)

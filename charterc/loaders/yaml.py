@@ -18,10 +18,39 @@ import re
 
 import yaml
 
-from ..diagnostics import Diagnostic, SourceMap, escape_token
+from ..diagnostics import Diagnostic, Severity, SourceMap, escape_token
+from ..diagnostics.rules import declare
 from . import Limits, Loaded, error
 
 __all__ = ["load_text", "resolve_plain"]
+
+declare("P101", Severity.ERROR, """
+    YAML syntax error.
+
+    The file is not well-formed YAML; the position is where the parser stopped.
+
+    Fails:   tier: {id: standard
+    Passes:  tier: {id: standard}
+""")
+declare("P102", Severity.ERROR, """
+    Duplicate key in a mapping.
+
+    YAML would silently keep the last value; charterc refuses to guess.
+    The message names the position of the first occurrence.
+
+    Fails:   metadata: {id: a, id: b}
+    Passes:  metadata: {id: a}
+""")
+declare("P105", Severity.ERROR, """
+    Forbidden YAML feature: an explicit tag, or aliases that expand past a bound.
+
+    Tags (`!!python/object`, `!custom`, even `!!str`) are refused: quote the value
+    instead. Aliases may be used, but the document they expand to is bounded
+    (no "billion laughs").
+
+    Fails:   version: !!str 1.10
+    Passes:  version: "1.10"
+""")
 
 try:  # libyaml's parser when available; the pure-Python one gives the same events
     from yaml import CSafeLoader as _Loader

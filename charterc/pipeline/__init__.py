@@ -1,4 +1,10 @@
-"""The check pipeline: discover -> load -> validate -> resolve -> model -> check.
+"""The front end: discover -> load -> schema -> references -> model -> rules.
+
+`check_file` and `check_loaded` take one file through the stages, `check_paths`
+a portfolio; each returns `FileResult`s whose `charter` is the typed model once
+loading, the schema and the references pass. Every command that needs a
+checked charter (`check`, `build`, `diff`, `report`) gets it here, with its
+run's `CheckOptions`.
 
 Each file goes through the stages in order; a stage that reports an error stops
 that file only, and the other files go on. Cross-file rules (duplicate charter
@@ -7,28 +13,64 @@ ids) run once every file is loaded.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
-from ..diagnostics import Diagnostic, Severity
+from ..diagnostics import Diagnostic, Severity, SourceMap
 from ..loaders import Limits, Loaded, is_charter_file, load_path
 
-__all__ = ["FileResult", "PortfolioResult", "discover", "check_paths", "check_loaded",
-           "UsageError"]
+if TYPE_CHECKING:
+    from ..model.charter import Charter
+
+__all__ = ["CheckOptions", "MODEL_ONLY", "FileResult", "PortfolioResult", "discover", "check_file",
+           "check_loaded", "check_paths", "display_path", "UsageError"]
 
 
 class UsageError(Exception):
     """A problem with how charterc was called (exit status 2), not with a charter."""
 
 
+@dataclass(frozen=True)
+class CheckOptions:
+    """How a run checks its charters: one value that every command hands the front end."""
+
+    today: date | None = None                 # the day rules compare with; None: the run's day
+    select: Sequence[str] | None = None       # rule ids or prefixes that report; None: all
+    ignore: Sequence[str] = ()                # rule ids or prefixes that do not
+    levels: Mapping[str, Severity] = field(default_factory=dict)  # re-levelled rules
+    limits: Limits = Limits()                 # P104/P105 bounds of the loaders
+    rules: bool = True                        # False: stop once the model is built (diff)
+
+    def dated(self) -> CheckOptions:
+        """These options with `today` fixed, so that every file of a run sees the same day."""
+        return self if self.today is not None else replace(self, today=date.today())
+
+
+# Only the model is needed to compare commitments; findings of the rules are `check`'s.
+MODEL_ONLY = CheckOptions(rules=False)
+
+
 @dataclass
 class FileResult:
+    """One file after the front end: its diagnostics and, once loading, the schema and the
+    references pass, its typed `charter` (checked by the rules unless options said not)."""
+
     file: str
     loaded: Loaded
-    charter: object | None = None          # model.Charter when every stage passed
+    charter: Charter | None = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def sources(self) -> SourceMap:
+        return self.loaded.sources
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics
+                if d.severity is Severity.ERROR and not d.suppressed]
 
 
 @dataclass
@@ -43,7 +85,7 @@ class PortfolioResult:
     def counts(self) -> dict[str, int]:
         counts = {s.value: 0 for s in Severity}
         for d in self.diagnostics:
-            if not d.suppressed:
+            if not d.suppressed and d.severity is not None:
                 counts[d.severity.value] += 1
         return counts
 
@@ -74,7 +116,8 @@ def discover(paths: Sequence[str | Path]) -> list[Path]:
             found.append(path)
         else:
             raise UsageError(f"no such file or folder: {raw}")
-    unique, seen = [], set()
+    unique: list[Path] = []
+    seen: set[Path] = set()
     for path in found:
         key = path.resolve()
         if key not in seen:
@@ -83,69 +126,98 @@ def discover(paths: Sequence[str | Path]) -> list[Path]:
     return unique
 
 
-def _charter_id(document) -> str | None:
+def _charter_id(document: Any) -> str | None:
     metadata = document.get("metadata") if isinstance(document, dict) else None
-    return metadata.get("id") if isinstance(metadata, dict) else None
+    charter_id = metadata.get("id") if isinstance(metadata, dict) else None
+    return charter_id if isinstance(charter_id, str) else None
 
 
-def check_loaded(loaded: Loaded, *, today: date, select=None, ignore=(),
-                 levels: dict[str, Severity] | None = None) -> FileResult:
-    """Validate, resolve, model and check one loaded file."""
+# -- the stages of one file -------------------------------------------------------------
+
+def _document_problems(loaded: Loaded) -> list[Diagnostic]:
+    """The document stages in order, stopping at the first that finds something: the
+    schema, then the references (which trust the shape the schema checked)."""
+    from ..validate.references import resolve
+    from ..validate.schema import validate
+
+    stages: tuple[Callable[[Any, SourceMap], list[Diagnostic]], ...] = (validate, resolve)
+    for stage in stages:
+        problems = stage(loaded.document, loaded.sources)
+        if problems:
+            return problems
+    return []
+
+
+def _rule_findings(charter: Charter, sources: SourceMap, options: CheckOptions) -> list[Diagnostic]:
+    from ..checks import run_checks
+    return run_checks(charter, sources, today=options.today or date.today(),
+                      select=options.select, ignore=options.ignore)
+
+
+def _settle(diagnostics: list[Diagnostic], charter: Charter,
+            levels: Mapping[str, Severity]) -> list[Diagnostic]:
+    """The charter's suppressions and the run's levels applied to its findings."""
+    suppressed = {entry.rule for entry in charter.metadata.suppress}
+    if not suppressed and not levels:
+        return diagnostics
+    return [replace(d, suppressed=d.rule in suppressed, severity=levels.get(d.rule, d.severity))
+            for d in diagnostics]
+
+
+def check_loaded(loaded: Loaded, options: CheckOptions = CheckOptions()) -> FileResult:
+    """One loaded file through the stages: schema -> references -> model -> rules."""
     result = FileResult(loaded.file, loaded, diagnostics=list(loaded.diagnostics))
     if not loaded.ok:
         return result
-    from ..validate.schema import validate
-    problems = validate(loaded.document, loaded.sources)
-    if not problems:
-        from ..checks import load_checks
-        from ..validate.references import resolve
-        load_checks()  # the catalogue must be complete before suppressions are resolved
-        problems = resolve(loaded.document, loaded.sources)
-    result.diagnostics.extend(problems)
+    problems = _document_problems(loaded)
     if problems:
+        result.diagnostics.extend(problems)
         return result
-    from ..checks import run_checks
     from ..model.charter import build_model
-    charter = build_model(loaded.document)
-    result.charter = charter
-    result.diagnostics.extend(run_checks(charter, loaded.sources, today=today,
-                                         select=select, ignore=ignore))
-    suppressed = {entry.rule for entry in charter.metadata.suppress}
-    if suppressed or levels:
-        result.diagnostics = [
-            replace(d, suppressed=d.rule in suppressed,
-                    severity=(levels or {}).get(d.rule, d.severity))
-            for d in result.diagnostics]
+    charter = result.charter = build_model(loaded.document)
+    if options.rules:
+        result.diagnostics.extend(_rule_findings(charter, loaded.sources, options))
+    result.diagnostics = _settle(result.diagnostics, charter, options.levels)
     return result
 
 
-def check_paths(paths: Sequence[str | Path] = ("charters",), *, today: date | None = None,
-                select: Iterable[str] | None = None, ignore: Iterable[str] = (),
-                levels: dict[str, Severity] | None = None, limits: Limits = Limits(),
+def check_file(path: str | Path, options: CheckOptions = CheckOptions()) -> FileResult:
+    """One charter file, loaded and named as `check` does, through every stage."""
+    loaded = load_path(path, display=display_path(Path(path)), limits=options.limits)
+    return check_loaded(loaded, options)
+
+
+# -- a portfolio ------------------------------------------------------------------------
+
+def check_paths(paths: Sequence[str | Path] = ("charters",),
+                options: CheckOptions = CheckOptions(), *,
                 progress: Callable[[int], None] | None = None) -> PortfolioResult:
     """Check every charter under `paths`; never raises for bad charters."""
-    from ..checks import enabled
-    from ..validate.references import duplicate_charters
-
-    today = today or date.today()
-    select = list(select) if select is not None else None
-    ignore = list(ignore)
+    options = options.dated()
     results: list[FileResult] = []
     internal: list[str] = []
     for path in discover(paths):
-        loaded = load_path(path, display=display_path(path), limits=limits)
+        loaded = load_path(path, display=display_path(path), limits=options.limits)
         try:
-            result = check_loaded(loaded, today=today, select=select, ignore=ignore, levels=levels)
+            result = check_loaded(loaded, options)
         except Exception as exc:  # a bug in charterc, not in the charter: exit 2, keep going
             internal.append(f"{loaded.file}: internal error: {type(exc).__name__}: {exc}")
             result = FileResult(loaded.file, loaded, diagnostics=list(loaded.diagnostics))
         results.append(result)
         if progress:
             progress(1)
-    ids = [(charter_id, f.loaded.sources) for f in results
-           if isinstance(charter_id := _charter_id(f.loaded.document), str)]
+    _add_duplicate_charters(results, options)
+    return PortfolioResult(results, internal)
+
+
+def _add_duplicate_charters(results: list[FileResult], options: CheckOptions) -> None:
+    """R302 across the portfolio, on the file that repeats an id."""
+    from ..checks import enabled
+    from ..validate.references import duplicate_charters
+
+    ids = [(charter_id, f.sources) for f in results
+           if (charter_id := _charter_id(f.loaded.document)) is not None]
     by_file = {f.file: f for f in results}
     for diagnostic in duplicate_charters(ids):
-        if enabled(diagnostic.rule, select, ignore):
+        if enabled(diagnostic.rule, options.select, options.ignore):
             by_file[diagnostic.file].diagnostics.append(diagnostic)
-    return PortfolioResult(results, internal)

@@ -30,7 +30,7 @@ from typing import Sequence
 from .. import __version__
 from ..diagnostics import Severity
 from ..loaders import Limits
-from ..pipeline import PortfolioResult, check_paths
+from ..pipeline import CheckOptions, PortfolioResult, check_paths
 from . import BuildProblem
 from .folder import claimed, inspect
 
@@ -197,7 +197,7 @@ def build(paths: Sequence[str | Path] = ("charters",), out: str | Path = "dist",
     if templates is not None and not Path(templates).is_dir():
         raise BuildProblem(f"--templates {templates}: no such folder")
     shown = shown_date(today)
-    checked = check_paths(paths, today=shown or date.today(), limits=limits)
+    checked = check_paths(paths, CheckOptions(today=shown or date.today(), limits=limits))
     result = BuildResult(checked, out)
 
     subjects = []

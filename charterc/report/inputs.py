@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from ..diagnostics import Diagnostic, Severity
+from ..diagnostics.rules import declare
 from ..validate.references import did_you_mean
 
 __all__ = [
@@ -41,6 +42,50 @@ TICKET_COLUMNS = {"id": True, "client": True, "priority": True, "opened": True,
                   "first_response": True, "resolved": True, "feature": False, "channel": False}
 OUTAGE_COLUMNS = {"start": True, "end": True, "scope": True, "planned": False}
 COLUMN_NAMES = tuple(TICKET_COLUMNS) + tuple(OUTAGE_COLUMNS)
+
+# file = the CSV, line = its line, column = the field
+declare("U101", Severity.WARNING, """
+    Unreadable row in a usage file: skipped.
+
+    A row with more or fewer fields than the header, an empty required field, an
+    instant that is not ISO 8601 or has no UTC offset (`2026-10-05T09:00` is
+    ambiguous: write `2026-10-05T09:00+02:00` or `...Z`), or a `planned` value that
+    is not true/false. The column is the CSV field that could not be read.
+    `--strict` makes every skipped row fatal. See docs/report-inputs.md.
+""")
+declare("U102", Severity.WARNING, """
+    Unknown client, tier or scope in a usage file: skipped.
+
+    A ticket's `client` is not a client id of the charter, or an outage's `scope`
+    is neither `all`, a tier id nor a client id (`tier:ID` and `client:ID` name
+    one explicitly when a tier and a client share an id). The hint suggests the
+    closest id.
+""")
+declare("U103", Severity.WARNING, """
+    Times out of order in a usage file: skipped.
+
+    A ticket resolved or first answered before it was opened, or an outage that
+    ends before (or when) it starts. The ticket cannot be measured.
+""")
+declare("U104", Severity.WARNING, """
+    Duplicate ticket id: the later row is skipped.
+
+    Ticket ids are unique in an export; a repeated id is usually a row exported
+    twice. The first row is measured; the message names its line.
+""")
+declare("U105", Severity.WARNING, """
+    Unknown priority in a usage file: skipped.
+
+    A ticket's `priority` is not one of the charter's `priorities`, so it has no
+    target to be measured against. Map the tool's priority names before export.
+""")
+declare("U106", Severity.ERROR, """
+    A usage file cannot be read: nothing is reported.
+
+    The file is empty, not UTF-8, or its header lacks a required column (or names
+    one twice). `--columns opened=created_at,...` maps a tool's header names to the
+    ones charterc reads. See docs/report-inputs.md.
+""")
 
 _SEVERITY = {"U101": Severity.WARNING, "U102": Severity.WARNING, "U103": Severity.WARNING,
              "U104": Severity.WARNING, "U105": Severity.WARNING, "U106": Severity.ERROR}

@@ -6,14 +6,35 @@ dangling references stops here, so the checks can trust every id they follow.
 from __future__ import annotations
 
 import difflib
-from typing import Any, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, Collection, Iterable, Iterator, Mapping
 
 from ..diagnostics import Diagnostic, Severity, SourceMap
+from ..diagnostics.rules import RULES, declare
 
 __all__ = ["resolve", "duplicate_charters", "did_you_mean"]
 
 _LISTS = ("features", "costs", "tiers", "clients")
 _OBJECTIVE_RESERVED = {"clock", "attainment", "measured_by"}
+
+declare("R301", Severity.ERROR, """
+    Unknown id referenced.
+
+    A tier, feature, priority, client or cost id is used that is not defined in
+    the charter. The hint suggests the closest defined id.
+
+    Fails:   clients: [{id: hr, tier: premuim}]
+    Passes:  clients: [{id: hr, tier: premium}]
+""")
+declare("R302", Severity.ERROR, """
+    Duplicate id.
+
+    Ids must be unique within their list (tiers, features, clients, costs,
+    priorities) and charter ids unique within the portfolio.
+
+    Fails:   features: [{id: incident}, {id: incident}]
+    Passes:  features: [{id: incident}, {id: requests}]
+""")
 
 
 def did_you_mean(name: str, known: Iterable[str]) -> str:
@@ -25,7 +46,7 @@ def did_you_mean(name: str, known: Iterable[str]) -> str:
 
 
 def _diag(rule: str, message: str, pointer: str, sources: SourceMap, hint: str,
-          *, key: bool = False, related=()) -> Diagnostic:
+          *, key: bool = False, related: Iterable[tuple[str, int, int]] = ()) -> Diagnostic:
     line, column = sources.locate(pointer, key=key)
     return Diagnostic(rule, Severity.ERROR, message, sources.file, line, column, pointer, hint,
                       related=tuple(related))
@@ -47,44 +68,70 @@ def _ids(doc: Mapping, name: str, sources: SourceMap, found: list[Diagnostic]) -
     return set(seen)
 
 
-def resolve(doc: Mapping[str, Any], sources: SourceMap) -> list[Diagnostic]:
-    """All R301/R302 findings of one schema-valid charter document."""
-    found: list[Diagnostic] = []
-    ids = {name: _ids(doc, name, sources, found) for name in _LISTS}
+def _priorities(doc: Mapping[str, Any], sources: SourceMap,
+                found: list[Diagnostic]) -> dict[str, int]:
+    """Priority -> its first index, reporting repeats (R302)."""
     priorities: dict[str, int] = {}
     for index, priority in enumerate(doc.get("priorities") or ()):
         if priority in priorities:
             found.append(_diag("R302", f"duplicate priority '{priority}'", f"/priorities/{index}",
                                sources, "list each priority once"))
         priorities.setdefault(priority, index)
+    return priorities
 
-    def unknown(kind: str, value: str, pointer: str, known: set[str], *, key: bool = False):
-        found.append(_diag("R301", f"unknown {kind} '{value}'", pointer, sources,
-                           did_you_mean(value, known), key=key))
 
+@dataclass(frozen=True)
+class _Reference:
+    """One value that names an id: what it names, which ids it must be one of, where."""
+
+    kind: str           # in the message: "unknown <kind> '<value>'"
+    among: str          # the known ids: a list of `_LISTS`, "priorities" or "rules"
+    pointer: str
+    value: Any
+    key: bool = False   # the id is a mapping key (an objective's priority)
+
+
+def _tier_references(t: int, tier: Mapping[str, Any]) -> Iterator[_Reference]:
+    for f, feature in enumerate(tier.get("features") or ()):
+        yield _Reference("feature", "features", f"/tiers/{t}/features/{f}", feature)
+    for kind in ("response", "resolution"):
+        for key in (tier.get("objectives") or {}).get(kind) or {}:
+            if key not in _OBJECTIVE_RESERVED:
+                yield _Reference("priority", "priorities", f"/tiers/{t}/objectives/{kind}/{key}",
+                                 key, key=True)
+
+
+def _client_references(c: int, client: Mapping[str, Any]) -> Iterator[_Reference]:
+    yield _Reference("tier", "tiers", f"/clients/{c}/tier", client.get("tier"))
+    for f, feature in enumerate((client.get("needs") or {}).get("features") or ()):
+        yield _Reference("feature", "features", f"/clients/{c}/needs/features/{f}", feature)
+
+
+def _references(doc: Mapping[str, Any]) -> Iterator[_Reference]:
+    """Every id reference of a document, in document order of its sections."""
     for t, tier in enumerate(doc.get("tiers") or ()):
-        for f, feature in enumerate(tier.get("features") or ()):
-            if feature not in ids["features"]:
-                unknown("feature", feature, f"/tiers/{t}/features/{f}", ids["features"])
-        for kind in ("response", "resolution"):
-            objective = (tier.get("objectives") or {}).get(kind) or {}
-            for key in objective:
-                if key not in _OBJECTIVE_RESERVED and key not in priorities:
-                    unknown("priority", key, f"/tiers/{t}/objectives/{kind}/{key}",
-                            set(priorities), key=True)
+        yield from _tier_references(t, tier)
     for c, client in enumerate(doc.get("clients") or ()):
-        if client.get("tier") not in ids["tiers"]:
-            unknown("tier", client.get("tier"), f"/clients/{c}/tier", ids["tiers"])
-        for f, feature in enumerate((client.get("needs") or {}).get("features") or ()):
-            if feature not in ids["features"]:
-                unknown("feature", feature, f"/clients/{c}/needs/features/{f}", ids["features"])
+        yield from _client_references(c, client)
     for c, cost in enumerate(doc.get("costs") or ()):
-        if "feature" in cost and cost["feature"] not in ids["features"]:
-            unknown("feature", cost["feature"], f"/costs/{c}/feature", ids["features"])
-    from ..diagnostics.rules import RULES  # the catalogue: suppressions must name a real rule
+        if "feature" in cost:
+            yield _Reference("feature", "features", f"/costs/{c}/feature", cost["feature"])
     for s, entry in enumerate((doc.get("metadata") or {}).get("suppress") or ()):
-        if entry.get("rule") not in RULES:
-            unknown("rule", entry.get("rule"), f"/metadata/suppress/{s}/rule", set(RULES))
+        yield _Reference("rule", "rules", f"/metadata/suppress/{s}/rule", entry.get("rule"))
+
+
+def resolve(doc: Mapping[str, Any], sources: SourceMap) -> list[Diagnostic]:
+    """All R301/R302 findings of one schema-valid charter document."""
+    found: list[Diagnostic] = []
+    known: dict[str, Collection[str]] = {name: _ids(doc, name, sources, found)
+                                         for name in _LISTS}
+    known["priorities"] = _priorities(doc, sources, found)
+    known["rules"] = RULES  # the catalogue: suppressions must name a real rule
+    for ref in _references(doc):
+        among = known[ref.among]
+        if ref.value not in among:
+            found.append(_diag("R301", f"unknown {ref.kind} '{ref.value}'", ref.pointer, sources,
+                               did_you_mean(ref.value, among), key=ref.key))
     return found
 
 

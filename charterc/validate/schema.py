@@ -26,11 +26,21 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ..diagnostics import Diagnostic, Severity, SourceMap, pointer_join, pointer_parts
+from ..diagnostics.rules import declare
 
 __all__ = ["SCHEMA_FILE", "schema_path", "load_schema", "is_valid", "validate"]
 
 SCHEMA_FILE = "charter.schema.json"
 RULE = "S201"
+declare(RULE, Severity.ERROR, """
+    JSON Schema violation.
+
+    The document does not have the shape of a charter (schemas/charter.schema.json):
+    a missing required field, an unexpected key, a value of the wrong type or format.
+
+    Fails:   metadata: {version: 1.10}   (a number; quote it: "1.10")
+    Passes:  metadata: {version: "1.10.0"}
+""")
 
 # What each `$defs` shape means, in words: "`4 hours` is not <EXPECTED>".
 EXPECTED = {

@@ -67,13 +67,7 @@ def _uri(relative: str) -> dict:
 
 
 def _catalogue() -> list:
-    from ...checks import load_checks
     from ...diagnostics.rules import RULES
-    load_checks()
-    try:  # G706 is reported by `charterc diff`; list it so diff results can cite it
-        import charterc.diff  # noqa: F401
-    except ImportError:
-        pass
     return sorted(RULES.values(), key=lambda r: r.id)
 
 

@@ -1,0 +1,164 @@
+"""`charterc report`: the command line's request, parsed first, then run.
+
+`parse_request` turns the options into a `ReportRequest` (or a click usage
+error); `run_report` checks the charter, measures the usage files, writes the
+documents and returns the exit status. See docs/report.md.
+"""
+from __future__ import annotations
+
+import contextlib
+import sys
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from . import EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, _comma_list, _day
+
+if TYPE_CHECKING:
+    from ..pipeline import FileResult
+    from ..report import ReportResult
+
+__all__ = ["ReportRequest", "parse_request", "run_report"]
+
+
+@dataclass(frozen=True)
+class ReportRequest:
+    """What `charterc report` was asked to do, every option read and checked."""
+
+    charter: Path
+    tickets: Path
+    outages: Path | None
+    start: date              # first day of the period, inclusive
+    end: date                # last day of the period, inclusive
+    out: Path
+    langs: list[str]
+    formats: list[str]
+    columns: dict[str, str]  # canonical column -> the header in the files
+    strict: bool
+
+
+def _columns(values: tuple[str, ...]) -> dict[str, str]:
+    from ..report import parse_columns
+    try:
+        return parse_columns(values)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--columns")
+
+
+def _span(period: str | None, first: str | None, last: str | None) -> tuple[date, date]:
+    """The period's first and last day, from `--period` or `--from` and `--to`."""
+    from ..report import month_period
+    if period and (first or last) or not period and not (first and last):
+        raise click.UsageError("give --period YYYY-MM, or both --from and --to")
+    if period:
+        try:
+            span = month_period(period, "UTC")
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--period")
+        start, end = span.first, span.last
+    else:
+        assert first is not None and last is not None
+        start, end = _day(first, "--from"), _day(last, "--to")
+    if end < start:
+        raise click.BadParameter(f"--to {end} is before --from {start}", param_hint="--to")
+    return start, end
+
+
+def parse_request(charter: str, tickets: str, outages: str | None, period: str | None,
+                  first: str | None, last: str | None, out: str, lang: str, fmt: str,
+                  columns: tuple[str, ...], strict: bool) -> ReportRequest:
+    """The command's options as a `ReportRequest`; click errors (exit 2) for bad ones."""
+    formats, langs = _comma_list(fmt), _comma_list(lang)
+    mapping = _columns(columns)
+    start, end = _span(period, first, last)
+    return ReportRequest(Path(charter), Path(tickets), Path(outages) if outages else None,
+                         start, end, Path(out), langs, formats, mapping, strict)
+
+
+# -- running it ---------------------------------------------------------------------------
+
+def _fail(message: str) -> int:
+    click.echo(f"charterc report: {message}", err=True)
+    return EXIT_USAGE
+
+
+def _warn_without_charts(formats: list[str]) -> None:
+    if "html" in formats:
+        from ..report.charts import unavailable
+        if hint := unavailable():
+            click.echo(f"charterc report: warning: {hint}; HTML reports are written without "
+                       "charts", err=True)
+
+
+def _checked(request: ReportRequest) -> FileResult | None:
+    """The charter through the front end, as at the period's last day; None (its findings
+    printed) when it has errors."""
+    from ..pipeline import CheckOptions, PortfolioResult, check_file
+    from .formats import reporter
+
+    checked = check_file(request.charter, CheckOptions(today=request.end))
+    result = PortfolioResult([checked])
+    if result.exit_code() or checked.charter is None:
+        click.echo(reporter("text")(result, color=False), nl=False)
+        return None
+    return checked
+
+
+def _measure(request: ReportRequest, checked: FileResult) -> ReportResult:
+    """Read the usage files (with a progress bar for a large ticket file on a terminal)."""
+    from ..pipeline import display_path
+    from ..report import build_report
+
+    assert checked.charter is not None
+    size = request.tickets.stat().st_size
+    bar = click.progressbar(length=size, label="reading tickets", file=sys.stderr) \
+        if sys.stderr.isatty() and size > 8 << 20 else None
+    with bar if bar is not None else contextlib.nullcontext():
+        return build_report(
+            checked.charter, checked.loaded, tickets=request.tickets, outages=request.outages,
+            start=request.start, end=request.end, columns=request.columns,
+            strict=request.strict, progress=bar.update if bar else None,
+            tickets_display=display_path(request.tickets),
+            outages_display=display_path(request.outages) if request.outages else None)
+
+
+def _print_skipped(report: ReportResult) -> None:
+    from .formats.text import format_diagnostic
+
+    for d in report.diagnostics:
+        click.echo(format_diagnostic(d, None) + "\n")
+    if report.skipped:
+        listed = len(report.diagnostics)
+        more = f" (the first {listed} listed)" if listed < report.skipped else ""
+        click.echo(f"{report.skipped} row{'' if report.skipped == 1 else 's'} skipped{more}")
+
+
+def run_report(request: ReportRequest) -> int:
+    """Check, measure, write; the exit status (0 written, 1 findings, 2 cannot)."""
+    from ..report import ReportError, check_formats, write_reports
+
+    try:
+        check_formats(request.formats, request.langs)  # before reading a million rows
+    except ReportError as exc:
+        return _fail(str(exc))
+    _warn_without_charts(request.formats)
+    checked = _checked(request)
+    if checked is None or checked.charter is None:
+        return EXIT_FINDINGS
+    try:
+        report = _measure(request, checked)
+    except ReportError as exc:
+        return _fail(str(exc))
+    _print_skipped(report)
+    if not report.ok:
+        click.echo("no report written", err=True)
+        return EXIT_FINDINGS
+    try:
+        written = write_reports(report, request.out, request.langs, request.formats)
+    except (ReportError, OSError) as exc:
+        return _fail(f"cannot write the reports: {exc}")
+    click.echo(f"wrote {len(written)} file(s) in {request.out / checked.charter.id}")
+    return EXIT_CLEAN
