@@ -14,6 +14,7 @@ from typing import Callable, Iterable, Sequence
 
 from ..diagnostics import Diagnostic, Severity
 from ..loaders import Limits, Loaded, is_charter_file, load_path
+from .today import resolve_today
 
 __all__ = ["FileResult", "PortfolioResult", "discover", "check_paths", "check_loaded",
            "UsageError"]
@@ -127,7 +128,7 @@ def check_paths(paths: Sequence[str | Path] = ("charters",), *, today: date | No
     from ..checks import enabled
     from ..validate.references import duplicate_charters
 
-    today = today or date.today()
+    today = resolve_today(today)
     select = list(select) if select is not None else None
     ignore = list(ignore)
     results: list[FileResult] = []
