@@ -95,7 +95,8 @@ def main():
               type=click.Choice(sorted(REPORTERS)), help="Output format.")
 @click.option("--strict", is_flag=True, help="Warnings fail too (exit 1).")
 @click.option("--today", metavar="YYYY-MM-DD",
-              help="The date baseline rules compare with (default: SOURCE_DATE_EPOCH, else the clock).")
+              help="The date baseline rules compare with "
+                   "(default: SOURCE_DATE_EPOCH, else the clock).")
 @click.option("--select", multiple=True, metavar="RULES",
               help="Only these rule ids or prefixes (comma-separated, repeatable).")
 @click.option("--ignore", multiple=True, metavar="RULES",
