@@ -6,7 +6,8 @@ snapshot of this working tree committed into a temporary git repository, so the
 test runs the code as it is now.
 The snapshot and pre-commit's environments are kept under the user's cache
 (~/.cache/charterc-tests), keyed by the snapshot's content, so only the first
-run after a change to the package pays for the installation.
+run after a change to the package pays for the installation, about a minute: the test
+is marked slow, left out of `python -m pytest` and run by `.ci/run` (`python -m pytest -m slow`).
 """
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ REPO = Path(__file__).resolve().parents[1]
 SNAPSHOT = ("pyproject.toml", "README.md", ".pre-commit-hooks.yaml", "charterc", "schemas")
 
 pytestmark = [
+    pytest.mark.slow,
     pytest.mark.skipif(importlib.util.find_spec("pre_commit") is None,
                        reason="pre-commit is not installed (pip install pre-commit)"),
     pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed"),
