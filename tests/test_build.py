@@ -166,7 +166,7 @@ def test_no_date_is_shown_without_today_or_source_date_epoch(tmp_path, monkeypat
         def today(cls):
             return TODAY
 
-    monkeypatch.setattr("charterc.publish.build.date", Today)   # the checks still need a date
+    monkeypatch.setattr("charterc.pipeline.today.date", Today)   # the checks still need a date
     assert build([CHARTER], tmp_path / "dist", langs=["en"], formats=["md"]).published
     assert "Issued on" not in (tmp_path / "dist/it-service-desk/charter.en.md").read_text()
 
@@ -276,7 +276,7 @@ def _override(tmp_path, body: str, name="charter.md.j2") -> Path:
 def test_a_template_override_replaces_the_builtin_by_name(tmp_path):
     templates = _override(tmp_path, "# Custom {{ title }} {{ version }}\n")
     out = tmp_path / "dist"
-    build([_write(tmp_path / "in", BASE)], out, templates=templates, formats=["md"])
+    build([_write(tmp_path / "in", BASE)], out, templates=templates, formats=["md"], today=TODAY)
     assert (out / "example/charter.en.md").read_text() == "# Custom Example Service 1.0.0\n"
     assert (out / "example/agreements/alpha.en.md").read_text().startswith(
         "# Service agreement: Alpha")
@@ -291,13 +291,14 @@ def test_a_template_override_replaces_the_builtin_by_name(tmp_path):
 def test_template_tricks_fail_with_a_clear_error(tmp_path, body, message):
     templates = _override(tmp_path, body)
     out = tmp_path / "dist"
-    build([_write(tmp_path / "in", BASE)], out, formats=["md"])
+    build([_write(tmp_path / "in", BASE)], out, formats=["md"], today=TODAY)
     before = (out / "manifest.json").read_bytes()
     with pytest.raises(BuildProblem, match=message):
-        build([tmp_path / "in"], out, templates=templates, formats=["md"])
+        build([tmp_path / "in"], out, templates=templates, formats=["md"], today=TODAY)
     assert (out / "manifest.json").read_bytes() == before
     result = CliRunner().invoke(main, ["build", str(tmp_path / "in"), "-o", str(out),
-                                       "--format", "md", "--templates", str(templates)])
+                                       "--format", "md", "--templates", str(templates),
+                                       "--today", TODAY.isoformat()])
     assert result.exit_code == 2
     assert result.output.startswith("charterc build: template charter.md.j2")
     assert "Traceback" not in result.output and result.exception is None or \

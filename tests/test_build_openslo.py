@@ -1,13 +1,11 @@
-"""openslo.yaml against OpenSLO's published v1 JSON Schemas (third-party, in shared/).
+"""openslo.yaml against OpenSLO's published v1 JSON Schemas.
 
-The schemas and their validator sit outside the repository: at
-`../shared/external-schemas` next to the checkout (CI) or /work/shared/external-schemas.
-Tests that need them skip, saying so, where they are absent.
+The schemas (third-party) and the small validator that wires them together are
+kept with the tests, in tests/external-schemas (provenance in its SOURCES.txt).
 """
 from __future__ import annotations
 
 import importlib.util
-import os
 from datetime import date
 from pathlib import Path
 
@@ -20,19 +18,12 @@ from charterc.export.openslo import rfc1123
 ROOT = Path(__file__).parent.parent
 TODAY = date(2026, 11, 27)
 BASE = (ROOT / "charterc/checks/example_base.charter.yaml").read_text()
-CANDIDATES = [Path(os.environ["CHARTERC_EXTERNAL_SCHEMAS"])] if \
-    os.environ.get("CHARTERC_EXTERNAL_SCHEMAS") else []
-CANDIDATES += [ROOT.parent / "shared" / "external-schemas", Path("/work/shared/external-schemas")]
-EXTERNAL = next((p for p in CANDIDATES if (p / "validate_openslo.py").is_file()
-                 and (p / "openslo-v1").is_dir()), None)
+EXTERNAL = Path(__file__).parent / "external-schemas"
 
 
 @pytest.fixture(scope="module")
 def openslo():
-    """(validate(doc) -> errors) from OpenSLO's schemas, or skip."""
-    if EXTERNAL is None:
-        pytest.skip("OpenSLO v1 schemas not found (looked in ../shared/external-schemas and "
-                    "/work/shared/external-schemas; set CHARTERC_EXTERNAL_SCHEMAS)")
+    """validate(doc) -> errors, from OpenSLO's schemas."""
     spec = importlib.util.spec_from_file_location("validate_openslo",
                                                   EXTERNAL / "validate_openslo.py")
     module = importlib.util.module_from_spec(spec)

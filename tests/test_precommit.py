@@ -4,9 +4,11 @@ pre-commit installs charterc from the hook repository into its own virtualenv
 (from PyPI: the dependencies must be reachable). The hook repository is a
 snapshot of this working tree committed into a temporary git repository, so the
 test runs the code as it is now.
-The snapshot and pre-commit's environments are kept under the user's cache
-(~/.cache/charterc-tests), keyed by the snapshot's content, so only the first
-run after a change to the package pays for the installation.
+The snapshots and pre-commit's environments are kept under the user's cache
+(~/.cache/charterc-tests/snapshots and .../pre-commit), keyed by the snapshot's
+content, so only the first run after a change to the package pays for the
+installation, about a minute: the test is marked slow, left out of
+`python -m pytest` and run by `.ci/run` (`python -m pytest -m slow`).
 """
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -27,6 +30,7 @@ REPO = Path(__file__).resolve().parents[1]
 SNAPSHOT = ("pyproject.toml", "README.md", ".pre-commit-hooks.yaml", "charterc", "schemas")
 
 pytestmark = [
+    pytest.mark.slow,
     pytest.mark.skipif(importlib.util.find_spec("pre_commit") is None,
                        reason="pre-commit is not installed (pip install pre-commit)"),
     pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed"),
@@ -66,9 +70,17 @@ def _hook_repo(cache: Path, env: dict) -> Path:
         digest.update(path.relative_to(REPO).as_posix().encode() + b"\0" + path.read_bytes())
     repo = cache / f"hook-repo-{digest.hexdigest()[:16]}"
     if (repo / ".git").is_dir():
+        os.utime(repo)   # in use: not pruned for another day
         return repo
+    # Prune snapshots unused for a day, not all others: another checkout's test run may be
+    # using its own snapshot right now (the cache is per user, not per checkout).
     for old in cache.glob("hook-repo-*"):
-        shutil.rmtree(old, ignore_errors=True)
+        try:
+            unused = time.time() - old.stat().st_mtime > 86400
+        except FileNotFoundError:   # pruned by another run meanwhile
+            continue
+        if unused:
+            shutil.rmtree(old, ignore_errors=True)
     building = Path(tempfile.mkdtemp(prefix="building-", dir=cache))
     for path in files:
         target = building / path.relative_to(REPO)
@@ -77,7 +89,12 @@ def _hook_repo(cache: Path, env: dict) -> Path:
     _git(building, env, "init", "-q", "-b", "main")
     _git(building, env, "add", ".")
     _git(building, env, "commit", "-q", "-m", "snapshot")
-    building.rename(repo)
+    try:
+        building.rename(repo)
+    except OSError:   # another run built the same snapshot meanwhile: use theirs
+        shutil.rmtree(building, ignore_errors=True)
+        if not (repo / ".git").is_dir():
+            raise
     return repo
 
 
@@ -92,7 +109,8 @@ def test_hook_fails_on_a_broken_charter_then_passes(tmp_path):
     cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "charterc-tests"
     cache.mkdir(parents=True, exist_ok=True)
     env = _env(cache / "pre-commit")
-    hook_repo = _hook_repo(cache, env)
+    (cache / "snapshots").mkdir(exist_ok=True)
+    hook_repo = _hook_repo(cache / "snapshots", env)
     project = tmp_path / "project"
     (project / "charters").mkdir(parents=True)
     _git(project, env, "init", "-q", "-b", "main")

@@ -102,11 +102,12 @@ def test_a_valid_charter_has_no_finding():
     assert check(VALID) == []
 
 
-def test_the_spec_example_is_valid():
-    spec = (ROOT.parent / "shared" / "design" / "charter-spec.md")
-    if not spec.is_file():
-        pytest.skip("design spec not available")
-    example = re.search(r"```yaml\n(.*?)```", spec.read_text(encoding="utf-8"), re.S).group(1)
+def test_the_readme_example_is_valid():
+    # The charter users copy first. The design spec's annotated example lives on, completed,
+    # as charters/it-service-desk.charter.yaml (validated below with the other bundled ones).
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    example = re.search(r"```yaml\n(.*?)```", readme, re.S).group(1)
+    assert "kind: Charter" in example
     assert check(example) == []
 
 

@@ -94,7 +94,9 @@ def main():
 @click.option("--format", "fmt", default="text", show_default=True,
               type=click.Choice(sorted(REPORTERS)), help="Output format.")
 @click.option("--strict", is_flag=True, help="Warnings fail too (exit 1).")
-@click.option("--today", metavar="YYYY-MM-DD", help="The date baseline rules compare with.")
+@click.option("--today", metavar="YYYY-MM-DD",
+              help="The date baseline rules compare with "
+                   "(default: SOURCE_DATE_EPOCH, else the clock).")
 @click.option("--select", multiple=True, metavar="RULES",
               help="Only these rule ids or prefixes (comma-separated, repeatable).")
 @click.option("--ignore", multiple=True, metavar="RULES",
@@ -109,14 +111,16 @@ def check(paths, fmt, strict, today, select, ignore, level_opts, max_bytes, outp
     """Validate and check charters (files or folders; default: charters/)."""
     from ..loaders import Limits
     from ..pipeline import CheckOptions, UsageError, check_paths, discover
+    from ..pipeline.today import SourceDateError, resolve_today
     from .formats import reporter
 
     paths = paths or ("charters",)
     try:
         files = discover(paths)
-    except UsageError as exc:
+        today = resolve_today(_today(today))
+    except (UsageError, SourceDateError) as exc:
         raise click.UsageError(str(exc))
-    options = CheckOptions(today=_today(today),
+    options = CheckOptions(today=today,
                            select=_rule_list(select) or None, ignore=_rule_list(ignore),
                            levels=_levels(level_opts), limits=Limits(max_bytes=max_bytes))
     if sys.stderr.isatty() and len(files) > 20:
@@ -228,7 +232,8 @@ def init(path, charter_id, fmt):
 @click.option("--format", "fmt", default="md,html", show_default=True, metavar="FORMATS",
               help="Document formats, comma-separated: md, html.")
 @click.option("--today", metavar="YYYY-MM-DD",
-              help="The date documents show and checks use (default: SOURCE_DATE_EPOCH).")
+              help="The date documents show and checks use (default: SOURCE_DATE_EPOCH; "
+                   "checks fall back to the clock).")
 @click.option("--templates", type=click.Path(file_okay=False),
               help="Folder whose templates override the built-in ones by name (sandboxed).")
 @click.option("--partial", is_flag=True,

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..diagnostics import Diagnostic, Severity, SourceMap
 from ..loaders import Limits, Loaded, is_charter_file, load_path
+from .today import resolve_today
 
 if TYPE_CHECKING:
     from ..model.charter import Charter
@@ -46,7 +47,7 @@ class CheckOptions:
 
     def dated(self) -> CheckOptions:
         """These options with `today` fixed, so that every file of a run sees the same day."""
-        return self if self.today is not None else replace(self, today=date.today())
+        return self if self.today is not None else replace(self, today=resolve_today())
 
 
 # Only the model is needed to compare commitments; findings of the rules are `check`'s.

@@ -23,7 +23,7 @@ import hashlib
 import json
 import os
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date
 from pathlib import Path
 from typing import Sequence
 
@@ -31,6 +31,7 @@ from .. import __version__
 from ..diagnostics import Severity
 from ..loaders import Limits
 from ..pipeline import CheckOptions, PortfolioResult, check_paths
+from ..pipeline.today import SourceDateError, resolve_today, source_date
 from . import BuildProblem
 from .folder import claimed, inspect
 
@@ -62,13 +63,10 @@ def shown_date(today: date | None) -> date | None:
     """The date documents show: `--today`, else SOURCE_DATE_EPOCH (UTC), else none."""
     if today is not None:
         return today
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if not epoch:
-        return None
     try:
-        return datetime.fromtimestamp(int(epoch), timezone.utc).date()
-    except (ValueError, OverflowError, OSError):
-        raise BuildProblem(f"SOURCE_DATE_EPOCH={epoch!r} is not a number of seconds") from None
+        return source_date()
+    except SourceDateError as exc:
+        raise BuildProblem(str(exc)) from None
 
 
 def _errors(file_result) -> int:
@@ -197,7 +195,7 @@ def build(paths: Sequence[str | Path] = ("charters",), out: str | Path = "dist",
     if templates is not None and not Path(templates).is_dir():
         raise BuildProblem(f"--templates {templates}: no such folder")
     shown = shown_date(today)
-    checked = check_paths(paths, CheckOptions(today=shown or date.today(), limits=limits))
+    checked = check_paths(paths, CheckOptions(today=resolve_today(shown), limits=limits))
     result = BuildResult(checked, out)
 
     subjects = []
