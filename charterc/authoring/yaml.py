@@ -23,7 +23,7 @@ from ..diagnostics import pointer_join
 from ..loaders.yaml import resolve_plain
 from . import Unrepresentable, literal
 
-__all__ = ["dump", "SCHEMA"]
+__all__ = ["SCHEMA", "dump"]
 
 SCHEMA = "../schemas/charter.schema.json"  # as the bundled charters/*.charter.yaml say it
 WIDTH = 100

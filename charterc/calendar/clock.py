@@ -27,8 +27,13 @@ from .intervals import Intervals, total
 from .schedule import Schedule, day_spans, expand
 from .zones import local_time, zone
 
-__all__ = ["add_business", "business_elapsed", "business_minimum_wallclock",
-           "average_open_hours_per_open_day", "is_open"]
+__all__ = [
+    "add_business",
+    "average_open_hours_per_open_day",
+    "business_elapsed",
+    "business_minimum_wallclock",
+    "is_open",
+]
 
 _HORIZON_YEARS = 10  # a schedule that does not open within this is an error, not a loop
 

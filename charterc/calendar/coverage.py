@@ -16,8 +16,19 @@ from .schedule import Schedule, expand
 from .syntax import DAY_NAMES, format_days
 from .zones import local_time, wall_seconds, zone
 
-__all__ = ["WeekHours", "LocalSpan", "TimeFinding", "CoverageGap", "Overlap", "gaps",
-           "uncovered", "overlap", "hours_per_week", "REFERENCE_START", "fmt_hours"]
+__all__ = [
+    "REFERENCE_START",
+    "CoverageGap",
+    "LocalSpan",
+    "Overlap",
+    "TimeFinding",
+    "WeekHours",
+    "fmt_hours",
+    "gaps",
+    "hours_per_week",
+    "overlap",
+    "uncovered",
+]
 
 REFERENCE_START = date(2025, 12, 29)  # Monday of ISO week 2026-W01: the default reference year
 _DAY_WORDS = ("Mondays", "Tuesdays", "Wednesdays", "Thursdays", "Fridays", "Saturdays", "Sundays")

@@ -8,17 +8,18 @@ closed), as the library reports them by default.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
-from typing import Any, Mapping
+from functools import cache, lru_cache
+from typing import Any
 
 import holidays as _library
 
-__all__ = ["HolidayCalendar", "NO_HOLIDAYS"]
+__all__ = ["NO_HOLIDAYS", "HolidayCalendar"]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _supported() -> dict[str, tuple[str, ...]]:
     return {country.upper(): tuple(s.upper() for s in subdivs)
             for country, subdivs in _library.list_supported_countries().items()}
@@ -48,7 +49,7 @@ class HolidayCalendar:
     remove: tuple[date, ...] = ()
 
     @classmethod
-    def from_value(cls, value: Any) -> "HolidayCalendar":
+    def from_value(cls, value: Any) -> HolidayCalendar:
         """`"FR"`, `"US-CA"`, `"none"`, None, or `{country, subdivision?, extra?, remove?}`.
 
         In the mapping form `country` may itself carry the subdivision (`US-NY`).
@@ -103,7 +104,7 @@ class HolidayCalendar:
                     f"(known: {known}{', ...' if len(supported[self.country]) > 12 else ''})")
         return None
 
-    def validate(self) -> "HolidayCalendar":
+    def validate(self) -> HolidayCalendar:
         """Self, or ValueError with `problem()`'s message."""
         message = self.problem()
         if message:

@@ -15,17 +15,18 @@ overlap and the business clock all work on. Decisions (docs/calendar.md):
 """
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from .holiday import NO_HOLIDAYS, HolidayCalendar
 from .intervals import Intervals, merge
 from .syntax import format_days, format_time, parse_days, parse_time
 from .zones import EPOCH_ORDINAL, LocalTime, local_time, wall_seconds, zone
 
-__all__ = ["Range", "Schedule", "ScheduleError", "TWENTY_FOUR_SEVEN", "expand", "day_spans"]
+__all__ = ["TWENTY_FOUR_SEVEN", "Range", "Schedule", "ScheduleError", "day_spans", "expand"]
 
 Range = tuple[frozenset, int, int]
 """(days, from_minutes, to_minutes): to <= from runs past midnight; 1440 is 24:00."""
@@ -68,7 +69,7 @@ class Schedule:
 
     @classmethod
     def from_value(cls, value: Any, default_timezone: str | None = None,
-                   default_holidays: Any = None) -> "Schedule":
+                   default_holidays: Any = None) -> Schedule:
         """`"24x7"` or `{schedule: [{days, from, to}], timezone?, holidays?}` -> Schedule.
 
         A missing `timezone`/`holidays` takes the default given (the model passes

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["DAY_NAMES", "parse_days", "parse_time", "format_days", "format_time"]
+__all__ = ["DAY_NAMES", "format_days", "format_time", "parse_days", "parse_time"]
 
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _DAY = {name: i for i, name in enumerate(DAY_NAMES)}

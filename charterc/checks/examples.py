@@ -13,7 +13,7 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
-__all__ = ["examples_of", "apply_overlay", "base_document", "EXAMPLE_TODAY"]
+__all__ = ["EXAMPLE_TODAY", "apply_overlay", "base_document", "examples_of"]
 
 BASE = Path(__file__).with_name("example_base.charter.yaml")
 EXAMPLE_TODAY = "2026-06-01"  # the `--today` the examples are written for

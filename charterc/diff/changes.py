@@ -12,8 +12,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-__all__ = ["Change", "EFFECTS", "weakening", "strengthening", "neutral", "wording",
-           "by_direction", "fmt_amount"]
+__all__ = [
+    "EFFECTS",
+    "Change",
+    "by_direction",
+    "fmt_amount",
+    "neutral",
+    "strengthening",
+    "weakening",
+    "wording",
+]
 
 EFFECTS = ("weakening", "strengthening", "neutral")
 _BUMP = {"weakening": "major", "strengthening": "minor"}

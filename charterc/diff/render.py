@@ -10,7 +10,7 @@ import json
 
 from ..cli.formats.text import format_diagnostic
 
-__all__ = ["RENDERERS", "render_text", "render_json", "render_markdown"]
+__all__ = ["RENDERERS", "render_json", "render_markdown", "render_text"]
 
 
 def _groups(diff) -> list[tuple[str | None, list]]:

@@ -10,13 +10,13 @@ revision of the same name; write `NAME^{commit}` to mean the revision.
 from __future__ import annotations
 
 import subprocess
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
 
 from ..loaders import Limits, Loaded, is_charter_file, load_bytes, load_path, loader_for
 
-__all__ = ["SourceError", "Side", "read_side"]
+__all__ = ["Side", "SourceError", "read_side"]
 
 
 class SourceError(Exception):

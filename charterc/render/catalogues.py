@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import io
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
@@ -21,10 +21,10 @@ from babel.messages.pofile import read_po, write_po
 
 from .i18n import DOMAIN, LOCALE_DIR
 
-__all__ = ["extract", "compiled", "po_path", "mo_path"]
+__all__ = ["compiled", "extract", "mo_path", "po_path"]
 
 _ROOT = Path(__file__).parent
-_FIXED = datetime(2026, 1, 1, tzinfo=timezone.utc)
+_FIXED = datetime(2026, 1, 1, tzinfo=UTC)
 _KEYWORDS = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2)}
 _METHODS = [("templates/**.j2", "jinja2.ext:babel_extract"), ("**.py", "python")]
 # The report renderer lives beside the report engine; only its two modules carry labels.

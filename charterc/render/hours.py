@@ -21,7 +21,7 @@ from ..calendar.schedule import Schedule, expand
 from ..calendar.syntax import parse_days, parse_time
 from ..calendar.zones import EPOCH_ORDINAL, local_time, wall_seconds
 
-__all__ = ["Rule", "HoursView", "hours_view", "shifted"]
+__all__ = ["HoursView", "Rule", "hours_view", "shifted"]
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import gettext
 from datetime import date
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
@@ -24,7 +24,7 @@ from babel.numbers import format_currency, format_decimal, format_percent
 
 from ..model.projection import round_money
 
-__all__ = ["LOCALE_DIR", "DOMAIN", "SOURCE_LANGUAGE", "languages", "translations", "Formatter"]
+__all__ = ["DOMAIN", "LOCALE_DIR", "SOURCE_LANGUAGE", "Formatter", "languages", "translations"]
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "charterc"
@@ -37,7 +37,7 @@ def languages() -> tuple[str, ...]:
     return tuple(sorted(found | {SOURCE_LANGUAGE}))
 
 
-@lru_cache(maxsize=None)
+@cache
 def translations(lang: str) -> gettext.NullTranslations:
     """The gettext catalogue of `lang` (English: the msgids themselves)."""
     if lang == SOURCE_LANGUAGE:
@@ -47,7 +47,7 @@ def translations(lang: str) -> gettext.NullTranslations:
         return gettext.GNUTranslations(handle)
 
 
-@lru_cache(maxsize=None)
+@cache
 def locale(lang: str) -> Locale:
     try:
         return Locale.parse(lang.replace("-", "_"))

@@ -15,13 +15,19 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable
 from contextlib import contextmanager
 from decimal import Decimal
 from html import escape
-from typing import Callable
 
-__all__ = ["ChartsUnavailable", "MISSING", "unavailable", "volume_chart", "attainment_chart",
-           "turnaround_chart"]
+__all__ = [
+    "MISSING",
+    "ChartsUnavailable",
+    "attainment_chart",
+    "turnaround_chart",
+    "unavailable",
+    "volume_chart",
+]
 
 MISSING = "charts need matplotlib: pip install 'charterc[reports]'"
 PALETTE = ("#0b5cad", "#bf8700", "#1a7f37", "#8250df", "#cf222e", "#57606a", "#1b7c83")
