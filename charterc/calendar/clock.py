@@ -106,7 +106,8 @@ def _close_of_open_day(schedule: Schedule, ts: int, n: int) -> int:
     raise ValueError(f"the schedule {schedule} has too few open days")
 
 
-def add_business(schedule: Schedule, start: datetime, *, minutes: int = 0, days: int = 0) -> datetime:
+def add_business(schedule: Schedule, start: datetime, *, minutes: int = 0,
+                 days: int = 0) -> datetime:
     """The deadline `days` open days and `minutes` open minutes after `start`.
 
     Returned in `start`'s time zone. Both parts zero: `start` itself.

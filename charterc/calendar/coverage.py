@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
+from typing import TypeVar
 
 from .intervals import Intervals, bucket_totals, intersect, subtract, total
 from .schedule import Schedule, expand
@@ -231,6 +232,8 @@ class Overlap(TimeFinding):
                 f"{fmt_hours(self.total_seconds)} h in the term; first {self.first}")
 
 
+_Finding = TypeVar("_Finding", bound=TimeFinding)
+
 def _view_zone(first: Schedule, second: Schedule, zone_name: str | None) -> str:
     """The first schedule's zone; for a 24x7 one (no zone) `zone_name`, else the second's."""
     if not first.always:
@@ -243,11 +246,11 @@ def _weeks(name: str, start: date, end: date) -> tuple[list[int], list[date]]:
     """UTC bounds of the local ISO weeks that meet [start, end), and their Mondays."""
     lt = local_time(name, start.year - 1, end.year + 1)
     monday = start - timedelta(days=start.weekday())
-    mondays = []
+    mondays: list[date] = []
     while monday < end:
         mondays.append(monday)
         monday += timedelta(days=7)
-    bounds = [lt.to_utc(wall_seconds(m)) for m in mondays + [monday]]
+    bounds = [lt.to_utc(wall_seconds(m)) for m in [*mondays, monday]]
     return bounds, mondays
 
 
@@ -257,12 +260,12 @@ def _weeks_with_time(base: Schedule, start: date, end: date, name: str) -> int:
     return sum(1 for sec in bucket_totals(expand(base, start, end, name), bounds) if sec)
 
 
-def _finding(kind: type, found: Intervals, name: str, start: date, end: date,
-             base: Schedule | None = None) -> TimeFinding:
+def _finding(kind: type[_Finding], found: Intervals, name: str, start: date, end: date,
+             base: Schedule | None = None) -> _Finding:
     bounds, mondays = _weeks(name, start, end)
     per_week = bucket_totals(found, bounds)
     weeks = tuple(WeekHours(*m.isocalendar()[:2], m, sec)
-                  for m, sec in zip(mondays, per_week) if sec)
+                  for m, sec in zip(mondays, per_week, strict=True) if sec)
     considered = len(mondays) if base is None else _weeks_with_time(base, start, end, name)
     tz = zone(name)
     s, e = found[0]

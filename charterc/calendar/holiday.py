@@ -30,7 +30,7 @@ def _library_year(country: str, subdivision: str | None, year: int) -> frozenset
     return frozenset(_library.country_holidays(country, subdiv=subdivision, years=year))
 
 
-def _date(value, where: str) -> date:
+def _date(value: object, where: str) -> date:
     if isinstance(value, date):
         return value
     try:
@@ -58,6 +58,8 @@ class HolidayCalendar:
         """
         if value is None or (isinstance(value, str) and value.strip().lower() == "none"):
             return NO_HOLIDAYS
+        country: str | None
+        subdivision: str | None
         if isinstance(value, str):
             country, subdivision = _split(value)
             return cls(country, subdivision)
@@ -72,7 +74,8 @@ class HolidayCalendar:
             elif isinstance(raw, str):
                 country, subdivision = _split(raw)
             else:
-                raise ValueError(f"holidays.country: expected a country code such as FR, not {raw!r}")
+                raise ValueError(f"holidays.country: expected a country code such as FR, "
+                                 f"not {raw!r}")
             if value.get("subdivision") is not None:
                 if subdivision is not None:
                     raise ValueError(f"holidays: subdivision given twice ({raw!r} and "
@@ -81,7 +84,7 @@ class HolidayCalendar:
             if subdivision is not None and country is None:
                 raise ValueError("holidays: a subdivision needs a country")
 
-            def dates(key):
+            def dates(key: str) -> tuple[date, ...]:
                 items = value.get(key) or ()
                 if isinstance(items, (str, date)) or not hasattr(items, "__iter__"):
                     raise ValueError(f"holidays.{key}: expected a list of dates")
@@ -97,7 +100,8 @@ class HolidayCalendar:
             return None
         supported = _supported()
         if self.country not in supported:
-            return f"unknown holiday calendar {self.country!r}: not a country the holidays library knows"
+            return (f"unknown holiday calendar {self.country!r}: "
+                    f"not a country the holidays library knows")
         if self.subdivision is not None and self.subdivision not in supported[self.country]:
             known = ", ".join(supported[self.country][:12]) or "none"
             return (f"unknown subdivision {self.subdivision!r} of {self.country} "

@@ -113,7 +113,8 @@ class Target:
             return f"{text} (calendar)"
         if (other is not None and other.counts_as_calendar and not self.counts_as_calendar
                 and self.days):
-            return f"{text} (business, at least {_fmt(Fraction(self.wall_minimum))} of wall-clock time)"
+            return (f"{text} (business, at least {_fmt(Fraction(self.wall_minimum))} "
+                    f"of wall-clock time)")
         if self.days and not self.counts_as_calendar and self.length is not None:
             return (f"{text} (business, {_fmt(self.length)} at {_fmt(self.day_minutes)} "
                     f"per open day)")

@@ -26,7 +26,7 @@ EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 _PROBE = 6 * 3600  # offset changes are at least months apart; 6 h steps cannot miss one
 
 
-def zone_problem(name) -> str | None:
+def zone_problem(name: object) -> str | None:
     """Why `name` is not a usable IANA time zone, or None (for V505)."""
     if not isinstance(name, str) or not name.strip():
         return f"a time zone must be an IANA name such as Europe/Paris, not {name!r}"
@@ -53,7 +53,9 @@ def wall_seconds(day: date, minutes: int = 0) -> int:
 
 
 def _offset(tz: ZoneInfo, ts: int) -> int:
-    return int(datetime.fromtimestamp(ts, tz).utcoffset().total_seconds())
+    offset = datetime.fromtimestamp(ts, tz).utcoffset()
+    assert offset is not None  # an aware datetime always has one
+    return int(offset.total_seconds())
 
 
 @lru_cache(maxsize=4096)
@@ -85,7 +87,7 @@ class LocalTime:
 
     __slots__ = ("after", "base", "hi", "instants", "lo", "name", "trans", "tz")
 
-    def __init__(self, name: str, first_year: int, last_year: int):
+    def __init__(self, name: str, first_year: int, last_year: int) -> None:
         self.name = name
         self.tz = zone(name)
         start = int(datetime(first_year, 1, 1, tzinfo=UTC).timestamp())
