@@ -30,7 +30,7 @@ class Version:
         return f"{self.major}.{self.minor}.{self.patch}" + (f"-{self.pre}" if self.pre else "")
 
 
-def parse_version(text) -> Version | None:
+def parse_version(text: object) -> Version | None:
     match = _SEMVER.match(str(text).strip())
     if not match:
         return None
