@@ -78,7 +78,8 @@ def main(argv: list[str]) -> int:
     if argv[0] == "extract":
         template = extract()
         with open(LOCALE_DIR / f"{DOMAIN}.pot", "wb") as handle:
-            write_po(handle, template, omit_header=True, sort_output=True, width=100, no_location=True)
+            write_po(handle, template, omit_header=True, sort_output=True, width=100,
+                     no_location=True)
         langs = _languages() + (argv[2:3] if argv[1:2] == ["--init"] else [])
         for lang in langs:
             path = po_path(lang)
@@ -90,8 +91,8 @@ def main(argv: list[str]) -> int:
                 catalog = Catalog(locale=lang, domain=DOMAIN, project="charterc")
             catalog.update(template, no_fuzzy_matching=True)
             with open(path, "wb") as handle:
-                write_po(handle, catalog, omit_header=True, sort_output=True, width=100, no_location=True,
-                         ignore_obsolete=True, include_previous=False)
+                write_po(handle, catalog, omit_header=True, sort_output=True, width=100,
+                         no_location=True, ignore_obsolete=True, include_previous=False)
         return 0
     for lang in _languages():
         mo_path(lang).write_bytes(compiled(lang))
