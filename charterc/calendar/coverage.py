@@ -160,25 +160,40 @@ class TimeFinding:
         return _pattern_of(self, limit)
 
 
+_Shape = tuple[int, int, int]
+"""Local start and end (seconds after midnight) and the days the interval spans."""
+
+
+@dataclass
+class _Group:
+    """Intervals of one shape: how many start on each weekday, their seconds, the first day."""
+
+    counts: list[int]
+    seconds: int
+    first_day: int
+
+
 @lru_cache(maxsize=4096)
 def _pattern_of(finding: TimeFinding, limit: int) -> tuple[tuple[str, ...], bool]:
     """Cached per finding: describe() may be called for every diagnostic that quotes it."""
     last = datetime.fromtimestamp(finding.intervals[-1][1], finding.first.start.tzinfo)
     lt = local_time(finding.zone, finding.first.start.year - 1, last.year + 1)
-    groups: dict[tuple, list] = {}
+    groups: dict[_Shape, _Group] = {}
     for s, e in finding.intervals:
         ws, we = lt.to_wall(s), lt.to_wall(e)
         day_s, sec_s = divmod(ws, 86400)
         day_e, sec_e = divmod(we, 86400)
         if sec_e == 0 and day_e > day_s:
             day_e, sec_e = day_e - 1, 86400
-        entry = groups.setdefault((sec_s, sec_e, day_e - day_s), [[0] * 7, 0, day_s])
-        entry[0][(day_s + 3) % 7] += 1  # 1970-01-01 was a Thursday
-        entry[1] += e - s
-    ranked = sorted(groups.items(), key=lambda kv: (-kv[1][1], kv[1][2]))
-    words, rest = [], False
-    lead = max(ranked[0][1][0])
-    for n, (key, (counts, _, _)) in enumerate(ranked):
+        entry = groups.setdefault((sec_s, sec_e, day_e - day_s), _Group([0] * 7, 0, day_s))
+        entry.counts[(day_s + 3) % 7] += 1  # 1970-01-01 was a Thursday
+        entry.seconds += e - s
+    ranked = sorted(groups.items(), key=lambda kv: (-kv[1].seconds, kv[1].first_day))
+    words: list[str] = []
+    rest = False
+    lead = max(ranked[0][1].counts)
+    for n, (key, group) in enumerate(ranked):
+        counts = group.counts
         top = max(counts)
         if n >= limit or 4 * top < lead:  # rarer shapes (DST nights, holidays)
             rest = True
@@ -193,7 +208,7 @@ def _hhmm(seconds: int) -> str:
     return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}"
 
 
-def _group_words(key: tuple, days: set[int]) -> str:
+def _group_words(key: _Shape, days: set[int]) -> str:
     start, end, span = key
     if span >= 2 or (span == 1 and end >= start):
         first = min(days)
