@@ -8,19 +8,24 @@ belongs) raises `Unrepresentable`, which names the JSON pointer.
 """
 from __future__ import annotations
 
-__all__ = ["Unrepresentable"]
+from typing import Any
+
+__all__ = ["Document", "Unrepresentable"]
+
+Document = dict[str, Any]
+"""A charter as loaded: JSON-like values under string keys."""
 
 
 class Unrepresentable(ValueError):
     """The document holds something the target syntax cannot write."""
 
-    def __init__(self, pointer: str, reason: str):
+    def __init__(self, pointer: str, reason: str) -> None:
         super().__init__(f"{pointer or '/'}: {reason}")
         self.pointer = pointer
         self.reason = reason
 
 
-def literal(value) -> str | None:
+def literal(value: object) -> str | None:
     """A boolean, null or number as both syntaxes write it (YAML 1.2 core); None for others."""
     import math
 

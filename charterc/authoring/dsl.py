@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 from ..loaders.dsl import rule_keywords
 from ..loaders.yaml import resolve_plain
-from . import Unrepresentable, literal
+from . import Document, Unrepresentable, literal
 
 __all__ = ["dump", "lines", "scalar"]
 
@@ -30,9 +32,10 @@ _TIME = re.compile(r"[0-9]{1,2}:[0-9]{2}\Z")
 _SCALARS = (str, int, float, bool, type(None))
 
 Line = tuple[int, str, str]
+Keywords = frozenset[str]
 
 
-def dump(document: dict) -> str:
+def dump(document: Document) -> str:
     """The document as `.charter` text; raises `Unrepresentable` for what the DSL cannot say."""
     return "".join("  " * depth + text + "\n" if text else "\n"
                    for depth, text, _ in lines(document))
@@ -54,12 +57,12 @@ def _escape(ch: str) -> str:
     return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
 
 
-def _bare(text: str, reserved) -> bool:
+def _bare(text: str, reserved: Keywords) -> bool:
     """Whether `text` lexes as one plain word that is not a keyword of its statement."""
     return bool(_WORD.match(text)) and text.isprintable() and text not in reserved
 
 
-def scalar(value, reserved=frozenset(), pointer: str = "") -> str:
+def scalar(value: object, reserved: Keywords = frozenset(), pointer: str = "") -> str:
     """One value as a DSL word: bare when it reads back identical, else quoted."""
     if (written := literal(value)) is not None:
         return written
@@ -70,7 +73,7 @@ def scalar(value, reserved=frozenset(), pointer: str = "") -> str:
     raise Unrepresentable(pointer, f"expected a single value, found {type(value).__name__}")
 
 
-def _key(text: str, reserved) -> str:
+def _key(text: str, reserved: Keywords) -> str:
     """A mapping key (priority names): read raw, so only keywords and odd text need quotes."""
     return text if _bare(text, reserved) else quote(text)
 
@@ -78,10 +81,10 @@ def _key(text: str, reserved) -> str:
 class _Writer:
     """Builds the lines; one method per statement, named after it."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.out: list[Line] = []
         self.depth = 0
-        self.unit = None  # business.unit, for `price 35 per ticket`
+        self.unit: str | None = None  # business.unit, for `price 35 per ticket`
 
     # -- helpers ---------------------------------------------------------------------
 
@@ -93,7 +96,7 @@ class _Writer:
             self.out.append((0, "", ""))
 
     @staticmethod
-    def mapping(value, pointer: str, allowed) -> dict:
+    def mapping(value: object, pointer: str, allowed: tuple[str, ...]) -> Document:
         if type(value) is not dict:
             raise Unrepresentable(pointer, f"expected a mapping, found {type(value).__name__}")
         extra = [k for k in value if k not in allowed]
@@ -102,41 +105,43 @@ class _Writer:
         return value
 
     @staticmethod
-    def items(value, pointer: str) -> list:
+    def items(value: object, pointer: str) -> list[Any]:
         if type(value) is not list:
             raise Unrepresentable(pointer, f"expected a list, found {type(value).__name__}")
         return value
 
-    def values(self, value, pointer: str, reserved, sep: str = ", ") -> str:
+    def values(self, value: object, pointer: str, reserved: Keywords, sep: str = ", ") -> str:
         items = self.items(value, pointer)
         if not items:
             return "[]"
         return sep.join(scalar(v, reserved, f"{pointer}/{i}") for i, v in enumerate(items))
 
     @staticmethod
-    def clauses(mapping: dict, pointer: str, reserved, spec) -> list[str]:
+    def clauses(mapping: Document, pointer: str, reserved: Keywords,
+                spec: Iterable[tuple[str, str]]) -> list[str]:
         """`(key, keyword)` pairs -> `keyword value` texts for the keys present."""
         return [f"{word} {scalar(mapping[key], reserved, f'{pointer}/{key}')}"
                 for key, word in spec if key in mapping]
 
     @staticmethod
-    def positional(mapping: dict, pointer: str, reserved, names) -> tuple[list[str], int]:
+    def positional(mapping: Document, pointer: str, reserved: Keywords,
+                   names: Sequence[str]) -> tuple[list[str], int]:
         """Values of the leading `names` present, in order: (texts, how many)."""
-        texts = []
+        texts: list[str] = []
         for name in names:
             if name not in mapping:
                 break
             texts.append(scalar(mapping[name], reserved, f"{pointer}/{name}"))
         return texts, len(texts)
 
-    def require(self, mapping: dict, pointer: str, *names: str) -> None:
+    def require(self, mapping: Document, pointer: str, *names: str) -> None:
         for name in names:
             if name not in mapping:
                 raise Unrepresentable(pointer, f"the DSL needs `{name}` here")
 
     # -- the document ------------------------------------------------------------------
 
-    def document(self, doc) -> list[Line]:
+    def document(self, doc: object) -> list[Line]:
         doc = self.mapping(doc, "", _TOP)
         self.require(doc, "", "apiVersion", "kind", "metadata")
         business = doc.get("business")
@@ -170,7 +175,8 @@ class _Writer:
             self.out.pop()
         return self.out
 
-    def each(self, mapping: dict, base: str, key: str, write, spaced: bool = False) -> None:
+    def each(self, mapping: Document, base: str, key: str, write: Callable[[object, str], None],
+             spaced: bool = False) -> None:
         """One statement per item of a list, or `key []` for an empty list."""
         if key not in mapping:
             return
@@ -183,7 +189,7 @@ class _Writer:
                 self.blank()
             write(item, f"{pointer}/{index}")
 
-    def metadata(self, doc: dict) -> None:
+    def metadata(self, doc: Document) -> None:
         meta = self.mapping(doc["metadata"], "/metadata", _METADATA)
         self.require(meta, "/metadata", "id")
         kw = rule_keywords()["charter"]
@@ -210,13 +216,13 @@ class _Writer:
         self.each(meta, "/metadata", "changes", self.change)
         self.each(meta, "/metadata", "signatories", self.signatory)
 
-    def suppress(self, item, pointer: str) -> None:
+    def suppress(self, item: object, pointer: str) -> None:
         item = self.mapping(item, pointer, ("rule", "reason"))
         self.require(item, pointer, "rule")
         texts, _ = self.positional(item, pointer, rule_keywords()["suppress"], ("rule", "reason"))
         self.emit(pointer, "suppress", *texts)
 
-    def change(self, item, pointer: str) -> None:
+    def change(self, item: object, pointer: str) -> None:
         item = self.mapping(item, pointer, ("version", "date", "summary"))
         texts, count = self.positional(item, pointer, rule_keywords()["change"],
                                        ("version", "date", "summary"))
@@ -225,7 +231,7 @@ class _Writer:
                                   "SUMMARY`: a later field without an earlier one cannot be said")
         self.emit(pointer, "change", *texts)
 
-    def signatory(self, item, pointer: str, rule: str = "signatory") -> None:
+    def signatory(self, item: object, pointer: str, rule: str = "signatory") -> None:
         item = self.mapping(item, pointer, ("name", "role", "party"))
         self.require(item, pointer, "name")
         kw = rule_keywords()[rule]
@@ -234,7 +240,7 @@ class _Writer:
 
     # -- provider, term, business ------------------------------------------------------
 
-    def provider(self, value, pointer: str) -> None:
+    def provider(self, value: object, pointer: str) -> None:
         value = self.mapping(value, pointer, ("name", "timezone", "holidays"))
         kw = rule_keywords()["provider"]
         parts = ["provider"]
@@ -245,7 +251,7 @@ class _Writer:
             parts.append(self.holidays(value["holidays"], f"{pointer}/holidays", kw))
         self.emit(pointer, *parts)
 
-    def holidays(self, value, pointer: str, kw) -> str:
+    def holidays(self, value: object, pointer: str, kw: Keywords) -> str:
         if type(value) is not dict:
             return f"holidays {scalar(value, kw, pointer)}"
         value = self.mapping(value, pointer, ("country", "subdivision", "extra", "remove"))
@@ -257,10 +263,10 @@ class _Writer:
                 parts += [key, self.values(value[key], f"{pointer}/{key}", kw)]
         return " ".join(parts)
 
-    def period(self, value, pointer: str) -> None:
+    def period(self, value: object, pointer: str) -> None:
         value = self.mapping(value, pointer, ("start", "years", "end"))
         kw = rule_keywords()["period"]
-        parts = ["period"] + self.clauses(value, pointer, kw, (("start", "from"),))
+        parts = ["period", *self.clauses(value, pointer, kw, (("start", "from"),))]
         if "years" in value:
             years = value["years"]
             parts += ["for", scalar(years, kw, f"{pointer}/years"),
@@ -268,15 +274,15 @@ class _Writer:
         parts += self.clauses(value, pointer, kw, (("end", "until"),))
         self.emit(pointer, *parts)
 
-    def baseline(self, value, pointer: str) -> None:
+    def baseline(self, value: object, pointer: str) -> None:
         value = self.mapping(value, pointer, ("reviewed", "every"))
         kw = rule_keywords()["baseline"]
         self.emit(pointer, "baseline", *self.clauses(
             value, pointer, kw, (("reviewed", "reviewed"), ("every", "every"))))
 
-    def business(self, value, pointer: str) -> None:
+    def business(self, value: object, pointer: str) -> None:
         names = ("stance", "charging", "unit", "currency")
-        value = self.mapping(value, pointer, names + ("cap", "recovery"))
+        value = self.mapping(value, pointer, (*names, "cap", "recovery"))
         kw = rule_keywords()["business"]
         texts, count = self.positional(value, pointer, kw, names)
         parts = ["business", *texts]
@@ -297,7 +303,7 @@ class _Writer:
                                        f"{pointer}/recovery/tolerance")]
         self.emit(pointer, *parts)
 
-    def cost(self, item, pointer: str) -> None:
+    def cost(self, item: object, pointer: str) -> None:
         item = self.mapping(item, pointer, ("id", "amount", "growth", "feature"))
         self.require(item, pointer, "id")
         kw = rule_keywords()["cost"]
@@ -305,7 +311,7 @@ class _Writer:
         self.emit(pointer, "cost", *texts, *self.clauses(
             item, pointer, kw, (("growth", "growing"), ("feature", "for"))))
 
-    def feature(self, item, pointer: str) -> None:
+    def feature(self, item: object, pointer: str) -> None:
         item = self.mapping(item, pointer, ("id", "name"))
         self.require(item, pointer, "id")
         texts, _ = self.positional(item, pointer, rule_keywords()["feature"], ("id", "name"))
@@ -313,7 +319,8 @@ class _Writer:
 
     # -- tiers -------------------------------------------------------------------------
 
-    def block(self, keyword: str, head: list[str], pointer: str, body) -> None:
+    def block(self, keyword: str, head: list[str], pointer: str,
+              body: Callable[[], None]) -> None:
         """`keyword head... {` body `}`, or the head alone when the body is empty."""
         start = len(self.out)
         self.depth += 1
@@ -325,12 +332,12 @@ class _Writer:
         self.out.insert(start, (self.depth, " ".join([keyword, *head, "{"]), pointer))
         self.out.append((self.depth, "}", pointer + "/}"))
 
-    def tier(self, item, pointer: str) -> None:
+    def tier(self, item: object, pointer: str) -> None:
         item = self.mapping(item, pointer, _TIER)
         self.require(item, pointer, "id")
         texts, _ = self.positional(item, pointer, rule_keywords()["tier"], ("id", "name"))
 
-        def body():
+        def body() -> None:
             if "features" in item:
                 self.emit(f"{pointer}/features", "features", self.values(
                     item["features"], f"{pointer}/features", rule_keywords()["tier_features"]))
@@ -347,11 +354,12 @@ class _Writer:
                 self.credit(item["credits"], f"{pointer}/credits")
         self.block("tier", texts, pointer, body)
 
-    def hours(self, keyword: str, value, pointer: str, rule: str, prefix=()) -> None:
+    def hours(self, keyword: str, value: object, pointer: str, rule: str,
+              prefix: tuple[str, ...] = ()) -> None:
         kw = rule_keywords()[rule]
         self.emit(pointer, *prefix, keyword, self.hours_value(value, pointer, kw))
 
-    def hours_value(self, value, pointer: str, kw) -> str:
+    def hours_value(self, value: object, pointer: str, kw: Keywords) -> str:
         if type(value) is str:
             return value if value == "24x7" else quote(value)
         value = self.mapping(value, pointer, ("schedule", "timezone", "holidays"))
@@ -372,7 +380,7 @@ class _Writer:
             parts.append(self.holidays(value["holidays"], f"{pointer}/holidays", kw))
         return " ".join(parts)
 
-    def range(self, entry, pointer: str, kw) -> str:
+    def range(self, entry: object, pointer: str, kw: Keywords) -> str:
         entry = self.mapping(entry, pointer, ("days", "from", "to"))
         self.require(entry, pointer, "days", "from", "to")
         days, start, end = entry["days"], entry["from"], entry["to"]
@@ -385,7 +393,7 @@ class _Writer:
         return (f"{text} from {scalar(start, kw, pointer + '/from')} "
                 f"to {scalar(end, kw, pointer + '/to')}")
 
-    def objectives(self, value, pointer: str) -> None:
+    def objectives(self, value: object, pointer: str) -> None:
         value = self.mapping(value, pointer, ("availability", "response", "resolution"))
         if not value:
             self.emit(pointer, "objectives")
@@ -395,7 +403,7 @@ class _Writer:
             if key in value:
                 self.ticket_objective(key, value[key], f"{pointer}/{key}")
 
-    def availability(self, value, pointer: str) -> None:
+    def availability(self, value: object, pointer: str) -> None:
         value = self.mapping(value, pointer, ("target", "window", "measured_by"))
         kw = rule_keywords()["availability"]
         texts, count = self.positional(value, pointer, kw, ("target", "window"))
@@ -405,7 +413,7 @@ class _Writer:
         parts += self.clauses(value, pointer, kw, (("measured_by", "measured by"),))
         self.emit(pointer, *parts)
 
-    def ticket_objective(self, keyword: str, value, pointer: str) -> None:
+    def ticket_objective(self, keyword: str, value: object, pointer: str) -> None:
         if type(value) is not dict:
             raise Unrepresentable(pointer, "expected a mapping")
         kw = rule_keywords()["ticket_objective"]
@@ -422,7 +430,7 @@ class _Writer:
                               (("attainment", "attainment"), ("measured_by", "measured by")))
         self.emit(pointer, *parts)
 
-    def price(self, value, pointer: str) -> None:
+    def price(self, value: object, pointer: str) -> None:
         value = self.mapping(value, pointer, ("per_unit", "fixed", "indexation"))
         kw = rule_keywords()["price"]
         parts = ["price"]
@@ -434,7 +442,7 @@ class _Writer:
         parts += self.clauses(value, pointer, kw, (("fixed", "fixed"), ("indexation", "indexed")))
         self.emit(pointer, *parts)
 
-    def credit(self, value, pointer: str) -> None:
+    def credit(self, value: object, pointer: str) -> None:
         value = self.mapping(value, pointer, ("bands", "cap"))
         kw = rule_keywords()["credit"]
         parts = ["credit"]
@@ -452,18 +460,18 @@ class _Writer:
 
     # -- clients -----------------------------------------------------------------------
 
-    def client(self, item, pointer: str) -> None:
+    def client(self, item: object, pointer: str) -> None:
         item = self.mapping(item, pointer, _CLIENT)
         self.require(item, pointer, "id")
         keywords = rule_keywords()
         texts, _ = self.positional(item, pointer, keywords["client"], ("id", "name"))
 
-        def simple(key, rule, word):
+        def simple(key: str, rule: str, word: str) -> None:
             if key in item:
                 self.emit(f"{pointer}/{key}", word,
                           scalar(item[key], keywords[rule], f"{pointer}/{key}"))
 
-        def body():
+        def body() -> None:
             simple("tier", "client_tier", "tier")
             simple("share", "share", "share")
             if "volume" in item:
@@ -483,14 +491,14 @@ class _Writer:
             simple("timezone", "timezone", "timezone")
         self.block("client", texts, pointer, body)
 
-    def volume(self, value, pointer: str) -> None:
+    def volume(self, value: object, pointer: str) -> None:
         value = self.mapping(value, pointer, ("units", "growth"))
         kw = rule_keywords()["volume"]
         texts, _ = self.positional(value, pointer, kw, ("units",))
         self.emit(pointer, "volume", *texts,
                   *self.clauses(value, pointer, kw, (("growth", "growing"),)))
 
-    def needs(self, value, pointer: str) -> None:
+    def needs(self, value: object, pointer: str) -> None:
         value = self.mapping(value, pointer, ("hours", "features"))
         if not value:
             self.emit(pointer, "needs")
@@ -500,7 +508,7 @@ class _Writer:
             self.emit(f"{pointer}/features", "needs", "features", self.values(
                 value["features"], f"{pointer}/features", rule_keywords()["needs"]))
 
-    def data(self, value, pointer: str) -> None:
+    def data(self, value: object, pointer: str) -> None:
         value = self.mapping(value, pointer, ("classification", "personal", "regimes"))
         kw = rule_keywords()["data"]
         parts = ["data"]
@@ -520,14 +528,14 @@ class _Writer:
 
     # -- governance, reporting, security -----------------------------------------------
 
-    def governance(self, value, pointer: str) -> None:
+    def governance(self, value: object, pointer: str) -> None:
         value = self.mapping(value, pointer, ("primary_threshold", "approval", "change_notice"))
         kw = rule_keywords()["governance"]
         self.emit(pointer, "governance", *self.clauses(value, pointer, kw, (
             ("primary_threshold", "threshold"), ("approval", "approval"),
             ("change_notice", "notice"))))
 
-    def reporting(self, value, pointer: str) -> None:
+    def reporting(self, value: object, pointer: str) -> None:
         value = self.mapping(value, pointer, ("cadence", "metrics", "to"))
         kw = rule_keywords()["reporting"]
         parts = ["reporting"]
@@ -538,21 +546,21 @@ class _Writer:
                 parts += [key, self.values(value[key], f"{pointer}/{key}", kw)]
         self.emit(pointer, *parts)
 
-    def security(self, value, pointer: str) -> None:
+    def security(self, value: object, pointer: str) -> None:
         value = self.mapping(value, pointer, _SECURITY)
         keywords = rule_keywords()
 
-        def simple(key, word, rule):
+        def simple(key: str, word: str, rule: str) -> None:
             if key in value:
                 self.emit(f"{pointer}/{key}", word,
                           scalar(value[key], keywords[rule], f"{pointer}/{key}"))
 
-        def listed(key):
+        def listed(key: str) -> None:
             if key in value:
                 self.emit(f"{pointer}/{key}", key,
                           self.values(value[key], f"{pointer}/{key}", keywords[key]))
 
-        def body():
+        def body() -> None:
             simple("classification", "classification", "classification")
             simple("isolation", "isolation", "isolation")
             listed("residency")
@@ -589,6 +597,6 @@ _SECURITY = ("classification", "isolation", "residency", "controls", "breach_not
              "subprocessors", "transfers", "retention", "exit")
 
 
-def lines(document: dict) -> list[Line]:
+def lines(document: Document) -> list[Line]:
     """`(depth, text, pointer)` per line of the canonical layout; blank lines have text ''."""
     return _Writer().document(document)

@@ -16,14 +16,15 @@ YAML 1.1 reader makes them dates, but of the same day, and our loader keeps them
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import yaml as pyyaml
 
 from ..diagnostics import pointer_join
 from ..loaders.yaml import resolve_plain
-from . import Unrepresentable, literal
+from . import Document, Unrepresentable, literal
 
-__all__ = ["dump", "SCHEMA"]
+__all__ = ["SCHEMA", "dump"]
 
 SCHEMA = "../schemas/charter.schema.json"  # as the bundled charters/*.charter.yaml say it
 WIDTH = 100
@@ -84,7 +85,7 @@ _STR = "tag:yaml.org,2002:str"
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r", "\0": "\\0"}
 
 
-def dump(document: dict, *, schema: str | None = SCHEMA) -> str:
+def dump(document: Document, *, schema: str | None = SCHEMA) -> str:
     """The document as YAML text, starting with the `yaml-language-server` schema line."""
     out = [f"# yaml-language-server: $schema={schema}"] if schema else []
     if type(document) is not dict:
@@ -104,7 +105,7 @@ def plain_ok(text: str) -> bool:
 
 
 def quote(text: str, pointer: str = "") -> str:
-    out = []
+    out: list[str] = []
     for ch in text:
         if ch in _ESCAPES:
             out.append(_ESCAPES[ch])
@@ -121,7 +122,7 @@ def quote(text: str, pointer: str = "") -> str:
     return '"' + "".join(out) + '"'
 
 
-def scalar(value, pointer: str = "") -> str:
+def scalar(value: object, pointer: str = "") -> str:
     if (written := literal(value)) is not None:
         return written
     if type(value) is str:
@@ -129,23 +130,23 @@ def scalar(value, pointer: str = "") -> str:
     raise Unrepresentable(pointer, f"cannot write a {type(value).__name__}")
 
 
-def _key(key, pointer: str) -> str:
+def _key(key: object, pointer: str) -> str:
     if type(key) is not str:
         raise Unrepresentable(pointer, "mapping keys must be strings")
     return key if plain_ok(key) else quote(key, pointer)
 
 
-def _is_scalar(value) -> bool:
+def _is_scalar(value: object) -> bool:
     return type(value) not in (dict, list)
 
 
-def _ordered(mapping: dict, context: str) -> list:
+def _ordered(mapping: dict[Any, Any], context: str) -> list[Any]:
     order = _ORDER.get(context, ())
     rest = order.index("*") if "*" in order else len(order)
     return sorted(mapping, key=lambda k: order.index(k) if k in order else rest)
 
 
-def _flow(value, context: str, pointer: str) -> str:
+def _flow(value: object, context: str, pointer: str) -> str:
     if type(value) is dict:
         return "{" + ", ".join(
             f"{_key(k, pointer)}: {_flow(value[k], k, pointer_join(pointer, k))}"
@@ -156,13 +157,14 @@ def _flow(value, context: str, pointer: str) -> str:
     return scalar(value, pointer)
 
 
-def _records(value) -> bool:
+def _records(value: object) -> bool:
     return type(value) is list and any(type(item) is not str and not _is_scalar(item)
                                        for item in value)
 
 
-def _block_mapping(mapping: dict, context: str, indent: int, pointer: str) -> list[str]:
-    lines = []
+def _block_mapping(mapping: dict[Any, Any], context: str, indent: int,
+                   pointer: str) -> list[str]:
+    lines: list[str] = []
     pad = " " * indent
     for key in _ordered(mapping, context):
         value = mapping[key]
@@ -186,8 +188,8 @@ def _block_mapping(mapping: dict, context: str, indent: int, pointer: str) -> li
     return lines
 
 
-def _block_sequence(items: list, context: str, indent: int, pointer: str) -> list[str]:
-    lines = []
+def _block_sequence(items: list[Any], context: str, indent: int, pointer: str) -> list[str]:
+    lines: list[str] = []
     pad = " " * indent
     for index, item in enumerate(items):
         here = pointer_join(pointer, index)

@@ -7,10 +7,26 @@ Semantics and every decision: docs/calendar.md.
 """
 from __future__ import annotations
 
-from .clock import (add_business, average_open_hours_per_open_day, business_elapsed,
-                    business_minimum_wallclock, is_open)
-from .coverage import (REFERENCE_START, CoverageGap, LocalSpan, Overlap, TimeFinding, WeekHours,
-                       fmt_hours, gaps, hours_per_week, overlap, uncovered)
+from .clock import (
+    add_business,
+    average_open_hours_per_open_day,
+    business_elapsed,
+    business_minimum_wallclock,
+    is_open,
+)
+from .coverage import (
+    REFERENCE_START,
+    CoverageGap,
+    LocalSpan,
+    Overlap,
+    TimeFinding,
+    WeekHours,
+    fmt_hours,
+    gaps,
+    hours_per_week,
+    overlap,
+    uncovered,
+)
 from .holiday import NO_HOLIDAYS, HolidayCalendar
 from .intervals import Intervals, bucket_totals, clip, intersect, merge, subtract, total, union
 from .schedule import TWENTY_FOUR_SEVEN, Range, Schedule, ScheduleError, expand
@@ -18,12 +34,42 @@ from .syntax import DAY_NAMES, format_days, format_time, parse_days, parse_time
 from .zones import zone, zone_problem
 
 __all__ = [
-    "parse_days", "parse_time", "format_days", "format_time", "DAY_NAMES",
-    "HolidayCalendar", "NO_HOLIDAYS", "zone", "zone_problem",
-    "Schedule", "ScheduleError", "Range", "TWENTY_FOUR_SEVEN", "expand",
-    "Intervals", "merge", "union", "intersect", "subtract", "total", "clip", "bucket_totals",
-    "gaps", "uncovered", "overlap", "hours_per_week", "CoverageGap", "Overlap", "TimeFinding",
-    "WeekHours", "LocalSpan", "fmt_hours", "REFERENCE_START",
-    "add_business", "business_elapsed", "business_minimum_wallclock",
-    "average_open_hours_per_open_day", "is_open",
+    "DAY_NAMES",
+    "NO_HOLIDAYS",
+    "REFERENCE_START",
+    "TWENTY_FOUR_SEVEN",
+    "CoverageGap",
+    "HolidayCalendar",
+    "Intervals",
+    "LocalSpan",
+    "Overlap",
+    "Range",
+    "Schedule",
+    "ScheduleError",
+    "TimeFinding",
+    "WeekHours",
+    "add_business",
+    "average_open_hours_per_open_day",
+    "bucket_totals",
+    "business_elapsed",
+    "business_minimum_wallclock",
+    "clip",
+    "expand",
+    "fmt_hours",
+    "format_days",
+    "format_time",
+    "gaps",
+    "hours_per_week",
+    "intersect",
+    "is_open",
+    "merge",
+    "overlap",
+    "parse_days",
+    "parse_time",
+    "subtract",
+    "total",
+    "uncovered",
+    "union",
+    "zone",
+    "zone_problem",
 ]

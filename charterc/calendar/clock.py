@@ -27,8 +27,13 @@ from .intervals import Intervals, total
 from .schedule import Schedule, day_spans, expand
 from .zones import local_time, zone
 
-__all__ = ["add_business", "business_elapsed", "business_minimum_wallclock",
-           "average_open_hours_per_open_day", "is_open"]
+__all__ = [
+    "add_business",
+    "average_open_hours_per_open_day",
+    "business_elapsed",
+    "business_minimum_wallclock",
+    "is_open",
+]
 
 _HORIZON_YEARS = 10  # a schedule that does not open within this is an error, not a loop
 
@@ -101,7 +106,8 @@ def _close_of_open_day(schedule: Schedule, ts: int, n: int) -> int:
     raise ValueError(f"the schedule {schedule} has too few open days")
 
 
-def add_business(schedule: Schedule, start: datetime, *, minutes: int = 0, days: int = 0) -> datetime:
+def add_business(schedule: Schedule, start: datetime, *, minutes: int = 0,
+                 days: int = 0) -> datetime:
     """The deadline `days` open days and `minutes` open minutes after `start`.
 
     Returned in `start`'s time zone. Both parts zero: `start` itself.

@@ -10,14 +10,26 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
+from typing import TypeVar
 
 from .intervals import Intervals, bucket_totals, intersect, subtract, total
 from .schedule import Schedule, expand
 from .syntax import DAY_NAMES, format_days
 from .zones import local_time, wall_seconds, zone
 
-__all__ = ["WeekHours", "LocalSpan", "TimeFinding", "CoverageGap", "Overlap", "gaps",
-           "uncovered", "overlap", "hours_per_week", "REFERENCE_START", "fmt_hours"]
+__all__ = [
+    "REFERENCE_START",
+    "CoverageGap",
+    "LocalSpan",
+    "Overlap",
+    "TimeFinding",
+    "WeekHours",
+    "fmt_hours",
+    "gaps",
+    "hours_per_week",
+    "overlap",
+    "uncovered",
+]
 
 REFERENCE_START = date(2025, 12, 29)  # Monday of ISO week 2026-W01: the default reference year
 _DAY_WORDS = ("Mondays", "Tuesdays", "Wednesdays", "Thursdays", "Fridays", "Saturdays", "Sundays")
@@ -148,25 +160,40 @@ class TimeFinding:
         return _pattern_of(self, limit)
 
 
+_Shape = tuple[int, int, int]
+"""Local start and end (seconds after midnight) and the days the interval spans."""
+
+
+@dataclass
+class _Group:
+    """Intervals of one shape: how many start on each weekday, their seconds, the first day."""
+
+    counts: list[int]
+    seconds: int
+    first_day: int
+
+
 @lru_cache(maxsize=4096)
 def _pattern_of(finding: TimeFinding, limit: int) -> tuple[tuple[str, ...], bool]:
     """Cached per finding: describe() may be called for every diagnostic that quotes it."""
     last = datetime.fromtimestamp(finding.intervals[-1][1], finding.first.start.tzinfo)
     lt = local_time(finding.zone, finding.first.start.year - 1, last.year + 1)
-    groups: dict[tuple, list] = {}
+    groups: dict[_Shape, _Group] = {}
     for s, e in finding.intervals:
         ws, we = lt.to_wall(s), lt.to_wall(e)
         day_s, sec_s = divmod(ws, 86400)
         day_e, sec_e = divmod(we, 86400)
         if sec_e == 0 and day_e > day_s:
             day_e, sec_e = day_e - 1, 86400
-        entry = groups.setdefault((sec_s, sec_e, day_e - day_s), [[0] * 7, 0, day_s])
-        entry[0][(day_s + 3) % 7] += 1  # 1970-01-01 was a Thursday
-        entry[1] += e - s
-    ranked = sorted(groups.items(), key=lambda kv: (-kv[1][1], kv[1][2]))
-    words, rest = [], False
-    lead = max(ranked[0][1][0])
-    for n, (key, (counts, _, _)) in enumerate(ranked):
+        entry = groups.setdefault((sec_s, sec_e, day_e - day_s), _Group([0] * 7, 0, day_s))
+        entry.counts[(day_s + 3) % 7] += 1  # 1970-01-01 was a Thursday
+        entry.seconds += e - s
+    ranked = sorted(groups.items(), key=lambda kv: (-kv[1].seconds, kv[1].first_day))
+    words: list[str] = []
+    rest = False
+    lead = max(ranked[0][1].counts)
+    for n, (key, group) in enumerate(ranked):
+        counts = group.counts
         top = max(counts)
         if n >= limit or 4 * top < lead:  # rarer shapes (DST nights, holidays)
             rest = True
@@ -181,7 +208,7 @@ def _hhmm(seconds: int) -> str:
     return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}"
 
 
-def _group_words(key: tuple, days: set[int]) -> str:
+def _group_words(key: _Shape, days: set[int]) -> str:
     start, end, span = key
     if span >= 2 or (span == 1 and end >= start):
         first = min(days)
@@ -220,6 +247,8 @@ class Overlap(TimeFinding):
                 f"{fmt_hours(self.total_seconds)} h in the term; first {self.first}")
 
 
+_Finding = TypeVar("_Finding", bound=TimeFinding)
+
 def _view_zone(first: Schedule, second: Schedule, zone_name: str | None) -> str:
     """The first schedule's zone; for a 24x7 one (no zone) `zone_name`, else the second's."""
     if not first.always:
@@ -232,11 +261,11 @@ def _weeks(name: str, start: date, end: date) -> tuple[list[int], list[date]]:
     """UTC bounds of the local ISO weeks that meet [start, end), and their Mondays."""
     lt = local_time(name, start.year - 1, end.year + 1)
     monday = start - timedelta(days=start.weekday())
-    mondays = []
+    mondays: list[date] = []
     while monday < end:
         mondays.append(monday)
         monday += timedelta(days=7)
-    bounds = [lt.to_utc(wall_seconds(m)) for m in mondays + [monday]]
+    bounds = [lt.to_utc(wall_seconds(m)) for m in [*mondays, monday]]
     return bounds, mondays
 
 
@@ -246,12 +275,12 @@ def _weeks_with_time(base: Schedule, start: date, end: date, name: str) -> int:
     return sum(1 for sec in bucket_totals(expand(base, start, end, name), bounds) if sec)
 
 
-def _finding(kind: type, found: Intervals, name: str, start: date, end: date,
-             base: Schedule | None = None) -> TimeFinding:
+def _finding(kind: type[_Finding], found: Intervals, name: str, start: date, end: date,
+             base: Schedule | None = None) -> _Finding:
     bounds, mondays = _weeks(name, start, end)
     per_week = bucket_totals(found, bounds)
     weeks = tuple(WeekHours(*m.isocalendar()[:2], m, sec)
-                  for m, sec in zip(mondays, per_week) if sec)
+                  for m, sec in zip(mondays, per_week, strict=True) if sec)
     considered = len(mondays) if base is None else _weeks_with_time(base, start, end, name)
     tz = zone(name)
     s, e = found[0]

@@ -8,17 +8,18 @@ closed), as the library reports them by default.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
-from typing import Any, Mapping
+from functools import cache, lru_cache
+from typing import Any
 
 import holidays as _library
 
-__all__ = ["HolidayCalendar", "NO_HOLIDAYS"]
+__all__ = ["NO_HOLIDAYS", "HolidayCalendar"]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _supported() -> dict[str, tuple[str, ...]]:
     return {country.upper(): tuple(s.upper() for s in subdivs)
             for country, subdivs in _library.list_supported_countries().items()}
@@ -29,7 +30,7 @@ def _library_year(country: str, subdivision: str | None, year: int) -> frozenset
     return frozenset(_library.country_holidays(country, subdiv=subdivision, years=year))
 
 
-def _date(value, where: str) -> date:
+def _date(value: object, where: str) -> date:
     if isinstance(value, date):
         return value
     try:
@@ -48,7 +49,7 @@ class HolidayCalendar:
     remove: tuple[date, ...] = ()
 
     @classmethod
-    def from_value(cls, value: Any) -> "HolidayCalendar":
+    def from_value(cls, value: Any) -> HolidayCalendar:
         """`"FR"`, `"US-CA"`, `"none"`, None, or `{country, subdivision?, extra?, remove?}`.
 
         In the mapping form `country` may itself carry the subdivision (`US-NY`).
@@ -57,6 +58,8 @@ class HolidayCalendar:
         """
         if value is None or (isinstance(value, str) and value.strip().lower() == "none"):
             return NO_HOLIDAYS
+        country: str | None
+        subdivision: str | None
         if isinstance(value, str):
             country, subdivision = _split(value)
             return cls(country, subdivision)
@@ -71,7 +74,8 @@ class HolidayCalendar:
             elif isinstance(raw, str):
                 country, subdivision = _split(raw)
             else:
-                raise ValueError(f"holidays.country: expected a country code such as FR, not {raw!r}")
+                raise ValueError(f"holidays.country: expected a country code such as FR, "
+                                 f"not {raw!r}")
             if value.get("subdivision") is not None:
                 if subdivision is not None:
                     raise ValueError(f"holidays: subdivision given twice ({raw!r} and "
@@ -80,7 +84,7 @@ class HolidayCalendar:
             if subdivision is not None and country is None:
                 raise ValueError("holidays: a subdivision needs a country")
 
-            def dates(key):
+            def dates(key: str) -> tuple[date, ...]:
                 items = value.get(key) or ()
                 if isinstance(items, (str, date)) or not hasattr(items, "__iter__"):
                     raise ValueError(f"holidays.{key}: expected a list of dates")
@@ -96,14 +100,15 @@ class HolidayCalendar:
             return None
         supported = _supported()
         if self.country not in supported:
-            return f"unknown holiday calendar {self.country!r}: not a country the holidays library knows"
+            return (f"unknown holiday calendar {self.country!r}: "
+                    f"not a country the holidays library knows")
         if self.subdivision is not None and self.subdivision not in supported[self.country]:
             known = ", ".join(supported[self.country][:12]) or "none"
             return (f"unknown subdivision {self.subdivision!r} of {self.country} "
                     f"(known: {known}{', ...' if len(supported[self.country]) > 12 else ''})")
         return None
 
-    def validate(self) -> "HolidayCalendar":
+    def validate(self) -> HolidayCalendar:
         """Self, or ValueError with `problem()`'s message."""
         message = self.problem()
         if message:

@@ -6,9 +6,9 @@ set of minutes.
 """
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
-__all__ = ["Intervals", "merge", "union", "intersect", "subtract", "total", "clip", "bucket_totals"]
+__all__ = ["Intervals", "bucket_totals", "clip", "intersect", "merge", "subtract", "total", "union"]
 
 Intervals = tuple[tuple[int, int], ...]
 """Sorted, disjoint, non-touching, non-empty half-open [start, end) pairs."""

@@ -15,26 +15,27 @@ overlap and the business clock all work on. Decisions (docs/calendar.md):
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
-from typing import Any, Mapping, Sequence
+from typing import Any, TypeVar
 
 from .holiday import NO_HOLIDAYS, HolidayCalendar
 from .intervals import Intervals, merge
 from .syntax import format_days, format_time, parse_days, parse_time
 from .zones import EPOCH_ORDINAL, LocalTime, local_time, wall_seconds, zone
 
-__all__ = ["Range", "Schedule", "ScheduleError", "TWENTY_FOUR_SEVEN", "expand", "day_spans"]
+__all__ = ["TWENTY_FOUR_SEVEN", "Range", "Schedule", "ScheduleError", "day_spans", "expand"]
 
-Range = tuple[frozenset, int, int]
+Range = tuple[frozenset[int], int, int]
 """(days, from_minutes, to_minutes): to <= from runs past midnight; 1440 is 24:00."""
 
 
 class ScheduleError(ValueError):
     """A malformed `hours` value; `path` locates it inside the value (for a JSON pointer)."""
 
-    def __init__(self, message: str, path: tuple = ()):
+    def __init__(self, message: str, path: tuple[str | int, ...] = ()) -> None:
         super().__init__(message)
         self.path = path
 
@@ -51,11 +52,12 @@ class Schedule:
     timezone: str = "UTC"
     holidays: HolidayCalendar = NO_HOLIDAYS
     always: bool = False
-    _weekly: tuple = field(default=(), init=False, repr=False, compare=False, hash=False)
+    _weekly: tuple[tuple[tuple[int, int], ...], ...] = field(
+        default=(), init=False, repr=False, compare=False, hash=False)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         # per weekday: (start, end) in seconds after that day's local midnight
-        table = [[] for _ in range(7)]
+        table: list[list[tuple[int, int]]] = [[] for _ in range(7)]
         for days, start, end in self.ranges:
             stop = end if end > start else end + 1440
             for d in days:
@@ -68,7 +70,7 @@ class Schedule:
 
     @classmethod
     def from_value(cls, value: Any, default_timezone: str | None = None,
-                   default_holidays: Any = None) -> "Schedule":
+                   default_holidays: Any = None) -> Schedule:
         """`"24x7"` or `{schedule: [{days, from, to}], timezone?, holidays?}` -> Schedule.
 
         A missing `timezone`/`holidays` takes the default given (the model passes
@@ -98,8 +100,8 @@ class Schedule:
             zone(name)
         except (ValueError, TypeError) as exc:
             raise ScheduleError(str(exc), ("timezone",)) from None
-        where = ("holidays",) if "holidays" in value else ()
-        raw = value["holidays"] if "holidays" in value else default_holidays
+        where: tuple[str, ...] = ("holidays",) if "holidays" in value else ()
+        raw = value.get("holidays", default_holidays)
         try:
             calendar = raw if isinstance(raw, HolidayCalendar) else HolidayCalendar.from_value(raw)
             calendar.validate()
@@ -116,6 +118,7 @@ class Schedule:
 
 
 TWENTY_FOUR_SEVEN = Schedule(always=True)
+_T = TypeVar("_T")
 
 
 def _range(item: Any, i: int) -> Range:
@@ -123,23 +126,27 @@ def _range(item: Any, i: int) -> Range:
         raise ScheduleError("each schedule entry is {days, from, to}", ("schedule", i))
     for key in item:
         if key not in ("days", "from", "to"):
-            raise ScheduleError(f"unknown key {key!r} (expected days, from, to)", ("schedule", i, key))
-    parsed = {}
-    for key, parse in (("days", parse_days), ("from", parse_time), ("to", parse_time)):
-        if key not in item:
-            raise ScheduleError(f"schedule entry lacks {key!r}", ("schedule", i))
-        try:
-            parsed[key] = parse(item[key])
-        except ValueError as exc:
-            raise ScheduleError(str(exc), ("schedule", i, key)) from None
-    start, end = parsed["from"], parsed["to"]
+            raise ScheduleError(f"unknown key {key!r} (expected days, from, to)",
+                                ("schedule", i, key))
+    days = _field(item, i, "days", parse_days)
+    start = _field(item, i, "from", parse_time)
+    end = _field(item, i, "to", parse_time)
     if start == 1440:
         raise ScheduleError("a range cannot start at 24:00 (write 00:00 on the next day)",
                             ("schedule", i, "from"))
     if start == end:
         raise ScheduleError(f"empty range {format_time(start)}-{format_time(end)}: write "
                             f"00:00-24:00 for a whole day", ("schedule", i, "to"))
-    return parsed["days"], start, end
+    return days, start, end
+
+
+def _field(item: Mapping[Any, Any], i: int, key: str, parse: Callable[[object], _T]) -> _T:
+    if key not in item:
+        raise ScheduleError(f"schedule entry lacks {key!r}", ("schedule", i))
+    try:
+        return parse(item[key])
+    except ValueError as exc:
+        raise ScheduleError(str(exc), ("schedule", i, key)) from None
 
 
 def _clock(schedule: Schedule, first: date, last: date) -> LocalTime:
@@ -154,7 +161,7 @@ def day_spans(schedule: Schedule, ordinal: int, lt: LocalTime,
         return []
     base = (ordinal - EPOCH_ORDINAL) * 86400
     to_utc = lt.to_utc
-    out = []
+    out: list[tuple[int, int]] = []
     for a, b in spans:
         s, e = to_utc(base + a), to_utc(base + b)
         if s < e:
@@ -183,7 +190,7 @@ def _expand(schedule: Schedule, start: date, end: date, zone_name: str | None) -
     lt = _clock(schedule, start, end)
     lo, hi = lt.to_utc(wall_seconds(start)), lt.to_utc(wall_seconds(end))
     closed = schedule.holidays.dates(start.year - 1, end.year)
-    pairs = []
+    pairs: list[tuple[int, int]] = []
     for ordinal in range(start.toordinal() - 1, end.toordinal()):
         for s, e in day_spans(schedule, ordinal, lt, closed):
             if s < lo:

@@ -6,13 +6,15 @@ caller adds the position. Days are numbered like `date.weekday()`: 0 = Monday.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
-__all__ = ["DAY_NAMES", "parse_days", "parse_time", "format_days", "format_time"]
+__all__ = ["DAY_NAMES", "format_days", "format_time", "parse_days", "parse_time"]
 
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _DAY = {name: i for i, name in enumerate(DAY_NAMES)}
 _TIME = re.compile(r"(\d{1,2}):(\d{2})\Z")
-_HINT = "use mon, tue, wed, thu, fri, sat, sun, ranges like mon-fri, lists like mon,wed,fri, or daily"
+_HINT = ("use mon, tue, wed, thu, fri, sat, sun, ranges like mon-fri, lists like mon,wed,fri, "
+         "or daily")
 
 
 def _day(token: str, text: str) -> int:
@@ -22,7 +24,7 @@ def _day(token: str, text: str) -> int:
         raise ValueError(f"unknown day {token!r} in {text!r}: {_HINT}") from None
 
 
-def parse_days(text) -> frozenset[int]:
+def parse_days(text: object) -> frozenset[int]:
     """`"mon-fri"` -> {0..4}; `"sat"`; `"mon,wed,fri"`; `"daily"`; `"fri-mon"` wraps round.
 
     Items are separated by commas and may be single days or ranges. A range runs
@@ -46,7 +48,7 @@ def parse_days(text) -> frozenset[int]:
     return frozenset(days)
 
 
-def parse_time(text) -> int:
+def parse_time(text: object) -> int:
     """`"08:00"` -> 480 minutes since midnight; `"24:00"` -> 1440 (end of day)."""
     if not isinstance(text, str):
         raise ValueError(f"a time must be a quoted string \"HH:MM\", not {text!r}")
@@ -55,7 +57,8 @@ def parse_time(text) -> int:
         raise ValueError(f"not a time {text!r}: expected \"HH:MM\" such as \"08:00\"")
     hours, minutes = int(match.group(1)), int(match.group(2))
     if minutes > 59 or hours > 24 or (hours == 24 and minutes):
-        raise ValueError(f"not a time of day {text!r}: from 00:00 to 23:59, or 24:00 for the end of day")
+        raise ValueError(f"not a time of day {text!r}: from 00:00 to 23:59, "
+                         f"or 24:00 for the end of day")
     return hours * 60 + minutes
 
 
@@ -64,23 +67,24 @@ def format_time(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
-def format_days(days) -> str:
+def format_days(days: Iterable[int]) -> str:
     """{0..4} -> `"mon-fri"`; all seven -> `"daily"`; runs joined by commas (`mon-wed,fri`).
 
     A run that wraps round the week is written as one range (`fri-mon`), so
     `parse_days(format_days(d)) == d` for every set.
     """
-    days = frozenset(days)
-    if len(days) == 7:
+    present = frozenset(days)
+    if len(present) == 7:
         return "daily"
-    if not days:
+    if not present:
         return ""
     # start runs after a gap so a run crossing Sunday -> Monday stays whole
-    first = next(d for d in range(7) if d in days and (d - 1) % 7 not in days)
-    parts, run = [], []
+    first = next(d for d in range(7) if d in present and (d - 1) % 7 not in present)
+    parts: list[list[int]] = []
+    run: list[int] = []
     for k in range(7):
         d = (first + k) % 7
-        if d in days:
+        if d in present:
             run.append(d)
         elif run:
             parts.append(run)

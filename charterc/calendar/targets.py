@@ -28,7 +28,7 @@ from functools import lru_cache
 from .clock import average_open_hours_per_open_day
 from .schedule import Schedule
 
-__all__ = ["Target", "Verdict", "compare", "business_day_minutes"]
+__all__ = ["Target", "Verdict", "business_day_minutes", "compare"]
 
 DAY = 1440  # minutes
 
@@ -43,7 +43,7 @@ class Verdict(enum.Enum):
     NOT_SHORTER = "not shorter"    # a takes at least as long as b (possibly the same)
     UNDECIDED = "undecided"        # the clocks' rules cannot tell
 
-    def flipped(self) -> "Verdict":
+    def flipped(self) -> Verdict:
         return _FLIPPED[self]
 
 
@@ -105,7 +105,7 @@ class Target:
         day = self.day_minutes
         return None if day is None else self.days * day + self.minutes
 
-    def describe(self, other: "Target | None" = None) -> str:
+    def describe(self, other: Target | None = None) -> str:
         """How to show this target, next to `other` when they are compared: with its clock
         and the figure that decided (a business day's length, or a wall-clock minimum)."""
         text = self.text or _fmt(Fraction(self.wall_minimum))
@@ -113,7 +113,8 @@ class Target:
             return f"{text} (calendar)"
         if (other is not None and other.counts_as_calendar and not self.counts_as_calendar
                 and self.days):
-            return f"{text} (business, at least {_fmt(Fraction(self.wall_minimum))} of wall-clock time)"
+            return (f"{text} (business, at least {_fmt(Fraction(self.wall_minimum))} "
+                    f"of wall-clock time)")
         if self.days and not self.counts_as_calendar and self.length is not None:
             return (f"{text} (business, {_fmt(self.length)} at {_fmt(self.day_minutes)} "
                     f"per open day)")

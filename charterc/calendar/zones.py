@@ -16,17 +16,17 @@ seconds itself:
 from __future__ import annotations
 
 from bisect import bisect_right
-from datetime import date, datetime, timezone
-from functools import lru_cache
+from datetime import UTC, date, datetime
+from functools import cache, lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-__all__ = ["zone", "zone_problem", "LocalTime", "local_time", "wall_seconds", "EPOCH_ORDINAL"]
+__all__ = ["EPOCH_ORDINAL", "LocalTime", "local_time", "wall_seconds", "zone", "zone_problem"]
 
 EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 _PROBE = 6 * 3600  # offset changes are at least months apart; 6 h steps cannot miss one
 
 
-def zone_problem(name) -> str | None:
+def zone_problem(name: object) -> str | None:
     """Why `name` is not a usable IANA time zone, or None (for V505)."""
     if not isinstance(name, str) or not name.strip():
         return f"a time zone must be an IANA name such as Europe/Paris, not {name!r}"
@@ -37,7 +37,7 @@ def zone_problem(name) -> str | None:
     return None
 
 
-@lru_cache(maxsize=None)
+@cache
 def zone(name: str) -> ZoneInfo:
     """The `ZoneInfo` for an IANA name; ValueError (not a traceback) when unknown."""
     try:
@@ -53,15 +53,17 @@ def wall_seconds(day: date, minutes: int = 0) -> int:
 
 
 def _offset(tz: ZoneInfo, ts: int) -> int:
-    return int(datetime.fromtimestamp(ts, tz).utcoffset().total_seconds())
+    offset = datetime.fromtimestamp(ts, tz).utcoffset()
+    assert offset is not None  # an aware datetime always has one
+    return int(offset.total_seconds())
 
 
 @lru_cache(maxsize=4096)
 def _transitions(name: str, year: int) -> tuple[tuple[int, int, int], ...]:
     """Offset changes (utc instant, offset before, offset after) in (Jan 1, next Jan 1] UTC."""
     tz = zone(name)
-    lo = int(datetime(year, 1, 1, tzinfo=timezone.utc).timestamp())
-    hi = int(datetime(year + 1, 1, 1, tzinfo=timezone.utc).timestamp())
+    lo = int(datetime(year, 1, 1, tzinfo=UTC).timestamp())
+    hi = int(datetime(year + 1, 1, 1, tzinfo=UTC).timestamp())
     found = []
     t, off = lo, _offset(tz, lo)
     while t < hi:
@@ -83,12 +85,12 @@ def _transitions(name: str, year: int) -> tuple[tuple[int, int, int], ...]:
 class LocalTime:
     """Conversions for one zone, exact for wall times in [first_year, last_year]."""
 
-    __slots__ = ("name", "tz", "base", "instants", "after", "lo", "hi", "trans")
+    __slots__ = ("after", "base", "hi", "instants", "lo", "name", "trans", "tz")
 
-    def __init__(self, name: str, first_year: int, last_year: int):
+    def __init__(self, name: str, first_year: int, last_year: int) -> None:
         self.name = name
         self.tz = zone(name)
-        start = int(datetime(first_year, 1, 1, tzinfo=timezone.utc).timestamp())
+        start = int(datetime(first_year, 1, 1, tzinfo=UTC).timestamp())
         self.base = _offset(self.tz, start)
         self.trans = [t for y in range(first_year, last_year + 1) for t in _transitions(name, y)]
         self.instants = [t for t, _, _ in self.trans]

@@ -13,18 +13,18 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
-__all__ = ["examples_of", "apply_overlay", "base_document", "EXAMPLE_TODAY"]
+__all__ = ["EXAMPLE_TODAY", "apply_overlay", "base_document", "examples_of"]
 
 BASE = Path(__file__).with_name("example_base.charter.yaml")
 EXAMPLE_TODAY = "2026-06-01"  # the `--today` the examples are written for
 
 
-def base_document() -> dict:
+def base_document() -> dict[str, Any]:
     from ..loaders import load_path
     return load_path(BASE).document
 
 
-def _merge_list(base: list, overlay: list) -> list:
+def _merge_list(base: list[Any], overlay: list[Any]) -> list[Any]:
     if not (all(isinstance(i, dict) and "id" in i for i in overlay)
             and all(isinstance(i, dict) and "id" in i for i in base)):
         return copy.deepcopy(overlay)
@@ -57,10 +57,10 @@ def apply_overlay(base: Any, overlay: Any) -> Any:
 def _blocks(doc: str, label: str) -> list[str]:
     """The indented YAML blocks following each `label:` line of a docstring."""
     lines = doc.splitlines()
-    blocks = []
+    blocks: list[str] = []
     for n, line in enumerate(lines):
         if line.strip() == f"{label}:":
-            body = []
+            body: list[str] = []
             for following in lines[n + 1:]:
                 if following.strip() and not following.startswith((" ", "\t")):
                     break
@@ -69,12 +69,12 @@ def _blocks(doc: str, label: str) -> list[str]:
     return [b for b in blocks if b]
 
 
-def examples_of(doc: str) -> tuple[list[dict], list[dict]]:
+def examples_of(doc: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """(failing overlays, passing overlays) of a rule docstring."""
     from ..loaders.yaml import load_text
-    parsed = []
+    parsed: list[list[dict[str, Any]]] = []
     for label in ("Fails", "Passes"):
-        overlays = []
+        overlays: list[dict[str, Any]] = []
         for block in _blocks(doc, label):
             loaded = load_text(block, f"<{label}>")
             if not loaded.ok or not isinstance(loaded.document, dict):

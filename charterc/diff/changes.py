@@ -12,8 +12,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-__all__ = ["Change", "EFFECTS", "weakening", "strengthening", "neutral", "wording",
-           "by_direction", "fmt_amount"]
+__all__ = [
+    "EFFECTS",
+    "Change",
+    "by_direction",
+    "fmt_amount",
+    "neutral",
+    "strengthening",
+    "weakening",
+    "wording",
+]
 
 EFFECTS = ("weakening", "strengthening", "neutral")
 _BUMP = {"weakening": "major", "strengthening": "minor"}
@@ -30,31 +38,35 @@ class Change:
     note: str = ""          # why it is classed so, or the figures behind it
     pointer: str = ""       # where in the new document (the old one when removed)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, str | None]:
         return {"client": self.client, "subject": self.subject, "effect": self.effect,
                 "bump": self.bump, "before": self.before, "after": self.after,
                 "note": self.note, "pointer": self.pointer}
 
 
-def weakening(client, subject, before, after, note="", pointer="") -> Change:
+def weakening(client: str | None, subject: str, before: object, after: object,
+              note: str = "", pointer: str = "") -> Change:
     return Change(client, subject, "weakening", "major", str(before), str(after), note, pointer)
 
 
-def strengthening(client, subject, before, after, note="", pointer="") -> Change:
+def strengthening(client: str | None, subject: str, before: object, after: object,
+                  note: str = "", pointer: str = "") -> Change:
     return Change(client, subject, "strengthening", "minor", str(before), str(after), note,
                   pointer)
 
 
-def neutral(client, subject, before, after, note="", pointer="") -> Change:
+def neutral(client: str | None, subject: str, before: object, after: object,
+            note: str = "", pointer: str = "") -> Change:
     return Change(client, subject, "neutral", "minor", str(before), str(after), note, pointer)
 
 
-def wording(client, subject, before, after, note="", pointer="") -> Change:
+def wording(client: str | None, subject: str, before: object, after: object,
+            note: str = "", pointer: str = "") -> Change:
     return Change(client, subject, "neutral", "patch", str(before), str(after), note, pointer)
 
 
-def by_direction(client, subject, before, after, better: bool | None, note="",
-                 pointer="") -> Change:
+def by_direction(client: str | None, subject: str, before: object, after: object,
+                 better: bool | None, note: str = "", pointer: str = "") -> Change:
     """`better` True: a strengthening, False: a weakening, None: neutral (undecided)."""
     make = {True: strengthening, False: weakening, None: neutral}[better]
     return make(client, subject, before, after, note, pointer)

@@ -7,13 +7,18 @@ wording) are grouped under "all clients" before the per-client tables.
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 from ..cli.formats.text import format_diagnostic
 
-__all__ = ["RENDERERS", "render_text", "render_json", "render_markdown"]
+if TYPE_CHECKING:
+    from . import CharterDiff, DiffResult
+    from .changes import Change
+
+__all__ = ["RENDERERS", "render_json", "render_markdown", "render_text"]
 
 
-def _groups(diff) -> list[tuple[str | None, list]]:
+def _groups(diff: CharterDiff) -> list[tuple[str | None, list[Change]]]:
     """(client or None, its changes) in order: every-client changes first."""
     order: list[str | None] = [None]
     for change in diff.changes:
@@ -23,13 +28,13 @@ def _groups(diff) -> list[tuple[str | None, list]]:
     return [(key, changes) for key, changes in grouped if changes]
 
 
-def _title(diff) -> str:
+def _title(diff: CharterDiff) -> str:
     if diff.old_version and diff.new_version:
         return f"{diff.id} {diff.old_version} -> {diff.new_version}"
     return f"{diff.id} {diff.new_version or diff.old_version}"
 
 
-def _verdict(diff) -> str:
+def _verdict(diff: CharterDiff) -> str:
     if diff.made is None:
         return f"requires {diff.required}" if diff.required != "none" else "no change"
     if diff.required == "none":
@@ -38,7 +43,7 @@ def _verdict(diff) -> str:
     return f"requires a {diff.required} bump; made {made}"
 
 
-def render_text(result, *, color: bool = False) -> str:
+def render_text(result: DiffResult, *, color: bool = False) -> str:
     out = [f"charterc diff {result.old} -> {result.new}", ""]
     for diff in result.charters:
         where = diff.new_file or diff.old_file
@@ -63,7 +68,7 @@ def render_text(result, *, color: bool = False) -> str:
     return "\n".join(out) + "\n"
 
 
-def render_json(result, *, color: bool = False) -> str:
+def render_json(result: DiffResult, *, color: bool = False) -> str:
     data = {"old": result.old, "new": result.new,
             "charters": [d.to_dict() for d in result.charters],
             "not_compared": [d.to_dict() for d in result.problems],
@@ -76,7 +81,7 @@ def _cell(text: str) -> str:
             or " ")
 
 
-def render_markdown(result, *, color: bool = False) -> str:
+def render_markdown(result: DiffResult, *, color: bool = False) -> str:
     out = [f"## Charter changes: `{_cell(result.old)}` → `{_cell(result.new)}`", ""]
     if not result.charters and not result.problems:
         out += ["No charter found on either side.", ""]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["BUMPS", "Version", "parse_version", "bump_made", "stronger"]
+__all__ = ["BUMPS", "Version", "bump_made", "parse_version", "stronger"]
 
 BUMPS = ("none", "patch", "minor", "major")
 _SEMVER = re.compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-([0-9A-Za-z.-]+))?"
@@ -30,7 +30,7 @@ class Version:
         return f"{self.major}.{self.minor}.{self.patch}" + (f"-{self.pre}" if self.pre else "")
 
 
-def parse_version(text) -> Version | None:
+def parse_version(text: object) -> Version | None:
     match = _SEMVER.match(str(text).strip())
     if not match:
         return None

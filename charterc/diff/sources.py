@@ -10,13 +10,16 @@ revision of the same name; write `NAME^{commit}` to mean the revision.
 from __future__ import annotations
 
 import subprocess
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import Literal, overload
 
 from ..loaders import Limits, Loaded, is_charter_file, load_bytes, load_path, loader_for
 
-__all__ = ["SourceError", "Side", "read_side"]
+__all__ = ["Side", "SourceError", "read_side"]
+
+_DEFAULT_LIMITS = Limits()  # frozen, so one instance serves every call
 
 
 class SourceError(Exception):
@@ -29,7 +32,16 @@ class Side:
     files: list[Loaded]
 
 
-def _git(args: Sequence[str], *, binary: bool = False):
+@overload
+def _git(args: Sequence[str], *, binary: Literal[False] = False) -> str | None: ...
+
+
+@overload
+def _git(args: Sequence[str], *, binary: Literal[True]) -> bytes | None: ...
+
+
+def _git(args: Sequence[str], *, binary: bool = False) -> str | bytes | None:
+    """git's output (None when git fails): decoded text, or the bytes with `binary`."""
     try:
         done = subprocess.run(["git", *args], capture_output=True, check=False)
     except OSError as exc:  # no git on PATH
@@ -54,7 +66,7 @@ def _from_revision(revision: str, paths: Sequence[str], limits: Limits) -> list[
     if listing is None:
         raise SourceError(f"cannot list {', '.join(paths)} at {revision}")
     names = sorted(n for n in listing.split("\0") if n and is_charter_file(n))
-    files = []
+    files: list[Loaded] = []
     for name in names:
         data = _git(["cat-file", "blob", f"{commit}:{name}"], binary=True)
         if data is None:
@@ -63,7 +75,7 @@ def _from_revision(revision: str, paths: Sequence[str], limits: Limits) -> list[
     return files
 
 
-def read_side(spec: str, paths: Sequence[str] = (), *, limits: Limits = Limits()) -> Side:
+def read_side(spec: str, paths: Sequence[str] = (), *, limits: Limits = _DEFAULT_LIMITS) -> Side:
     """Load every charter of one side of the diff."""
     path = Path(spec)
     if path.exists():

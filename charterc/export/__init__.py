@@ -7,7 +7,12 @@ in the build log (e.g. objectives OpenSLO cannot express); it never prints.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..render.view import Subject
 
 __all__ = ["EXPORTERS", "Exported", "exporter"]
 
@@ -25,6 +30,7 @@ EXPORTERS: dict[str, str] = {
 }
 
 
-def exporter(name: str):
+def exporter(name: str) -> Callable[[Subject], Exported]:
+    """The function that writes `name`, imported now (only the formats built are loaded)."""
     module, func = EXPORTERS[name].split(":")
     return getattr(importlib.import_module(module), func)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import io
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
@@ -21,10 +21,10 @@ from babel.messages.pofile import read_po, write_po
 
 from .i18n import DOMAIN, LOCALE_DIR
 
-__all__ = ["extract", "compiled", "po_path", "mo_path"]
+__all__ = ["compiled", "extract", "mo_path", "po_path"]
 
 _ROOT = Path(__file__).parent
-_FIXED = datetime(2026, 1, 1, tzinfo=timezone.utc)
+_FIXED = datetime(2026, 1, 1, tzinfo=UTC)
 _KEYWORDS = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2)}
 _METHODS = [("templates/**.j2", "jinja2.ext:babel_extract"), ("**.py", "python")]
 # The report renderer lives beside the report engine; only its two modules carry labels.
@@ -78,7 +78,8 @@ def main(argv: list[str]) -> int:
     if argv[0] == "extract":
         template = extract()
         with open(LOCALE_DIR / f"{DOMAIN}.pot", "wb") as handle:
-            write_po(handle, template, omit_header=True, sort_output=True, width=100, no_location=True)
+            write_po(handle, template, omit_header=True, sort_output=True, width=100,
+                     no_location=True)
         langs = _languages() + (argv[2:3] if argv[1:2] == ["--init"] else [])
         for lang in langs:
             path = po_path(lang)
@@ -90,8 +91,8 @@ def main(argv: list[str]) -> int:
                 catalog = Catalog(locale=lang, domain=DOMAIN, project="charterc")
             catalog.update(template, no_fuzzy_matching=True)
             with open(path, "wb") as handle:
-                write_po(handle, catalog, omit_header=True, sort_output=True, width=100, no_location=True,
-                         ignore_obsolete=True, include_previous=False)
+                write_po(handle, catalog, omit_header=True, sort_output=True, width=100,
+                         no_location=True, ignore_obsolete=True, include_previous=False)
         return 0
     for lang in _languages():
         mo_path(lang).write_bytes(compiled(lang))

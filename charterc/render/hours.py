@@ -13,16 +13,18 @@ runs of ISO weeks in the reader's zone).
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
+from typing import Any
 
-from ..calendar.schedule import Schedule, expand
+from ..calendar.schedule import Range, Schedule, expand
 from ..calendar.syntax import parse_days, parse_time
 from ..calendar.zones import EPOCH_ORDINAL, local_time, wall_seconds
 from ..model.hours import Hours
 
-__all__ = ["Rule", "HoursView", "hours_view", "shifted"]
+__all__ = ["HoursView", "Rule", "hours_view", "shifted"]
 
 
 @dataclass(frozen=True)
@@ -62,12 +64,16 @@ def _week_runs(mondays: set[date]) -> tuple[tuple[str, str], ...]:
             runs[-1][1] = monday
         else:
             runs.append([monday, monday])
-    label = lambda d: "%d-W%02d" % d.isocalendar()[:2]  # noqa: E731
-    return tuple((label(a), label(b)) for a, b in runs)
+    return tuple((_week_label(a), _week_label(b)) for a, b in runs)
+
+
+def _week_label(day: date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
 
 
 @lru_cache(maxsize=1024)
-def _usual_shift(ranges: tuple, source: str, target: str, start: date,
+def _usual_shift(ranges: tuple[Range, ...], source: str, target: str, start: date,
                  end: date) -> tuple[int, tuple[tuple[str, str], ...]]:
     """Minutes to add to `source` wall time to read `target` wall time, for most openings and
     closings of `ranges` over the term [start, end); and the weeks when another shift holds.
@@ -81,7 +87,7 @@ def _usual_shift(ranges: tuple, source: str, target: str, start: date,
     shifts = [(t, (dst.offset(t) - src.offset(t)) // 60) for t in instants]
     counts = Counter(shift for _, shift in shifts)
     usual = max(counts, key=lambda s: (counts[s], -abs(s)))
-    mondays = set()
+    mondays: set[date] = set()
     for t, shift in shifts:
         if shift != usual:
             day = date.fromordinal(EPOCH_ORDINAL + dst.to_wall(t) // 86400)

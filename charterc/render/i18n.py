@@ -15,8 +15,9 @@ from __future__ import annotations
 import gettext
 from datetime import date
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, get_day_names
@@ -24,7 +25,10 @@ from babel.numbers import format_currency, format_decimal, format_percent
 
 from ..model.projection import round_money
 
-__all__ = ["LOCALE_DIR", "DOMAIN", "SOURCE_LANGUAGE", "languages", "translations", "Formatter"]
+if TYPE_CHECKING:
+    from ..model.values import Duration
+
+__all__ = ["DOMAIN", "LOCALE_DIR", "SOURCE_LANGUAGE", "Formatter", "languages", "translations"]
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "charterc"
@@ -37,7 +41,7 @@ def languages() -> tuple[str, ...]:
     return tuple(sorted(found | {SOURCE_LANGUAGE}))
 
 
-@lru_cache(maxsize=None)
+@cache
 def translations(lang: str) -> gettext.NullTranslations:
     """The gettext catalogue of `lang` (English: the msgids themselves)."""
     if lang == SOURCE_LANGUAGE:
@@ -47,7 +51,7 @@ def translations(lang: str) -> gettext.NullTranslations:
         return gettext.GNUTranslations(handle)
 
 
-@lru_cache(maxsize=None)
+@cache
 def locale(lang: str) -> Locale:
     try:
         return Locale.parse(lang.replace("-", "_"))
@@ -58,15 +62,15 @@ def locale(lang: str) -> Locale:
 class Formatter:
     """Locale-correct text for numbers, money, percents, dates and durations."""
 
-    def __init__(self, lang: str, currency: str = "EUR"):
+    def __init__(self, lang: str, currency: str = "EUR") -> None:
         self.lang = lang
         self.locale = locale(lang)
         self.currency = currency
         self.tr = translations(lang)
         self.day_names = get_day_names("abbreviated", locale=self.locale)
-        self._money: dict = {}
-        self._numbers: dict = {}
-        self._percents: dict = {}
+        self._money: dict[tuple[Decimal, str], str] = {}
+        self._numbers: dict[tuple[Decimal, int], str] = {}
+        self._percents: dict[Decimal, str] = {}
 
     def gettext(self, message: str) -> str:
         return self.tr.gettext(message)
@@ -105,9 +109,9 @@ class Formatter:
     def date(self, value: date) -> str:
         return format_date(value, "long", locale=self.locale)
 
-    def duration(self, value, clock: str = "calendar") -> str:
+    def duration(self, value: Duration, clock: str = "calendar") -> str:
         """`1d4h` -> "1 business day 4 h" / "1 jour ouvré 4 h"; `15m` -> "15 min"."""
-        parts = []
+        parts: list[str] = []
         if value.days:
             if clock == "business":
                 parts.append(self.ngettext("%(n)s business day", "%(n)s business days",
@@ -134,7 +138,7 @@ class Formatter:
                 runs.append([d])
         if len(runs) > 1 and runs[0][0] == 0 and runs[-1][-1] == 6:  # wraps round: sat-mon
             runs[0] = runs.pop() + runs[0]
-        text = []
+        text: list[str] = []
         for run in runs:
             first, last = self.day_names[run[0]], self.day_names[run[-1]]
             text.append(first if len(run) == 1 else

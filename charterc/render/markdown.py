@@ -24,7 +24,7 @@ _SPECIAL = re.compile(r"[\\`*_\[\]|~&<>\r\n]|^\s*(?:[-+=#]|\d+[.)])(?=\s|$)")
 _NEWLINES = re.compile(r"[ \t]*[\r\n]+[ \t]*")   # not str.split(): keep no-break spaces
 
 
-def _line_start(match: re.Match) -> str:
+def _line_start(match: re.Match[str]) -> str:
     """Escape the punctuation of a list or heading marker: `- ` -> `\\- `, `1. ` -> `1\\. `."""
     marker = match.group(2)
     return match.group(1) + marker[:-1] + "\\" + marker[-1]
@@ -36,7 +36,7 @@ class MdSafe(str):
     __slots__ = ()
 
 
-def escape(value) -> MdSafe:
+def escape(value: object) -> MdSafe:
     """User text -> Markdown that shows exactly that text, on one line (safe in table cells)."""
     if isinstance(value, MdSafe):
         return value
@@ -49,12 +49,12 @@ def escape(value) -> MdSafe:
     return MdSafe(_NEWLINES.sub(" ", text))     # a newline would end a table row
 
 
-def md_filter(value) -> MdSafe:
+def md_filter(value: object) -> MdSafe:
     """The `md` filter: explicit escaping for user text in tables."""
     return escape(value)
 
 
-def finalize(value):
+def finalize(value: object) -> str:
     """Environment `finalize` for Markdown templates: escape whatever is printed."""
     if value is None:
         return ""

@@ -15,13 +15,27 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
 from html import escape
-from typing import Callable
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, TypedDict
 
-__all__ = ["ChartsUnavailable", "MISSING", "unavailable", "volume_chart", "attainment_chart",
-           "turnaround_chart"]
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+    from ..render.i18n import Formatter
+
+__all__ = [
+    "MISSING",
+    "ChartsUnavailable",
+    "attainment_chart",
+    "turnaround_chart",
+    "unavailable",
+    "volume_chart",
+]
 
 MISSING = "charts need matplotlib: pip install 'charterc[reports]'"
 PALETTE = ("#0b5cad", "#bf8700", "#1a7f37", "#8250df", "#cf222e", "#57606a", "#1b7c83")
@@ -35,11 +49,18 @@ RC = {
 }
 
 
+class WeekTickets(TypedDict):
+    """Tickets opened in one ISO week."""
+
+    week: str       # "2026-W40"
+    tickets: int
+
+
 class ChartsUnavailable(Exception):
     """matplotlib is not installed: the report is written without its charts."""
 
 
-def _matplotlib():
+def _matplotlib() -> tuple[ModuleType, type[Figure]]:
     try:
         import matplotlib
         from matplotlib.figure import Figure
@@ -58,7 +79,7 @@ def unavailable() -> str | None:
 
 
 @contextmanager
-def _drawing():
+def _drawing() -> Iterator[tuple[Figure, Axes]]:
     """A figure and its axes under the report's rc settings (restored afterwards)."""
     matplotlib, Figure = _matplotlib()
     with matplotlib.rc_context(RC):
@@ -66,13 +87,21 @@ def _drawing():
         yield figure, figure.add_subplot()
 
 
-def _axis_format(ax, text: Callable[[Decimal], str]) -> None:
+def _axis_format(ax: Axes, text: Callable[[Decimal], str]) -> None:
     """Tick labels of the y axis in the report's language."""
     from matplotlib.ticker import FuncFormatter
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: text(Decimal(repr(float(v))))))
 
 
-def _svg(figure, name: str, title: str, desc: str) -> str:
+def _integer_ticks(ax: Axes) -> None:
+    """Whole numbers only on the y axis, keeping the default locator's other choices."""
+    from matplotlib.ticker import MaxNLocator
+    locator = ax.yaxis.get_major_locator()
+    if isinstance(locator, MaxNLocator):  # the default (AutoLocator) for a linear axis
+        locator.set_params(integer=True)
+
+
+def _svg(figure: Figure, name: str, title: str, desc: str) -> str:
     buffer = io.StringIO()
     figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     return _inline(buffer.getvalue(), name, title, desc)
@@ -100,7 +129,7 @@ def _week(label: str) -> str:
     return label.split("-", 1)[1] if re.fullmatch(r"\d{4}-W\d{2}", label) else label
 
 
-def volume_chart(series: list[tuple[str, list[dict]]], language) -> str:
+def volume_chart(series: Sequence[tuple[str, Sequence[WeekTickets]]], language: Formatter) -> str:
     """Tickets opened per ISO week, one stacked bar segment per client."""
     _ = language.gettext
     weeks = sorted({w["week"] for _name, weekly in series for w in weekly})
@@ -111,20 +140,22 @@ def volume_chart(series: list[tuple[str, list[dict]]], language) -> str:
             heights = [counts.get(w, 0) for w in weeks]
             ax.bar(range(len(weeks)), heights, bottom=totals, label=name,
                    color=PALETTE[i % len(PALETTE)], width=0.6)
-            totals = [t + h for t, h in zip(totals, heights)]
+            totals = [t + h for t, h in zip(totals, heights, strict=True)]
         ax.set_xticks(range(len(weeks)), [_week(w) for w in weeks],
                       rotation=45 if len(weeks) > 8 else 0)
         ax.set_ylabel(_("Tickets opened"))
-        ax.yaxis.get_major_locator().set_params(integer=True)
+        _integer_ticks(ax)
         _axis_format(ax, lambda v: language.number(v, 0))
         if len(series) > 1:
             ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
-        desc = "; ".join(f"{w}: {language.number(Decimal(t), 0)}" for w, t in zip(weeks, totals))
+        desc = "; ".join(f"{w}: {language.number(Decimal(t), 0)}"
+                         for w, t in zip(weeks, totals, strict=True))
         return _svg(figure, "chart-volume", _("Tickets opened per week"),
                     desc or _("No ticket in the period."))
 
 
-def attainment_chart(rows: list[dict], targets: dict, language) -> str:
+def attainment_chart(rows: Sequence[Mapping[str, Any]], targets: Mapping[str, Decimal | None],
+                     language: Formatter) -> str:
     """Response and resolution attainment per priority (bars), each target a dashed line.
 
     `rows`: [{"priority", "response", "resolution"}], attainments as Decimal, or None when
@@ -142,8 +173,9 @@ def attainment_chart(rows: list[dict], targets: dict, language) -> str:
             ax.bar_label(bars, labels=[language.percent(r[key]) if r[key] is not None else ""
                                        for r in rows], fontsize=7, padding=2)
         for i, (key, label) in enumerate(objectives[:1] if shared else objectives):
-            if targets.get(key) is not None:   # one line when both objectives share a target
-                ax.axhline(float(targets[key]), color="#1b1f24" if shared else PALETTE[i],
+            target = targets.get(key)
+            if target is not None:   # one line when both objectives share a target
+                ax.axhline(float(target), color="#1b1f24" if shared else PALETTE[i],
                            linestyle="--", linewidth=1, label=_("Target") if shared else
                            _("%(objective)s target") % {"objective": label})
         ax.set_xticks(range(len(rows)), [r["priority"] for r in rows])
@@ -159,7 +191,7 @@ def attainment_chart(rows: list[dict], targets: dict, language) -> str:
                     desc or _("No ticket in the period."))
 
 
-def turnaround_chart(rows: list[dict], language) -> str:
+def turnaround_chart(rows: Sequence[Mapping[str, Any]], language: Formatter) -> str:
     """Median and 90th percentile of the resolution turnaround per kind of time, in hours.
 
     `rows`: [{"label", "median", "p90", "count"}], minutes as Decimal or None (no ticket).
@@ -168,13 +200,13 @@ def turnaround_chart(rows: list[dict], language) -> str:
     measures = (("median", _("Median")), ("p90", _("90th percentile")))
     width = 0.36
 
-    def hours(minutes):
-        return None if minutes is None else (Decimal(minutes) / 60).quantize(Decimal("0.1"))
+    def hours(minutes: Decimal) -> Decimal:
+        return (Decimal(minutes) / 60).quantize(Decimal("0.1"))
 
     with _drawing() as (figure, ax):
         for i, (key, label) in enumerate(measures):
             xs = [n + (i - 0.5) * width for n in range(len(rows))]
-            values = [hours(r[key]) for r in rows]
+            values = [None if r[key] is None else hours(r[key]) for r in rows]
             bars = ax.bar(xs, [float(v) if v is not None else 0.0 for v in values],
                           width=width, label=label, color=PALETTE[i])
             ax.bar_label(bars, labels=[language.number(v, 1) if v is not None else ""
