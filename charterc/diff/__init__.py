@@ -115,7 +115,7 @@ def diff_charters(old, new) -> list[Change]:
                                    "removed", "the charter no longer serves this client",
                                    "/clients"))
     found += charter_changes(old, new)
-    found += other_changes(old.source, new.source, tiers, matched)
+    found += other_changes(old, new, tiers, matched)
     return found
 
 

@@ -15,7 +15,8 @@ from datetime import date, timedelta
 from typing import Any, Iterator
 
 from ..diagnostics import escape_token
-from ..model.charter import CLASSIFICATIONS, ISOLATIONS, Security
+from ..model.charter import CLASSIFICATIONS, ISOLATIONS, Charter, Security
+from ..model.written import written_leaves
 from ..model.values import Duration, Period
 from .changes import Change, by_direction, neutral, strengthening, weakening, wording
 
@@ -157,42 +158,6 @@ _CLIENT_COVERED = ("tier", "share", "volume")
 _TIER_COVERED = ("objectives", "hours", "maintenance", "features", "price", "credits")
 
 
-def _keyed(value: Any) -> Any:
-    """Lists of mappings with ids become mappings by id, so reordering is no change."""
-    if isinstance(value, dict):
-        return {k: _keyed(v) for k, v in value.items()}
-    if isinstance(value, list) and value and all(isinstance(i, dict) and "id" in i for i in value):
-        return {str(i["id"]): _keyed(i) for i in value}
-    return value
-
-
-def _leaves(old: Any, new: Any, path: tuple = ()) -> Iterator[tuple[tuple, Any, Any]]:
-    if isinstance(old, dict) and isinstance(new, dict):
-        for key in list(old) + [k for k in new if k not in old]:
-            yield from _leaves(old.get(key), new.get(key), path + (key,))
-    elif old != new:
-        yield path, old, new
-
-
-def _pointer(doc: Any, path: tuple) -> str:
-    """The JSON pointer of a keyed path (`clients/finance/budget` -> `/clients/2/budget`)."""
-    parts = []
-    for key in path:
-        if isinstance(doc, list):
-            index = next((n for n, i in enumerate(doc)
-                          if isinstance(i, dict) and str(i.get("id")) == key), None)
-            if index is None:
-                break
-            parts.append(str(index))
-            doc = doc[index]
-        elif isinstance(doc, dict) and key in doc:
-            parts.append(escape_token(str(key)))
-            doc = doc[key]
-        else:
-            break
-    return "".join("/" + p for p in parts)
-
-
 def _show(value: Any) -> str:
     if value is None:
         return "-"
@@ -200,29 +165,37 @@ def _show(value: Any) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
-def other_changes(old_doc, new_doc, covered_tiers: set[str], clients: set[str]) -> list[Change]:
+def other_changes(old: Charter, new: Charter, covered_tiers: set[str],
+                  clients: set[str]) -> list[Change]:
     """Every changed field no comparison judged: content (minor) or wording (patch)."""
     found = []
-    for path, a, b in _leaves(_keyed(old_doc), _keyed(new_doc)):
-        if any(path[:len(c)] == c for c in COVERED):
+    before, after = written_leaves(old), written_leaves(new)
+    for path in list(before) + [p for p in after if p not in before]:
+        (a, old_pointer), (b, new_pointer) = before.get(path, (None, "")), after.get(path, (None, ""))
+        if a == b or _covered(path, covered_tiers, clients):
             continue
         client = None
         subject_path = path
-        if path[:1] == ("clients",) and len(path) >= 2:
-            if path[1] in clients and len(path) >= 3 and path[2] in _CLIENT_COVERED:
-                continue
-            if path[1] in clients:
-                client, subject_path = path[1], path[2:] or ("client",)
-            elif len(path) == 2:
-                continue  # a client added or removed: reported on its own
-        if path[:1] == ("tiers",) and len(path) >= 3 and path[1] in covered_tiers \
-                and path[2] in _TIER_COVERED:
-            continue
-        subject = ".".join(str(p) for p in subject_path)
-        pointer = _pointer(new_doc if b is not None else old_doc, path)
+        if path[:1] == ("clients",) and len(path) >= 2 and path[1] in clients:
+            client, subject_path = path[1], path[2:] or ("client",)
+        subject = ".".join(subject_path)
+        pointer = new_pointer if b is not None else old_pointer
         if path[-1] in _WORDING_KEYS or (len(path) >= 2 and path[-2] in _WORDING_KEYS) \
                 or ("metadata", "changes") == path[:2] or ("metadata", "signatories") == path[:2]:
             found.append(wording(client, subject, _show(a), _show(b), pointer=pointer))
         else:
             found.append(neutral(client, subject, _show(a), _show(b), pointer=pointer))
     return found
+
+
+def _covered(path: tuple[str, ...], covered_tiers: set[str], clients: set[str]) -> bool:
+    """Judged elsewhere: a covered section, a compared client's tier, share or volume, a
+    client added or removed (reported on its own), a compared tier's service levels."""
+    if any(path[:len(c)] == c for c in COVERED):
+        return True
+    if path[:1] == ("clients",) and len(path) >= 2:
+        if path[1] in clients:
+            return len(path) >= 3 and path[2] in _CLIENT_COVERED
+        return True  # a client added or removed: every field of it is that one change
+    return path[:1] == ("tiers",) and len(path) >= 3 and path[1] in covered_tiers \
+        and path[2] in _TIER_COVERED
