@@ -13,7 +13,6 @@ the document ourselves, so that:
 """
 from __future__ import annotations
 
-import math
 import re
 
 import yaml
@@ -41,6 +40,16 @@ _CONSTANTS = {"null": None, "Null": None, "NULL": None, "~": None, "": None,
 _NUMERIC_START = frozenset("0123456789+-.")
 
 
+# Python refuses to read integers of over 4,300 digits; no charter number comes near
+# (the schema stops amounts at 10^15), so a longer one is read as the float it would
+# round to: infinity, which the schema stage refuses as "too large".
+_MAX_DIGITS = 400
+
+
+def _bounded(value: int) -> int | float:
+    return value if value.bit_length() <= 1024 else float("inf")
+
+
 def resolve_plain(text: str):
     """Resolve a plain (unquoted) scalar by the YAML 1.2 core schema."""
     if text in _CONSTANTS:
@@ -48,13 +57,13 @@ def resolve_plain(text: str):
     if not text or text[0] not in _NUMERIC_START:
         return text
     if _INT.match(text):
-        return int(text)
+        return int(text) if len(text) <= _MAX_DIGITS else float(text)
     if _FLOAT.match(text):
         return float(text)
     if _OCT.match(text):
-        return int(text[2:], 8)
+        return _bounded(int(text[2:], 8))
     if _HEX.match(text):
-        return int(text[2:], 16)
+        return _bounded(int(text[2:], 16))
     if _INF.match(text):
         return float("-inf") if text[0] == "-" else float("inf")
     if _NAN.match(text):
@@ -114,10 +123,6 @@ class _Builder:
                 value = resolve_plain(event.value)
                 if value is not None and not isinstance(value, str):
                     self.sources.raw[pointer] = event.value
-                    if isinstance(value, float) and not math.isfinite(value):
-                        self.diagnostics.append(error(
-                            "S201", f"`{event.value}` is not a finite number", self.file,
-                            mark.line + 1, mark.column + 1, "write a number", pointer))
             else:
                 value = event.value
             if event.anchor:
