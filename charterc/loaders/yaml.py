@@ -18,7 +18,7 @@ import re
 import yaml
 
 from ..diagnostics import Diagnostic, SourceMap, escape_token
-from . import Limits, Loaded, error
+from . import Limits, Loaded, error, refuse_surrogates
 
 __all__ = ["load_text", "resolve_plain"]
 
@@ -222,6 +222,11 @@ def load_text(text: str, file: str, *, limits: Limits = Limits()) -> Loaded:
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         line, column = _clamp(lines, line, column)
         message = exc.problem or "YAML syntax error"
+        if message == "found invalid Unicode character escape code":
+            return Loaded(file, None, builder.sources, builder.diagnostics + [error(
+                "P106", "invalid Unicode escape: a lone surrogate (\\ud800-\\udfff) or a code "
+                "point past \\U0010ffff is not a character", file, line, column,
+                hint="write the character itself (the file is UTF-8), or drop the escape")])
         if exc.context:
             message = f"{message} ({exc.context})"
         return Loaded(file, None, builder.sources, builder.diagnostics + [error(
@@ -248,7 +253,8 @@ def load_text(text: str, file: str, *, limits: Limits = Limits()) -> Loaded:
         return Loaded(file, None, builder.sources, [error(
             "S201", "this file holds nothing (an empty document): a charter is a mapping",
             file, hint="start from `charterc init`")])
-    return Loaded(file, document, builder.sources, builder.diagnostics)
+    # libyaml refuses `"\ud800"` itself; the pure-Python parser lets it through
+    return refuse_surrogates(Loaded(file, document, builder.sources, builder.diagnostics))
 
 
 def _clamp(lines: list[str], line: int, column: int) -> tuple[int, int]:
