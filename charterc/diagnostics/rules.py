@@ -64,7 +64,7 @@ def problem(pointer: str, message: str, hint: str = "",
 _FAMILIES = {"P": "Loading", "S": "Schema", "R": "References", "C": "Cost",
              "V": "Coverage", "T": "Service levels", "G": "Governance and baselines",
              "D": "Security and data protection", "M": "Reporting",
-             "U": "Usage data (charterc report)"}
+             "U": "Usage data (charterc report)", "X": "Internal failures"}
 
 
 def catalogue_markdown(entries) -> str:
@@ -157,9 +157,23 @@ declare("P105", Severity.ERROR, """
     Passes:  version: "1.10"
 """)
 declare("P106", Severity.ERROR, """
-    The file is not valid UTF-8.
+    The file is not valid UTF-8, or its text is not valid Unicode.
 
-    Charters are UTF-8 text; re-save the file as UTF-8.
+    Charters are UTF-8 text; re-save the file as UTF-8. An escape in quoted text
+    that names half of a UTF-16 surrogate pair (`"\\ud800"`) is not a character
+    either: write the character itself.
+
+    Fails:   title: "IT \\ud800 Desk"
+    Passes:  title: "IT Service Desk"
+""")
+declare("X001", Severity.ERROR, """
+    charterc failed on this file: the file was not checked.
+
+    An exception inside charterc (a bug, not a problem of the charter) stopped
+    the checks of one file; the other files are checked. The finding is at 1:1
+    and names the exception; the run exits with status 2 whatever else it
+    found, and every format reports the file, so no report reads "0 errors"
+    for a file that was not checked. Please report it with the file.
 """)
 declare("S201", Severity.ERROR, """
     JSON Schema violation.

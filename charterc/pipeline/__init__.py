@@ -139,6 +139,12 @@ def check_paths(paths: Sequence[str | Path] = ("charters",), *, today: date | No
         except Exception as exc:  # a bug in charterc, not in the charter: exit 2, keep going
             internal.append(f"{loaded.file}: internal error: {type(exc).__name__}: {exc}")
             result = FileResult(loaded.file, loaded, diagnostics=list(loaded.diagnostics))
+            # a finding too, so that no format says "0 errors" about a file it did not check
+            result.diagnostics.append(Diagnostic(
+                "X001", Severity.ERROR, f"charterc could not check this file: internal error: "
+                f"{type(exc).__name__}: {exc}", loaded.file, 1, 1,
+                hint="a bug in charterc, not in the charter: please report it "
+                     "(CHARTERC_DEBUG=1 shows the traceback)"))
         results.append(result)
         if progress:
             progress(1)
