@@ -129,7 +129,8 @@ def test_the_arithmetic_holds_at_the_bounds(document, extremes, charging, years)
         e = next(pick)
         client["volume"] = {"units": e["amount"], "growth": e["rate"]}
         client["budget"] = e["amount"]
-    diagnostics = check_document(document)
+    # the money rules and the dates (coverage and levels do no money arithmetic)
+    diagnostics = check_document(document, select=["S", "R", "C4", "G7"])
     assert not [d for d in diagnostics if d.rule in ("S201", "R301")]
 
 
