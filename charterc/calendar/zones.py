@@ -15,12 +15,14 @@ seconds itself:
 """
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from datetime import UTC, date, datetime
 from functools import cache, lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-__all__ = ["EPOCH_ORDINAL", "LocalTime", "local_time", "wall_seconds", "zone", "zone_problem"]
+__all__ = ["EPOCH_ORDINAL", "LocalTime", "local_time", "wall_seconds", "zone", "zone_names",
+           "zone_problem"]
 
 EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 _PROBE = 6 * 3600  # offset changes are at least months apart; 6 h steps cannot miss one
@@ -37,14 +39,33 @@ def zone_problem(name: object) -> str | None:
     return None
 
 
+# IANA zones are Area/Location names (`Europe/Paris`, `America/Argentina/Salta`,
+# `Etc/GMT+2`), plus `UTC`. Without this, names that are files of the machine's zone
+# folder but not zones would pass: `localtime` (the machine's own zone, so a charter
+# would mean different hours on different machines), `posixrules`, `Factory`,
+# `posix/Europe/Paris`, `right/...`.
+_AREAS = ("Africa", "America", "Antarctica", "Arctic", "Asia", "Atlantic", "Australia",
+          "Europe", "Indian", "Pacific", "Etc")
+_IANA_NAME = re.compile(rf"(?:(?:{'|'.join(_AREAS)})/[A-Za-z0-9_+-]+(?:/[A-Za-z0-9_+-]+)?|UTC)\Z")
+
+
 @cache
 def zone(name: str) -> ZoneInfo:
     """The `ZoneInfo` for an IANA name; ValueError (not a traceback) when unknown."""
+    if not _IANA_NAME.match(name):
+        raise ValueError(f"unknown time zone {name!r}: a time zone is an IANA Area/Location "
+                         f"name such as Europe/Paris or America/New_York, or UTC")
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, OSError):
         raise ValueError(f"unknown time zone {name!r} (expected an IANA name such as "
                          f"Europe/Paris or America/New_York)") from None
+
+
+def zone_names() -> tuple[str, ...]:
+    """Every zone `zone()` accepts that this machine knows, sorted (for "did you mean")."""
+    from zoneinfo import available_timezones
+    return tuple(sorted(n for n in available_timezones() if _IANA_NAME.match(n)))
 
 
 def wall_seconds(day: date, minutes: int = 0) -> int:

@@ -14,7 +14,7 @@ from ..model.projection import round_money
 from ..diagnostics import Diagnostic, Severity
 from ..model.charter import Charter, Tier
 from ..diagnostics.rules import problem, rule
-from ..model.values import fmt_money_plain, fmt_percent
+from ..model.values import fmt_money_plain, fmt_percent, quantize
 from . import CheckContext
 
 SHARE_SUM_TOLERANCE = Decimal("0.5")   # C401, percentage points
@@ -34,7 +34,7 @@ def money(amount: Decimal, charter: Charter) -> str:
 
 def quantity(units: Decimal) -> str:
     """Units as a person reads them: `12,000`, `2,205.5` (never rounded in computations)."""
-    text = f"{units.quantize(Decimal('0.01')):,f}"
+    text = f"{quantize(units, 2):,f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
@@ -49,7 +49,7 @@ def plural(noun: str) -> str:
 def shown(value: Decimal, low: Decimal, high: Decimal) -> str:
     """A percent rounded for display, with more places when rounding would hide a breach."""
     for places in (1, 2, 3):
-        if not low <= value.quantize(Decimal(1).scaleb(-places)) <= high:
+        if not low <= quantize(value, places) <= high:
             return fmt_percent(value, places)
     return fmt_percent(value, 4)
 
@@ -143,7 +143,7 @@ def share_matches_volume(ctx: CheckContext) -> Iterator[Diagnostic]:
                 f"/clients/{n}/share",
                 f"{client.id} states a {fmt_percent(client.share.value, 2)} share but its "
                 f"volume gives {fmt_percent(derived)} ({quantity(client.units.value)} of "
-                f"{quantity(total)} {unit} in {facts.label(1)}): {quantity(gap.quantize(Decimal('0.1')))} "
+                f"{quantity(total)} {unit} in {facts.label(1)}): {quantity(quantize(gap, 1))} "
                 f"points apart, more than 5",
                 "update the stated share or the volume so that they tell the same story")
 

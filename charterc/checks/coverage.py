@@ -319,8 +319,8 @@ def _calendar_problem(value: Any, pointer: str) -> tuple[str, str] | None:
 
 @lru_cache(maxsize=1)
 def _zone_names() -> tuple[str, ...]:
-    from zoneinfo import available_timezones
-    return tuple(sorted(available_timezones()))
+    from ..calendar.zones import zone_names
+    return zone_names()
 
 
 def _zone_hint(value: Any) -> str:

@@ -7,15 +7,16 @@ Byte-level checks common to both syntaxes (size bound P104, UTF-8 P106) live her
 from __future__ import annotations
 
 import importlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..diagnostics import Diagnostic, Severity, SourceMap
+from ..diagnostics import Diagnostic, Severity, SourceMap, escape_token
 from ..diagnostics.rules import declare
 
 __all__ = ["Limits", "Loaded", "LOADERS", "loader_for", "load_path", "load_bytes", "decode",
-           "is_charter_file"]
+           "is_charter_file", "refuse_surrogates"]
 
 
 @dataclass(frozen=True)
@@ -93,9 +94,14 @@ def _too_large(size: int, file: str, limits: Limits) -> Diagnostic:
 
 
 declare("P106", Severity.ERROR, """
-    The file is not valid UTF-8.
+    The file is not valid UTF-8, or its text is not valid Unicode.
 
-    Charters are UTF-8 text; re-save the file as UTF-8.
+    Charters are UTF-8 text; re-save the file as UTF-8. An escape in quoted text
+    that names half of a UTF-16 surrogate pair (`"\\ud800"`) is not a character
+    either: write the character itself.
+
+    Fails:   title: "IT \\ud800 Desk"
+    Passes:  title: "IT Service Desk"
 """)
 
 
@@ -114,6 +120,50 @@ def decode(data: bytes, file: str, limits: Limits) -> tuple[str | None, list[Dia
         return None, [error("P106", f"invalid UTF-8 byte 0x{data[start]:02x}", file, line, column,
                             hint="save the file as UTF-8")]
     return text, []
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def refuse_surrogates(loaded: Loaded) -> Loaded:
+    """P106 for every string holding a lone surrogate (`"\\ud800"` written as an escape).
+
+    Half a UTF-16 pair is not a character: no UTF-8 output can hold it. Valid UTF-8
+    bytes never decode to one, only escapes in quoted text do, so both loaders run
+    this on their document; the document is then dropped, and no later stage sees it.
+    """
+    document = loaded.document
+    if document is None:
+        return loaded
+    found: list[Diagnostic] = []
+
+    def walk(value, pointer: str) -> None:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                here = f"{pointer}/{escape_token(key)}"
+                if _SURROGATE.search(key):
+                    found.append(_surrogate(key, here, loaded.sources, key=True))
+                walk(item, here)
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                walk(item, f"{pointer}/{index}")
+        elif isinstance(value, str) and _SURROGATE.search(value):
+            found.append(_surrogate(value, pointer, loaded.sources))
+
+    walk(document, "")
+    if not found:
+        return loaded
+    return Loaded(loaded.file, None, loaded.sources,
+                  sorted(loaded.diagnostics + found, key=Diagnostic.sort_key))
+
+
+def _surrogate(text: str, pointer: str, sources: SourceMap, key: bool = False) -> Diagnostic:
+    code = ord(_SURROGATE.search(text).group())
+    line, column = sources.locate(pointer, key=key)
+    return error("P106", f"\\u{code:04x} is half of a UTF-16 surrogate pair, not a character: "
+                 "the text is not valid Unicode", sources.file, line, column,
+                 hint="write the character itself (the file is UTF-8), or drop the escape",
+                 pointer=pointer)
 
 
 def load_bytes(data: bytes, file: str, *, limits: Limits = Limits(),

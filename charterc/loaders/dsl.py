@@ -31,7 +31,7 @@ from lark.lexer import ContextualLexer
 from lark.parsers.lalr_analysis import Shift
 
 from ..diagnostics import Diagnostic, SourceMap, escape_token
-from . import Limits, Loaded, error
+from . import Limits, Loaded, error, refuse_surrogates
 from .yaml import resolve_plain
 
 __all__ = ["load_text", "parser", "keywords", "rule_keywords", "GRAMMAR_PATH"]
@@ -584,8 +584,8 @@ def load_with_anchors(text: str, file: str, *, limits: Limits = Limits()
                                          "levels", file, hint="flatten the structure"))
     failed = any(d.rule in ("P103", "P104") for d in builder.diagnostics)
     builder.diagnostics.sort(key=Diagnostic.sort_key)
-    return Loaded(file, None if failed else document, sources, builder.diagnostics), \
-        builder.anchors
+    return refuse_surrogates(Loaded(file, None if failed else document, sources,
+                                    builder.diagnostics)), builder.anchors
 
 
 # -- keyword tables for error messages and writers ----------------------------------------

@@ -13,14 +13,13 @@ the document ourselves, so that:
 """
 from __future__ import annotations
 
-import math
 import re
 
 import yaml
 
 from ..diagnostics import Diagnostic, Severity, SourceMap, escape_token
 from ..diagnostics.rules import declare
-from . import Limits, Loaded, error
+from . import Limits, Loaded, error, refuse_surrogates
 
 __all__ = ["load_text", "resolve_plain"]
 
@@ -70,6 +69,16 @@ _CONSTANTS = {"null": None, "Null": None, "NULL": None, "~": None, "": None,
 _NUMERIC_START = frozenset("0123456789+-.")
 
 
+# Python refuses to read integers of over 4,300 digits; no charter number comes near
+# (the schema stops amounts at 10^15), so a longer one is read as the float it would
+# round to: infinity, which the schema stage refuses as "too large".
+_MAX_DIGITS = 400
+
+
+def _bounded(value: int) -> int | float:
+    return value if value.bit_length() <= 1024 else float("inf")
+
+
 def resolve_plain(text: str):
     """Resolve a plain (unquoted) scalar by the YAML 1.2 core schema."""
     if text in _CONSTANTS:
@@ -77,13 +86,13 @@ def resolve_plain(text: str):
     if not text or text[0] not in _NUMERIC_START:
         return text
     if _INT.match(text):
-        return int(text)
+        return int(text) if len(text) <= _MAX_DIGITS else float(text)
     if _FLOAT.match(text):
         return float(text)
     if _OCT.match(text):
-        return int(text[2:], 8)
+        return _bounded(int(text[2:], 8))
     if _HEX.match(text):
-        return int(text[2:], 16)
+        return _bounded(int(text[2:], 16))
     if _INF.match(text):
         return float("-inf") if text[0] == "-" else float("inf")
     if _NAN.match(text):
@@ -143,10 +152,6 @@ class _Builder:
                 value = resolve_plain(event.value)
                 if value is not None and not isinstance(value, str):
                     self.sources.raw[pointer] = event.value
-                    if isinstance(value, float) and not math.isfinite(value):
-                        self.diagnostics.append(error(
-                            "S201", f"`{event.value}` is not a finite number", self.file,
-                            mark.line + 1, mark.column + 1, "write a number", pointer))
             else:
                 value = event.value
             if event.anchor:
@@ -246,6 +251,11 @@ def load_text(text: str, file: str, *, limits: Limits = Limits()) -> Loaded:
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         line, column = _clamp(lines, line, column)
         message = exc.problem or "YAML syntax error"
+        if message == "found invalid Unicode character escape code":
+            return Loaded(file, None, builder.sources, builder.diagnostics + [error(
+                "P106", "invalid Unicode escape: a lone surrogate (\\ud800-\\udfff) or a code "
+                "point past \\U0010ffff is not a character", file, line, column,
+                hint="write the character itself (the file is UTF-8), or drop the escape")])
         if exc.context:
             message = f"{message} ({exc.context})"
         return Loaded(file, None, builder.sources, builder.diagnostics + [error(
@@ -272,7 +282,8 @@ def load_text(text: str, file: str, *, limits: Limits = Limits()) -> Loaded:
         return Loaded(file, None, builder.sources, [error(
             "S201", "this file holds nothing (an empty document): a charter is a mapping",
             file, hint="start from `charterc init`")])
-    return Loaded(file, document, builder.sources, builder.diagnostics)
+    # libyaml refuses `"\ud800"` itself; the pure-Python parser lets it through
+    return refuse_surrogates(Loaded(file, document, builder.sources, builder.diagnostics))
 
 
 def _clamp(lines: list[str], line: int, column: int) -> tuple[int, int]:

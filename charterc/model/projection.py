@@ -14,6 +14,7 @@ from decimal import Decimal
 from functools import cached_property
 
 from .charter import Charter, Client
+from .values import quantize
 
 __all__ = ["ROUNDING", "ClientYear", "Facts", "derive", "round_money"]
 
@@ -173,4 +174,4 @@ def derive(charter: Charter) -> Facts:
 
 
 def round_money(amount: Decimal, places: int = 2) -> Decimal:
-    return amount.quantize(Decimal(1).scaleb(-places), rounding=ROUNDING)
+    return quantize(amount, places, ROUNDING)

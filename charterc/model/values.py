@@ -12,6 +12,7 @@ Values compare and hash by their number only: `Percent("5%") == Percent("5.0%")`
 """
 from __future__ import annotations
 
+import decimal
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -19,7 +20,7 @@ from decimal import Decimal
 from typing import overload
 
 __all__ = ["Percent", "percent", "Amount", "money", "Duration", "duration", "Period", "period",
-           "iso_date", "add_period", "fmt_percent", "fmt_money_plain"]
+           "iso_date", "add_period", "quantize", "fmt_percent", "fmt_money_plain"]
 
 _DURATION = re.compile(r"(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?\Z")
 _PERIOD = re.compile(r"(\d+)(mo|y|w|d)\Z")
@@ -191,9 +192,20 @@ def add_period(start: date, span: Period) -> date:
     return date(year, month, day) + timedelta(days=span.days)
 
 
+# Twenty years of 1000% growth, or a recovery over a cost that fell by 99.999999% a year,
+# have more digits than the default context's 28: rounding them must still work.
+_WIDE = decimal.Context(prec=decimal.MAX_PREC, rounding=decimal.ROUND_HALF_EVEN)
+
+
+def quantize(value: Decimal, places: int = 0, rounding: str = decimal.ROUND_HALF_EVEN
+             ) -> Decimal:
+    """`value` rounded to `places` decimals (half-even), however many digits it has."""
+    return value.quantize(Decimal(1).scaleb(-places), rounding=rounding, context=_WIDE)
+
+
 def fmt_percent(value: Decimal, places: int = 1) -> str:
     """Decimal("91.4321") -> "91.4%" (half-even); whole numbers without decimals."""
-    q = value.quantize(Decimal(1).scaleb(-places))
+    q = quantize(value, places)
     text = f"{q:f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")
@@ -202,5 +214,5 @@ def fmt_percent(value: Decimal, places: int = 1) -> str:
 
 def fmt_money_plain(amount: Decimal, currency: str) -> str:
     """Decimal -> "EUR 1,402,110" for diagnostics (whole units, half-even)."""
-    q = amount.quantize(Decimal(1))
+    q = quantize(amount)
     return f"{currency} {q:,f}"

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..diagnostics import Diagnostic, Severity, SourceMap
+from ..diagnostics.rules import declare
 from ..loaders import Limits, Loaded, is_charter_file, load_path
 from .today import resolve_today
 
@@ -204,6 +205,12 @@ def check_paths(paths: Sequence[str | Path] = ("charters",),
         except Exception as exc:  # a bug in charterc, not in the charter: exit 2, keep going
             internal.append(f"{loaded.file}: internal error: {type(exc).__name__}: {exc}")
             result = FileResult(loaded.file, loaded, diagnostics=list(loaded.diagnostics))
+            # a finding too, so that no format says "0 errors" about a file it did not check
+            result.diagnostics.append(Diagnostic(
+                "X001", Severity.ERROR, f"charterc could not check this file: internal error: "
+                f"{type(exc).__name__}: {exc}", loaded.file, 1, 1,
+                hint="a bug in charterc, not in the charter: please report it "
+                     "(CHARTERC_DEBUG=1 shows the traceback)"))
         results.append(result)
         if progress:
             progress(1)
@@ -222,3 +229,14 @@ def _add_duplicate_charters(results: list[FileResult], options: CheckOptions) ->
     for diagnostic in duplicate_charters(ids):
         if enabled(diagnostic.rule, options.select, options.ignore):
             by_file[diagnostic.file].diagnostics.append(diagnostic)
+
+
+declare("X001", Severity.ERROR, """
+    charterc failed on this file: the file was not checked.
+
+    An exception inside charterc (a bug, not a problem of the charter) stopped
+    the checks of one file; the other files are checked. The finding is at 1:1
+    and names the exception; the run exits with status 2 whatever else it
+    found, and every format reports the file, so no report reads "0 errors"
+    for a file that was not checked. Please report it with the file.
+""")

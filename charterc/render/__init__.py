@@ -38,7 +38,8 @@ def _markdown_finalize():
 
 
 def _html_finalize():
-    return lambda value: "" if value is None else value
+    from .filters import html_finalize
+    return html_finalize
 
 
 @dataclass(frozen=True)

@@ -12,10 +12,10 @@ from decimal import Decimal
 
 from .hours import HoursView
 from .i18n import Formatter
-from .markdown import MdSafe, escape, md_filter
+from .markdown import MdSafe, escape, md_filter, scrub
 from .view import Dur, Money, Per, Pct, Token, Units
 
-__all__ = ["Language", "make_filters"]
+__all__ = ["Language", "make_filters", "html_finalize"]
 
 DASH = "\u2014"
 
@@ -131,6 +131,18 @@ class Language(Formatter):
 def md_rule(values) -> MdSafe:
     """The `|---|` separator cells for a list of columns."""
     return MdSafe("---|" * len(list(values)))
+
+
+def html_finalize(value):
+    """Environment `finalize` for HTML templates: None prints nothing; control characters
+    (NUL first) never reach the page. Autoescaping happens after this."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        cleaned = scrub(value)
+        if cleaned is not value:  # Markup stays Markup: scrubbing adds no markup
+            return type(value)(cleaned) if hasattr(value, "__html__") else cleaned
+    return value
 
 
 def make_filters(language: Language) -> dict:

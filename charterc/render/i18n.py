@@ -24,6 +24,7 @@ from babel.dates import format_date, get_day_names
 from babel.numbers import format_currency, format_decimal, format_percent
 
 from ..model.projection import round_money
+from ..model.values import quantize
 
 if TYPE_CHECKING:
     from ..model.values import Duration
@@ -98,7 +99,7 @@ class Formatter:
 
     def percent(self, value: Decimal, places: int = 2) -> str:
         """Decimal("99.95") -> "99.95%" / "99,95 %", trailing zeros dropped."""
-        q = Decimal(value).quantize(Decimal(1).scaleb(-places))
+        q = quantize(Decimal(value), places)
         text = self._percents.get(q)
         if text is None:
             fraction = (q / 100).normalize()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["MdSafe", "escape", "md_filter"]
+__all__ = ["MdSafe", "escape", "md_filter", "scrub"]
 
 # Backslash-escape the punctuation that acts anywhere in a line (emphasis, code, links,
 # cells, strike-through) and the markers that act at its start (lists, headings).
@@ -22,6 +22,15 @@ _ENTITY = re.compile(r"[&<>]")
 _LINE_START = re.compile(r"^(\s*)([-+=#]|\d+[.)])(?=\s|$)", re.MULTILINE)
 _SPECIAL = re.compile(r"[\\`*_\[\]|~&<>\r\n]|^\s*(?:[-+=#]|\d+[.)])(?=\s|$)")
 _NEWLINES = re.compile(r"[ \t]*[\r\n]+[ \t]*")   # not str.split(): keep no-break spaces
+# NUL and the other controls that are not white space: an HTML parser turns NUL into
+# U+FFFD or drops it, a terminal or an editor may act on the rest. A charter's quoted
+# text can hold them ("\0", "\e"); a document shows the replacement character instead.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def scrub(text: str) -> str:
+    """`text` with every non-white-space control character replaced by U+FFFD."""
+    return _CONTROL.sub("\ufffd", text) if _CONTROL.search(text) else text
 
 
 def _line_start(match: re.Match[str]) -> str:
@@ -40,7 +49,7 @@ def escape(value: object) -> MdSafe:
     """User text -> Markdown that shows exactly that text, on one line (safe in table cells)."""
     if isinstance(value, MdSafe):
         return value
-    text = str(value)
+    text = scrub(str(value))
     if not _SPECIAL.search(text):  # most values (names, figures) need nothing
         return MdSafe(text)
     text = _ENTITY.sub(lambda m: _ENTITIES[m.group(0)], text)

@@ -14,6 +14,7 @@ diagnostic. Formats: docs/report-inputs.md.
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -167,6 +168,9 @@ class _Table:
     width: int
 
 
+_BARE_CR = re.compile(rb"(?<=\r)(?!\n)")  # just after a CR that no LF follows
+
+
 def _delimiter(header_line: str) -> str:
     """Comma, unless the header splits into more fields on `;` or a tab (spreadsheet exports)."""
     counts = {d: header_line.count(d) for d in (",", ";", "\t")}
@@ -187,16 +191,21 @@ def _rows(path: Path, display: str, spec: dict[str, bool], mapping: dict[str, st
 
         def lines():
             nonlocal read, physical
-            for raw in handle:
-                read += len(raw)
-                physical += 1
-                try:
-                    yield raw.decode("utf-8")
-                except UnicodeDecodeError as exc:
-                    raise UnreadableFile(diagnostic(
-                        "U106", display, physical, 1,
-                        f"the file is not UTF-8 text (byte {raw[exc.start]:#04x} on this line)",
-                        "save it as UTF-8 (\"CSV UTF-8\" in spreadsheet tools)")) from None
+            for chunk in handle:
+                read += len(chunk)
+                # A binary file splits on LF only; old Mac exports end lines with a bare CR
+                for raw in _BARE_CR.split(chunk) if b"\r" in chunk else (chunk,):
+                    if not raw:
+                        continue
+                    physical += 1
+                    try:
+                        yield raw.decode("utf-8")
+                    except UnicodeDecodeError as exc:
+                        raise UnreadableFile(diagnostic(
+                            "U106", display, physical, 1,
+                            f"the file is not UTF-8 text (byte {raw[exc.start]:#04x} on this "
+                            "line)", "save it as UTF-8 (\"CSV UTF-8\" in spreadsheet tools)")
+                        ) from None
 
         source = lines()
         first = next(source, None)
@@ -207,7 +216,11 @@ def _rows(path: Path, display: str, spec: dict[str, bool], mapping: dict[str, st
                                             "the file is empty: a header line is expected",
                                             f"first line: {','.join(spec)}"))
         delimiter = _delimiter(first)
-        header = next(csv.reader([first], delimiter=delimiter))
+        try:
+            header = next(csv.reader([first], delimiter=delimiter))
+        except csv.Error as exc:
+            raise UnreadableFile(diagnostic("U106", display, 1, 1,
+                                            f"the header line cannot be read: {exc}")) from None
         table = _header(header, display, spec, mapping)
         yield table
         reader = csv.reader(source, delimiter=delimiter)

@@ -21,6 +21,7 @@ import copy
 import difflib
 import functools
 import json
+import math
 import re
 from pathlib import Path
 from typing import Any, Callable
@@ -48,17 +49,18 @@ EXPECTED = {
     "priority": "a priority id such as P1 (starting with an upper-case letter)",
     "text": "a non-empty text",
     "semver": "a semantic version such as 2.3.0",
-    "date": "a date YYYY-MM-DD such as 2026-01-15",
+    "date": "a date YYYY-MM-DD from 1900-01-01 to 2999-12-31 such as 2026-01-15",
     "time": "a time HH:MM such as 08:00 or 24:00",
     "days": "days such as mon-fri, sat, mon,wed,fri or daily",
-    "percent": "a percentage such as 5% or 100%",
-    "percent-100": "a percentage from 0% to 100% such as 99.9%",
-    "signed-percent": "a percentage such as 3% or -2%",
-    "duration": "a duration such as 15m, 4h, 2d, 1w or 1h30m",
-    "business-duration": "a business-clock duration such as 4h, 2d or 1h30m (no weeks)",
-    "period": "a period such as 90d, 12mo or 1y",
-    "money": "an amount (a number, 0 or more)",
-    "units": "a number of units (0 or more)",
+    "percent": "a percentage from 0% to 1000% (at most 6 decimals) such as 5% or 100%",
+    "percent-100": "a percentage from 0% to 100% (at most 6 decimals) such as 99.9%",
+    "signed-percent": "a yearly rate from -100% to 1000% (at most 6 decimals) such as 3% or -2%",
+    "duration": "a duration such as 15m, 4h, 2d, 1w or 1h30m (at most 4 digits per number)",
+    "business-duration": "a business-clock duration such as 4h, 2d or 1h30m (no weeks, at most 4 "
+                         "digits per number)",
+    "period": "a period such as 90d, 12mo or 1y (at most 999y, 9999mo, 4 digits per number)",
+    "money": "an amount (a number from 0 to 10^15)",
+    "units": "a number of units (from 0 to 10^15)",
     "currency": "an ISO 4217 currency code such as EUR",
     "timezone": "a time zone such as Europe/Paris",
     "country": "a two-letter country code such as DE",
@@ -191,12 +193,55 @@ def validate(document: Any, sources: SourceMap) -> list[Diagnostic]:
                            f"a charter is a mapping of fields (apiVersion, kind, metadata, ...); "
                            f"this file holds {holds} (schema: type)", sources.file, 1, 1, "",
                            "start from `charterc init`, or compare with a bundled example")]
-    if is_valid(document):
+    unreadable = _non_finite(document, sources)
+    if not unreadable and is_valid(document):
         return _unreadable_ranges(document, sources)
     explainer = _Explainer(sources)
     for error in _full_validator().iter_errors(document):
+        if error.absolute_path and pointer_join("", *error.absolute_path) in unreadable:
+            continue  # NaN passes `minimum` and `maximum`: say what is wrong once
         explainer.explain(error)
-    return explainer.diagnostics()
+    return sorted(explainer.diagnostics() + list(unreadable.values()),
+                  key=lambda d: (d.line, d.column, d.pointer, d.message))
+
+
+def _non_finite(document: Any, sources: SourceMap) -> dict[str, Diagnostic]:
+    """S201 for `.nan`, `.inf` and numbers too large to read, by pointer.
+
+    JSON has no such numbers, so JSON Schema cannot refuse them: NaN even passes
+    `minimum` and `maximum`. `json.dumps` finds out in C whether there is any.
+    """
+    try:
+        json.dumps(document, allow_nan=False)
+        return {}
+    except (ValueError, TypeError):
+        pass
+    found: dict[str, Diagnostic] = {}
+
+    def walk(value: Any, pointer: str) -> None:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                walk(item, pointer_join(pointer, key))
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                walk(item, f"{pointer}/{index}")
+        elif isinstance(value, float) and not math.isfinite(value):
+            raw = sources.raw.get(pointer) or repr(value)
+            what = ("is not a number" if value != value else
+                    "is not a finite number" if raw.lstrip("+-").startswith(".") else
+                    "is too large a number")
+            line, column = sources.locate(pointer)
+            found[pointer] = Diagnostic(
+                RULE, Severity.ERROR, f"{_field(pointer)}: {_clip(raw)} {what} (schema: type)",
+                sources.file, line, column, pointer, "write a number such as 35 or 35.5")
+
+    walk(document, "")
+    return found
+
+
+def _clip(text: str, width: int = 40) -> str:
+    """A value as written, in backquotes, cut short when long (a 5,000-digit amount)."""
+    return f"`{text[:width]}…`" if len(text) > width else f"`{text}`"
 
 
 def _schedules(document: dict):
@@ -460,15 +505,16 @@ class _Explainer:
     def show(self, value: Any, pointer: str) -> str:
         raw = self.sources.raw.get(pointer)
         if raw is not None:
-            return f"`{raw}`"
+            return _clip(raw)
         if isinstance(value, bool):
             return "`true`" if value else "`false`"
         if isinstance(value, dict):
             return "a mapping"
         if isinstance(value, list):
             return "a list"
-        text = str(value)
-        return f"`{text[:40]}…`" if len(text) > 40 else f"`{text}`"
+        if isinstance(value, int) and value.bit_length() > 1024:
+            return "a very large number"
+        return _clip(str(value))
 
 
 def _json_type(value: Any) -> set[str]:

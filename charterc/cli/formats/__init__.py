@@ -6,8 +6,9 @@ registered by the name users type after `--format`.
 from __future__ import annotations
 
 import importlib
+import re
 
-__all__ = ["REPORTERS", "reporter"]
+__all__ = ["REPORTERS", "reporter", "visible"]
 
 # name -> "module:function", imported on use so a text run never loads the SARIF code.
 REPORTERS: dict[str, str] = {
@@ -18,6 +19,27 @@ REPORTERS: dict[str, str] = {
     "parsable": "charterc.cli.formats.parsable:report",
     "auto": "charterc.cli.formats.github:auto",
 }
+
+
+# C0 and C1 controls, DEL, and the bidirectional overrides that reorder a line on screen.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _escape(match: re.Match) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def visible(text: str, keep: str = "") -> str:
+    """`text` with every control character but those in `keep` written as an escape
+    (`\\x1b`, `\\u202e`).
+
+    Messages echo values from the charter and the usage files: a status of
+    `"\\e]0;PWNED\\a"` must show as text, not retitle the terminal or clear it.
+    """
+    if not _CONTROL.search(text):
+        return text
+    return _CONTROL.sub(lambda m: m.group() if m.group() in keep else _escape(m), text)
 
 
 def reporter(name: str):

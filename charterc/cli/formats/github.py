@@ -20,7 +20,7 @@ import hashlib
 import os
 
 from ...diagnostics import Diagnostic, Severity
-from . import text
+from . import text, visible
 from .sarif import repository_path
 
 __all__ = ["report", "auto", "escape_data", "escape_property", "annotation"]
@@ -38,13 +38,16 @@ def escape_property(value: str) -> str:
 
 def annotation(d: Diagnostic) -> str:
     """One workflow command for one finding."""
-    props = [f"file={escape_property(repository_path(d.file))}"]
+    props = [f"file={escape_property(visible(repository_path(d.file)))}"]
     if d.line >= 1:
         props.append(f"line={d.line}")
         if d.column >= 1:
             props.append(f"col={d.column}")
     props.append(f"title={escape_property(f'{d.rule} (charterc)')}")
-    message = d.message + (f"\nHint: {d.hint}" if d.hint else "")
+    # CR and LF are escaped as data (%0D, %0A): the runner shows them as line breaks
+    message = visible(d.message, "\r\n")
+    if d.hint:
+        message += "\nHint: " + visible(d.hint, "\r\n")
     command = _COMMAND[d.severity or Severity.ERROR]
     return f"::{command} {','.join(props)}::{escape_data(message)}"
 

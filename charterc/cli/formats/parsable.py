@@ -12,14 +12,16 @@ from __future__ import annotations
 
 import re
 
+from . import visible
+
 __all__ = ["report", "format_line"]
 
 _NEWLINES = re.compile(r"\s*[\r\n]+\s*")
 
 
 def format_line(d) -> str:
-    message = _NEWLINES.sub(" ", d.message.strip())
-    return f"{d.file}:{d.line}:{d.column}: [{d.severity.value}] {message} ({d.rule})"
+    message = visible(_NEWLINES.sub(" ", d.message.strip()))
+    return f"{visible(d.file)}:{d.line}:{d.column}: [{d.severity.value}] {message} ({d.rule})"
 
 
 def report(result, *, color: bool = False) -> str:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from ...diagnostics import Diagnostic, Severity
+from . import visible
 
 _COLORS = {Severity.ERROR: "\033[1;31m", Severity.WARNING: "\033[1;33m", Severity.INFO: "\033[1;36m"}
 _RESET = "\033[0m"
@@ -11,16 +12,17 @@ def format_diagnostic(d: Diagnostic, source_line: str | None, *, color: bool = F
     severity = d.severity.value
     if color:
         severity = f"{_COLORS[d.severity]}{severity}{_RESET}"
-    head = f"{d.file}:{d.line}:{d.column}: {severity}[{d.rule}]: {d.message}"
+    message = visible(d.message, keep="\n")  # a line break is harmless; ESC, CR, ... are not
+    head = f"{visible(d.file)}:{d.line}:{d.column}: {severity}[{d.rule}]: {message}"
     lines = [head]
     if source_line is not None:
         number = str(d.line)
         pad = " " * len(number)
-        text = source_line.replace("\t", " ")
+        text = visible(source_line.replace("\t", " "))
         lines.append(f" {number} | {text}")
         lines.append(f" {pad} | {' ' * (d.column - 1)}^")
     if d.hint:
-        lines.append(f"   = hint: {d.hint}")
+        lines.append("   = hint: " + visible(d.hint, keep="\n"))
     return "\n".join(lines)
 
 
