@@ -8,16 +8,16 @@ severity and the charter's suppressions. The modules are listed in
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import cached_property
-from typing import Iterable
 
 from ..diagnostics import Diagnostic, SourceMap
-from ..model.charter import Charter
 from ..diagnostics.rules import RULES
+from ..model.charter import Charter
 
-__all__ = ["CheckContext", "run_checks", "enabled"]
+__all__ = ["CheckContext", "enabled", "run_checks"]
 
 
 @dataclass

@@ -10,10 +10,10 @@ from collections.abc import Iterator
 from decimal import Decimal
 from itertools import pairwise
 
-from ..model.projection import round_money
 from ..diagnostics import Diagnostic, Severity
-from ..model.charter import Charter, Tier
 from ..diagnostics.rules import problem, rule
+from ..model.charter import Charter, Tier
+from ..model.projection import round_money
 from ..model.values import fmt_money_plain, fmt_percent
 from . import CheckContext
 

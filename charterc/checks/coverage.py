@@ -28,11 +28,10 @@ from ..calendar import (
     zone_problem,
 )
 from ..diagnostics import Diagnostic, Severity
+from ..diagnostics.rules import problem, rule
 from ..model.charter import Charter, Client, Tier
 from ..model.hours import Hours, open_throughout
-from ..diagnostics.rules import problem, rule
 from . import CheckContext
-
 
 # -- V501 -------------------------------------------------------------------------------
 

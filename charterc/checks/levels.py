@@ -7,14 +7,14 @@ mixed-clock pairs are never reported. Decisions are in docs/rules/levels.md.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from decimal import Decimal
-from typing import Iterator
 
 from ..calendar import TWENTY_FOUR_SEVEN, gaps
 from ..calendar.targets import Target, Verdict, compare
 from ..diagnostics import Diagnostic, Severity
-from ..model.charter import Charter, Objective, Tier
 from ..diagnostics.rules import problem, rule
+from ..model.charter import Charter, Objective, Tier
 from ..model.values import fmt_percent
 from . import CheckContext
 

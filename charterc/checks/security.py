@@ -8,11 +8,11 @@ controller of personal data. Decisions are in docs/rules/security.md.
 """
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..diagnostics import Diagnostic, Severity
-from ..model.charter import CLASSIFICATIONS, Charter, Client
 from ..diagnostics.rules import problem, rule
+from ..model.charter import CLASSIFICATIONS, Charter, Client
 from . import CheckContext
 
 GDPR = "gdpr"
@@ -191,7 +191,7 @@ def breach_notification_in_time(ctx: CheckContext) -> Iterator[Diagnostic]:
                       f"controller to notify the authority; {concerned}",
                       "commit to notify within 48h at most (e.g. 24h)")
     elif minutes > CONTROLLER_MARGIN_MINUTES:
-        left = _hours((GDPR_DEADLINE_MINUTES - minutes))
+        left = _hours(GDPR_DEADLINE_MINUTES - minutes)
         yield problem(pointer,
                       f"breach notification {written} is over 48h: it leaves the controller "
                       f"{left} of the 72h GDPR deadline; {concerned}",

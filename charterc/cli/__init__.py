@@ -240,8 +240,8 @@ def init(path, charter_id, fmt):
               help="Publish the charters without errors even when others have errors.")
 def build_command(paths, out, lang, fmt, today, templates, partial):
     """Check, then write each charter's documents, sla.json and openslo.yaml into dist/."""
-    from ..publish.build import BuildProblem, build
     from ..pipeline import UsageError
+    from ..publish.build import BuildProblem, build
     from .formats import reporter
 
     try:
@@ -268,9 +268,9 @@ def build_command(paths, out, lang, fmt, today, templates, partial):
               help="Write here (atomically) instead of standard output.")
 def convert(file, target, output):
     """Convert a charter between YAML and the DSL (the same canonical document)."""
+    from ..authoring import Unrepresentable
     from ..loaders import load_path
     from .formats.text import format_diagnostic
-    from ..authoring import Unrepresentable
 
     loaded = load_path(file)
     if not loaded.ok:
@@ -305,9 +305,9 @@ def fmt_command(paths, check_only):
     """Rewrite .charter files in the canonical layout (comments are kept)."""
     from pathlib import Path
 
-    from ..publish.files import write_atomic
     from ..authoring.fmt import format_text
     from ..pipeline import UsageError, discover
+    from ..publish.files import write_atomic
     from .formats.text import format_diagnostic
 
     try:

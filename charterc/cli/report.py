@@ -51,7 +51,7 @@ def _columns(values: tuple[str, ...]) -> dict[str, str]:
 def _span(period: str | None, first: str | None, last: str | None) -> tuple[date, date]:
     """The period's first and last day, from `--period` or `--from` and `--to`."""
     from ..report import month_period
-    if period and (first or last) or not period and not (first and last):
+    if (period and (first or last)) or (not period and not (first and last)):
         raise click.UsageError("give --period YYYY-MM, or both --from and --to")
     if period:
         try:

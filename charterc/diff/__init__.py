@@ -12,21 +12,29 @@ docs/diff.md.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING
 
 from ..diagnostics import Diagnostic, Severity, SourceMap
 from ..diagnostics.rules import declare
 from ..loaders import Limits, Loaded
-from .changes import Change, EFFECTS, neutral, weakening
+from .changes import EFFECTS, Change, neutral, weakening
 from .semver import BUMPS, bump_made, parse_version, stronger
 from .sources import SourceError, read_side
 
 if TYPE_CHECKING:
     from ..model.charter import Charter
 
-__all__ = ["Change", "CharterDiff", "DiffResult", "SourceError", "diff_sides",
-           "diff_loaded", "diff_charters"]
+__all__ = [
+    "Change",
+    "CharterDiff",
+    "DiffResult",
+    "SourceError",
+    "diff_charters",
+    "diff_loaded",
+    "diff_sides",
+]
 
 @dataclass
 class CharterDiff:

@@ -20,13 +20,23 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from ..calendar import (TWENTY_FOUR_SEVEN, Schedule, clip, expand,
-                        fmt_hours, intersect, subtract, total, zone, zone_problem)
+from ..calendar import (
+    TWENTY_FOUR_SEVEN,
+    Schedule,
+    clip,
+    expand,
+    fmt_hours,
+    intersect,
+    subtract,
+    total,
+    zone,
+    zone_problem,
+)
 from ..calendar.targets import Target, Verdict, compare
 from ..model.values import Duration, fmt_percent
 from .changes import Change, by_direction, neutral, strengthening, weakening, wording
 
-__all__ = ["level_changes", "compare_targets", "term_of"]
+__all__ = ["compare_targets", "level_changes", "term_of"]
 
 WINDOWS = ("daily", "weekly", "monthly", "quarterly", "yearly")  # shorter is stricter
 
@@ -37,7 +47,7 @@ _BETTER = {Verdict.SHORTER: True, Verdict.NOT_LONGER: True, Verdict.LONGER: Fals
 
 
 def compare_targets(old: Duration, old_clock: str, old_hours: Schedule | None,
-                    new: Duration, new_clock: str, new_hours: Schedule | None) -> bool | None | str:
+                    new: Duration, new_clock: str, new_hours: Schedule | None) -> bool | str | None:
     """True: the new target is stricter; False: looser; "same"; None: undecided.
 
     One comparison with T602-T604 (`calendar.targets.compare`): the new target is a

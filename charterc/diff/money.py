@@ -15,7 +15,7 @@ from decimal import Decimal
 from ..model.values import fmt_percent
 from .changes import Change, by_direction, fmt_amount, neutral, strengthening, weakening
 
-__all__ = ["money_changes", "credit_changes", "role_changes"]
+__all__ = ["credit_changes", "money_changes", "role_changes"]
 
 
 def _by_label(facts, values) -> dict[str, object]:

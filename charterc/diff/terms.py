@@ -11,15 +11,16 @@ none are weakenings. Fields no comparison knows are listed as neutral: wording
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import date, timedelta
-from typing import Any, Iterator
+from typing import Any
 
 from ..diagnostics import escape_token
 from ..model.charter import CLASSIFICATIONS, ISOLATIONS, Security
 from ..model.values import Duration, Period
 from .changes import Change, by_direction, neutral, strengthening, weakening, wording
 
-__all__ = ["charter_changes", "other_changes", "COVERED"]
+__all__ = ["COVERED", "charter_changes", "other_changes"]
 
 CADENCES = ("weekly", "monthly", "quarterly", "yearly")  # more frequent is better
 _WORDING_KEYS = {"name", "title", "summary", "owner", "signatory", "signatories", "changes",
@@ -221,7 +222,7 @@ def other_changes(old_doc, new_doc, covered_tiers: set[str], clients: set[str]) 
         subject = ".".join(str(p) for p in subject_path)
         pointer = _pointer(new_doc if b is not None else old_doc, path)
         if path[-1] in _WORDING_KEYS or (len(path) >= 2 and path[-2] in _WORDING_KEYS) \
-                or ("metadata", "changes") == path[:2] or ("metadata", "signatories") == path[:2]:
+                or path[:2] == ("metadata", "changes") or path[:2] == ("metadata", "signatories"):
             found.append(wording(client, subject, _show(a), _show(b), pointer=pointer))
         else:
             found.append(neutral(client, subject, _show(a), _show(b), pointer=pointer))

@@ -30,14 +30,53 @@ from datetime import date, timedelta
 from typing import Any
 
 from .hours import Hours
-from .values import (Amount, Duration, Percent, Period, add_period, duration, iso_date, money,
-                     percent, period)
+from .values import (
+    Amount,
+    Duration,
+    Percent,
+    Period,
+    add_period,
+    duration,
+    iso_date,
+    money,
+    percent,
+    period,
+)
 
-__all__ = ["Charter", "Metadata", "Suppression", "Change", "Signatory", "Provider",
-           "CharterPeriod", "Baseline", "Business", "Cap", "Recovery", "Cost", "Feature",
-           "Objective", "Objectives", "Price", "Band", "Credits", "Tier", "Client", "Volume",
-           "Needs", "Data", "ClientReporting", "Governance", "Reporting", "Subprocessor",
-           "Exit", "Security", "build_model", "CLASSIFICATIONS", "ISOLATIONS"]
+__all__ = [
+    "CLASSIFICATIONS",
+    "ISOLATIONS",
+    "Band",
+    "Baseline",
+    "Business",
+    "Cap",
+    "Change",
+    "Charter",
+    "CharterPeriod",
+    "Client",
+    "ClientReporting",
+    "Cost",
+    "Credits",
+    "Data",
+    "Exit",
+    "Feature",
+    "Governance",
+    "Metadata",
+    "Needs",
+    "Objective",
+    "Objectives",
+    "Price",
+    "Provider",
+    "Recovery",
+    "Reporting",
+    "Security",
+    "Signatory",
+    "Subprocessor",
+    "Suppression",
+    "Tier",
+    "Volume",
+    "build_model",
+]
 
 CLASSIFICATIONS = ("public", "internal", "confidential", "restricted")
 ISOLATIONS = ("none", "logical", "physical")

@@ -18,8 +18,20 @@ from datetime import date
 from decimal import Decimal
 from typing import overload
 
-__all__ = ["Percent", "percent", "Amount", "money", "Duration", "duration", "Period", "period",
-           "iso_date", "add_period", "fmt_percent", "fmt_money_plain"]
+__all__ = [
+    "Amount",
+    "Duration",
+    "Percent",
+    "Period",
+    "add_period",
+    "duration",
+    "fmt_money_plain",
+    "fmt_percent",
+    "iso_date",
+    "money",
+    "percent",
+    "period",
+]
 
 _DURATION = re.compile(r"(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?\Z")
 _PERIOD = re.compile(r"(\d+)(mo|y|w|d)\Z")

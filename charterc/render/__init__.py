@@ -15,11 +15,11 @@ escape every printed value through `markdown.finalize`.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
-__all__ = ["RENDERERS", "Renderer", "Documents", "TemplateProblem", "TEMPLATE_DIR"]
+__all__ = ["RENDERERS", "TEMPLATE_DIR", "Documents", "Renderer", "TemplateProblem"]
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 

@@ -21,8 +21,19 @@ from ..model.charter import Charter, Client, Tier
 from ..model.values import Duration, Percent, Period
 from .hours import HoursView, hours_view, shifted
 
-__all__ = ["Subject", "Money", "Pct", "Units", "Dur", "Per", "Token", "N_", "canonical_sha256",
-           "charter_view", "agreement_view"]
+__all__ = [
+    "N_",
+    "Dur",
+    "Money",
+    "Pct",
+    "Per",
+    "Subject",
+    "Token",
+    "Units",
+    "agreement_view",
+    "canonical_sha256",
+    "charter_view",
+]
 
 
 def N_(message: str) -> str:
