@@ -24,10 +24,10 @@ nor drops a field):
 """
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from .hours import Hours
 from .values import (
@@ -532,7 +532,10 @@ class Charter:
 
 # -- building ------------------------------------------------------------------------------
 
-def _opt(value: Any, read: Any) -> Any:
+_T = TypeVar("_T")
+
+
+def _opt(value: Any, read: Callable[[Any], _T]) -> _T | None:
     return None if value is None else read(value)
 
 

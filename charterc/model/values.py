@@ -61,7 +61,10 @@ def percent(text: str | int | float | None) -> Percent | None: ...
 @overload
 def percent(text: str | int | float | None, default: str) -> Percent: ...
 def percent(text: str | int | float | None, default: str | None = None) -> Percent | None:
-    """`"99.95%"` -> Percent(99.95, "99.95%"); None (absent) -> the default (e.g. `"0%"`), if any."""
+    """`"99.95%"` -> Percent(99.95, "99.95%").
+
+    None (absent) -> the default (e.g. `"0%"`), if any.
+    """
     if text is None:
         return None if default is None else percent(default)
     written = str(text).strip()
