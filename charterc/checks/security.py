@@ -26,7 +26,7 @@ def _rank(classification: str) -> int:
 
 
 def _under_gdpr(client: Client) -> bool:
-    """Personal data whose client names GDPR among its regimes (regimes match case-insensitively)."""
+    """Personal data whose client names GDPR among its regimes (matched case-insensitively)."""
     return client.personal and any(r.casefold() == GDPR for r in client.regimes)
 
 
@@ -145,7 +145,7 @@ def gdpr_transfers(ctx: CheckContext) -> Iterator[Diagnostic]:
             yield problem(f"{security.pointer}/residency/{k}",
                           f"residency includes {where}, outside ADEQUATE, and transfers is none; "
                           f"{concerned}", hint)
-    for k, sub in enumerate(security.subprocessors or ()):
+    for sub in security.subprocessors or ():
         country = sub.country
         if country and _outside_adequate(country):
             yield problem(f"{sub.pointer}/country",
@@ -230,7 +230,8 @@ def isolation_for_sensitive_data(ctx: CheckContext) -> Iterator[Diagnostic]:
         yield problem(pointer,
                       f"{len(sensitive)} clients hold confidential or restricted data "
                       f"({_names(sensitive)}) with isolation none",
-                      "isolate client data: isolation logical at least, physical for restricted data")
+                      "isolate client data: isolation logical at least, "
+                      "physical for restricted data")
         return
     restricted = [c for c in sensitive if c.classification == "restricted"]
     if restricted and security.isolation != "physical":
