@@ -11,12 +11,12 @@ none are weakenings. Fields no comparison knows are listed as neutral: wording
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from ..diagnostics import escape_token
-from ..model.charter import CLASSIFICATIONS, ISOLATIONS, Security
+from ..model.charter import CLASSIFICATIONS, ISOLATIONS, Charter, Security
 from ..model.values import Duration, Period
 from .changes import Change, by_direction, neutral, strengthening, weakening, wording
 
@@ -26,8 +26,11 @@ CADENCES = ("weekly", "monthly", "quarterly", "yearly")  # more frequent is bett
 _WORDING_KEYS = {"name", "title", "summary", "owner", "signatory", "signatories", "changes",
                  "suppress", "reviewed"}
 
+_Length = TypeVar("_Length", Duration, Period)
 
-def _rank_change(subject, order, old, new, pointer, *, higher_is_better=True) -> list[Change]:
+
+def _rank_change(subject: str, order: tuple[str, ...], old: str, new: str, pointer: str, *,
+                 higher_is_better: bool = True) -> list[Change]:
     if old == new:
         return []
     if old not in order or new not in order:
@@ -36,7 +39,8 @@ def _rank_change(subject, order, old, new, pointer, *, higher_is_better=True) ->
     return [by_direction(None, subject, old, new, better, pointer=pointer)]
 
 
-def _length(subject, old, new, measure, pointer) -> list[Change]:
+def _length(subject: str, old: _Length | None, new: _Length | None,
+            measure: Callable[[_Length], float], pointer: str) -> list[Change]:
     """Shorter is better (notice of a breach, retention, exit times); compared as written."""
     old_text, new_text = (None if v is None else v.text for v in (old, new))
     if old_text == new_text:
@@ -57,8 +61,9 @@ def _months(value: Period) -> float:
     return value.approx_months
 
 
-def _sets(subject, old, new, pointer, *, more_is_better: bool) -> list[Change]:
-    old, new = list(old or ()), list(new or ())
+def _sets(subject: str, old_items: Iterable[str] | None, new_items: Iterable[str] | None,
+          pointer: str, *, more_is_better: bool) -> list[Change]:
+    old, new = list(old_items or ()), list(new_items or ())
     found = []
     for item in new:
         if item not in old:
@@ -121,15 +126,18 @@ def _term_text(term: tuple[date, date]) -> str:
     return f"{start} to {stop - timedelta(days=1)}"
 
 
-def charter_changes(old, new) -> list[Change]:
+def _covers(outer: tuple[date, date], inner: tuple[date, date]) -> bool:
+    return outer[0] <= inner[0] and outer[1] >= inner[1]
+
+
+def charter_changes(old: Charter, new: Charter) -> list[Change]:
     """Changes in the terms every client shares."""
     found = _security(old.security, new.security)
     old_period, new_period = old.period, new.period
     if (old_period.start, old_period.years_or_default, old_period.end) != \
             (new_period.start, new_period.years_or_default, new_period.end):
         a, b = old.term, new.term
-        covers = lambda x, y: x[0] <= y[0] and x[1] >= y[1]  # noqa: E731
-        better = True if covers(b, a) else False if covers(a, b) else None
+        better = True if _covers(b, a) else False if _covers(a, b) else None
         found.append(wording(None, "term", _term_text(a), _term_text(b), "same term", "/period")
                      if a == b else by_direction(None, "term", _term_text(a), _term_text(b),
                                                  better, pointer="/period"))
@@ -167,15 +175,16 @@ def _keyed(value: Any) -> Any:
     return value
 
 
-def _leaves(old: Any, new: Any, path: tuple = ()) -> Iterator[tuple[tuple, Any, Any]]:
+def _leaves(old: Any, new: Any,
+            path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], Any, Any]]:
     if isinstance(old, dict) and isinstance(new, dict):
         for key in list(old) + [k for k in new if k not in old]:
-            yield from _leaves(old.get(key), new.get(key), path + (key,))
+            yield from _leaves(old.get(key), new.get(key), (*path, key))
     elif old != new:
         yield path, old, new
 
 
-def _pointer(doc: Any, path: tuple) -> str:
+def _pointer(doc: Any, path: tuple[str, ...]) -> str:
     """The JSON pointer of a keyed path (`clients/finance/budget` -> `/clients/2/budget`)."""
     parts = []
     for key in path:
@@ -201,13 +210,14 @@ def _show(value: Any) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
-def other_changes(old_doc, new_doc, covered_tiers: set[str], clients: set[str]) -> list[Change]:
+def other_changes(old_doc: Mapping[str, Any], new_doc: Mapping[str, Any],
+                  covered_tiers: set[str], clients: set[str]) -> list[Change]:
     """Every changed field no comparison judged: content (minor) or wording (patch)."""
     found = []
     for path, a, b in _leaves(_keyed(old_doc), _keyed(new_doc)):
         if any(path[:len(c)] == c for c in COVERED):
             continue
-        client = None
+        client: str | None = None
         subject_path = path
         if path[:1] == ("clients",) and len(path) >= 2:
             if path[1] in clients and len(path) >= 3 and path[2] in _CLIENT_COVERED:
