@@ -24,7 +24,7 @@ from .semver import BUMPS, bump_made, parse_version, stronger
 from .sources import SourceError, read_side
 
 if TYPE_CHECKING:
-    from ..model.charter import Charter, Client, Tier
+    from ..model.charter import Charter
 
 __all__ = [
     "Change",
@@ -88,14 +88,6 @@ def _sort(changes: list[Change]) -> list[Change]:
     return sorted(changes, key=lambda c: EFFECTS.index(c.effect))
 
 
-def _tier_of(charter: Charter, client: Client) -> Tier:
-    """A client's tier: references are checked before a charter is compared."""
-    tier = charter.tier(client.tier)
-    if tier is None:
-        raise ValueError(f"{client.pointer}/tier: no tier {client.tier!r}")
-    return tier
-
-
 def diff_charters(old: Charter, new: Charter) -> list[Change]:
     """Every change in commitments from charter `old` to charter `new` (typed models)."""
     from ..model.projection import derive
@@ -115,7 +107,7 @@ def diff_charters(old: Charter, new: Charter) -> list[Change]:
                                  "new content", client.pointer))
             continue
         matched.add(client.id)
-        old_tier, new_tier = _tier_of(old, previous), _tier_of(new, client)
+        old_tier, new_tier = old.tier_of(previous), new.tier_of(client)
         tiers.update((previous.tier, client.tier))
         if previous.tier != client.tier:
             found.append(neutral(client.id, "tier", previous.tier, client.tier,

@@ -519,6 +519,13 @@ class Charter:
     def tier(self, tier_id: str) -> Tier | None:
         return next((t for t in self.tiers if t.id == tier_id), None)
 
+    def tier_of(self, client: Client) -> Tier:
+        """The tier a client is on: references (R3xx) are checked before the model is used."""
+        tier = self.tier(client.tier)
+        if tier is None:
+            raise KeyError(f"{client.pointer}/tier: no tier {client.tier!r}")
+        return tier
+
     def report_cadence(self, client: Client) -> str:
         """How often a client gets its reports: its own cadence, else the charter's."""
         own = client.reporting.cadence if client.reporting else None
