@@ -45,7 +45,7 @@ def _columns(values: tuple[str, ...]) -> dict[str, str]:
     try:
         return parse_columns(values)
     except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="--columns")
+        raise click.BadParameter(str(exc), param_hint="--columns") from exc
 
 
 def _span(period: str | None, first: str | None, last: str | None) -> tuple[date, date]:
@@ -57,7 +57,7 @@ def _span(period: str | None, first: str | None, last: str | None) -> tuple[date
         try:
             span = month_period(period, "UTC")
         except ValueError as exc:
-            raise click.BadParameter(str(exc), param_hint="--period")
+            raise click.BadParameter(str(exc), param_hint="--period") from exc
         start, end = span.first, span.last
     else:
         assert first is not None and last is not None
