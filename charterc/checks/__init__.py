@@ -8,16 +8,20 @@ severity and the charter's suppressions. The modules are listed in
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import cached_property
-from typing import Iterable
+from typing import TYPE_CHECKING
 
 from ..diagnostics import Diagnostic, SourceMap
-from ..model.charter import Charter
 from ..diagnostics.rules import RULES
+from ..model.charter import Charter
 
-__all__ = ["CheckContext", "run_checks", "enabled"]
+if TYPE_CHECKING:
+    from ..model.projection import Facts
+
+__all__ = ["CheckContext", "enabled", "run_checks"]
 
 
 @dataclass
@@ -26,7 +30,7 @@ class CheckContext:
     today: date
 
     @cached_property
-    def facts(self):
+    def facts(self) -> Facts:
         from ..model.projection import derive
         return derive(self.charter)
 
@@ -39,7 +43,8 @@ def enabled(rule_id: str, select: Iterable[str] | None, ignore: Iterable[str]) -
 
 
 def run_checks(charter: Charter, sources: SourceMap, *, today: date,
-               select: Iterable[str] | None = None, ignore: Iterable[str] = ()) -> list[Diagnostic]:
+               select: Iterable[str] | None = None,
+               ignore: Iterable[str] = ()) -> list[Diagnostic]:
     """Every enabled rule's findings on one charter, positioned, in source order."""
     context = CheckContext(charter, today)
     found: list[Diagnostic] = []

@@ -10,10 +10,10 @@ from collections.abc import Iterator
 from decimal import Decimal
 from itertools import pairwise
 
-from ..model.projection import round_money
 from ..diagnostics import Diagnostic, Severity
-from ..model.charter import Charter, Tier
 from ..diagnostics.rules import problem, rule
+from ..model.charter import Charter, Credits, Tier
+from ..model.projection import round_money
 from ..model.values import fmt_money_plain, fmt_percent, quantize
 from . import CheckContext
 
@@ -85,11 +85,11 @@ def shares_sum_to_100(ctx: CheckContext) -> Iterator[Diagnostic]:
         - {id: beta, share: 50%}
     """
     clients = ctx.charter.clients
-    stated = [(n, c) for n, c in enumerate(clients) if c.share is not None]
+    stated = [(n, c, c.share) for n, c in enumerate(clients) if c.share is not None]
     if not stated:
         return
-    total = sum((c.share.value for _, c in stated), Decimal(0))
-    listed = ", ".join(f"{c.id} {fmt_percent(c.share.value, 2)}" for _, c in stated)
+    total = sum((share.value for _, _, share in stated), Decimal(0))
+    listed = ", ".join(f"{c.id} {fmt_percent(share.value, 2)}" for _, c, share in stated)
     where = f"/clients/{stated[-1][0]}/share"
     if len(stated) == len(clients):
         if abs(total - _HUNDRED) > SHARE_SUM_TOLERANCE:
@@ -143,8 +143,8 @@ def share_matches_volume(ctx: CheckContext) -> Iterator[Diagnostic]:
                 f"/clients/{n}/share",
                 f"{client.id} states a {fmt_percent(client.share.value, 2)} share but its "
                 f"volume gives {fmt_percent(derived)} ({quantity(client.units.value)} of "
-                f"{quantity(total)} {unit} in {facts.label(1)}): {quantity(quantize(gap, 1))} "
-                f"points apart, more than 5",
+                f"{quantity(total)} {unit} in {facts.label(1)}): "
+                f"{quantity(quantize(gap, 1))} points apart, more than 5",
                 "update the stated share or the volume so that they tell the same story")
 
 
@@ -208,7 +208,7 @@ def charge_within_budget(ctx: CheckContext) -> Iterator[Diagnostic]:
             continue
         budget = client.budget.value
         over = [(y, round_money(row.charge) - budget)
-                for y, row in zip(facts.years, facts.table[client.id])
+                for y, row in zip(facts.years, facts.table[client.id], strict=True)
                 if round_money(row.charge) > budget]
         if not over:
             continue
@@ -333,7 +333,8 @@ def _year_one(tier: Tier, part: str) -> Decimal:
     return (price.per_unit_or_default if part == "per_unit" else price.fixed_or_default).value
 
 
-def _cheaper(charter: Charter, low: Tier, high: Tier, components, names) -> Diagnostic | None:
+def _cheaper(charter: Charter, low: Tier, high: Tier, components: tuple[str, ...],
+             names: dict[str, str]) -> Diagnostic | None:
     for part in components:
         a, b = _year_one(low, part), _year_one(high, part)
         if b < a:
@@ -417,11 +418,11 @@ def credit_bands_well_formed(ctx: CheckContext) -> Iterator[Diagnostic]:
     for tier in ctx.charter.tiers:
         if tier.credits is None:
             continue
-        yield from _band_problems(tier)
+        yield from _band_problems(tier, tier.credits)
 
 
-def _band_problems(tier: Tier) -> Iterator[Diagnostic]:
-    bands, pointer = tier.credits.bands, tier.credits.pointer
+def _band_problems(tier: Tier, credits: Credits) -> Iterator[Diagnostic]:
+    bands, pointer = credits.bands, credits.pointer
     availability = tier.objectives.availability
     if bands and availability is not None and availability.target is not None \
             and bands[0].below != availability.target:
@@ -446,7 +447,7 @@ def _band_problems(tier: Tier) -> Iterator[Diagnostic]:
                 f"{fmt_percent(band.below.value, 3)}) is not above the previous band's "
                 f"{fmt_percent(previous.credit.value, 2)}: credits must strictly increase",
                 "owe more credit as availability falls further")
-    cap = tier.credits.cap
+    cap = credits.cap
     if cap is not None and cap.value > _HUNDRED:
         yield problem(f"{pointer}/cap",
                       f"credit cap of tier {tier.id} is {fmt_percent(cap.value, 2)}, over 100% of "

@@ -2,9 +2,9 @@
 
 Every `hours` value (tier hours, maintenance windows, client needs) comes
 resolved in the model with its inherited zone and holidays (`model.hours.Hours`,
-docs/model.md) and reads its `calendar.Schedule` once, and everything costly (expanding a term, subtracting,
-intersecting) is cached by the calendar package per distinct schedule and
-term, so a portfolio of similar charters computes each coverage once.
+docs/model.md) and reads its `calendar.Schedule` once, and everything costly
+(expanding a term, subtracting, intersecting) is cached by the calendar package
+per distinct schedule and term, so a portfolio of similar charters computes each coverage once.
 
 A value that names an unknown time zone or holiday calendar is V505's; the
 schedules that depend on it cannot be read and every other rule skips them, so
@@ -28,11 +28,10 @@ from ..calendar import (
     zone_problem,
 )
 from ..diagnostics import Diagnostic, Severity
+from ..diagnostics.rules import problem, rule
 from ..model.charter import Charter, Client, Tier
 from ..model.hours import Hours, open_throughout
-from ..diagnostics.rules import problem, rule
 from . import CheckContext
-
 
 # -- V501 -------------------------------------------------------------------------------
 
@@ -266,9 +265,9 @@ def zones_and_calendars_exist(ctx: CheckContext) -> Iterator[Diagnostic]:
             if found:
                 yield problem(pointer, f"{owner}: {found}", _zone_hint(value))
         else:
-            found = _calendar_problem(value, pointer)
-            if found:
-                yield problem(found[0], f"{owner}: {found[1]}",
+            placed = _calendar_problem(value, pointer)
+            if placed:
+                yield problem(placed[0], f"{owner}: {placed[1]}",
                               "use a country code the holidays library knows, with an optional "
                               "subdivision (FR, US-CA, GB-SCT), or none")
 

@@ -21,8 +21,8 @@ LONGEST_EVERY_MONTHS = 24             # G705
 
 def _largest(ctx: CheckContext, year: int) -> list[tuple[Decimal, str]]:
     """(share, client id) of the clients with the largest projected share in `year`."""
-    shares = [(s[year - 1], cid) for cid, s in ctx.facts.projected_share.items()
-              if s[year - 1] is not None]
+    shares = [(share, cid) for cid, s in ctx.facts.projected_share.items()
+              if (share := s[year - 1]) is not None]
     if not shares:
         return []
     top = max(share for share, _ in shares)
@@ -33,15 +33,17 @@ def _role(ctx: CheckContext, year: int) -> str:
     """`finance (57.3%)` or `no primary client (largest share: hr 43.5%)`."""
     primary = ctx.facts.primary[year - 1]
     if primary is not None:
-        return f"{primary} ({fmt_percent(ctx.facts.projected_share[primary][year - 1])})"
+        share = ctx.facts.projected_share[primary][year - 1]
+        assert share is not None, "a primary client is chosen by its share"
+        return f"{primary} ({fmt_percent(share)})"
     largest = _largest(ctx, year)
     if not largest:
         return "no primary client (no share is stated or derivable)"
     if len(largest) > 1:
         return (f"no primary client ({' and '.join(cid for _, cid in largest)} tie at "
                 f"{fmt_percent(largest[0][0])})")
-    share, cid = largest[0]
-    return f"no primary client (largest share: {cid} {fmt_percent(share)})"
+    top, cid = largest[0]
+    return f"no primary client (largest share: {cid} {fmt_percent(top)})"
 
 
 def _client_pointer(ctx: CheckContext, client_id: str, tail: str = "") -> str:
@@ -108,7 +110,8 @@ def roles_stable(ctx: CheckContext) -> Iterator[Diagnostic]:
     changed = [y for y in (2, 3) if y in facts.years and facts.primary[y - 1] != facts.primary[0]]
     if not changed:
         return
-    who = facts.primary[0] or facts.primary[changed[0] - 1]
+    # the roles differ, so one of the two years has a primary client
+    who = next(p for p in (facts.primary[0], facts.primary[changed[0] - 1]) if p)
     later = "; ".join(f"{_role(ctx, y)} in {facts.label(y)}" for y in changed)
     yield problem(
         _client_pointer(ctx, who, "/volume/growth"),

@@ -7,18 +7,21 @@ mixed-clock pairs are never reported. Decisions are in docs/rules/levels.md.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from decimal import Decimal
-from typing import Iterator
 
-from ..calendar import TWENTY_FOUR_SEVEN, gaps
+from ..calendar import TWENTY_FOUR_SEVEN, CoverageGap, gaps
 from ..calendar.targets import Target, Verdict, compare
 from ..diagnostics import Diagnostic, Severity
-from ..model.charter import Charter, Objective, Tier
 from ..diagnostics.rules import problem, rule
+from ..model.charter import Charter, Objective, Tier
 from ..model.values import fmt_percent
 from . import CheckContext
 
 TICKET_KINDS = ("response", "resolution")
+
+# T604: (pointer, message) when a higher tier offers less than a lower one on one aspect
+_Finding = tuple[str, str] | None
 
 # Shortest length of each availability window, in days: a target must leave at
 # least a minute of error budget in every window, so the short month and the
@@ -159,8 +162,9 @@ def targets_follow_priorities(ctx: CheckContext) -> Iterator[Diagnostic]:
                     continue
                 if previous and longer(previous[1], current):
                     yield problem(_target_pointer(objective, priority),
-                                  f"tier {tier.id}: {priority} {objective.kind} {current.describe()} is "
-                                  f"tighter than {previous[0]}'s {previous[1].describe()}",
+                                  f"tier {tier.id}: {priority} {objective.kind} "
+                                  f"{current.describe()} is tighter than {previous[0]}'s "
+                                  f"{previous[1].describe()}",
                                   f"priorities run most urgent first: give {priority} a "
                                   f"{objective.kind} target at least as long as {previous[0]}'s")
                 previous = (priority, current)
@@ -168,7 +172,7 @@ def targets_follow_priorities(ctx: CheckContext) -> Iterator[Diagnostic]:
 
 # -- T604 -------------------------------------------------------------------------------
 
-def _hours_gap(charter: Charter, lower: Tier, higher: Tier):
+def _hours_gap(charter: Charter, lower: Tier, higher: Tier) -> CoverageGap | None:
     """What `higher`'s hours leave uncovered of `lower`'s over the term (cached), or None."""
     if higher.is_24x7:
         return None
@@ -178,7 +182,7 @@ def _hours_gap(charter: Charter, lower: Tier, higher: Tier):
     return gaps(needed, offered, *charter.term, lower.hours.zone)
 
 
-def _availability(lower: Tier, higher: Tier):
+def _availability(lower: Tier, higher: Tier) -> _Finding:
     low, high = lower.objectives.availability, higher.objectives.availability
     if low is None or low.target is None:
         return None
@@ -193,7 +197,7 @@ def _availability(lower: Tier, higher: Tier):
     return None
 
 
-def _features(lower: Tier, higher: Tier):
+def _features(lower: Tier, higher: Tier) -> _Finding:
     missing = [f for f in lower.features if f not in higher.features]
     if not missing:
         return None
@@ -201,7 +205,7 @@ def _features(lower: Tier, higher: Tier):
             f"tier {higher.id} lacks {', '.join(missing)}, offered by the lower tier {lower.id}")
 
 
-def _hours(charter: Charter, lower: Tier, higher: Tier):
+def _hours(charter: Charter, lower: Tier, higher: Tier) -> _Finding:
     gap = _hours_gap(charter, lower, higher)
     if gap is None:
         return None
@@ -210,9 +214,11 @@ def _hours(charter: Charter, lower: Tier, higher: Tier):
             f"{gap.describe()}")
 
 
-def _slower(clocks: Clocks, kind: str, priority: str):
-    def compare(lower: Tier, higher: Tier):
-        low, high = getattr(lower.objectives, kind), getattr(higher.objectives, kind)
+def _slower(clocks: Clocks, kind: str,
+            priority: str) -> Callable[[Tier, Tier], _Finding]:
+    def slower(lower: Tier, higher: Tier) -> _Finding:
+        low: Objective | None = getattr(lower.objectives, kind)
+        high: Objective | None = getattr(higher.objectives, kind)
         if low is None or high is None:
             return None  # T601
         slow = clocks.target(lower, low, priority)
@@ -222,7 +228,7 @@ def _slower(clocks: Clocks, kind: str, priority: str):
         return (_target_pointer(high, priority),
                 f"tier {higher.id}'s {priority} {kind} {fast.describe(slow)} is slower than the "
                 f"lower tier {lower.id}'s {slow.describe(fast)}")
-    return compare
+    return slower
 
 
 _HINTS = {
@@ -261,15 +267,16 @@ def higher_tier_not_worse(ctx: CheckContext) -> Iterator[Diagnostic]:
     """
     charter = ctx.charter
     clocks = Clocks(charter)
-    aspects = [("availability", _availability), ("features", _features),
-               ("hours", lambda lo, hi: _hours(charter, lo, hi))]
+    aspects: list[tuple[str, Callable[[Tier, Tier], _Finding]]] = [
+        ("availability", _availability), ("features", _features),
+        ("hours", lambda lo, hi: _hours(charter, lo, hi))]
     aspects += [(kind, _slower(clocks, kind, p)) for kind in TICKET_KINDS
                 for p in charter.priorities]
     for higher in charter.tiers[1:]:
         lower_tiers = charter.tiers[higher.index - 1::-1]  # nearest first
-        for name, compare in aspects:
+        for name, offers_less in aspects:
             for lower in lower_tiers:
-                found = compare(lower, higher)
+                found = offers_less(lower, higher)
                 if found:
                     yield problem(found[0], found[1], _HINTS[name])
                     break
@@ -314,6 +321,7 @@ def availability_achievable(ctx: CheckContext) -> Iterator[Diagnostic]:
             seconds = (minutes * 60).quantize(Decimal(1))
             yield problem(pointer,
                           f"tier {tier.id} promises {shown} availability: an error budget of "
-                          f"{seconds} seconds in {WINDOW_WORDS.get(window, window)}, under 1 minute",
+                          f"{seconds} seconds in {WINDOW_WORDS.get(window, window)}, "
+                          f"under 1 minute",
                           "lower the target or lengthen the window so that at least a minute "
                           "of downtime is allowed")

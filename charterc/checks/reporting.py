@@ -6,7 +6,7 @@ Decisions are in docs/rules/reporting.md.
 """
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..diagnostics import Diagnostic, Severity
 from ..diagnostics.rules import problem, rule

@@ -8,11 +8,11 @@ controller of personal data. Decisions are in docs/rules/security.md.
 """
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..diagnostics import Diagnostic, Severity
-from ..model.charter import CLASSIFICATIONS, Charter, Client
 from ..diagnostics.rules import problem, rule
+from ..model.charter import CLASSIFICATIONS, Charter, Client
 from . import CheckContext
 
 GDPR = "gdpr"
@@ -26,7 +26,7 @@ def _rank(classification: str) -> int:
 
 
 def _under_gdpr(client: Client) -> bool:
-    """Personal data whose client names GDPR among its regimes (regimes match case-insensitively)."""
+    """Personal data whose client names GDPR among its regimes (matched case-insensitively)."""
     return client.personal and any(r.casefold() == GDPR for r in client.regimes)
 
 
@@ -145,7 +145,7 @@ def gdpr_transfers(ctx: CheckContext) -> Iterator[Diagnostic]:
             yield problem(f"{security.pointer}/residency/{k}",
                           f"residency includes {where}, outside ADEQUATE, and transfers is none; "
                           f"{concerned}", hint)
-    for k, sub in enumerate(security.subprocessors or ()):
+    for sub in security.subprocessors or ():
         country = sub.country
         if country and _outside_adequate(country):
             yield problem(f"{sub.pointer}/country",
@@ -191,7 +191,7 @@ def breach_notification_in_time(ctx: CheckContext) -> Iterator[Diagnostic]:
                       f"controller to notify the authority; {concerned}",
                       "commit to notify within 48h at most (e.g. 24h)")
     elif minutes > CONTROLLER_MARGIN_MINUTES:
-        left = _hours((GDPR_DEADLINE_MINUTES - minutes))
+        left = _hours(GDPR_DEADLINE_MINUTES - minutes)
         yield problem(pointer,
                       f"breach notification {written} is over 48h: it leaves the controller "
                       f"{left} of the 72h GDPR deadline; {concerned}",
@@ -230,7 +230,8 @@ def isolation_for_sensitive_data(ctx: CheckContext) -> Iterator[Diagnostic]:
         yield problem(pointer,
                       f"{len(sensitive)} clients hold confidential or restricted data "
                       f"({_names(sensitive)}) with isolation none",
-                      "isolate client data: isolation logical at least, physical for restricted data")
+                      "isolate client data: isolation logical at least, "
+                      "physical for restricted data")
         return
     restricted = [c for c in sensitive if c.classification == "restricted"]
     if restricted and security.isolation != "physical":

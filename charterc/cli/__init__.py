@@ -7,11 +7,18 @@ from __future__ import annotations
 import os
 import sys
 from datetime import date
+from typing import TYPE_CHECKING
 
 import click
 
 from .. import __version__
 from .formats import REPORTERS
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from ..authoring import Document
+    from ..diagnostics import Severity
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -22,7 +29,8 @@ def _today(value: str | None) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)", param_hint="--today")
+        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)",
+                                 param_hint="--today") from None
 
 
 def _comma_list(value: str) -> list[str]:
@@ -44,16 +52,16 @@ def _emit(text: str, output: str | None) -> None:
         click.echo(text, nl=False)
 
 
-def _levels(values: tuple[str, ...]):
+def _levels(values: tuple[str, ...]) -> dict[str, Severity]:
     from ..diagnostics import Severity
-    levels = {}
+    levels: dict[str, Severity] = {}
     for value in values:
         rule_id, _, level = value.partition("=")
         try:
             levels[rule_id.strip().upper()] = Severity(level.strip().lower())
         except ValueError:
             raise click.BadParameter(f"{value!r}: expected RULE=error|warning|info",
-                                     param_hint="--level")
+                                     param_hint="--level") from None
     return levels
 
 
@@ -61,13 +69,14 @@ def _day(value: str, hint: str) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)", param_hint=hint)
+        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)",
+                                 param_hint=hint) from None
 
 
 class _Group(click.Group):
     """Turns an unexpected exception into a one-line error and exit 2 (no traceback)."""
 
-    def invoke(self, ctx):
+    def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
@@ -85,7 +94,7 @@ class _Group(click.Group):
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="charterc")
-def main():
+def main() -> None:
     """charterc: check, compile and report on service charters."""
 
 
@@ -107,20 +116,21 @@ def main():
               help="Largest charter file read (P104).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report here.")
 @click.option("--color/--no-color", default=None, help="Colour the text report.")
-def check(paths, fmt, strict, today, select, ignore, level_opts, max_bytes, output, color):
+def check(paths: tuple[str, ...], fmt: str, strict: bool, today: str | None,
+          select: tuple[str, ...], ignore: tuple[str, ...], level_opts: tuple[str, ...],
+          max_bytes: int, output: str | None, color: bool | None) -> None:
     """Validate and check charters (files or folders; default: charters/)."""
     from ..loaders import Limits
     from ..pipeline import CheckOptions, UsageError, check_paths, discover
     from ..pipeline.today import SourceDateError, resolve_today
     from .formats import reporter
 
-    paths = paths or ("charters",)
     try:
-        files = discover(paths)
-        today = resolve_today(_today(today))
+        files = discover(paths or ("charters",))
+        day = resolve_today(_today(today))
     except (UsageError, SourceDateError) as exc:
-        raise click.UsageError(str(exc))
-    options = CheckOptions(today=today,
+        raise click.UsageError(str(exc)) from exc
+    options = CheckOptions(today=day,
                            select=_rule_list(select) or None, ignore=_rule_list(ignore),
                            levels=_levels(level_opts), limits=Limits(max_bytes=max_bytes))
     if sys.stderr.isatty() and len(files) > 20:
@@ -140,7 +150,7 @@ def check(paths, fmt, strict, today, select, ignore, level_opts, max_bytes, outp
 @main.command()
 @click.option("--format", "fmt", default="text", type=click.Choice(["text", "json", "markdown"]),
               help="markdown writes the full documentation (docs/rules.md).")
-def rules(fmt):
+def rules(fmt: str) -> None:
     """List the rule catalogue: id, severity, title."""
     from ..diagnostics.rules import RULES, catalogue_markdown
     entries = sorted(RULES.values(), key=lambda r: r.id)
@@ -157,7 +167,7 @@ def rules(fmt):
 
 @main.command()
 @click.argument("rule_id")
-def explain(rule_id):
+def explain(rule_id: str) -> None:
     """Print one rule's documentation, with a failing and a passing example."""
     from ..diagnostics.rules import RULES
     from ..validate.references import did_you_mean
@@ -172,7 +182,7 @@ def explain(rule_id):
 
 @main.command()
 @click.option("--path", "show_path", is_flag=True, help="Print the schema's path instead.")
-def schema(show_path):
+def schema(show_path: bool) -> None:
     """Print the charter JSON Schema (for editors), or its path."""
     from ..validate.schema import schema_path
     path = schema_path()
@@ -186,7 +196,7 @@ def schema(show_path):
 @click.option("--format", "fmt", default="text", show_default=True,
               type=click.Choice(["text", "json", "markdown"]), help="Output format.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report here.")
-def diff(old, new, paths, fmt, output):
+def diff(old: str, new: str, paths: tuple[str, ...], fmt: str, output: str | None) -> None:
     """Changes in commitments between two versions (paths or git revisions), per client.
 
     OLD and NEW are files, folders or git revisions (`charterc diff main HEAD
@@ -198,7 +208,7 @@ def diff(old, new, paths, fmt, output):
     try:
         result = diff_sides(old, new, paths)
     except SourceError as exc:
-        raise click.UsageError(str(exc))
+        raise click.UsageError(str(exc)) from exc
     text = RENDERERS[fmt](result)
     _emit(text, output)
     sys.exit(result.exit_code)
@@ -209,7 +219,7 @@ def diff(old, new, paths, fmt, output):
 @click.option("--id", "charter_id", metavar="ID", help="The charter id (default: from PATH).")
 @click.option("--format", "fmt", default="yaml", show_default=True,
               type=click.Choice(["yaml", "dsl"]), help="Write YAML or the DSL.")
-def init(path, charter_id, fmt):
+def init(path: str | None, charter_id: str | None, fmt: str) -> None:
     """Write a new, valid, commented starter charter (never overwrites a file).
 
     PATH is a file or a folder (default: charters/ID.charter.yaml).
@@ -238,15 +248,17 @@ def init(path, charter_id, fmt):
               help="Folder whose templates override the built-in ones by name (sandboxed).")
 @click.option("--partial", is_flag=True,
               help="Publish the charters without errors even when others have errors.")
-def build_command(paths, out, lang, fmt, today, templates, partial):
+def build_command(paths: tuple[str, ...], out: str, lang: str, fmt: str, today: str | None,
+                  templates: str | None, partial: bool) -> None:
     """Check, then write each charter's documents, sla.json and openslo.yaml into dist/."""
-    from ..publish.build import BuildProblem, build
     from ..pipeline import UsageError
+    from ..publish.build import BuildProblem, build
     from .formats import reporter
 
     try:
-        result = build(paths or ("charters",), out, langs=_comma_list(lang), formats=_comma_list(fmt),
-                       today=_today(today), templates=templates, partial=partial)
+        result = build(paths or ("charters",), out, langs=_comma_list(lang),
+                       formats=_comma_list(fmt), today=_today(today), templates=templates,
+                       partial=partial)
     except (BuildProblem, UsageError) as exc:
         click.echo(f"charterc build: {exc}", err=True)
         sys.exit(EXIT_USAGE)
@@ -266,29 +278,31 @@ def build_command(paths, out, lang, fmt, today, templates, partial):
               help="The syntax to write.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False),
               help="Write here (atomically) instead of standard output.")
-def convert(file, target, output):
+def convert(file: str, target: str, output: str | None) -> None:
     """Convert a charter between YAML and the DSL (the same canonical document)."""
+    from ..authoring import Unrepresentable
     from ..loaders import load_path
     from .formats.text import format_diagnostic
-    from ..authoring import Unrepresentable
 
     loaded = load_path(file)
     if not loaded.ok:
         for d in loaded.diagnostics:
             click.echo(format_diagnostic(d, loaded.sources.source_line(d.line)), err=True)
         sys.exit(EXIT_FINDINGS)
+    write: Callable[[Document], str]
     if target == "dsl":
-        from ..authoring.dsl import dump
+        from ..authoring.dsl import dump as write
     else:
         from functools import partial
         from pathlib import Path
 
         from ..authoring.init import schema_reference
-        from ..authoring.yaml import dump
+        from ..authoring.yaml import dump as dump_yaml
+        write = dump_yaml
         if output:  # the modeline must lead to the schema from where the file lands
-            dump = partial(dump, schema=schema_reference(Path(output).absolute().parent))
+            write = partial(dump_yaml, schema=schema_reference(Path(output).absolute().parent))
     try:
-        text = dump(loaded.document)
+        text = write(loaded.document)
     except Unrepresentable as exc:
         line, column = loaded.sources.locate(exc.pointer)
         click.echo(f"{loaded.file}:{line}:{column}: cannot write as {target}: {exc.reason}",
@@ -301,19 +315,19 @@ def convert(file, target, output):
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--check", "check_only", is_flag=True,
               help="Only report the files that would change (exit 1 if any).")
-def fmt_command(paths, check_only):
+def fmt_command(paths: tuple[str, ...], check_only: bool) -> None:
     """Rewrite .charter files in the canonical layout (comments are kept)."""
     from pathlib import Path
 
-    from ..publish.files import write_atomic
     from ..authoring.fmt import format_text
     from ..pipeline import UsageError, discover
+    from ..publish.files import write_atomic
     from .formats.text import format_diagnostic
 
     try:
         files = [p for p in discover(paths or ("charters",)) if p.name.endswith(".charter")]
     except UsageError as exc:
-        raise click.UsageError(str(exc))
+        raise click.UsageError(str(exc)) from exc
     changed = failed = 0
     for path in files:
         try:

@@ -45,19 +45,19 @@ def _columns(values: tuple[str, ...]) -> dict[str, str]:
     try:
         return parse_columns(values)
     except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="--columns")
+        raise click.BadParameter(str(exc), param_hint="--columns") from exc
 
 
 def _span(period: str | None, first: str | None, last: str | None) -> tuple[date, date]:
     """The period's first and last day, from `--period` or `--from` and `--to`."""
     from ..report import month_period
-    if period and (first or last) or not period and not (first and last):
+    if (period and (first or last)) or (not period and not (first and last)):
         raise click.UsageError("give --period YYYY-MM, or both --from and --to")
     if period:
         try:
             span = month_period(period, "UTC")
         except ValueError as exc:
-            raise click.BadParameter(str(exc), param_hint="--period")
+            raise click.BadParameter(str(exc), param_hint="--period") from exc
         start, end = span.first, span.last
     else:
         assert first is not None and last is not None

@@ -12,21 +12,29 @@ docs/diff.md.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING
 
 from ..diagnostics import Diagnostic, Severity, SourceMap
 from ..diagnostics.rules import declare
 from ..loaders import Limits, Loaded
-from .changes import Change, EFFECTS, neutral, weakening
+from .changes import EFFECTS, Change, neutral, weakening
 from .semver import BUMPS, bump_made, parse_version, stronger
 from .sources import SourceError, read_side
 
 if TYPE_CHECKING:
     from ..model.charter import Charter
 
-__all__ = ["Change", "CharterDiff", "DiffResult", "SourceError", "diff_sides",
-           "diff_loaded", "diff_charters"]
+__all__ = [
+    "Change",
+    "CharterDiff",
+    "DiffResult",
+    "SourceError",
+    "diff_charters",
+    "diff_loaded",
+    "diff_sides",
+]
 
 @dataclass
 class CharterDiff:
@@ -40,7 +48,7 @@ class CharterDiff:
     made: str | None = None          # None for an added or removed charter
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
         return {"id": self.id, "old": {"file": self.old_file, "version": self.old_version},
                 "new": {"file": self.new_file, "version": self.new_version},
                 "required": self.required, "made": self.made,
@@ -80,7 +88,7 @@ def _sort(changes: list[Change]) -> list[Change]:
     return sorted(changes, key=lambda c: EFFECTS.index(c.effect))
 
 
-def diff_charters(old, new) -> list[Change]:
+def diff_charters(old: Charter, new: Charter) -> list[Change]:
     """Every change in commitments from charter `old` to charter `new` (typed models)."""
     from ..model.projection import derive
     from .levels import level_changes
@@ -99,7 +107,7 @@ def diff_charters(old, new) -> list[Change]:
                                  "new content", client.pointer))
             continue
         matched.add(client.id)
-        old_tier, new_tier = old.tier(previous.tier), new.tier(client.tier)
+        old_tier, new_tier = old.tier_of(previous), new.tier_of(client)
         tiers.update((previous.tier, client.tier))
         if previous.tier != client.tier:
             found.append(neutral(client.id, "tier", previous.tier, client.tier,
@@ -165,9 +173,9 @@ def diff_loaded(old_files: Sequence[Loaded], new_files: Sequence[Loaded], *,
                 old_label: str = "OLD", new_label: str = "NEW") -> DiffResult:
     """Compare two sets of loaded charters, paired by metadata.id."""
     result = DiffResult(old_label, new_label, [])
-    sides = []
+    sides: list[dict[str, tuple[Charter, Loaded]]] = []
     for files, is_new in ((old_files, False), (new_files, True)):
-        charters: dict[str, tuple] = {}
+        charters: dict[str, tuple[Charter, Loaded]] = {}
         for loaded in files:
             charter, problems = _prepare(loaded)
             if charter is not None and charter.id in charters:
@@ -185,12 +193,12 @@ def diff_loaded(old_files: Sequence[Loaded], new_files: Sequence[Loaded], *,
     old_side, new_side = sides
     if len(old_files) == 1 == len(new_files) and len(old_side) == 1 == len(new_side):
         # two files named on purpose: compare them even if the id changed
-        (old_id, pair), = old_side.items()
+        (_, pair), = old_side.items()
         old_side = {next(iter(new_side)): pair}
     for cid in list(new_side) + [c for c in old_side if c not in new_side]:
         old, new = old_side.get(cid), new_side.get(cid)
-        diff = CharterDiff(cid, old and old[1].file, new and new[1].file,
-                           old and old[0].version, new and new[0].version)
+        diff = CharterDiff(cid, old[1].file if old else None, new[1].file if new else None,
+                           old[0].version if old else None, new[0].version if new else None)
         if old and new:
             diff.changes = _sort(diff_charters(old[0], new[0]))
         elif new:
@@ -208,8 +216,11 @@ def diff_loaded(old_files: Sequence[Loaded], new_files: Sequence[Loaded], *,
     return result
 
 
+_LIMITS = Limits()
+
+
 def diff_sides(old: str, new: str, paths: Sequence[str] = (), *,
-               limits: Limits = Limits()) -> DiffResult:
+               limits: Limits = _LIMITS) -> DiffResult:
     """`charterc diff OLD NEW [PATHS]`: raises SourceError for a side that cannot be read."""
     old_side = read_side(old, paths, limits=limits)
     new_side = read_side(new, paths, limits=limits)

@@ -20,13 +20,26 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from ..calendar import (TWENTY_FOUR_SEVEN, Schedule, clip, expand,
-                        fmt_hours, intersect, subtract, total, zone, zone_problem)
+from ..calendar import (
+    TWENTY_FOUR_SEVEN,
+    Intervals,
+    Schedule,
+    clip,
+    expand,
+    fmt_hours,
+    intersect,
+    subtract,
+    total,
+    zone,
+    zone_problem,
+)
 from ..calendar.targets import Target, Verdict, compare
-from ..model.values import Duration, fmt_percent
+from ..model.charter import Charter, Client, Objective, Tier
+from ..model.hours import Hours
+from ..model.values import Duration, Percent, fmt_percent
 from .changes import Change, by_direction, neutral, strengthening, weakening, wording
 
-__all__ = ["level_changes", "compare_targets", "term_of"]
+__all__ = ["compare_targets", "level_changes", "term_of"]
 
 WINDOWS = ("daily", "weekly", "monthly", "quarterly", "yearly")  # shorter is stricter
 
@@ -37,7 +50,7 @@ _BETTER = {Verdict.SHORTER: True, Verdict.NOT_LONGER: True, Verdict.LONGER: Fals
 
 
 def compare_targets(old: Duration, old_clock: str, old_hours: Schedule | None,
-                    new: Duration, new_clock: str, new_hours: Schedule | None) -> bool | None | str:
+                    new: Duration, new_clock: str, new_hours: Schedule | None) -> bool | str | None:
     """True: the new target is stricter; False: looser; "same"; None: undecided.
 
     One comparison with T602-T604 (`calendar.targets.compare`): the new target is a
@@ -54,7 +67,9 @@ def _target_text(duration: Duration, clock: str) -> str:
     return f"{duration} ({clock})"
 
 
-def _ticket_objective(client, kind, old, new, old_hours, new_hours, priorities) -> list[Change]:
+def _ticket_objective(client: str, kind: str, old: Objective | None, new: Objective | None,
+                      old_hours: Schedule | None, new_hours: Schedule | None,
+                      priorities: list[str]) -> list[Change]:
     found: list[Change] = []
     pointer = new.pointer if new else ""
     if old is None and new is None:
@@ -68,18 +83,17 @@ def _ticket_objective(client, kind, old, new, old_hours, new_hours, priorities) 
         a, b = old.priority_targets.get(priority), new.priority_targets.get(priority)
         subject = f"{kind} {priority}"
         where = f"{new.pointer}/{priority}"
-        if a is None and b is None:
-            continue
         if a is None:
-            found.append(strengthening(client, subject, "none", _target_text(b, new_clock),
-                                       pointer=where))
+            if b is not None:
+                found.append(strengthening(client, subject, "none", _target_text(b, new_clock),
+                                           pointer=where))
             continue
         if b is None:
             found.append(weakening(client, subject, _target_text(a, old_clock), "none",
                                    pointer=old.pointer))
             continue
         verdict = compare_targets(a, old_clock, old_hours, b, new_clock, new_hours)
-        if verdict == "same":
+        if isinstance(verdict, str):  # "same"
             continue
         note = ("undecided: a business target is only known to take at least its own length "
                 "in wall-clock time (spec section 6)") if verdict is None else ""
@@ -96,19 +110,27 @@ def _ticket_objective(client, kind, old, new, old_hours, new_hours, priorities) 
     return found
 
 
-def _availability(client, old, new) -> list[Change]:
-    if old is None and new is None:
-        return []
+def _target(objective: Objective) -> Percent:
+    """An availability objective's target (the schema requires one)."""
+    if objective.target is None:
+        raise ValueError(f"{objective.pointer}: an availability objective without a target")
+    return objective.target
+
+
+def _availability(client: str, old: Objective | None, new: Objective | None) -> list[Change]:
     if old is None:
-        return [strengthening(client, "availability", "none", fmt_percent(new.target.value, 3),
+        if new is None:
+            return []
+        return [strengthening(client, "availability", "none", fmt_percent(_target(new).value, 3),
                               pointer=new.pointer)]
     if new is None:
-        return [weakening(client, "availability", fmt_percent(old.target.value, 3), "none",
+        return [weakening(client, "availability", fmt_percent(_target(old).value, 3), "none",
                           pointer=old.pointer)]
     found = []
-    if old.target != new.target:
-        found.append(by_direction(client, "availability", fmt_percent(old.target.value, 3),
-                                  fmt_percent(new.target.value, 3), new.target > old.target,
+    old_target, new_target = _target(old), _target(new)
+    if old_target != new_target:
+        found.append(by_direction(client, "availability", fmt_percent(old_target.value, 3),
+                                  fmt_percent(new_target.value, 3), new_target > old_target,
                                   pointer=f"{new.pointer}/target"))
     old_window, new_window = old.window_or_default, new.window_or_default
     if old_window != new_window:
@@ -125,13 +147,14 @@ def _availability(client, old, new) -> list[Change]:
 
 # -- hours as sets of instants ------------------------------------------------------------
 
-def term_of(charter) -> tuple[date, date]:
+def term_of(charter: Charter) -> tuple[date, date]:
     """The charter's term [start, stop), at least a week long (figures are per week)."""
     start, stop = charter.term
     return start, max(stop, start + timedelta(days=7))
 
 
-def _instants(schedule: Schedule | None, start: date, end: date, view: str):
+def _instants(schedule: Schedule | None, start: date, end: date,
+              view: str) -> Intervals | None:
     if schedule is None:
         return None
     pad = timedelta(days=2)  # ranges crossing the term's edge in another zone
@@ -142,7 +165,7 @@ def _per_week(seconds: int, start: date, end: date) -> str:
     return f"{fmt_hours(seconds / ((end - start).days / 7))} h/week"
 
 
-def _first(intervals, view: str) -> str:
+def _first(intervals: Intervals, view: str) -> str:
     s, e = intervals[0]
     tz = zone(view)
     a, b = datetime.fromtimestamp(s, tz), datetime.fromtimestamp(e, tz)
@@ -150,7 +173,7 @@ def _first(intervals, view: str) -> str:
     return f"first {a:%a %Y-%m-%d %H:%M}-{end} {view}"
 
 
-def hours_changes(client, subject, old: Schedule | None, new: Schedule | None,
+def hours_changes(client: str, subject: str, old: Schedule | None, new: Schedule | None,
                   needed: Schedule | None, term: tuple[date, date], view: str,
                   pointer: str, more_is_better: bool = True) -> list[Change]:
     """Compare two schedules for one client over the term (support hours or maintenance)."""
@@ -166,7 +189,8 @@ def hours_changes(client, subject, old: Schedule | None, new: Schedule | None,
     before, after = _per_week(total(a), start, end), _per_week(total(b), start, end)
     removed, added = subtract(a, b), subtract(b, a)
     if more_is_better:
-        need = clip(_instants(needed, start, end, view), *lo_hi[0]) if needed else a
+        needed_at = _instants(needed, start, end, view)
+        need = clip(needed_at, *lo_hi[0]) if needed_at is not None else a
         lost = intersect(removed, need)
         found = []
         if lost:
@@ -200,8 +224,8 @@ def hours_changes(client, subject, old: Schedule | None, new: Schedule | None,
 
 # -- one client's service levels ----------------------------------------------------------
 
-def level_changes(cid: str, old_charter, new_charter, old_tier, new_tier,
-                  new_client) -> list[Change]:
+def level_changes(cid: str, old_charter: Charter, new_charter: Charter, old_tier: Tier,
+                  new_tier: Tier, new_client: Client) -> list[Change]:
     found: list[Change] = []
     old_hours, new_hours = old_tier.hours.schedule, new_tier.hours.schedule
     old_clock = TWENTY_FOUR_SEVEN if old_tier.is_24x7 else old_hours  # hours the clocks run on
@@ -239,11 +263,11 @@ def level_changes(cid: str, old_charter, new_charter, old_tier, new_tier,
     return found
 
 
-def _written(hours):
+def _written(hours: Hours | None) -> object:
     return hours.written if hours is not None else None
 
 
-def _client_zone(client, charter) -> str:
+def _client_zone(client: Client, charter: Charter) -> str:
     """The zone the client reads hours in: its needs' zone, else its own, else the provider's
     (the first that exists: diff runs no V505)."""
     needed = client.needs_hours.schedule if client.needs_hours else None

@@ -10,22 +10,34 @@ client no longer steers the service), gaining it a strengthening.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
+from typing import TYPE_CHECKING, TypeVar
 
 from ..model.values import fmt_percent
 from .changes import Change, by_direction, fmt_amount, neutral, strengthening, weakening
 
-__all__ = ["money_changes", "credit_changes", "role_changes"]
+if TYPE_CHECKING:
+    from ..model.charter import Client, Credits, Tier
+    from ..model.projection import Facts
+
+_T = TypeVar("_T")
+# (rising, calendar years that moved) -> True better, False worse, None undecided
+_Direction = Callable[[bool, list[str]], bool | None]
+
+__all__ = ["credit_changes", "money_changes", "role_changes"]
 
 
-def _by_label(facts, values) -> dict[str, object]:
+def _by_label(facts: Facts, values: Sequence[_T]) -> dict[str, _T]:
     return {facts.label(y): values[y - 1] for y in facts.years}
 
 
-def _yearly(client, subject, old: dict, new: dict, fmt, pointer, *,
-            direction=None) -> list[Change]:
+def _yearly(client: str, subject: str, old: Mapping[str, Decimal | None],
+            new: Mapping[str, Decimal | None], fmt: Callable[[Decimal], str], pointer: str, *,
+            direction: _Direction | None = None) -> list[Change]:
     """One change per direction, listing the years that moved that way."""
-    ups, downs = [], []
+    ups: list[tuple[str, str, Decimal, Decimal]] = []
+    downs: list[tuple[str, str, Decimal, Decimal]] = []
     for label in sorted(set(old) & set(new)):
         a, b = old[label], new[label]
         if a == b or a is None or b is None:
@@ -44,7 +56,8 @@ def _yearly(client, subject, old: dict, new: dict, fmt, pointer, *,
     return found
 
 
-def money_changes(cid, old_facts, new_facts, old_client, new_client, new_tier) -> list[Change]:
+def money_changes(cid: str, old_facts: Facts, new_facts: Facts, old_client: Client,
+                  new_client: Client, new_tier: Tier) -> list[Change]:
     old_c, new_c = old_facts.charter, new_facts.charter
     currency = new_c.business.currency
     found: list[Change] = []
@@ -53,7 +66,10 @@ def money_changes(cid, old_facts, new_facts, old_client, new_client, new_tier) -
                         "amounts in different currencies are not compared",
                         "/business/currency")]
     unit = new_c.business.unit
-    money = lambda v: fmt_amount(v, currency)  # noqa: E731
+
+    def money(value: Decimal) -> str:
+        return fmt_amount(value, currency)
+
     for index, subject in ((0, f"price per {unit}"), (1, "fixed fee")):
         old = {old_facts.label(y): old_facts.price(old_client.tier, y)[index]
                for y in old_facts.years}
@@ -72,7 +88,10 @@ def money_changes(cid, old_facts, new_facts, old_client, new_client, new_tier) -
                      {k: r.charge for k, r in new_rows.items()},
                      lambda v: fmt_amount(v, currency, 0), new_client.pointer,
                      direction=charge_direction)
-    units = lambda v: f"{v.quantize(Decimal(1)):,f} {unit}s"  # noqa: E731
+
+    def units(value: Decimal) -> str:
+        return f"{value.quantize(Decimal(1)):,f} {unit}s"
+
     found += _yearly(cid, "forecast volume", {k: r.units for k, r in old_rows.items()},
                      {k: r.units for k, r in new_rows.items()}, units,
                      f"{new_client.pointer}/volume", direction=lambda rising, labels: None)
@@ -87,7 +106,7 @@ def _round(share: Decimal | None) -> Decimal | None:
     return None if share is None else share.quantize(Decimal("0.1"))
 
 
-def _credit_at(credits, availability: Decimal) -> Decimal:
+def _credit_at(credits: Credits | None, availability: Decimal) -> Decimal:
     if credits is None:
         return Decimal(0)
     owed = max((b.credit.value for b in credits.bands if availability < b.below.value),
@@ -95,16 +114,16 @@ def _credit_at(credits, availability: Decimal) -> Decimal:
     return min(owed, credits.cap.value) if credits.cap is not None else owed
 
 
-def _credits_text(credits) -> str:
+def _credits_text(credits: Credits | None) -> str:
     if credits is None or not credits.bands:
         return "none"
-    bands = ", ".join(f"below {fmt_percent(b.below.value, 3)}: {fmt_percent(b.credit.value, 2)}"
-                      for b in credits.bands)
+    bands = ", ".join(f"below {fmt_percent(b.below.value, 3)}: "
+                      f"{fmt_percent(b.credit.value, 2)}" for b in credits.bands)
     return bands + (f"; cap {fmt_percent(credits.cap.value, 2)}" if credits.cap is not None
                     else "")
 
 
-def credit_changes(cid, old_tier, new_tier) -> list[Change]:
+def credit_changes(cid: str, old_tier: Tier, new_tier: Tier) -> list[Change]:
     """Credits compared as what is owed at each availability level (band edges and 0%)."""
     old, new = old_tier.credits, new_tier.credits
     before, after = _credits_text(old), _credits_text(new)
@@ -130,8 +149,10 @@ def credit_changes(cid, old_tier, new_tier) -> list[Change]:
     return found
 
 
-def role_changes(cid, old_facts, new_facts, pointer) -> list[Change]:
-    role = lambda facts, y: "primary" if facts.primary[y - 1] == cid else "secondary"  # noqa
+def role_changes(cid: str, old_facts: Facts, new_facts: Facts, pointer: str) -> list[Change]:
+    def role(facts: Facts, year: int) -> str:
+        return "primary" if facts.primary[year - 1] == cid else "secondary"
+
     old = {old_facts.label(y): role(old_facts, y) for y in old_facts.years}
     new = {new_facts.label(y): role(new_facts, y) for y in new_facts.years}
     lost = [lb for lb in sorted(set(old) & set(new)) if old[lb] == "primary" != new[lb]]

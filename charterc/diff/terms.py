@@ -11,8 +11,9 @@ none are weakenings. Fields no comparison knows are listed as neutral: wording
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date, timedelta
-from typing import Any, Iterator
+from typing import Any, TypeVar
 
 from ..diagnostics import escape_token
 from ..model.charter import CLASSIFICATIONS, ISOLATIONS, Charter, Security
@@ -20,14 +21,17 @@ from ..model.written import written_leaves
 from ..model.values import Duration, Period
 from .changes import Change, by_direction, neutral, strengthening, weakening, wording
 
-__all__ = ["charter_changes", "other_changes", "COVERED"]
+__all__ = ["COVERED", "charter_changes", "other_changes"]
 
 CADENCES = ("weekly", "monthly", "quarterly", "yearly")  # more frequent is better
 _WORDING_KEYS = {"name", "title", "summary", "owner", "signatory", "signatories", "changes",
                  "suppress", "reviewed"}
 
+_Length = TypeVar("_Length", Duration, Period)
 
-def _rank_change(subject, order, old, new, pointer, *, higher_is_better=True) -> list[Change]:
+
+def _rank_change(subject: str, order: tuple[str, ...], old: str, new: str, pointer: str, *,
+                 higher_is_better: bool = True) -> list[Change]:
     if old == new:
         return []
     if old not in order or new not in order:
@@ -36,7 +40,8 @@ def _rank_change(subject, order, old, new, pointer, *, higher_is_better=True) ->
     return [by_direction(None, subject, old, new, better, pointer=pointer)]
 
 
-def _length(subject, old, new, measure, pointer) -> list[Change]:
+def _length(subject: str, old: _Length | None, new: _Length | None,
+            measure: Callable[[_Length], float], pointer: str) -> list[Change]:
     """Shorter is better (notice of a breach, retention, exit times); compared as written."""
     old_text, new_text = (None if v is None else v.text for v in (old, new))
     if old_text == new_text:
@@ -57,8 +62,9 @@ def _months(value: Period) -> float:
     return value.approx_months
 
 
-def _sets(subject, old, new, pointer, *, more_is_better: bool) -> list[Change]:
-    old, new = list(old or ()), list(new or ())
+def _sets(subject: str, old_items: Iterable[str] | None, new_items: Iterable[str] | None,
+          pointer: str, *, more_is_better: bool) -> list[Change]:
+    old, new = list(old_items or ()), list(new_items or ())
     found = []
     for item in new:
         if item not in old:
@@ -121,15 +127,18 @@ def _term_text(term: tuple[date, date]) -> str:
     return f"{start} to {stop - timedelta(days=1)}"
 
 
-def charter_changes(old, new) -> list[Change]:
+def _covers(outer: tuple[date, date], inner: tuple[date, date]) -> bool:
+    return outer[0] <= inner[0] and outer[1] >= inner[1]
+
+
+def charter_changes(old: Charter, new: Charter) -> list[Change]:
     """Changes in the terms every client shares."""
     found = _security(old.security, new.security)
     old_period, new_period = old.period, new.period
     if (old_period.start, old_period.years_or_default, old_period.end) != \
             (new_period.start, new_period.years_or_default, new_period.end):
         a, b = old.term, new.term
-        covers = lambda x, y: x[0] <= y[0] and x[1] >= y[1]  # noqa: E731
-        better = True if covers(b, a) else False if covers(a, b) else None
+        better = True if _covers(b, a) else False if _covers(a, b) else None
         found.append(wording(None, "term", _term_text(a), _term_text(b), "same term", "/period")
                      if a == b else by_direction(None, "term", _term_text(a), _term_text(b),
                                                  better, pointer="/period"))
@@ -174,14 +183,14 @@ def other_changes(old: Charter, new: Charter, covered_tiers: set[str],
         (a, old_pointer), (b, new_pointer) = before.get(path, (None, "")), after.get(path, (None, ""))
         if a == b or _covered(path, covered_tiers, clients):
             continue
-        client = None
+        client: str | None = None
         subject_path = path
         if path[:1] == ("clients",) and len(path) >= 2 and path[1] in clients:
             client, subject_path = path[1], path[2:] or ("client",)
         subject = ".".join(subject_path)
         pointer = new_pointer if b is not None else old_pointer
         if path[-1] in _WORDING_KEYS or (len(path) >= 2 and path[-2] in _WORDING_KEYS) \
-                or ("metadata", "changes") == path[:2] or ("metadata", "signatories") == path[:2]:
+                or path[:2] == ("metadata", "changes") or path[:2] == ("metadata", "signatories"):
             found.append(wording(client, subject, _show(a), _show(b), pointer=pointer))
         else:
             found.append(neutral(client, subject, _show(a), _show(b), pointer=pointer))

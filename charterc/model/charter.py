@@ -24,20 +24,59 @@ nor drops a field):
 """
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from .hours import Hours
-from .values import (Amount, Duration, Percent, Period, add_period, duration, iso_date, money,
-                     percent, period)
+from .values import (
+    Amount,
+    Duration,
+    Percent,
+    Period,
+    add_period,
+    duration,
+    iso_date,
+    money,
+    percent,
+    period,
+)
 
-__all__ = ["Charter", "Metadata", "Suppression", "Change", "Signatory", "Provider",
-           "CharterPeriod", "Baseline", "Business", "Cap", "Recovery", "Cost", "Feature",
-           "Objective", "Objectives", "Price", "Band", "Credits", "Tier", "Client", "Volume",
-           "Needs", "Data", "ClientReporting", "Governance", "Reporting", "Subprocessor",
-           "Exit", "Security", "build_model", "CLASSIFICATIONS", "ISOLATIONS"]
+__all__ = [
+    "CLASSIFICATIONS",
+    "ISOLATIONS",
+    "Band",
+    "Baseline",
+    "Business",
+    "Cap",
+    "Change",
+    "Charter",
+    "CharterPeriod",
+    "Client",
+    "ClientReporting",
+    "Cost",
+    "Credits",
+    "Data",
+    "Exit",
+    "Feature",
+    "Governance",
+    "Metadata",
+    "Needs",
+    "Objective",
+    "Objectives",
+    "Price",
+    "Provider",
+    "Recovery",
+    "Reporting",
+    "Security",
+    "Signatory",
+    "Subprocessor",
+    "Suppression",
+    "Tier",
+    "Volume",
+    "build_model",
+]
 
 CLASSIFICATIONS = ("public", "internal", "confidential", "restricted")
 ISOLATIONS = ("none", "logical", "physical")
@@ -480,6 +519,13 @@ class Charter:
     def tier(self, tier_id: str) -> Tier | None:
         return next((t for t in self.tiers if t.id == tier_id), None)
 
+    def tier_of(self, client: Client) -> Tier:
+        """The tier a client is on: references (R3xx) are checked before the model is used."""
+        tier = self.tier(client.tier)
+        if tier is None:
+            raise KeyError(f"{client.pointer}/tier: no tier {client.tier!r}")
+        return tier
+
     def report_cadence(self, client: Client) -> str:
         """How often a client gets its reports: its own cadence, else the charter's."""
         own = client.reporting.cadence if client.reporting else None
@@ -493,7 +539,10 @@ class Charter:
 
 # -- building ------------------------------------------------------------------------------
 
-def _opt(value: Any, read: Any) -> Any:
+_T = TypeVar("_T")
+
+
+def _opt(value: Any, read: Callable[[Any], _T]) -> _T | None:
     return None if value is None else read(value)
 
 

@@ -73,7 +73,7 @@ class Hours:
             return None
         return schedule
 
-    def entry(self, index: int) -> "Hours":
+    def entry(self, index: int) -> Hours:
         """The `index`-th schedule entry alone, with the same zone and holidays."""
         written = {"schedule": [self.entries[index]], "timezone": self.zone}
         return replace(self, written=written, pointer=f"{self.pointer}/schedule/{index}")

@@ -59,7 +59,8 @@ class Facts:
     # -- costs ---------------------------------------------------------------------
     @cached_property
     def cost_items(self) -> dict[str, tuple[Decimal, ...]]:
-        return {c.id: tuple(c.amount.value * _index(c.growth_or_default.value, y) for y in self.years)
+        return {c.id: tuple(c.amount.value * _index(c.growth_or_default.value, y)
+                            for y in self.years)
                 for c in self.charter.costs}
 
     @cached_property
@@ -93,14 +94,16 @@ class Facts:
     @cached_property
     def projected_share(self) -> dict[str, tuple[Decimal | None, ...]]:
         """Year-1 share x volume index, renormalised so that all shares sum to 100%."""
-        clients = [c for c in self.charter.clients if self.base_share[c.id] is not None]
+        base = {c.id: share for c in self.charter.clients
+                if (share := self.base_share[c.id]) is not None}
+        clients = [c for c in self.charter.clients if c.id in base]
         result: dict[str, tuple[Decimal | None, ...]] = {
             c.id: tuple(None for _ in self.years) for c in self.charter.clients}
         if not clients:
             return result
         columns = []
         for y in self.years:
-            raw = {c.id: self.base_share[c.id] * _index(c.growth_or_default.value, y) for c in clients}
+            raw = {c.id: base[c.id] * _index(c.growth_or_default.value, y) for c in clients}
             total = sum(raw.values(), _ZERO)
             columns.append({k: (_CONTEXT.divide(v * _HUNDRED, total) if total else _ZERO)
                             for k, v in raw.items()})
@@ -111,11 +114,11 @@ class Facts:
     @cached_property
     def primary(self) -> tuple[str | None, ...]:
         """Per year: the client with the largest share if it reaches the threshold (ties: none)."""
-        roles = []
+        roles: list[str | None] = []
         threshold = self.charter.governance_or_default.primary_threshold_or_default.value
         for y in self.years:
-            shares = sorted(((s[y - 1], cid) for cid, s in self.projected_share.items()
-                             if s[y - 1] is not None), reverse=True)
+            shares = sorted(((share, cid) for cid, s in self.projected_share.items()
+                             if (share := s[y - 1]) is not None), reverse=True)
             if not shares or shares[0][0] < threshold or (
                     len(shares) > 1 and shares[1][0] == shares[0][0]):
                 roles.append(None)
@@ -161,7 +164,7 @@ class Facts:
     def recovery(self) -> tuple[Decimal | None, ...]:
         """Charges / costs per year, in percent (None when there is no cost)."""
         return tuple(_CONTEXT.divide(ch * _HUNDRED, co) if co else None
-                     for ch, co in zip(self.total_charges, self.total_cost))
+                     for ch, co in zip(self.total_charges, self.total_cost, strict=True))
 
 
 def _units(client: Client) -> Decimal:

@@ -25,10 +25,21 @@ Review this module when the Commission adopts, renews or withdraws a decision.
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
-__all__ = ["EU", "EEA", "ADEQUACY_DECISIONS", "ADEQUATE", "PARTIAL_ADEQUACY", "GROUPS",
-           "expand_region", "expand_regions", "is_adequate", "within", "outside"]
+__all__ = [
+    "ADEQUACY_DECISIONS",
+    "ADEQUATE",
+    "EEA",
+    "EU",
+    "GROUPS",
+    "PARTIAL_ADEQUACY",
+    "expand_region",
+    "expand_regions",
+    "is_adequate",
+    "outside",
+    "within",
+]
 
 EU = frozenset({
     "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE",

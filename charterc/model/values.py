@@ -19,8 +19,21 @@ from datetime import date
 from decimal import Decimal
 from typing import overload
 
-__all__ = ["Percent", "percent", "Amount", "money", "Duration", "duration", "Period", "period",
-           "iso_date", "add_period", "quantize", "fmt_percent", "fmt_money_plain"]
+__all__ = [
+    "Amount",
+    "Duration",
+    "Percent",
+    "Period",
+    "add_period",
+    "duration",
+    "fmt_money_plain",
+    "fmt_percent",
+    "iso_date",
+    "money",
+    "percent",
+    "period",
+    "quantize",
+]
 
 _DURATION = re.compile(r"(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?\Z")
 _PERIOD = re.compile(r"(\d+)(mo|y|w|d)\Z")
@@ -50,7 +63,10 @@ def percent(text: str | int | float | None) -> Percent | None: ...
 @overload
 def percent(text: str | int | float | None, default: str) -> Percent: ...
 def percent(text: str | int | float | None, default: str | None = None) -> Percent | None:
-    """`"99.95%"` -> Percent(99.95, "99.95%"); None (absent) -> the default (e.g. `"0%"`), if any."""
+    """`"99.95%"` -> Percent(99.95, "99.95%").
+
+    None (absent) -> the default (e.g. `"0%"`), if any.
+    """
     if text is None:
         return None if default is None else percent(default)
     written = str(text).strip()

@@ -15,11 +15,17 @@ escape every printed value through `markdown.finalize`.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING
 
-__all__ = ["RENDERERS", "Renderer", "Documents", "TemplateProblem", "TEMPLATE_DIR"]
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
+    from .filters import Language
+
+__all__ = ["RENDERERS", "TEMPLATE_DIR", "Documents", "Renderer", "TemplateProblem"]
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 
@@ -32,12 +38,15 @@ def _html_autoescape(name: str | None) -> bool:
     return name is not None and name.endswith((".html.j2", ".html"))
 
 
-def _markdown_finalize():
+Finalize = Callable[[object], object]
+
+
+def _markdown_finalize() -> Finalize:
     from .markdown import finalize
     return finalize
 
 
-def _html_finalize():
+def _html_finalize() -> Finalize:
     from .filters import html_finalize
     return html_finalize
 
@@ -46,7 +55,7 @@ def _html_finalize():
 class Renderer:
     name: str                          # what users type after --format
     extension: str                     # of the files written
-    finalize: Callable[[], Callable]   # escape (Markdown) or tidy (HTML) every printed value
+    finalize: Callable[[], Finalize]   # escape (Markdown) or tidy (HTML) every printed value
 
 
 RENDERERS: dict[str, Renderer] = {
@@ -60,16 +69,16 @@ class Documents:
 
     def __init__(self, templates: str | Path | None = None):
         self.templates = Path(templates) if templates else None
-        self._envs: dict[tuple[str, str], object] = {}
-        self.languages: dict[str, object] = {}
+        self._envs: dict[tuple[str, str], Environment] = {}
+        self.languages: dict[str, Language] = {}
 
-    def language(self, lang: str):
+    def language(self, lang: str) -> Language:
         from .filters import Language
         if lang not in self.languages:
             self.languages[lang] = Language(lang)
         return self.languages[lang]
 
-    def environment(self, fmt: str, lang: str):
+    def environment(self, fmt: str, lang: str) -> Environment:
         key = (fmt, lang)
         if key not in self._envs:
             from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
@@ -88,13 +97,15 @@ class Documents:
                 extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True,
                 keep_trailing_newline=True, auto_reload=False)
             language = self.language(lang)
-            env.install_gettext_callables(language.gettext, language.ngettext, newstyle=True)
+            # added by the jinja2.ext.i18n extension, which jinja2's types cannot see
+            env.install_gettext_callables(  # type: ignore[attr-defined]
+                language.gettext, language.ngettext, newstyle=True)
             env.filters.update(make_filters(language))
             env.globals.update(lang=lang)
             self._envs[key] = env
         return self._envs[key]
 
-    def render(self, fmt: str, lang: str, document: str, view: dict) -> str:
+    def render(self, fmt: str, lang: str, document: str, view: Mapping[str, object]) -> str:
         """Render `<document>.<fmt>.j2` with `view`; TemplateProblem on any template error."""
         from jinja2 import TemplateError, TemplateNotFound, TemplateSyntaxError
         from jinja2.exceptions import SecurityError

@@ -10,19 +10,34 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..diagnostics import Diagnostic, SourceMap
-from ..model.charter import Charter, Client, Tier
+from ..model.charter import Charter, Client, Data, Objective, Tier
 from ..model.values import Duration, Percent, Period
 from .hours import HoursView, hours_view, shifted
 
-__all__ = ["Subject", "Money", "Pct", "Units", "Dur", "Per", "Token", "N_", "canonical_sha256",
-           "charter_view", "agreement_view"]
+if TYPE_CHECKING:
+    from ..model.projection import Facts
+
+__all__ = [
+    "N_",
+    "Dur",
+    "Money",
+    "Pct",
+    "Per",
+    "Subject",
+    "Token",
+    "Units",
+    "agreement_view",
+    "canonical_sha256",
+    "charter_view",
+]
 
 
 def N_(message: str) -> str:
@@ -68,7 +83,7 @@ class Token:
 
 @dataclass
 class Subject:
-    """One checked charter, ready to compile: the model, where it came from, what the checks said."""
+    """One checked charter, ready to compile: the model, where it came from, what checks said."""
 
     charter: Charter
     sources: SourceMap
@@ -77,11 +92,11 @@ class Subject:
     today: date | None = None              # the date shown, when one is given
     sha256: str = field(init=False)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         self.sha256 = canonical_sha256(self.charter.source)
 
     @cached_property
-    def facts(self):
+    def facts(self) -> Facts:
         from ..model.projection import derive
         return derive(self.charter)
 
@@ -140,7 +155,7 @@ def next_review(charter: Charter) -> date | None:
     return charter.baseline.next_review if charter.baseline else None
 
 
-def _tier(charter: Charter, facts, tier: Tier) -> dict:
+def _tier(charter: Charter, facts: Facts, tier: Tier) -> dict[str, object]:
     names = {f.id: f.name for f in charter.features}
     price = tier.price_or_default
     return {
@@ -162,20 +177,21 @@ def _tier(charter: Charter, facts, tier: Tier) -> dict:
     }
 
 
-def _objective_rows(charter: Charter, tiers: list[Tier]) -> list[dict]:
+def _objective_rows(charter: Charter, tiers: list[Tier]) -> list[dict[str, object]]:
     """Rows of the tiers x objectives table; one cell per tier (None: not promised)."""
-    def row(label, cells, detail=None):
+    def row(label: str, cells: Sequence[object], detail: str | None = None) -> dict[str, object]:
         return {"label": Token(label), "detail": detail, "cells": cells}
 
-    rows = []
+    rows: list[dict[str, object]] = []
     avail = [t.objectives.availability for t in tiers]
     if any(avail):
         rows.append(row(N_("Availability"), [_pct(o.target) if o else None for o in avail]))
         rows.append(row(N_("Availability window"), [Token(o.window_or_default) if o else None
                                                     for o in avail]))
-        rows.append(row(N_("Availability measured by"), [o.measured_by if o else None for o in avail]))
+        rows.append(row(N_("Availability measured by"),
+                        [o.measured_by if o else None for o in avail]))
     for kind, label in (("response", N_("Response")), ("resolution", N_("Resolution"))):
-        objs = [getattr(t.objectives, kind) for t in tiers]
+        objs: list[Objective | None] = [getattr(t.objectives, kind) for t in tiers]
         if not any(objs):
             continue
         for p in charter.priorities:
@@ -209,9 +225,9 @@ def _needs(charter: Charter, client: Client) -> HoursView | None:
     return hours_view(client.needs_hours) if client.needs_hours else None
 
 
-def _client(charter: Charter, facts, client: Client) -> dict:
+def _client(charter: Charter, facts: Facts, client: Client) -> dict[str, object]:
     names = {f.id: f.name for f in charter.features}
-    tier = charter.tier(client.tier)
+    tier = charter.tier_of(client)
     needs = _needs(charter, client)
     zone = needs.zone if needs else client.zone   # where the client reads its hours
     written = _tier_hours(charter, tier)
@@ -248,16 +264,16 @@ def _client(charter: Charter, facts, client: Client) -> dict:
     }
 
 
-def _stated(data) -> bool:
+def _stated(data: Data) -> bool:
     """Whether a client's `data` block says anything (an empty block states nothing)."""
     return any(v is not None for v in (data.classification, data.personal, data.regimes))
 
 
-def _matrix(charter: Charter) -> dict:
+def _matrix(charter: Charter) -> dict[str, object]:
     """Client x feature: included by the tier and/or needed by the client."""
     rows = []
     for client in charter.clients:
-        tier = charter.tier(client.tier)
+        tier = charter.tier_of(client)
         cells = []
         for feature in charter.features:
             included = feature.id in tier.features
@@ -269,7 +285,7 @@ def _matrix(charter: Charter) -> dict:
     return {"features": [f.name for f in charter.features], "rows": rows}
 
 
-def _security(charter: Charter) -> dict:
+def _security(charter: Charter) -> dict[str, object]:
     sec = charter.security
     return {
         "classification": Token(sec.classification), "isolation": _word("isolation", sec.isolation),
@@ -337,14 +353,14 @@ DEFINITIONS = {
 }
 
 
-def _definitions(charter: Charter) -> list[dict]:
+def _definitions(charter: Charter) -> list[dict[str, Token]]:
     used = _terms(charter)
     unit = charter.business.unit
     return [{"term": Token(term), "text": Token(text, (("unit", unit),) if key == "unit" else ())}
             for key, (term, text) in DEFINITIONS.items() if used.get(key, True)]
 
 
-def _common(s: Subject) -> dict:
+def _common(s: Subject) -> dict[str, object]:
     c, f = s.charter, s.facts
     meta, business = c.metadata, c.business
     cap, recovery = business.cap, business.recovery_or_default
@@ -379,19 +395,21 @@ def _common(s: Subject) -> dict:
         "security": _security(c),
         "signatories": signatories,
         "definitions": _definitions(c),
-        "notes": [{"rule": d.rule, "severity": Token(d.severity.value), "message": d.message,
+        "notes": [{"rule": d.rule, "severity": Token(d.severity.value) if d.severity else None,
+                   "message": d.message,
                    "line": d.line, "column": d.column} for d in s.notes],
     }
 
 
-def charter_view(s: Subject) -> dict:
+def charter_view(s: Subject) -> dict[str, object]:
     """Everything the whole-charter document shows."""
     c, f = s.charter, s.facts
     view = _common(s)
     clients = [_client(c, f, client) for client in c.clients]
     view.update({
         "features": [{"id": x.id, "name": x.name,
-                      "tiers": [t.name for t in c.tiers if x.id in t.features]} for x in c.features],
+                      "tiers": [t.name for t in c.tiers if x.id in t.features]}
+                     for x in c.features],
         "tiers": [_tier(c, f, t) for t in c.tiers],
         "objective_rows": _objective_rows(c, list(c.tiers)),
         "clients": clients,
@@ -411,11 +429,11 @@ def charter_view(s: Subject) -> dict:
     return view
 
 
-def agreement_view(s: Subject, client: Client) -> dict:
+def agreement_view(s: Subject, client: Client) -> dict[str, object]:
     """What one client's agreement shows: its tier, hours, objectives, charges, terms."""
     c, f = s.charter, s.facts
     view = _common(s)
-    tier = c.tier(client.tier)
+    tier = c.tier_of(client)
     view.update({
         "client": _client(c, f, client),
         "tier": _tier(c, f, tier),
