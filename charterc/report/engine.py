@@ -14,10 +14,10 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from ..model.projection import Facts, round_money
 from ..diagnostics import Diagnostic, Severity
-from ..publish.files import write_all
 from ..model.charter import Charter
+from ..model.projection import Facts, round_money
+from ..publish.files import write_all
 from . import document as doc
 from .inputs import Outage, Skipped, UnreadableFile, read_outages, read_tickets
 from .measure import (

@@ -44,8 +44,8 @@ from ..calendar import (
     zone,
 )
 from ..calendar.zones import local_time, wall_seconds
-from ..model.projection import Facts
 from ..model.charter import Charter, Client, Tier
+from ..model.projection import Facts
 from ..model.values import Period as Span
 from ..model.values import add_period
 from .inputs import Outage, Ticket

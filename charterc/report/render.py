@@ -21,14 +21,14 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
 
+from ..model.values import Duration
 from ..render import Documents
 from ..render.filters import Language
 from ..render.i18n import languages
-from ..render.view import Dur, Money, N_, Pct, Token, Units
-from ..model.values import Duration
+from ..render.view import N_, Dur, Money, Pct, Token, Units
 from . import charts
 
-__all__ = ["render_report", "FORMATS"]
+__all__ = ["FORMATS", "render_report"]
 
 FORMATS = ("md", "html")
 OBJECTIVES = {"response": N_("Response"), "resolution": N_("Resolution")}
