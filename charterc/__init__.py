@@ -5,20 +5,23 @@ consistency, and compile it into contracts and SLA definitions.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
 from .diagnostics import Diagnostic, Severity, SourceMap
 
 if TYPE_CHECKING:
+    from .loaders import Loaded
     from .pipeline import PortfolioResult
+    from .publish.build import BuildResult
 
-__all__ = ["__version__", "Diagnostic", "Severity", "SourceMap", "load", "check", "build"]
+__all__ = ["Diagnostic", "Severity", "SourceMap", "__version__", "build", "check", "load"]
 
 
-def load(path):
+def load(path: str | Path) -> Loaded:
     """Load one charter file: a `Loaded` (document, source map, diagnostics)."""
     from .loaders import load_path
     return load_path(path)
@@ -35,7 +38,8 @@ def check(paths: Sequence[str | Path], **options: Any) -> PortfolioResult:
     return check_paths(paths, CheckOptions(**options), progress=progress)
 
 
-def build(paths=("charters",), out="dist", **options):
+def build(paths: Sequence[str | Path] = ("charters",), out: str | Path = "dist",
+          **options: Any) -> BuildResult:
     """Check, then write contracts, sla.json and openslo.yaml: a `BuildResult`."""
     from .publish.build import build as _build
     return _build(paths, out, **options)

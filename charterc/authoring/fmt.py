@@ -17,11 +17,14 @@ from ..diagnostics import Diagnostic, Severity
 from ..loaders import error
 from ..loaders.dsl import load_with_anchors
 from . import Unrepresentable
+from .dsl import Line
 from .dsl import lines as layout
 
 __all__ = ["format_text"]
 
 _END = "#end"  # anchor of comments after the last statement
+
+Comments = dict[str, list[str]]  # statement pointer -> its comments
 
 
 def format_text(text: str, file: str) -> tuple[str | None, list[Diagnostic]]:
@@ -68,7 +71,7 @@ def _statement_lines(source: list[str], anchors: dict[int, str]) -> dict[int, st
     return result
 
 
-def _comments(source: list[str], statements: dict[int, str]):
+def _comments(source: list[str], statements: dict[int, str]) -> tuple[Comments, Comments]:
     above: dict[str, list[str]] = {}
     trailing: dict[str, list[str]] = {}
     pending: list[str] = []
@@ -91,8 +94,8 @@ def _comments(source: list[str], statements: dict[int, str]):
     return above, trailing
 
 
-def _merge(out, above: dict[str, list[str]], trailing: dict[str, list[str]]) -> str:
-    index = {}
+def _merge(out: list[Line], above: dict[str, list[str]], trailing: dict[str, list[str]]) -> str:
+    index: dict[str, int] = {}
     for position, (_, text, pointer) in enumerate(out):
         if text:
             index.setdefault(pointer, position)

@@ -6,9 +6,9 @@ starts on 1 January of this year. The YAML form carries the
 `yaml-language-server` modeline, pointing at the nearest
 `schemas/charter.schema.json` above the new file, within its repository, when
 there is one (a relative path that works for everyone in the repository), else at
-the schema's published id (never at a path on this machine). The DSL form is the same document written by the DSL
-writer, each YAML comment moved above the statement it annotates, in the layout
-`charterc fmt` keeps. An existing file is never overwritten.
+the schema's published id (never at a path on this machine). The DSL form is the
+same document written by the DSL writer, each YAML comment moved above the
+statement it annotates, in the layout `charterc fmt` keeps. An existing file is never overwritten.
 """
 from __future__ import annotations
 
@@ -17,9 +17,20 @@ import re
 from datetime import date
 from pathlib import Path
 from string import Template
+from typing import TYPE_CHECKING
 
-__all__ = ["InitError", "schema_reference", "starter_text", "target_path", "write_starter",
-           "ID_PATTERN"]
+if TYPE_CHECKING:
+    from ..diagnostics import SourceMap
+    from .dsl import Line
+
+__all__ = [
+    "ID_PATTERN",
+    "InitError",
+    "schema_reference",
+    "starter_text",
+    "target_path",
+    "write_starter",
+]
 
 ID_PATTERN = re.compile(r"[a-z][a-z0-9-]{0,62}\Z")
 STARTER = Path(__file__).with_name("starter") / "starter.charter.yaml"
@@ -86,13 +97,13 @@ def _as_dsl(text: str, charter_id: str) -> str:
     return "\n".join(out) + "\n"
 
 
-def _yaml_comments(text: str, sources) -> dict[str, list[str]]:
+def _yaml_comments(text: str, sources: SourceMap) -> dict[str, list[str]]:
     """JSON pointer -> the comments on its line or just above it (header left out)."""
     starts: dict[int, str] = {}
     for table in (sources.keys, sources.values):
-        for pointer, (line, _) in table.items():
-            if pointer and (line not in starts or len(pointer) < len(starts[line])):
-                starts[line] = pointer
+        for pointer, (number, _) in table.items():
+            if pointer and (number not in starts or len(pointer) < len(starts[number])):
+                starts[number] = pointer
     found: dict[str, list[str]] = {}
     pending: list[str] = []
     body = False
@@ -106,15 +117,15 @@ def _yaml_comments(text: str, sources) -> dict[str, list[str]]:
             if comment:
                 pending.append(f"# {comment}")
             continue
-        pointer = starts.get(number)
-        if pointer is None:
+        statement = starts.get(number)
+        if statement is None:
             continue
-        found.setdefault(pointer, []).extend(pending + ([f"# {comment}"] if comment else []))
+        found.setdefault(statement, []).extend(pending + ([f"# {comment}"] if comment else []))
         pending = []
     return found
 
 
-def _position(layout, pointer: str) -> int:
+def _position(layout: list[Line], pointer: str) -> int:
     """The layout line of `pointer`: itself, else its first part, else its nearest ancestor."""
     pointers = [p for _, _, p in layout]
     if pointer in pointers:
@@ -133,8 +144,7 @@ def _position(layout, pointer: str) -> int:
 def target_path(path: str | None, charter_id: str | None, fmt: str) -> tuple[Path, str]:
     """(file to write, charter id) from the PATH and --id given."""
     suffix = SUFFIX[fmt]
-    as_folder = path is None or Path(path).is_dir() or path.endswith(("/", os.sep))
-    if not as_folder:
+    if path is not None and not (Path(path).is_dir() or path.endswith(("/", os.sep))):
         target = Path(path)
         if not target.name.endswith((".charter.yaml", ".charter.yml", ".charter")):
             target = target.with_name(target.name + suffix)

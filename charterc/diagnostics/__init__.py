@@ -9,11 +9,19 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 
-__all__ = ["Severity", "Diagnostic", "SourceMap", "pointer_join", "pointer_parts",
-           "escape_token"]
+__all__ = [
+    "Diagnostic",
+    "Severity",
+    "SourceMap",
+    "escape_token",
+    "pointer_join",
+    "pointer_parts",
+]
 
 
-class Severity(str, enum.Enum):
+# Not StrEnum: that would change str() and format() of a member from `Severity.ERROR` to
+# `error` wherever a severity is printed without `.value`.
+class Severity(str, enum.Enum):  # noqa: UP042
     ERROR = "error"
     WARNING = "warning"
     INFO = "info"
@@ -39,11 +47,11 @@ class Diagnostic:
     suppressed: bool = False
     related: tuple[tuple[str, int, int], ...] = ()  # other places: (file, line, column)
 
-    def sort_key(self) -> tuple:
+    def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.file, self.line, self.column, self.rule, self.message)
 
-    def to_dict(self) -> dict:
-        data = {
+    def to_dict(self) -> dict[str, object]:
+        data: dict[str, object] = {
             "rule": self.rule,
             "severity": self.severity.value if self.severity else None,
             "message": self.message,

@@ -21,15 +21,20 @@ from __future__ import annotations
 
 import hashlib
 import re
-from datetime import datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import yaml
 
 from . import Exported
 
-__all__ = ["export", "openslo_documents", "rfc1123", "PLACEHOLDER_SOURCE"]
+if TYPE_CHECKING:
+    from ..model.charter import Charter, Client, Tier
+    from ..render.view import Subject
+
+__all__ = ["PLACEHOLDER_SOURCE", "export", "openslo_documents", "rfc1123"]
 
 PLACEHOLDER_SOURCE = "unspecified"
 WINDOWS = {"daily": "1d", "weekly": "1w", "monthly": "1M", "quarterly": "1Q", "yearly": "1Y"}
@@ -61,7 +66,7 @@ def _fraction(percent: Decimal) -> float:
     return float(percent / 100)
 
 
-def _calendar(zone: str, start) -> tuple[dict, str | None]:
+def _calendar(zone: str, start: date) -> tuple[dict[str, str], str | None]:
     """OpenSLO calendar for a window starting at local midnight of `start`; a note if moved."""
     if zone in _UTC_NAMES:
         return {"startTime": f"{start.isoformat()} 00:00:00", "timeZone": "Etc/UTC"}, None
@@ -70,23 +75,25 @@ def _calendar(zone: str, start) -> tuple[dict, str | None]:
     # e.g. EST5EDT: OpenSLO accepts only Area/City; state the same instant in UTC
     try:
         local = datetime(start.year, start.month, start.day, tzinfo=ZoneInfo(zone))
-        instant = local.astimezone(timezone.utc)
+        instant = local.astimezone(UTC)
     except (KeyError, ValueError, OSError):
-        instant = datetime(start.year, start.month, start.day, tzinfo=timezone.utc)
+        instant = datetime(start.year, start.month, start.day, tzinfo=UTC)
     return ({"startTime": instant.strftime("%Y-%m-%d %H:%M:%S"), "timeZone": "Etc/UTC"},
             f"time zone {zone} is not Area/City: windows are stated in Etc/UTC")
 
 
-def _source(measured_by: str | None, spec: dict) -> dict:
+def _source(measured_by: str | None, spec: dict[str, str]) -> dict[str, object]:
     if measured_by:
         return {"metricSource": {"type": measured_by, "spec": spec}}
     return {"metricSource": {"type": PLACEHOLDER_SOURCE,
                              "spec": {**spec, "note": "no measured_by in the charter"}}}
 
 
-def _pair(charter, service: str, client, tier, kind: str, priority: str | None, target: Decimal,
-          window: str, zone: str, measured_by: str | None, detail: str, good: dict, total: dict):
-    parts = [charter.id, client.id, kind] + ([priority] if priority else [])
+def _pair(charter: Charter, service: str, client: Client, tier: Tier, kind: str,
+          priority: str | None, target: Decimal, window: str, zone: str, measured_by: str | None,
+          detail: str, good: dict[str, str], total: dict[str, str],
+          ) -> tuple[list[dict[str, object]], str | None]:
+    parts = [charter.id, client.id, kind, *([priority] if priority else [])]
     name = rfc1123(*parts)
     sli_name = rfc1123(*parts, "sli")
     labels = {"charter": _label(charter.id), "client": _label(client.id), "tier": _label(tier.id),
@@ -94,13 +101,13 @@ def _pair(charter, service: str, client, tier, kind: str, priority: str | None, 
     if priority:
         labels["priority"] = _label(priority)
     title = f"{client.name}: {kind}{' ' + priority if priority else ''} {detail}"
-    sli = {"apiVersion": "openslo/v1", "kind": "SLI",
+    sli: dict[str, object] = {"apiVersion": "openslo/v1", "kind": "SLI",
            "metadata": {"name": sli_name, "displayName": title[:200]},
            "spec": {"description": f"{title}: good events / all events"[:1050],
                     "ratioMetric": {"counter": True, "good": _source(measured_by, good),
                                     "total": _source(measured_by, total)}}}
     calendar, note = _calendar(zone, charter.period.start)
-    slo = {"apiVersion": "openslo/v1", "kind": "SLO",
+    slo: dict[str, object] = {"apiVersion": "openslo/v1", "kind": "SLO",
            "metadata": {"name": name, "displayName": title[:200], "labels": labels},
            "spec": {"description": f"{charter.metadata.title} {charter.version}, tier {tier.name}: "
                                    f"{title}"[:1050],
@@ -112,11 +119,11 @@ def _pair(charter, service: str, client, tier, kind: str, priority: str | None, 
     return [sli, slo], note
 
 
-def openslo_documents(subject) -> tuple[list[dict], list[str], list[str]]:
+def openslo_documents(subject: Subject) -> tuple[list[dict[str, object]], list[str], list[str]]:
     """(documents, left-out objective ids, notes)."""
     charter = subject.charter
     service = rfc1123(charter.id)
-    docs = [{"apiVersion": "openslo/v1", "kind": "Service",
+    docs: list[dict[str, object]] = [{"apiVersion": "openslo/v1", "kind": "Service",
              "metadata": {"name": service, "displayName": charter.metadata.title},
              "spec": {"description": f"{charter.metadata.title}: service charter "
                                      f"{charter.version} of {charter.provider.name}"[:1050]}}]
@@ -124,10 +131,12 @@ def openslo_documents(subject) -> tuple[list[dict], list[str], list[str]]:
     notes: set[str] = set()
     for client in charter.clients:
         tier = charter.tier(client.tier)
+        assert tier is not None, "the references (R301) checked that a client's tier exists"
         zone = tier.hours.zone
         base = {"charter": charter.id, "client": client.id}
         avail = tier.objectives.availability
         if avail is not None:
+            assert avail.target is not None, "the schema requires an availability target"
             target = avail.target.value
             if target >= 100:
                 left_out.append(f"{client.id}/availability")
@@ -144,8 +153,8 @@ def openslo_documents(subject) -> tuple[list[dict], list[str], list[str]]:
             if objective is None:
                 continue
             for priority in charter.priorities:
-                target = objective.priority_targets.get(priority)
-                if target is None:
+                within = objective.priority_targets.get(priority)
+                if within is None:
                     continue
                 attainment = objective.attainment_or_default.value
                 if attainment >= 100:
@@ -155,8 +164,8 @@ def openslo_documents(subject) -> tuple[list[dict], list[str], list[str]]:
                 pair, note = _pair(
                     charter, service, client, tier, objective.kind, priority,
                     attainment, cadence, zone, objective.measured_by,
-                    f"within {target} ({objective.clock_or_default} clock)",
-                    {**spec, "metric": "tickets-within-target", "threshold": str(target),
+                    f"within {within} ({objective.clock_or_default} clock)",
+                    {**spec, "metric": "tickets-within-target", "threshold": str(within),
                      "clock": objective.clock_or_default},
                     {**spec, "metric": "tickets"})
                 docs += pair
@@ -164,7 +173,7 @@ def openslo_documents(subject) -> tuple[list[dict], list[str], list[str]]:
     return docs, left_out, sorted(notes)
 
 
-def export(subject) -> Exported:
+def export(subject: Subject) -> Exported:
     docs, left_out, notes = openslo_documents(subject)
     header = [f"# OpenSLO v1 documents of charter {subject.charter.id} "
               f"{subject.charter.version}, written by charterc build."]

@@ -14,17 +14,37 @@ build stops rather than ship it.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING, TypedDict
 
 from ..model.hours import Hours
 from ..model.values import Percent
 from . import Exported
 
-__all__ = ["export", "sla_document", "schema_path", "SlaSchemaError"]
+if TYPE_CHECKING:
+    from ..model.charter import Client
+    from ..render.view import Subject
+
+__all__ = ["SlaSchemaError", "export", "schema_path", "sla_document"]
 
 SCHEMA_NAME = "sla.schema.json"
+
+
+class SlaDocument(TypedDict):
+    """The head of sla.json (one line each when written), then its entries."""
+
+    charter: str
+    title: str
+    version: str
+    status: str
+    provider: str
+    sha256: str
+    currency: str
+    term: dict[str, object]
+    entries: list[dict[str, object]]
 
 
 class SlaSchemaError(Exception):
@@ -41,7 +61,7 @@ def schema_path() -> Path:
 
 
 @lru_cache(maxsize=1)
-def _validator():
+def _validator() -> Callable[[object], object]:
     import fastjsonschema
     return fastjsonschema.compile(json.loads(schema_path().read_text(encoding="utf-8")))
 
@@ -55,7 +75,7 @@ def _number(value: Decimal | Percent | None) -> int | float | None:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def _hours(hours: Hours) -> dict:
+def _hours(hours: Hours) -> dict[str, object]:
     """The hours as written, with the zone and holidays the model resolved for them."""
     if hours.is_24x7:
         return {"schedule": "24x7", "timezone": hours.zone, "holidays": "none"}
@@ -63,14 +83,15 @@ def _hours(hours: Hours) -> dict:
             "holidays": hours.holidays}
 
 
-def _source(subject, pointer: str) -> dict:
+def _source(subject: Subject, pointer: str) -> dict[str, object]:
     line, column = subject.sources.locate(pointer)
     return {"file": subject.file, "line": line, "column": column, "pointer": pointer}
 
 
-def _entries(subject, client):
+def _entries(subject: Subject, client: Client) -> Iterator[dict[str, object]]:
     charter = subject.charter
     tier = charter.tier(client.tier)
+    assert tier is not None, "the references (R301) checked that a client's tier exists"
     hours = _hours(tier.hours)
     maintenance = _hours(tier.maintenance) if tier.maintenance else None
     cadence = charter.report_cadence(client)
@@ -102,12 +123,13 @@ def _entries(subject, client):
                 "target": {"duration": str(target), "days": target.days,
                            "minutes": target.minutes},
                 "attainment": _number(objective.attainment_or_default), "window": cadence,
-                "clock": objective.clock_or_default, "hours": hours, "maintenance": None, "credits": None,
+                "clock": objective.clock_or_default, "hours": hours, "maintenance": None,
+                "credits": None,
                 "measured_by": objective.measured_by,
                 "source": _source(subject, f"{objective.pointer}/{priority}")}
 
 
-def sla_document(subject) -> dict:
+def sla_document(subject: Subject) -> SlaDocument:
     charter = subject.charter
     meta = charter.metadata
     return {
@@ -120,7 +142,7 @@ def sla_document(subject) -> dict:
     }
 
 
-def export(subject) -> Exported:
+def export(subject: Subject) -> Exported:
     document = sla_document(subject)
     try:
         _validator()(document)
@@ -130,7 +152,7 @@ def export(subject) -> Exported:
     return Exported(_dumps(document).encode("utf-8"))
 
 
-def _dumps(document: dict) -> str:
+def _dumps(document: SlaDocument) -> str:
     """Indented head, then one entry per line: readable, diffable, and fast to write."""
     head = {k: v for k, v in document.items() if k != "entries"}
     lines = [f"  {json.dumps(k)}: {json.dumps(v, ensure_ascii=False)}," for k, v in head.items()]
@@ -140,5 +162,5 @@ def _dumps(document: dict) -> str:
         + "  ]\n}\n"
 
 
-def charter_id(document: dict) -> str:
+def charter_id(document: SlaDocument) -> str:
     return str(document.get("charter"))

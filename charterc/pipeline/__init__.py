@@ -27,8 +27,18 @@ from .today import resolve_today
 if TYPE_CHECKING:
     from ..model.charter import Charter
 
-__all__ = ["CheckOptions", "MODEL_ONLY", "FileResult", "PortfolioResult", "discover", "check_file",
-           "check_loaded", "check_paths", "display_path", "UsageError"]
+__all__ = [
+    "MODEL_ONLY",
+    "CheckOptions",
+    "FileResult",
+    "PortfolioResult",
+    "UsageError",
+    "check_file",
+    "check_loaded",
+    "check_paths",
+    "discover",
+    "display_path",
+]
 
 
 class UsageError(Exception):
@@ -43,7 +53,7 @@ class CheckOptions:
     select: Sequence[str] | None = None       # rule ids or prefixes that report; None: all
     ignore: Sequence[str] = ()                # rule ids or prefixes that do not
     levels: Mapping[str, Severity] = field(default_factory=dict)  # re-levelled rules
-    limits: Limits = Limits()                 # P104/P105 bounds of the loaders
+    limits: Limits = field(default_factory=Limits)  # P104/P105 bounds of the loaders
     rules: bool = True                        # False: stop once the model is built (diff)
 
     def dated(self) -> CheckOptions:

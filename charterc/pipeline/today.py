@@ -10,9 +10,9 @@ fails their own CI.
 from __future__ import annotations
 
 import os
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
-__all__ = ["SourceDateError", "source_date", "resolve_today"]
+__all__ = ["SourceDateError", "resolve_today", "source_date"]
 
 
 class SourceDateError(ValueError):
@@ -25,7 +25,7 @@ def source_date() -> date | None:
     if not epoch:
         return None
     try:
-        return datetime.fromtimestamp(int(epoch), timezone.utc).date()
+        return datetime.fromtimestamp(int(epoch), UTC).date()
     except (ValueError, OverflowError, OSError):
         raise SourceDateError(f"SOURCE_DATE_EPOCH={epoch!r} is not a number of seconds") from None
 

@@ -21,26 +21,39 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING
 
 from .. import __version__
 from ..diagnostics import Severity
 from ..loaders import Limits
-from ..pipeline import CheckOptions, PortfolioResult, check_paths
+from ..pipeline import CheckOptions, FileResult, PortfolioResult, check_paths
 from ..pipeline.today import SourceDateError, resolve_today, source_date
 from . import BuildProblem
 from .folder import claimed, inspect
 
-__all__ = ["build", "BuildResult", "BuildProblem", "portfolio_path", "shown_date", "MANIFEST",
-           "INDEX"]
+if TYPE_CHECKING:
+    from ..model.charter import Charter, Client
+    from ..render import Documents
+    from ..render.view import Subject
+
+__all__ = [
+    "INDEX",
+    "MANIFEST",
+    "BuildProblem",
+    "BuildResult",
+    "build",
+    "portfolio_path",
+    "shown_date",
+]
 
 MANIFEST = "manifest.json"
 INDEX = "index.html"
 FORMAT_LABELS = {"md": "Markdown", "html": "HTML"}
+DEFAULT_LIMITS = Limits()
 
 
 @dataclass
@@ -69,7 +82,7 @@ def shown_date(today: date | None) -> date | None:
         raise BuildProblem(str(exc)) from None
 
 
-def _errors(file_result) -> int:
+def _errors(file_result: FileResult) -> int:
     return sum(1 for d in file_result.diagnostics
                if d.severity is Severity.ERROR and not d.suppressed)
 
@@ -92,7 +105,7 @@ def _check_request(langs: Sequence[str], formats: Sequence[str]) -> None:
 class _Writer:
     """Writes files under the temporary folder and remembers each one's sha256."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path) -> None:
         self.root = root
         self.files: dict[str, str] = {}
 
@@ -105,7 +118,8 @@ class _Writer:
         self.files[relative] = hashlib.sha256(data).hexdigest()
 
 
-def _compile(subject, documents, writer: _Writer, langs, formats) -> list[str]:
+def _compile(subject: Subject, documents: Documents, writer: _Writer, langs: Sequence[str],
+             formats: Sequence[str]) -> list[str]:
     """Every file of one charter; returns its build-log lines."""
     from ..export import EXPORTERS, exporter
     from ..render import RENDERERS
@@ -123,7 +137,7 @@ def _compile(subject, documents, writer: _Writer, langs, formats) -> list[str]:
             for fmt in formats:
                 writer.write(f"{cid}/agreements/{client.id}.{lang}{RENDERERS[fmt].extension}",
                              documents.render(fmt, lang, "agreement", aview))
-    log = []
+    log: list[str] = []
     for name in EXPORTERS:
         exported = exporter(name)(subject)
         writer.write(f"{cid}/{name}", exported.data)
@@ -131,17 +145,18 @@ def _compile(subject, documents, writer: _Writer, langs, formats) -> list[str]:
     return log
 
 
-def _links(prefix: str, langs, formats) -> list[dict]:
+def _links(prefix: str, langs: Sequence[str], formats: Sequence[str]) -> list[dict[str, str]]:
     from ..render import RENDERERS
     return [{"href": f"{prefix}.{lang}{RENDERERS[fmt].extension}",
              "label": f"{FORMAT_LABELS.get(fmt, fmt)} ({lang})"}
             for lang in langs for fmt in formats]
 
 
-def _index_view(subjects, langs, formats, today) -> dict:
+def _index_view(subjects: Sequence[Subject], langs: Sequence[str], formats: Sequence[str],
+                today: date | None) -> dict[str, object]:
     from ..export import EXPORTERS
     from ..render.view import Token, next_review, term_end
-    charters = []
+    charters: list[dict[str, object]] = []
     for s in subjects:
         c = s.charter
         documents = _links(f"{c.id}/charter", langs, formats) + [
@@ -152,10 +167,16 @@ def _index_view(subjects, langs, formats, today) -> dict:
             "reviewed": c.baseline.reviewed if c.baseline else None,
             "next_review": next_review(c),
             "documents": documents,
-            "agreements": [{"id": x.id, "name": x.name, "tier": c.tier(x.tier).name,
+            "agreements": [{"id": x.id, "name": x.name, "tier": _tier_name(c, x),
                             "documents": _links(f"{c.id}/agreements/{x.id}", langs, formats)}
                            for x in c.clients]})
     return {"charters": charters, "today": today}
+
+
+def _tier_name(charter: Charter, client: Client) -> str:
+    tier = charter.tier(client.tier)
+    assert tier is not None, "the references (R301) checked that a client's tier exists"
+    return tier.name
 
 
 def portfolio_path(file: str | Path, given: str | Path) -> str:
@@ -184,7 +205,7 @@ def _given(file: str, paths: Sequence[str | Path]) -> str | Path:
 def build(paths: Sequence[str | Path] = ("charters",), out: str | Path = "dist", *,
           langs: Sequence[str] = ("en",), formats: Sequence[str] = ("md", "html"),
           today: date | None = None, templates: str | Path | None = None,
-          partial: bool = False, limits: Limits = Limits()) -> BuildResult:
+          partial: bool = False, limits: Limits = DEFAULT_LIMITS) -> BuildResult:
     """Check and compile every charter under `paths` into `out`; BuildProblem for bad requests."""
     from ..render import Documents, TemplateProblem
     from ..render.view import Subject
@@ -198,7 +219,7 @@ def build(paths: Sequence[str | Path] = ("charters",), out: str | Path = "dist",
     checked = check_paths(paths, CheckOptions(today=resolve_today(shown), limits=limits))
     result = BuildResult(checked, out)
 
-    subjects = []
+    subjects: list[Subject] = []
     for f in checked.files:
         if f.charter is None or _errors(f):
             result.left_out.append(f.file)
@@ -230,9 +251,9 @@ def build(paths: Sequence[str | Path] = ("charters",), out: str | Path = "dist",
                     "files": [{"path": p, "sha256": writer.files[p]} for p in sorted(writer.files)]}
         writer.write(MANIFEST, json.dumps(manifest, indent=2) + "\n")
         # readers see the documents before the index and the manifest that list them
-        claim.publish(sorted(set(writer.files) - {INDEX, MANIFEST}) + [INDEX, MANIFEST])
+        claim.publish([*sorted(set(writer.files) - {INDEX, MANIFEST}), INDEX, MANIFEST])
     result.files = writer.files
     result.published = True
-    for language in documents.languages.values():
-        result.missing_translations |= language.missing
+    for lang in documents.languages:
+        result.missing_translations |= documents.language(lang).missing
     return result

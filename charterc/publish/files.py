@@ -12,7 +12,7 @@ import stat
 import tempfile
 from pathlib import Path
 
-__all__ = ["write_atomic", "write_all"]
+__all__ = ["write_all", "write_atomic"]
 
 
 def _default_mode() -> int:

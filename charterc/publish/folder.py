@@ -23,6 +23,7 @@ import json
 import os
 import re
 import shutil
+import sys
 import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -30,10 +31,8 @@ from pathlib import Path
 
 from . import BuildProblem
 
-try:
+if sys.platform != "win32":
     import fcntl
-except ImportError:  # pragma: no cover - Windows: no lock, the rest holds
-    fcntl = None
 
 __all__ = ["MARKER", "STAGING", "Claim", "claimed", "inspect", "output_path"]
 
@@ -250,7 +249,7 @@ def claimed(out: str | Path) -> Iterator[Claim]:
 
 
 def _lock(handle: int, shown: str) -> None:
-    if fcntl is None:  # pragma: no cover
+    if sys.platform == "win32":  # pragma: no cover - Windows: no lock, the rest holds
         return
     try:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -9,15 +9,24 @@ Instants are ISO 8601 in the provider's zone.
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime, tzinfo
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
+from typing import TYPE_CHECKING, Any
 
 from ..calendar import zone
 from ..model.projection import round_money
-from .measure import GROUPS, OBJECTIVES, Tally, quantile
+from .measure import GROUPS, OBJECTIVES, Breach, Pending, Tally, quantile
 
-__all__ = ["client_document", "dumps", "provider_document"]
+if TYPE_CHECKING:
+    from ..model.charter import Objective
+    from .engine import _Report
+
+__all__ = ["Document", "client_document", "dumps", "provider_document"]
+
+# A report document, or a part of one: JSON-compatible values in the shape of docs/report.md.
+Document = dict[str, Any]
 
 _CENT = Decimal("0.01")
 _TENTH = Decimal("0.1")
@@ -37,7 +46,7 @@ def attained(value: Fraction | None) -> float | None:
     return float(_decimal(value).quantize(_CENT, rounding=ROUND_DOWN))
 
 
-def percent(value) -> float | None:
+def percent(value: Fraction | Decimal | int | None) -> float | None:
     if value is None:
         return None
     return float(_decimal(value).quantize(_CENT, rounding=ROUND_HALF_EVEN))
@@ -47,13 +56,13 @@ def money(value: Decimal) -> float:
     return float(round_money(value))
 
 
-def minutes(seconds) -> float | None:
+def minutes(seconds: Fraction | Decimal | int | None) -> float | None:
     if seconds is None:
         return None
     return float((_decimal(seconds) / 60).quantize(_TENTH, rounding=ROUND_HALF_EVEN))
 
 
-def instant(ts: int | None, tz) -> str | None:
+def instant(ts: int | None, tz: tzinfo) -> str | None:
     if ts is None:
         return None
     return datetime.fromtimestamp(ts, tz).isoformat(timespec="seconds")
@@ -63,26 +72,27 @@ def _ratio(met: int, total: int) -> Fraction | None:
     return Fraction(met * 100, total) if total else None
 
 
-def _tally(t: Tally) -> dict:
+def _tally(t: Tally) -> dict[str, int]:
     return {"met": t.met, "total": t.total, "pending": t.pending}
 
 
-def _sum(tallies) -> Tally:
+def _sum(tallies: Iterable[Tally]) -> Tally:
     out = Tally()
     for t in tallies:
         out.add(t)
     return out
 
 
-def _tickets(by_priority: dict) -> dict:
+def _tickets(by_priority: Mapping[str, Tally]) -> Document:
     return {**_tally(_sum(by_priority.values())),
             "by_priority": {p: _tally(t) for p, t in by_priority.items()}}
 
 
-def _objective(by_priority: dict, objective, clock_of) -> dict:
+def _objective(by_priority: Mapping[str, Tally], objective: Objective | None,
+               clock_of: str | None) -> Document:
     """`response` or `resolution`; `objective` is the charter's (None for the provider)."""
     whole = _sum(by_priority.values())
-    rows = {}
+    rows: dict[str, Document] = {}
     for p, t in by_priority.items():
         target = objective.priority_targets.get(p) if objective is not None else None
         rows[p] = {**_tally(t), "attainment": attained(_ratio(t.met, t.total)),
@@ -93,33 +103,36 @@ def _objective(by_priority: dict, objective, clock_of) -> dict:
             "by_priority": rows}
 
 
-def _turnaround(arrays) -> dict:
-    out = {}
-    for name, values in zip(GROUPS, arrays):
+def _turnaround(arrays: Sequence[Iterable[int]]) -> dict[str, Document]:
+    out: dict[str, Document] = {}
+    for name, values in zip(GROUPS, arrays, strict=True):
         ordered = sorted(values)
         out[name] = {"median": minutes(quantile(ordered, _HALF)),
                      "p90": minutes(quantile(ordered, _P90)), "count": len(ordered)}
     return out
 
 
-def _events(rows, tz, with_at: bool) -> list[dict]:
-    out = []
-    for row in sorted(rows, key=lambda r: (r[0], r[1], r[2])):
-        entry = {"id": row[1], "priority": row[3], "objective": OBJECTIVES[row[2]],
-                 "opened": instant(row[0], tz), "due": instant(row[4], tz)}
-        if with_at:
-            entry["at"] = instant(row[5], tz)
-        out.append(entry)
-    return out
+def _event(row: Breach | Pending, tz: tzinfo) -> Document:
+    return {"id": row[1], "priority": row[3], "objective": OBJECTIVES[row[2]],
+            "opened": instant(row[0], tz), "due": instant(row[4], tz)}
 
 
-def client_entry(report, client_id: str) -> dict:
+def _breaches(rows: Iterable[Breach], tz: tzinfo) -> list[Document]:
+    return [{**_event(row, tz), "at": instant(row[5], tz)}
+            for row in sorted(rows, key=lambda r: (r[0], r[1], r[2]))]
+
+
+def _pending(rows: Iterable[Pending], tz: tzinfo) -> list[Document]:
+    return [_event(row, tz) for row in sorted(rows, key=lambda r: (r[0], r[1], r[2]))]
+
+
+def client_entry(report: _Report, client_id: str) -> Document:
     """One client's figures (the value under `clients.<id>`)."""
     usage = report.measure.usage[client_id]
     client, tier = usage.client, report.tiers[client_id]
     tz = zone(report.period.zone)
     count, everyone = usage.count, report.ticket_count
-    entry = {"name": client.name, "tier": tier.id, "tickets": _tickets(usage.tickets)}
+    entry: Document = {"name": client.name, "tier": tier.id, "tickets": _tickets(usage.tickets)}
     for k, kind in enumerate(OBJECTIVES):
         objective = getattr(tier.objectives, kind)
         entry[kind] = _objective(usage.objectives[k], objective,
@@ -133,8 +146,8 @@ def client_entry(report, client_id: str) -> dict:
     entry["charge"] = money(report.charge(client_id))
     entry["credit"] = money(report.credit(client_id))
     entry["turnaround"] = _turnaround(usage.turnaround)
-    entry["breaches"] = _events(usage.breaches, tz, True)
-    entry["pending"] = _events(usage.pending, tz, False)
+    entry["breaches"] = _breaches(usage.breaches, tz)
+    entry["pending"] = _pending(usage.pending, tz)
     measure = report.measure
     entry["trend"] = []
     for m in sorted(measure.trend_months):
@@ -146,7 +159,7 @@ def client_entry(report, client_id: str) -> dict:
     return entry
 
 
-def _header(report, scope: str) -> dict:
+def _header(report: _Report, scope: str) -> Document:
     charter, period = report.charter, report.period
     return {
         "charter": {"id": charter.id, "title": charter.metadata.title,
@@ -158,7 +171,7 @@ def _header(report, scope: str) -> dict:
     }
 
 
-def provider_document(report) -> dict:
+def provider_document(report: _Report) -> Document:
     """Every client, the skipped rows, and the provider's aggregates."""
     doc = _header(report, "provider")
     doc["skipped"] = {"count": report.skipped,
@@ -168,12 +181,12 @@ def provider_document(report) -> dict:
     usages = list(report.measure.usage.values())
     priorities = report.charter.priorities
 
-    def merged(pick):
-        return {p: _sum(pick(u)[p] for u in usages) for p in priorities}
+    def merged(parts: list[dict[str, Tally]]) -> dict[str, Tally]:
+        return {p: _sum(part[p] for part in parts) for p in priorities}
 
-    provider = {"tickets": _tickets(merged(lambda u: u.tickets))}
+    provider: Document = {"tickets": _tickets(merged([u.tickets for u in usages]))}
     for k, kind in enumerate(OBJECTIVES):
-        part = _objective(merged(lambda u, k=k: u.objectives[k]), None, None)
+        part = _objective(merged([u.objectives[k] for u in usages]), None, None)
         targets = {doc["clients"][cid][kind]["target"] for cid in doc["clients"]}
         part["target"] = targets.pop() if len(targets) == 1 else None  # one target for all
         provider[kind] = part
@@ -187,7 +200,7 @@ def provider_document(report) -> dict:
     return doc
 
 
-def client_document(provider: dict, client_id: str, skipped: int) -> dict:
+def client_document(provider: Document, client_id: str, skipped: int) -> Document:
     """A client's own document: its entry only, its own skipped count, no aggregates."""
     doc = {key: provider[key] for key in ("charter", "period")}
     doc["scope"] = client_id
@@ -196,6 +209,6 @@ def client_document(provider: dict, client_id: str, skipped: int) -> dict:
     return doc
 
 
-def dumps(document: dict) -> str:
+def dumps(document: Document) -> str:
     """Canonical JSON bytes of a document: indented, key order kept, trailing newline."""
     return json.dumps(document, indent=2, ensure_ascii=False, sort_keys=False) + "\n"

@@ -8,17 +8,19 @@ here, Markdown and HTML by `render.py`. Semantics: docs/report.md.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
-from ..model.projection import Facts, round_money
 from ..diagnostics import Diagnostic, Severity
+from ..model.charter import Charter, Tier
+from ..model.projection import Facts, round_money
 from ..publish.files import write_all
-from ..model.charter import Charter
 from . import document as doc
+from .document import Document
 from .inputs import Outage, Skipped, UnreadableFile, read_outages, read_tickets
 from .measure import (
     Availability,
@@ -31,6 +33,11 @@ from .measure import (
     period_charge,
     range_period,
 )
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from ..loaders import Loaded
 
 __all__ = [
     "FORMATS",
@@ -45,6 +52,12 @@ __all__ = [
 MAX_LISTED = 1000  # skipped rows listed one by one; all are counted
 
 
+class Renderer(Protocol):
+    """`render.render_report`: a report document -> Markdown or HTML."""
+
+    def __call__(self, document: Document, *, scope: str, lang: str, fmt: str) -> str: ...
+
+
 class ReportError(Exception):
     """A report cannot be written as asked (a missing optional renderer, a bad format)."""
 
@@ -54,7 +67,7 @@ class ReportResult:
     """What `build_report` returns: the provider's document (None when the run failed),
     the diagnostics of skipped rows or unreadable files, and the number of rows skipped."""
 
-    document: dict | None
+    document: Document | None
     diagnostics: list[Diagnostic]
     skipped: int
     client_skipped: dict[str, int] = field(default_factory=dict)
@@ -69,7 +82,7 @@ class ReportResult:
     def exit_code(self) -> int:
         return 0 if self.ok else 1
 
-    def documents(self) -> dict[str, dict]:
+    def documents(self) -> dict[str, Document]:
         """scope ("provider" or a client id) -> its document."""
         if self.document is None:
             return {}
@@ -83,10 +96,14 @@ class _Report:
     """The measured period, as `document.py` reads it."""
 
     def __init__(self, charter: Charter, period: Period, measure: Measure,
-                 outages: list[Outage] | None):
+                 outages: list[Outage] | None) -> None:
         self.charter, self.period, self.measure = charter, period, measure
         self.facts = measure.facts
-        self.tiers = {c.id: charter.tier(c.tier) for c in charter.clients}
+        self.tiers: dict[str, Tier] = {}
+        for c in charter.clients:
+            tier = charter.tier(c.tier)
+            assert tier is not None, "the references (R301) checked that a client's tier exists"
+            self.tiers[c.id] = tier
         self.ticket_count = sum(u.count for u in measure.usage.values())
         self.charges: dict[str, PeriodCharge] = {
             cid: period_charge(charter, self.facts, u.client, period, u.units)
@@ -94,11 +111,13 @@ class _Report:
         self.available: dict[str, Availability | None] = {}
         for client in charter.clients:
             tier = self.tiers[client.id]
-            measured = outages is not None and tier.objectives.availability is not None
-            self.available[client.id] = availability(
-                client, tier, tier.maintenance.schedule if tier.maintenance else None, outages,
-                period) if measured else None
-        self.skipped, self.listed = 0, []
+            figures = None
+            if outages is not None and tier.objectives.availability is not None:
+                maintenance = tier.maintenance.schedule if tier.maintenance else None
+                figures = availability(client, tier, maintenance, outages, period)
+            self.available[client.id] = figures
+        self.skipped = 0
+        self.listed: list[Diagnostic] = []
 
     def credit_percent(self, cid: str) -> Decimal:
         figures = self.available[cid]
@@ -111,11 +130,12 @@ class _Report:
         """The band's percent of the period's charge as invoiced (rounded to cents)."""
         return round_money(round_money(self.charge(cid)) * self.credit_percent(cid) / 100)
 
-    def availability_entry(self, cid: str) -> dict | None:
+    def availability_entry(self, cid: str) -> Document | None:
         figures = self.available[cid]
         if figures is None:
             return None
         objective = self.tiers[cid].objectives.availability
+        assert objective is not None and objective.target is not None  # measured: see __init__
         return {"percent": doc.attained(figures.fraction),
                 "target": doc.percent(objective.target.value),
                 "credit_percent": doc.percent(self.credit_percent(cid)),
@@ -128,9 +148,10 @@ def _clocks(charter: Charter) -> dict[str, TierClock]:
     return {t.id: TierClock(t, t.hours.schedule, t.hours.zone) for t in charter.tiers}
 
 
-def build_report(charter: Charter, loaded=None, *, tickets: Path, outages: Path | None,
-                 start: date, end: date, columns: dict[str, str] | None = None,
-                 strict: bool = False, progress: Callable[[int], None] | None = None,
+def build_report(charter: Charter, loaded: Loaded | None = None, *, tickets: Path,
+                 outages: Path | None, start: date, end: date,
+                 columns: dict[str, str] | None = None, strict: bool = False,
+                 progress: Callable[[int], None] | None = None,
                  tickets_display: str | None = None,
                  outages_display: str | None = None) -> ReportResult:
     """Measure the period [start, end] (local dates, inclusive, provider's zone).
@@ -158,23 +179,23 @@ def build_report(charter: Charter, loaded=None, *, tickets: Path, outages: Path 
     try:
         if outages is not None:
             kept = []
-            for row in read_outages(outages, outages_display or str(outages),
-                                    tiers=[t.id for t in charter.tiers], clients=clients,
-                                    mapping=columns):
-                if isinstance(row, Skipped):
-                    skip(row)
-                elif row.end > period.start and row.start < period.end:
-                    kept.append(row)
+            for outage in read_outages(outages, outages_display or str(outages),
+                                       tiers=[t.id for t in charter.tiers], clients=clients,
+                                       mapping=columns):
+                if isinstance(outage, Skipped):
+                    skip(outage)
+                elif outage.end > period.start and outage.start < period.end:
+                    kept.append(outage)
         add = measure.add
-        for row in read_tickets(tickets, tickets_display or str(tickets), clients=clients,
-                                priorities=charter.priorities, mapping=columns,
-                                progress=progress):
-            if type(row) is Skipped:
-                skip(row)
+        for ticket in read_tickets(tickets, tickets_display or str(tickets), clients=clients,
+                                   priorities=charter.priorities, mapping=columns,
+                                   progress=progress):
+            if isinstance(ticket, Skipped):
+                skip(ticket)
             else:
-                add(row)
+                add(ticket)
     except UnreadableFile as exc:
-        return ReportResult(None, diagnostics + [exc.diagnostic], skipped, per_client, strict)
+        return ReportResult(None, [*diagnostics, exc.diagnostic], skipped, per_client, strict)
     if strict:
         diagnostics = [replace(d, severity=Severity.ERROR) for d in diagnostics]
         if skipped:
@@ -189,7 +210,8 @@ def build_report(charter: Charter, loaded=None, *, tickets: Path, outages: Path 
 FORMATS = ("json", "md", "html")
 
 
-def write_reports(result: ReportResult, out: Path, langs, formats) -> list[Path]:
+def write_reports(result: ReportResult, out: Path, langs: Sequence[str],
+                  formats: Sequence[str]) -> list[Path]:
     """Write every document: `out/<charter>/<period>/provider.<lang>.<fmt>` and
     `clients/<client>.<lang>.<fmt>` (JSON is language-independent: `provider.json`).
 
@@ -210,6 +232,7 @@ def write_reports(result: ReportResult, out: Path, langs, formats) -> list[Path]
             if fmt == "json":
                 texts[base.with_name(base.name + ".json")] = doc.dumps(document)
             else:
+                assert render is not None  # check_formats: a renderer for every other format
                 texts.update({base.with_name(f"{base.name}.{lang}.{fmt}"):
                               render(document, scope=scope, lang=lang, fmt=fmt)
                               for lang in langs})
@@ -217,7 +240,7 @@ def write_reports(result: ReportResult, out: Path, langs, formats) -> list[Path]
     return list(texts)
 
 
-def check_formats(formats, langs=()) -> Callable | None:
+def check_formats(formats: Sequence[str], langs: Sequence[str] = ()) -> Renderer | None:
     """The renderer the formats need (None for JSON only); ReportError if a format is
     unknown, the renderer cannot be loaded, or (for Markdown and HTML) a language in
     `langs` has no catalogue."""
@@ -240,7 +263,7 @@ def check_formats(formats, langs=()) -> Callable | None:
     return render
 
 
-def _renderer():
+def _renderer() -> Renderer:
     try:
         module = importlib.import_module("charterc.report.render")
         return module.render_report

@@ -25,12 +25,14 @@ import calendar as _calendar
 from array import array
 from bisect import bisect_right
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from fractions import Fraction
 
 from ..calendar import (
+    Intervals,
     Schedule,
     add_business,
     clip,
@@ -44,10 +46,10 @@ from ..calendar import (
     zone,
 )
 from ..calendar.zones import local_time, wall_seconds
-from ..model.projection import Facts
 from ..model.charter import Charter, Client, Tier
+from ..model.projection import Facts
+from ..model.values import Duration, add_period
 from ..model.values import Period as Span
-from ..model.values import add_period
 from .inputs import Outage, Ticket
 
 __all__ = [
@@ -69,6 +71,11 @@ __all__ = [
 OBJECTIVES = ("response", "resolution")
 GROUPS = ("weekday", "weekend", "in_hours", "out_of_hours")
 TREND_MONTHS = 12
+
+# A breached ticket: (opened, id, objective index, priority, due, the event or None)
+Breach = tuple[int, str, int, str, int, int | None]
+# A pending ticket: (opened, id, objective index, priority, due)
+Pending = tuple[int, str, int, str, int]
 
 
 # -- the period ---------------------------------------------------------------------------
@@ -135,11 +142,11 @@ def _month_starts(period: Period) -> list[int]:
 class TierClock:
     """Deadlines of one tier's response and resolution targets, and how to classify a ticket."""
 
-    def __init__(self, tier: Tier, schedule: Schedule, zone_name: str):
+    def __init__(self, tier: Tier, schedule: Schedule | None, zone_name: str) -> None:
         self.tier = tier
-        self.schedule = schedule
+        self.schedule = schedule   # None: hours that cannot be read (V505)
         self.zone = zone(zone_name)
-        self.targets = []
+        self.targets: list[tuple[dict[str, Duration], str]] = []
         for kind in OBJECTIVES:
             objective = getattr(tier.objectives, kind)
             self.targets.append(({} if objective is None else dict(objective.priority_targets),
@@ -151,17 +158,22 @@ class TierClock:
         target = targets.get(priority)
         if target is None:
             return None
-        if clock == "calendar" or self.schedule.is_24x7:
+        if clock == "calendar" or self._hours().is_24x7:
             return opened + target.calendar_minutes * 60
         start = datetime.fromtimestamp(opened, UTC)
-        due = add_business(self.schedule, start, minutes=target.minutes, days=target.days)
+        due = add_business(self._hours(), start, minutes=target.minutes, days=target.days)
         return int(due.timestamp())
 
     def groups(self, opened: int) -> tuple[int, int]:
         """(weekday 0 / weekend 1, in hours 2 / out of hours 3): indexes into GROUPS."""
         moment = datetime.fromtimestamp(opened, self.zone)
         weekend = 1 if moment.weekday() >= 5 else 0
-        return weekend, 2 if is_open(self.schedule, moment) else 3
+        return weekend, 2 if is_open(self._hours(), moment) else 3
+
+    def _hours(self) -> Schedule:
+        if self.schedule is None:
+            raise ValueError(f"tier {self.tier.id}: its hours cannot be read (V505)")
+        return self.schedule
 
 
 # -- per-client usage ---------------------------------------------------------------------
@@ -171,7 +183,7 @@ class Tally:
 
     __slots__ = ("met", "pending", "total")
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.met = self.total = self.pending = 0
 
     def add(self, other: Tally) -> None:
@@ -186,17 +198,17 @@ class Usage:
 
     client: Client
     priorities: tuple[str, ...]
-    tickets: dict = field(default_factory=dict)        # priority -> Tally
-    objectives: tuple = ()                              # per objective: priority -> Tally
-    breaches: list = field(default_factory=list)        # (opened, id, k, priority, due, at)
-    pending: list = field(default_factory=list)         # (opened, id, k, priority, due)
-    turnaround: tuple = ()                              # per GROUPS: array of seconds
-    weekly: Counter = field(default_factory=Counter)    # ISO week label -> tickets
-    units: Counter = field(default_factory=Counter)     # projection year -> tickets
-    trend: dict = field(default_factory=dict)           # month index -> [n, rm, rt, sm, st]
+    tickets: dict[str, Tally] = field(default_factory=dict)         # priority -> Tally
+    objectives: tuple[dict[str, Tally], ...] = ()   # per objective: priority -> Tally
+    breaches: list[Breach] = field(default_factory=list)
+    pending: list[Pending] = field(default_factory=list)
+    turnaround: tuple[array[int], ...] = ()          # per GROUPS: array of seconds
+    weekly: Counter[str] = field(default_factory=Counter)   # ISO week label -> tickets
+    units: Counter[int] = field(default_factory=Counter)    # projection year -> tickets
+    trend: dict[int, list[int]] = field(default_factory=dict)  # month -> [n, rm, rt, sm, st]
     skipped: int = 0
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         self.tickets = {p: Tally() for p in self.priorities}
         self.objectives = tuple({p: Tally() for p in self.priorities} for _ in OBJECTIVES)
         self.turnaround = tuple(array("q") for _ in GROUPS)
@@ -229,7 +241,8 @@ class Measure:
             m = bisect_right(self.months, t.opened) - 1
             self._in_trend(t, m)
 
-    def _status(self, t: Ticket, k: int, end: int, clock: TierClock):
+    def _status(self, t: Ticket, k: int, end: int,
+                clock: TierClock) -> tuple[int, str, int | None] | None:
         """(due, status, at) with status 'met' | 'breached' | 'pending'; None: no target."""
         due = clock.due(k, t.priority, t.opened)
         if due is None:
@@ -289,7 +302,8 @@ class Measure:
 
     def weeks(self) -> list[str]:
         """ISO weeks (provider's zone) that overlap the period, in order."""
-        labels, day = [], self.period.first
+        labels: list[str] = []
+        day = self.period.first
         while day <= self.period.last:
             iso = day.isocalendar()
             label = f"{iso.year}-W{iso.week:02d}"
@@ -301,7 +315,7 @@ class Measure:
 
 # -- turnaround quantiles -----------------------------------------------------------------
 
-def quantile(values, p: Fraction) -> Fraction | None:
+def quantile(values: Sequence[int], p: Fraction) -> Fraction | None:
     """Linear interpolation between closest ranks (numpy's default, R type 7); None if empty.
 
     `values` must be sorted. The median of an even count is the mean of the two middle values.
@@ -341,14 +355,15 @@ def availability(client: Client, tier: Tier, maintenance: Schedule | None,
     always counts, even inside a window.
     """
     lo, hi = period.start, period.end
-    planned, unplanned = [], []
+    planned_spans: list[tuple[int, int]] = []
+    unplanned_spans: list[tuple[int, int]] = []
     for o in outages:
         kind, name = o.scope
         if kind == "all" or (kind == "tier" and name == tier.id) or \
                 (kind == "client" and name == client.id):
-            (planned if o.planned else unplanned).append((o.start, o.end))
-    planned, unplanned = clip(merge(planned), lo, hi), clip(merge(unplanned), lo, hi)
-    excluded = ()
+            (planned_spans if o.planned else unplanned_spans).append((o.start, o.end))
+    planned, unplanned = clip(merge(planned_spans), lo, hi), clip(merge(unplanned_spans), lo, hi)
+    excluded: Intervals = ()
     if maintenance is not None and planned:
         windows = clip(expand(maintenance, period.first - timedelta(days=1),
                               period.last + timedelta(days=2), period.zone), lo, hi)
@@ -358,7 +373,8 @@ def availability(client: Client, tier: Tier, maintenance: Schedule | None,
 
 
 def credit_percent(tier: Tier, percent: Fraction) -> Decimal:
-    """The credit of the band reached (the largest whose `below` the exact figure is under), capped."""
+    """The credit of the band reached (the largest whose `below` the exact figure is under),
+    capped."""
     credits = tier.credits
     if credits is None:
         return Decimal(0)
@@ -387,7 +403,7 @@ class PeriodCharge:
 
 
 def period_charge(charter: Charter, facts: Facts, client: Client, period: Period,
-                  units: Counter) -> PeriodCharge:
+                  units: Counter[int]) -> PeriodCharge:
     """The period's charge: per-unit, the tickets of each projection year times that
     year's price, plus fixed fees; fixed fees and `share` charges prorated by days.
 
@@ -395,7 +411,7 @@ def period_charge(charter: Charter, facts: Facts, client: Client, period: Period
     year's figures for its days); outside the term, the nearest year of the term.
     """
     charge = forecast = Decimal(0)
-    days_by_year: Counter = Counter()
+    days_by_year: Counter[int] = Counter()
     day = period.first
     while day <= period.last:
         days_by_year[_year_of(charter, day)] += 1

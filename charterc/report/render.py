@@ -14,6 +14,7 @@ rows) reaches the page.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
@@ -21,14 +22,15 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
 
+from ..model.values import Duration
 from ..render import Documents
 from ..render.filters import Language
 from ..render.i18n import languages
-from ..render.view import Dur, Money, N_, Pct, Token, Units
-from ..model.values import Duration
+from ..render.view import N_, Dur, Money, Pct, Token, Units
 from . import charts
+from .document import Document
 
-__all__ = ["render_report", "FORMATS"]
+__all__ = ["FORMATS", "render_report"]
 
 FORMATS = ("md", "html")
 OBJECTIVES = {"response": N_("Response"), "resolution": N_("Resolution")}
@@ -41,7 +43,7 @@ _RANGE = re.compile(r"(\d{4}-\d{2}-\d{2})--(\d{4}-\d{2}-\d{2})")
 class _ReportDocuments(Documents):
     """`charterc build`'s environments, with money in the report's currency."""
 
-    def __init__(self, currency: str):
+    def __init__(self, currency: str) -> None:
         super().__init__()
         self.currency = currency
 
@@ -50,7 +52,7 @@ class _ReportDocuments(Documents):
             language = Language(lang)
             language.currency = self.currency
             self.languages[lang] = language
-        return self.languages[lang]
+        return super().language(lang)
 
 
 @lru_cache(maxsize=8)
@@ -58,7 +60,7 @@ def _documents(currency: str) -> _ReportDocuments:
     return _ReportDocuments(currency)
 
 
-def render_report(document: dict, *, scope: str, lang: str, fmt: str) -> str:
+def render_report(document: Document, *, scope: str, lang: str, fmt: str) -> str:
     """The report of `scope` ("provider" or a client id) in `lang`, as `fmt` ("md" | "html").
 
     ValueError for an unknown format, language or client.
@@ -79,7 +81,7 @@ def render_report(document: dict, *, scope: str, lang: str, fmt: str) -> str:
 
 # -- the view ---------------------------------------------------------------------------
 
-def report_view(document: dict, scope: str, language: Language) -> dict:
+def report_view(document: Document, scope: str, language: Language) -> Document:
     """What the templates show: the document's figures typed for `fmt`, for `scope` only."""
     zone = ZoneInfo(document["period"]["timezone"])
     provider = scope == "provider"
@@ -119,19 +121,19 @@ def _period_label(label: str, language: Language) -> str:
     return label
 
 
-def _count(n) -> Units:
+def _count(n: int) -> Units:
     return Units(Decimal(n))
 
 
-def _pct(value) -> Pct | None:
+def _pct(value: float | None) -> Pct | None:
     return None if value is None else Pct(Decimal(str(value)))
 
 
-def _money(value) -> Money:
+def _money(value: float | Decimal) -> Money:
     return Money(Decimal(str(value)))
 
 
-def _minutes(value, clock: str | None = "calendar") -> Dur | None:
+def _minutes(value: float | None, clock: str | None = "calendar") -> Dur | None:
     """Minutes -> a duration shown in days, hours and minutes (half-even to the minute).
 
     A target under a business clock is `days * 1440 + minutes` of its charter duration
@@ -143,12 +145,12 @@ def _minutes(value, clock: str | None = "calendar") -> Dur | None:
     return Dur(Duration(*divmod(total, 1440)), clock or "calendar")
 
 
-def _ratio(part) -> dict:
+def _ratio(part: Mapping[str, int]) -> dict[str, Units]:
     return {"met": _count(part["met"]), "total": _count(part["total"]),
             "pending": _count(part["pending"])}
 
 
-def _objective(key: str, part: dict) -> dict:
+def _objective(key: str, part: Document) -> Document:
     target, attainment = part.get("target"), part.get("attainment")
     rows = [{"priority": p, **_ratio(r), "attainment": _pct(r.get("attainment")),
              "target": _minutes(r.get("target_minutes"), r.get("clock"))}
@@ -159,7 +161,7 @@ def _objective(key: str, part: dict) -> dict:
             "rows": rows}
 
 
-def _priorities(part: dict, objectives: list[dict], targets: bool) -> dict:
+def _priorities(part: Document, objectives: list[Document], targets: bool) -> Document:
     """Tickets and each objective side by side, one row per priority."""
     by = [{r["priority"]: r for r in o["rows"]} for o in objectives]
     rows = [{"priority": p, **_ratio(r), "objectives": [rows.get(p) for rows in by]}
@@ -167,7 +169,7 @@ def _priorities(part: dict, objectives: list[dict], targets: bool) -> dict:
     return {"rows": rows, "targets": targets}
 
 
-def _turnaround(part: dict) -> list[dict]:
+def _turnaround(part: Document) -> list[Document]:
     return [{"key": key, "name": Token(label), "median": _minutes(part[key]["median"]),
              "p90": _minutes(part[key]["p90"]), "count": _count(part[key]["count"])}
             for key, label in TURNAROUND.items()]
@@ -180,14 +182,19 @@ def _instant(text: str | None, zone: ZoneInfo) -> str | None:
     return datetime.fromisoformat(text).astimezone(zone).strftime("%Y-%m-%d %H:%M")
 
 
-def _events(rows: list[dict], zone: ZoneInfo) -> list[dict]:
+def _objective_name(key: str) -> Token:
+    """`response` / `resolution` as a translated word; any other key as written."""
+    return Token(OBJECTIVES.get(key, key))
+
+
+def _events(rows: list[Document], zone: ZoneInfo) -> list[Document]:
     return [{"id": r["id"], "priority": r["priority"],
-             "objective": Token(OBJECTIVES.get(r["objective"], r["objective"])),
+             "objective": _objective_name(r["objective"]),
              "opened": _instant(r["opened"], zone), "due": _instant(r.get("due"), zone),
              "at": _instant(r.get("at"), zone)} for r in rows]
 
 
-def _client(cid: str, c: dict, zone: ZoneInfo, language: Language) -> dict:
+def _client(cid: str, c: Document, zone: ZoneInfo, language: Language) -> Document:
     availability = c.get("availability")
     objectives = [_objective(key, c[key]) for key in OBJECTIVES]
     return {
@@ -219,7 +226,7 @@ def _client(cid: str, c: dict, zone: ZoneInfo, language: Language) -> dict:
     }
 
 
-def _weeks(clients: list[dict]) -> list[dict]:
+def _weeks(clients: list[Document]) -> list[Document]:
     """Tickets per ISO week: one count per client, and their total."""
     counts = [{w["week"]: w["tickets"] for w in c["weekly"]} for c in clients]
     weeks = sorted({week for per in counts for week in per})
@@ -227,7 +234,7 @@ def _weeks(clients: list[dict]) -> list[dict]:
              "total": _count(sum(per.get(week, 0) for per in counts))} for week in weeks]
 
 
-def _totals(document: dict, clients: list[dict]) -> dict:
+def _totals(document: Document, clients: list[Document]) -> Document:
     """The provider's aggregates, and the sums of the per-client columns."""
     p = document["provider"]
     objectives = [_objective(key, p[key]) for key in OBJECTIVES]
@@ -244,7 +251,7 @@ def _totals(document: dict, clients: list[dict]) -> dict:
 
 # -- charts -----------------------------------------------------------------------------
 
-def _charts(view: dict, language: Language) -> tuple[dict | None, str | None]:
+def _charts(view: Document, language: Language) -> tuple[dict[str, str] | None, str | None]:
     """The three SVG charts of an HTML report, or (None, the hint) without matplotlib."""
     from markupsafe import Markup
     whole = view["totals"] or view["clients"][0]
