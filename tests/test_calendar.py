@@ -431,3 +431,4 @@ def test_day_deadlines_are_closes_and_grow_with_n(s, start, n):
     later = add_business(s, start, days=n + 1)
     assert start <= due <= later  # equal when overlapping ranges close together
     assert is_open(s, due - timedelta(seconds=1))  # a close: open until that instant
+

@@ -38,10 +38,12 @@ __all__ = [
 _HORIZON_YEARS = 10  # a schedule that does not open within this is an error, not a loop
 
 
-def _seconds(moment: datetime) -> int:
+def _seconds(moment: datetime, *, ceil: bool = False) -> int:
+    """Whole UTC seconds of an aware instant: floored, or rounded up (`ceil`)."""
     if not isinstance(moment, datetime) or moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError(f"the business clock needs an aware datetime, not {moment!r}")
-    return int(moment.timestamp() // 1)
+    stamp = moment.timestamp()
+    return int(-(-stamp // 1)) if ceil else int(stamp // 1)
 
 
 @lru_cache(maxsize=1024)
@@ -114,7 +116,9 @@ def add_business(schedule: Schedule, start: datetime, *, minutes: int = 0,
     """
     if minutes < 0 or days < 0:
         raise ValueError("a business duration cannot be negative")
-    ts = _seconds(start)
+    # The clock counts whole seconds; a start inside a second counts from its end, so that
+    # no deadline falls before its start.
+    ts = _seconds(start, ceil=True)
     if schedule.always:
         return start + timedelta(days=days, minutes=minutes)
     if not minutes and not days:
