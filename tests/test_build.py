@@ -19,8 +19,8 @@ import jsonschema
 import pytest
 from click.testing import CliRunner
 
-from charterc.publish.build import BuildProblem, build
 from charterc.cli import main
+from charterc.publish.build import BuildProblem, build
 
 ROOT = Path(__file__).parent.parent
 GOLDEN = ROOT / "tests" / "golden" / "build"
@@ -301,7 +301,7 @@ def test_template_tricks_fail_with_a_clear_error(tmp_path, body, message):
                                        "--today", TODAY.isoformat()])
     assert result.exit_code == 2
     assert result.output.startswith("charterc build: template charter.md.j2")
-    assert "Traceback" not in result.output and result.exception is None or \
+    assert ("Traceback" not in result.output and result.exception is None) or \
         isinstance(result.exception, SystemExit)
 
 
@@ -347,8 +347,8 @@ def test_check_does_not_import_the_renderers():
 
 
 def test_locale_formats_follow_babel():
-    from charterc.render.i18n import Formatter
     from charterc.model.values import duration
+    from charterc.render.i18n import Formatter
     fr, en = Formatter("fr"), Formatter("en")
     assert fr.money(Decimal("1402110")) == "1\u202f402\u202f110,00\xa0€"
     assert en.money(Decimal("1402110")) == "€1,402,110.00"
@@ -361,8 +361,9 @@ def test_locale_formats_follow_babel():
 
 
 def test_compiled_catalogues_match_their_po_and_translate_every_msgid():
-    from charterc.render.catalogues import compiled, extract, mo_path, po_path
     from babel.messages.pofile import read_po
+
+    from charterc.render.catalogues import compiled, extract, mo_path, po_path
     assert compiled("fr") == mo_path("fr").read_bytes(), \
         "run: python -m charterc.render.catalogues compile"
     with open(po_path("fr"), "rb") as handle:

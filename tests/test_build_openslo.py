@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from charterc.publish.build import build
 from charterc.export.openslo import rfc1123
+from charterc.publish.build import build
 
 ROOT = Path(__file__).parent.parent
 TODAY = date(2026, 11, 27)

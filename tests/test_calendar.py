@@ -6,17 +6,36 @@ Between those dates New York is 5 h behind Paris instead of 6 h.
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from charterc.calendar import (
-    TWENTY_FOUR_SEVEN, HolidayCalendar, Schedule, ScheduleError, add_business,
-    average_open_hours_per_open_day, business_elapsed, business_minimum_wallclock,
-    expand, format_days, gaps, hours_per_week, intersect, is_open,
-    merge, overlap, parse_days, parse_time, subtract, total, uncovered, zone_problem,
+    TWENTY_FOUR_SEVEN,
+    HolidayCalendar,
+    Schedule,
+    ScheduleError,
+    add_business,
+    average_open_hours_per_open_day,
+    business_elapsed,
+    business_minimum_wallclock,
+    expand,
+    format_days,
+    gaps,
+    hours_per_week,
+    intersect,
+    is_open,
+    merge,
+    overlap,
+    parse_days,
+    parse_time,
+    subtract,
+    total,
+    uncovered,
+    zone_problem,
 )
 from charterc.calendar.intervals import bucket_totals
 
@@ -31,7 +50,7 @@ def hours(days="mon-fri", start="08:00", end="18:00", tz="Europe/Paris", holiday
 
 
 def utc(*args) -> int:
-    return int(datetime(*args, tzinfo=timezone.utc).timestamp())
+    return int(datetime(*args, tzinfo=UTC).timestamp())
 
 
 def local(tz, *args) -> datetime:
@@ -392,7 +411,7 @@ def test_add_then_elapsed_gives_back_the_duration(s, day, where, minutes):
     if not opened:
         return
     a, b = opened[int(where * (len(opened) - 1))]
-    start = datetime.fromtimestamp(a + int((b - a - 1) * where), timezone.utc)  # inside open hours
+    start = datetime.fromtimestamp(a + int((b - a - 1) * where), UTC)  # inside open hours
     due = add_business(s, start, minutes=minutes)
     assert business_elapsed(s, start, due) == timedelta(minutes=minutes)
     assert is_open(s, start)
@@ -424,7 +443,7 @@ def test_interval_operations_match_sets_of_seconds(x, y, cuts):
 
 
 @FAST
-@given(schedules(), st.datetimes(datetime(2026, 1, 1), datetime(2027, 12, 1), timezones=st.just(timezone.utc)),
+@given(schedules(), st.datetimes(datetime(2026, 1, 1), datetime(2027, 12, 1), timezones=st.just(UTC)),
        st.integers(1, 6))
 def test_day_deadlines_are_closes_and_grow_with_n(s, start, n):
     due = add_business(s, start, days=n)

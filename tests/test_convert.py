@@ -6,15 +6,15 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from strategies import charters
 
+from charterc.authoring import Unrepresentable
+from charterc.authoring import dsl as dsl_writer
+from charterc.authoring import yaml as yaml_writer
 from charterc.authoring.fmt import format_text
 from charterc.loaders import dsl as dsl_loader
 from charterc.loaders import load_path
 from charterc.loaders import yaml as yaml_loader
-from charterc.authoring import Unrepresentable
-from charterc.authoring import dsl as dsl_writer
-from charterc.authoring import yaml as yaml_writer
-from strategies import charters
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "charters").glob("*.charter.yaml"))

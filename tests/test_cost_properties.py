@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 from strategies import charters, per_unit_charters
 
 from charterc.checks import run_checks
-from charterc.model.projection import derive
 from charterc.diagnostics import SourceMap
 from charterc.model.charter import build_model
+from charterc.model.projection import derive
 
 SETTINGS = settings(max_examples=60, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

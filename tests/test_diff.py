@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 import shutil
 import subprocess
+from datetime import date
 from pathlib import Path
 
 import pytest

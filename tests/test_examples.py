@@ -183,8 +183,8 @@ SHARES = {
 
 @pytest.mark.parametrize("name", sorted(FIGURES))
 def test_example_figures_match_docs(documents, name):
-    from charterc.model.projection import derive
     from charterc.model.charter import build_model
+    from charterc.model.projection import derive
 
     facts = derive(build_model(documents[name]))
     recovery, primary = FIGURES[name]

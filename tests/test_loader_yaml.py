@@ -6,7 +6,8 @@ import time
 
 import pytest
 import yaml
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from charterc.loaders import Limits, load_bytes
 from charterc.loaders import yaml as yaml_loader

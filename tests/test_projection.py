@@ -49,9 +49,9 @@ from decimal import Decimal as D
 import pytest
 from helpers import check_yaml
 
-from charterc.model.projection import derive, round_money
 from charterc.loaders.yaml import load_text
 from charterc.model.charter import build_model
+from charterc.model.projection import derive, round_money
 
 EXAMPLE = """\
 apiVersion: charterc/v1

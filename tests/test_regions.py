@@ -3,8 +3,16 @@ from __future__ import annotations
 
 import pytest
 
-from charterc.model.regions import (ADEQUATE, EEA, EU, PARTIAL_ADEQUACY, expand_region, is_adequate,
-                              outside, within)
+from charterc.model.regions import (
+    ADEQUATE,
+    EEA,
+    EU,
+    PARTIAL_ADEQUACY,
+    expand_region,
+    is_adequate,
+    outside,
+    within,
+)
 
 
 def test_group_sizes_and_membership():

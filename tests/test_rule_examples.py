@@ -4,11 +4,10 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from helpers import check_document
 
 from charterc.checks.examples import EXAMPLE_TODAY, apply_overlay, base_document, examples_of
 from charterc.diagnostics.rules import RULES
-
-from helpers import check_document
 
 CHECKED = sorted(r.id for r in RULES.values() if r.check is not None)
 TODAY = date.fromisoformat(EXAMPLE_TODAY)

@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pytest
 
+from charterc.diagnostics.rules import RULES
 from charterc.loaders import load_path
 from charterc.pipeline import CheckOptions, check_loaded
-from charterc.diagnostics.rules import RULES
 
 HERE = Path(__file__).parent / "rules"
 FIXTURES = sorted(p for p in HERE.glob("*") if p.name.endswith((".charter.yaml", ".charter")))

@@ -10,10 +10,11 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from charterc.validate import schema as charter_schema
 from charterc.loaders import load_bytes
+from charterc.validate import schema as charter_schema
 from charterc.validate.schema import is_valid, load_schema, schema_path, validate
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 
+from helpers import check_document
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -20,8 +21,6 @@ from charterc.diagnostics import SourceMap
 from charterc.diff import diff_loaded
 from charterc.loaders import Loaded
 from charterc.model.values import duration
-
-from helpers import check_document
 
 DURATIONS = ["15m", "30m", "45m", "1h", "1h30m", "2h", "4h", "8h", "10h", "1d", "1d4h", "2d",
              "3d", "5d", "10d"]
