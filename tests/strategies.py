@@ -50,11 +50,13 @@ __all__ = [
 ]
 
 # The rule catalogue of spec section 6 (what `metadata.suppress` may name).
-SPEC_RULES = (
-    "P101 P102 P103 P104 P105 P106 S201 R301 R302 "
-    "C401 C402 C403 C404 C405 C406 C407 C408 C409 C410 "
-    "V501 V502 V503 V504 V505 V506 T601 T602 T603 T604 T605 "
-    "G701 G702 G703 G704 G705 G706 D801 D802 D803 D804 D805 D806 M901 M902").split()
+SPEC_RULES = [
+    "P101", "P102", "P103", "P104", "P105", "P106", "S201", "R301", "R302",
+    "C401", "C402", "C403", "C404", "C405", "C406", "C407", "C408", "C409", "C410",
+    "V501", "V502", "V503", "V504", "V505", "V506", "T601", "T602", "T603", "T604", "T605",
+    "G701", "G702", "G703", "G704", "G705", "G706", "D801", "D802", "D803", "D804", "D805", "D806",
+    "M901", "M902",
+]
 
 
 
@@ -74,7 +76,7 @@ TIMEZONES = ("Europe/Paris", "Europe/London", "Europe/Berlin", "America/New_York
              "America/Los_Angeles", "Asia/Tokyo", "Australia/Sydney", "UTC", "Asia/Kolkata")
 HOLIDAY_CODES = ("FR", "DE", "GB", "US", "US-NY", "US-CA", "ES", "JP", "none")
 COUNTRIES = ("FR", "DE", "GB", "US", "ES", "JP", "CH", "IE", "NL", "IN")
-REGIONS = ("EU", "EEA", "ADEQUATE") + COUNTRIES
+REGIONS = ("EU", "EEA", "ADEQUATE", *COUNTRIES)
 TOKENS = ("GDPR", "UK-GDPR", "SOX", "HIPAA", "ISO27001", "SOC2", "PCI-DSS")
 CLASSIFICATIONS = ("public", "internal", "confidential", "restricted")
 CADENCES = ("weekly", "monthly", "quarterly", "yearly")
@@ -487,7 +489,7 @@ def charters(draw, *, charging: str | None = None, fixed_fees: bool = True,
              for tier_id in tier_ids]
     shares = _shares(draw, len(client_ids))
     clients = [_client(draw, client_id, tuple(tier_ids), feature_ids, share, require_volumes)
-               for client_id, share in zip(client_ids, shares)]
+               for client_id, share in zip(client_ids, shares, strict=True)]
 
     document: dict = {"apiVersion": "charterc/v1", "kind": "Charter", "metadata": metadata,
                       "provider": provider, "period": period}

@@ -13,6 +13,7 @@ import subprocess
 import sys
 from datetime import date
 from decimal import Decimal
+from itertools import pairwise
 from pathlib import Path
 
 import jsonschema
@@ -72,7 +73,7 @@ def test_every_file_of_a_charter_is_written_and_in_the_manifest(built):
                    if p.is_file() and p.name != ".charterc-build")  # the folder's marker
     manifest = json.loads((built.out / "manifest.json").read_text())
     listed = {f["path"]: f["sha256"] for f in manifest["files"]}
-    assert sorted(listed) + ["manifest.json"] == sorted(files)
+    assert [*sorted(listed), "manifest.json"] == sorted(files)
     for path, digest in listed.items():
         assert hashlib.sha256((built.out / path).read_bytes()).hexdigest() == digest
     agreements = {p for p in listed if "/agreements/" in p}
@@ -109,7 +110,7 @@ def test_html_stands_alone_and_is_accessible(built):
         assert needle not in html
     levels = [int(line[2]) for line in html.splitlines() if line.startswith("<h") and
               line[2].isdigit()]
-    assert levels[0] == 1 and all(b - a <= 1 for a, b in zip(levels, levels[1:]))
+    assert levels[0] == 1 and all(b - a <= 1 for a, b in pairwise(levels))
     assert html.count('<th scope="col"') > 40
 
 

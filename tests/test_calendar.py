@@ -7,6 +7,7 @@ Between those dates New York is 5 h behind Paris instead of 6 h.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -436,10 +437,10 @@ def test_interval_operations_match_sets_of_seconds(x, y, cuts):
     assert points(a) == points(merge(x)) == {t for s, e in x for t in range(s, e)}
     assert points(subtract(a, b)) == points(a) - points(b)
     assert points(intersect(a, b)) == points(a) & points(b)
-    assert all(p[1] < q[0] for p, q in zip(subtract(a, b), subtract(a, b)[1:]))
+    assert all(p[1] < q[0] for p, q in pairwise(subtract(a, b)))
     bounds = sorted(set(cuts))
     assert bucket_totals(a, bounds) == [len({t for t in points(a) if lo <= t < hi})
-                                        for lo, hi in zip(bounds, bounds[1:])]
+                                        for lo, hi in pairwise(bounds)]
 
 
 @FAST

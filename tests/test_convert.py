@@ -66,7 +66,8 @@ def test_dsl_to_yaml_to_dsl_is_unchanged_and_formatted(document):
 
 
 # Values that trip naive writers: keywords, YAML 1.1 look-alikes, punctuation, escapes.
-AWKWARD = sorted(dsl_loader.keywords()) + [
+AWKWARD = [
+    *sorted(dsl_loader.keywords()),
     "true", "True", "null", "~", "1.10", "NO", "on", "yes", "18:00", "[]", "#x", "", " ",
     "a b", '"q"', "\\", "\n", "24x7", "mon-fri", "08:00-18:00", "+-", "0x1F", "1e5", ".inf",
     "- a", "a: b", "@x", "%x", "'x", "é", "\u2028", "\x00", "\x85", "2026-01-01 10:00",

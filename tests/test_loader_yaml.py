@@ -65,7 +65,7 @@ def test_p104_file_too_large():
 
 def test_p104_nesting_too_deep():
     text = "a: " + "[" * 80 + "]" * 80 + "\n"
-    rule, line, column = only(load(text, max_depth=64))
+    rule, line, _ = only(load(text, max_depth=64))
     assert (rule, line) == ("P104", 1)
 
 

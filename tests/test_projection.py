@@ -153,7 +153,7 @@ def test_total_charges_and_recovery():
     assert cents(facts.total_charges) == [D("118750.00"), D("134022.50"), D("154338.82")]
     hand = [D(118750) / D(130000), D("134022.50") / D(137000),
             D("154338.8225") / D(144460)]
-    for got, ratio in zip(facts.recovery, hand):
+    for got, ratio in zip(facts.recovery, hand, strict=True):
         assert abs(got - ratio * 100) < D("1e-20")
     assert [round(r, 2) for r in facts.recovery] == [D("91.35"), D("97.83"), D("106.84")]
 
@@ -184,7 +184,7 @@ def test_fixed_charging_is_the_indexed_fee():
 
 
 def test_checks_report_the_hand_figures():
-    found = [d for d in check_yaml(EXAMPLE.replace("CHARGING", "per-unit"), select=["C403", "G702"])]
+    found = list(check_yaml(EXAMPLE.replace("CHARGING", "per-unit"), select=["C403", "G702"]))
     messages = sorted((d.rule, d.message) for d in found)
     assert messages == [
         ("C403", ("recovery in 2026 is 91.3% (charges EUR 118,750 vs costs EUR 130,000); "

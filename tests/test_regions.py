@@ -17,14 +17,14 @@ from charterc.model.regions import (
 
 def test_group_sizes_and_membership():
     assert len(EU) == 27 and "GB" not in EU and {"DE", "FR", "GR", "HR"} <= EU
-    assert EEA == EU | {"IS", "LI", "NO"}
+    assert EU | {"IS", "LI", "NO"} == EEA
     # EEA + 14 full adequacy decisions
     assert len(ADEQUATE) == 30 + 14
     assert {"CH", "GB", "JP", "KR", "NZ", "IL", "UY", "AR", "AD", "FO", "GG", "IM", "JE", "BR"} <= ADEQUATE
 
 
 def test_partial_decisions_are_not_adequate():
-    assert PARTIAL_ADEQUACY == {"US", "CA"}
+    assert {"US", "CA"} == PARTIAL_ADEQUACY
     assert not is_adequate("US") and not is_adequate("CA")
     assert not PARTIAL_ADEQUACY & ADEQUATE
 

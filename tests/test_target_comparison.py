@@ -40,7 +40,7 @@ targets = st.tuples(st.sampled_from(DURATIONS), st.sampled_from(CLOCKS),
 def _charter(lower, higher) -> dict:
     """The example charter with `lower` on tier standard and `higher` on tier premium."""
     document = base_document()
-    for tier, (target, clock, hours) in zip(document["tiers"], (lower, higher)):
+    for tier, (target, clock, hours) in zip(document["tiers"], (lower, higher), strict=True):
         tier["hours"] = copy.deepcopy(SCHEDULES[hours])
         tier["objectives"]["response"] = {"clock": clock, "P1": target, "P2": target,
                                           "measured_by": "itsm"}
