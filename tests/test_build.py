@@ -460,7 +460,8 @@ def test_agreement_zone_and_defaults_are_those_the_checks_read(tmp_path):
            "2028-W11–2028-W12, 2028-W44: the two zones change clocks on different dates)" in alpha
     assert "- Hours you need: Mon–Fri 04:00–11:00 (America/New\\_York), closed on public " \
            "holidays (FR)\n" in alpha
-    assert "- Maintenance windows: Sat 21:00–23:00 (America/New\\_York) (except weeks 2026-W11" in alpha
+    assert "- Maintenance windows: Sat 21:00–23:00 (America/New\\_York) " \
+           "(except weeks 2026-W11" in alpha
     charter = (out / "example/charter.en.md").read_text()
     assert "| Sun 02:00–04:00 (Europe/London) |" in charter
     sla = json.loads((out / "example/sla.json").read_text())

@@ -92,12 +92,16 @@ tiers:
       resolution: {clock: calendar, P1: 4h, measured_by: itsm}
     price: {per_unit: 60, fixed: 5000, indexation: 2%}
 clients:
-  - {id: a, name: A, tier: standard, volume: {units: 1000, growth: 10%}, needs: {hours: 24x7, features: [incident]}}
-  - {id: b, name: B, tier: standard, volume: {units: 500, growth: -20%}, needs: {hours: 24x7, features: [incident]}}
-  - {id: c, name: C, tier: premium, volume: {units: 800, growth: 25%}, needs: {hours: 24x7, features: [incident]}}
+  - {id: a, name: A, tier: standard, volume: {units: 1000, growth: 10%},
+     needs: {hours: 24x7, features: [incident]}}
+  - {id: b, name: B, tier: standard, volume: {units: 500, growth: -20%},
+     needs: {hours: 24x7, features: [incident]}}
+  - {id: c, name: C, tier: premium, volume: {units: 800, growth: 25%},
+     needs: {hours: 24x7, features: [incident]}}
 governance: {primary_threshold: 40%, approval: primary}
 reporting: {to: [reports@example.com]}
-security: {classification: internal, isolation: logical, residency: [EU], controls: [], transfers: none}
+security: {classification: internal, isolation: logical, residency: [EU], controls: [],
+  transfers: none}
 """
 
 

@@ -20,7 +20,8 @@ def test_group_sizes_and_membership():
     assert EU | {"IS", "LI", "NO"} == EEA
     # EEA + 14 full adequacy decisions
     assert len(ADEQUATE) == 30 + 14
-    assert {"CH", "GB", "JP", "KR", "NZ", "IL", "UY", "AR", "AD", "FO", "GG", "IM", "JE", "BR"} <= ADEQUATE
+    assert {"CH", "GB", "JP", "KR", "NZ", "IL", "UY",
+            "AR", "AD", "FO", "GG", "IM", "JE", "BR"} <= ADEQUATE
 
 
 def test_partial_decisions_are_not_adequate():
@@ -30,7 +31,8 @@ def test_partial_decisions_are_not_adequate():
 
 
 @pytest.mark.parametrize("code, expected", [
-    ("EU", EU), ("eea", EEA), ("ADEQUATE", ADEQUATE), ("DE", {"DE"}), ("el", {"GR"}), ("UK", {"GB"}),
+    ("EU", EU), ("eea", EEA), ("ADEQUATE", ADEQUATE),
+    ("DE", {"DE"}), ("el", {"GR"}), ("UK", {"GB"}),
 ])
 def test_expand_region(code, expected):
     assert expand_region(code) == frozenset(expected)

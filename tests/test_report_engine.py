@@ -503,7 +503,8 @@ def test_bad_rows_are_reported_with_line_column_and_reason_then_skipped():
     result = bad_run()
     found = [(d.file, d.line, d.column, d.rule, d.message) for d in result.diagnostics]
     assert len(found) == len(BAD_ROWS) == result.skipped == 16
-    for (file, line, column, rule, text), (f, ln, col, r, message) in zip(BAD_ROWS, found, strict=True):
+    for (file, line, column, rule, text), (f, ln, col, r, message) in zip(
+            BAD_ROWS, found, strict=True):
         assert (f, ln, col, r) == (file, line, column, rule)
         assert text in message, message
     assert {d.severity for d in result.diagnostics} == {Severity.WARNING}

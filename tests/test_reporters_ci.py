@@ -209,7 +209,8 @@ def test_parsable_keeps_one_line_per_finding():
 # -- through the command line ------------------------------------------------------------
 
 def test_check_accepts_every_format(tmp_path, monkeypatch):
-    pytest.importorskip("charterc.validate.schema", reason="charterc.validate.schema not available yet")
+    pytest.importorskip("charterc.validate.schema",
+                        reason="charterc.validate.schema not available yet")
     monkeypatch.chdir(tmp_path)
     (tmp_path / "bad.charter.yaml").write_text("apiVersion: charterc/v1\nkind: Charter\n",
                                                encoding="utf-8")

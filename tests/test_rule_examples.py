@@ -1,4 +1,5 @@
-"""Every rule's docstring examples run: each "Fails:" overlay reports the rule, each "Passes:" one does not."""
+"""Every rule's docstring examples run: each "Fails:" overlay reports the rule, each
+"Passes:" one does not."""
 from __future__ import annotations
 
 from datetime import date
