@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
-import time
 from datetime import date
 from pathlib import Path
 
@@ -39,8 +38,8 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="print a cProfile of (b)")
     args = parser.parse_args()
 
-    from charterc.publish.build import build
     from charterc.pipeline import CheckOptions, check_paths
+    from charterc.publish.build import build
 
     today = date.fromisoformat(args.today)
     with tempfile.TemporaryDirectory() as tmp:

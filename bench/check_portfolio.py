@@ -29,6 +29,12 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def _scaled(text: str, factor: int) -> str:
+    """`text` with every amount, units, budget, fixed fee and cost multiplied by `factor`."""
+    return re.sub(r"(?m)(\b(?:amount|units|budget|fixed|cost): )(\d+)",
+                  lambda m: f"{m[1]}{int(m[2]) * factor}", text)
+
+
 def generate(folder: Path, count: int, seed: int = 7) -> list[Path]:
     """N charters: the bundled examples with fresh ids and volumes/costs scaled together."""
     sources = sorted((ROOT / "charters").glob("*.charter.yaml"))
@@ -39,10 +45,9 @@ def generate(folder: Path, count: int, seed: int = 7) -> list[Path]:
     for n in range(count):
         source = sources[n % len(sources)]
         text = source.read_text(encoding="utf-8")
-        text = re.sub(r"(?m)^(  id: )([a-z][a-z0-9-]*)", lambda m: f"{m[1]}{m[2]}-{n:05d}", text, 1)
+        text = re.sub(r"(?m)^  id: [a-z][a-z0-9-]*", rf"\g<0>-{n:05d}", text, count=1)
         factor = rng.choice([1, 2, 3])  # costs and units together: recovery unchanged
-        text = re.sub(r"(?m)(\b(?:amount|units|budget|fixed|cost): )(\d+)",
-                      lambda m: f"{m[1]}{int(m[2]) * factor}", text)
+        text = _scaled(text, factor)
         path = folder / f"{source.name.split('.')[0]}-{n:05d}.charter.yaml"
         path.write_text(text, encoding="utf-8")
         paths.append(path)

@@ -19,10 +19,10 @@ from pathlib import Path
 
 import yaml
 
-from charterc.loaders import load_path
-from charterc.loaders.dsl import load_text, parser
 from charterc.authoring import dsl as dsl_writer
 from charterc.authoring import yaml as yaml_writer
+from charterc.loaders import load_path
+from charterc.loaders.dsl import load_text, parser
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -19,27 +19,48 @@ milliseconds to draw.
 from __future__ import annotations
 
 from datetime import date
-from functools import lru_cache
+from functools import cache
 
 from hypothesis import strategies as st
 
 __all__ = [
-    "SPEC_RULES", "registered_rules", "TIMEZONES", "HOLIDAY_CODES",
-    "ids", "texts", "emails", "percents", "signed_percents", "durations", "periods",
-    "dates", "times", "days", "schedule_entries", "schedules", "holidays", "hours",
-    "money", "units", "objectives", "charters", "per_unit_charters",
+    "HOLIDAY_CODES",
+    "SPEC_RULES",
+    "TIMEZONES",
+    "charters",
+    "dates",
+    "days",
+    "durations",
+    "emails",
+    "holidays",
+    "hours",
+    "ids",
+    "money",
+    "objectives",
+    "per_unit_charters",
+    "percents",
+    "periods",
+    "registered_rules",
+    "schedule_entries",
+    "schedules",
+    "signed_percents",
+    "texts",
+    "times",
+    "units",
 ]
 
 # The rule catalogue of spec section 6 (what `metadata.suppress` may name).
-SPEC_RULES = (
-    "P101 P102 P103 P104 P105 P106 S201 R301 R302 "
-    "C401 C402 C403 C404 C405 C406 C407 C408 C409 C410 "
-    "V501 V502 V503 V504 V505 V506 T601 T602 T603 T604 T605 "
-    "G701 G702 G703 G704 G705 G706 D801 D802 D803 D804 D805 D806 M901 M902").split()
+SPEC_RULES = [
+    "P101", "P102", "P103", "P104", "P105", "P106", "S201", "R301", "R302",
+    "C401", "C402", "C403", "C404", "C405", "C406", "C407", "C408", "C409", "C410",
+    "V501", "V502", "V503", "V504", "V505", "V506", "T601", "T602", "T603", "T604", "T605",
+    "G701", "G702", "G703", "G704", "G705", "G706", "D801", "D802", "D803", "D804", "D805", "D806",
+    "M901", "M902",
+]
 
 
 
-@lru_cache(maxsize=None)
+@cache
 def registered_rules() -> tuple[str, ...]:
     """The spec rules charterc's catalogue knows (all of SPEC_RULES once every check
     is written): what a suppression may name without R301."""
@@ -55,7 +76,7 @@ TIMEZONES = ("Europe/Paris", "Europe/London", "Europe/Berlin", "America/New_York
              "America/Los_Angeles", "Asia/Tokyo", "Australia/Sydney", "UTC", "Asia/Kolkata")
 HOLIDAY_CODES = ("FR", "DE", "GB", "US", "US-NY", "US-CA", "ES", "JP", "none")
 COUNTRIES = ("FR", "DE", "GB", "US", "ES", "JP", "CH", "IE", "NL", "IN")
-REGIONS = ("EU", "EEA", "ADEQUATE") + COUNTRIES
+REGIONS = ("EU", "EEA", "ADEQUATE", *COUNTRIES)
 TOKENS = ("GDPR", "UK-GDPR", "SOX", "HIPAA", "ISO27001", "SOC2", "PCI-DSS")
 CLASSIFICATIONS = ("public", "internal", "confidential", "restricted")
 CADENCES = ("weekly", "monthly", "quarterly", "yearly")
@@ -72,7 +93,7 @@ _LOWER = "abcdefghijklmnopqrstuvwxyz"
 
 # -- values ---------------------------------------------------------------------------
 
-@lru_cache(maxsize=None)
+@cache
 def ids(max_size: int = 12) -> st.SearchStrategy[str]:
     """`^[a-z][a-z0-9-]{0,62}$`, kept short (ids show up in every message)."""
     return st.builds(lambda head, tail: head + tail,
@@ -80,7 +101,7 @@ def ids(max_size: int = 12) -> st.SearchStrategy[str]:
                      st.text(_LOWER + "0123456789-", max_size=max_size - 1))
 
 
-@lru_cache(maxsize=None)
+@cache
 def texts() -> st.SearchStrategy[str]:
     """Free text with a visible character: names, titles, summaries, reasons."""
     words = st.text("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZéüß0123456789&'.-",
@@ -88,7 +109,7 @@ def texts() -> st.SearchStrategy[str]:
     return st.lists(words, min_size=1, max_size=4).map(" ".join)
 
 
-@lru_cache(maxsize=None)
+@cache
 def emails() -> st.SearchStrategy[str]:
     return ids(8).map(lambda name: f"{name}@example.com")
 
@@ -98,7 +119,7 @@ def _number(value: float, places: int) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-@lru_cache(maxsize=None)
+@cache
 def percents(min_value: float = 0, max_value: float = 100, places: int = 2
              ) -> st.SearchStrategy[str]:
     """`"99.95%"`: a non-negative percent string between the bounds (both inclusive)."""
@@ -107,14 +128,14 @@ def percents(min_value: float = 0, max_value: float = 100, places: int = 2
         lambda n: _number(n / scale, places) + "%")
 
 
-@lru_cache(maxsize=None)
+@cache
 def signed_percents(bound: float = 20) -> st.SearchStrategy[str]:
     """`"3%"`, `"-2%"`, `"1.5%"`: a yearly rate for `growth` and `indexation`."""
     return st.integers(round(-bound * 10), round(bound * 10)).map(
         lambda n: _number(n / 10, 1) + "%")
 
 
-@lru_cache(maxsize=None)
+@cache
 def durations(business: bool = False, max_days: int = 30) -> st.SearchStrategy[str]:
     """`15m`, `4h`, `2d`, `1w`, `1h30m`: never zero; no weeks on a business clock."""
     weeks = st.just(0) if business else st.integers(0, 2)
@@ -127,7 +148,7 @@ def durations(business: bool = False, max_days: int = 30) -> st.SearchStrategy[s
                      st.sampled_from((0, 0, 15, 30, 45, 5))).map(fmt)
 
 
-@lru_cache(maxsize=None)
+@cache
 def periods() -> st.SearchStrategy[str]:
     """Calendar periods for `baseline.every`, `retention`, `exit`: `12mo`, `1y`, `90d`."""
     return st.one_of(st.integers(1, 36).map(lambda n: f"{n}mo"),
@@ -136,13 +157,13 @@ def periods() -> st.SearchStrategy[str]:
                      st.integers(1, 8).map(lambda n: f"{n}w"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def dates(min_value: date = date(2020, 1, 1), max_value: date = date(2032, 12, 31)
           ) -> st.SearchStrategy[str]:
     return st.dates(min_value, max_value).map(date.isoformat)
 
 
-@lru_cache(maxsize=None)
+@cache
 def times(allow_24: bool = True) -> st.SearchStrategy[str]:
     """`"HH:MM"`, mostly on the quarter hour, and `"24:00"`."""
     clock = st.builds(lambda h, m: f"{h:02d}:{m:02d}", st.integers(0, 23),
@@ -150,7 +171,7 @@ def times(allow_24: bool = True) -> st.SearchStrategy[str]:
     return st.one_of(clock, st.just("24:00")) if allow_24 else clock
 
 
-@lru_cache(maxsize=None)
+@cache
 def days() -> st.SearchStrategy[str]:
     """`mon-fri`, `sat`, `mon,wed,fri`, `fri-mon` (wrapping), `daily`."""
     day = st.sampled_from(DAY_NAMES)
@@ -160,7 +181,7 @@ def days() -> st.SearchStrategy[str]:
                      st.lists(span, min_size=2, max_size=3).map(",".join))
 
 
-@lru_cache(maxsize=None)
+@cache
 def schedule_entries() -> st.SearchStrategy[dict]:
     """`{days, from, to}`; an end before the start runs past midnight."""
     return st.builds(lambda d, a, b: {"days": d, "from": a, "to": b},
@@ -168,12 +189,12 @@ def schedule_entries() -> st.SearchStrategy[dict]:
         lambda e: e["from"] != e["to"])
 
 
-@lru_cache(maxsize=None)
+@cache
 def schedules(max_size: int = 3) -> st.SearchStrategy[list]:
     return st.lists(schedule_entries(), min_size=1, max_size=max_size)
 
 
-@lru_cache(maxsize=None)
+@cache
 def holidays() -> st.SearchStrategy:
     """A code (`FR`, `US-NY`), `none`, or `{country, extra, remove}`."""
     some_dates = st.lists(dates(date(2025, 1, 1), date(2030, 12, 31)), max_size=3)
@@ -183,7 +204,7 @@ def holidays() -> st.SearchStrategy:
     return st.one_of(st.sampled_from(HOLIDAY_CODES), calendar)
 
 
-@lru_cache(maxsize=None)
+@cache
 def hours() -> st.SearchStrategy:
     """`24x7` or `{schedule, timezone?, holidays?}`."""
     schedule = st.fixed_dictionaries(
@@ -192,14 +213,14 @@ def hours() -> st.SearchStrategy:
     return st.one_of(st.just("24x7"), schedule)
 
 
-@lru_cache(maxsize=None)
+@cache
 def money(max_value: int = 5_000_000, min_value: int = 0) -> st.SearchStrategy:
     """An amount: an int, or a float with cents (`35.5`), at least `min_value`."""
     return st.one_of(st.integers(min_value, max_value),
                      st.integers(min_value * 100, max_value * 100).map(lambda c: round(c / 100, 2)))
 
 
-@lru_cache(maxsize=None)
+@cache
 def units(min_value: int = 0, max_value: int = 200_000) -> st.SearchStrategy:
     return st.one_of(st.integers(min_value, max_value),
                      st.integers(min_value * 10, max_value * 10).map(lambda n: n / 10))
@@ -208,12 +229,12 @@ def units(min_value: int = 0, max_value: int = 200_000) -> st.SearchStrategy:
 # Drawing helpers. Building a strategy costs far more than drawing from it, so the
 # strategies used inside the composites below are built once and cached.
 
-@lru_cache(maxsize=None)
+@cache
 def _one_in(n: int) -> st.SearchStrategy[bool]:
     return st.integers(0, n - 1).map(lambda k: k == 0)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _choice(options: tuple) -> st.SearchStrategy:
     return st.sampled_from(options)
 
@@ -247,13 +268,13 @@ _ID_POOL = ("incident", "requests", "weekend", "standard", "premium", "gold", "f
             "eu-west", "a", "x-1", "team-42", "no", "on", "null")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _names() -> st.SearchStrategy[str]:
     return st.one_of(st.sampled_from(_NAME_POOL), st.sampled_from(_NAME_POOL),
                      st.sampled_from(_NAME_POOL), texts())
 
 
-@lru_cache(maxsize=None)
+@cache
 def _id_lists(min_size: int, max_size: int) -> st.SearchStrategy[list]:
     element = st.one_of(st.sampled_from(_ID_POOL), st.sampled_from(_ID_POOL),
                         st.sampled_from(_ID_POOL), ids())
@@ -468,7 +489,7 @@ def charters(draw, *, charging: str | None = None, fixed_fees: bool = True,
              for tier_id in tier_ids]
     shares = _shares(draw, len(client_ids))
     clients = [_client(draw, client_id, tuple(tier_ids), feature_ids, share, require_volumes)
-               for client_id, share in zip(client_ids, shares)]
+               for client_id, share in zip(client_ids, shares, strict=True)]
 
     document: dict = {"apiVersion": "charterc/v1", "kind": "Charter", "metadata": metadata,
                       "provider": provider, "period": period}

@@ -77,6 +77,7 @@ def test_document_opens_cleanly_and_prints(browser, dist, tmp_path, document, ti
 def test_report_opens_cleanly_with_its_charts(browser, tmp_path, scope, lang):
     pytest.importorskip("matplotlib", reason="report charts need matplotlib (charterc[reports])")
     import json
+
     from charterc.report.render import render_report
     document = json.loads((ROOT / "tests/report_render_sample.json").read_text(encoding="utf-8"))
     path = tmp_path / f"{scope}.{lang}.html"

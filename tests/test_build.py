@@ -13,14 +13,15 @@ import subprocess
 import sys
 from datetime import date
 from decimal import Decimal
+from itertools import pairwise
 from pathlib import Path
 
 import jsonschema
 import pytest
 from click.testing import CliRunner
 
-from charterc.publish.build import BuildProblem, build
 from charterc.cli import main
+from charterc.publish.build import BuildProblem, build
 
 ROOT = Path(__file__).parent.parent
 GOLDEN = ROOT / "tests" / "golden" / "build"
@@ -72,7 +73,7 @@ def test_every_file_of_a_charter_is_written_and_in_the_manifest(built):
                    if p.is_file() and p.name != ".charterc-build")  # the folder's marker
     manifest = json.loads((built.out / "manifest.json").read_text())
     listed = {f["path"]: f["sha256"] for f in manifest["files"]}
-    assert sorted(listed) + ["manifest.json"] == sorted(files)
+    assert [*sorted(listed), "manifest.json"] == sorted(files)
     for path, digest in listed.items():
         assert hashlib.sha256((built.out / path).read_bytes()).hexdigest() == digest
     agreements = {p for p in listed if "/agreements/" in p}
@@ -109,7 +110,7 @@ def test_html_stands_alone_and_is_accessible(built):
         assert needle not in html
     levels = [int(line[2]) for line in html.splitlines() if line.startswith("<h") and
               line[2].isdigit()]
-    assert levels[0] == 1 and all(b - a <= 1 for a, b in zip(levels, levels[1:]))
+    assert levels[0] == 1 and all(b - a <= 1 for a, b in pairwise(levels))
     assert html.count('<th scope="col"') > 40
 
 
@@ -301,7 +302,7 @@ def test_template_tricks_fail_with_a_clear_error(tmp_path, body, message):
                                        "--today", TODAY.isoformat()])
     assert result.exit_code == 2
     assert result.output.startswith("charterc build: template charter.md.j2")
-    assert "Traceback" not in result.output and result.exception is None or \
+    assert ("Traceback" not in result.output and result.exception is None) or \
         isinstance(result.exception, SystemExit)
 
 
@@ -347,8 +348,8 @@ def test_check_does_not_import_the_renderers():
 
 
 def test_locale_formats_follow_babel():
-    from charterc.render.i18n import Formatter
     from charterc.model.values import duration
+    from charterc.render.i18n import Formatter
     fr, en = Formatter("fr"), Formatter("en")
     assert fr.money(Decimal("1402110")) == "1\u202f402\u202f110,00\xa0€"
     assert en.money(Decimal("1402110")) == "€1,402,110.00"
@@ -361,8 +362,9 @@ def test_locale_formats_follow_babel():
 
 
 def test_compiled_catalogues_match_their_po_and_translate_every_msgid():
-    from charterc.render.catalogues import compiled, extract, mo_path, po_path
     from babel.messages.pofile import read_po
+
+    from charterc.render.catalogues import compiled, extract, mo_path, po_path
     assert compiled("fr") == mo_path("fr").read_bytes(), \
         "run: python -m charterc.render.catalogues compile"
     with open(po_path("fr"), "rb") as handle:
@@ -458,7 +460,8 @@ def test_agreement_zone_and_defaults_are_those_the_checks_read(tmp_path):
            "2028-W11–2028-W12, 2028-W44: the two zones change clocks on different dates)" in alpha
     assert "- Hours you need: Mon–Fri 04:00–11:00 (America/New\\_York), closed on public " \
            "holidays (FR)\n" in alpha
-    assert "- Maintenance windows: Sat 21:00–23:00 (America/New\\_York) (except weeks 2026-W11" in alpha
+    assert "- Maintenance windows: Sat 21:00–23:00 (America/New\\_York) " \
+           "(except weeks 2026-W11" in alpha
     charter = (out / "example/charter.en.md").read_text()
     assert "| Sun 02:00–04:00 (Europe/London) |" in charter
     sla = json.loads((out / "example/sla.json").read_text())

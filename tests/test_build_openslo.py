@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from charterc.publish.build import build
 from charterc.export.openslo import rfc1123
+from charterc.publish.build import build
 
 ROOT = Path(__file__).parent.parent
 TODAY = date(2026, 11, 27)
@@ -78,7 +78,8 @@ def test_it_service_desk_slos(tmp_path, monkeypatch):
 def test_edge_cases_still_validate(openslo, tmp_path):
     """UTC zones, a 100% availability, an objective without measured_by, a 63-char id."""
     long_id = "c" + "x" * 62
-    text = (BASE.replace("timezone: Europe/Paris, holidays: none}", "timezone: UTC, holidays: none}")
+    text = (BASE.replace("timezone: Europe/Paris, holidays: none}",
+                         "timezone: UTC, holidays: none}")
             .replace("      timezone: Europe/Paris\n      holidays: none",
                      "      timezone: UTC\n      holidays: none")
             .replace("target: 99.9%, window: monthly, measured_by: status-page",
@@ -95,7 +96,8 @@ def test_edge_cases_still_validate(openslo, tmp_path):
     for doc in docs:
         assert openslo(doc) == [], doc["metadata"]["name"]
         assert len(doc["metadata"]["name"]) <= 63
-    windows = [d["spec"]["timeWindow"][0]["calendar"]["timeZone"] for d in docs if d["kind"] == "SLO"]
+    windows = [d["spec"]["timeWindow"][0]["calendar"]["timeZone"] for d in docs
+               if d["kind"] == "SLO"]
     assert set(windows) == {"Etc/UTC"}
     sources = [d["spec"]["ratioMetric"]["good"]["metricSource"]["type"] for d in docs
                if d["kind"] == "SLI"]

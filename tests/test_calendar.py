@@ -6,21 +6,42 @@ Between those dates New York is 5 h behind Paris instead of 6 h.
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from charterc.calendar import (
-    TWENTY_FOUR_SEVEN, HolidayCalendar, Schedule, ScheduleError, add_business,
-    average_open_hours_per_open_day, business_elapsed, business_minimum_wallclock,
-    expand, format_days, gaps, hours_per_week, intersect, is_open,
-    merge, overlap, parse_days, parse_time, subtract, total, uncovered, zone_problem,
+    TWENTY_FOUR_SEVEN,
+    HolidayCalendar,
+    Schedule,
+    ScheduleError,
+    add_business,
+    average_open_hours_per_open_day,
+    business_elapsed,
+    business_minimum_wallclock,
+    expand,
+    format_days,
+    gaps,
+    hours_per_week,
+    intersect,
+    is_open,
+    merge,
+    overlap,
+    parse_days,
+    parse_time,
+    subtract,
+    total,
+    uncovered,
+    zone_problem,
 )
 from charterc.calendar.intervals import bucket_totals
 
-PARIS, NEW_YORK, LONDON = ZoneInfo("Europe/Paris"), ZoneInfo("America/New_York"), ZoneInfo("Europe/London")
+PARIS, NEW_YORK, LONDON = (ZoneInfo("Europe/Paris"), ZoneInfo("America/New_York"),
+                           ZoneInfo("Europe/London"))
 H = 3600
 
 
@@ -31,7 +52,7 @@ def hours(days="mon-fri", start="08:00", end="18:00", tz="Europe/Paris", holiday
 
 
 def utc(*args) -> int:
-    return int(datetime(*args, tzinfo=timezone.utc).timestamp())
+    return int(datetime(*args, tzinfo=UTC).timestamp())
 
 
 def local(tz, *args) -> datetime:
@@ -41,8 +62,9 @@ def local(tz, *args) -> datetime:
 # --- value syntax -------------------------------------------------------------------------
 
 @pytest.mark.parametrize("text, days", [
-    ("mon-fri", {0, 1, 2, 3, 4}), ("sat", {5}), ("mon,wed,fri", {0, 2, 4}), ("daily", set(range(7))),
-    ("fri-mon", {4, 5, 6, 0}), ("sat-mon", {5, 6, 0}), ("mon-mon", {0}), ("Mon-Wed, fri", {0, 1, 2, 4}),
+    ("mon-fri", {0, 1, 2, 3, 4}), ("sat", {5}), ("mon,wed,fri", {0, 2, 4}),
+    ("daily", set(range(7))), ("fri-mon", {4, 5, 6, 0}), ("sat-mon", {5, 6, 0}),
+    ("mon-mon", {0}), ("Mon-Wed, fri", {0, 1, 2, 4}),
 ])
 def test_parse_days(text, days):
     assert parse_days(text) == frozenset(days)
@@ -63,7 +85,8 @@ def test_format_days_round_trips_every_set():
     assert format_days({0, 2, 4}) == "mon,wed,fri"
 
 
-@pytest.mark.parametrize("text, minutes", [("08:00", 480), ("24:00", 1440), ("00:00", 0), ("8:30", 510), ("23:59", 1439)])
+@pytest.mark.parametrize("text, minutes", [("08:00", 480), ("24:00", 1440), ("00:00", 0),
+                                           ("8:30", 510), ("23:59", 1439)])
 def test_parse_time(text, minutes):
     assert parse_time(text) == minutes
 
@@ -79,8 +102,10 @@ def test_parse_time_rejects(text):
 def test_holiday_calendar_forms():
     assert HolidayCalendar.from_value("FR") == HolidayCalendar("FR")
     assert HolidayCalendar.from_value("us-ca") == HolidayCalendar("US", "CA")
-    assert HolidayCalendar.from_value("none") == HolidayCalendar.from_value(None) == HolidayCalendar()
-    cal = HolidayCalendar.from_value({"country": "US-NY", "extra": ["2026-12-24"], "remove": ["2026-11-11"]})
+    assert (HolidayCalendar.from_value("none") == HolidayCalendar.from_value(None)
+            == HolidayCalendar())
+    cal = HolidayCalendar.from_value({"country": "US-NY", "extra": ["2026-12-24"],
+                                      "remove": ["2026-11-11"]})
     assert cal == HolidayCalendar("US", "NY", (date(2026, 12, 24),), (date(2026, 11, 11),))
     assert HolidayCalendar.from_value({"country": "DE", "subdivision": "by"}).subdivision == "BY"
 
@@ -91,8 +116,10 @@ def test_holiday_dates_from_the_library():
     us = HolidayCalendar.from_value("US").dates(2026, 2026)
     # 4 July 2026 is a Saturday: the observed holiday is Friday 3 July
     assert {date(2026, 7, 3), date(2026, 7, 4)} <= us
-    cal = HolidayCalendar.from_value({"country": "US", "extra": ["2026-12-24"], "remove": ["2026-11-11"]})
-    assert date(2026, 12, 24) in cal.dates(2026, 2026) and date(2026, 11, 11) not in cal.dates(2026, 2026)
+    cal = HolidayCalendar.from_value({"country": "US", "extra": ["2026-12-24"],
+                                      "remove": ["2026-11-11"]})
+    assert (date(2026, 12, 24) in cal.dates(2026, 2026)
+            and date(2026, 11, 11) not in cal.dates(2026, 2026))
 
 
 def test_holiday_problems_for_v505():
@@ -118,7 +145,8 @@ def test_schedule_forms_and_defaults():
 
 
 @pytest.mark.parametrize("value, path, message", [
-    ({"schedule": [{"days": "mon-fri", "from": "08:00", "to": "18:00"}]}, ("timezone",), "need a timezone"),
+    ({"schedule": [{"days": "mon-fri", "from": "08:00", "to": "18:00"}]},
+     ("timezone",), "need a timezone"),
     ({"schedule": [{"days": "mo-fr", "from": "08:00", "to": "18:00"}], "timezone": "UTC"},
      ("schedule", 0, "days"), "unknown day 'mo'"),
     ({"schedule": [{"days": "sat", "from": "08:00", "to": "08:00"}], "timezone": "UTC"},
@@ -127,7 +155,8 @@ def test_schedule_forms_and_defaults():
      ("schedule", 0, "from"), "cannot start at 24:00"),
     ({"schedule": [{"days": "sat", "from": "08:00", "to": "18:00"}], "timezone": "Mars/Olympus"},
      ("timezone",), "unknown time zone"),
-    ({"schedule": [{"days": "sat", "from": "08:00", "to": "18:00"}], "timezone": "UTC", "holidays": "XX"},
+    ({"schedule": [{"days": "sat", "from": "08:00", "to": "18:00"}], "timezone": "UTC",
+      "holidays": "XX"},
      ("holidays",), "unknown holiday calendar"),
     ({"schedule": []}, ("schedule",), "non-empty schedule"),
     ("8x5", (), "24x7 or a mapping"),
@@ -144,7 +173,8 @@ def test_expand_weekday_hours_in_utc():
     assert got[0] == (utc(2026, 1, 5, 7), utc(2026, 1, 5, 17))
     assert len(got) == 5 and total(got) == 50 * H
     # in summer (UTC+2) the same wall clock is 06:00-16:00 UTC
-    assert expand(hours(), date(2026, 7, 6), date(2026, 7, 7)) == ((utc(2026, 7, 6, 6), utc(2026, 7, 6, 16)),)
+    assert expand(hours(), date(2026, 7, 6), date(2026, 7, 7)) == (
+        (utc(2026, 7, 6, 6), utc(2026, 7, 6, 16)),)
 
 
 def test_public_holidays_close_the_schedule():
@@ -166,7 +196,8 @@ def test_past_midnight_range_belongs_to_its_start_day():
     # Tuesday alone: Monday's night until 06:00, then Tuesday's from 22:00 to midnight
     assert total(expand(night, date(2026, 1, 6), date(2026, 1, 7))) == 8 * H
     # FR holiday Fri 1 May: Thursday's night runs on to Fri 06:00; Friday's night is closed
-    may = expand(hours(start="22:00", end="06:00", holidays="FR"), date(2026, 4, 27), date(2026, 5, 4))
+    may = expand(hours(start="22:00", end="06:00", holidays="FR"),
+                 date(2026, 4, 27), date(2026, 5, 4))
     assert may[-1] == (utc(2026, 4, 30, 20), utc(2026, 5, 1, 4)) and total(may) == 32 * H
 
 
@@ -175,14 +206,17 @@ def test_local_times_across_dst():
     spring = date(2026, 3, 29), date(2026, 3, 30)
     assert total(expand(hours("sun", "01:00", "04:00"), *spring)) == 2 * H      # 01-02 and 03-04
     assert expand(hours("sun", "02:00", "02:30"), *spring) == ()                # never exists
-    assert expand(hours("sun", "02:30", "05:00"), *spring) == ((utc(2026, 3, 29, 1), utc(2026, 3, 29, 3)),)
+    assert expand(hours("sun", "02:30", "05:00"), *spring) == (
+        (utc(2026, 3, 29, 1), utc(2026, 3, 29, 3)),)
     # falls back Sun 25 Oct 2026 03:00 -> 02:00 (01:00 UTC): a repeated time is its first occurrence
     autumn = date(2026, 10, 25), date(2026, 10, 26)
-    assert total(expand(hours("sun", "01:00", "04:00"), *autumn)) == 4 * H      # the clock shows 01-04
-    assert expand(hours("sun", "00:00", "02:30"), *autumn) == ((utc(2026, 10, 24, 22), utc(2026, 10, 25, 0, 30)),)
+    assert total(expand(hours("sun", "01:00", "04:00"), *autumn)) == 4 * H  # the clock shows 01-04
+    assert expand(hours("sun", "00:00", "02:30"), *autumn) == (
+        (utc(2026, 10, 24, 22), utc(2026, 10, 25, 0, 30)),)
     # so whole days tile exactly: a daily 00:00-24:00 schedule is 24x7
     year = date(2026, 1, 1), date(2027, 1, 1)
-    assert expand(hours("daily", "00:00", "24:00"), *year) == expand(TWENTY_FOUR_SEVEN, *year, "Europe/Paris")
+    assert (expand(hours("daily", "00:00", "24:00"), *year)
+            == expand(TWENTY_FOUR_SEVEN, *year, "Europe/Paris"))
     assert total(expand(TWENTY_FOUR_SEVEN, *year, "Europe/Paris")) == 365 * 24 * H
 
 
@@ -197,8 +231,9 @@ def test_saturday_gap_is_described_as_the_spec_shows():
     # 157 Saturdays from 3 Jan 2026 to 30 Dec 2028 (52 + 52 + 53), 13 h each
     assert (gap.weeks_affected, gap.total_hours, gap.worst_week_hours) == (157, 2041, 13)
     assert str(gap.first) == "2026-01-03 07:00-20:00" and gap.first.start.tzinfo == LONDON
-    assert gap.describe() == ("Saturdays 07:00-20:00 Europe/London are not covered: 13 h in the "
-                              "worst week, 157 weeks, 2,041 h in the term; first 2026-01-03 07:00-20:00")
+    assert gap.describe() == (
+        "Saturdays 07:00-20:00 Europe/London are not covered: 13 h in the worst week, "
+        "157 weeks, 2,041 h in the term; first 2026-01-03 07:00-20:00")
 
 
 def test_new_york_need_uncovered_only_while_clocks_disagree():
@@ -213,7 +248,8 @@ def test_new_york_need_uncovered_only_while_clocks_disagree():
     assert [w.label for w in gap.weeks] == ["2026-W11", "2026-W12", "2026-W13", "2026-W44"]
     assert [w.hours for w in gap.weeks] == [5, 5, 5, 5]
     assert gap.worst_week.label == "2026-W11" and gap.worst_week.monday == date(2026, 3, 9)
-    assert gap.first.start == local(NEW_YORK, 2026, 3, 9, 8) and gap.first.end == local(NEW_YORK, 2026, 3, 9, 9)
+    assert (gap.first.start == local(NEW_YORK, 2026, 3, 9, 8)
+            and gap.first.end == local(NEW_YORK, 2026, 3, 9, 9))
     assert [(a.monday, b.monday) for a, b in gap.week_runs()] == [
         (date(2026, 3, 9), date(2026, 3, 23)), (date(2026, 10, 26), date(2026, 10, 26))]
     assert gap.describe() == (
@@ -286,19 +322,25 @@ def test_friday_afternoon_plus_four_business_hours_is_monday_morning():
 
 def test_business_hours_across_a_holiday_and_a_dst_change():
     # Thu 30 Apr 17:00 + 3 h: 1 h on Thursday, Fri 1 May closed, 2 h from Mon 4 May 08:00
-    assert add_business(DESK, local(PARIS, 2026, 4, 30, 17), minutes=180) == local(PARIS, 2026, 5, 4, 10)
-    # Fri 27 Mar 17:00 CET + 2 h -> Mon 30 Mar 09:00 CEST: only 63 h of wall time, the weekend lost one
+    assert (add_business(DESK, local(PARIS, 2026, 4, 30, 17), minutes=180)
+            == local(PARIS, 2026, 5, 4, 10))
+    # Fri 27 Mar 17:00 CET + 2 h -> Mon 30 Mar 09:00 CEST: only 63 h of wall time, the
+    # weekend lost one
     due = add_business(DESK, local(PARIS, 2026, 3, 27, 17), minutes=120)
     assert due == local(PARIS, 2026, 3, 30, 9)
-    assert due.timestamp() - local(PARIS, 2026, 3, 27, 17).timestamp() == 63 * H  # (same-zone `-` is wall time)
+    # (timestamps: a same-zone `-` is wall time)
+    assert due.timestamp() - local(PARIS, 2026, 3, 27, 17).timestamp() == 63 * H
     # open time is real time: on a whole-day schedule 24 business hours are 24 real hours
     always_open = hours("daily", "00:00", "24:00")
-    assert add_business(always_open, local(PARIS, 2026, 3, 28, 12), minutes=1440) == local(PARIS, 2026, 3, 29, 13)
+    assert (add_business(always_open, local(PARIS, 2026, 3, 28, 12), minutes=1440)
+            == local(PARIS, 2026, 3, 29, 13))
 
 
 def test_clock_started_outside_hours_starts_at_next_opening():
-    assert add_business(DESK, local(PARIS, 2026, 1, 10, 11), minutes=60) == local(PARIS, 2026, 1, 12, 9)
-    assert add_business(DESK, local(PARIS, 2026, 1, 5, 7), minutes=60) == local(PARIS, 2026, 1, 5, 9)
+    assert (add_business(DESK, local(PARIS, 2026, 1, 10, 11), minutes=60)
+            == local(PARIS, 2026, 1, 12, 9))
+    assert (add_business(DESK, local(PARIS, 2026, 1, 5, 7), minutes=60)
+            == local(PARIS, 2026, 1, 5, 9))
     # result in the start's own zone
     assert add_business(DESK, local(NEW_YORK, 2026, 1, 5, 3), minutes=60).tzinfo == NEW_YORK
 
@@ -314,20 +356,24 @@ def test_days_are_closes_of_open_days():
     # Thu 30 Apr + 1d: Fri 1 May is a holiday, so Monday 4 May
     assert add_business(DESK, local(PARIS, 2026, 4, 30, 10), days=1) == local(PARIS, 2026, 5, 4, 18)
     # 1d4h: Tuesday's close, then 4 business hours from Wednesday's opening
-    assert add_business(DESK, local(PARIS, 2026, 1, 5, 9), days=1, minutes=240) == local(PARIS, 2026, 1, 7, 12)
+    assert (add_business(DESK, local(PARIS, 2026, 1, 5, 9), days=1, minutes=240)
+            == local(PARIS, 2026, 1, 7, 12))
 
 
 def test_days_on_a_past_midnight_schedule():
     night = hours(start="22:00", end="06:00")
     # Tue 02:00 is inside Monday's night: the next open day is Tuesday, which closes Wed 06:00
     assert add_business(night, local(PARIS, 2026, 1, 6, 2), days=1) == local(PARIS, 2026, 1, 7, 6)
-    assert is_open(night, local(PARIS, 2026, 1, 6, 2)) and not is_open(night, local(PARIS, 2026, 1, 6, 12))
+    assert (is_open(night, local(PARIS, 2026, 1, 6, 2))
+            and not is_open(night, local(PARIS, 2026, 1, 6, 12)))
 
 
 def test_calendar_arithmetic_for_24x7_and_minimum_wallclock():
     start = local(PARIS, 2026, 3, 28, 12)
-    assert add_business(TWENTY_FOUR_SEVEN, start, days=1, minutes=30) == start + timedelta(days=1, minutes=30)
-    assert business_elapsed(TWENTY_FOUR_SEVEN, start, start + timedelta(hours=5)) == timedelta(hours=5)
+    assert (add_business(TWENTY_FOUR_SEVEN, start, days=1, minutes=30)
+            == start + timedelta(days=1, minutes=30))
+    assert (business_elapsed(TWENTY_FOUR_SEVEN, start, start + timedelta(hours=5))
+            == timedelta(hours=5))
     assert business_minimum_wallclock(minutes=240, days=1) == timedelta(hours=28)
 
 
@@ -336,8 +382,8 @@ def test_business_clock_errors():
         add_business(DESK, datetime(2026, 1, 5, 9), minutes=60)
     with pytest.raises(ValueError, match="negative"):
         add_business(DESK, local(PARIS, 2026, 1, 5, 9), minutes=-1)
-    assert business_elapsed(DESK, local(PARIS, 2026, 1, 19, 10, 30), local(PARIS, 2026, 1, 16, 16, 30)) \
-        == -timedelta(hours=4)
+    assert business_elapsed(DESK, local(PARIS, 2026, 1, 19, 10, 30),
+                            local(PARIS, 2026, 1, 16, 16, 30)) == -timedelta(hours=4)
 
 
 # --- properties ---------------------------------------------------------------------------
@@ -386,13 +432,14 @@ def test_uncovered_never_exceeds_needed(a, b, term):
 
 
 @FAST
-@given(schedules(), st.dates(date(2026, 1, 1), date(2027, 12, 1)), st.floats(0, 1), st.integers(1, 5000))
+@given(schedules(), st.dates(date(2026, 1, 1), date(2027, 12, 1)), st.floats(0, 1),
+       st.integers(1, 5000))
 def test_add_then_elapsed_gives_back_the_duration(s, day, where, minutes):
     opened = expand(s, day, day + timedelta(days=14))
     if not opened:
         return
     a, b = opened[int(where * (len(opened) - 1))]
-    start = datetime.fromtimestamp(a + int((b - a - 1) * where), timezone.utc)  # inside open hours
+    start = datetime.fromtimestamp(a + int((b - a - 1) * where), UTC)  # inside open hours
     due = add_business(s, start, minutes=minutes)
     assert business_elapsed(s, start, due) == timedelta(minutes=minutes)
     assert is_open(s, start)
@@ -401,7 +448,8 @@ def test_add_then_elapsed_gives_back_the_duration(s, day, where, minutes):
 @FAST
 @given(st.sampled_from(ZONES), terms)
 def test_whole_days_tile_like_24x7(name, term):
-    assert expand(hours("daily", "00:00", "24:00", name), *term) == expand(TWENTY_FOUR_SEVEN, *term, name)
+    assert (expand(hours("daily", "00:00", "24:00", name), *term)
+            == expand(TWENTY_FOUR_SEVEN, *term, name))
 
 
 pairs = st.lists(st.tuples(st.integers(0, 60), st.integers(0, 60)), max_size=8)
@@ -417,14 +465,15 @@ def test_interval_operations_match_sets_of_seconds(x, y, cuts):
     assert points(a) == points(merge(x)) == {t for s, e in x for t in range(s, e)}
     assert points(subtract(a, b)) == points(a) - points(b)
     assert points(intersect(a, b)) == points(a) & points(b)
-    assert all(p[1] < q[0] for p, q in zip(subtract(a, b), subtract(a, b)[1:]))
+    assert all(p[1] < q[0] for p, q in pairwise(subtract(a, b)))
     bounds = sorted(set(cuts))
     assert bucket_totals(a, bounds) == [len({t for t in points(a) if lo <= t < hi})
-                                        for lo, hi in zip(bounds, bounds[1:])]
+                                        for lo, hi in pairwise(bounds)]
 
 
 @FAST
-@given(schedules(), st.datetimes(datetime(2026, 1, 1), datetime(2027, 12, 1), timezones=st.just(timezone.utc)),
+@given(schedules(),
+       st.datetimes(datetime(2026, 1, 1), datetime(2027, 12, 1), timezones=st.just(UTC)),
        st.integers(1, 6))
 def test_day_deadlines_are_closes_and_grow_with_n(s, start, n):
     due = add_business(s, start, days=n)

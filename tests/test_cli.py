@@ -57,7 +57,8 @@ def test_json_shape_is_stable(tmp_path):
 
 
 def test_text_report_has_caret_and_hint(tmp_path):
-    result = run("check", "--no-color", write(tmp_path, BASE.replace("version: 1.0.0", "version: 1.10")))
+    result = run("check", "--no-color",
+                 write(tmp_path, BASE.replace("version: 1.0.0", "version: 1.10")))
     assert ": error[S201]: " in result.output
     assert "|             ^" in result.output or "^" in result.output
     assert "= hint: quote it" in result.output
@@ -94,8 +95,10 @@ def test_strict_select_ignore_and_level(tmp_path):
 def test_suppression_is_reported_but_not_counted(tmp_path):
     text = BASE.replace("owner: owner@example.com",
                         "owner: owner@example.com\n  suppress: [{rule: C404, reason: agreed}]")
-    text = text.replace("tier: standard\n    volume", "tier: standard\n    budget: 1000\n    volume")
-    result = run("check", "--today", "2026-06-01", "--strict", "--format", "json", write(tmp_path, text))
+    text = text.replace("tier: standard\n    volume",
+                        "tier: standard\n    budget: 1000\n    volume")
+    result = run("check", "--today", "2026-06-01", "--strict", "--format", "json",
+                 write(tmp_path, text))
     found = json.loads(result.stdout)
     assert [d["rule"] for d in found] == ["C404"] and found[0]["suppressed"] is True
     assert result.exit_code == 0

@@ -28,7 +28,8 @@ def test_convert_both_ways_gives_the_same_document(tmp_path):
 
 def test_convert_of_a_broken_file_exits_1_with_the_diagnostic(tmp_path):
     bad = tmp_path / "bad.charter"
-    bad.write_text('charter x "X" version 1.0.0 active\nowner o@example.com\ncost staff 1000 growng 3%\n')
+    bad.write_text('charter x "X" version 1.0.0 active\nowner o@example.com\n'
+                   'cost staff 1000 growng 3%\n')
     result = run("convert", str(bad), "--to", "yaml")
     assert result.exit_code == 1 and "P103" in result.stderr
 

@@ -6,15 +6,15 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from strategies import charters
 
+from charterc.authoring import Unrepresentable
+from charterc.authoring import dsl as dsl_writer
+from charterc.authoring import yaml as yaml_writer
 from charterc.authoring.fmt import format_text
 from charterc.loaders import dsl as dsl_loader
 from charterc.loaders import load_path
 from charterc.loaders import yaml as yaml_loader
-from charterc.authoring import Unrepresentable
-from charterc.authoring import dsl as dsl_writer
-from charterc.authoring import yaml as yaml_writer
-from strategies import charters
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "charters").glob("*.charter.yaml"))
@@ -66,7 +66,8 @@ def test_dsl_to_yaml_to_dsl_is_unchanged_and_formatted(document):
 
 
 # Values that trip naive writers: keywords, YAML 1.1 look-alikes, punctuation, escapes.
-AWKWARD = sorted(dsl_loader.keywords()) + [
+AWKWARD = [
+    *sorted(dsl_loader.keywords()),
     "true", "True", "null", "~", "1.10", "NO", "on", "yes", "18:00", "[]", "#x", "", " ",
     "a b", '"q"', "\\", "\n", "24x7", "mon-fri", "08:00-18:00", "+-", "0x1F", "1e5", ".inf",
     "- a", "a: b", "@x", "%x", "'x", "é", "\u2028", "\x00", "\x85", "2026-01-01 10:00",

@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 from strategies import charters, per_unit_charters
 
 from charterc.checks import run_checks
-from charterc.model.projection import derive
 from charterc.diagnostics import SourceMap
 from charterc.model.charter import build_model
+from charterc.model.projection import derive
 
 SETTINGS = settings(max_examples=60, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -53,7 +53,7 @@ def hundredths_summing_to_100(draw, count: int):
 @given(charters(), st.data())
 def test_shares_summing_to_100_never_trigger_c401(document, data):
     shares = data.draw(hundredths_summing_to_100(len(document["clients"])))
-    for client, share in zip(document["clients"], shares):
+    for client, share in zip(document["clients"], shares, strict=True):
         client["share"] = share
     assert "C401" not in {d.rule for d in my_findings(document)}
 
@@ -73,7 +73,7 @@ def test_scaling_volumes_and_costs_leaves_recovery_unchanged(document, factor):
     for cost in scaled["costs"]:
         cost["amount"] = _scaled(cost["amount"], factor)
     before, after = derive(build_model(document)), derive(build_model(scaled))
-    for a, b in zip(before.recovery, after.recovery):
+    for a, b in zip(before.recovery, after.recovery, strict=True):
         assert (a is None) == (b is None)
         if a is not None:
             assert abs(a - b) <= abs(a) * Decimal("1e-20") + Decimal("1e-20")

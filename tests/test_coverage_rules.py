@@ -62,7 +62,8 @@ def test_needed_hours_inherit_the_clients_zone_then_the_providers():
 def test_needed_hours_inherit_the_providers_holidays():
     tier_fr = {"tiers": [{"id": "standard", "hours": {"holidays": "FR"}}]}
     # the need states no holidays: it takes the provider's (none), so French holidays are gaps
-    open_need = found({**tier_fr, "clients": [{"id": "alpha", "needs": {"hours": {"holidays": None}}}]})
+    open_need = found({**tier_fr,
+                       "clients": [{"id": "alpha", "needs": {"hours": {"holidays": None}}}]})
     assert [d.rule for d in open_need] == ["V501"]
     assert "only on tier standard's holidays, FR" in open_need[0].message
     assert "holidays: FR" in open_need[0].hint

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 import shutil
 import subprocess
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -78,11 +78,11 @@ def test_reduced_saturday_hours_lose_needed_hours():
     needs = {"hours": {"schedule": [{"days": "mon-fri", "from": "09:00", "to": "17:00"},
                                     {"days": "sat", "from": "09:00", "to": "13:00"}],
                        "timezone": "Europe/Paris", "holidays": "FR"}}
-    before = {"tiers": [{"id": "standard", "hours": {"schedule": SATURDAY + [
-        {"days": "sat", "from": "08:00", "to": "14:00"}]}}],
+    before = {"tiers": [{"id": "standard", "hours": {"schedule": [
+        *SATURDAY, {"days": "sat", "from": "08:00", "to": "14:00"}]}}],
               "clients": [{"id": "hr", "needs": needs}]}
-    after = apply_overlay(before, {"tiers": [{"id": "standard", "hours": {"schedule": SATURDAY + [
-        {"days": "sat", "from": "08:00", "to": "12:00"}]}}]})
+    after = apply_overlay(before, {"tiers": [{"id": "standard", "hours": {"schedule": [
+        *SATURDAY, {"days": "sat", "from": "08:00", "to": "12:00"}]}}]})
     old, new = _variant(before, "2.4.0"), _variant(after, "2.4.1")
     (charter,) = diff_loaded([old], [new]).charters
     hours = {c.client: c for c in charter.changes if c.subject == "support hours"}

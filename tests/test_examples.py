@@ -84,42 +84,48 @@ def test_check_strict_exits_0_on_the_portfolio():
 
 # -- every field of spec section 3 -----------------------------------------------------
 
-SECTION_3_FIELDS = """
-apiVersion kind
-metadata.id metadata.title metadata.version metadata.status metadata.owner metadata.suppress
-metadata.changes[].version metadata.changes[].date metadata.changes[].summary
-metadata.signatories[].name metadata.signatories[].role metadata.signatories[].party
-provider.name provider.timezone provider.holidays
-period.start period.years period.end baseline.reviewed baseline.every
-business.stance business.cap.units business.charging business.unit business.currency
-business.recovery.target business.recovery.tolerance
-costs[].id costs[].amount costs[].growth costs[].feature
-features[].id features[].name priorities[]
-tiers[].id tiers[].name tiers[].features[]
-tiers[].hours.schedule[].days tiers[].hours.schedule[].from tiers[].hours.schedule[].to
-tiers[].hours.timezone tiers[].hours.holidays
-tiers[].hours.holidays.country tiers[].hours.holidays.remove[]
-tiers[].objectives.availability.target tiers[].objectives.availability.window
-tiers[].objectives.availability.measured_by
-tiers[].objectives.response.clock tiers[].objectives.response.P1
-tiers[].objectives.response.attainment tiers[].objectives.response.measured_by
-tiers[].objectives.resolution.clock tiers[].objectives.resolution.P4
-tiers[].objectives.resolution.attainment tiers[].objectives.resolution.measured_by
-tiers[].maintenance.schedule[].days tiers[].maintenance.timezone
-tiers[].price.per_unit tiers[].price.fixed tiers[].price.indexation
-tiers[].credits.bands[].below tiers[].credits.bands[].credit tiers[].credits.cap
-clients[].id clients[].name clients[].tier clients[].share
-clients[].volume.units clients[].volume.growth clients[].budget
-clients[].needs.hours.schedule[].days clients[].needs.hours.timezone clients[].needs.hours.holidays
-clients[].needs.hours.holidays.extra[] clients[].needs.features[]
-clients[].regions[] clients[].data.classification clients[].data.personal clients[].data.regimes[]
-clients[].reporting.cadence clients[].reporting.to[] clients[].signatory.name clients[].signatory.role
-governance.primary_threshold governance.approval governance.change_notice
-reporting.cadence reporting.metrics[] reporting.to[]
-security.classification security.isolation security.residency[] security.controls[]
-security.breach_notification security.subprocessors[].name security.subprocessors[].country
-security.transfers security.retention security.exit.return security.exit.delete
-""".split()
+SECTION_3_FIELDS = [
+    "apiVersion", "kind",
+    "metadata.id", "metadata.title", "metadata.version", "metadata.status", "metadata.owner",
+    "metadata.suppress",
+    "metadata.changes[].version", "metadata.changes[].date", "metadata.changes[].summary",
+    "metadata.signatories[].name", "metadata.signatories[].role", "metadata.signatories[].party",
+    "provider.name", "provider.timezone", "provider.holidays",
+    "period.start", "period.years", "period.end", "baseline.reviewed", "baseline.every",
+    "business.stance", "business.cap.units", "business.charging", "business.unit",
+    "business.currency",
+    "business.recovery.target", "business.recovery.tolerance",
+    "costs[].id", "costs[].amount", "costs[].growth", "costs[].feature",
+    "features[].id", "features[].name", "priorities[]",
+    "tiers[].id", "tiers[].name", "tiers[].features[]",
+    "tiers[].hours.schedule[].days", "tiers[].hours.schedule[].from", "tiers[].hours.schedule[].to",
+    "tiers[].hours.timezone", "tiers[].hours.holidays",
+    "tiers[].hours.holidays.country", "tiers[].hours.holidays.remove[]",
+    "tiers[].objectives.availability.target", "tiers[].objectives.availability.window",
+    "tiers[].objectives.availability.measured_by",
+    "tiers[].objectives.response.clock", "tiers[].objectives.response.P1",
+    "tiers[].objectives.response.attainment", "tiers[].objectives.response.measured_by",
+    "tiers[].objectives.resolution.clock", "tiers[].objectives.resolution.P4",
+    "tiers[].objectives.resolution.attainment", "tiers[].objectives.resolution.measured_by",
+    "tiers[].maintenance.schedule[].days", "tiers[].maintenance.timezone",
+    "tiers[].price.per_unit", "tiers[].price.fixed", "tiers[].price.indexation",
+    "tiers[].credits.bands[].below", "tiers[].credits.bands[].credit", "tiers[].credits.cap",
+    "clients[].id", "clients[].name", "clients[].tier", "clients[].share",
+    "clients[].volume.units", "clients[].volume.growth", "clients[].budget",
+    "clients[].needs.hours.schedule[].days", "clients[].needs.hours.timezone",
+    "clients[].needs.hours.holidays",
+    "clients[].needs.hours.holidays.extra[]", "clients[].needs.features[]",
+    "clients[].regions[]", "clients[].data.classification", "clients[].data.personal",
+    "clients[].data.regimes[]",
+    "clients[].reporting.cadence", "clients[].reporting.to[]", "clients[].signatory.name",
+    "clients[].signatory.role",
+    "governance.primary_threshold", "governance.approval", "governance.change_notice",
+    "reporting.cadence", "reporting.metrics[]", "reporting.to[]",
+    "security.classification", "security.isolation", "security.residency[]", "security.controls[]",
+    "security.breach_notification", "security.subprocessors[].name",
+    "security.subprocessors[].country",
+    "security.transfers", "security.retention", "security.exit.return", "security.exit.delete",
+]
 
 
 def _paths(value, prefix: str = ""):
@@ -183,8 +189,8 @@ SHARES = {
 
 @pytest.mark.parametrize("name", sorted(FIGURES))
 def test_example_figures_match_docs(documents, name):
-    from charterc.model.projection import derive
     from charterc.model.charter import build_model
+    from charterc.model.projection import derive
 
     facts = derive(build_model(documents[name]))
     recovery, primary = FIGURES[name]

@@ -5,10 +5,9 @@ from datetime import date
 
 from click.testing import CliRunner
 
-from charterc.cli import main
 from charterc.authoring.init import starter_text
+from charterc.cli import main
 from charterc.pipeline import CheckOptions, check_paths
-
 
 
 def _init(tmp_path, monkeypatch, *args):

@@ -6,7 +6,8 @@ import time
 
 import pytest
 import yaml
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from charterc.loaders import Limits, load_bytes
 from charterc.loaders import yaml as yaml_loader
@@ -64,7 +65,7 @@ def test_p104_file_too_large():
 
 def test_p104_nesting_too_deep():
     text = "a: " + "[" * 80 + "]" * 80 + "\n"
-    rule, line, column = only(load(text, max_depth=64))
+    rule, line, _ = only(load(text, max_depth=64))
     assert (rule, line) == ("P104", 1)
 
 

@@ -49,9 +49,9 @@ from decimal import Decimal as D
 import pytest
 from helpers import check_yaml
 
-from charterc.model.projection import derive, round_money
 from charterc.loaders.yaml import load_text
 from charterc.model.charter import build_model
+from charterc.model.projection import derive, round_money
 
 EXAMPLE = """\
 apiVersion: charterc/v1
@@ -92,12 +92,16 @@ tiers:
       resolution: {clock: calendar, P1: 4h, measured_by: itsm}
     price: {per_unit: 60, fixed: 5000, indexation: 2%}
 clients:
-  - {id: a, name: A, tier: standard, volume: {units: 1000, growth: 10%}, needs: {hours: 24x7, features: [incident]}}
-  - {id: b, name: B, tier: standard, volume: {units: 500, growth: -20%}, needs: {hours: 24x7, features: [incident]}}
-  - {id: c, name: C, tier: premium, volume: {units: 800, growth: 25%}, needs: {hours: 24x7, features: [incident]}}
+  - {id: a, name: A, tier: standard, volume: {units: 1000, growth: 10%},
+     needs: {hours: 24x7, features: [incident]}}
+  - {id: b, name: B, tier: standard, volume: {units: 500, growth: -20%},
+     needs: {hours: 24x7, features: [incident]}}
+  - {id: c, name: C, tier: premium, volume: {units: 800, growth: 25%},
+     needs: {hours: 24x7, features: [incident]}}
 governance: {primary_threshold: 40%, approval: primary}
 reporting: {to: [reports@example.com]}
-security: {classification: internal, isolation: logical, residency: [EU], controls: [], transfers: none}
+security: {classification: internal, isolation: logical, residency: [EU], controls: [],
+  transfers: none}
 """
 
 
@@ -153,7 +157,7 @@ def test_total_charges_and_recovery():
     assert cents(facts.total_charges) == [D("118750.00"), D("134022.50"), D("154338.82")]
     hand = [D(118750) / D(130000), D("134022.50") / D(137000),
             D("154338.8225") / D(144460)]
-    for got, ratio in zip(facts.recovery, hand):
+    for got, ratio in zip(facts.recovery, hand, strict=True):
         assert abs(got - ratio * 100) < D("1e-20")
     assert [round(r, 2) for r in facts.recovery] == [D("91.35"), D("97.83"), D("106.84")]
 
@@ -184,7 +188,7 @@ def test_fixed_charging_is_the_indexed_fee():
 
 
 def test_checks_report_the_hand_figures():
-    found = [d for d in check_yaml(EXAMPLE.replace("CHARGING", "per-unit"), select=["C403", "G702"])]
+    found = list(check_yaml(EXAMPLE.replace("CHARGING", "per-unit"), select=["C403", "G702"]))
     messages = sorted((d.rule, d.message) for d in found)
     assert messages == [
         ("C403", ("recovery in 2026 is 91.3% (charges EUR 118,750 vs costs EUR 130,000); "

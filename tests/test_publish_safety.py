@@ -14,7 +14,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from charterc.cli import main
 from charterc.publish.folder import MARKER, STAGING
@@ -30,7 +30,7 @@ def _charters(folder: Path, text: str = BASE, name: str = "example.charter.yaml"
     return folder
 
 
-def _build(*args) -> "click.testing.Result":  # noqa: F821
+def _build(*args) -> Result:
     return CliRunner().invoke(main, ["build", *map(str, args), "--today", TODAY])
 
 
@@ -228,7 +228,7 @@ def test_two_real_builds_at_once_never_fail_with_an_internal_error(tmp_path):
     runs = [subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                              text=True) for _ in range(3)]
     for run in runs:
-        out, err = run.communicate()
+        _, err = run.communicate()
         assert run.returncode in (0, 2), err
         assert "internal error" not in err
         if run.returncode == 2:

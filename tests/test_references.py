@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from charterc.pipeline import CheckOptions, check_paths
-
 from helpers import check_yaml
+
+from charterc.pipeline import CheckOptions, check_paths
 
 BASE = (Path(__file__).parent.parent / "charterc/checks/example_base.charter.yaml").read_text()
 

@@ -460,7 +460,7 @@ def test_column_mapping_reads_another_tools_header(tmp_path):
 def test_semicolons_and_a_byte_order_mark_are_read(tmp_path):
     lines = TICKETS.read_text(encoding="utf-8").splitlines()
     semi = tmp_path / "excel.csv"
-    semi.write_bytes(b"\xef\xbb\xbf" + "\r\n".join(l.replace(",", ";") for l in lines)
+    semi.write_bytes(b"\xef\xbb\xbf" + "\r\n".join(row.replace(",", ";") for row in lines)
                      .encode("utf-8") + b"\r\n")
     assert run(OCTOBER, tickets=semi).document["clients"] == document(OCTOBER)["clients"]
 
@@ -503,7 +503,8 @@ def test_bad_rows_are_reported_with_line_column_and_reason_then_skipped():
     result = bad_run()
     found = [(d.file, d.line, d.column, d.rule, d.message) for d in result.diagnostics]
     assert len(found) == len(BAD_ROWS) == result.skipped == 16
-    for (file, line, column, rule, text), (f, ln, col, r, message) in zip(BAD_ROWS, found):
+    for (file, line, column, rule, text), (f, ln, col, r, message) in zip(
+            BAD_ROWS, found, strict=True):
         assert (f, ln, col, r) == (file, line, column, rule)
         assert text in message, message
     assert {d.severity for d in result.diagnostics} == {Severity.WARNING}

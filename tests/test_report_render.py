@@ -80,7 +80,8 @@ def test_the_figures_are_shown_in_each_language():
     assert "| Group Finance | €3,120.00 | €312.00 | €2,808.00 |" in en
     assert "| Group Finance | 3\u202f120,00\xa0€ | 312,00\xa0€ | 2\u202f808,00\xa0€ |" in fr
     assert "| Group Finance | Resolution | 47 | 50 | 2 | 94% | 95% | **missed** |" in en
-    assert "| Group Finance | Résolution | 47 | 50 | 2 | 94\xa0% | 95\xa0% | **non respecté** |" in fr
+    assert ("| Group Finance | Résolution | 47 | 50 | 2 | 94\xa0% | 95\xa0% "
+            "| **non respecté** |") in fr
     # business-clock deadlines read back as business days, calendar ones as days
     assert "| P3 | 10 | 9 | 0 | 1 business day | 100% (10 / 10) | 5 business days |" in en
     assert "| P4 | 15 | 14 | 1 | 1 day | 100% (14 / 14) | 5 days |" in en

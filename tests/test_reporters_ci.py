@@ -10,11 +10,11 @@ import pytest
 from click.testing import CliRunner
 
 from charterc.cli import main
+from charterc.cli.formats import REPORTERS, reporter
+from charterc.cli.formats.github import annotation, escape_data, escape_property
 from charterc.diagnostics import Diagnostic, Severity
 from charterc.loaders.yaml import load_text
 from charterc.pipeline import FileResult, PortfolioResult
-from charterc.cli.formats import REPORTERS, reporter
-from charterc.cli.formats.github import annotation, escape_data, escape_property
 
 REPO = Path(__file__).resolve().parents[1]
 # OASIS SARIF 2.1.0 with Errata 01, kept with the tests (provenance: its SOURCES.txt)
@@ -209,7 +209,8 @@ def test_parsable_keeps_one_line_per_finding():
 # -- through the command line ------------------------------------------------------------
 
 def test_check_accepts_every_format(tmp_path, monkeypatch):
-    pytest.importorskip("charterc.validate.schema", reason="charterc.validate.schema not available yet")
+    pytest.importorskip("charterc.validate.schema",
+                        reason="charterc.validate.schema not available yet")
     monkeypatch.chdir(tmp_path)
     (tmp_path / "bad.charter.yaml").write_text("apiVersion: charterc/v1\nkind: Charter\n",
                                                encoding="utf-8")

@@ -1,14 +1,14 @@
-"""Every rule's docstring examples run: each "Fails:" overlay reports the rule, each "Passes:" one does not."""
+"""Every rule's docstring examples run: each "Fails:" overlay reports the rule, each
+"Passes:" one does not."""
 from __future__ import annotations
 
 from datetime import date
 
 import pytest
+from helpers import check_document
 
 from charterc.checks.examples import EXAMPLE_TODAY, apply_overlay, base_document, examples_of
 from charterc.diagnostics.rules import RULES
-
-from helpers import check_document
 
 CHECKED = sorted(r.id for r in RULES.values() if r.check is not None)
 TODAY = date.fromisoformat(EXAMPLE_TODAY)

@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pytest
 
+from charterc.diagnostics.rules import RULES
 from charterc.loaders import load_path
 from charterc.pipeline import CheckOptions, check_loaded
-from charterc.diagnostics.rules import RULES
 
 HERE = Path(__file__).parent / "rules"
 FIXTURES = sorted(p for p in HERE.glob("*") if p.name.endswith((".charter.yaml", ".charter")))
@@ -51,7 +51,8 @@ def test_rule_fixture(path: Path):
     rule = match["rule"]
     today, expects = _header(path)
     loaded = load_path(path, display=path.name)
-    found = [d for d in check_loaded(loaded, CheckOptions(today=today)).diagnostics if d.rule == rule]
+    found = [d for d in check_loaded(loaded, CheckOptions(today=today)).diagnostics
+             if d.rule == rule]
     if match["kind"] == "pass":
         assert not found, f"{path.name} should not report {rule}: {found}"
         return
@@ -61,8 +62,9 @@ def test_rule_fixture(path: Path):
         assert rule_id == rule
         hit = next((d for d in remaining if d.severity.value == severity and d.line == line_no
                     and d.column == column and all(t in d.message for t in texts)), None)
-        assert hit is not None, (f"{path.name}: expected {rule} {severity} at {line_no}:{column} "
-                                 f"with {texts}; found {[(d.severity.value, d.line, d.column, d.message) for d in found]}")
+        assert hit is not None, (
+            f"{path.name}: expected {rule} {severity} at {line_no}:{column} with {texts}; "
+            f"found {[(d.severity.value, d.line, d.column, d.message) for d in found]}")
         remaining.remove(hit)
     assert not remaining, f"{path.name}: unexpected extra {rule} findings: {remaining}"
 

@@ -1,4 +1,5 @@
-"""S201: the charter JSON Schema, its two validators, and errors placed where the user wrote them."""
+"""S201: the charter JSON Schema, its two validators, and errors placed where the user
+wrote them."""
 from __future__ import annotations
 
 import copy
@@ -10,10 +11,11 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from charterc.validate import schema as charter_schema
 from charterc.loaders import load_bytes
+from charterc.validate import schema as charter_schema
 from charterc.validate.schema import is_valid, load_schema, schema_path, validate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -151,7 +153,8 @@ def test_three_errors_each_at_its_own_line_and_column():
         ("S201", 34, 47, "/tiers/0/objectives/response/P2"),
     ]
     status, currency, p2 = found
-    assert status.message.startswith("metadata.status: `actve` is not one of draft, active, retired")
+    assert status.message.startswith("metadata.status: `actve` is not one of "
+                                     "draft, active, retired")
     assert status.hint == "did you mean 'active'?"
     assert "ISO 4217 currency code" in currency.message
     assert p2.message.startswith("tiers[0].objectives.response.P2: `90 min` is not a "
@@ -167,7 +170,8 @@ def test_unexpected_key_points_at_the_key_with_did_you_mean():
 
 
 def test_one_diagnostic_per_unexpected_key():
-    found = check(edit("provider: {name: Group IT,", "provider: {nme: x, colour: y, name: Group IT,"))
+    found = check(edit("provider: {name: Group IT,",
+                       "provider: {nme: x, colour: y, name: Group IT,"))
     assert [(d.column, d.pointer, d.hint) for d in found] == [
         (12, "/provider/nme", "did you mean 'name'?"),
         (20, "/provider/colour", "allowed fields: name, timezone, holidays"),
@@ -314,7 +318,8 @@ MUTATIONS = [
     ("/period/years", 3.0), ("/period/years", True), ("/period/years", 0), ("/period/years", 20),
     ("/costs/0/amount", -1), ("/costs/0/amount", True), ("/costs/0/amount", 1e16),
     ("/costs/0/amount", 0.5), ("/period/start", "2026-02-30"), ("/period/start", "2028-02-29"),
-    ("/period/start", "2026-02-29"), ("/period/start", "2100-02-29"), ("/period/start", "0999-12-31"),
+    ("/period/start", "2026-02-29"), ("/period/start", "2100-02-29"),
+    ("/period/start", "0999-12-31"),
     ("/baseline/every", "1y6mo"), ("/tiers/0/hours/holidays", {"country": "US-CA", "extra": []}),
     ("/tiers/0/hours", "24x7"), ("/tiers/0/hours", {}), ("/tiers/0/hours", None),
     ("/tiers/0/hours/holidays", "none"), ("/tiers/0/hours/holidays", "US-CA"),
@@ -328,7 +333,8 @@ MUTATIONS = [
     ("/security/breach_notification", "1mo"), ("/security/residency", []),
     ("/security/residency/0", "ADEQUATE"), ("/security/subprocessors", [{"name": "A"}]),
     ("/business/cap", {"units": 1}), ("/business/cap", {}), ("/metadata/suppress/0/reason", " "),
-    ("/clients/0/share", "62%"), ("/clients/0/share", "0.62"), ("/clients/0/volume", {"growth": "1%"}),
+    ("/clients/0/share", "62%"), ("/clients/0/share", "0.62"),
+    ("/clients/0/volume", {"growth": "1%"}),
     ("/apiVersion", "charterc/v2"), ("/kind", "charter"), ("/features", []),
 ]
 

@@ -16,9 +16,22 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from strategies import (SPEC_RULES, charters, dates, days, durations, holidays, hours, ids,
-                        per_unit_charters, percents, periods, schedules, signed_percents, times)
+from strategies import (
+    SPEC_RULES,
+    charters,
+    dates,
+    days,
+    durations,
+    holidays,
+    hours,
+    ids,
+    per_unit_charters,
+    percents,
+    periods,
+    schedules,
+    signed_percents,
+    times,
+)
 
 SCHEMA_FILE = Path(__file__).resolve().parents[1] / "schemas" / "charter.schema.json"
 FAST = settings(max_examples=60, deadline=None)

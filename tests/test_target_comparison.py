@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 
+from helpers import check_document
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -20,8 +21,6 @@ from charterc.diagnostics import SourceMap
 from charterc.diff import diff_loaded
 from charterc.loaders import Loaded
 from charterc.model.values import duration
-
-from helpers import check_document
 
 DURATIONS = ["15m", "30m", "45m", "1h", "1h30m", "2h", "4h", "8h", "10h", "1d", "1d4h", "2d",
              "3d", "5d", "10d"]
@@ -41,7 +40,7 @@ targets = st.tuples(st.sampled_from(DURATIONS), st.sampled_from(CLOCKS),
 def _charter(lower, higher) -> dict:
     """The example charter with `lower` on tier standard and `higher` on tier premium."""
     document = base_document()
-    for tier, (target, clock, hours) in zip(document["tiers"], (lower, higher)):
+    for tier, (target, clock, hours) in zip(document["tiers"], (lower, higher), strict=True):
         tier["hours"] = copy.deepcopy(SCHEDULES[hours])
         tier["objectives"]["response"] = {"clock": clock, "P1": target, "P2": target,
                                           "measured_by": "itsm"}
