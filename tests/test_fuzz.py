@@ -25,7 +25,6 @@ import re
 from datetime import date
 from pathlib import Path
 
-import pytest
 import yaml
 from hypothesis import HealthCheck, Phase, event, given, settings
 from hypothesis import strategies as st
@@ -35,7 +34,6 @@ from charterc.authoring import dsl as dsl_writer
 from charterc.loaders import load_bytes
 from charterc.loaders.yaml import load_text
 from charterc.pipeline import CheckOptions, check_loaded
-
 
 EXAMPLES = int(os.environ.get("CHARTERC_FUZZ_EXAMPLES", "2000"))
 TODAY = date(2026, 6, 1)
@@ -74,11 +72,11 @@ def _leaves(value, path=()):
     if isinstance(value, dict):
         for key, item in value.items():
             yield path, key
-            yield from _leaves(item, path + (key,))
+            yield from _leaves(item, (*path, key))
     elif isinstance(value, list):
         for index, item in enumerate(value):
             yield path, index
-            yield from _leaves(item, path + (index,))
+            yield from _leaves(item, (*path, index))
 
 
 def _at(document, path):

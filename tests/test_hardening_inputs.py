@@ -11,15 +11,14 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from helpers import check_document
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from strategies import per_unit_charters
 
 from charterc.loaders import load_bytes
 from charterc.loaders.yaml import load_text
 from charterc.pipeline import CheckOptions, check_loaded
-
-from helpers import check_document
-from strategies import per_unit_charters
 
 ROOT = Path(__file__).resolve().parent.parent
 YAML = (ROOT / "charters" / "it-service-desk.charter.yaml").read_text(encoding="utf-8")
@@ -66,7 +65,8 @@ def only(diagnostics, rule: str = "S201"):
     ("{id: staff, amount: 1200000,", "{id: staff, amount: .nan,", 37, "is not a number"),
     ("{id: staff, amount: 1200000,", "{id: staff, amount: -.inf,", 37, "is not a finite number"),
     # ValueError: year 10001 is out of range
-    ("period: {start: 2026-01-01", "period: {start: 9998-01-01", 27, "from 1900-01-01 to 2999-12-31"),
+    ("period: {start: 2026-01-01", "period: {start: 9998-01-01", 27,
+     "from 1900-01-01 to 2999-12-31"),
     # ValueError: year 102025 is out of range / OverflowError: ... C long / C int
     ("every: 12mo", "every: 99999y", 29, "at most 999y"),
     ("every: 12mo", "every: 999999999999999999999999mo", 29, "at most 999y"),
@@ -199,7 +199,8 @@ def test_control_characters_from_the_data_are_shown_escaped(tmp_path, fmt):
 
 
 def test_dsl_strings_are_escaped_in_messages(tmp_path):
-    text = edited("cost staff 1200000 growing 3%", 'cost "staff\\u001b[2J" 1200000 growing 3%', "dsl")
+    text = edited("cost staff 1200000 growing 3%",
+                  'cost "staff\\u001b[2J" 1200000 growing 3%', "dsl")
     result = _run_check(tmp_path, "t.charter", text, "text")
     assert result.exit_code == 1, result.output
     assert "\x1b" not in result.output and "\\x1b[2J" in result.output

@@ -11,14 +11,13 @@ none are weakenings. Fields no comparison knows are listed as neutral: wording
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 from typing import Any, TypeVar
 
-from ..diagnostics import escape_token
 from ..model.charter import CLASSIFICATIONS, ISOLATIONS, Charter, Security
-from ..model.written import written_leaves
 from ..model.values import Duration, Period
+from ..model.written import written_leaves
 from .changes import Change, by_direction, neutral, strengthening, weakening, wording
 
 __all__ = ["COVERED", "charter_changes", "other_changes"]
@@ -180,7 +179,8 @@ def other_changes(old: Charter, new: Charter, covered_tiers: set[str],
     found = []
     before, after = written_leaves(old), written_leaves(new)
     for path in list(before) + [p for p in after if p not in before]:
-        (a, old_pointer), (b, new_pointer) = before.get(path, (None, "")), after.get(path, (None, ""))
+        a, old_pointer = before.get(path, (None, ""))
+        b, new_pointer = after.get(path, (None, ""))
         if a == b or _covered(path, covered_tiers, clients):
             continue
         client: str | None = None

@@ -13,11 +13,9 @@ runs of ISO weeks in the reader's zone).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
-from typing import Any
 
 from ..calendar.schedule import Range, Schedule, expand
 from ..calendar.syntax import parse_days, parse_time

@@ -6,13 +6,14 @@ dangling references stops here, so the checks can trust every id they follow.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, Collection, Iterable, Iterator, Mapping
+from typing import Any
 
 from ..diagnostics import Diagnostic, Severity, SourceMap
 from ..diagnostics.rules import RULES, declare
 
-__all__ = ["resolve", "duplicate_charters", "did_you_mean"]
+__all__ = ["did_you_mean", "duplicate_charters", "resolve"]
 
 _LISTS = ("features", "costs", "tiers", "clients")
 _OBJECTIVE_RESERVED = {"clock", "attainment", "measured_by"}
