@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from click.testing import CliRunner
@@ -14,6 +15,7 @@ from charterc.cli.formats import REPORTERS, reporter
 from charterc.cli.formats.github import annotation, escape_data, escape_property
 from charterc.diagnostics import Diagnostic, Severity
 from charterc.loaders.yaml import load_text
+from charterc.model.charter import Suppression
 from charterc.pipeline import FileResult, PortfolioResult
 
 REPO = Path(__file__).resolve().parents[1]
@@ -44,7 +46,10 @@ def _portfolio(file: str = "charters/demo.charter.yaml") -> PortfolioResult:
                    suppressed=True),
         Diagnostic("G702", Severity.INFO, "primary changes in 2028", file, 5, 5, "/clients"),
     ]
-    return PortfolioResult([FileResult(file, loaded, diagnostics=diags)])
+    # the reporters read suppressions from the model: only its metadata.suppress is needed
+    charter = SimpleNamespace(metadata=SimpleNamespace(suppress=(Suppression(
+        "V501", "night shift covered by the on-call rota, 100% agreed", "/metadata/suppress/0"),)))
+    return PortfolioResult([FileResult(file, loaded, charter=charter, diagnostics=diags)])
 
 
 def test_reporters_are_registered():

@@ -7,15 +7,20 @@ through unchanged; the environment escapes it for HTML or Markdown.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from .hours import HoursView
 from .i18n import Formatter
 from .markdown import MdSafe, escape, md_filter, scrub
-from .view import Dur, Money, Per, Pct, Token, Units
+from .view import Dur, Money, Pct, Per, Token, Units
 
-__all__ = ["Language", "make_filters", "html_finalize"]
+if TYPE_CHECKING:
+    from ..model.values import Period
+
+__all__ = ["Language", "html_finalize", "make_filters"]
 
 DASH = "\u2014"
 
@@ -23,11 +28,11 @@ DASH = "\u2014"
 class Language(Formatter):
     """A formatter that also notes msgids missing from its catalogue (tests assert none)."""
 
-    def __init__(self, lang: str):
+    def __init__(self, lang: str) -> None:
         super().__init__(lang)
         self.missing: set[str] = set()
         catalogue = getattr(self.tr, "_catalog", None)
-        self._known = None if catalogue is None else {
+        self._known: set[object] | None = None if catalogue is None else {
             k[0] if isinstance(k, tuple) else k for k in catalogue}
 
     def gettext(self, message: str) -> str:
@@ -46,11 +51,15 @@ class Language(Formatter):
             minutes = 1440
         return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
-    def holidays(self, value) -> str:
+    def holidays(self, value: object) -> str:
+        """A holiday calendar as the model holds it: a code, "none" (or None), or a mapping
+        {country, subdivision, extra, remove}."""
         if value in (None, "none"):
             return self.gettext("no holiday closures")
         if isinstance(value, str):
             return self.gettext("closed on public holidays (%(code)s)") % {"code": value}
+        if not isinstance(value, Mapping):
+            raise TypeError(f"not a holiday calendar: {value!r}")
         code = "-".join(x for x in (value.get("country"), value.get("subdivision")) if x)
         parts = [self.gettext("closed on public holidays (%(code)s)") % {"code": code}
                  if code else self.gettext("no public holiday closures")]
@@ -76,8 +85,8 @@ class Language(Formatter):
                                        "on different dates)") % {"weeks": runs}
         return text
 
-    def period(self, value) -> str:
-        parts = []
+    def period(self, value: Period) -> str:
+        parts: list[str] = []
         if value.months:
             parts.append(self.ngettext("%(n)s month", "%(n)s months", value.months)
                          % {"n": value.months})
@@ -86,7 +95,7 @@ class Language(Formatter):
         return " ".join(parts)
 
     # -- the one filter ------------------------------------------------------------
-    def fmt(self, value) -> str:
+    def fmt(self, value: object) -> str:
         """Any view value -> text in this language (None -> an em dash)."""
         if value is None:
             return DASH
@@ -117,23 +126,22 @@ class Language(Formatter):
             return ", ".join(self.fmt(v) for v in value) if value else DASH
         return str(value)
 
-
-    def colon(self, label) -> str:
+    def colon(self, label: str) -> str:
         """"Provider" -> "Provider:" / "Prestataire :" (French puts a space before it)."""
         return self.gettext("%(label)s:") % {"label": label}
 
     # -- Markdown table rows -------------------------------------------------------
-    def md_cells(self, values) -> MdSafe:
+    def md_cells(self, values: Iterable[object]) -> MdSafe:
         """[a, b] -> " a | b |": each value formatted, then escaped (pipes cannot split a cell)."""
         return MdSafe("".join(f" {escape(self.fmt(v))} |" for v in values))
 
 
-def md_rule(values) -> MdSafe:
+def md_rule(values: Iterable[object]) -> MdSafe:
     """The `|---|` separator cells for a list of columns."""
     return MdSafe("---|" * len(list(values)))
 
 
-def html_finalize(value):
+def html_finalize(value: object) -> object:
     """Environment `finalize` for HTML templates: None prints nothing; control characters
     (NUL first) never reach the page. Autoescaping happens after this."""
     if value is None:
@@ -145,7 +153,7 @@ def html_finalize(value):
     return value
 
 
-def make_filters(language: Language) -> dict:
+def make_filters(language: Language) -> dict[str, Callable[..., Any]]:
     return {
         "fmt": language.fmt,
         "colon": language.colon,

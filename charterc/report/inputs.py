@@ -13,13 +13,15 @@ diagnostic. Formats: docs/report-inputs.md.
 """
 from __future__ import annotations
 
+import contextlib
 import csv
+import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import NamedTuple
+from typing import BinaryIO, NamedTuple
 
 from ..diagnostics import Diagnostic, Severity
 from ..diagnostics.rules import declare
@@ -139,7 +141,7 @@ def diagnostic(rule: str, file: str, line: int, column: int, message: str,
     return Diagnostic(rule, _SEVERITY[rule], message, file, line, column, "", hint)
 
 
-def parse_columns(values) -> dict[str, str]:
+def parse_columns(values: Iterable[str] | None) -> dict[str, str]:
     """`["opened=created_at,resolved=closed_at"]` -> {"opened": "created_at", ...}.
 
     Raises ValueError (a usage error) for an unknown canonical name or a bad pair.
@@ -158,6 +160,8 @@ def parse_columns(values) -> dict[str, str]:
             mapping[name] = header
     return mapping
 
+
+StrPath = str | os.PathLike[str]
 
 # -- the table: header, delimiter, line numbers -----------------------------------------
 
@@ -178,36 +182,48 @@ def _delimiter(header_line: str) -> str:
     return best if counts[best] else ","
 
 
+# (line, fields, error): fields is None when the record cannot be read as CSV
+_Record = tuple[int, list[str] | None, csv.Error | None]
+
+
+class _Lines:
+    """The decoded lines of a binary file, counting the bytes read and the physical lines."""
+
+    def __init__(self, handle: BinaryIO, display: str) -> None:
+        self.handle, self.display = handle, display
+        self.read = self.physical = 0
+
+    def __iter__(self) -> Iterator[str]:
+        for chunk in self.handle:
+            self.read += len(chunk)
+            # A binary file splits on LF only; old Mac exports end lines with a bare CR
+            for raw in _BARE_CR.split(chunk) if b"\r" in chunk else (chunk,):
+                if not raw:
+                    continue
+                self.physical += 1
+                try:
+                    yield raw.decode("utf-8")
+                except UnicodeDecodeError as exc:
+                    raise UnreadableFile(diagnostic(
+                        "U106", self.display, self.physical, 1,
+                        f"the file is not UTF-8 text (byte {raw[exc.start]:#04x} on this "
+                        "line)", "save it as UTF-8 (\"CSV UTF-8\" in spreadsheet tools)")
+                    ) from None
+
+
 def _rows(path: Path, display: str, spec: dict[str, bool], mapping: dict[str, str],
-          progress: Callable[[int], None] | None) -> Iterator[tuple[int, list[str] | None, object]]:
-    """Yield the table first, then (line, fields, error) for every non-blank record."""
-    try:
-        handle = open(path, "rb")  # decoded line by line: a bad byte is placed on its line
-    except OSError as exc:
-        raise UnreadableFile(diagnostic("U106", display, 0, 0,
-                                        f"cannot open the file: {exc.strerror or exc}"))
-    with handle:
-        read = physical = 0
-
-        def lines():
-            nonlocal read, physical
-            for chunk in handle:
-                read += len(chunk)
-                # A binary file splits on LF only; old Mac exports end lines with a bare CR
-                for raw in _BARE_CR.split(chunk) if b"\r" in chunk else (chunk,):
-                    if not raw:
-                        continue
-                    physical += 1
-                    try:
-                        yield raw.decode("utf-8")
-                    except UnicodeDecodeError as exc:
-                        raise UnreadableFile(diagnostic(
-                            "U106", display, physical, 1,
-                            f"the file is not UTF-8 text (byte {raw[exc.start]:#04x} on this "
-                            "line)", "save it as UTF-8 (\"CSV UTF-8\" in spreadsheet tools)")
-                        ) from None
-
-        source = lines()
+          progress: Callable[[int], None] | None) -> tuple[_Table, Iterator[_Record]]:
+    """The table (read now), and (line, fields, error) for every non-blank record after it."""
+    with contextlib.ExitStack() as stack:
+        try:
+            # binary, decoded line by line: a bad byte is placed on its line
+            handle = stack.enter_context(open(path, "rb"))
+        except OSError as exc:
+            raise UnreadableFile(diagnostic("U106", display, 0, 0,
+                                            f"cannot open the file: {exc.strerror or exc}")
+                                 ) from exc
+        lines = _Lines(handle, display)
+        source = iter(lines)
         first = next(source, None)
         if first is not None and first.startswith("\ufeff"):
             first = first[1:]  # the byte-order mark spreadsheet tools write
@@ -222,28 +238,34 @@ def _rows(path: Path, display: str, spec: dict[str, bool], mapping: dict[str, st
             raise UnreadableFile(diagnostic("U106", display, 1, 1,
                                             f"the header line cannot be read: {exc}")) from None
         table = _header(header, display, spec, mapping)
-        yield table
+        owned = stack.pop_all()  # the records close the file once read
+    return table, _records(owned, lines, source, delimiter, progress)
+
+
+def _records(owned: contextlib.ExitStack, lines: _Lines, source: Iterator[str],
+             delimiter: str, progress: Callable[[int], None] | None) -> Iterator[_Record]:
+    with owned:
         reader = csv.reader(source, delimiter=delimiter)
         previous = 1
         reported = 0
         while True:
+            error: csv.Error | None = None
             try:
-                fields = next(reader)
-                error = None
+                fields: list[str] | None = next(reader)
             except StopIteration:
                 break
             except csv.Error as exc:
                 fields, error = None, exc
             line, previous = previous + 1, reader.line_num + 1
-            if progress and read - reported > 1 << 20:
-                progress(read - reported)
-                reported = read
+            if progress and lines.read - reported > 1 << 20:
+                progress(lines.read - reported)
+                reported = lines.read
             if fields is None or any(fields):
                 yield line, fields, error
             elif len(fields) > 1:  # a row of empty fields (",,,"): not a blank line
                 yield line, fields, None
-        if progress and read > reported:
-            progress(read - reported)
+        if progress and lines.read > reported:
+            progress(lines.read - reported)
 
 
 def _header(header: list[str], display: str, spec: dict[str, bool],
@@ -271,10 +293,9 @@ def _header(header: list[str], display: str, spec: dict[str, bool],
     return _Table(display, index, len(header))
 
 
-def _stream(path, display, spec, mapping, progress):
-    rows = _rows(Path(path), display, spec, mapping or {}, progress)
-    table = next(rows)
-    return table, rows
+def _stream(path: StrPath, display: str, spec: dict[str, bool], mapping: dict[str, str] | None,
+            progress: Callable[[int], None] | None) -> tuple[_Table, Iterator[_Record]]:
+    return _rows(Path(path), display, spec, mapping or {}, progress)
 
 
 # -- fields -------------------------------------------------------------------------------
@@ -284,7 +305,7 @@ def _instant(text: str, name: str, column: int) -> int:
         moment = datetime.fromisoformat(text)
     except ValueError:
         raise BadRow("U101", column, f"{name}: {text!r} is not an ISO 8601 instant",
-                     "write e.g. 2026-10-05T09:00:00+02:00 or 2026-10-05T07:00:00Z")
+                     "write e.g. 2026-10-05T09:00:00+02:00 or 2026-10-05T07:00:00Z") from None
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise BadRow("U101", column, f"{name}: {text!r} has no UTC offset",
                      "an instant needs its offset, e.g. 2026-10-05T09:00:00+02:00 "
@@ -312,8 +333,9 @@ def _bad(table: _Table, line: int, exc: BadRow) -> Diagnostic:
 
 # -- tickets ------------------------------------------------------------------------------
 
-def read_tickets(path, display: str, *, clients, priorities, mapping=None,
-                 progress=None) -> Iterator[Ticket | Skipped]:
+def read_tickets(path: StrPath, display: str, *, clients: Iterable[str],
+                 priorities: Iterable[str], mapping: dict[str, str] | None = None,
+                 progress: Callable[[int], None] | None = None) -> Iterator[Ticket | Skipped]:
     """Every ticket row as a `Ticket`, or a `Skipped` row with its diagnostic.
 
     Raises `UnreadableFile` (before yielding anything) when the header is unusable.
@@ -378,7 +400,8 @@ def read_tickets(path, display: str, *, clients, priorities, mapping=None,
 _BOOLEANS = {"true": True, "false": False, "": False}
 
 
-def read_outages(path, display: str, *, tiers, clients, mapping=None) -> Iterator[Outage | Skipped]:
+def read_outages(path: StrPath, display: str, *, tiers: Iterable[str], clients: Iterable[str],
+                 mapping: dict[str, str] | None = None) -> Iterator[Outage | Skipped]:
     """Every outage row as an `Outage`, or a `Skipped` row with its diagnostic."""
     table, rows = _stream(path, display, OUTAGE_COLUMNS, mapping, None)
     tiers, clients = frozenset(tiers), frozenset(clients)

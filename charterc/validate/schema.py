@@ -23,13 +23,18 @@ import functools
 import json
 import math
 import re
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, NoReturn, Protocol, TypedDict, cast
 
 from ..diagnostics import Diagnostic, Severity, SourceMap, pointer_join, pointer_parts
 from ..diagnostics.rules import declare
 
-__all__ = ["SCHEMA_FILE", "schema_path", "load_schema", "is_valid", "validate"]
+if TYPE_CHECKING:  # jsonschema is imported only when a document is invalid
+    from jsonschema import ValidationError
+    from jsonschema.protocols import Validator
+
+__all__ = ["SCHEMA_FILE", "is_valid", "load_schema", "schema_path", "validate"]
 
 SCHEMA_FILE = "charter.schema.json"
 RULE = "S201"
@@ -114,20 +119,29 @@ def schema_path(name: str = SCHEMA_FILE) -> Path:
 
 
 @functools.cache
-def load_schema(name: str = SCHEMA_FILE) -> dict:
-    return json.loads(schema_path(name).read_text(encoding="utf-8"))
+def load_schema(name: str = SCHEMA_FILE) -> dict[str, Any]:
+    schema: dict[str, Any] = json.loads(schema_path(name).read_text(encoding="utf-8"))
+    return schema
 
 
 # -- fast path -----------------------------------------------------------------------------
 
-def _refuse_remote(uri: str):
+def _refuse_remote(uri: str) -> NoReturn:
     raise ValueError(f"remote $ref not allowed: {uri}")
 
 
-_NO_REMOTE = {"http": _refuse_remote, "https": _refuse_remote, "file": _refuse_remote}
+class _Options(TypedDict):
+    handlers: dict[str, Callable[[str], Any]]
+    use_default: bool
+    use_formats: bool
+
+
+_NO_REMOTE: dict[str, Callable[[str], Any]] = {
+    "http": _refuse_remote, "https": _refuse_remote, "file": _refuse_remote}
 # fastjsonschema names array items with `"...[{i}]".format(**locals())`, a third of its run
 # time on a valid charter; the same text as an f-string is equivalent and cheap.
-_FORMAT_LOCALS = re.compile(r'"((?:[^"\\{}]|\{[A-Za-z_][A-Za-z0-9_]*\})*)"\.format\(\*\*locals\(\)\)')
+_FORMAT_LOCALS = re.compile(
+    r'"((?:[^"\\{}]|\{[A-Za-z_][A-Za-z0-9_]*\})*)"\.format\(\*\*locals\(\)\)')
 
 
 @functools.cache
@@ -139,13 +153,16 @@ def _fast_validator() -> Callable[[Any], Any]:
     # (A deep copy: fastjsonschema rewrites `$ref`s inside the definition it is given.)
     definition = copy.deepcopy(load_schema())
     definition["$schema"] = "http://json-schema.org/draft-07/schema#"
-    options = dict(handlers=_NO_REMOTE, use_default=False, use_formats=False)
+    options: _Options = {"handlers": _NO_REMOTE, "use_default": False, "use_formats": False}
     try:
         code = fastjsonschema.compile_to_code(definition, **options)
-        main = re.search(r"^def (validate\w*)\(", code, re.M).group(1)
-        namespace: dict = {}
+        found = re.search(r"^def (validate\w*)\(", code, re.M)
+        if found is None:
+            raise ValueError("no validate function in the generated code")
+        namespace: dict[str, Any] = {}
         exec(compile(_FORMAT_LOCALS.sub(r'f"\1"', code), "<charter-schema>", "exec"), namespace)
-        return namespace[main]
+        validator: Callable[[Any], Any] = namespace[found.group(1)]
+        return validator
     except Exception:  # a future fastjsonschema may generate other code: use it as is
         return fastjsonschema.compile(definition, **options)
 
@@ -162,21 +179,23 @@ def is_valid(document: Any) -> bool:
 # -- slow path: every error, in words ----------------------------------------------------
 
 @functools.cache
-def _full_validator():
+def _full_validator() -> Validator:
     import jsonschema
     from jsonschema import Draft202012Validator, ValidationError
 
-    def pattern(validator, patrn, instance, schema):
+    def pattern(validator: Validator, patrn: str, instance: Any,
+                schema: Mapping[str, Any]) -> Iterator[ValidationError]:
         # `$` is end of text, as in ECMA-262 and fastjsonschema (Python's `$` allows a "\n")
         if validator.is_type(instance, "string") and not _regex(patrn).search(instance):
             yield ValidationError(f"{instance!r} does not match {patrn!r}")
 
-    cls = jsonschema.validators.extend(Draft202012Validator, {"pattern": pattern})
+    cls: type[Validator] = jsonschema.validators.extend(Draft202012Validator,
+                                                         {"pattern": pattern})
     return cls(load_schema())
 
 
 @functools.cache
-def _regex(pattern: str) -> re.Pattern:
+def _regex(pattern: str) -> re.Pattern[str]:
     return re.compile(re.sub(r"(?<!\\)\$", r"\\Z", pattern))
 
 
@@ -200,7 +219,7 @@ def validate(document: Any, sources: SourceMap) -> list[Diagnostic]:
     for error in _full_validator().iter_errors(document):
         if error.absolute_path and pointer_join("", *error.absolute_path) in unreadable:
             continue  # NaN passes `minimum` and `maximum`: say what is wrong once
-        explainer.explain(error)
+        explainer.explain(_as_error(error))
     return sorted(explainer.diagnostics() + list(unreadable.values()),
                   key=lambda d: (d.line, d.column, d.pointer, d.message))
 
@@ -244,7 +263,7 @@ def _clip(text: str, width: int = 40) -> str:
     return f"`{text[:width]}…`" if len(text) > width else f"`{text}`"
 
 
-def _schedules(document: dict):
+def _schedules(document: dict[str, Any]) -> Iterator[tuple[str, Any]]:
     """(pointer, value) of every `hours` and `maintenance` value of a schema-valid document."""
     for t, tier in enumerate(document.get("tiers") or ()):
         yield f"/tiers/{t}/hours", tier.get("hours")
@@ -262,7 +281,7 @@ _REFUSED_RANGE = {
 }
 
 
-def _unreadable_ranges(document: dict, sources: SourceMap) -> list[Diagnostic]:
+def _unreadable_ranges(document: dict[str, Any], sources: SourceMap) -> list[Diagnostic]:
     """S201 for the ranges the `time` shape lets through but the calendar refuses.
 
     `from: "24:00"` and `from` equal to `to` are well-formed times, yet no week can
@@ -270,7 +289,7 @@ def _unreadable_ranges(document: dict, sources: SourceMap) -> list[Diagnostic]:
     """
     from ..calendar.syntax import parse_time  # the coverage rules import it anyway
 
-    found = []
+    found: list[Diagnostic] = []
     for base, value in _schedules(document):
         if type(value) is not dict:
             continue
@@ -291,10 +310,40 @@ def _unreadable_ranges(document: dict, sources: SourceMap) -> list[Diagnostic]:
     return found
 
 
+class _Error(Protocol):
+    """A jsonschema error as `iter_errors` reports it, every field set (the stubs declare
+    them `Unset` too, for an error made by hand)."""
+
+    @property
+    def message(self) -> str: ...
+    @property
+    def validator(self) -> str: ...
+    @property
+    def validator_value(self) -> Any: ...
+    @property
+    def instance(self) -> Any: ...
+    @property
+    def schema(self) -> Mapping[str, Any]: ...
+    @property
+    def path(self) -> Sequence[str | int]: ...
+    @property
+    def absolute_path(self) -> Sequence[str | int]: ...
+    @property
+    def schema_path(self) -> Sequence[str | int]: ...
+    @property
+    def relative_schema_path(self) -> Sequence[str | int]: ...
+    @property
+    def context(self) -> Sequence[ValidationError]: ...
+
+
+def _as_error(error: ValidationError) -> _Error:
+    return cast("_Error", error)
+
+
 class _Explainer:
     """Turns jsonschema errors into positioned, deduplicated diagnostics."""
 
-    def __init__(self, sources: SourceMap):
+    def __init__(self, sources: SourceMap) -> None:
         self.sources = sources
         self.found: dict[tuple[str, str], tuple[int, Diagnostic]] = {}
         self.value_errors: dict[str, tuple[int, tuple[str, str]]] = {}
@@ -323,7 +372,7 @@ class _Explainer:
         self.found.setdefault(ident, (len(self.found), diagnostic))
 
     # -- dispatch ------------------------------------------------------------------------
-    def explain(self, error) -> None:
+    def explain(self, error: _Error) -> None:
         pointer = pointer_join("", *error.absolute_path)
         self.keyword = error.validator
         handler = getattr(self, "on_" + error.validator, None)
@@ -335,7 +384,7 @@ class _Explainer:
         self.keyword = error.validator
         self.add(pointer, f"{_field(pointer)}: {error.message[:160]}")
 
-    def on_additionalProperties(self, error, pointer: str) -> None:
+    def on_additionalProperties(self, error: _Error, pointer: str) -> None:
         schema, instance = error.schema, error.instance
         allowed = list(schema.get("properties", {}))
         patterns = [_regex(p) for p in schema.get("patternProperties", {})]
@@ -350,7 +399,7 @@ class _Explainer:
             self.add(pointer_join(pointer, key), f"{_field(pointer)} has an unexpected field "
                      f"'{key}'", hint, key=True)
 
-    def on_required(self, error, pointer: str) -> None:
+    def on_required(self, error: _Error, pointer: str) -> None:
         instance = error.instance
         for name in error.validator_value:
             if name in instance:
@@ -364,7 +413,7 @@ class _Explainer:
                     hint = f"add `{name}`: {described[0].lower()}{described[1:]}"
             self.add(pointer, f"{_field(pointer)} lacks required field '{name}'", hint, key=True)
 
-    def on_type(self, error, pointer: str) -> None:
+    def on_type(self, error: _Error, pointer: str) -> None:
         value = error.instance
         expected = self.expected(error.schema)
         hint = self.hint_for(error.schema, value, pointer)
@@ -376,37 +425,37 @@ class _Explainer:
                        f"expected {expected}")
         self.add(pointer, message, hint, scalar_depth=len(error.schema_path))
 
-    def on_pattern(self, error, pointer: str) -> None:
+    def on_pattern(self, error: _Error, pointer: str) -> None:
         self.add(pointer, f"{_field(pointer)}: {self.show(error.instance, pointer)} is not "
                  f"{self.expected(error.schema)}", self.hint_for(error.schema, error.instance,
                                                                   pointer),
                  scalar_depth=len(error.schema_path))
 
-    def on_enum(self, error, pointer: str) -> None:
+    def on_enum(self, error: _Error, pointer: str) -> None:
         choices = [str(c) for c in error.validator_value]
         guess = difflib.get_close_matches(str(error.instance).lower(), choices, n=1, cutoff=0.5)
         self.add(pointer, f"{_field(pointer)}: {self.show(error.instance, pointer)} is not one "
                  f"of {', '.join(choices)}", f"did you mean '{guess[0]}'?" if guess else "",
                  scalar_depth=len(error.schema_path))
 
-    def on_const(self, error, pointer: str) -> None:
+    def on_const(self, error: _Error, pointer: str) -> None:
         self.add(pointer, f"{_field(pointer)}: {self.show(error.instance, pointer)} is not "
                  f"`{error.validator_value}`", f"write {error.validator_value}",
                  scalar_depth=len(error.schema_path))
 
-    def on_minItems(self, error, pointer: str) -> None:
+    def on_minItems(self, error: _Error, pointer: str) -> None:
         self.add(pointer, f"{_field(pointer)} is empty; expected at least "
                  f"{error.validator_value} item{'s' if error.validator_value != 1 else ''}")
 
-    def on_minimum(self, error, pointer: str) -> None:
+    def on_minimum(self, error: _Error, pointer: str) -> None:
         self.add(pointer, f"{_field(pointer)}: {self.show(error.instance, pointer)} is below the "
                  f"minimum {error.validator_value:g}", scalar_depth=len(error.schema_path))
 
-    def on_maximum(self, error, pointer: str) -> None:
+    def on_maximum(self, error: _Error, pointer: str) -> None:
         self.add(pointer, f"{_field(pointer)}: {self.show(error.instance, pointer)} is above the "
                  f"maximum {error.validator_value:g}", scalar_depth=len(error.schema_path))
 
-    def on_anyOf(self, error, pointer: str) -> None:
+    def on_anyOf(self, error: _Error, pointer: str) -> None:
         branches = error.validator_value
         if all(set(b) == {"required"} for b in branches):
             return self.exactly_one(error, pointer)
@@ -420,7 +469,7 @@ class _Explainer:
             return self.add(pointer, f"{_field(pointer)}{what}; expected {words}",
                             self.hint_for(error.schema, value, pointer),
                             scalar_depth=len(error.schema_path))
-        by_branch = {i: [e for e in error.context if e.relative_schema_path[0] == i]
+        by_branch = {i: [_as_error(e) for e in error.context if e.relative_schema_path[0] == i]
                      for i in fits}
         # the branch that got furthest into the value, then the one with fewest complaints
         best = max(fits, key=lambda i: (max((len(e.path) for e in by_branch[i]), default=0),
@@ -438,7 +487,7 @@ class _Explainer:
 
     on_oneOf = on_anyOf
 
-    def exactly_one(self, error, pointer: str) -> None:
+    def exactly_one(self, error: _Error, pointer: str) -> None:
         names = [b["required"][0] for b in error.validator_value]
         present = [n for n in names if isinstance(error.instance, dict) and n in error.instance]
         listed = " or ".join(f"'{n}'" for n in names)
@@ -449,7 +498,7 @@ class _Explainer:
             self.add(pointer, f"{_field(pointer)} needs one of {listed}", key=True)
 
     # -- words ---------------------------------------------------------------------------
-    def expected(self, schema: dict) -> str:
+    def expected(self, schema: Mapping[str, Any]) -> str:
         name = _def_names().get(id(schema))
         if name in EXPECTED:
             return EXPECTED[name]
@@ -462,13 +511,13 @@ class _Explainer:
             return _TYPE_WORDS.get(kind, kind)
         return schema.get("description", "another value").rstrip(".")
 
-    def hint_for(self, schema: dict, value: Any, pointer: str) -> str:
+    def hint_for(self, schema: Mapping[str, Any], value: Any, pointer: str) -> str:
         name = _def_names().get(id(schema))
         raw = self.sources.raw.get(pointer)
         if schema.get("type") == "string" and raw is not None and not isinstance(value, str):
             hint = f'quote it: "{raw}"'
             if "pattern" in schema and not _regex(schema["pattern"]).search(raw):
-                hint += f"; it must also be {EXPECTED.get(name, 'in the expected form')}"
+                hint += f"; it must also be {EXPECTED.get(name or '', 'in the expected form')}"
             return hint
         if name == "id" and isinstance(value, str):
             slug = re.sub(r"[^a-z0-9-]+", "-", value.lower()).strip("-")
@@ -484,7 +533,7 @@ class _Explainer:
             return "write whole numbers with units d, h, m, largest first, e.g. 1h30m"
         return HINTS.get(name or "", "")
 
-    def types(self, schema: dict) -> set[str]:
+    def types(self, schema: Mapping[str, Any]) -> set[str]:
         """The JSON types a (sub)schema can accept; empty when it does not say."""
         ref = schema.get("$ref", "")
         if ref.startswith("#/$defs/"):

@@ -7,8 +7,17 @@ from __future__ import annotations
 
 import importlib
 import re
+from typing import TYPE_CHECKING, Protocol
 
-__all__ = ["REPORTERS", "reporter", "visible"]
+if TYPE_CHECKING:
+    from ...pipeline import PortfolioResult
+
+__all__ = ["REPORTERS", "Reporter", "reporter", "visible"]
+
+
+class Reporter(Protocol):
+    def __call__(self, result: PortfolioResult, *, color: bool = False) -> str: ...
+
 
 # name -> "module:function", imported on use so a text run never loads the SARIF code.
 REPORTERS: dict[str, str] = {
@@ -25,7 +34,7 @@ REPORTERS: dict[str, str] = {
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
-def _escape(match: re.Match) -> str:
+def _escape(match: re.Match[str]) -> str:
     code = ord(match.group())
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
@@ -42,6 +51,7 @@ def visible(text: str, keep: str = "") -> str:
     return _CONTROL.sub(lambda m: m.group() if m.group() in keep else _escape(m), text)
 
 
-def reporter(name: str):
+def reporter(name: str) -> Reporter:
     module, func = REPORTERS[name].split(":")
-    return getattr(importlib.import_module(module), func)
+    report: Reporter = getattr(importlib.import_module(module), func)
+    return report

@@ -18,12 +18,16 @@ from __future__ import annotations
 
 import hashlib
 import os
+from typing import TYPE_CHECKING
 
 from ...diagnostics import Diagnostic, Severity
 from . import text, visible
 from .sarif import repository_path
 
-__all__ = ["report", "auto", "escape_data", "escape_property", "annotation"]
+if TYPE_CHECKING:
+    from ...pipeline import PortfolioResult
+
+__all__ = ["annotation", "auto", "escape_data", "escape_property", "report"]
 
 _COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
@@ -52,7 +56,7 @@ def annotation(d: Diagnostic) -> str:
     return f"::{command} {','.join(props)}::{escape_data(message)}"
 
 
-def report(result, *, color: bool = False) -> str:
+def report(result: PortfolioResult, *, color: bool = False) -> str:
     lines = [annotation(d) for d in result.diagnostics if not d.suppressed]
     log = text.report(result, color=color)
     # a token the log cannot contain: derived from the log itself (and reproducible)
@@ -62,7 +66,7 @@ def report(result, *, color: bool = False) -> str:
     return "\n".join(lines) + "\n"
 
 
-def auto(result, *, color: bool = False) -> str:
+def auto(result: PortfolioResult, *, color: bool = False) -> str:
     """`github` under GitHub Actions (GITHUB_ACTIONS=true), `text` everywhere else."""
     if os.environ.get("GITHUB_ACTIONS") == "true":
         return report(result, color=color)

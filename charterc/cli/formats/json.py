@@ -7,7 +7,12 @@ line, column, rule; keys in a fixed order.
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ...pipeline import PortfolioResult
 
 
-def report(result, *, color: bool = False) -> str:
-    return json.dumps([d.to_dict() for d in result.diagnostics], indent=2, ensure_ascii=False) + "\n"
+def report(result: PortfolioResult, *, color: bool = False) -> str:
+    return json.dumps([d.to_dict() for d in result.diagnostics], indent=2,
+                      ensure_ascii=False) + "\n"

@@ -11,18 +11,24 @@ Nothing else is printed: no source lines, no summary.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
+from ...diagnostics import Diagnostic, Severity
 from . import visible
 
-__all__ = ["report", "format_line"]
+if TYPE_CHECKING:
+    from ...pipeline import PortfolioResult
+
+__all__ = ["format_line", "report"]
 
 _NEWLINES = re.compile(r"\s*[\r\n]+\s*")
 
 
-def format_line(d) -> str:
+def format_line(d: Diagnostic) -> str:
     message = visible(_NEWLINES.sub(" ", d.message.strip()))
-    return f"{visible(d.file)}:{d.line}:{d.column}: [{d.severity.value}] {message} ({d.rule})"
+    level = (d.severity or Severity.ERROR).value
+    return f"{visible(d.file)}:{d.line}:{d.column}: [{level}] {message} ({d.rule})"
 
 
-def report(result, *, color: bool = False) -> str:
+def report(result: PortfolioResult, *, color: bool = False) -> str:
     return "".join(format_line(d) + "\n" for d in result.diagnostics if not d.suppressed)

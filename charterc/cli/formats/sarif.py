@@ -18,12 +18,17 @@ import hashlib
 import json
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from ... import __version__
 from ...diagnostics import Diagnostic, Severity
 
-__all__ = ["report", "sarif_log", "repository_path", "SARIF_SCHEMA"]
+if TYPE_CHECKING:
+    from ...diagnostics.rules import Rule
+    from ...pipeline import PortfolioResult
+
+__all__ = ["SARIF_SCHEMA", "report", "repository_path", "sarif_log"]
 
 SARIF_SCHEMA = ("https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/"
                 "sarif-schema-2.1.0.json")
@@ -59,19 +64,19 @@ def repository_path(file: str) -> str:
     return Path(file).as_posix()
 
 
-def _uri(relative: str) -> dict:
+def _uri(relative: str) -> dict[str, Any]:
     """The artifact location of a file given by its `repository_path`."""
     if Path(relative).is_absolute():
         return {"uri": Path(relative).as_uri()}
     return {"uri": quote(relative, safe="/"), "uriBaseId": "%SRCROOT%"}
 
 
-def _catalogue() -> list:
+def _catalogue() -> list[Rule]:
     from ...diagnostics.rules import RULES
     return sorted(RULES.values(), key=lambda r: r.id)
 
 
-def _descriptor(entry) -> dict:
+def _descriptor(entry: Rule) -> dict[str, Any]:
     title = entry.title
     body = entry.doc.split("\n", 1)[1].strip() if "\n" in entry.doc else ""
     summary = body.split("\nFails:")[0].split("\nPasses:")[0].strip() or title
@@ -91,46 +96,49 @@ def _fingerprint(d: Diagnostic, uri: str, occurrence: int) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
 
-def _location(file: str, line: int, column: int, artifacts: dict[str, tuple[int, str]]) -> dict:
+def _location(file: str, line: int, column: int,
+              artifacts: dict[str, tuple[int, str]]) -> dict[str, Any]:
     """A physical location; `artifacts` (file -> index, repository path) gains the file if new."""
     if file not in artifacts:  # repository_path resolves on disk: once per file
         artifacts[file] = (len(artifacts), repository_path(file))
     index, relative = artifacts[file]
     artifact = _uri(relative)
     artifact["index"] = index
-    physical: dict = {"artifactLocation": artifact}
+    physical: dict[str, Any] = {"artifactLocation": artifact}
     if line >= 1:
         physical["region"] = {"startLine": line, "startColumn": max(column, 1)}
     return {"physicalLocation": physical}
 
 
-def _reasons(result) -> dict[tuple[str, str], str]:
-    """(file, rule) -> the reason stated in that charter's `metadata.suppress`."""
-    reasons = {}
+def _reasons(result: PortfolioResult) -> dict[tuple[str, str], str]:
+    """(file, rule) -> the reason stated in that charter's `metadata.suppress`.
+
+    Read from the model: a file without a charter has no suppression applied.
+    """
+    reasons: dict[tuple[str, str], str] = {}
     for f in result.files:
-        document = f.loaded.document if isinstance(f.loaded.document, dict) else {}
-        metadata = document.get("metadata") if isinstance(document.get("metadata"), dict) else {}
-        for entry in metadata.get("suppress") or ():
-            if isinstance(entry, dict) and "rule" in entry:
-                reasons[(f.file, str(entry["rule"]))] = str(entry.get("reason", ""))
+        if f.charter is None:
+            continue
+        for entry in f.charter.metadata.suppress:
+            reasons[(f.file, entry.rule)] = entry.reason
     return reasons
 
 
-def sarif_log(result) -> dict:
+def sarif_log(result: PortfolioResult) -> dict[str, Any]:
     """The SARIF log of a checked portfolio, as a JSON-compatible dict."""
     rules = _catalogue()
     index = {entry.id: n for n, entry in enumerate(rules)}
     reasons = _reasons(result)
     artifacts = {f.file: (n, repository_path(f.file)) for n, f in enumerate(result.files)}
-    seen: dict[tuple, int] = {}
-    results = []
+    seen: dict[tuple[str, str, str | tuple[int, int]], int] = {}
+    results: list[dict[str, Any]] = []
     for d in result.diagnostics:
         location = _location(d.file, d.line, d.column, artifacts)
         uri = artifacts[d.file][1]
         place = (d.rule, uri, d.pointer or (d.line, d.column))
         occurrence = seen[place] = seen.get(place, -1) + 1
         text = d.message + (f"\nHint: {d.hint}" if d.hint else "")
-        item: dict = {"ruleId": d.rule, "level": _LEVEL[d.severity or Severity.ERROR],
+        item: dict[str, Any] = {"ruleId": d.rule, "level": _LEVEL[d.severity or Severity.ERROR],
                       "message": {"text": text},
                       "locations": [location],
                       "partialFingerprints": {"charterc/v1": _fingerprint(d, uri, occurrence)}}
@@ -161,5 +169,5 @@ def sarif_log(result) -> dict:
     return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
 
 
-def report(result, *, color: bool = False) -> str:
+def report(result: PortfolioResult, *, color: bool = False) -> str:
     return json.dumps(sarif_log(result), indent=2, ensure_ascii=False) + "\n"

@@ -1,17 +1,25 @@
-"""Compiler-style text: `file:line:col: error[S201]: message`, the source line, a caret, the hint."""
+"""Compiler-style text: `file:line:col: error[S201]: message`, the source line, a caret,
+the hint."""
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from ...diagnostics import Diagnostic, Severity
 from . import visible
 
-_COLORS = {Severity.ERROR: "\033[1;31m", Severity.WARNING: "\033[1;33m", Severity.INFO: "\033[1;36m"}
+if TYPE_CHECKING:
+    from ...pipeline import PortfolioResult
+
+_COLORS = {Severity.ERROR: "\033[1;31m", Severity.WARNING: "\033[1;33m",
+           Severity.INFO: "\033[1;36m"}
 _RESET = "\033[0m"
 
 
 def format_diagnostic(d: Diagnostic, source_line: str | None, *, color: bool = False) -> str:
-    severity = d.severity.value
+    level = d.severity or Severity.ERROR
+    severity = level.value
     if color:
-        severity = f"{_COLORS[d.severity]}{severity}{_RESET}"
+        severity = f"{_COLORS[level]}{severity}{_RESET}"
     message = visible(d.message, keep="\n")  # a line break is harmless; ESC, CR, ... are not
     head = f"{visible(d.file)}:{d.line}:{d.column}: {severity}[{d.rule}]: {message}"
     lines = [head]
@@ -26,7 +34,7 @@ def format_diagnostic(d: Diagnostic, source_line: str | None, *, color: bool = F
     return "\n".join(lines)
 
 
-def summary(result) -> str:
+def summary(result: PortfolioResult) -> str:
     counts = result.counts()
     suppressed = sum(1 for d in result.diagnostics if d.suppressed)
     files = len(result.files)
@@ -43,7 +51,7 @@ def summary(result) -> str:
     return text
 
 
-def report(result, *, color: bool = False) -> str:
+def report(result: PortfolioResult, *, color: bool = False) -> str:
     sources = {f.file: f.loaded.sources for f in result.files}
     blocks = []
     for d in result.diagnostics:
