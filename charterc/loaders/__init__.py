@@ -8,15 +8,27 @@ from __future__ import annotations
 
 import importlib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from ..diagnostics import Diagnostic, Severity, SourceMap, escape_token
 from ..diagnostics.rules import declare
 
-__all__ = ["Limits", "Loaded", "LOADERS", "loader_for", "load_path", "load_bytes", "decode",
-           "is_charter_file", "refuse_surrogates"]
+__all__ = [
+    "DEFAULT_LIMITS",
+    "LOADERS",
+    "Limits",
+    "Loaded",
+    "Loader",
+    "decode",
+    "is_charter_file",
+    "load_bytes",
+    "load_path",
+    "loader_for",
+    "refuse_surrogates",
+]
 
 
 @dataclass(frozen=True)
@@ -37,6 +49,15 @@ class Loaded:
     def ok(self) -> bool:
         return self.document is not None and not any(
             d.severity is Severity.ERROR for d in self.diagnostics)
+
+
+DEFAULT_LIMITS = Limits()  # frozen, so one instance serves as every default
+
+
+class Loader(Protocol):
+    """A syntax's `load_text`: text and its display name -> `Loaded`, never an exception."""
+
+    def __call__(self, text: str, file: str, *, limits: Limits = ...) -> Loaded: ...
 
 
 # suffix -> "module:function"; imported on first use so `check` of YAML never loads lark.
@@ -62,19 +83,21 @@ def is_charter_file(path: str | Path) -> bool:
     return any(name.endswith(suffix) for suffix in LOADERS)
 
 
-def loader_for(path: str | Path):
+def loader_for(path: str | Path) -> Loader:
     name = Path(path).name
     for suffix in sorted(LOADERS, key=len, reverse=True):
         if name.endswith(suffix):
             module, func = LOADERS[suffix].split(":")
-            return getattr(importlib.import_module(module), func)
+            loader: Loader = getattr(importlib.import_module(module), func)
+            return loader
     # Not a charter suffix: YAML is the sensible default (e.g. a file given explicitly).
     from .yaml import load_text
     return load_text
 
 
 def error(rule: str, message: str, file: str, line: int = 1, column: int = 1,
-          hint: str = "", pointer: str = "", related=()) -> Diagnostic:
+          hint: str = "", pointer: str = "",
+          related: Iterable[tuple[str, int, int]] = ()) -> Diagnostic:
     return Diagnostic(rule=rule, severity=Severity.ERROR, message=message, file=file,
                       line=line, column=column, pointer=pointer, hint=hint,
                       related=tuple(related))
@@ -137,7 +160,7 @@ def refuse_surrogates(loaded: Loaded) -> Loaded:
         return loaded
     found: list[Diagnostic] = []
 
-    def walk(value, pointer: str) -> None:
+    def walk(value: object, pointer: str) -> None:
         if isinstance(value, dict):
             for key, item in value.items():
                 here = f"{pointer}/{escape_token(key)}"
@@ -158,7 +181,9 @@ def refuse_surrogates(loaded: Loaded) -> Loaded:
 
 
 def _surrogate(text: str, pointer: str, sources: SourceMap, key: bool = False) -> Diagnostic:
-    code = ord(_SURROGATE.search(text).group())
+    match = _SURROGATE.search(text)
+    assert match is not None, "only called on text holding a surrogate"
+    code = ord(match.group())
     line, column = sources.locate(pointer, key=key)
     return error("P106", f"\\u{code:04x} is half of a UTF-16 surrogate pair, not a character: "
                  "the text is not valid Unicode", sources.file, line, column,
@@ -166,8 +191,8 @@ def _surrogate(text: str, pointer: str, sources: SourceMap, key: bool = False) -
                  pointer=pointer)
 
 
-def load_bytes(data: bytes, file: str, *, limits: Limits = Limits(),
-               loader=None) -> Loaded:
+def load_bytes(data: bytes, file: str, *, limits: Limits = DEFAULT_LIMITS,
+               loader: Loader | None = None) -> Loaded:
     text, problems = decode(data, file, limits)
     if text is None:
         return Loaded(file, None, SourceMap(file), problems)
@@ -175,7 +200,7 @@ def load_bytes(data: bytes, file: str, *, limits: Limits = Limits(),
 
 
 def load_path(path: str | Path, *, display: str | None = None,
-              limits: Limits = Limits()) -> Loaded:
+              limits: Limits = DEFAULT_LIMITS) -> Loaded:
     file = display if display is not None else str(path)
     try:
         size = Path(path).stat().st_size

@@ -23,23 +23,36 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any, TypeAlias, cast
 
 from lark import Lark, Token
 from lark.exceptions import LarkError, UnexpectedInput
-from lark.lexer import ContextualLexer
+from lark.lexer import ContextualLexer, LexerState
 from lark.parsers.lalr_analysis import Shift
+from lark.parsers.lalr_parser_state import ParserState
 
 from ..diagnostics import Diagnostic, SourceMap, escape_token
-from . import Limits, Loaded, error, refuse_surrogates
+from . import DEFAULT_LIMITS, Limits, Loaded, error, refuse_surrogates
 from .yaml import resolve_plain
 
-__all__ = ["load_text", "parser", "keywords", "rule_keywords", "GRAMMAR_PATH"]
+__all__ = ["GRAMMAR_PATH", "keywords", "load_text", "parser", "rule_keywords"]
 
 GRAMMAR_PATH = Path(__file__).with_name("charter.lark")
 
 SET, APPEND, EMPTY, DEFAULT, UNIT = range(5)
 _NO_KEY = 0
+
+# The light tree of the module docstring. Its shapes differ by their first item, which
+# the code reads before indexing, so a node is typed as a tuple of any length.
+Node: TypeAlias = tuple[Any, ...]
+# (mode, path, key, line, column, node)
+Instruction: TypeAlias = tuple[int, tuple[str, ...], str, int, int, Node]
+# What a callback receives: its rule's tokens, nodes and instructions, in grammar order.
+Children: TypeAlias = list[Any]
+Instructions: TypeAlias = list[Instruction]  # (`list` is also a callback of `_Callbacks`)
+Callback: TypeAlias = Callable[[Any, Children], Node | Instruction | Instructions]
 
 # Clause rules that set one key: rule name -> canonical key (rules named after their key
 # are listed with themselves).
@@ -65,7 +78,7 @@ _FIELDS = {
 
 # Statements that build a mapping from positional values and clauses:
 # rule -> (mode, path, key, names of the positional values in order).
-_MAPS = {
+_MAPS: dict[str, tuple[int | None, tuple[str, ...], str, tuple[str, ...]]] = {
     "suppress": (APPEND, ("metadata",), "suppress", ("rule", "reason")),
     "change": (APPEND, ("metadata",), "changes", ("version", "date", "summary")),
     "signatory": (APPEND, ("metadata",), "signatories", ("name",)),
@@ -107,7 +120,7 @@ _PERCENT_KEYS = frozenset({"growth", "indexation", "attainment", "share", "targe
 _JSON = json.JSONDecoder(strict=False)
 
 
-def _string(token: Token) -> tuple:
+def _string(token: Token) -> Node:
     text = token.value
     if "\\" not in text:
         return ("s", token.line, token.column, text[1:-1], None)
@@ -118,7 +131,7 @@ def _string(token: Token) -> tuple:
                 "invalid escape in quoted text: use \\\" \\\\ \\n \\t or \\uXXXX")
 
 
-def _scalar(token: Token) -> tuple:
+def _scalar(token: Token) -> Node:
     if token.type == "STRING":
         return _string(token)
     text = token.value
@@ -128,7 +141,13 @@ def _scalar(token: Token) -> tuple:
     return ("s", token.line, token.column, value, text)
 
 
-def _is_node(item) -> bool:
+def _position(token: Token) -> tuple[int, int]:
+    """A token's line and column, which the lexer sets on every token it makes."""
+    assert token.line is not None and token.column is not None
+    return token.line, token.column
+
+
+def _is_node(item: object) -> bool:
     return type(item) is tuple and type(item[0]) is str
 
 
@@ -139,33 +158,34 @@ class _Callbacks:
     attached below the class; the rest are written out here.
     """
 
-    def start(self, children):
+    def start(self, children: Children) -> list[Instruction | Instructions]:
         return children
 
-    def value(self, children):
+    def value(self, children: Children) -> Node:
         return _scalar(children[0])
 
-    def key(self, children):
+    def key(self, children: Children) -> Node:
         token = children[0]
         if token.type == "STRING":
             return _string(token)
         return ("s", token.line, token.column, token.value, None)
 
-    def list(self, children):
+    def list(self, children: Children) -> Node:
         first = children[0]
         if type(first) is Token:  # EMPTY
             return ("l", first.line, first.column, [])
         return ("l", first[1], first[2], children)
 
-    def charter(self, children):
+    def charter(self, children: Children) -> Instructions:
         head = children[0]
         values = [c for c in children if _is_node(c)]
         version = next((c for c in children[1:] if type(c) is Token), None)
-        out = [(SET, ("metadata",), "id", head.line, head.column, values[0])]
+        out: Instructions = [(SET, ("metadata",), "id", head.line, head.column, values[0])]
         if len(values) > 1:
             out.append((SET, ("metadata",), "title", _NO_KEY, 0, values[1]))
         if len(values) > 2:
-            out.append((SET, ("metadata",), "version", version.line, version.column, values[2]))
+            assert version is not None, "the grammar puts `version` before the third value"
+            out.append((SET, ("metadata",), "version", *_position(version), values[2]))
         if len(values) > 3:
             out.append((SET, ("metadata",), "status", _NO_KEY, 0, values[3]))
         out.append((DEFAULT, (), "apiVersion", head.line, head.column,
@@ -174,12 +194,12 @@ class _Callbacks:
                     ("s", head.line, head.column, "Charter", None)))
         return out
 
-    def meta(self, children):
+    def meta(self, children: Children) -> Instruction:
         keyword, node = children
         path, key = _META[keyword.value]
         return (SET, path, key, keyword.line, keyword.column, node)
 
-    def empty_list(self, children):
+    def empty_list(self, children: Children) -> Instruction:
         keyword = children[0]
         path, key = _LISTS[keyword.value]
         return (EMPTY, path, key, keyword.line, keyword.column,
@@ -187,13 +207,13 @@ class _Callbacks:
 
     subprocessors_empty = empty_list
 
-    def holidays_value(self, children):
+    def holidays_value(self, children: Children) -> Node:
         if len(children) == 1 and _is_node(children[0]):
             return children[0]
         first = children[0]
         return ("m", first[3], first[4], children)
 
-    def hours_value(self, children):
+    def hours_value(self, children: Children) -> Node:
         first = children[0]
         if type(first) is Token:  # `24x7` or quoted text
             if first.type == "STRING":
@@ -209,14 +229,14 @@ class _Callbacks:
             return ("m", first[1], first[2], instrs)
         return ("m", first[3], first[4], children)
 
-    def ranges(self, children):
+    def ranges(self, children: Children) -> Node:
         first = children[0]
         return ("l", first[1], first[2], children)
 
-    def range(self, children):
-        instrs = []
+    def range(self, children: Children) -> Node:
+        instrs: Instructions = []
         line = column = 0
-        pending = None  # keyword token waiting for its value
+        pending: Token | None = None  # keyword token waiting for its value
         for child in children:
             if type(child) is Token:
                 kind = child.type
@@ -227,35 +247,37 @@ class _Callbacks:
                     start, _, end = child.value.partition("-")
                     instrs.append((SET, (), "from", _NO_KEY, 0,
                                    ("s", child.line, child.column, start, None)))
+                    to_line, to_column = _position(child)
                     instrs.append((SET, (), "to", _NO_KEY, 0,
-                                   ("s", child.line, child.column + len(start) + 1, end, None)))
+                                   ("s", to_line, to_column + len(start) + 1, end, None)))
                 else:
                     pending = child
                 if not line:
-                    line, column = child.line, child.column
+                    line, column = _position(child)
             else:
-                instrs.append((SET, (), pending.value, pending.line, pending.column, child))
+                assert pending is not None, "the grammar puts a keyword before each value"
+                instrs.append((SET, (), pending.value, *_position(pending), child))
         return ("m", line, column, instrs)
 
-    def ticket_objective(self, children):
+    def ticket_objective(self, children: Children) -> Instruction:
         keyword = children[0]
         body = ("m", keyword.line, keyword.column, _instructions(children[1:]))
         return (SET, ("objectives",), keyword.value, keyword.line, keyword.column, body)
 
-    def clock(self, children):
+    def clock(self, children: Children) -> Instruction:
         token = children[0]
         if len(children) == 1:
             node = ("s", token.line, token.column, token.value, None)
             return (SET, (), "clock", token.line, token.column, node)
         return (SET, (), "clock", token.line, token.column, children[1])
 
-    def target(self, children):
+    def target(self, children: Children) -> Instruction:
         key, node = children
         if key[0] == "e":
             return (SET, (), "", key[1], key[2], key)
         return (SET, (), key[3], key[1], key[2], node)
 
-    def price(self, children):
+    def price(self, children: Children) -> Instruction:
         keyword = children[0]
         instrs = []
         rest = children[1:]
@@ -268,37 +290,37 @@ class _Callbacks:
         return (SET, (), "price", keyword.line, keyword.column,
                 ("m", keyword.line, keyword.column, instrs))
 
-    def bands(self, children):
+    def bands(self, children: Children) -> Node:
         first = children[0]
         if type(first) is Token:
             return ("l", first.line, first.column, [])
         return ("l", first[1], first[2], children)
 
-    def cap_item(self, children):
+    def cap_item(self, children: Children) -> Instruction:
         node, word = children
         return (SET, (), word.value, word.line, word.column, node)
 
-    def recovery(self, children):
+    def recovery(self, children: Children) -> Instruction:
         keyword = children[0]
-        instrs = []
+        instrs: Instructions = []
         name, line, column = "target", _NO_KEY, 0
         for child in children[1:]:
             if type(child) is Token:  # `+-`
-                name, line, column = "tolerance", child.line, child.column
+                name, (line, column) = "tolerance", _position(child)
             else:
                 instrs.append((SET, (), name, line, column, child))
         return (SET, (), "recovery", keyword.line, keyword.column,
                 ("m", keyword.line, keyword.column, instrs))
 
-    def personal(self, children):
+    def personal(self, children: Children) -> Instructions:
         keyword = children[0]
         flag = ("s", keyword.line, keyword.column, keyword.value == "personal", None)
-        out = [(SET, (), "personal", keyword.line, keyword.column, flag)]
+        out: Instructions = [(SET, (), "personal", keyword.line, keyword.column, flag)]
         if len(children) > 1:
             out.append((SET, (), "regimes", _NO_KEY, 0, children[1]))
         return out
 
-    def needs(self, children):
+    def needs(self, children: Children) -> Instruction:
         keyword = children[0]
         if len(children) == 1:
             return (SET, (), "needs", keyword.line, keyword.column,
@@ -306,15 +328,15 @@ class _Callbacks:
         _, _, key, line, column, node = children[1]
         return (SET, ("needs",), key, line, column, node)
 
-    def tier_block(self, children):
+    def tier_block(self, children: Children) -> Instructions:
         return _instructions(children)
 
     client_block = security_block = tier_block
 
 
-def _instructions(children) -> list:
+def _instructions(children: Children) -> list[Instruction]:
     """Flatten clause results (one instruction or a list of them) into instructions."""
-    out = []
+    out: list[Instruction] = []
     for child in children:
         if type(child) is list:
             out.extend(child)
@@ -323,10 +345,10 @@ def _instructions(children) -> list:
     return out
 
 
-def _field(key: str):
-    def callback(self, children):
+def _field(key: str) -> Callback:
+    def callback(self: _Callbacks, children: Children) -> Instruction:
         keyword = children[0]
-        node = None
+        node: Node | None = None
         for child in children[1:]:
             if type(child) is tuple:
                 node = child
@@ -338,10 +360,11 @@ def _field(key: str):
     return callback
 
 
-def _mapping(mode, path, key, names):
-    def callback(self, children):
+def _mapping(mode: int | None, path: tuple[str, ...], key: str,
+             names: tuple[str, ...]) -> Callback:
+    def callback(self: _Callbacks, children: Children) -> Node | Instruction:
         keyword = children[0]
-        instrs = []
+        instrs: list[Instruction] = []
         position = 0
         for child in children[1:]:
             if type(child) is Token:
@@ -368,6 +391,7 @@ for _rule, _spec in _MAPS.items():
     setattr(_Callbacks, _rule, _mapping(*_spec))
 del _rule, _key, _spec
 
+
 class _KeywordLexer(ContextualLexer):
     """The contextual lexer, made exact about keywords.
 
@@ -378,10 +402,10 @@ class _KeywordLexer(ContextualLexer):
     parser, after the reductions it has pending, can shift it.
     """
 
-    keyword_types: frozenset = frozenset()
-    word_states: frozenset = frozenset()
+    keyword_types: frozenset[str] = frozenset()
+    word_states: frozenset[Any] = frozenset()
 
-    def lex(self, lexer_state, parser_state):
+    def lex(self, lexer_state: LexerState, parser_state: ParserState) -> Iterator[Token]:
         inner = super().lex(lexer_state, parser_state)
         keyword_types, word_states = self.keyword_types, self.word_states
         for token in inner:
@@ -391,7 +415,7 @@ class _KeywordLexer(ContextualLexer):
             yield token
 
 
-def _shiftable(parser_state, terminal: str) -> bool:
+def _shiftable(parser_state: ParserState, terminal: str) -> bool:
     states = parser_state.parse_conf.parse_table.states
     stack = list(parser_state.state_stack)
     while True:
@@ -433,17 +457,17 @@ def parser() -> Lark:
 class _Builder:
     """Apply instructions to build the document and its SourceMap, reporting duplicates."""
 
-    def __init__(self, file: str, lines: list[str]):
+    def __init__(self, file: str, lines: list[str]) -> None:
         self.file = file
         self.lines = lines
         self.sources = SourceMap(file, lines=lines)
         self.diagnostics: list[Diagnostic] = []
         self.soft: set[str] = set()      # keys set by default (`apiVersion` from `charter`)
         self.empties: set[str] = set()   # lists written as `[]`
-        self.units: list[tuple] = []     # `per X` word nodes of prices, checked at the end
+        self.units: list[Node] = []     # `per X` word nodes of prices, checked at the end
         self.anchors: dict[int, str] = {}  # statement line -> pointer (for `fmt`)
 
-    def node(self, node: tuple, pointer: str):
+    def node(self, node: Node, pointer: str) -> object:
         kind = node[0]
         self.sources.values[pointer] = (node[1], node[2])
         if kind == "s":
@@ -453,7 +477,7 @@ class _Builder:
         if kind == "l":
             return [self.node(child, f"{pointer}/{index}") for index, child in enumerate(node[3])]
         if kind == "m":
-            mapping: dict = {}
+            mapping: dict[str, object] = {}
             for instr in node[3]:
                 self.apply(mapping, pointer, instr)
             return mapping
@@ -461,7 +485,7 @@ class _Builder:
                                       pointer=pointer))
         return None
 
-    def apply(self, target: dict, pointer: str, instr: tuple) -> None:
+    def apply(self, target: dict[str, Any], pointer: str, instr: Instruction) -> None:
         mode, path, key, line, column, node = instr
         values, keys = self.sources.values, self.sources.keys
         for part in path:
@@ -517,7 +541,7 @@ class _Builder:
             hint="keep one of the two statements", pointer=pointer,
             related=[(self.file, first[0], first[1])]))
 
-    def check_units(self, document: dict) -> None:
+    def check_units(self, document: dict[str, Any]) -> None:
         business = document.get("business")
         unit = business.get("unit") if type(business) is dict else None
         for node in self.units:
@@ -539,7 +563,7 @@ def _word_at(lines: list[str], line: int, column: int) -> str:
     return match.group(0) if match else ""
 
 
-def _depth(value) -> int:
+def _depth(value: object) -> int:
     if type(value) is dict:
         return 1 + max((_depth(v) for v in value.values()), default=0)
     if type(value) is list:
@@ -547,12 +571,12 @@ def _depth(value) -> int:
     return 0
 
 
-def load_text(text: str, file: str, *, limits: Limits = Limits()) -> Loaded:
+def load_text(text: str, file: str, *, limits: Limits = DEFAULT_LIMITS) -> Loaded:
     """Load one `.charter` text: a document or P102/P103/P104 diagnostics, never an exception."""
     return load_with_anchors(text, file, limits=limits)[0]
 
 
-def load_with_anchors(text: str, file: str, *, limits: Limits = Limits()
+def load_with_anchors(text: str, file: str, *, limits: Limits = DEFAULT_LIMITS
                       ) -> tuple[Loaded, dict[int, str]]:
     """`load_text`, plus the JSON pointer of the statement on each line (for `fmt`)."""
     if text.startswith("\ufeff"):
@@ -566,17 +590,20 @@ def load_with_anchors(text: str, file: str, *, limits: Limits = Limits()
             "S201", "the file is empty: a charter starts with `charter <id> \"<title>\"`",
             file, hint="start from `charterc init`")]), {}
     try:
-        instructions = parser().parse(text if text.endswith("\n") else text + "\n")
+        # With the callbacks attached, `parse` returns what `start` does, not a Tree.
+        instructions = cast("list[Instruction | Instructions]",
+                            parser().parse(text if text.endswith("\n") else text + "\n"))
     except UnexpectedInput as exc:
         from .dsl_errors import describe
         return Loaded(file, None, sources, [describe(exc, text, file)]), {}
     except (LarkError, RecursionError) as exc:  # pragma: no cover - defensive
         return Loaded(file, None, sources, [error("P103", f"cannot parse: {exc}", file)]), {}
-    document: dict = {}
-    head = instructions[0][0]
+    document: dict[str, Any] = {}
+    # `start` begins with the instructions of the `charter` statement
+    head = cast("Instructions", instructions[0])[0]
     sources.values[""] = (head[3], head[4])
     for item in instructions:
-        for instr in (item if type(item) is list else (item,)):
+        for instr in (item if isinstance(item, list) else (item,)):
             builder.apply(document, "", instr)
     builder.check_units(document)
     if limits.max_depth < 16 and _depth(document) > limits.max_depth:
@@ -606,24 +633,26 @@ def rule_keywords() -> dict[str, frozenset[str]]:
         lark = parser()
         strings = {t.name: t.pattern.value for t in lark.terminals
                    if t.pattern.type == "str"}
-        direct: dict[str, set] = {}
+        direct: dict[str, set[str]] = {}
         for rule in lark.rules:
             entry = direct.setdefault(rule.origin.name, set())
             for symbol in rule.expansion:
                 entry.add(symbol.name)
-        table = {}
+        table: dict[str, frozenset[str]] = {}
         for name in direct:
-            seen, stack, words = set(), [name], set()
+            seen: set[str] = set()
+            words: set[str] = set()
+            stack = [name]
             while stack:
                 current = stack.pop()
                 if current in seen:
                     continue
                 seen.add(current)
-                for symbol in direct.get(current, ()):
-                    if symbol in strings:
-                        words.add(strings[symbol])
-                    elif symbol in direct:
-                        stack.append(symbol)
+                for child in direct.get(current, ()):
+                    if child in strings:
+                        words.add(strings[child])
+                    elif child in direct:
+                        stack.append(child)
             table[str(name)] = frozenset(words)
         _RULE_KEYWORDS = table
     return _RULE_KEYWORDS
