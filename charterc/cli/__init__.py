@@ -38,9 +38,30 @@ def _comma_list(value: str) -> list[str]:
     return [part.strip() for part in value.split(",") if part.strip()]
 
 
-def _rule_list(values: tuple[str, ...]) -> list[str]:
-    """`--select C4 --select V501,V502` -> ["C4", "V501", "V502"], upper-cased."""
-    return [part.upper() for value in values for part in _comma_list(value)]
+def _rule_list(values: tuple[str, ...], hint: str) -> list[str]:
+    """`--select C4 --select V501,V502` -> ["C4", "V501", "V502"], upper-cased.
+
+    Each must be a rule id or a prefix of one: a typo would otherwise select no rule at all.
+    """
+    rules = [part.upper() for value in values for part in _comma_list(value)]
+    for rule_id in rules:
+        _known_rule(rule_id, hint, prefix=True)
+    return rules
+
+
+def _known_rule(rule_id: str, hint: str, *, prefix: bool) -> None:
+    """Raise a usage error unless `rule_id` names a rule (or, with `prefix`, starts some)."""
+    import difflib
+
+    from ..diagnostics.rules import RULES
+    ids = sorted(RULES)
+    if rule_id in RULES or (prefix and any(i.startswith(rule_id) for i in ids)):
+        return
+    candidates = sorted({i[:len(rule_id)] for i in ids}) if prefix else ids
+    close = difflib.get_close_matches(rule_id, candidates, n=1, cutoff=0.5)
+    kind = "rule id or prefix" if prefix else "rule id"
+    suggestion = f"did you mean '{close[0]}'?" if close else "`charterc rules` lists them"
+    raise click.BadParameter(f"unknown {kind} {rule_id!r}: {suggestion}", param_hint=hint)
 
 
 def _emit(text: str, output: str | None) -> None:
@@ -58,10 +79,12 @@ def _levels(values: tuple[str, ...]) -> dict[str, Severity]:
     for value in values:
         rule_id, _, level = value.partition("=")
         try:
-            levels[rule_id.strip().upper()] = Severity(level.strip().lower())
+            severity = Severity(level.strip().lower())
         except ValueError:
             raise click.BadParameter(f"{value!r}: expected RULE=error|warning|info",
                                      param_hint="--level") from None
+        _known_rule(rule_id.strip().upper(), "--level", prefix=False)
+        levels[rule_id.strip().upper()] = severity
     return levels
 
 
@@ -131,7 +154,8 @@ def check(paths: tuple[str, ...], fmt: str, strict: bool, today: str | None,
     except (UsageError, SourceDateError) as exc:
         raise click.UsageError(str(exc)) from exc
     options = CheckOptions(today=day,
-                           select=_rule_list(select) or None, ignore=_rule_list(ignore),
+                           select=_rule_list(select, "--select") or None,
+                           ignore=_rule_list(ignore, "--ignore"),
                            levels=_levels(level_opts), limits=Limits(max_bytes=max_bytes))
     if sys.stderr.isatty() and len(files) > 20:
         with click.progressbar(length=len(files), label="checking", file=sys.stderr) as bar:

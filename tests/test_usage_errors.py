@@ -1,0 +1,45 @@
+"""Mistakes in how charterc is called end in exit 2 with a message, never in a silent pass."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from charterc.cli import main
+
+ROOT = Path(__file__).parent.parent
+BASE = (ROOT / "charterc/checks/example_base.charter.yaml").read_text()
+BROKEN = BASE.replace("status: active", "status: actve")
+
+
+def run(*args: str) -> object:
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def write(tmp_path: Path, text: str, name: str = "c.charter.yaml") -> str:
+    path = tmp_path / name
+    path.write_text(text)
+    return str(path)
+
+
+# -- 1. unknown rule ids in --select, --ignore, --level ----------------------------------
+
+def test_select_typo_is_a_usage_error_with_a_suggestion(tmp_path):
+    result = run("check", "--select", "V5O1", write(tmp_path, BROKEN))
+    assert result.exit_code == 2
+    assert "V5O1" in result.output and "did you mean 'V501'?" in result.output
+
+
+def test_ignore_and_level_typos_are_usage_errors(tmp_path):
+    path = write(tmp_path, BROKEN)
+    assert run("check", "--ignore", "S2O1", path).exit_code == 2
+    result = run("check", "--level", "S2O1=warning", path)
+    assert result.exit_code == 2 and "did you mean 'S201'?" in result.output
+    assert run("check", "--level", "S2=warning", path).exit_code == 2  # --level takes an id
+
+
+def test_known_ids_and_prefixes_still_work(tmp_path):
+    path = write(tmp_path, BROKEN)
+    assert run("check", "--select", "s2,V5", path).exit_code == 1
+    assert run("check", "--ignore", "c4", path).exit_code == 1
+    assert run("check", "--level", "s201=warning", path).exit_code in (0, 1)
