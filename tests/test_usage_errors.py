@@ -43,3 +43,23 @@ def test_known_ids_and_prefixes_still_work(tmp_path):
     assert run("check", "--select", "s2,V5", path).exit_code == 1
     assert run("check", "--ignore", "c4", path).exit_code == 1
     assert run("check", "--level", "s201=warning", path).exit_code in (0, 1)
+
+
+# -- 2. no charter found; charter-like YAML without the suffix ---------------------------
+
+def test_a_folder_without_charters_is_a_usage_error(tmp_path):
+    (tmp_path / "empty").mkdir()
+    result = run("check", str(tmp_path / "empty"))
+    assert result.exit_code == 2
+    assert "no charter found" in result.output and str(tmp_path / "empty") in result.output
+
+
+def test_charter_like_yaml_without_the_suffix_is_warned_about(tmp_path):
+    write(tmp_path, BASE, "c.charter.yaml")
+    write(tmp_path, BASE, "other.yaml")
+    write(tmp_path, "apiVersion: v1\nkind: ConfigMap\n", "k8s.yml")
+    result = CliRunner().invoke(main, ["check", "--today", "2026-06-01", str(tmp_path)])
+    assert result.exit_code == 0
+    assert "other.yaml looks like a charter" in result.stderr
+    assert "other.charter.yaml" in result.stderr and "k8s.yml" not in result.stderr
+    assert "other.yaml" not in result.stdout

@@ -144,15 +144,23 @@ def check(paths: tuple[str, ...], fmt: str, strict: bool, today: str | None,
           max_bytes: int, output: str | None, color: bool | None) -> None:
     """Validate and check charters (files or folders; default: charters/)."""
     from ..loaders import Limits
-    from ..pipeline import CheckOptions, UsageError, check_paths, discover
+    from ..pipeline import CheckOptions, UsageError, check_paths, discover, misnamed
     from ..pipeline.today import SourceDateError, resolve_today
     from .formats import reporter
 
+    searched = paths or ("charters",)
     try:
-        files = discover(paths or ("charters",))
+        files = discover(searched)
         day = resolve_today(_today(today))
     except (UsageError, SourceDateError) as exc:
         raise click.UsageError(str(exc)) from exc
+    for path in misnamed(searched):
+        click.echo(f"charterc: warning: {path} looks like a charter but is skipped: "
+                   f"charters end in .charter{path.suffix} "
+                   f"(rename it {path.stem}.charter{path.suffix})", err=True)
+    if not files:
+        raise click.UsageError(f"no charter found in {', '.join(searched)} "
+                               "(charters are named *.charter.yaml, *.charter.yml or *.charter)")
     options = CheckOptions(today=day,
                            select=_rule_list(select, "--select") or None,
                            ignore=_rule_list(ignore, "--ignore"),

@@ -13,6 +13,7 @@ ids) run once every file is loaded.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -38,6 +39,7 @@ __all__ = [
     "check_paths",
     "discover",
     "display_path",
+    "misnamed",
 ]
 
 
@@ -136,6 +138,31 @@ def discover(paths: Sequence[str | Path]) -> list[Path]:
             seen.add(key)
             unique.append(path)
     return unique
+
+
+_CHARTER_LINE = re.compile(r"^apiVersion:\s*[\"']?charterc/v1[\"']?\s*(#.*)?$", re.MULTILINE)
+
+
+def misnamed(paths: Sequence[str | Path], limit: int = 1 << 20) -> list[Path]:
+    """YAML files under the given folders that look like charters (a line `apiVersion:
+    charterc/v1`) but lack a charter suffix, so that `discover` passes them by."""
+    found: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if not path.is_dir():
+            continue
+        for candidate in sorted(path.rglob("*")):
+            if (candidate.suffix not in (".yaml", ".yml") or is_charter_file(candidate)
+                    or not candidate.is_file()):
+                continue
+            try:
+                with candidate.open("rb") as handle:
+                    text = handle.read(limit).decode("utf-8", errors="replace")
+            except OSError:
+                continue
+            if _CHARTER_LINE.search(text):
+                found.append(candidate)
+    return found
 
 
 def _charter_id(document: Any) -> str | None:
