@@ -1,8 +1,12 @@
 """Mistakes in how charterc is called end in exit 2 with a message, never in a silent pass."""
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from charterc.cli import main
@@ -63,3 +67,40 @@ def test_charter_like_yaml_without_the_suffix_is_warned_about(tmp_path):
     assert "other.yaml looks like a charter" in result.stderr
     assert "other.charter.yaml" in result.stderr and "k8s.yml" not in result.stderr
     assert "other.yaml" not in result.stdout
+
+
+# -- 3. diff: paths matching nothing, empty revisions ------------------------------------
+
+def _git(repo: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True,
+                   env={"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
+                        "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com",
+                        "HOME": str(repo), "PATH": os.environ.get("PATH", "/usr/bin:/bin")})
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    repo = tmp_path / "repo"
+    (repo / "charters").mkdir(parents=True)
+    _git(repo, "init", "-q", "-b", "main")
+    (repo / "charters/desk.charter.yaml").write_text(BASE)
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-q", "-m", "base")
+    (repo / "charters/desk.charter.yaml").write_text(BASE.replace("# ", "#  "))
+    _git(repo, "commit", "-q", "-am", "again")
+    monkeypatch.chdir(repo)
+    return repo
+
+
+def test_diff_path_matching_nothing_is_a_usage_error(repo):
+    result = run("diff", "HEAD~1", "HEAD", "charterz")
+    assert result.exit_code == 2 and "no charter under charterz" in result.output
+    assert run("diff", "HEAD~1", "HEAD", "charters").exit_code == 0
+
+
+def test_diff_empty_revision_is_a_usage_error(repo):
+    result = run("diff", "", "HEAD")
+    assert result.exit_code == 2 and "empty revision" in result.output
+    assert run("diff", "HEAD", " ").exit_code == 2

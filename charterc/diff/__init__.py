@@ -21,7 +21,7 @@ from ..diagnostics.rules import declare
 from ..loaders import Limits, Loaded
 from .changes import EFFECTS, Change, neutral, weakening
 from .semver import BUMPS, bump_made, parse_version, stronger
-from .sources import SourceError, read_side
+from .sources import SourceError, read_side, unmatched
 
 if TYPE_CHECKING:
     from ..model.charter import Charter
@@ -224,5 +224,11 @@ def diff_sides(old: str, new: str, paths: Sequence[str] = (), *,
     """`charterc diff OLD NEW [PATHS]`: raises SourceError for a side that cannot be read."""
     old_side = read_side(old, paths, limits=limits)
     new_side = read_side(new, paths, limits=limits)
+    missing = unmatched([old_side, new_side], paths)
+    if missing:
+        raise SourceError(f"no charter under {', '.join(missing)} at "
+                          + " or ".join(s.label for s in (old_side, new_side)
+                                        if s.matched is not None)
+                          + " (paths are relative to the working directory)")
     return diff_loaded(old_side.files, new_side.files, old_label=old, new_label=new)
 
