@@ -104,3 +104,26 @@ def test_diff_empty_revision_is_a_usage_error(repo):
     result = run("diff", "", "HEAD")
     assert result.exit_code == 2 and "empty revision" in result.output
     assert run("diff", "HEAD", " ").exit_code == 2
+
+
+# -- 4. an empty --lang or --format ------------------------------------------------------
+
+REPORT = ROOT / "tests" / "report"
+
+
+@pytest.mark.parametrize("option", ["--lang", "--format"])
+def test_report_with_an_empty_list_is_a_usage_error(tmp_path, option):
+    out = tmp_path / "reports"
+    result = run("report", str(REPORT / "desk.charter.yaml"), "--tickets",
+                 str(REPORT / "tickets.csv"), "--period", "2026-11", "-o", str(out), option, ",")
+    assert result.exit_code == 2 and option in result.output and "names nothing" in result.output
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("option", ["--lang", "--format"])
+def test_build_with_an_empty_list_is_a_usage_error(tmp_path, option):
+    out = tmp_path / "dist"
+    result = run("build", write(tmp_path, BASE), "-o", str(out), "--today", "2026-06-01",
+                 option, " , ")
+    assert result.exit_code == 2 and option in result.output and "names nothing" in result.output
+    assert not out.exists()

@@ -38,6 +38,15 @@ def _comma_list(value: str) -> list[str]:
     return [part.strip() for part in value.split(",") if part.strip()]
 
 
+def _nonempty_list(value: str, hint: str) -> list[str]:
+    """`_comma_list` of an option that must name at least one item (`--lang ,` names none)."""
+    items = _comma_list(value)
+    if not items:
+        raise click.BadParameter(f"{value!r} names nothing: give at least one, e.g. "
+                                 + ("en" if hint == "--lang" else "md"), param_hint=hint)
+    return items
+
+
 def _rule_list(values: tuple[str, ...], hint: str) -> list[str]:
     """`--select C4 --select V501,V502` -> ["C4", "V501", "V502"], upper-cased.
 
@@ -288,9 +297,9 @@ def build_command(paths: tuple[str, ...], out: str, lang: str, fmt: str, today: 
     from .formats import reporter
 
     try:
-        result = build(paths or ("charters",), out, langs=_comma_list(lang),
-                       formats=_comma_list(fmt), today=_today(today), templates=templates,
-                       partial=partial)
+        result = build(paths or ("charters",), out, langs=_nonempty_list(lang, "--lang"),
+                       formats=_nonempty_list(fmt, "--format"), today=_today(today),
+                       templates=templates, partial=partial)
     except (BuildProblem, UsageError) as exc:
         click.echo(f"charterc build: {exc}", err=True)
         sys.exit(EXIT_USAGE)
