@@ -127,3 +127,37 @@ def test_build_with_an_empty_list_is_a_usage_error(tmp_path, option):
                  option, " , ")
     assert result.exit_code == 2 and option in result.output and "names nothing" in result.output
     assert not out.exists()
+
+
+# -- 5. diff: a side that does not load is not a removal ---------------------------------
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "json"])
+def test_diff_against_a_new_that_does_not_load_is_not_a_removal(tmp_path, fmt):
+    old, new = tmp_path / "old", tmp_path / "new"
+    old.mkdir(), new.mkdir()
+    write(old, BASE, "desk.charter.yaml")
+    write(new, BASE.replace("status: active", "status: actve"), "desk.charter.yaml")
+    result = run("diff", str(old), str(new), "--format", fmt)
+    assert result.exit_code == 1
+    assert "removed" not in result.output and "weakening" not in result.output
+    assert "S201" in result.output and "desk.charter.yaml" in result.output
+
+
+def test_diff_of_a_charter_that_does_not_parse_on_either_side(tmp_path):
+    old, new = tmp_path / "old", tmp_path / "new"
+    old.mkdir(), new.mkdir()
+    write(old, "apiVersion: [\n", "desk.charter.yaml")
+    write(new, BASE, "desk.charter.yaml")
+    result = run("diff", str(old), str(new))
+    assert "added" not in result.output and "P101" in result.output
+    assert "0 charters compared" in result.output
+
+
+def test_a_charter_really_removed_is_still_a_removal(tmp_path):
+    old, new = tmp_path / "old", tmp_path / "new"
+    old.mkdir(), new.mkdir()
+    write(old, BASE, "desk.charter.yaml")
+    write(new, "apiVersion: [\n", "other.charter.yaml")
+    write(new, "apiVersion: [\n", "third.charter.yaml")
+    result = run("diff", str(old), str(new))
+    assert "in force -> removed" in result.output

@@ -34,6 +34,7 @@ __all__ = [
     "FileResult",
     "PortfolioResult",
     "UsageError",
+    "charter_id",
     "check_file",
     "check_loaded",
     "check_paths",
@@ -165,7 +166,8 @@ def misnamed(paths: Sequence[str | Path], limit: int = 1 << 20) -> list[Path]:
     return found
 
 
-def _charter_id(document: Any) -> str | None:
+def charter_id(document: Any) -> str | None:
+    """The document's metadata.id when it has a string there (even if it fails the schema)."""
     metadata = document.get("metadata") if isinstance(document, dict) else None
     charter_id = metadata.get("id") if isinstance(metadata, dict) else None
     return charter_id if isinstance(charter_id, str) else None
@@ -260,8 +262,8 @@ def _add_duplicate_charters(results: list[FileResult], options: CheckOptions) ->
     from ..checks import enabled
     from ..validate.references import duplicate_charters
 
-    ids = [(charter_id, f.sources) for f in results
-           if (charter_id := _charter_id(f.loaded.document)) is not None]
+    ids = [(found, f.sources) for f in results
+           if (found := charter_id(f.loaded.document)) is not None]
     by_file = {f.file: f for f in results}
     for diagnostic in duplicate_charters(ids):
         if enabled(diagnostic.rule, options.select, options.ignore):
