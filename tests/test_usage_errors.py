@@ -161,3 +161,34 @@ def test_a_charter_really_removed_is_still_a_removal(tmp_path):
     write(new, "apiVersion: [\n", "third.charter.yaml")
     result = run("diff", str(old), str(new))
     assert "in force -> removed" in result.output
+
+
+# -- 6. override templates that recurse or are too large ---------------------------------
+
+def _templates(tmp_path: Path, name: str, body: str) -> str:
+    folder = tmp_path / "templates"
+    folder.mkdir(exist_ok=True)
+    (folder / name).write_text(body)
+    return str(folder)
+
+
+def _build(tmp_path: Path, templates: str) -> object:
+    return CliRunner().invoke(main, ["build", write(tmp_path, BASE), "-o", str(tmp_path / "dist"),
+                                     "--format", "md", "--today", "2026-06-01",
+                                     "--templates", templates])
+
+
+def test_a_template_that_includes_itself_is_a_usage_error(tmp_path):
+    templates = _templates(tmp_path, "charter.md.j2", "{% include 'charter.md.j2' %}\n")
+    result = _build(tmp_path, templates)
+    assert result.exit_code == 2, result.output
+    assert "internal error" not in result.output
+    assert "charter.md.j2" in result.output and "includes itself" in result.output
+
+
+def test_an_oversized_template_is_a_usage_error(tmp_path):
+    templates = _templates(tmp_path, "_notes.md.j2", "x" * (300 * 1024))
+    result = _build(tmp_path, templates)
+    assert result.exit_code == 2, result.output
+    assert "internal error" not in result.output
+    assert "_notes.md.j2" in result.output and "KiB" in result.output
