@@ -192,3 +192,33 @@ def test_an_oversized_template_is_a_usage_error(tmp_path):
     assert result.exit_code == 2, result.output
     assert "internal error" not in result.output
     assert "_notes.md.j2" in result.output and "KiB" in result.output
+
+
+# -- 7. convert says how many comments it drops ------------------------------------------
+
+DSL = (ROOT / "examples/dsl/it-service-desk.charter").read_text()
+
+
+@pytest.mark.parametrize("target", ["yaml", "dsl"])
+def test_convert_from_yaml_warns_about_dropped_comments(tmp_path, target):
+    text = BASE.replace("kind: Charter", "kind: Charter  # an end-of-line note")
+    result = CliRunner().invoke(main, ["convert", write(tmp_path, text), "--to", target])
+    assert result.exit_code == 0
+    assert "warning: 4 comments" in result.stderr and "dropped" in result.stderr
+    assert "warning" not in result.stdout
+
+
+def test_convert_from_yaml_without_comments_says_nothing(tmp_path):
+    text = "\n".join(line for line in BASE.splitlines() if not line.startswith("#"))
+    result = CliRunner().invoke(main, ["convert", write(tmp_path, text + "\n"), "--to", "dsl"])
+    assert result.exit_code == 0 and result.stderr == ""
+
+
+def test_convert_of_the_dsl_keeps_its_comments_or_says_it_drops_them(tmp_path):
+    lines = DSL.splitlines(keepends=True)
+    path = write(tmp_path, "".join([*lines[:3], '# a "quoted # note"\n', *lines[3:]]),
+                 "desk.charter")
+    same = CliRunner().invoke(main, ["convert", path, "--to", "dsl"])
+    assert same.exit_code == 0 and '# a "quoted # note"' in same.stdout and same.stderr == ""
+    other = CliRunner().invoke(main, ["convert", path, "--to", "yaml"])
+    assert other.exit_code == 0 and "warning: 1 comment of" in other.stderr

@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 import sys
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import click
 
@@ -321,6 +321,8 @@ def build_command(paths: tuple[str, ...], out: str, lang: str, fmt: str, today: 
               help="Write here (atomically) instead of standard output.")
 def convert(file: str, target: str, output: str | None) -> None:
     """Convert a charter between YAML and the DSL (the same canonical document)."""
+    from pathlib import Path
+
     from ..authoring import Unrepresentable
     from ..loaders import load_path
     from .formats.text import format_diagnostic
@@ -335,13 +337,14 @@ def convert(file: str, target: str, output: str | None) -> None:
         from ..authoring.dsl import dump as write
     else:
         from functools import partial
-        from pathlib import Path
 
         from ..authoring.init import schema_reference
         from ..authoring.yaml import dump as dump_yaml
         write = dump_yaml
         if output:  # the modeline must lead to the schema from where the file lands
             write = partial(dump_yaml, schema=schema_reference(Path(output).absolute().parent))
+    source = Path(file).read_bytes().decode("utf-8-sig", errors="replace")
+    syntax: Literal["yaml", "dsl"] = "dsl" if file.endswith(".charter") else "yaml"
     try:
         text = write(loaded.document)
     except Unrepresentable as exc:
@@ -349,6 +352,16 @@ def convert(file: str, target: str, output: str | None) -> None:
         click.echo(f"{loaded.file}:{line}:{column}: cannot write as {target}: {exc.reason}",
                    err=True)
         sys.exit(EXIT_FINDINGS)
+    if syntax == target == "dsl":  # fmt's layout is the writer's, with the comments put back
+        from ..authoring.fmt import format_text
+        text = format_text(source, loaded.file)[0] or text
+    else:
+        from ..authoring.comments import count_comments
+        dropped = count_comments(source, syntax)
+        if dropped:
+            click.echo(f"charterc convert: warning: {dropped} comment"
+                       f"{'s' if dropped != 1 else ''} of {file} dropped: the {target} output "
+                       "does not carry comments over", err=True)
     _emit(text, output)
 
 
