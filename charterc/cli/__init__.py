@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 import sys
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import click
 
@@ -38,9 +38,39 @@ def _comma_list(value: str) -> list[str]:
     return [part.strip() for part in value.split(",") if part.strip()]
 
 
-def _rule_list(values: tuple[str, ...]) -> list[str]:
-    """`--select C4 --select V501,V502` -> ["C4", "V501", "V502"], upper-cased."""
-    return [part.upper() for value in values for part in _comma_list(value)]
+def _nonempty_list(value: str, hint: str) -> list[str]:
+    """`_comma_list` of an option that must name at least one item (`--lang ,` names none)."""
+    items = _comma_list(value)
+    if not items:
+        raise click.BadParameter(f"{value!r} names nothing: give at least one, e.g. "
+                                 + ("en" if hint == "--lang" else "md"), param_hint=hint)
+    return items
+
+
+def _rule_list(values: tuple[str, ...], hint: str) -> list[str]:
+    """`--select C4 --select V501,V502` -> ["C4", "V501", "V502"], upper-cased.
+
+    Each must be a rule id or a prefix of one: a typo would otherwise select no rule at all.
+    """
+    rules = [part.upper() for value in values for part in _comma_list(value)]
+    for rule_id in rules:
+        _known_rule(rule_id, hint, prefix=True)
+    return rules
+
+
+def _known_rule(rule_id: str, hint: str, *, prefix: bool) -> None:
+    """Raise a usage error unless `rule_id` names a rule (or, with `prefix`, starts some)."""
+    import difflib
+
+    from ..diagnostics.rules import RULES
+    ids = sorted(RULES)
+    if rule_id in RULES or (prefix and any(i.startswith(rule_id) for i in ids)):
+        return
+    candidates = sorted({i[:len(rule_id)] for i in ids}) if prefix else ids
+    close = difflib.get_close_matches(rule_id, candidates, n=1, cutoff=0.5)
+    kind = "rule id or prefix" if prefix else "rule id"
+    suggestion = f"did you mean '{close[0]}'?" if close else "`charterc rules` lists them"
+    raise click.BadParameter(f"unknown {kind} {rule_id!r}: {suggestion}", param_hint=hint)
 
 
 def _emit(text: str, output: str | None) -> None:
@@ -58,10 +88,12 @@ def _levels(values: tuple[str, ...]) -> dict[str, Severity]:
     for value in values:
         rule_id, _, level = value.partition("=")
         try:
-            levels[rule_id.strip().upper()] = Severity(level.strip().lower())
+            severity = Severity(level.strip().lower())
         except ValueError:
             raise click.BadParameter(f"{value!r}: expected RULE=error|warning|info",
                                      param_hint="--level") from None
+        _known_rule(rule_id.strip().upper(), "--level", prefix=False)
+        levels[rule_id.strip().upper()] = severity
     return levels
 
 
@@ -121,17 +153,26 @@ def check(paths: tuple[str, ...], fmt: str, strict: bool, today: str | None,
           max_bytes: int, output: str | None, color: bool | None) -> None:
     """Validate and check charters (files or folders; default: charters/)."""
     from ..loaders import Limits
-    from ..pipeline import CheckOptions, UsageError, check_paths, discover
+    from ..pipeline import CheckOptions, UsageError, check_paths, discover, misnamed
     from ..pipeline.today import SourceDateError, resolve_today
     from .formats import reporter
 
+    searched = paths or ("charters",)
     try:
-        files = discover(paths or ("charters",))
+        files = discover(searched)
         day = resolve_today(_today(today))
     except (UsageError, SourceDateError) as exc:
         raise click.UsageError(str(exc)) from exc
+    for path in misnamed(searched):
+        click.echo(f"charterc: warning: {path} looks like a charter but is skipped: "
+                   f"charters end in .charter{path.suffix} "
+                   f"(rename it {path.stem}.charter{path.suffix})", err=True)
+    if not files:
+        raise click.UsageError(f"no charter found in {', '.join(searched)} "
+                               "(charters are named *.charter.yaml, *.charter.yml or *.charter)")
     options = CheckOptions(today=day,
-                           select=_rule_list(select) or None, ignore=_rule_list(ignore),
+                           select=_rule_list(select, "--select") or None,
+                           ignore=_rule_list(ignore, "--ignore"),
                            levels=_levels(level_opts), limits=Limits(max_bytes=max_bytes))
     if sys.stderr.isatty() and len(files) > 20:
         with click.progressbar(length=len(files), label="checking", file=sys.stderr) as bar:
@@ -256,9 +297,9 @@ def build_command(paths: tuple[str, ...], out: str, lang: str, fmt: str, today: 
     from .formats import reporter
 
     try:
-        result = build(paths or ("charters",), out, langs=_comma_list(lang),
-                       formats=_comma_list(fmt), today=_today(today), templates=templates,
-                       partial=partial)
+        result = build(paths or ("charters",), out, langs=_nonempty_list(lang, "--lang"),
+                       formats=_nonempty_list(fmt, "--format"), today=_today(today),
+                       templates=templates, partial=partial)
     except (BuildProblem, UsageError) as exc:
         click.echo(f"charterc build: {exc}", err=True)
         sys.exit(EXIT_USAGE)
@@ -280,6 +321,8 @@ def build_command(paths: tuple[str, ...], out: str, lang: str, fmt: str, today: 
               help="Write here (atomically) instead of standard output.")
 def convert(file: str, target: str, output: str | None) -> None:
     """Convert a charter between YAML and the DSL (the same canonical document)."""
+    from pathlib import Path
+
     from ..authoring import Unrepresentable
     from ..loaders import load_path
     from .formats.text import format_diagnostic
@@ -294,13 +337,14 @@ def convert(file: str, target: str, output: str | None) -> None:
         from ..authoring.dsl import dump as write
     else:
         from functools import partial
-        from pathlib import Path
 
         from ..authoring.init import schema_reference
         from ..authoring.yaml import dump as dump_yaml
         write = dump_yaml
         if output:  # the modeline must lead to the schema from where the file lands
             write = partial(dump_yaml, schema=schema_reference(Path(output).absolute().parent))
+    source = Path(file).read_bytes().decode("utf-8-sig", errors="replace")
+    syntax: Literal["yaml", "dsl"] = "dsl" if file.endswith(".charter") else "yaml"
     try:
         text = write(loaded.document)
     except Unrepresentable as exc:
@@ -308,6 +352,16 @@ def convert(file: str, target: str, output: str | None) -> None:
         click.echo(f"{loaded.file}:{line}:{column}: cannot write as {target}: {exc.reason}",
                    err=True)
         sys.exit(EXIT_FINDINGS)
+    if syntax == target == "dsl":  # fmt's layout is the writer's, with the comments put back
+        from ..authoring.fmt import format_text
+        text = format_text(source, loaded.file)[0] or text
+    else:
+        from ..authoring.comments import count_comments
+        dropped = count_comments(source, syntax)
+        if dropped:
+            click.echo(f"charterc convert: warning: {dropped} comment"
+                       f"{'s' if dropped != 1 else ''} of {file} dropped: the {target} output "
+                       "does not carry comments over", err=True)
     _emit(text, output)
 
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from . import EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, _comma_list, _day
+from . import EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, _day, _nonempty_list
 
 if TYPE_CHECKING:
     from ..pipeline import FileResult
@@ -71,7 +71,7 @@ def parse_request(charter: str, tickets: str, outages: str | None, period: str |
                   first: str | None, last: str | None, out: str, lang: str, fmt: str,
                   columns: tuple[str, ...], strict: bool) -> ReportRequest:
     """The command's options as a `ReportRequest`; click errors (exit 2) for bad ones."""
-    formats, langs = _comma_list(fmt), _comma_list(lang)
+    formats, langs = _nonempty_list(fmt, "--format"), _nonempty_list(lang, "--lang")
     mapping = _columns(columns)
     start, end = _span(period, first, last)
     return ReportRequest(Path(charter), Path(tickets), Path(outages) if outages else None,

@@ -21,7 +21,7 @@ from ..diagnostics.rules import declare
 from ..loaders import Limits, Loaded
 from .changes import EFFECTS, Change, neutral, weakening
 from .semver import BUMPS, bump_made, parse_version, stronger
-from .sources import SourceError, read_side
+from .sources import SourceError, read_side, unmatched
 
 if TYPE_CHECKING:
     from ..model.charter import Charter
@@ -174,8 +174,10 @@ def diff_loaded(old_files: Sequence[Loaded], new_files: Sequence[Loaded], *,
     """Compare two sets of loaded charters, paired by metadata.id."""
     result = DiffResult(old_label, new_label, [])
     sides: list[dict[str, tuple[Charter, Loaded]]] = []
+    broken: list[list[Loaded]] = []   # per side, the files that do not load as a charter
     for files, is_new in ((old_files, False), (new_files, True)):
         charters: dict[str, tuple[Charter, Loaded]] = {}
+        broken.append([])
         for loaded in files:
             charter, problems = _prepare(loaded)
             if charter is not None and charter.id in charters:
@@ -185,6 +187,7 @@ def diff_loaded(old_files: Sequence[Loaded], new_files: Sequence[Loaded], *,
                                        *loaded.sources.locate("/metadata/id"), "/metadata/id")]
                 charter = None
             if charter is None:
+                broken[-1].append(loaded)
                 result.problems.extend(problems)
                 result.new_problems += len(problems) if is_new else 0
                 continue
@@ -197,6 +200,12 @@ def diff_loaded(old_files: Sequence[Loaded], new_files: Sequence[Loaded], *,
         old_side = {next(iter(new_side)): pair}
     for cid in list(new_side) + [c for c in old_side if c not in new_side]:
         old, new = old_side.get(cid), new_side.get(cid)
+        if old is None or new is None:
+            present = old or new
+            assert present is not None
+            others = broken[1] if old else broken[0]
+            if len(old_files) == 1 == len(new_files) or _counterpart(cid, present[1], others):
+                continue  # its other version does not load: not compared (result.problems)
         diff = CharterDiff(cid, old[1].file if old else None, new[1].file if new else None,
                            old[0].version if old else None, new[0].version if new else None)
         if old and new:
@@ -216,6 +225,22 @@ def diff_loaded(old_files: Sequence[Loaded], new_files: Sequence[Loaded], *,
     return result
 
 
+def _counterpart(cid: str, loaded: Loaded, unloadable: Sequence[Loaded]) -> bool:
+    """Whether one of the `unloadable` files of the other side is charter `cid` (by its
+    metadata.id when that much was read, else by the file's name), so that `cid` is not
+    called added or removed when it merely fails to load there."""
+    from pathlib import PurePosixPath
+
+    from ..pipeline import charter_id
+    name = PurePosixPath(loaded.file.replace("\\", "/")).name
+    for other in unloadable:
+        other_id = charter_id(other.document)
+        if other_id == cid or (other_id is None
+                               and PurePosixPath(other.file.replace("\\", "/")).name == name):
+            return True
+    return False
+
+
 _LIMITS = Limits()
 
 
@@ -224,5 +249,11 @@ def diff_sides(old: str, new: str, paths: Sequence[str] = (), *,
     """`charterc diff OLD NEW [PATHS]`: raises SourceError for a side that cannot be read."""
     old_side = read_side(old, paths, limits=limits)
     new_side = read_side(new, paths, limits=limits)
+    missing = unmatched([old_side, new_side], paths)
+    if missing:
+        raise SourceError(f"no charter under {', '.join(missing)} at "
+                          + " or ".join(s.label for s in (old_side, new_side)
+                                        if s.matched is not None)
+                          + " (paths are relative to the working directory)")
     return diff_loaded(old_side.files, new_side.files, old_label=old, new_label=new)
 

@@ -58,7 +58,7 @@ def render_text(result: DiffResult, *, color: bool = False) -> str:
                 out.append(line + (f"  ({c.note})" if c.note else ""))
         out.append("")
     if result.problems:
-        out.append("not compared (fix these first: charterc check):")
+        out.append("not compared, as they do not load (fix these first: charterc check):")
         out.extend("  " + format_diagnostic(d, None, color=color).splitlines()[0]
                    for d in result.problems)
         out.append("")
@@ -102,7 +102,7 @@ def render_markdown(result: DiffResult, *, color: bool = False) -> str:
                            f"{_cell(c.after)} | {_cell(c.note)} |")
             out.append("")
     if result.problems:
-        out += ["### Not compared", ""]
+        out += ["### Not compared: these do not load", ""]
         out += [f"- `{_cell(d.file)}:{d.line}:{d.column}` **{d.rule}**: {_cell(d.message)}"
                 for d in result.problems]
         out.append("")

@@ -17,7 +17,7 @@ from typing import Literal, overload
 
 from ..loaders import Limits, Loaded, is_charter_file, load_bytes, load_path, loader_for
 
-__all__ = ["Side", "SourceError", "read_side"]
+__all__ = ["Side", "SourceError", "read_side", "unmatched"]
 
 _DEFAULT_LIMITS = Limits()  # frozen, so one instance serves every call
 
@@ -30,6 +30,7 @@ class SourceError(Exception):
 class Side:
     label: str              # what the user typed: a path or a revision
     files: list[Loaded]
+    matched: frozenset[str] | None = None  # of a revision: the PATHS that hold a charter
 
 
 @overload
@@ -56,28 +57,49 @@ def _from_disk(path: Path, limits: Limits) -> list[Loaded]:
     return [load_path(p, display=display_path(p), limits=limits) for p in discover([path])]
 
 
-def _from_revision(revision: str, paths: Sequence[str], limits: Limits) -> list[Loaded]:
+def _from_revision(revision: str, paths: Sequence[str],
+                   limits: Limits) -> tuple[list[Loaded], frozenset[str]]:
+    """The charters under `paths` at `revision`, and which of `paths` hold one."""
     commit = _git(["rev-parse", "--verify", "--quiet", "--end-of-options",
                    f"{revision}^{{commit}}"])
     if not commit:
         raise SourceError(f"{revision!r} is neither a file, a folder nor a git revision")
     commit = commit.strip()
-    listing = _git(["ls-tree", "-r", "-z", "--full-name", "--name-only", commit, "--", *paths])
-    if listing is None:
-        raise SourceError(f"cannot list {', '.join(paths)} at {revision}")
-    names = sorted(n for n in listing.split("\0") if n and is_charter_file(n))
+    found: set[str] = set()
+    matched: set[str] = set()
+    for path in paths:
+        listing = _git(["ls-tree", "-r", "-z", "--full-name", "--name-only", commit, "--", path])
+        if listing is None:
+            raise SourceError(f"cannot list {path} at {revision}")
+        here = {n for n in listing.split("\0") if n and is_charter_file(n)}
+        if here:
+            matched.add(path)
+            found |= here
+    names = sorted(found)
     files: list[Loaded] = []
     for name in names:
         data = _git(["cat-file", "blob", f"{commit}:{name}"], binary=True)
         if data is None:
             raise SourceError(f"cannot read {name} at {revision}")
         files.append(load_bytes(data, name, limits=limits, loader=loader_for(name)))
-    return files
+    return files, frozenset(matched)
 
 
 def read_side(spec: str, paths: Sequence[str] = (), *, limits: Limits = _DEFAULT_LIMITS) -> Side:
     """Load every charter of one side of the diff."""
+    if not spec.strip():
+        raise SourceError("an empty revision or path: name a file, a folder or a git revision "
+                          "(e.g. HEAD, main)")
     path = Path(spec)
     if path.exists():
         return Side(spec, _from_disk(path, limits))
-    return Side(spec, _from_revision(spec, list(paths) or ["charters"], limits))
+    return Side(spec, *_from_revision(spec, list(paths) or ["charters"], limits))
+
+
+def unmatched(sides: Sequence[Side], paths: Sequence[str]) -> list[str]:
+    """The PATHS (default `charters`) that hold no charter at any revision among `sides`;
+    empty when no side is a revision (PATHS only select within revisions)."""
+    revisions = [side.matched for side in sides if side.matched is not None]
+    if not revisions:
+        return []
+    return [p for p in list(paths) or ["charters"] if not any(p in m for m in revisions)]

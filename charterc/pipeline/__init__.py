@@ -13,6 +13,7 @@ ids) run once every file is loaded.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -33,11 +34,13 @@ __all__ = [
     "FileResult",
     "PortfolioResult",
     "UsageError",
+    "charter_id",
     "check_file",
     "check_loaded",
     "check_paths",
     "discover",
     "display_path",
+    "misnamed",
 ]
 
 
@@ -138,7 +141,33 @@ def discover(paths: Sequence[str | Path]) -> list[Path]:
     return unique
 
 
-def _charter_id(document: Any) -> str | None:
+_CHARTER_LINE = re.compile(r"^apiVersion:\s*[\"']?charterc/v1[\"']?\s*(#.*)?$", re.MULTILINE)
+
+
+def misnamed(paths: Sequence[str | Path], limit: int = 1 << 20) -> list[Path]:
+    """YAML files under the given folders that look like charters (a line `apiVersion:
+    charterc/v1`) but lack a charter suffix, so that `discover` passes them by."""
+    found: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if not path.is_dir():
+            continue
+        for candidate in sorted(path.rglob("*")):
+            if (candidate.suffix not in (".yaml", ".yml") or is_charter_file(candidate)
+                    or not candidate.is_file()):
+                continue
+            try:
+                with candidate.open("rb") as handle:
+                    text = handle.read(limit).decode("utf-8", errors="replace")
+            except OSError:
+                continue
+            if _CHARTER_LINE.search(text):
+                found.append(candidate)
+    return found
+
+
+def charter_id(document: Any) -> str | None:
+    """The document's metadata.id when it has a string there (even if it fails the schema)."""
     metadata = document.get("metadata") if isinstance(document, dict) else None
     charter_id = metadata.get("id") if isinstance(metadata, dict) else None
     return charter_id if isinstance(charter_id, str) else None
@@ -233,8 +262,8 @@ def _add_duplicate_charters(results: list[FileResult], options: CheckOptions) ->
     from ..checks import enabled
     from ..validate.references import duplicate_charters
 
-    ids = [(charter_id, f.sources) for f in results
-           if (charter_id := _charter_id(f.loaded.document)) is not None]
+    ids = [(found, f.sources) for f in results
+           if (found := charter_id(f.loaded.document)) is not None]
     by_file = {f.file: f for f in results}
     for diagnostic in duplicate_charters(ids):
         if enabled(diagnostic.rule, options.select, options.ignore):

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from jinja2 import Environment
+    from jinja2 import Environment, FileSystemLoader
 
     from .filters import Language
 
@@ -31,7 +31,34 @@ TEMPLATE_DIR = Path(__file__).parent / "templates"
 
 
 class TemplateProblem(Exception):
-    """A template could not be loaded or rendered (syntax, unsafe access, undefined name)."""
+    """A template could not be loaded or rendered (syntax, unsafe access, undefined name,
+    too large, or nested without end)."""
+
+
+# The largest override template read: the built-in ones are a few KiB each.
+MAX_TEMPLATE_BYTES = 256 * 1024
+
+
+def _bounded_loader(folder: Path) -> FileSystemLoader:
+    """A FileSystemLoader for an override folder that refuses files over MAX_TEMPLATE_BYTES
+    before reading them."""
+    from jinja2 import FileSystemLoader
+    from jinja2.loaders import split_template_path
+
+    class BoundedLoader(FileSystemLoader):
+        def get_source(self, environment: Environment,
+                       template: str) -> tuple[str, str, Callable[[], bool]]:
+            path = folder.joinpath(*split_template_path(template))
+            try:
+                size = path.stat().st_size
+            except OSError:
+                size = 0  # missing: FileSystemLoader says so
+            if size > MAX_TEMPLATE_BYTES:
+                raise TemplateProblem(f"template {template}: {size} bytes, over the "
+                                      f"{MAX_TEMPLATE_BYTES // 1024} KiB a template may have")
+            return super().get_source(environment, template)
+
+    return BoundedLoader(str(folder))
 
 
 def _html_autoescape(name: str | None) -> bool:
@@ -87,7 +114,7 @@ class Documents:
             from .filters import make_filters
             loaders = [FileSystemLoader(str(TEMPLATE_DIR))]
             if self.templates:
-                loaders.insert(0, FileSystemLoader(str(self.templates)))
+                loaders.insert(0, _bounded_loader(self.templates))
             # Overrides run sandboxed (and so do the built-ins they include); the built-in
             # templates alone are trusted code, and skip the sandbox's per-call checks.
             kind = SandboxedEnvironment if self.templates else Environment
@@ -124,6 +151,9 @@ class Documents:
                 from None
         except TemplateError as exc:
             raise TemplateProblem(f"template {name}{_line(exc)}: {exc}") from None
+        except RecursionError as exc:
+            raise TemplateProblem(f"template {name}{_line(exc)}: includes itself, or nests "
+                                  "templates without end") from None
 
 
 def _line(exc: BaseException) -> str:
