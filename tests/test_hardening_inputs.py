@@ -316,3 +316,21 @@ def test_a_file_that_aborts_is_a_finding_in_every_format(tmp_path, monkeypatch, 
         assert [r["ruleId"] for r in sarif["runs"][0]["results"]] == ["X001"]
     if fmt == "text":
         assert "1 error" in out and "0 errors" not in out
+
+
+def test_internal_error_lines_escape_control_characters(monkeypatch, tmp_path):
+    """A file that aborts is named on stderr; escapes in its name or message stay inert."""
+    from click.testing import CliRunner
+
+    import charterc.pipeline as pipeline
+    from charterc.cli import main
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("bad \x1b]0;PWNED\x07 value")
+
+    path = tmp_path / "t.charter.yaml"
+    path.write_text(Path("charters/it-service-desk.charter.yaml").read_text())
+    monkeypatch.setattr(pipeline, "check_loaded", boom)
+    result = CliRunner().invoke(main, ["check", str(path)])
+    assert result.exit_code == 2
+    assert "\x1b" not in result.output and "\\x1b" in result.output

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Literal
 import click
 
 from .. import __version__
-from .formats import REPORTERS
+from .formats import REPORTERS, visible
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -119,7 +119,7 @@ class _Group(click.Group):
         except Exception as exc:
             if os.environ.get("CHARTERC_DEBUG"):
                 raise
-            click.echo(f"charterc: internal error: {type(exc).__name__}: {exc}\n"
+            click.echo(f"charterc: internal error: {type(exc).__name__}: {visible(str(exc))}\n"
                        "(set CHARTERC_DEBUG=1 for the traceback, and please report it)", err=True)
             sys.exit(EXIT_USAGE)
 
@@ -184,7 +184,7 @@ def check(paths: tuple[str, ...], fmt: str, strict: bool, today: str | None,
     text = reporter(fmt)(result, color=color)
     _emit(text, output)
     for line in result.internal_errors:
-        click.echo(f"charterc: {line}", err=True)
+        click.echo(f"charterc: {visible(line)}", err=True)
     sys.exit(result.exit_code(strict))
 
 
@@ -307,7 +307,7 @@ def build_command(paths: tuple[str, ...], out: str, lang: str, fmt: str, today: 
     for line in result.log:
         click.echo(line)
     for line in result.check.internal_errors:
-        click.echo(f"charterc: {line}", err=True)
+        click.echo(f"charterc: {visible(line)}", err=True)
     if result.published:
         click.echo(f"built {len(result.built)} charter(s): {len(result.files)} files in {out}")
     sys.exit(result.exit_code())
