@@ -18,6 +18,9 @@ REPORT = ROOT / "tests" / "report"
 PUBLISHED = "https://charterc.dev/schemas/charter.schema.json"
 
 
+TODAY = "2026-11-29"  # review dates are judged as of a fixed day, not the clock
+
+
 def _run(*args):
     return CliRunner().invoke(main, [str(a) for a in args])
 
@@ -76,7 +79,7 @@ def test_outputs_of_check_convert_diff_and_report_get_the_umask_default(tmp_path
     charter = tmp_path / "example.charter.yaml"
     charter.write_text(BASE)
     runs = {
-        "check.txt": ("check", charter),
+        "check.txt": ("check", charter, "--today", TODAY),
         "converted.charter": ("convert", charter, "--to", "dsl"),
         "diff.txt": ("diff", charter, charter),
     }
@@ -94,7 +97,8 @@ def test_outputs_of_check_convert_diff_and_report_get_the_umask_default(tmp_path
 def test_build_outputs_get_the_umask_default(tmp_path, umask_022):
     (tmp_path / "charters").mkdir()
     (tmp_path / "charters" / "example.charter.yaml").write_text(BASE)
-    assert _run("build", tmp_path / "charters", "-o", tmp_path / "dist").exit_code == 0
+    assert _run("build", tmp_path / "charters", "-o", tmp_path / "dist",
+                "--today", TODAY).exit_code == 0
     files = [p for p in (tmp_path / "dist").rglob("*") if p.is_file()]
     assert {_mode(p) for p in files} == {umask_022}
     assert _mode(tmp_path / "dist") == 0o755

@@ -241,7 +241,8 @@ def test_build_writes_no_nul_into_documents(tmp_path):
     text = text.replace("name: Group Finance", 'name: "Group\\0Finance"', 1)
     (tmp_path / "t.charter.yaml").write_text(text, encoding="utf-8")
     result = CliRunner().invoke(main, ["build", str(tmp_path / "t.charter.yaml"),
-                                       "-o", str(tmp_path / "out"), "--format", "md,html"])
+                                       "-o", str(tmp_path / "out"), "--format", "md,html",
+                                       "--today", "2026-11-29"])
     assert result.exit_code == 0, result.output
     written = [p for p in (tmp_path / "out").rglob("*") if p.suffix in (".md", ".html")]
     assert written
