@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 
-from ..calendar import TWENTY_FOUR_SEVEN, CoverageGap, gaps
+from ..calendar import CoverageGap, gaps
 from ..calendar.targets import Target, Verdict, compare
 from ..diagnostics import Diagnostic, Severity
 from ..diagnostics.rules import problem, rule
@@ -43,7 +43,7 @@ class Clocks:
         duration = objective.priority_targets.get(priority)
         if duration is None:
             return None
-        schedule = TWENTY_FOUR_SEVEN if tier.is_24x7 else tier.hours.schedule
+        schedule = tier.hours.clock
         return Target(duration.days, duration.minutes, objective.clock_or_default, schedule,
                       duration.text)
 

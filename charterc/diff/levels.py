@@ -228,8 +228,7 @@ def level_changes(cid: str, old_charter: Charter, new_charter: Charter, old_tier
                   new_tier: Tier, new_client: Client) -> list[Change]:
     found: list[Change] = []
     old_hours, new_hours = old_tier.hours.schedule, new_tier.hours.schedule
-    old_clock = TWENTY_FOUR_SEVEN if old_tier.is_24x7 else old_hours  # hours the clocks run on
-    new_clock = TWENTY_FOUR_SEVEN if new_tier.is_24x7 else new_hours
+    old_clock, new_clock = old_tier.hours.clock, new_tier.hours.clock
     oo, no = old_tier.objectives, new_tier.objectives
     found += _availability(cid, oo.availability, no.availability)
     priorities = list(new_charter.priorities) + [p for p in old_charter.priorities

@@ -73,6 +73,12 @@ class Hours:
             return None
         return schedule
 
+    @property
+    def clock(self) -> Schedule | None:
+        """The hours a business clock counts on: every minute for 24x7, whatever the zone
+        (comparing targets needs no zone); else the schedule."""
+        return TWENTY_FOUR_SEVEN if self.is_24x7 else self.schedule
+
     def entry(self, index: int) -> Hours:
         """The `index`-th schedule entry alone, with the same zone and holidays."""
         written = {"schedule": [self.entries[index]], "timezone": self.zone}
