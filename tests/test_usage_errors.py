@@ -120,6 +120,29 @@ def test_report_with_an_empty_list_is_a_usage_error(tmp_path, option):
     assert not out.exists()
 
 
+@pytest.mark.parametrize("fmt", ["md", "html", "json", "md,json"])
+def test_report_with_an_unknown_language_is_a_usage_error(tmp_path, fmt):
+    out = tmp_path / "reports"
+    result = run("report", str(REPORT / "desk.charter.yaml"), "--tickets",
+                 str(REPORT / "tickets.csv"), "--period", "2026-11", "-o", str(out),
+                 "--lang", "en,de", "--format", fmt)
+    assert result.exit_code == 2, result.output
+    assert "--lang" in result.output and "'de'" in result.output
+    assert "en, fr" in result.output and "internal error" not in result.output
+    assert not out.exists()
+
+
+def test_report_takes_the_languages_of_build(tmp_path):
+    from charterc.render.i18n import languages
+    out = tmp_path / "reports"
+    result = run("report", str(REPORT / "desk.charter.yaml"), "--tickets",
+                 str(REPORT / "tickets.csv"), "--period", "2026-11", "-o", str(out),
+                 "--lang", ",".join(languages()), "--format", "md")
+    assert result.exit_code == 0, result.output
+    assert {p.name for p in out.rglob("provider.*.md")} == {
+        f"provider.{lang}.md" for lang in languages()}
+
+
 @pytest.mark.parametrize("option", ["--lang", "--format"])
 def test_build_with_an_empty_list_is_a_usage_error(tmp_path, option):
     out = tmp_path / "dist"

@@ -48,6 +48,18 @@ def _columns(values: tuple[str, ...]) -> dict[str, str]:
         raise click.BadParameter(str(exc), param_hint="--columns") from exc
 
 
+def _languages(lang: str) -> list[str]:
+    """`--lang`: the languages `build` knows (the same catalogues); any other is a usage error,
+    whatever the formats (JSON has no language, but a typo is still a typo)."""
+    from ..render.i18n import languages
+    langs, known = _nonempty_list(lang, "--lang"), languages()
+    for name in langs:
+        if name not in known:
+            raise click.BadParameter(f"no catalogue for language {name!r}: known languages are "
+                                     f"{', '.join(known)}", param_hint="--lang")
+    return langs
+
+
 def _span(period: str | None, first: str | None, last: str | None) -> tuple[date, date]:
     """The period's first and last day, from `--period` or `--from` and `--to`."""
     from ..report import month_period
@@ -71,7 +83,7 @@ def parse_request(charter: str, tickets: str, outages: str | None, period: str |
                   first: str | None, last: str | None, out: str, lang: str, fmt: str,
                   columns: tuple[str, ...], strict: bool) -> ReportRequest:
     """The command's options as a `ReportRequest`; click errors (exit 2) for bad ones."""
-    formats, langs = _nonempty_list(fmt, "--format"), _nonempty_list(lang, "--lang")
+    formats, langs = _nonempty_list(fmt, "--format"), _languages(lang)
     mapping = _columns(columns)
     start, end = _span(period, first, last)
     return ReportRequest(Path(charter), Path(tickets), Path(outages) if outages else None,
