@@ -245,3 +245,32 @@ def test_convert_of_the_dsl_keeps_its_comments_or_says_it_drops_them(tmp_path):
     assert same.exit_code == 0 and '# a "quoted # note"' in same.stdout and same.stderr == ""
     other = CliRunner().invoke(main, ["convert", path, "--to", "yaml"])
     assert other.exit_code == 0 and "warning: 1 comment of" in other.stderr
+
+
+# -- a report for a past period: review dates judged at its end, shown, not fatal -------
+
+def test_report_for_a_past_period_shows_the_review_and_runs(tmp_path):
+    import json
+    out = tmp_path / "reports"
+    result = run("report", str(ROOT / "charters" / "it-service-desk.charter.yaml"),
+                 "--tickets", str(REPORT / "tickets.csv"), "--period", "2026-03",
+                 "-o", str(out), "--lang", "en", "--format", "md,html,json")
+    assert result.exit_code == 0, result.output
+    folder = out / "it-service-desk" / "2026-03"
+    document = json.loads((folder / "provider.json").read_text())
+    assert document["reviews"] == ["baseline reviewed 2026-09-01 is after today (2026-03-31)"]
+    for name in ("provider.en.md", "provider.en.html"):
+        assert "baseline reviewed 2026-09-01" in (folder / name).read_text()
+    client = next((folder / "clients").glob("*.json"))
+    assert json.loads(client.read_text())["reviews"] == document["reviews"]
+
+
+def test_report_for_a_current_period_has_no_review_section(tmp_path):
+    import json
+    out = tmp_path / "reports"
+    result = run("report", str(REPORT / "desk.charter.yaml"), "--tickets",
+                 str(REPORT / "tickets.csv"), "--period", "2026-11", "-o", str(out),
+                 "--format", "json")
+    assert result.exit_code == 0, result.output
+    document = json.loads(next(out.rglob("provider.json")).read_text())
+    assert "reviews" not in document

@@ -18,6 +18,7 @@ import click
 from . import EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, _day, _nonempty_list
 
 if TYPE_CHECKING:
+    from ..diagnostics import Diagnostic
     from ..pipeline import FileResult
     from ..report import ReportResult
 
@@ -105,21 +106,30 @@ def _warn_without_charts(formats: list[str]) -> None:
                        "charts", err=True)
 
 
-def _checked(request: ReportRequest) -> FileResult | None:
-    """The charter through the front end, as at the period's last day; None (its findings
-    printed) when it has errors."""
+def _is_review(d: Diagnostic) -> bool:
+    """A review date judged at the period's end: overdue then (G703), or made after it
+    (G704 on the baseline). The report shows these; they do not stop it."""
+    return (d.rule == "G703" and "overdue" in d.message) or (
+        d.rule == "G704" and d.message.startswith("baseline reviewed "))
+
+
+def _checked(request: ReportRequest) -> tuple[FileResult | None, list[str]]:
+    """The charter through the front end, as at the period's last day, and the review
+    findings the report shows; None (its findings printed) when it has other errors."""
     from ..pipeline import CheckOptions, PortfolioResult, check_file
     from .formats import reporter
 
     checked = check_file(request.charter, CheckOptions(today=request.end))
+    reviews = [d.message for d in checked.diagnostics if _is_review(d) and not d.suppressed]
+    checked.diagnostics = [d for d in checked.diagnostics if not _is_review(d)]
     result = PortfolioResult([checked])
     if result.exit_code() or checked.charter is None:
         click.echo(reporter("text")(result, color=False), nl=False)
-        return None
-    return checked
+        return None, reviews
+    return checked, reviews
 
 
-def _measure(request: ReportRequest, checked: FileResult) -> ReportResult:
+def _measure(request: ReportRequest, checked: FileResult, reviews: list[str]) -> ReportResult:
     """Read the usage files (with a progress bar for a large ticket file on a terminal)."""
     from ..pipeline import display_path
     from ..report import build_report
@@ -132,7 +142,7 @@ def _measure(request: ReportRequest, checked: FileResult) -> ReportResult:
         return build_report(
             checked.charter, checked.loaded, tickets=request.tickets, outages=request.outages,
             start=request.start, end=request.end, columns=request.columns,
-            strict=request.strict, progress=bar.update if bar else None,
+            strict=request.strict, progress=bar.update if bar else None, reviews=reviews,
             tickets_display=display_path(request.tickets),
             outages_display=display_path(request.outages) if request.outages else None)
 
@@ -157,11 +167,11 @@ def run_report(request: ReportRequest) -> int:
     except ReportError as exc:
         return _fail(str(exc))
     _warn_without_charts(request.formats)
-    checked = _checked(request)
+    checked, reviews = _checked(request)
     if checked is None or checked.charter is None:
         return EXIT_FINDINGS
     try:
-        report = _measure(request, checked)
+        report = _measure(request, checked, reviews)
     except ReportError as exc:
         return _fail(str(exc))
     _print_skipped(report)

@@ -168,6 +168,7 @@ def _header(report: _Report, scope: str) -> Document:
         "period": {"label": period.label, "from": period.first.isoformat(),
                    "to": period.last.isoformat(), "timezone": period.zone},
         "scope": scope,
+        **({"reviews": list(report.reviews)} if report.reviews else {}),
     }
 
 
@@ -204,6 +205,8 @@ def client_document(provider: Document, client_id: str, skipped: int) -> Documen
     """A client's own document: its entry only, its own skipped count, no aggregates."""
     doc = {key: provider[key] for key in ("charter", "period")}
     doc["scope"] = client_id
+    if provider.get("reviews"):
+        doc["reviews"] = list(provider["reviews"])
     doc["skipped"] = {"count": skipped}
     doc["clients"] = {client_id: provider["clients"][client_id]}
     return doc

@@ -118,6 +118,7 @@ class _Report:
             self.available[client.id] = figures
         self.skipped = 0
         self.listed: list[Diagnostic] = []
+        self.reviews: list[str] = []
 
     def credit_percent(self, cid: str) -> Decimal:
         figures = self.available[cid]
@@ -153,13 +154,16 @@ def build_report(charter: Charter, loaded: Loaded | None = None, *, tickets: Pat
                  columns: dict[str, str] | None = None, strict: bool = False,
                  progress: Callable[[int], None] | None = None,
                  tickets_display: str | None = None,
-                 outages_display: str | None = None) -> ReportResult:
+                 outages_display: str | None = None,
+                 reviews: Sequence[str] = ()) -> ReportResult:
     """Measure the period [start, end] (local dates, inclusive, provider's zone).
 
     `charter` must have passed the checks. Never raises for bad input: unreadable
     files give a U106 diagnostic and no document; bad rows are skipped with a
     diagnostic each (under `strict` they are errors and no document is built).
     `progress`, if given, is called with the number of characters read so far.
+    `reviews`: review findings judged at the period's end (overdue then), shown in the
+    document under `reviews`.
     """
     period = range_period(start, end, charter.provider.timezone)
     measure = Measure(charter, Facts(charter), period, _clocks(charter))
@@ -202,6 +206,7 @@ def build_report(charter: Charter, loaded: Loaded | None = None, *, tickets: Pat
             return ReportResult(None, diagnostics, skipped, per_client, strict)
     report = _Report(charter, period, measure, kept)
     report.skipped, report.listed = skipped, diagnostics
+    report.reviews = list(reviews)
     return ReportResult(doc.provider_document(report), diagnostics, skipped, per_client, strict)
 
 

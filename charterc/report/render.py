@@ -99,6 +99,7 @@ def report_view(document: Document, scope: str, language: Language) -> Document:
                    "to": date.fromisoformat(period["to"]), "timezone": period["timezone"]},
         "skipped": {"count": Units(Decimal(skipped["count"] if own else 0)),
                     "rows": skipped.get("rows", []) if provider and own else []},
+        "reviews": list(document.get("reviews") or []),
         "clients": clients,
         "totals": _totals(document, clients) if provider and "provider" in document else None,
         "weeks": _weeks(clients),
