@@ -410,7 +410,8 @@ def test_provider_document_key_order_is_the_contract():
     assert list(doc) == ["charter", "period", "scope", "skipped", "clients", "provider"]
     assert list(doc["clients"]["legal"]) == [
         "name", "tier", "tickets", "response", "resolution", "availability", "share",
-        "volume", "charge", "credit", "turnaround", "breaches", "pending", "trend", "weekly"]
+        "volume", "charge", "credit", "turnaround", "breaches", "pending", "trend", "weekly",
+        "usage"]
     assert list(doc["provider"]) == ["tickets", "response", "resolution", "charge", "credit",
                                      "turnaround"]
     assert doc["period"] == {"label": "2026-11", "from": "2026-11-01", "to": "2026-11-30",

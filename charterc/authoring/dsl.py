@@ -22,6 +22,7 @@ from typing import Any
 
 from ..loaders.dsl import rule_keywords
 from ..loaders.yaml import resolve_plain
+from ..model.charter import OBJECTIVE_KEYS
 from . import Document, Unrepresentable, literal
 
 __all__ = ["dump", "lines", "scalar"]
@@ -423,11 +424,13 @@ class _Writer:
             parts.append(clock if clock in ("business", "calendar") else
                          f"clock {scalar(clock, kw, pointer + '/clock')}")
         targets = [f"{_key(k, kw)} {scalar(v, kw, f'{pointer}/{k}')}" for k, v in value.items()
-                   if k not in ("clock", "attainment", "measured_by")]
+                   if k not in OBJECTIVE_KEYS]
         if targets:
             parts.append(", ".join(targets))
         parts += self.clauses(value, pointer, kw,
                               (("attainment", "attainment"), ("measured_by", "measured by")))
+        if "pause_on" in value:
+            parts += ["paused on", self.values(value["pause_on"], f"{pointer}/pause_on", kw)]
         self.emit(pointer, *parts)
 
     def price(self, value: object, pointer: str) -> None:

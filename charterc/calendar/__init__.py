@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from .clock import (
     add_business,
+    add_open_seconds,
     average_open_hours_per_open_day,
     business_elapsed,
     business_minimum_wallclock,
     is_open,
+    open_seconds,
 )
 from .coverage import (
     REFERENCE_START,
@@ -49,6 +51,7 @@ __all__ = [
     "TimeFinding",
     "WeekHours",
     "add_business",
+    "add_open_seconds",
     "average_open_hours_per_open_day",
     "bucket_totals",
     "business_elapsed",
@@ -63,6 +66,7 @@ __all__ = [
     "intersect",
     "is_open",
     "merge",
+    "open_seconds",
     "overlap",
     "parse_days",
     "parse_time",

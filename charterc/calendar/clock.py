@@ -29,10 +29,12 @@ from .zones import local_time, zone
 
 __all__ = [
     "add_business",
+    "add_open_seconds",
     "average_open_hours_per_open_day",
     "business_elapsed",
     "business_minimum_wallclock",
     "is_open",
+    "open_seconds",
 ]
 
 _HORIZON_YEARS = 10  # a schedule that does not open within this is an error, not a loop
@@ -137,6 +139,15 @@ def business_elapsed(schedule: Schedule, start: datetime, end: datetime) -> time
     a, b = _seconds(start), _seconds(end)
     if b < a:
         return -business_elapsed(schedule, end, start)
+    return timedelta(seconds=open_seconds(schedule, a, b))
+
+
+def open_seconds(schedule: Schedule, a: int, b: int) -> int:
+    """Open seconds of the schedule in [a, b) (UTC epoch seconds; 0 when b <= a)."""
+    if b <= a:
+        return 0
+    if schedule.always:
+        return b - a
     seconds = 0
     for year in range(_local_date(schedule, a).year, _local_date(schedule, b).year + 1):
         chunk, ends = _year(schedule, year)
@@ -145,7 +156,17 @@ def business_elapsed(schedule: Schedule, start: datetime, end: datetime) -> time
             if s >= b:
                 break
             seconds += min(e, b) - max(s, a)
-    return timedelta(seconds=seconds)
+    return seconds
+
+
+def add_open_seconds(schedule: Schedule, ts: int, seconds: int) -> int:
+    """The instant `seconds` of open time after `ts` (UTC epoch seconds): a deadline moved
+    by time its clock did not run (a paused ticket)."""
+    if seconds <= 0:
+        return ts
+    if schedule.always:
+        return ts + seconds
+    return _add_open(schedule, ts, seconds)
 
 
 def is_open(schedule: Schedule, moment: datetime) -> bool:

@@ -429,9 +429,20 @@ def fmt_command(paths: tuple[str, ...], check_only: bool) -> None:
 @click.option("--columns", multiple=True, metavar="NAME=HEADER,...",
               help="Header names of other tools, e.g. opened=created_at,resolved=closed_at.")
 @click.option("--strict", is_flag=True, help="A skipped row is fatal (exit 1, nothing written).")
+@click.option("--history", type=click.Path(exists=True, dir_okay=False),
+              help="Status history CSV (id, at, status): pauses the clocks that pause_on names.")
+@click.option("--profile", type=click.Choice(["servicenow", "jira"]),
+              help="Read the files as that tool exports them (columns, priorities, dates).")
+@click.option("--input-timezone", "input_timezone", metavar="ZONE",
+              help="IANA zone of times written without a UTC offset (required with --profile).")
+@click.option("--charter-rev", "charter_rev", metavar="auto|REV",
+              help="Measure against the charter as committed in git: auto = the newest commit "
+                   "before the period's end.")
 def report_command(charter: str, tickets: str, outages: str | None, period: str | None,
                    first: str | None, last: str | None, out: str, lang: str, fmt: str,
-                   columns: tuple[str, ...], strict: bool) -> None:
+                   columns: tuple[str, ...], strict: bool, history: str | None,
+                   profile: str | None, input_timezone: str | None,
+                   charter_rev: str | None) -> None:
     """Measure a period's tickets and outages against a charter; write per-client reports.
 
     Writes OUT/<charter>/<period>/provider.<lang>.<fmt> and clients/<client>.<lang>.<fmt>.
@@ -440,7 +451,8 @@ def report_command(charter: str, tickets: str, outages: str | None, period: str 
     from .report import parse_request, run_report
 
     request = parse_request(charter, tickets, outages, period, first, last, out, lang, fmt,
-                            columns, strict)
+                            columns, strict, history=history, profile=profile,
+                            input_timezone=input_timezone, charter_rev=charter_rev)
     sys.exit(run_report(request))
 
 

@@ -46,6 +46,7 @@ from .values import (
 __all__ = [
     "CLASSIFICATIONS",
     "ISOLATIONS",
+    "OBJECTIVE_KEYS",
     "Band",
     "Baseline",
     "Business",
@@ -76,6 +77,7 @@ __all__ = [
     "Tier",
     "Volume",
     "build_model",
+    "status_key",
 ]
 
 CLASSIFICATIONS = ("public", "internal", "confidential", "restricted")
@@ -233,6 +235,16 @@ class Cost:
 
 # -- tiers ---------------------------------------------------------------------------------
 
+# The keys of a response or resolution objective that are not a priority's target.
+OBJECTIVE_KEYS = frozenset({"clock", "attainment", "measured_by", "pause_on"})
+
+
+def status_key(status: str) -> str:
+    """A ticket status as `pause_on` compares it: case-insensitive, spaces and underscores
+    read as hyphens (`Awaiting Customer`, `awaiting_customer` -> `awaiting-customer`)."""
+    return "-".join(status.strip().lower().replace("_", " ").replace("-", " ").split())
+
+
 @dataclass(frozen=True)
 class Objective:
     """`availability`, or `response`/`resolution` with one target per priority."""
@@ -245,6 +257,7 @@ class Objective:
     targets: Mapping[str, Duration] | None = None   # priority -> duration, as written
     attainment: Percent | None = None
     measured_by: str | None = None
+    pause_on: tuple[str, ...] = ()  # statuses that stop this clock, normalised (status_key)
 
     @property
     def window_or_default(self) -> str:
@@ -556,11 +569,12 @@ def _objective(kind: str, value: Mapping[str, Any] | None, pointer: str) -> Obje
     if kind == "availability":
         return Objective(kind, pointer, target=percent(value.get("target")),
                          window=value.get("window"), measured_by=value.get("measured_by"))
-    reserved = {"clock", "attainment", "measured_by"}
-    targets = {k: duration(v) for k, v in value.items() if k not in reserved}
+    targets = {k: duration(v) for k, v in value.items() if k not in OBJECTIVE_KEYS}
     return Objective(kind, pointer, clock=value.get("clock"), targets=targets,
                      attainment=percent(value.get("attainment")),
-                     measured_by=value.get("measured_by"))
+                     measured_by=value.get("measured_by"),
+                     pause_on=tuple(dict.fromkeys(status_key(s)
+                                                  for s in value.get("pause_on") or ())))
 
 
 def _tier(value: Mapping[str, Any], index: int, provider: Provider) -> Tier:

@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 from ..calendar import zone
 from ..model.projection import round_money
-from .measure import GROUPS, OBJECTIVES, Breach, Pending, Tally, quantile
+from ..render.view import canonical_sha256
+from .measure import GROUPS, OBJECTIVES, Breach, Pending, Tally, Usage, quantile
 
 if TYPE_CHECKING:
     from ..model.charter import Objective
@@ -117,13 +118,33 @@ def _event(row: Breach | Pending, tz: tzinfo) -> Document:
             "opened": instant(row[0], tz), "due": instant(row[4], tz)}
 
 
-def _breaches(rows: Iterable[Breach], tz: tzinfo) -> list[Document]:
-    return [{**_event(row, tz), "at": instant(row[5], tz)}
+def _breaches(rows: Iterable[Breach], tz: tzinfo, paused: bool) -> list[Document]:
+    """`paused`: clocks were paused from a status history, so each row says for how long."""
+    return [{**_event(row, tz), "at": instant(row[5], tz),
+             **({"paused_minutes": minutes(row[6])} if paused else {})}
             for row in sorted(rows, key=lambda r: (r[0], r[1], r[2]))]
 
 
-def _pending(rows: Iterable[Pending], tz: tzinfo) -> list[Document]:
-    return [_event(row, tz) for row in sorted(rows, key=lambda r: (r[0], r[1], r[2]))]
+def _pending(rows: Iterable[Pending], tz: tzinfo, paused: bool) -> list[Document]:
+    return [{**_event(row, tz), **({"paused_minutes": minutes(row[5])} if paused else {})}
+            for row in sorted(rows, key=lambda r: (r[0], r[1], r[2]))]
+
+
+def _usage(usage: Usage, tz: tzinfo, columns: Sequence[str]) -> Document:
+    """Tickets per feature and per channel (as written in the export, most used first,
+    then by name), and the tickets on features outside the client's tier (U108); only
+    for the columns the tickets file has."""
+    def counts(counter: Mapping[str, int]) -> dict[str, int]:
+        return dict(sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])))
+    out: Document = {}
+    if "feature" in columns:
+        out["features"] = counts(usage.features)
+    if "channel" in columns:
+        out["channels"] = counts(usage.channels)
+    if "feature" in columns:
+        out["outside_tier"] = [{"id": ident, "feature": feature, "opened": instant(opened, tz)}
+                               for opened, ident, feature, _ in sorted(usage.unpaid)]
+    return out
 
 
 def client_entry(report: _Report, client_id: str) -> Document:
@@ -146,8 +167,9 @@ def client_entry(report: _Report, client_id: str) -> Document:
     entry["charge"] = money(report.charge(client_id))
     entry["credit"] = money(report.credit(client_id))
     entry["turnaround"] = _turnaround(usage.turnaround)
-    entry["breaches"] = _breaches(usage.breaches, tz)
-    entry["pending"] = _pending(usage.pending, tz)
+    paused = bool(report.pauses.get("measured"))
+    entry["breaches"] = _breaches(usage.breaches, tz, paused)
+    entry["pending"] = _pending(usage.pending, tz, paused)
     measure = report.measure
     entry["trend"] = []
     for m in sorted(measure.trend_months):
@@ -156,6 +178,8 @@ def client_entry(report: _Report, client_id: str) -> Document:
                                "response_attainment": attained(_ratio(row[1], row[2])),
                                "resolution_attainment": attained(_ratio(row[3], row[4]))})
     entry["weekly"] = [{"week": w, "tickets": usage.weekly.get(w, 0)} for w in measure.weeks()]
+    if report.usage_columns:
+        entry["usage"] = _usage(usage, tz, report.usage_columns)
     return entry
 
 
@@ -164,11 +188,14 @@ def _header(report: _Report, scope: str) -> Document:
     return {
         "charter": {"id": charter.id, "title": charter.metadata.title,
                     "version": charter.version, "currency": charter.business.currency,
-                    "timezone": charter.provider.timezone},
+                    "timezone": charter.provider.timezone,
+                    "sha256": canonical_sha256(charter.source),
+                    **({"revision": dict(report.revision)} if report.revision else {})},
         "period": {"label": period.label, "from": period.first.isoformat(),
                    "to": period.last.isoformat(), "timezone": period.zone},
         "scope": scope,
         **({"reviews": list(report.reviews)} if report.reviews else {}),
+        **({"pauses": dict(report.pauses)} if report.pauses else {}),
     }
 
 
@@ -207,6 +234,8 @@ def client_document(provider: Document, client_id: str, skipped: int) -> Documen
     doc["scope"] = client_id
     if provider.get("reviews"):
         doc["reviews"] = list(provider["reviews"])
+    if provider.get("pauses"):
+        doc["pauses"] = dict(provider["pauses"])
     doc["skipped"] = {"count": skipped}
     doc["clients"] = {client_id: provider["clients"][client_id]}
     return doc

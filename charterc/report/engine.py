@@ -21,7 +21,16 @@ from ..model.projection import Facts, round_money
 from ..publish.files import write_all
 from . import document as doc
 from .document import Document
-from .inputs import Outage, Skipped, UnreadableFile, read_outages, read_tickets
+from .history import History
+from .inputs import (
+    Outage,
+    Skipped,
+    UnreadableFile,
+    diagnostic,
+    read_history,
+    read_outages,
+    read_tickets,
+)
 from .measure import (
     Availability,
     Measure,
@@ -38,6 +47,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from ..loaders import Loaded
+    from .profiles import Instants, Profile
 
 __all__ = [
     "FORMATS",
@@ -72,6 +82,7 @@ class ReportResult:
     skipped: int
     client_skipped: dict[str, int] = field(default_factory=dict)
     strict: bool = False
+    warnings: list[Diagnostic] = field(default_factory=list)  # U107, U108: measured anyway
 
     @property
     def ok(self) -> bool:
@@ -119,6 +130,9 @@ class _Report:
         self.skipped = 0
         self.listed: list[Diagnostic] = []
         self.reviews: list[str] = []
+        self.pauses: Document = {}
+        self.revision: Document | None = None
+        self.usage_columns: tuple[str, ...] = ()  # feature, channel: the ones the file has
 
     def credit_percent(self, cid: str) -> Decimal:
         figures = self.available[cid]
@@ -149,13 +163,84 @@ def _clocks(charter: Charter) -> dict[str, TierClock]:
     return {t.id: TierClock(t, t.hours.schedule, t.hours.zone) for t in charter.tiers}
 
 
+def pause_statuses(charter: Charter) -> list[str]:
+    """Every status some objective's clock pauses on (normalised, sorted)."""
+    return sorted({status for tier in charter.tiers for objective in tier.objectives
+                   for status in objective.pause_on})
+
+
+def _no_history(charter: Charter, loaded: Loaded | None) -> Diagnostic:
+    """U107 at the first `pause_on` of the charter."""
+    pointer = next(f"{o.pointer}/pause_on" for t in charter.tiers for o in t.objectives
+                   if o.pause_on)
+    line, column = loaded.sources.locate(pointer) if loaded is not None else (0, 0)
+    file = loaded.file if loaded is not None else charter.id
+    return Diagnostic("U107", Severity.WARNING,
+                      "the charter pauses clocks on ticket statuses (pause_on) but no status "
+                      "history was given: measured without pauses", file, line, column,
+                      pointer, "give the status history with --history FILE (id, at, status)")
+
+
+def _unpaid(charter: Charter, measure: Measure, display: str,
+            column: int) -> list[Diagnostic]:
+    """U108 for every ticket on a feature its client's tier does not include."""
+    names = {f.id: f.name for f in charter.features}
+    out = []
+    for cid, usage in measure.usage.items():
+        tier = charter.tier(usage.client.tier)
+        assert tier is not None
+        for _opened, ident, feature, line in usage.unpaid:
+            what = f"feature {feature!r}" + (f" ({names[feature]})" if names.get(feature) else
+                                             "" if feature in names else
+                                             ", not a feature of the charter,")
+            out.append(diagnostic(
+                "U108", display, line, column,
+                f"ticket {ident} of client {cid} is for {what} outside its tier {tier.id}",
+                f"unpaid work: move {cid} to a tier that includes it, add it to tier "
+                f"{tier.id}'s features, or refuse such tickets"))
+    out.sort(key=lambda d: d.line)
+    return out
+
+
+def _read_outages(charter: Charter, path: Path, display: str, period: Period,
+                  columns: dict[str, str] | None, instants: Instants,
+                  skip: Callable[[Skipped], None]) -> list[Outage]:
+    """The outages that overlap the period (the file is small; kept whole)."""
+    kept = []
+    for outage in read_outages(path, display, tiers=[t.id for t in charter.tiers],
+                               clients=[c.id for c in charter.clients], mapping=columns,
+                               instants=instants):
+        if isinstance(outage, Skipped):
+            skip(outage)
+        elif outage.end > period.start and outage.start < period.end:
+            kept.append(outage)
+    return kept
+
+
+def _read_history(log: History, path: Path, display: str, columns: dict[str, str] | None,
+                  profile: Profile | None, instants: Instants,
+                  skip: Callable[[Skipped], None]) -> None:
+    remember = log.add
+    for change in read_history(path, display, mapping=columns, profile=profile,
+                               instants=instants):
+        if isinstance(change, Skipped):
+            skip(change)
+        else:
+            remember(change.id, change.at, change.status)
+
+
 def build_report(charter: Charter, loaded: Loaded | None = None, *, tickets: Path,
                  outages: Path | None, start: date, end: date,
                  columns: dict[str, str] | None = None, strict: bool = False,
                  progress: Callable[[int], None] | None = None,
                  tickets_display: str | None = None,
                  outages_display: str | None = None,
-                 reviews: Sequence[str] = ()) -> ReportResult:
+                 reviews: Sequence[str] = (),
+                 history: Path | None = None,
+                 history_display: str | None = None,
+                 profile: Profile | None = None,
+                 input_timezone: str | None = None,
+                 revision: Document | None = None) -> ReportResult:
     """Measure the period [start, end] (local dates, inclusive, provider's zone).
 
     `charter` must have passed the checks. Never raises for bad input: unreadable
@@ -163,11 +248,19 @@ def build_report(charter: Charter, loaded: Loaded | None = None, *, tickets: Pat
     diagnostic each (under `strict` they are errors and no document is built).
     `progress`, if given, is called with the number of characters read so far.
     `reviews`: review findings judged at the period's end (overdue then), shown in the
-    document under `reviews`.
+    document under `reviews`. `history`: the status history that pauses clocks
+    (`pause_on`); `profile` and `input_timezone`: how the files are written;
+    `revision`: the committed version of the charter measured against, for the header.
     """
+    from .profiles import Instants
+
     period = range_period(start, end, charter.provider.timezone)
-    measure = Measure(charter, Facts(charter), period, _clocks(charter))
+    statuses = pause_statuses(charter)
+    log: History | None = History(statuses) if history is not None and statuses else None
+    measure = Measure(charter, Facts(charter), period, _clocks(charter), log)
+    instants = Instants(input_timezone, profile.formats if profile is not None else ())
     diagnostics: list[Diagnostic] = []
+    warnings: list[Diagnostic] = []
     skipped, per_client = 0, {c.id: 0 for c in charter.clients}
 
     def skip(row: Skipped) -> None:
@@ -180,34 +273,43 @@ def build_report(charter: Charter, loaded: Loaded | None = None, *, tickets: Pat
 
     clients = [c.id for c in charter.clients]
     kept: list[Outage] | None = None
+    shape: dict[str, int] = {}
+    display = tickets_display or str(tickets)
     try:
         if outages is not None:
-            kept = []
-            for outage in read_outages(outages, outages_display or str(outages),
-                                       tiers=[t.id for t in charter.tiers], clients=clients,
-                                       mapping=columns):
-                if isinstance(outage, Skipped):
-                    skip(outage)
-                elif outage.end > period.start and outage.start < period.end:
-                    kept.append(outage)
+            kept = _read_outages(charter, outages, outages_display or str(outages), period,
+                                 columns, instants, skip)
+        if log is not None and history is not None:
+            _read_history(log, history, history_display or str(history), columns, profile,
+                          instants, skip)
         add = measure.add
-        for ticket in read_tickets(tickets, tickets_display or str(tickets), clients=clients,
+        for ticket in read_tickets(tickets, display, clients=clients,
                                    priorities=charter.priorities, mapping=columns,
-                                   progress=progress):
+                                   progress=progress, profile=profile, instants=instants,
+                                   shape=shape):
             if isinstance(ticket, Skipped):
                 skip(ticket)
             else:
                 add(ticket)
     except UnreadableFile as exc:
         return ReportResult(None, [*diagnostics, exc.diagnostic], skipped, per_client, strict)
+    if statuses and history is None:
+        warnings.append(_no_history(charter, loaded))
+    warnings.extend(_unpaid(charter, measure, display, shape.get("feature", 1))[:MAX_LISTED])
     if strict:
         diagnostics = [replace(d, severity=Severity.ERROR) for d in diagnostics]
         if skipped:
-            return ReportResult(None, diagnostics, skipped, per_client, strict)
+            return ReportResult(None, diagnostics, skipped, per_client, strict, warnings)
     report = _Report(charter, period, measure, kept)
     report.skipped, report.listed = skipped, diagnostics
     report.reviews = list(reviews)
-    return ReportResult(doc.provider_document(report), diagnostics, skipped, per_client, strict)
+    if statuses:
+        report.pauses = {"statuses": statuses, "measured": log is not None,
+                         "history": (history_display or str(history)) if history else None}
+    report.revision = revision
+    report.usage_columns = tuple(c for c in ("feature", "channel") if c in shape)
+    return ReportResult(doc.provider_document(report), diagnostics, skipped, per_client, strict,
+                        warnings)
 
 
 # -- writing ------------------------------------------------------------------------------

@@ -19,23 +19,26 @@ import os
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO, NamedTuple
 
 from ..diagnostics import Diagnostic, Severity
 from ..diagnostics.rules import declare
 from ..validate.references import did_you_mean
+from .profiles import BadInstant, Instants, Profile
 
 __all__ = [
     "COLUMN_NAMES",
+    "HISTORY_COLUMNS",
     "OUTAGE_COLUMNS",
     "TICKET_COLUMNS",
     "Outage",
     "Skipped",
+    "StatusChange",
     "Ticket",
     "UnreadableFile",
     "parse_columns",
+    "read_history",
     "read_outages",
     "read_tickets",
 ]
@@ -44,7 +47,8 @@ __all__ = [
 TICKET_COLUMNS = {"id": True, "client": True, "priority": True, "opened": True,
                   "first_response": True, "resolved": True, "feature": False, "channel": False}
 OUTAGE_COLUMNS = {"start": True, "end": True, "scope": True, "planned": False}
-COLUMN_NAMES = tuple(TICKET_COLUMNS) + tuple(OUTAGE_COLUMNS)
+HISTORY_COLUMNS = {"id": True, "at": True, "status": True}
+COLUMN_NAMES = tuple(dict.fromkeys((*TICKET_COLUMNS, *OUTAGE_COLUMNS, *HISTORY_COLUMNS)))
 
 # file = the CSV, line = its line, column = the field
 declare("U101", Severity.WARNING, """
@@ -82,6 +86,31 @@ declare("U105", Severity.WARNING, """
     A ticket's `priority` is not one of the charter's `priorities`, so it has no
     target to be measured against. Map the tool's priority names before export.
 """)
+declare("U107", Severity.WARNING, """
+    The charter pauses clocks on ticket statuses, but no status history was given.
+
+    A `response` or `resolution` objective states `pause_on` (the statuses during
+    which its clock stops, as ITSM tools pause SLAs while a ticket waits for the
+    client), and `charterc report` ran without `--history FILE`: the report is
+    measured without pauses, so a ticket that waited for its client may show as
+    breached where the ITSM tool shows it met. The report says so.
+
+    Example:
+        tiers:
+          - id: standard
+            objectives:
+              response: {P1: 1h, pause_on: [awaiting-customer]}
+        # charterc report ... (no --history) -> U107
+""")
+declare("U108", Severity.WARNING, """
+    A ticket for a feature its client's tier does not include: unpaid work.
+
+    The tickets file has a `feature` column, and a client opened a ticket on a
+    feature that is not among its tier's `features` (or not a feature of the
+    charter at all). The ticket is measured as usual and listed under the client's
+    usage; the line is the ticket's row. Either the tier should include the
+    feature (and its price reflect it), or such tickets should be refused.
+""")
 declare("U106", Severity.ERROR, """
     A usage file cannot be read: nothing is reported.
 
@@ -91,7 +120,8 @@ declare("U106", Severity.ERROR, """
 """)
 
 _SEVERITY = {"U101": Severity.WARNING, "U102": Severity.WARNING, "U103": Severity.WARNING,
-             "U104": Severity.WARNING, "U105": Severity.WARNING, "U106": Severity.ERROR}
+             "U104": Severity.WARNING, "U105": Severity.WARNING, "U106": Severity.ERROR,
+             "U107": Severity.WARNING, "U108": Severity.WARNING}
 
 
 class Ticket(NamedTuple):
@@ -102,6 +132,17 @@ class Ticket(NamedTuple):
     opened: int            # UTC epoch seconds
     response: int | None   # first response, or the resolution when that came first
     resolved: int | None
+    feature: str | None = None   # the `feature` cell; None when the column or cell is empty
+    channel: str | None = None
+
+
+class StatusChange(NamedTuple):
+    """One row of the status history: ticket `id` entered `status` (as written) at `at`."""
+
+    line: int
+    id: str
+    at: int
+    status: str
 
 
 class Outage(NamedTuple):
@@ -212,7 +253,8 @@ class _Lines:
 
 
 def _rows(path: Path, display: str, spec: dict[str, bool], mapping: dict[str, str],
-          progress: Callable[[int], None] | None) -> tuple[_Table, Iterator[_Record]]:
+          progress: Callable[[int], None] | None,
+          profile: Profile | None = None) -> tuple[_Table, Iterator[_Record]]:
     """The table (read now), and (line, fields, error) for every non-blank record after it."""
     with contextlib.ExitStack() as stack:
         try:
@@ -237,7 +279,7 @@ def _rows(path: Path, display: str, spec: dict[str, bool], mapping: dict[str, st
         except csv.Error as exc:
             raise UnreadableFile(diagnostic("U106", display, 1, 1,
                                             f"the header line cannot be read: {exc}")) from None
-        table = _header(header, display, spec, mapping)
+        table = _header(header, display, spec, mapping, profile)
         owned = stack.pop_all()  # the records close the file once read
     return table, _records(owned, lines, source, delimiter, progress)
 
@@ -269,23 +311,45 @@ def _records(owned: contextlib.ExitStack, lines: _Lines, source: Iterator[str],
 
 
 def _header(header: list[str], display: str, spec: dict[str, bool],
-            mapping: dict[str, str]) -> _Table:
+            mapping: dict[str, str], profile: Profile | None = None) -> _Table:
     names = [h.strip().lower() for h in header]
     seen: dict[str, int] = {}
+    twice: dict[str, tuple[int, int]] = {}
     for i, name in enumerate(names):
         if name and name in seen:
-            raise UnreadableFile(diagnostic("U106", display, 1, i + 1,
-                                            f"column {header[i].strip()!r} appears twice "
-                                            f"(columns {seen[name] + 1} and {i + 1})"))
+            twice.setdefault(name, (seen[name], i))
+            continue
         seen[name] = i
+
+    def duplicate(name: str) -> UnreadableFile:
+        first, second = twice[name]
+        return UnreadableFile(diagnostic("U106", display, 1, second + 1,
+                                         f"column {header[second].strip()!r} appears twice "
+                                         f"(columns {first + 1} and {second + 1})"))
+
+    if twice and profile is None:  # a tool's export repeats columns it does not matter here
+        raise duplicate(min(twice, key=lambda n: twice[n][1]))
     index = {}
     for name, required in spec.items():
-        wanted = mapping.get(name, name).strip().lower()
+        if name in mapping:
+            wanted = mapping[name].strip().lower()
+        elif profile is not None and name in profile.columns:
+            found = profile.header(name, header)
+            wanted = (found or profile.columns[name][0]).strip().lower()
+            required = required and name not in profile.optional
+        else:
+            wanted = name
+        if wanted in twice:
+            raise duplicate(wanted)
         if wanted in seen:
             index[name] = seen[wanted]
         elif required:
-            where = f"column {wanted!r} (mapped from {name!r})" if name in mapping else \
-                f"column {name!r}"
+            if name in mapping:
+                where = f"column {wanted!r} (mapped from {name!r})"
+            elif profile is not None and name in profile.columns:
+                where = f"column {profile.columns[name][0]!r} ({profile.name}'s name for {name!r})"
+            else:
+                where = f"column {name!r}"
             raise UnreadableFile(diagnostic(
                 "U106", display, 1, 1, f"the header lacks the required {where}",
                 f"the header has: {', '.join(h.strip() for h in header)}; map a column of "
@@ -294,23 +358,21 @@ def _header(header: list[str], display: str, spec: dict[str, bool],
 
 
 def _stream(path: StrPath, display: str, spec: dict[str, bool], mapping: dict[str, str] | None,
-            progress: Callable[[int], None] | None) -> tuple[_Table, Iterator[_Record]]:
-    return _rows(Path(path), display, spec, mapping or {}, progress)
+            progress: Callable[[int], None] | None,
+            profile: Profile | None = None) -> tuple[_Table, Iterator[_Record]]:
+    return _rows(Path(path), display, spec, mapping or {}, progress, profile)
 
 
 # -- fields -------------------------------------------------------------------------------
 
-def _instant(text: str, name: str, column: int) -> int:
+_ISO = Instants()
+
+
+def _instant(text: str, name: str, column: int, instants: Instants = _ISO) -> int:
     try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        raise BadRow("U101", column, f"{name}: {text!r} is not an ISO 8601 instant",
-                     "write e.g. 2026-10-05T09:00:00+02:00 or 2026-10-05T07:00:00Z") from None
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        raise BadRow("U101", column, f"{name}: {text!r} has no UTC offset",
-                     "an instant needs its offset, e.g. 2026-10-05T09:00:00+02:00 "
-                     "(export times in UTC with Z if the tool allows it)")
-    return int(moment.timestamp() // 1)
+        return instants(text)
+    except BadInstant as exc:
+        raise BadRow("U101", column, f"{name}: {exc.message}", exc.hint) from None
 
 
 def _width(fields: list[str], table: _Table) -> None:
@@ -335,20 +397,31 @@ def _bad(table: _Table, line: int, exc: BadRow) -> Diagnostic:
 
 def read_tickets(path: StrPath, display: str, *, clients: Iterable[str],
                  priorities: Iterable[str], mapping: dict[str, str] | None = None,
-                 progress: Callable[[int], None] | None = None) -> Iterator[Ticket | Skipped]:
+                 progress: Callable[[int], None] | None = None,
+                 profile: Profile | None = None,
+                 instants: Instants = _ISO,
+                 shape: dict[str, int] | None = None) -> Iterator[Ticket | Skipped]:
     """Every ticket row as a `Ticket`, or a `Skipped` row with its diagnostic.
 
     Raises `UnreadableFile` (before yielding anything) when the header is unusable.
     Duplicate ids (U104) are found here, so the ids of valid rows are the one
     thing kept across rows (id -> line of the first row, for the message).
+    `profile`: a tool's export (its column names and priority labels); `instants`
+    reads the times (an input zone for times without an offset). `shape`, if given,
+    is filled with the 1-based column of each canonical column the file has.
     """
-    table, rows = _stream(path, display, TICKET_COLUMNS, mapping, progress)
+    table, rows = _stream(path, display, TICKET_COLUMNS, mapping, progress, profile)
+    if shape is not None:
+        shape.update({name: i + 1 for name, i in table.index.items()})
     clients, priorities = frozenset(clients), tuple(priorities)
     known = frozenset(priorities)
     first_line: dict[str, int] = {}
     ix = table.index
     i_id, i_client = ix["id"], ix["client"]
-    i_opened, i_response, i_resolved = ix["opened"], ix["first_response"], ix["resolved"]
+    i_opened, i_resolved = ix["opened"], ix["resolved"]
+    i_response = ix.get("first_response")  # a profile's export may have none
+    i_feature, i_channel = ix.get("feature"), ix.get("channel")
+    labels = profile.priorities if profile is not None else priorities
 
     def ticket(line: int, fields: list[str]) -> Ticket:
         _width(fields, table)
@@ -357,21 +430,34 @@ def read_tickets(path: StrPath, display: str, *, clients: Iterable[str],
         if client not in clients:
             raise BadRow("U102", c_client, f"unknown client {client!r}",
                          did_you_mean(client, clients))
-        priority, c_priority = _required(fields, table, "priority")
-        if priority not in known:
-            raise BadRow("U105", c_priority, f"unknown priority {priority!r}",
-                         did_you_mean(priority, priorities))
+        written, c_priority = _required(fields, table, "priority")
+        priority = written
+        if written not in known:
+            mapped = profile.priority(written, priorities) if profile is not None else None
+            if mapped is not None:
+                priority = mapped
+            else:
+                hint = did_you_mean(written, labels)
+                if profile is not None:
+                    hint = (f"{profile.name}'s priorities map onto the charter's in order: "
+                            + ", ".join(f"{label} = {p}"
+                                        for label, p in zip(labels, priorities, strict=False)))
+                raise BadRow("U105", c_priority, f"unknown priority {written!r}", hint)
         text, c_opened = _required(fields, table, "opened")
-        opened = _instant(text, "opened", c_opened)
-        text = fields[i_response].strip()
-        response = _instant(text, "first_response", i_response + 1) if text else None
+        opened = _instant(text, "opened", c_opened, instants)
+        text = fields[i_response].strip() if i_response is not None else ""
+        response = None
+        if text:
+            assert i_response is not None
+            response = _instant(text, "first_response", i_response + 1, instants)
         text = fields[i_resolved].strip()
-        resolved = _instant(text, "resolved", i_resolved + 1) if text else None
+        resolved = _instant(text, "resolved", i_resolved + 1, instants) if text else None
         if resolved is not None and resolved < opened:
             raise BadRow("U103", i_resolved + 1, f"ticket {ident} is resolved "
                          f"({fields[i_resolved].strip()}) before it was opened "
                          f"({fields[i_opened].strip()})")
         if response is not None and response < opened:
+            assert i_response is not None
             raise BadRow("U103", i_response + 1, f"ticket {ident} is first answered "
                          f"({fields[i_response].strip()}) before it was opened "
                          f"({fields[i_opened].strip()})")
@@ -381,7 +467,10 @@ def read_tickets(path: StrPath, display: str, *, clients: Iterable[str],
         first_line[ident] = line
         if resolved is not None and (response is None or resolved < response):
             response = resolved  # a resolution answers the ticket
-        return Ticket(line, ident, client, priority, opened, response, resolved)
+        feature = fields[i_feature].strip() or None if i_feature is not None else None
+        channel = fields[i_channel].strip() or None if i_channel is not None else None
+        return Ticket(line, ident, client, priority, opened, response, resolved, feature,
+                      channel)
 
     for line, fields, error in rows:
         if fields is None:
@@ -395,13 +484,42 @@ def read_tickets(path: StrPath, display: str, *, clients: Iterable[str],
             yield Skipped(_bad(table, line, exc), named if named in clients else None)
 
 
+# -- status history -----------------------------------------------------------------------
+
+def read_history(path: StrPath, display: str, *, mapping: dict[str, str] | None = None,
+                 profile: Profile | None = None, instants: Instants = _ISO,
+                 progress: Callable[[int], None] | None = None,
+                 ) -> Iterator[StatusChange | Skipped]:
+    """Every row of a status history (`--history`: `id`, `at`, `status`) as a
+    `StatusChange`, or a `Skipped` row (U101) with its diagnostic."""
+    table, rows = _stream(path, display, HISTORY_COLUMNS, mapping, progress, profile)
+
+    def change(line: int, fields: list[str]) -> StatusChange:
+        _width(fields, table)
+        ident, _ = _required(fields, table, "id")
+        text, c_at = _required(fields, table, "at")
+        status, _ = _required(fields, table, "status")
+        return StatusChange(line, ident, _instant(text, "at", c_at, instants), status)
+
+    for line, fields, error in rows:
+        if fields is None:
+            yield Skipped(diagnostic("U101", display, line, 1,
+                                     f"the row cannot be read as CSV: {error}"))
+            continue
+        try:
+            yield change(line, fields)
+        except BadRow as exc:
+            yield Skipped(_bad(table, line, exc))
+
+
 # -- outages ------------------------------------------------------------------------------
 
 _BOOLEANS = {"true": True, "false": False, "": False}
 
 
 def read_outages(path: StrPath, display: str, *, tiers: Iterable[str], clients: Iterable[str],
-                 mapping: dict[str, str] | None = None) -> Iterator[Outage | Skipped]:
+                 mapping: dict[str, str] | None = None,
+                 instants: Instants = _ISO) -> Iterator[Outage | Skipped]:
     """Every outage row as an `Outage`, or a `Skipped` row with its diagnostic."""
     table, rows = _stream(path, display, OUTAGE_COLUMNS, mapping, None)
     tiers, clients = frozenset(tiers), frozenset(clients)
@@ -429,9 +547,9 @@ def read_outages(path: StrPath, display: str, *, tiers: Iterable[str], clients: 
     def outage(line: int, fields: list[str]) -> Outage:
         _width(fields, table)
         text, c_start = _required(fields, table, "start")
-        start = _instant(text, "start", c_start)
+        start = _instant(text, "start", c_start, instants)
         text, c_end = _required(fields, table, "end")
-        end = _instant(text, "end", c_end)
+        end = _instant(text, "end", c_end, instants)
         scope_text, c_scope = _required(fields, table, "scope")
         scope = scope_of(scope_text, c_scope)
         planned = False

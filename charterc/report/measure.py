@@ -35,11 +35,13 @@ from ..calendar import (
     Intervals,
     Schedule,
     add_business,
+    add_open_seconds,
     clip,
     expand,
     intersect,
     is_open,
     merge,
+    open_seconds,
     subtract,
     total,
     union,
@@ -50,6 +52,7 @@ from ..model.charter import Charter, Client, Tier
 from ..model.projection import Facts
 from ..model.values import Duration, add_period
 from ..model.values import Period as Span
+from .history import History, Pause
 from .inputs import Outage, Ticket
 
 __all__ = [
@@ -72,10 +75,13 @@ OBJECTIVES = ("response", "resolution")
 GROUPS = ("weekday", "weekend", "in_hours", "out_of_hours")
 TREND_MONTHS = 12
 
-# A breached ticket: (opened, id, objective index, priority, due, the event or None)
-Breach = tuple[int, str, int, str, int, int | None]
-# A pending ticket: (opened, id, objective index, priority, due)
-Pending = tuple[int, str, int, str, int]
+# A breached ticket: (opened, id, objective index, priority, due, the event or None,
+# seconds paused on the objective's clock)
+Breach = tuple[int, str, int, str, int, int | None, int]
+# A pending ticket: (opened, id, objective index, priority, due, seconds paused)
+Pending = tuple[int, str, int, str, int, int]
+# A ticket on a feature its client's tier does not include: (opened, id, feature, line)
+Unpaid = tuple[int, str, str, int]
 
 
 # -- the period ---------------------------------------------------------------------------
@@ -147,10 +153,13 @@ class TierClock:
         self.schedule = schedule   # None: hours that cannot be read (V505)
         self.zone = zone(zone_name)
         self.targets: list[tuple[dict[str, Duration], str]] = []
+        self.pause_on: list[tuple[str, ...]] = []
         for kind in OBJECTIVES:
             objective = getattr(tier.objectives, kind)
             self.targets.append(({} if objective is None else dict(objective.priority_targets),
                                  "calendar" if objective is None else objective.clock_or_default))
+            self.pause_on.append(() if objective is None else objective.pause_on)
+        self.features = frozenset(tier.features or ())
 
     def due(self, k: int, priority: str, opened: int) -> int | None:
         """Deadline (UTC seconds) of objective k for a ticket opened at `opened`, or None."""
@@ -163,6 +172,28 @@ class TierClock:
         start = datetime.fromtimestamp(opened, UTC)
         due = add_business(self._hours(), start, minutes=target.minutes, days=target.days)
         return int(due.timestamp())
+
+    def extend(self, k: int, due: int, pauses: Sequence[Pause]) -> tuple[int, int]:
+        """The deadline of objective k moved by the pauses that start before it, and the
+        time paused on that objective's clock (open time under a business clock).
+
+        The clock stops at a pause's start and runs again at its end: a pause
+        from s to e adds its length on the clock, so the time left at s is what is
+        left at e. A pause that starts after the deadline changes nothing.
+        """
+        paused = 0
+        calendar_clock = self.targets[k][1] == "calendar"
+        for start, end in pauses:
+            if start >= due:
+                break
+            if calendar_clock:
+                length = end - start
+                due += length
+            else:
+                length = open_seconds(self._hours(), start, end)
+                due = add_open_seconds(self._hours(), due, length)
+            paused += length
+        return due, paused
 
     def groups(self, opened: int) -> tuple[int, int]:
         """(weekday 0 / weekend 1, in hours 2 / out of hours 3): indexes into GROUPS."""
@@ -207,6 +238,9 @@ class Usage:
     units: Counter[int] = field(default_factory=Counter)    # projection year -> tickets
     trend: dict[int, list[int]] = field(default_factory=dict)  # month -> [n, rm, rt, sm, st]
     skipped: int = 0
+    features: Counter[str] = field(default_factory=Counter)  # feature as written -> tickets
+    channels: Counter[str] = field(default_factory=Counter)  # channel as written -> tickets
+    unpaid: list[Unpaid] = field(default_factory=list)       # U108: outside the tier
 
     def __post_init__(self) -> None:
         self.tickets = {p: Tally() for p in self.priorities}
@@ -222,8 +256,14 @@ class Measure:
     """Feeds tickets one at a time into per-client `Usage`; keeps nothing else per row."""
 
     def __init__(self, charter: Charter, facts: Facts, period: Period,
-                 clocks: dict[str, TierClock]):
+                 clocks: dict[str, TierClock], history: History | None = None):
         self.charter, self.facts, self.period = charter, facts, period
+        self.history = history
+        # per tier, per objective: the history's codes of its pause_on statuses
+        self.pause_codes = {
+            tid: tuple(history.codes_of(statuses) if history else frozenset()
+                       for statuses in clock.pause_on) for tid, clock in clocks.items()}
+        self.client_codes = {c.id: self.pause_codes[c.tier] for c in charter.clients}
         self.clocks = {c.id: clocks[c.tier] for c in charter.clients}
         self.usage = {c.id: Usage(c, charter.priorities) for c in charter.clients}
         self.months = _month_starts(period)
@@ -242,15 +282,25 @@ class Measure:
             self._in_trend(t, m)
 
     def _status(self, t: Ticket, k: int, end: int,
-                clock: TierClock) -> tuple[int, str, int | None] | None:
-        """(due, status, at) with status 'met' | 'breached' | 'pending'; None: no target."""
+                clock: TierClock) -> tuple[int, str, int | None, int] | None:
+        """(due, status, at, paused) with status 'met' | 'breached' | 'pending'; None: no
+        target. `paused`: seconds the clock stood still (the deadline moved by as much)."""
         due = clock.due(k, t.priority, t.opened)
         if due is None:
             return None
         event = t.response if k == 0 else t.resolved
-        if event is not None and event < end:
-            return due, ("met" if event <= due else "breached"), event
-        return due, ("breached" if due < end else "pending"), None
+        happened = event is not None and event < end
+        paused = 0
+        codes = self.client_codes[t.client][k]
+        if codes and self.history is not None:
+            stop = event if happened and event is not None else end
+            pauses = self.history.pauses(t.id, codes, t.opened, stop)
+            if pauses:
+                due, paused = clock.extend(k, due, pauses)
+        if happened:
+            assert event is not None
+            return due, ("met" if event <= due else "breached"), event, paused
+        return due, ("breached" if due < end else "pending"), None, paused
 
     def _in_period(self, t: Ticket) -> None:
         usage, clock, end = self.usage[t.client], self.clocks[t.client], self.period.end
@@ -259,19 +309,19 @@ class Measure:
             result = self._status(t, k, end, clock)
             if result is None:
                 continue
-            due, status, at = result
+            due, status, at, paused = result
             tally = usage.objectives[k][t.priority]
             if status == "pending":
                 tally.pending += 1
                 waiting = True
-                usage.pending.append((t.opened, t.id, k, t.priority, due))
+                usage.pending.append((t.opened, t.id, k, t.priority, due, paused))
                 continue
             tally.total += 1
             if status == "met":
                 tally.met += 1
             else:
                 ok = False
-                usage.breaches.append((t.opened, t.id, k, t.priority, due, at))
+                usage.breaches.append((t.opened, t.id, k, t.priority, due, at, paused))
         tally = usage.tickets[t.priority]
         tally.total += 1
         tally.met += ok and not waiting
@@ -283,6 +333,12 @@ class Measure:
         iso = datetime.fromtimestamp(t.opened, self.provider_zone).isocalendar()
         usage.weekly[f"{iso.year}-W{iso.week:02d}"] += 1
         usage.units[max(1, bisect_right(self.years, t.opened))] += 1
+        if t.feature is not None:
+            usage.features[t.feature] += 1
+            if t.feature not in clock.features:
+                usage.unpaid.append((t.opened, t.id, t.feature, t.line))
+        if t.channel is not None:
+            usage.channels[t.channel] += 1
 
     def _in_trend(self, t: Ticket, m: int) -> None:
         usage, clock, end = self.usage[t.client], self.clocks[t.client], self.months[m + 1]

@@ -16,7 +16,7 @@ from ..diagnostics.rules import RULES, declare
 __all__ = ["did_you_mean", "duplicate_charters", "resolve"]
 
 _LISTS = ("features", "costs", "tiers", "clients")
-_OBJECTIVE_RESERVED = {"clock", "attainment", "measured_by"}
+_OBJECTIVE_RESERVED = {"clock", "attainment", "measured_by", "pause_on"}
 
 declare("R301", Severity.ERROR, """
     Unknown id referenced.

@@ -1,0 +1,80 @@
+"""The charter in force: a charter file as committed in git (`report --charter-rev`).
+
+A period is measured against the charter as it stood at the end of the period
+(spec section 9). `auto` takes the newest commit that touched the file with a
+commit date before the period's end; any other value is a revision (`v1.2`,
+`HEAD~3`, a commit id). The file is read with `git cat-file`, so the working
+tree and the index are never touched; a revision is passed after
+`--end-of-options` and must not start with `-`, so it can never be read as an
+option of git.
+"""
+from __future__ import annotations
+
+import subprocess
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+__all__ = ["Revision", "RevisionError", "charter_at"]
+
+
+class RevisionError(Exception):
+    """The charter cannot be read at that revision (a usage error: exit 2)."""
+
+
+@dataclass(frozen=True)
+class Revision:
+    commit: str      # full commit id
+    date: str        # the commit's date, ISO 8601
+    path: str        # the file's path in the repository
+    data: bytes      # the file as committed
+
+
+def _git(folder: Path, *args: str) -> bytes:
+    try:
+        done = subprocess.run(["git", "-C", str(folder), *args], capture_output=True,
+                              check=False)
+    except OSError as exc:
+        raise RevisionError(f"cannot run git: {exc.strerror or exc}") from None
+    if done.returncode != 0:
+        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise RevisionError(message[-1] if message else f"git {args[0]} failed")
+    return done.stdout
+
+
+def charter_at(path: Path, revision: str, before: int) -> Revision:
+    """The charter file at `revision`, or (`auto`) the newest commit of it dated before
+    `before` (UTC epoch seconds: the end of the period)."""
+    revision = revision.strip()
+    if not revision:
+        raise RevisionError("--charter-rev is empty: give auto, a tag, a branch or a commit")
+    if revision.startswith("-"):
+        raise RevisionError(f"{revision!r} is not a revision (it starts with '-')")
+    folder = path.resolve().parent
+    try:
+        prefix = _git(folder, "rev-parse", "--show-prefix").decode().strip()
+    except RevisionError:
+        raise RevisionError(f"{path} is not in a git repository: --charter-rev reads the "
+                            "charter's history from git") from None
+    relative = prefix + path.name
+    if revision == "auto":
+        moment = datetime.fromtimestamp(before, UTC).isoformat()
+        found = _git(folder, "log", "-1", "--format=%H", f"--before={moment}", "HEAD", "--",
+                     path.name).decode().strip()
+        if not found:
+            raise RevisionError(f"{relative} has no commit dated before the period's end "
+                                f"({moment}): give --charter-rev REV, or measure today's "
+                                "file without --charter-rev")
+        commit = found
+    else:
+        try:
+            commit = _git(folder, "rev-parse", "--verify", "--quiet", "--end-of-options",
+                          f"{revision}^{{commit}}").decode().strip()
+        except RevisionError:
+            raise RevisionError(f"{revision!r} is not a revision of this repository") from None
+    try:
+        data = _git(folder, "cat-file", "blob", f"{commit}:{relative}")
+    except RevisionError:
+        raise RevisionError(f"{relative} does not exist at {revision} ({commit[:12]})") from None
+    date = _git(folder, "show", "-s", "--format=%cI", commit).decode().strip()
+    return Revision(commit, date, relative, data)
