@@ -89,7 +89,7 @@ def test_report_opens_cleanly_with_its_charts(browser, tmp_path, scope, lang):
     page.on("request", lambda r: requests.append(r.url))
     page.goto(path.as_uri(), wait_until="load")
     assert page.locator("h1").count() == 1
-    assert page.locator("svg[role=img]").count() == 3
+    assert page.locator("svg[role=img]").count() == 4
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     pdf = tmp_path / "report.pdf"
     page.pdf(path=str(pdf), format="A4", print_background=True)

@@ -134,7 +134,7 @@ def test_a_provider_report_shows_every_client_and_the_totals():
     assert "| Group Finance | premium | 52 |" in text
     assert "| Group Human Resources | standard | 23 |" in text
     assert "| **All clients** | €3,994.00 | €312.00 | €3,682.00 |" in text
-    assert "## 9. Skipped rows" in text
+    assert "## 10. Skipped rows" in text
 
 
 # -- reproducible -----------------------------------------------------------------------
@@ -208,8 +208,8 @@ def test_charts_are_inline_accessible_svg_with_unique_ids():
     pytest.importorskip("matplotlib")
     text = render("provider", "en", "html")
     svgs = re.findall(r"<svg\b[^>]*>", text)
-    assert len(svgs) == 3
-    for name in ("volume", "attainment", "turnaround"):
+    assert len(svgs) == 4
+    for name in ("volume", "attainment", "turnaround", "usage"):
         assert f'aria-labelledby="chart-{name}-title chart-{name}-desc"' in text
     assert all('role="img"' in s for s in svgs)
     assert "<?xml" not in text and "<!DOCTYPE svg" not in text
@@ -259,7 +259,7 @@ def test_a_quiet_period_has_charts_too():
     hr.update(weekly=[], trend=[])
     hr["turnaround"] = {k: {"median": None, "p90": None, "count": 0} for k in hr["turnaround"]}
     text = render_report(document, scope="hr", lang="fr", fmt="html")
-    assert text.count("<svg") == 3
+    assert text.count("<svg") == 4   # volume, attainment, turnaround, usage by feature
     assert '<desc id="chart-volume-desc">Aucun ticket sur la période.</desc>' in text
 
 
@@ -344,3 +344,47 @@ def test_fixture_figures_reach_the_page():
     assert "| **All clients** | €1,358.14 | €135.82 | €1,222.32 |" in text
     assert "| P3 | 2 | 1 | 1 | 1 business day | 50% (1 / 2) | 5 business days | 100% (1 / 1) |" \
         in text
+
+
+# -- paused clocks, the charter in force, usage by feature and channel ------------------
+
+def test_the_header_names_the_commit_and_the_canonical_sha256():
+    text = render("provider", "en", "md")
+    assert "| As committed | 4b825dc642cb (2026-09-30T17:45:00+02:00) |" in text
+    sha = "0f3c2a9d6b1e4f5a8c7d0e1f2a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d"
+    assert f"| Canonical sha256 | {sha} |" in text
+    fr = render("provider", "fr", "html")
+    assert "<dt>Version validée</dt><dd><code>4b825dc642cb</code>" in fr
+
+
+def test_breach_and_pending_lists_show_the_paused_time_when_clocks_paused():
+    text = render("provider", "en", "md")
+    assert "| Ticket | Priority | Objective | Opened | Due | Done at | Paused |" in text
+    assert "1 h 35 min |" in text or "1h 35m |" in text or "1 h 35 m |" in text
+    document = sample()
+    document.pop("pauses")
+    for c in document["clients"].values():
+        for row in c["breaches"] + c["pending"]:
+            row.pop("paused_minutes")
+    plain = render_report(document, scope="provider", lang="en", fmt="md")
+    assert "Paused" not in plain
+
+
+def test_usage_by_feature_and_channel_per_client():
+    text = render("hr", "en", "md")
+    assert "## 9. Usage by feature and channel" in text
+    assert "| weekend | 2 | **no** |" in text
+    assert "| email | 25 |" in text
+    assert "(unpaid work, U108): INC-2610-0031, INC-2610-0077" in text
+    assert "payroll-support" not in text   # another client's usage never shows
+    fr = render("hr", "fr", "html")
+    assert "Utilisation par fonctionnalité et par canal" in fr
+    assert 'aria-labelledby="chart-usage-title chart-usage-desc"' in fr
+
+
+def test_without_a_paused_history_the_report_says_it_measured_without_pauses():
+    document = sample()
+    document["pauses"] = {"statuses": ["awaiting-customer"], "measured": False, "history": None}
+    text = render_report(document, scope="provider", lang="fr", fmt="md")
+    assert "**Mesuré sans pauses :**" in text or "**Mesuré sans pauses:**" in text
+    assert "(U107)" in text

@@ -34,6 +34,7 @@ __all__ = [
     "attainment_chart",
     "turnaround_chart",
     "unavailable",
+    "usage_chart",
     "volume_chart",
 ]
 
@@ -222,3 +223,37 @@ def turnaround_chart(rows: Sequence[Mapping[str, Any]], language: Formatter) -> 
             f"{label} " + (language.number(hours(r[key]), 1) + " h" if r[key] is not None
                            else "-") for key, label in measures) for r in rows)
         return _svg(figure, "chart-turnaround", _("Resolution turnaround, in hours"), desc)
+
+
+def usage_chart(series: Sequence[tuple[str, Mapping[str, int]]], language: Formatter) -> str:
+    """Tickets per feature, one horizontal bar per feature, a segment per client.
+
+    `series`: [(client name, {feature: tickets})]; features in order of total tickets.
+    """
+    _ = language.gettext
+    totals: dict[str, int] = {}
+    for _name, counts in series:
+        for feature, n in counts.items():
+            totals[feature] = totals.get(feature, 0) + n
+    features = sorted(totals, key=lambda f: (-totals[f], f))
+    with _drawing() as (figure, ax):
+        left = [0] * len(features)
+        for i, (name, counts) in enumerate(series):
+            widths = [counts.get(f, 0) for f in features]
+            ax.barh(range(len(features)), widths, left=left, label=name, height=0.6,
+                    color=PALETTE[i % len(PALETTE)])
+            left = [a + b for a, b in zip(left, widths, strict=True)]
+        ax.set_yticks(range(len(features)), features)
+        ax.invert_yaxis()   # the most used feature on top
+        ax.grid(axis="x")
+        ax.grid(axis="y", visible=False)
+        ax.set_xlabel(_("Tickets"))
+        from matplotlib.ticker import FuncFormatter, MaxNLocator
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.xaxis.set_major_formatter(FuncFormatter(
+            lambda v, _pos: language.number(Decimal(repr(float(v))), 0)))
+        if len(series) > 1:
+            ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
+        desc = "; ".join(f"{f}: {language.number(Decimal(totals[f]), 0)}" for f in features)
+        return _svg(figure, "chart-usage", _("Tickets per feature"),
+                    desc or _("No ticket in the period."))

@@ -100,6 +100,11 @@ def report_view(document: Document, scope: str, language: Language) -> Document:
         "skipped": {"count": Units(Decimal(skipped["count"] if own else 0)),
                     "rows": skipped.get("rows", []) if provider and own else []},
         "reviews": list(document.get("reviews") or []),
+        "pauses": document.get("pauses"),
+        "paused": bool((document.get("pauses") or {}).get("measured")),
+        "revision": document["charter"].get("revision"),
+        "sha256": document["charter"].get("sha256"),
+        "usage": any(c["usage"] is not None for c in clients),
         "clients": clients,
         "totals": _totals(document, clients) if provider and "provider" in document else None,
         "weeks": _weeks(clients),
@@ -192,7 +197,22 @@ def _events(rows: list[Document], zone: ZoneInfo) -> list[Document]:
     return [{"id": r["id"], "priority": r["priority"],
              "objective": _objective_name(r["objective"]),
              "opened": _instant(r["opened"], zone), "due": _instant(r.get("due"), zone),
-             "at": _instant(r.get("at"), zone)} for r in rows]
+             "at": _instant(r.get("at"), zone),
+             "paused": _minutes(r.get("paused_minutes"))} for r in rows]
+
+
+def _usage(usage: Document | None) -> Document | None:
+    """Tickets per feature (with whether the tier includes it) and per channel."""
+    if usage is None:
+        return None
+    outside = {u["feature"] for u in usage.get("outside_tier", ())}
+    return {"features": None if "features" not in usage else [
+                {"feature": f, "tickets": _count(n), "in_tier": f not in outside}
+                for f, n in usage["features"].items()],
+            "channels": None if "channels" not in usage else [
+                {"channel": ch, "tickets": _count(n)} for ch, n in usage["channels"].items()],
+            "outside": [{"id": u["id"], "feature": u["feature"]}
+                        for u in usage.get("outside_tier", ())]}
 
 
 def _client(cid: str, c: Document, zone: ZoneInfo, language: Language) -> Document:
@@ -224,6 +244,7 @@ def _client(cid: str, c: Document, zone: ZoneInfo, language: Language) -> Docume
                    "response": _pct(t["response_attainment"]),
                    "resolution": _pct(t["resolution_attainment"])} for t in c["trend"]],
         "weekly": c["weekly"],
+        "usage": _usage(c.get("usage")),
     }
 
 
@@ -253,7 +274,7 @@ def _totals(document: Document, clients: list[Document]) -> Document:
 # -- charts -----------------------------------------------------------------------------
 
 def _charts(view: Document, language: Language) -> tuple[dict[str, str] | None, str | None]:
-    """The three SVG charts of an HTML report, or (None, the hint) without matplotlib."""
+    """The SVG charts of an HTML report (usage only when measured), or (None, the hint)."""
     from markupsafe import Markup
     whole = view["totals"] or view["clients"][0]
     series = [(c["name"], c["weekly"]) for c in view["clients"]]
@@ -267,10 +288,15 @@ def _charts(view: Document, language: Language) -> tuple[dict[str, str] | None, 
     turnaround = [{"label": language.fmt(t["name"]), "median": _raw(t["median"]),
                    "p90": _raw(t["p90"]), "count": int(t["count"].value)}
                   for t in whole["turnaround"]]
+    usage = [(c["name"], {f["feature"]: int(f["tickets"].value) for f in c["usage"]["features"]})
+             for c in view["clients"] if c["usage"] and c["usage"]["features"] is not None]
     try:
-        return {"volume": Markup(charts.volume_chart(series, language)),
-                "attainment": Markup(charts.attainment_chart(rows, targets, language)),
-                "turnaround": Markup(charts.turnaround_chart(turnaround, language))}, None
+        drawn: dict[str, str] = {"volume": Markup(charts.volume_chart(series, language)),
+                 "attainment": Markup(charts.attainment_chart(rows, targets, language)),
+                 "turnaround": Markup(charts.turnaround_chart(turnaround, language))}
+        if any(counts for _name, counts in usage):
+            drawn["usage"] = Markup(charts.usage_chart(usage, language))
+        return drawn, None
     except charts.ChartsUnavailable as exc:
         return None, str(exc)
 
