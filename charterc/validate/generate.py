@@ -12,7 +12,6 @@ otherwise. A test regenerates it and requires the same bytes.
 """
 from __future__ import annotations
 
-import argparse
 import copy
 import hashlib
 import re
@@ -91,6 +90,8 @@ def generate(schema_file: Path) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    import argparse
+
     from .schema import schema_path
 
     parser = argparse.ArgumentParser(prog="python -m charterc.validate.generate",
