@@ -98,7 +98,7 @@ def test_a_check_does_not_import_the_report_and_diff_rules():
     program = ("import sys\n"
                "from charterc.cli import main\n"
                "try:\n"
-               f"    main(['check', '--today', '2026-11-27', {str(charter)!r}])\n"
+               f"    main(['check', '--no-cache', '--today', '2026-11-27', {str(charter)!r}])\n"
                "except SystemExit as stop:\n"
                "    assert stop.code == 0, stop.code\n"
                "print(sorted(m for m in sys.modules if m.startswith(('charterc.report', "
