@@ -8,8 +8,14 @@ values into a temporary folder, then times, in the same run and process:
   (b) the full check pipeline on the same files (load with positions, schema,
       references, every rule);
 
-and prints the ratio b/a as the last line (`ratio: 1.73`). Each timing is the best
-of --repeat runs, so a busy machine disturbs it less.
+  (c) the same check with the check cache (docs/cache.md) on an empty cache folder:
+      every file checked and its entry written (cold);
+  (d) the same again once the cache holds every file: the re-check of an unchanged
+      portfolio, as a CI job pays it (warm);
+
+and prints the ratios b/a, c/a and d/a (`cold cache ratio: 1.80`, `warm cache ratio:
+0.12`), then b/a as the last line (`ratio: 1.73`). Each timing is the best of
+--repeat runs, so a busy machine disturbs it less.
 
     python bench/check_portfolio.py [-n 1000] [--repeat 3] [--profile]
 """
@@ -83,15 +89,27 @@ def main() -> None:
             for p in paths:
                 yaml.load(p.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
 
-        def charterc_check():
-            result = check_paths(paths, CheckOptions(today=today))
+        def charterc_check(cache=None):
+            result = check_paths(paths, CheckOptions(today=today, cache=cache))
             bad = [d for d in result.diagnostics if d.severity.value != "info" and not d.suppressed]
             if bad:
                 sys.exit(f"generated charters are not clean: {bad[0]}")
 
+        cache = Path(tmp) / "cache"
+        runs = iter(range(1_000_000))
+
+        def cold_cache():  # a fresh folder each time: every entry written
+            charterc_check(cache / f"cold-{next(runs)}")
+
+        def warm_cache():
+            charterc_check(cache / "warm")
+
         charterc_check()  # warm caches and imports, as a long-running check would be
+        warm_cache()      # fill the cache
         a = best_of(args.repeat, bare)
         b = best_of(args.repeat, charterc_check)
+        c = best_of(args.repeat, cold_cache)
+        d = best_of(args.repeat, warm_cache)
         if args.profile:
             import cProfile
             import pstats
@@ -100,6 +118,10 @@ def main() -> None:
         print(f"charters: {len(texts)}")
         print(f"bare CSafeLoader load: {a * 1000:.0f} ms ({a / len(texts) * 1e6:.0f} us/file)")
         print(f"charterc check:        {b * 1000:.0f} ms ({b / len(texts) * 1e6:.0f} us/file)")
+        print(f"  cache, cold:         {c * 1000:.0f} ms ({c / len(texts) * 1e6:.0f} us/file)")
+        print(f"  cache, warm:         {d * 1000:.0f} ms ({d / len(texts) * 1e6:.0f} us/file)")
+        print(f"cold cache ratio: {c / a:.2f}")
+        print(f"warm cache ratio: {d / a:.2f}")
         print(f"ratio: {b / a:.2f}")
 
 

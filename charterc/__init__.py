@@ -31,7 +31,8 @@ def check(paths: Sequence[str | Path], **options: Any) -> PortfolioResult:
     """Check charter files or folders: a `PortfolioResult` with every diagnostic.
 
     `options` are those of `charterc.pipeline.CheckOptions` (today, select, ignore,
-    levels, limits), and `progress`, called with 1 after each file.
+    levels, limits, cache: a folder of the check cache, docs/cache.md), and `progress`,
+    called with 1 after each file.
     """
     from .pipeline import CheckOptions, check_paths
     progress = options.pop("progress", None)

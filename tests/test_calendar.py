@@ -122,6 +122,45 @@ def test_holiday_dates_from_the_library():
             and date(2026, 11, 11) not in cal.dates(2026, 2026))
 
 
+def test_holiday_codes_are_those_the_library_lists():
+    import holidays
+
+    from charterc.calendar import holiday
+
+    listed = holidays.list_supported_countries()
+    assert set(holiday._modules()) == set(listed)
+    for code in ("FR", "US", "GB", "UK", "DEU", "CH"):
+        assert holiday._subdivisions(code) == tuple(s.upper() for s in listed[code])
+    assert holiday._subdivisions("XX") is None
+
+
+def test_a_check_imports_only_the_calendars_a_charter_names(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    charter = Path(__file__).resolve().parent.parent / "charters" / "it-service-desk.charter.yaml"
+    text = charter.read_text(encoding="utf-8")
+    assert "holidays: FR" in text and "holidays: GB" in text
+    program = (
+        "import sys\n"
+        "from charterc.cli import main\n"
+        "try:\n"
+        f"    main(['check', '--today', '2026-11-27', {str(charter)!r}])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(sorted(m for m in sys.modules if m.startswith('holidays.countries.')))\n"
+        # the package still reads as a whole when asked for a name
+        "from holidays.countries import Germany\n"
+        "print(Germany.__name__, len([m for m in sys.modules if m.startswith('holidays.')]))\n")
+    run = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True,
+                         check=True, cwd=tmp_path)
+    lines = run.stdout.strip().splitlines()
+    assert eval(lines[-2]) == ["holidays.countries.france", "holidays.countries.united_kingdom"]
+    name, count = lines[-1].split()
+    assert name == "Germany" and int(count) > 250
+
+
 def test_holiday_problems_for_v505():
     assert HolidayCalendar.from_value("FR").problem() is None
     assert "unknown holiday calendar 'XX'" in HolidayCalendar.from_value("XX").problem()

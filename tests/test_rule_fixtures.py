@@ -83,3 +83,27 @@ def test_every_rule_has_fixtures():
 # numbers), U107 in test_report_pauses.py (a report run without its status history).
 _NOT_FIXTURE_RULES = {"P104", "P106", "G706", "X001",
                       "U101", "U102", "U103", "U104", "U105", "U106", "U107", "U108"}
+
+
+def test_the_checks_are_every_rule_with_a_check_in_catalogue_order():
+    with_check = [r.id for r in RULES.values() if r.check is not None]
+    assert [r.id for r in RULES.checks()] == with_check
+    assert len(with_check) > 30
+
+
+def test_a_check_does_not_import_the_report_and_diff_rules():
+    import subprocess
+    import sys
+
+    charter = Path(__file__).resolve().parent.parent / "charters" / "hr-legal.charter.yaml"
+    program = ("import sys\n"
+               "from charterc.cli import main\n"
+               "try:\n"
+               f"    main(['check', '--no-cache', '--today', '2026-11-27', {str(charter)!r}])\n"
+               "except SystemExit as stop:\n"
+               "    assert stop.code == 0, stop.code\n"
+               "print(sorted(m for m in sys.modules if m.startswith(('charterc.report', "
+               "'charterc.diff', 'charterc.render', 'jinja2', 'jsonschema', 'lark'))))\n")
+    run = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True,
+                         check=True)
+    assert run.stdout.strip().splitlines()[-1] == "[]"

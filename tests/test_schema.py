@@ -455,3 +455,45 @@ def test_refused_ranges_in_a_dsl_charter_point_at_the_dsl_times():
         ("S201", 33, 19, "/tiers/0/maintenance/schedule/0/from"),
         ("S201", 65, 29, "/clients/1/needs/hours/schedule/0/to"),
     ]
+
+
+# -- the validator generated ahead of time ---------------------------------------------------
+
+def test_the_shipped_validator_is_generated_from_the_schema_as_it_is():
+    from charterc.validate import generate
+
+    shipped = generate.MODULE.read_text(encoding="utf-8")
+    assert generate.generate(schema_path()) == shipped, \
+        "run python -m charterc.validate.generate"
+    digest = generate.schema_sha256(schema_path().read_bytes())
+    assert f'SCHEMA_SHA256 = "{digest}"' in shipped
+
+
+def test_the_generator_check_mode_says_when_the_module_is_stale(tmp_path, monkeypatch):
+    from charterc.validate import generate
+
+    assert generate.main(["--check"]) == 0
+    stale = tmp_path / "_compiled_charter_schema.py"
+    stale.write_text(generate.MODULE.read_text(encoding="utf-8").replace(
+        "SCHEMA_SHA256 = \"", "SCHEMA_SHA256 = \"0"), encoding="utf-8")
+    monkeypatch.setattr(generate, "MODULE", stale)
+    assert generate.main(["--check"]) == 1
+
+
+def test_the_fast_validator_is_the_shipped_one_only_for_the_schema_it_was_made_from(monkeypatch):
+    from charterc.validate import _compiled_charter_schema as compiled
+
+    charter_schema._fast_validator.cache_clear()
+    try:
+        assert charter_schema._fast_validator() is compiled.validate_charter
+        charter_schema._fast_validator.cache_clear()
+        monkeypatch.setattr(charter_schema, "_schema_bytes", lambda: b'{"edited": true}')
+        fallback = charter_schema._fast_validator()
+        assert fallback is not compiled.validate_charter
+        document = load_bytes(VALID.encode(), "x.charter.yaml").document
+        assert charter_schema.is_valid(document)
+        fallback(document)  # generated in memory from the schema file: same verdicts
+        with pytest.raises(Exception):  # noqa: B017 - fastjsonschema's exception
+            fallback({**document, "kind": "Other"})
+    finally:
+        charter_schema._fast_validator.cache_clear()

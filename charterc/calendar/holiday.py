@@ -5,6 +5,13 @@ A schedule is closed on its calendar's holidays. The library knows the rules
 subdivision, and let the charter add (`extra`) or reopen (`remove`) dates.
 Observed days are holidays too (4 July 2026 is a Saturday: Friday 3 July is
 closed), as the library reports them by default.
+
+The library is imported when a calendar is first asked about, and then only the
+modules of the countries named: its registry maps each code to a module, so a code
+is checked without importing every country's rules. (`holidays.countries`, the
+package, imports all 250 of them when it runs, a tenth of a second; `_countries()`
+registers it without running it, and runs it the first time anything asks the
+package itself for a name.)
 """
 from __future__ import annotations
 
@@ -14,20 +21,78 @@ from datetime import date
 from functools import cache, lru_cache
 from typing import Any
 
-import holidays as _library
-
 __all__ = ["NO_HOLIDAYS", "HolidayCalendar"]
 
 
 @cache
-def _supported() -> dict[str, tuple[str, ...]]:
-    return {country.upper(): tuple(s.upper() for s in subdivs)
-            for country, subdivs in _library.list_supported_countries().items()}
+def _modules() -> dict[str, tuple[str, str]]:
+    """Country code (alpha-2, alpha-3 and aliases such as UK) -> (module, class) in `holidays`.
+
+    The same codes `holidays.list_supported_countries()` lists, read from the
+    library's registry instead of from every country module.
+    """
+    from holidays.registry import COUNTRIES
+
+    codes: dict[str, tuple[str, str]] = {}
+    for module, (name, *aliases) in COUNTRIES.items():
+        for code in aliases:
+            if 2 <= len(code) <= 3:
+                codes.setdefault(code.upper(), (module, name))
+    return codes
+
+
+@cache
+def _countries() -> None:
+    """`holidays.countries` in sys.modules, its country modules importable one by one.
+
+    The package is registered as it would be imported, but its `__init__` (which only
+    imports every country module and re-exports their names) runs the first time a
+    name is read from the package itself, through a module `__getattr__`.
+    """
+    import importlib.util
+    import sys
+
+    import holidays  # noqa: F401 - the parent package: base classes and the registry
+
+    name = "holidays.countries"
+    if name in sys.modules:
+        return
+    spec = importlib.util.find_spec(name)
+    if spec is None or spec.loader is None or not spec.submodule_search_locations:
+        importlib.import_module(name)
+        return
+    package = importlib.util.module_from_spec(spec)
+    loader = spec.loader
+
+    def run_init(attribute: str) -> Any:
+        del package.__dict__["__getattr__"]
+        loader.exec_module(package)
+        return getattr(package, attribute)
+
+    package.__dict__["__getattr__"] = run_init
+    sys.modules[name] = package
+
+
+@cache
+def _subdivisions(country: str) -> tuple[str, ...] | None:
+    """The subdivision codes the library knows for `country`, or None for an unknown country."""
+    entry = _modules().get(country)
+    if entry is None:
+        return None
+    import importlib
+
+    _countries()
+    module, name = entry
+    entity = getattr(importlib.import_module(f"holidays.countries.{module}"), name)
+    return tuple(str(s).upper() for s in entity.subdivisions)
 
 
 @lru_cache(maxsize=4096)
 def _library_year(country: str, subdivision: str | None, year: int) -> frozenset[date]:
-    return frozenset(_library.country_holidays(country, subdiv=subdivision, years=year))
+    import holidays
+
+    _countries()
+    return frozenset(holidays.country_holidays(country, subdiv=subdivision, years=year))
 
 
 def _date(value: object, where: str) -> date:
@@ -98,14 +163,14 @@ class HolidayCalendar:
         """Why the `holidays` library cannot supply this calendar, or None (for V505)."""
         if self.country is None:
             return None
-        supported = _supported()
-        if self.country not in supported:
+        known = _subdivisions(self.country)
+        if known is None:
             return (f"unknown holiday calendar {self.country!r}: "
                     f"not a country the holidays library knows")
-        if self.subdivision is not None and self.subdivision not in supported[self.country]:
-            known = ", ".join(supported[self.country][:12]) or "none"
+        if self.subdivision is not None and self.subdivision not in known:
+            listed = ", ".join(known[:12]) or "none"
             return (f"unknown subdivision {self.subdivision!r} of {self.country} "
-                    f"(known: {known}{', ...' if len(supported[self.country]) > 12 else ''})")
+                    f"(known: {listed}{', ...' if len(known) > 12 else ''})")
         return None
 
     def validate(self) -> HolidayCalendar:

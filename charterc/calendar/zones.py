@@ -25,7 +25,7 @@ __all__ = ["EPOCH_ORDINAL", "LocalTime", "local_time", "wall_seconds", "zone", "
            "zone_problem"]
 
 EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
-_PROBE = 6 * 3600  # offset changes are at least months apart; 6 h steps cannot miss one
+_PROBE = 86400  # offset changes are at least months apart; daily steps cannot miss one
 
 
 def zone_problem(name: object) -> str | None:

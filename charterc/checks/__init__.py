@@ -48,7 +48,7 @@ def run_checks(charter: Charter, sources: SourceMap, *, today: date,
     """Every enabled rule's findings on one charter, positioned, in source order."""
     context = CheckContext(charter, today)
     found: list[Diagnostic] = []
-    for rule in RULES.values():
+    for rule in RULES.checks():
         if rule.check is None or not enabled(rule.id, select, ignore):
             continue
         for finding in rule.check(context):

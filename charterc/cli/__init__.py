@@ -148,9 +148,14 @@ def main() -> None:
               help="Largest charter file read (P104).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report here.")
 @click.option("--color/--no-color", default=None, help="Colour the text report.")
+@click.option("--cache-dir", type=click.Path(file_okay=False), default=".charterc_cache",
+              show_default=True, help="Keep each file's findings here; an unchanged file is "
+                                      "not checked again (docs/cache.md).")
+@click.option("--no-cache", is_flag=True, help="Check every file; read and write no cache.")
 def check(paths: tuple[str, ...], fmt: str, strict: bool, today: str | None,
           select: tuple[str, ...], ignore: tuple[str, ...], level_opts: tuple[str, ...],
-          max_bytes: int, output: str | None, color: bool | None) -> None:
+          max_bytes: int, output: str | None, color: bool | None, cache_dir: str,
+          no_cache: bool) -> None:
     """Validate and check charters (files or folders; default: charters/)."""
     from ..loaders import Limits
     from ..pipeline import CheckOptions, UsageError, check_paths, discover, misnamed
@@ -173,7 +178,8 @@ def check(paths: tuple[str, ...], fmt: str, strict: bool, today: str | None,
     options = CheckOptions(today=day,
                            select=_rule_list(select, "--select") or None,
                            ignore=_rule_list(ignore, "--ignore"),
-                           levels=_levels(level_opts), limits=Limits(max_bytes=max_bytes))
+                           levels=_levels(level_opts), limits=Limits(max_bytes=max_bytes),
+                           cache=None if no_cache else cache_dir)
     if sys.stderr.isatty() and len(files) > 20:
         with click.progressbar(length=len(files), label="checking", file=sys.stderr) as bar:
             result = check_paths(files, options, progress=bar.update)

@@ -87,6 +87,19 @@ class Catalogue(Mapping[str, Rule]):
                 raise
         return self._rules
 
+    def checks(self) -> list[Rule]:
+        """The rules that check a charter, in the order they run.
+
+        Only the modules of checks (`charterc.checks.*`) are imported for it, not the
+        whole catalogue: a check need not load `report` and `diff`, which declare
+        rules but check no charter.
+        """
+        if not self._loaded:
+            for name in self._modules:
+                if name.startswith("charterc.checks."):
+                    importlib.import_module(name)
+        return [entry for entry in self._rules.values() if entry.check is not None]
+
     def __getitem__(self, rule_id: str) -> Rule:
         return self._complete()[rule_id]
 

@@ -22,11 +22,12 @@ from typing import TYPE_CHECKING, Any
 
 from ..diagnostics import Diagnostic, Severity, SourceMap
 from ..diagnostics.rules import declare
-from ..loaders import Limits, Loaded, is_charter_file, load_path
+from ..loaders import Limits, Loaded, is_charter_file, load_bytes, load_path, loader_for
 from .today import resolve_today
 
 if TYPE_CHECKING:
     from ..model.charter import Charter
+    from .cache import CheckCache, Entry
 
 __all__ = [
     "MODEL_ONLY",
@@ -58,6 +59,7 @@ class CheckOptions:
     levels: Mapping[str, Severity] = field(default_factory=dict)  # re-levelled rules
     limits: Limits = field(default_factory=Limits)  # P104/P105 bounds of the loaders
     rules: bool = True                        # False: stop once the model is built (diff)
+    cache: str | Path | None = None           # folder of the check cache; None: no cache
 
     def dated(self) -> CheckOptions:
         """These options with `today` fixed, so that every file of a run sees the same day."""
@@ -77,10 +79,29 @@ class FileResult:
     loaded: Loaded
     charter: Charter | None = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    # from the check cache: the file was not loaded again (`loaded` holds no document,
+    # `charter` is None) and these are the facts the run kept about it
+    cached: Entry | None = None
 
     @property
     def sources(self) -> SourceMap:
         return self.loaded.sources
+
+    @property
+    def declared_id(self) -> str | None:
+        """metadata.id as the file writes it (even if it fails the schema), for R302."""
+        if self.cached is not None:
+            return self.cached.charter_id
+        return charter_id(self.loaded.document)
+
+    @property
+    def suppressions(self) -> list[tuple[str, str]]:
+        """(rule, reason) of the charter's `metadata.suppress`; none without a charter."""
+        if self.cached is not None:
+            return list(self.cached.suppressions)
+        if self.charter is None:
+            return []
+        return [(entry.rule, entry.reason) for entry in self.charter.metadata.suppress]
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -237,10 +258,28 @@ def check_paths(paths: Sequence[str | Path] = ("charters",),
     options = options.dated()
     results: list[FileResult] = []
     internal: list[str] = []
+    store: CheckCache | None = None
+    if options.cache is not None:
+        from .cache import CheckCache
+        store = CheckCache(options.cache, options)
     for path in discover(paths):
-        loaded = load_path(path, display=display_path(path), limits=options.limits)
+        display = display_path(path)
+        key = data = None
+        if store is not None and (data := _read_within(path, options.limits)) is not None:
+            key = store.key(display, data)
+            entry = store.get(key)
+            if entry is not None:
+                results.append(_from_cache(display, entry))
+                if progress:
+                    progress(1)
+                continue
+            loaded = load_bytes(data, display, limits=options.limits, loader=loader_for(path))
+        else:
+            loaded = load_path(path, display=display, limits=options.limits)
         try:
             result = check_loaded(loaded, options)
+            if store is not None and key is not None:
+                store.put(key, _entry(result))
         except Exception as exc:  # a bug in charterc, not in the charter: exit 2, keep going
             internal.append(f"{loaded.file}: internal error: {type(exc).__name__}: {exc}")
             result = FileResult(loaded.file, loaded, diagnostics=list(loaded.diagnostics))
@@ -257,15 +296,51 @@ def check_paths(paths: Sequence[str | Path] = ("charters",),
     return PortfolioResult(results, internal)
 
 
+def _read_within(path: Path, limits: Limits) -> bytes | None:
+    """The file's bytes, or None when `load_path` would not read them (too large, unreadable)."""
+    try:
+        if path.stat().st_size > limits.max_bytes:
+            return None
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def _entry(result: FileResult) -> Entry:
+    """What the cache keeps of a freshly checked file."""
+    from .cache import Entry, lines_of
+
+    sources = result.sources
+    declared = result.declared_id
+    position = sources.locate("/metadata/id") if declared is not None else None
+    return Entry(tuple(result.diagnostics), declared, position, tuple(result.suppressions),
+                 lines_of(result.diagnostics, sources.source_line,
+                          [position[0]] if position else []))
+
+
+def _from_cache(file: str, entry: Entry) -> FileResult:
+    """A file's result as a run left it in the cache: no document, the positions it needs."""
+    values = {"/metadata/id": entry.id_position} if entry.id_position else {}
+    lines = [""] * max(entry.lines, default=0)
+    for number, text in entry.lines.items():
+        lines[number - 1] = text
+    sources = SourceMap(file, values=values, lines=lines)
+    return FileResult(file, Loaded(file, None, sources), diagnostics=list(entry.diagnostics),
+                      cached=entry)
+
+
 def _add_duplicate_charters(results: list[FileResult], options: CheckOptions) -> None:
     """R302 across the portfolio, on the file that repeats an id."""
-    from ..checks import enabled
     from ..validate.references import duplicate_charters
 
-    ids = [(found, f.sources) for f in results
-           if (found := charter_id(f.loaded.document)) is not None]
+    ids = [(found, f.sources) for f in results if (found := f.declared_id) is not None]
     by_file = {f.file: f for f in results}
-    for diagnostic in duplicate_charters(ids):
+    duplicates = list(duplicate_charters(ids))
+    if not duplicates:
+        return
+    from ..checks import enabled
+
+    for diagnostic in duplicates:
         if enabled(diagnostic.rule, options.select, options.ignore):
             by_file[diagnostic.file].diagnostics.append(diagnostic)
 

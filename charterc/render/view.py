@@ -173,8 +173,23 @@ def _tier(charter: Charter, facts: Facts, tier: Tier) -> dict[str, object]:
             "bands": [{"below": Pct(b.below.value), "credit": Pct(b.credit.value)}
                       for b in tier.credits.bands],
             "cap": _pct(tier.credits.cap)},
-        "clients": [c.name for c in charter.clients if c.tier == tier.id],
+        "clients": _clients_by_tier(charter).get(tier.id, []),
     }
+
+
+_LAST_GROUPING: list[tuple[Charter, dict[str, list[str]]]] = []
+
+
+def _clients_by_tier(charter: Charter) -> dict[str, list[str]]:
+    """Tier id -> its clients' names, in charter order; grouped once per charter, not once per
+    agreement (every agreement shows its tier, and a tier lists its clients)."""
+    if _LAST_GROUPING and _LAST_GROUPING[0][0] is charter:
+        return _LAST_GROUPING[0][1]
+    grouped: dict[str, list[str]] = {}
+    for client in charter.clients:
+        grouped.setdefault(client.tier, []).append(client.name)
+    _LAST_GROUPING[:] = [(charter, grouped)]
+    return grouped
 
 
 def _objective_rows(charter: Charter, tiers: list[Tier]) -> list[dict[str, object]]:

@@ -17,7 +17,6 @@ text in both (fastjsonschema rewrites it to `\\Z`; we teach jsonschema the same)
 """
 from __future__ import annotations
 
-import copy
 import difflib
 import functools
 import json
@@ -25,7 +24,7 @@ import math
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn, Protocol, TypedDict, cast
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from ..diagnostics import Diagnostic, Severity, SourceMap, pointer_join, pointer_parts
 from ..diagnostics.rules import declare
@@ -126,45 +125,40 @@ def load_schema(name: str = SCHEMA_FILE) -> dict[str, Any]:
 
 # -- fast path -----------------------------------------------------------------------------
 
-def _refuse_remote(uri: str) -> NoReturn:
-    raise ValueError(f"remote $ref not allowed: {uri}")
-
-
-class _Options(TypedDict):
-    handlers: dict[str, Callable[[str], Any]]
-    use_default: bool
-    use_formats: bool
-
-
-_NO_REMOTE: dict[str, Callable[[str], Any]] = {
-    "http": _refuse_remote, "https": _refuse_remote, "file": _refuse_remote}
-# fastjsonschema names array items with `"...[{i}]".format(**locals())`, a third of its run
-# time on a valid charter; the same text as an f-string is equivalent and cheap.
-_FORMAT_LOCALS = re.compile(
-    r'"((?:[^"\\{}]|\{[A-Za-z_][A-Za-z0-9_]*\})*)"\.format\(\*\*locals\(\)\)')
+@functools.cache
+def _schema_bytes() -> bytes:
+    return schema_path().read_bytes()
 
 
 @functools.cache
 def _fast_validator() -> Callable[[Any], Any]:
+    """fastjsonschema's validator: the module generated ahead of time, when it is current.
+
+    `_compiled_charter_schema` (written by `python -m charterc.validate.generate`) is
+    used when it was generated from the schema file as it is now (same SHA-256);
+    otherwise the code is generated and compiled here, as it would be written.
+    """
+    from . import generate
+
+    try:
+        from . import _compiled_charter_schema as compiled
+        if generate.schema_sha256(_schema_bytes()) == compiled.SCHEMA_SHA256:
+            shipped: Callable[[Any], Any] = compiled.validate_charter
+            return shipped
+    except ImportError:  # a source tree without the generated module
+        pass
     import fastjsonschema
 
-    # fastjsonschema knows drafts up to 2019-09; the schema uses only keywords that
-    # draft-07 reads the same way, so compile a copy that says draft-07.
-    # (A deep copy: fastjsonschema rewrites `$ref`s inside the definition it is given.)
-    definition = copy.deepcopy(load_schema())
-    definition["$schema"] = "http://json-schema.org/draft-07/schema#"
-    options: _Options = {"handlers": _NO_REMOTE, "use_default": False, "use_formats": False}
     try:
-        code = fastjsonschema.compile_to_code(definition, **options)
-        found = re.search(r"^def (validate\w*)\(", code, re.M)
-        if found is None:
-            raise ValueError("no validate function in the generated code")
         namespace: dict[str, Any] = {}
-        exec(compile(_FORMAT_LOCALS.sub(r'f"\1"', code), "<charter-schema>", "exec"), namespace)
-        validator: Callable[[Any], Any] = namespace[found.group(1)]
+        exec(compile(generate.validator_source(load_schema()), "<charter-schema>", "exec"),
+             namespace)
+        validator: Callable[[Any], Any] = namespace[generate.ENTRY]
         return validator
     except Exception:  # a future fastjsonschema may generate other code: use it as is
-        return fastjsonschema.compile(definition, **options)
+        return fastjsonschema.compile(generate.definition(load_schema()),
+                                      handlers=generate.NO_REMOTE, use_default=False,
+                                      use_formats=False)
 
 
 def is_valid(document: Any) -> bool:

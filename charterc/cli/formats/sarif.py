@@ -113,14 +113,13 @@ def _location(file: str, line: int, column: int,
 def _reasons(result: PortfolioResult) -> dict[tuple[str, str], str]:
     """(file, rule) -> the reason stated in that charter's `metadata.suppress`.
 
-    Read from the model: a file without a charter has no suppression applied.
+    Read from the model (or the check cache): a file without a charter has no
+    suppression applied.
     """
     reasons: dict[tuple[str, str], str] = {}
     for f in result.files:
-        if f.charter is None:
-            continue
-        for entry in f.charter.metadata.suppress:
-            reasons[(f.file, entry.rule)] = entry.reason
+        for rule, reason in f.suppressions:
+            reasons[(f.file, rule)] = reason
     return reasons
 
 
