@@ -1,22 +1,33 @@
 #!/usr/bin/env python3
-"""Benchmark: `charterc report` on a million tickets against a bare `csv.reader` of the same file.
+"""Benchmark: `charterc report` on a million tickets and three million status changes,
+against a bare `csv.reader` of the same files.
 
 Writes N tickets (default 1,000,000) for the bundled charter it-service-desk to a
 temporary CSV (the clients and priorities of the charter, both tiers' clocks,
-opened over the reported month and the two before it, a few still open), then
-measures, each in a fresh child process so that memory figures are its own:
+opened over the reported month and the two before it, a few still open), and a
+status history of H rows (default 3 a ticket: 3,000,000): work starts, the ticket
+waits for the client (`Awaiting Customer`), work resumes. The charter is measured
+as bundled, and as a copy whose objectives pause on `awaiting-customer` (written
+next to the files), so that the history is used. Each step runs in a fresh child
+process so that memory figures are its own:
 
-  (a) iterating `csv.reader` over the file (the baseline: reading, no work);
-  (b) `build_report` for the month (parse, validate, duplicate ids, deadlines on
-      the business and calendar clocks, turnaround groups, trend, the document);
-  (c) the same child with the charter loaded and nothing read (memory floor).
+  (a) iterating `csv.reader` over the tickets and the history (the baseline:
+      reading, no work);
+  (b) `build_report` for the month without pauses (parse, validate, duplicate ids,
+      deadlines on the business and calendar clocks, turnaround groups, trend, the
+      document), tickets only;
+  (c) `build_report` for the month with `--history` on the pausing charter (every
+      deadline of a paused ticket moved on its objective's clock);
+  (d) the same child with the charter loaded and nothing read (memory floor).
 
-Prints rows per second, peak resident memory (ru_maxrss) of (a), (b) and (c),
-and what (b) keeps beyond the floor per ticket; the ratio b/a as the last line
-(`ratio: 14.20`). Memory grows with the ticket ids (duplicate detection) and one
-integer per resolved ticket of the period (turnaround quantiles), not with rows.
+Prints rows per second, peak resident memory (ru_maxrss) of each, and what (c)
+keeps beyond the floor per row; the ratio c/a as the last line (`ratio: 14.20`).
+Memory grows with the ticket ids (duplicate detection), one integer per history
+row of a pause status, and one integer per resolved ticket of the period
+(turnaround quantiles).
 
-    python bench/report_tickets.py [-n 1000000] [--period 2026-10] [--keep FILE]
+    python bench/report_tickets.py [-n 1000000] [--history-rows 3000000]
+                                   [--period 2026-10] [--keep DIR]
 """
 from __future__ import annotations
 
@@ -41,8 +52,24 @@ _RESPONSE = {"P1": (5, 40), "P2": (20, 300), "P3": (60, 900), "P4": (120, 2400)}
 _RESOLUTION = {"P1": (60, 600), "P2": (240, 3000), "P3": (600, 9000), "P4": (1200, 18000)}
 
 
-def generate(path: Path, count: int, month: str, seed: int = 11) -> None:
-    """`count` tickets opened uniformly over `month` and the two months before it."""
+def pausing_charter(path: Path) -> None:
+    """The bundled charter with `pause_on: [awaiting-customer]` on every response and
+    resolution objective (and, so that the copy checks, a distinct id)."""
+    import yaml
+    document = yaml.safe_load(CHARTER.read_text(encoding="utf-8"))
+    for tier in document["tiers"]:
+        for kind in ("response", "resolution"):
+            if kind in tier.get("objectives", {}):
+                tier["objectives"][kind]["pause_on"] = ["awaiting-customer"]
+    path.write_text(yaml.safe_dump(document, sort_keys=False, allow_unicode=True),
+                    encoding="utf-8")
+
+
+def generate(path: Path, count: int, month: str, history: Path | None = None,
+             history_rows: int = 0, seed: int = 11) -> int:
+    """`count` tickets opened uniformly over `month` and the two months before it; with
+    `history`, about `history_rows` status changes (In Progress, Awaiting Customer,
+    In Progress: three per ticket until the rows are spent). Returns the rows written."""
     sys.path.insert(0, str(ROOT))
     from charterc.loaders import load_path
     from charterc.model.charter import build_model
@@ -57,6 +84,12 @@ def generate(path: Path, count: int, month: str, seed: int = 11) -> None:
     span = int((end - start).total_seconds())
     rng = random.Random(seed)
     base = int(start.timestamp())
+    written = 0
+    per_ticket = history_rows / count if count else 0
+    log = open(history, "w", encoding="utf-8", newline="") if history else None
+    changes = csv.writer(log) if log else None
+    if changes is not None:
+        changes.writerow(["id", "at", "status"])
     with open(path, "w", encoding="utf-8", newline="") as handle:
         out = csv.writer(handle)
         out.writerow(["id", "client", "priority", "opened", "first_response", "resolved",
@@ -73,6 +106,16 @@ def generate(path: Path, count: int, month: str, seed: int = 11) -> None:
                           _iso(opened), "" if open_ticket and rng.random() < 0.5 else
                           _iso(response), "" if open_ticket else _iso(resolved),
                           rng.choice(("phone", "portal", "email"))])
+            if changes is not None:
+                due = round((n + 1) * per_ticket) - written  # spread the rows evenly
+                ident, at = f"INC-{n:07d}", response
+                for status in ("In Progress", "Awaiting Customer", "In Progress")[:due]:
+                    changes.writerow([ident, _iso(at), status])
+                    at += 60 * rng.randint(10, 600)
+                    written += 1
+    if log is not None:
+        log.close()
+    return written
 
 
 def _iso(ts: int) -> str:
@@ -81,73 +124,100 @@ def _iso(ts: int) -> str:
 
 # -- children -----------------------------------------------------------------------------
 
-def child(kind: str, path: str, month: str) -> None:
+def child(kind: str, path: str, month: str, history: str | None, charter_path: str) -> None:
     from charterc.loaders import load_path
     from charterc.model.charter import build_model
     from charterc.report import build_report, month_period
 
-    loaded = load_path(CHARTER)
+    loaded = load_path(Path(charter_path))
     charter = build_model(loaded.document)
-    span = month_period(month, charter.timezone)
+    span = month_period(month, charter.provider.timezone)
     rows, seconds, extra = 0, 0.0, {}
+    files = [path, *([history] if history else [])]
     if kind == "csv":
         began = time.perf_counter()
-        with open(path, encoding="utf-8", newline="") as handle:
-            for _ in csv.reader(handle):
-                rows += 1
+        for name in files:
+            with open(name, encoding="utf-8", newline="") as handle:
+                for _ in csv.reader(handle):
+                    rows += 1
+            rows -= 1
         seconds = time.perf_counter() - began
-        rows -= 1
     elif kind == "engine":
         began = time.perf_counter()
         result = build_report(charter, loaded, tickets=Path(path), outages=None,
-                              start=span.first, end=span.last)
+                              start=span.first, end=span.last,
+                              history=Path(history) if history else None)
         seconds = time.perf_counter() - began
         doc = result.document
-        with open(path, encoding="utf-8") as handle:
-            rows = sum(1 for _ in handle) - 1
+        assert doc is not None, [str(d) for d in result.diagnostics[:5]]
+        for name in files:
+            with open(name, encoding="utf-8") as handle:
+                rows += sum(1 for _ in handle) - 1
+        events = [e for c in doc["clients"].values() for e in (*c["breaches"], *c["pending"])]
         extra = {"in_period": sum(c["tickets"]["total"] for c in doc["clients"].values()),
                  "breaches": sum(len(c["breaches"]) for c in doc["clients"].values()),
+                 "paused": sum(1 for e in events if e.get("paused_minutes")),
                  "skipped": result.skipped}
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
     print(json.dumps({"rows": rows, "seconds": seconds, "maxrss_kib": peak, **extra}))
 
 
-def run_child(kind: str, path: Path, month: str) -> dict:
-    done = subprocess.run([sys.executable, __file__, "--child", kind, str(path),
-                           "--period", month], capture_output=True, text=True, check=True)
+def run_child(kind: str, path: Path, month: str, history: Path | None = None,
+              charter: Path = CHARTER) -> dict:
+    command = [sys.executable, __file__, "--child", kind, str(path), "--period", month,
+               "--charter", str(charter)]
+    if history is not None:
+        command += ["--child-history", str(history)]
+    done = subprocess.run(command, capture_output=True, text=True, check=True)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("-n", "--count", type=int, default=1_000_000)
+    parser.add_argument("--history-rows", type=int, default=None,
+                        help="status changes to write (default: 3 a ticket)")
     parser.add_argument("--period", default="2026-10")
-    parser.add_argument("--keep", help="write the generated CSV here and keep it")
+    parser.add_argument("--keep", help="write the generated files in this folder and keep them")
     parser.add_argument("--child", nargs=2, metavar=("KIND", "FILE"), help=argparse.SUPPRESS)
+    parser.add_argument("--child-history", help=argparse.SUPPRESS)
+    parser.add_argument("--charter", default=str(CHARTER), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child(args.child[0], args.child[1], args.period)
+        child(args.child[0], args.child[1], args.period, args.child_history, args.charter)
         return
+    history_rows = 3 * args.count if args.history_rows is None else args.history_rows
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(args.keep) if args.keep else Path(tmp) / "tickets.csv"
+        folder = Path(args.keep) if args.keep else Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        path, history = folder / "tickets.csv", folder / "history.csv"
+        pausing = folder / "it-service-desk-pausing.charter.yaml"
+        pausing_charter(pausing)
         began = time.perf_counter()
-        generate(path, args.count, args.period)
-        size = path.stat().st_size
-        print(f"tickets: {args.count:,} ({size / 1e6:.0f} MB, generated in "
-              f"{time.perf_counter() - began:.1f} s)")
-        a = run_child("csv", path, args.period)
+        written = generate(path, args.count, args.period, history, history_rows)
+        size = path.stat().st_size + history.stat().st_size
+        print(f"tickets: {args.count:,}, status changes: {written:,} ({size / 1e6:.0f} MB, "
+              f"generated in {time.perf_counter() - began:.1f} s)")
+        a = run_child("csv", path, args.period, history)
         b = run_child("engine", path, args.period)
+        c = run_child("engine", path, args.period, history, pausing)
         floor = run_child("idle", path, args.period)
         mib = 1 / 1024
-        print(f"csv.reader: {a['seconds']:.2f} s ({a['rows'] / a['seconds']:,.0f} rows/s), "
-              f"peak {a['maxrss_kib'] * mib:.0f} MiB")
-        print(f"charterc report: {b['seconds']:.2f} s ({b['rows'] / b['seconds']:,.0f} rows/s), "
-              f"peak {b['maxrss_kib'] * mib:.0f} MiB; {b['in_period']:,} tickets in "
-              f"{args.period}, {b['breaches']:,} breaches listed, {b['skipped']} skipped")
-        kept = (b["maxrss_kib"] - floor["maxrss_kib"]) * 1024
+        print(f"csv.reader, both files: {a['seconds']:.2f} s "
+              f"({a['rows'] / a['seconds']:,.0f} rows/s), peak {a['maxrss_kib'] * mib:.0f} MiB")
+        print(f"charterc report, tickets only: {b['seconds']:.2f} s "
+              f"({b['rows'] / b['seconds']:,.0f} rows/s), peak {b['maxrss_kib'] * mib:.0f} MiB; "
+              f"{b['in_period']:,} tickets in {args.period}, {b['breaches']:,} breaches listed, "
+              f"{b['skipped']} skipped")
+        print(f"charterc report --history: {c['seconds']:.2f} s "
+              f"({c['rows'] / c['seconds']:,.0f} rows/s), peak {c['maxrss_kib'] * mib:.0f} MiB; "
+              f"{c['breaches']:,} breaches listed, {c['paused']:,} listed events paused, "
+              f"{c['skipped']} skipped")
+        kept = (c["maxrss_kib"] - floor["maxrss_kib"]) * 1024
         print(f"memory floor (charter loaded, nothing read): {floor['maxrss_kib'] * mib:.0f} MiB;"
-              f" the run keeps {kept / 2**20:.0f} MiB, {kept / b['rows']:.0f} bytes a ticket")
-        print(f"ratio: {b['seconds'] / a['seconds']:.2f}")
+              f" the run with history keeps {kept / 2**20:.0f} MiB, {kept / c['rows']:.0f} "
+              "bytes a row")
+        print(f"ratio: {c['seconds'] / a['seconds']:.2f}")
 
 
 if __name__ == "__main__":
