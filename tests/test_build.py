@@ -468,3 +468,53 @@ def test_agreement_zone_and_defaults_are_those_the_checks_read(tmp_path):
     entry = next(e for e in sla["entries"] if e["id"] == "alpha/availability")
     assert entry["maintenance"] == {"schedule": [{"days": "sun", "from": "02:00", "to": "04:00"}],
                                     "timezone": "Europe/London", "holidays": "none"}
+
+
+# -- on every core: --jobs -----------------------------------------------------------------
+
+def _portfolio(folder: Path, count: int) -> Path:
+    """`count` variants of the example charter (ids differ), plus the bundled charters."""
+    folder.mkdir(parents=True)
+    for n in range(count):
+        (folder / f"c{n:02d}.charter.yaml").write_text(
+            BASE.replace("id: example", f"id: example-{n:02d}", 1), encoding="utf-8")
+    for bundled in sorted((ROOT / "charters").iterdir()):
+        (folder / bundled.name).write_bytes(bundled.read_bytes())
+    return folder
+
+
+def test_a_build_on_several_processes_is_byte_identical_to_one(tmp_path, monkeypatch):
+    assert BASE.count("id: example") >= 1
+    source = _portfolio(tmp_path / "charters", 9)
+    monkeypatch.chdir(tmp_path)
+    trees = {}
+    for jobs in (1, 3):
+        out = tmp_path / f"dist-{jobs}"
+        result = build([source], out, langs=["en", "fr"], formats=["md", "html"], today=TODAY,
+                       jobs=jobs)
+        assert result.published, result.log
+        assert not result.missing_translations
+        trees[jobs] = ({p.relative_to(out).as_posix(): p.read_bytes()
+                        for p in sorted(out.rglob("*")) if p.is_file()}, result.log)
+    (one, log_one), (three, log_three) = trees[1], trees[3]
+    assert len(one) > 100 and list(one) == list(three)
+    assert [name for name in one if one[name] != three[name]] == []
+    assert log_one == log_three
+
+
+def test_a_template_problem_in_a_worker_fails_the_build_and_keeps_dist(tmp_path):
+    source = _portfolio(tmp_path / "charters", 6)
+    out = tmp_path / "dist"
+    build([source], out, formats=["md"], today=TODAY, jobs=2)
+    before = (out / "manifest.json").read_bytes()
+    # fails only on a charter the parent does not compile itself (not the first by id)
+    templates = _override(tmp_path, "{% if id == 'example-04' %}{{ no_such_field }}"
+                                     "{% endif %}{{ title }}\n")
+    with pytest.raises(BuildProblem, match="'no_such_field' is undefined"):
+        build([source], out, templates=templates, formats=["md"], today=TODAY, jobs=2)
+    assert (out / "manifest.json").read_bytes() == before
+
+
+def test_cli_jobs_must_be_positive(tmp_path):
+    result = CliRunner().invoke(main, ["build", CHARTER, "-o", str(tmp_path / "d"), "--jobs", "0"])
+    assert result.exit_code == 2 and "--jobs" in result.output

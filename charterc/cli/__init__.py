@@ -295,8 +295,11 @@ def init(path: str | None, charter_id: str | None, fmt: str) -> None:
               help="Folder whose templates override the built-in ones by name (sandboxed).")
 @click.option("--partial", is_flag=True,
               help="Publish the charters without errors even when others have errors.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), metavar="N",
+              help="Processes compiling charters (default: the CPU count); the output is "
+                   "the same whatever N.")
 def build_command(paths: tuple[str, ...], out: str, lang: str, fmt: str, today: str | None,
-                  templates: str | None, partial: bool) -> None:
+                  templates: str | None, partial: bool, jobs: int | None) -> None:
     """Check, then write each charter's documents, sla.json and openslo.yaml into dist/."""
     from ..pipeline import UsageError
     from ..publish.build import BuildProblem, build
@@ -305,7 +308,7 @@ def build_command(paths: tuple[str, ...], out: str, lang: str, fmt: str, today: 
     try:
         result = build(paths or ("charters",), out, langs=_nonempty_list(lang, "--lang"),
                        formats=_nonempty_list(fmt, "--format"), today=_today(today),
-                       templates=templates, partial=partial)
+                       templates=templates, partial=partial, jobs=jobs)
     except (BuildProblem, UsageError) as exc:
         click.echo(f"charterc build: {exc}", err=True)
         sys.exit(EXIT_USAGE)

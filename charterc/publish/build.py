@@ -16,11 +16,21 @@ fails (a charter with errors, a template problem, an interruption) leaves the
 previous output as it was; charterc replaces or removes only files it wrote. With
 `partial=True` charters with errors are left out instead and the others are
 published.
+
+On every core (`jobs`, default the CPU count): the charters are compiled by
+forked worker processes, each writing its own charter's files into the staging
+folder and returning their sha256s and log lines; the parent merges them in
+charter-id order, so the output is byte-identical to `jobs=1`. The first charter
+is compiled in the parent before the fork, so that every template is compiled
+once and inherited by the workers. Where processes cannot be forked (not Linux or
+macOS), the build runs in one process.
 """
 from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -145,6 +155,58 @@ def _compile(subject: Subject, documents: Documents, writer: _Writer, langs: Seq
     return log
 
 
+def default_jobs() -> int:
+    """The CPU count this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+# what forked workers inherit: set just before the pool is created, cleared after
+_JOB: tuple[list[Subject], Documents, Path, Sequence[str], Sequence[str]] | None = None
+
+
+def _compile_one(index: int) -> tuple[dict[str, str], list[str], dict[str, set[str]]]:
+    """In a worker: compile charter `index` of `_JOB` into the staging folder."""
+    assert _JOB is not None
+    subjects, documents, root, langs, formats = _JOB
+    writer = _Writer(root)
+    log = _compile(subjects[index], documents, writer, langs, formats)
+    missing = {lang: set(language.missing) for lang, language in documents.languages.items()}
+    return writer.files, log, missing
+
+
+def _compile_all(subjects: list[Subject], documents: Documents, writer: _Writer,
+                 langs: Sequence[str], formats: Sequence[str], jobs: int,
+                 missing: set[str]) -> list[str]:
+    """Compile every charter (in charter-id order), on `jobs` processes; the log lines."""
+    global _JOB
+    log: list[str] = []
+    if not subjects:
+        return log
+    log += _compile(subjects[0], documents, writer, langs, formats)  # templates compile here
+    rest = range(1, len(subjects))
+    if jobs <= 1 or len(rest) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        for i in rest:
+            log += _compile(subjects[i], documents, writer, langs, formats)
+        return log
+    from concurrent.futures import ProcessPoolExecutor
+    _JOB = (subjects, documents, writer.root, langs, formats)
+    try:
+        with ProcessPoolExecutor(max_workers=min(jobs, len(rest)),
+                                 mp_context=multiprocessing.get_context("fork")) as pool:
+            chunk = max(1, len(rest) // (jobs * 8))
+            for files, lines, gaps in pool.map(_compile_one, rest, chunksize=chunk):
+                writer.files.update(files)
+                log += lines
+                for lang in gaps.values():
+                    missing |= lang
+    finally:
+        _JOB = None
+    return log
+
+
 def _links(prefix: str, langs: Sequence[str], formats: Sequence[str]) -> list[dict[str, str]]:
     from ..render import RENDERERS
     return [{"href": f"{prefix}.{lang}{RENDERERS[fmt].extension}",
@@ -205,8 +267,12 @@ def _given(file: str, paths: Sequence[str | Path]) -> str | Path:
 def build(paths: Sequence[str | Path] = ("charters",), out: str | Path = "dist", *,
           langs: Sequence[str] = ("en",), formats: Sequence[str] = ("md", "html"),
           today: date | None = None, templates: str | Path | None = None,
-          partial: bool = False, limits: Limits = DEFAULT_LIMITS) -> BuildResult:
-    """Check and compile every charter under `paths` into `out`; BuildProblem for bad requests."""
+          partial: bool = False, limits: Limits = DEFAULT_LIMITS,
+          jobs: int | None = None) -> BuildResult:
+    """Check and compile every charter under `paths` into `out`; BuildProblem for bad requests.
+
+    `jobs`: processes compiling charters (default: the CPU count; 1: this process only).
+    """
     from ..render import Documents, TemplateProblem
     from ..render.view import Subject
 
@@ -238,11 +304,13 @@ def build(paths: Sequence[str | Path] = ("charters",), out: str | Path = "dist",
 
     with claimed(out) as claim:
         try:
-            documents = Documents(templates)
+            documents = Documents.for_templates(templates)
             writer = _Writer(claim.staging)
-            for subject in sorted(subjects, key=lambda s: s.charter.id):
-                result.log += _compile(subject, documents, writer, langs, formats)
-                result.built.append(subject.charter.id)
+            ordered = sorted(subjects, key=lambda s: s.charter.id)
+            result.log += _compile_all(ordered, documents, writer, langs, formats,
+                                       default_jobs() if jobs is None else jobs,
+                                       result.missing_translations)
+            result.built += [subject.charter.id for subject in ordered]
             writer.write(INDEX, documents.render("html", langs[0], "index",
                                                  _index_view(subjects, langs, formats, shown)))
         except TemplateProblem as exc:
