@@ -32,6 +32,7 @@ row of a pause status, and one integer per resolved ticket of the period
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import json
 import random
@@ -86,11 +87,13 @@ def generate(path: Path, count: int, month: str, history: Path | None = None,
     base = int(start.timestamp())
     written = 0
     per_ticket = history_rows / count if count else 0
-    log = open(history, "w", encoding="utf-8", newline="") if history else None
-    changes = csv.writer(log) if log else None
-    if changes is not None:
-        changes.writerow(["id", "at", "status"])
-    with open(path, "w", encoding="utf-8", newline="") as handle:
+    with contextlib.ExitStack() as files:
+        changes = None
+        if history:
+            changes = csv.writer(files.enter_context(
+                open(history, "w", encoding="utf-8", newline="")))
+            changes.writerow(["id", "at", "status"])
+        handle = files.enter_context(open(path, "w", encoding="utf-8", newline=""))
         out = csv.writer(handle)
         out.writerow(["id", "client", "priority", "opened", "first_response", "resolved",
                       "channel"])
@@ -113,8 +116,6 @@ def generate(path: Path, count: int, month: str, history: Path | None = None,
                     changes.writerow([ident, _iso(at), status])
                     at += 60 * rng.randint(10, 600)
                     written += 1
-    if log is not None:
-        log.close()
     return written
 
 
