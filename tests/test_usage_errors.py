@@ -274,3 +274,17 @@ def test_report_for_a_current_period_has_no_review_section(tmp_path):
     assert result.exit_code == 0, result.output
     document = json.loads(next(out.rglob("provider.json")).read_text())
     assert "reviews" not in document
+
+
+def test_report_still_stops_on_a_term_that_ends_before_it_starts(tmp_path):
+    # G704 judges review dates and the term: only the review is shown in the report; a
+    # term ending before it starts is an error of the charter, so nothing is measured.
+    text = (REPORT / "desk.charter.yaml").read_text()
+    charter = tmp_path / "desk.charter.yaml"
+    charter.write_text(text.replace("period: {start: 2025-07-01,",
+                                    "period: {start: 2025-07-01, end: 2025-06-30,"))
+    assert charter.read_text() != text
+    result = run("report", str(charter), "--tickets", str(REPORT / "tickets.csv"),
+                 "--period", "2026-11", "-o", str(tmp_path / "reports"), "--format", "json")
+    assert result.exit_code == 1 and "error[G704]: period ends 2025-06-30" in result.output
+    assert not (tmp_path / "reports").exists()

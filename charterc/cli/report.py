@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from ..diagnostics import Severity
 from . import EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, _day, _nonempty_list
 
 if TYPE_CHECKING:
@@ -134,11 +135,15 @@ def _warn_without_charts(formats: list[str]) -> None:
                        "charts", err=True)
 
 
+# The review-date rules; G704 also judges period.end, which stays an error of the charter.
+_REVIEW_RULES = frozenset({"G703", "G704"})
+
+
 def _is_review(d: Diagnostic) -> bool:
     """A review date judged at the period's end: overdue then (G703), or made after it
     (G704 on the baseline). The report shows these; they do not stop it."""
-    return (d.rule == "G703" and "overdue" in d.message) or (
-        d.rule == "G704" and d.message.startswith("baseline reviewed "))
+    return (d.rule in _REVIEW_RULES and d.pointer == "/baseline/reviewed"
+            and d.severity is Severity.ERROR)
 
 
 def _period_end(request: ReportRequest) -> int:
