@@ -11,7 +11,10 @@ modules of the countries named: its registry maps each code to a module, so a co
 is checked without importing every country's rules. (`holidays.countries`, the
 package, imports all 250 of them when it runs, a tenth of a second; `_countries()`
 registers it without running it, and runs it the first time anything asks the
-package itself for a name.)
+package itself for a name.) Its `holidays.version` asks `importlib.metadata` for the
+library's own version, which costs a third of the library's import (email, zipfile and
+a scan of every installed distribution); `_library()` reads the version from the name of
+the distribution's metadata folder instead.
 """
 from __future__ import annotations
 
@@ -25,12 +28,38 @@ __all__ = ["NO_HOLIDAYS", "HolidayCalendar"]
 
 
 @cache
+def _library() -> None:
+    """Import `holidays`, with `holidays.version` taken from its `.dist-info` folder's name.
+
+    Nothing in charterc reads the version; the library's `__init__` imports it. Where the
+    folder is not found (an unusual install), the library's own lookup runs.
+    """
+    import importlib.util
+    import os
+    import sys
+    import types
+
+    spec = importlib.util.find_spec("holidays")
+    if "holidays.version" not in sys.modules and spec is not None and spec.origin:
+        site = os.path.dirname(os.path.dirname(spec.origin))
+        prefix, suffix = "holidays-", ".dist-info"
+        found = [entry[len(prefix):-len(suffix)] for entry in os.listdir(site)
+                 if entry.startswith(prefix) and entry.endswith(suffix)]
+        if len(found) == 1:
+            version = types.ModuleType("holidays.version")
+            version.__version__ = found[0]  # type: ignore[attr-defined]
+            sys.modules["holidays.version"] = version
+    import holidays  # noqa: F401
+
+
+@cache
 def _modules() -> dict[str, tuple[str, str]]:
     """Country code (alpha-2, alpha-3 and aliases such as UK) -> (module, class) in `holidays`.
 
     The same codes `holidays.list_supported_countries()` lists, read from the
     library's registry instead of from every country module.
     """
+    _library()
     from holidays.registry import COUNTRIES
 
     codes: dict[str, tuple[str, str]] = {}
@@ -52,8 +81,7 @@ def _countries() -> None:
     import importlib.util
     import sys
 
-    import holidays  # noqa: F401 - the parent package: base classes and the registry
-
+    _library()  # the parent package: base classes and the registry
     name = "holidays.countries"
     if name in sys.modules:
         return
