@@ -520,3 +520,16 @@ def test_day_deadlines_are_closes_and_grow_with_n(s, start, n):
     assert start <= due <= later  # equal when overlapping ranges close together
     assert is_open(s, due - timedelta(seconds=1))  # a close: open until that instant
 
+
+
+def test_the_holiday_library_is_imported_without_importlib_metadata():
+    # A one-file check imports the library; its version comes from the .dist-info name,
+    # the same as importlib.metadata says, without importing it (email, zipfile, a scan).
+    import subprocess
+    import sys
+    code = ("import sys; from charterc.calendar.holiday import _library; _library(); "
+            "import holidays; print(holidays.__version__, 'importlib.metadata' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.split()
+    from importlib.metadata import version
+    assert out == [version("holidays"), "False"]
