@@ -10,7 +10,9 @@ Generates N charters (default 1,000) from the bundled examples with varied ids
       against its schema, openslo.yaml), index.html, manifest.json, the swap;
 
 and prints the ratio b/a as the last line (`ratio: 3.10`). Each timing is the
-best of --repeat runs.
+best of --repeat runs. Before it, the build of one charter with --clients and five times
+as many clients (the bundled IT charter's clients repeated under new ids), whose ratio
+shows that build time grows linearly with a charter's clients (5.0 is linear).
 
     python bench/build_portfolio.py [-n 1000] [--repeat 2] [--lang en] [--profile]
 """
@@ -36,12 +38,15 @@ def main() -> None:
     parser.add_argument("--lang", default="en")
     parser.add_argument("--today", default="2026-11-27")
     parser.add_argument("--profile", action="store_true", help="print a cProfile of (b)")
+    parser.add_argument("--clients", type=int, default=1000,
+                        help="clients of the one-charter build (and five times as many)")
     args = parser.parse_args()
 
     from charterc.pipeline import CheckOptions, check_paths
     from charterc.publish.build import build
 
     today = date.fromisoformat(args.today)
+    by_clients(args.clients, args.lang, today)
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp) / "charters"
         source.mkdir()
@@ -73,6 +78,56 @@ def main() -> None:
         print(f"charterc check: {a * 1000:.0f} ms ({a / len(paths) * 1e3:.2f} ms/charter)")
         print(f"charterc build: {b * 1000:.0f} ms ({b / len(paths) * 1e3:.2f} ms/charter)")
         print(f"ratio: {b / a:.2f}")
+
+
+def many_clients(count: int) -> str:
+    """The bundled IT charter with `count` clients: its own repeated under new ids, each
+    with its volume and needs, without stated shares (derived from units) or budgets."""
+    import copy
+    import json
+
+    from charterc.loaders import load_path
+
+    loaded = load_path(ROOT / "charters" / "it-service-desk.charter.yaml")
+    document = copy.deepcopy(loaded.document)
+    models = document["clients"]
+    clients = []
+    for n in range(count):
+        client = dict(models[n % len(models)])
+        client.pop("share", None)
+        client.pop("budget", None)
+        client["id"] = f"client-{n:05d}"
+        client["name"] = f"Client {n:05d}"
+        clients.append(client)
+    document["clients"] = clients
+    document["metadata"]["id"] = f"many-clients-{count}"
+    # the costs and the approval were written for four clients, not thousands
+    document["metadata"]["suppress"] = [
+        {"rule": "C403", "reason": "costs sized for the bundled clients"},
+        {"rule": "G701", "reason": "no primary among repeated clients"}]
+    return json.dumps(document)  # JSON is YAML
+
+
+def by_clients(count: int, lang: str, today: date) -> None:
+    """Build time of one charter with `count` and 5 x `count` clients, and their ratio."""
+    from charterc.publish.build import build
+
+    times = []
+    for clients in (count, 5 * count):
+        with tempfile.TemporaryDirectory() as tmp:
+            source = Path(tmp) / "charters"
+            source.mkdir()
+            (source / "many.charter.yaml").write_text(many_clients(clients), encoding="utf-8")
+
+            def one_build(source: Path = source, out: Path = Path(tmp) / "dist") -> None:
+                result = build([source], out, langs=[lang], formats=["md", "html"],
+                               today=today, jobs=1)
+                if not result.published:
+                    sys.exit(f"build of one charter failed: {result.log}")
+
+            times.append(best_of(1, one_build))
+            print(f"one charter, {clients} clients: build {times[-1]:.2f} s")
+    print(f"{5 * count} clients / {count} clients: {times[1] / times[0]:.2f} (linear: 5.0)")
 
 
 if __name__ == "__main__":
