@@ -1,8 +1,9 @@
 """Cost checks (C401-C410): shares, recovery, budgets, caps, prices, credits.
 
-Every figure comes from the projection of spec section 4 (`derive.Facts`),
-computed once per charter. Amounts are compared exactly and rounded only in
-messages, except budgets, which are compared to the cent (what is billed).
+Every figure comes from the projection of spec section 4 (`projection.Facts`),
+computed once per charter and already rounded as invoiced (whole units, prices
+and charges at the currency's minor unit). Rules compare those figures as they
+are and round only to word their messages.
 """
 from __future__ import annotations
 
@@ -190,7 +191,7 @@ def recovery_in_target(ctx: CheckContext) -> Iterator[Diagnostic]:
 def charge_within_budget(ctx: CheckContext) -> Iterator[Diagnostic]:
     """A client's projected charge should stay within its yearly budget.
 
-    The charge of each projected year (rounded to the cent, as billed) is
+    The charge of each projected year (as invoiced: spec section 4, Rounding) is
     compared with the client's `budget`. One finding per client, at the first
     year over budget, naming the excess; later years over budget are listed.
 
@@ -207,9 +208,9 @@ def charge_within_budget(ctx: CheckContext) -> Iterator[Diagnostic]:
         if client.budget is None:
             continue
         budget = client.budget.value
-        over = [(y, round_money(row.charge) - budget)
+        over = [(y, row.charge - budget)
                 for y, row in zip(facts.years, facts.table[client.id], strict=True)
-                if round_money(row.charge) > budget]
+                if row.charge > budget]
         if not over:
             continue
         (first, excess), later = over[0], over[1:]
