@@ -114,9 +114,10 @@ def share_matches_volume(ctx: CheckContext) -> Iterator[Diagnostic]:
     """A stated share should match the share derived from volumes (within 5 points).
 
     The derived share is the client's year-1 units over all clients' year-1
-    units. A stated share more than 5 points away from it means either the
-    share or the volumes are out of date. Compared only when every client
-    states its volume (otherwise there is no whole to derive shares from).
+    units (forecast units, whole: spec section 4, Rounding). A stated share
+    more than 5 points away from it means either the share or the volumes are
+    out of date. Compared only when every client states its volume
+    (otherwise there is no whole to derive shares from).
 
     Fails:
       clients:
@@ -143,7 +144,7 @@ def share_matches_volume(ctx: CheckContext) -> Iterator[Diagnostic]:
             yield problem(
                 f"/clients/{n}/share",
                 f"{client.id} states a {fmt_percent(client.share.value, 2)} share but its "
-                f"volume gives {fmt_percent(derived)} ({quantity(client.units.value)} of "
+                f"volume gives {fmt_percent(derived)} ({quantity(facts.units[client.id][0])} of "
                 f"{quantity(total)} {unit} in {facts.label(1)}): "
                 f"{quantity(quantize(gap, 1))} points apart, more than 5",
                 "update the stated share or the volume so that they tell the same story")
