@@ -99,7 +99,7 @@ def test_agreement_shows_hours_in_the_clients_zone(built):
     assert "In your time zone: Mon–Fri 08:00–18:00 (Europe/Paris)" in hr
     finance = (built.out / "it-service-desk/agreements/finance.en.md").read_text()
     assert "Maintenance windows: Sun 01:00–03:00 (Europe/London)" in finance
-    assert "€1,059,609.95" in finance   # the 2028 charge
+    assert "| 2028 | 16,974 | €62.42 | €0.00 | €1,059,517.08 |" in finance   # ties out
 
 
 def test_html_stands_alone_and_is_accessible(built):

@@ -123,7 +123,8 @@ def test_price_rise_in_year_two():
     assert price.note == "higher in 2027, 2028"
     (charge,) = _find(charter, "projected charge", "hr")
     assert charge.effect == "weakening"
-    assert charge.after == "2027: EUR 244,188, 2028: EUR 261,525"
+    # 2028: 6,242 tickets (6,242.4 rounded) x EUR 41.90 (41.895 rounded half-even) = 261,539.80
+    assert charge.after == "2027: EUR 244,188, 2028: EUR 261,540"
     assert not [c for c in charter.changes if c.client == "finance"]  # premium did not move
 
 

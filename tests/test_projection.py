@@ -2,20 +2,22 @@
 
 Three years, two tiers, three clients with growth, price indexation and cost
 growth. Every figure below was worked out by hand (in the comments) and the
-projection must match it to the cent; recovery to 1e-20 of a point.
+projection must match it exactly (spec section 4, Rounding: units whole, prices
+at cents, charges from the rounded figures); recovery to 1e-20 of a point.
 
 Costs (growth compounded yearly, year 1 as stated):
     staff    100,000 +4%:   100,000.00   104,000.00   108,160.00
     tooling   30,000 +10%:   30,000.00    33,000.00    36,300.00
     total                   130,000.00   137,000.00   144,460.00
 
-Prices (indexation compounded yearly):
-    standard per unit 42.50 +3%:  42.50   43.775   45.08825   (43.775 x 1.03)
-             fixed  1,000  +3%:  1,000   1,030    1,060.90
-    premium  per unit 60   +2%:  60      61.20    62.424     (61.20 x 1.02)
-             fixed  5,000  +2%:  5,000   5,100    5,202
+Prices (indexation compounded yearly from the stated price, then rounded half-even
+to cents):
+    standard per unit 42.50 +3%:  42.50   43.78 (43.775)   45.09 (45.08825)
+             fixed  1,000  +3%:  1,000   1,030            1,060.90
+    premium  per unit 60   +2%:  60      61.20            62.42 (62.424)
+             fixed  5,000  +2%:  5,000   5,100            5,202
 
-Volumes (units, never rounded):
+Volumes (units, rounded half-even to a whole unit; whole here already):
     a  standard  1,000 +10%:  1,000   1,100   1,210
     b  standard    500 -20%:    500     400     320
     c  premium     800 +25%:    800   1,000   1,250
@@ -26,14 +28,14 @@ Charges (per-unit: units x per-unit price + fixed fee):
           b    500 x 42.50    + 1,000    = 22,250.00
           c    800 x 60       + 5,000    = 53,000.00
           total 118,750.00; recovery 118,750 / 130,000 = 91.346...%
-    2027  a  1,100 x 43.775   + 1,030    = 48,152.50 + 1,030 = 49,182.50
-          b    400 x 43.775   + 1,030    = 17,510.00 + 1,030 = 18,540.00
+    2027  a  1,100 x 43.78    + 1,030    = 48,158.00 + 1,030 = 49,188.00
+          b    400 x 43.78    + 1,030    = 17,512.00 + 1,030 = 18,542.00
           c  1,000 x 61.20    + 5,100    = 61,200.00 + 5,100 = 66,300.00
-          total 134,022.50; recovery 134,022.50 / 137,000 = 97.826...%
-    2028  a  1,210 x 45.08825 + 1,060.90 = 54,556.7825 + 1,060.90 = 55,617.6825 (55,617.68)
-          b    320 x 45.08825 + 1,060.90 = 14,428.24   + 1,060.90 = 15,489.14
-          c  1,250 x 62.424   + 5,202    = 78,030.00   + 5,202    = 83,232.00
-          total 154,338.8225 (154,338.82); recovery 154,338.8225 / 144,460 = 106.838...%
+          total 134,030.00; recovery 134,030 / 137,000 = 97.832...%
+    2028  a  1,210 x 45.09    + 1,060.90 = 54,558.90 + 1,060.90 = 55,619.80
+          b    320 x 45.09    + 1,060.90 = 14,428.80 + 1,060.90 = 15,489.70
+          c  1,250 x 62.42    + 5,202    = 78,025.00 + 5,202    = 83,227.00
+          total 154,336.50; recovery 154,336.50 / 144,460 = 106.836...%
 
 Shares (derived from volumes; projected = year-1 share x volume index, renormalised,
 which for derived shares is each year's units / all units):
@@ -125,12 +127,14 @@ def test_costs_per_year():
 def test_prices_are_indexed():
     facts = facts_of()
     assert [facts.price("standard", y) for y in (1, 2, 3)] == [
-        (D("42.50"), D(1000)), (D("43.775"), D(1030)), (D("45.08825"), D("1060.90"))]
+        (D("42.50"), D(1000)), (D("43.78"), D(1030)), (D("45.09"), D("1060.90"))]
     assert [facts.price("premium", y) for y in (1, 2, 3)] == [
-        (D(60), D(5000)), (D("61.20"), D(5100)), (D("62.424"), D(5202))]
+        (D(60), D(5000)), (D("61.20"), D(5100)), (D("62.42"), D(5202))]
+    # at cents, as an invoice prints them
+    assert all(p.as_tuple().exponent == -2 for y in (1, 2, 3) for p in facts.price("standard", y))
 
 
-def test_units_grow_and_are_never_rounded():
+def test_units_grow():
     facts = facts_of()
     assert facts.units == {"a": (1000, 1100, 1210), "b": (500, 400, 320),
                            "c": (800, 1000, 1250)}
@@ -138,25 +142,47 @@ def test_units_grow_and_are_never_rounded():
 
 
 @pytest.mark.parametrize("client, expected", [
-    ("a", ["43500.00", "49182.50", "55617.68"]),
-    ("b", ["22250.00", "18540.00", "15489.14"]),
-    ("c", ["53000.00", "66300.00", "83232.00"]),
+    ("a", ["43500.00", "49188.00", "55619.80"]),
+    ("b", ["22250.00", "18542.00", "15489.70"]),
+    ("c", ["53000.00", "66300.00", "83227.00"]),
 ])
 def test_charges_per_client_and_year(client, expected):
     facts = facts_of()
-    assert cents(row.charge for row in facts.table[client]) == [D(x) for x in expected]
+    assert [row.charge for row in facts.table[client]] == [D(x) for x in expected]
 
 
-def test_exact_charge_keeps_fractions_of_a_cent():
-    # 1,210 x 45.08825 + 1,060.90 = 55,617.6825: rounded only for display.
-    assert facts_of().table["a"][2].charge == D("55617.6825")
+def test_a_charge_recomputes_from_its_row():
+    # 1,210 x 45.09 + 1,060.90 = 55,619.80, not 1,210 x 45.08825 + 1,060.90 = 55,617.6825
+    row = facts_of().table["a"][2]
+    assert (row.units, row.per_unit, row.fixed) == (1210, D("45.09"), D("1060.90"))
+    assert row.charge == row.units * row.per_unit + row.fixed == D("55619.80")
+
+
+def test_units_are_rounded_half_even_to_a_whole_unit():
+    # 5 units falling 50% a year: 5, 2.5 -> 2 (half to even), 1.25 -> 1;
+    # 1,000 units growing 2.5%: 1,000, 1,025, 1,050.625 -> 1,051
+    text = (EXAMPLE.replace("CHARGING", "per-unit")
+            .replace("units: 500, growth: -20%", "units: 5, growth: -50%")
+            .replace("units: 1000, growth: 10%", "units: 1000, growth: 2.5%"))
+    facts = derive(build_model(load_text(text, "t.charter.yaml").document))
+    assert facts.units["b"] == (5, 2, 1)
+    assert facts.units["a"] == (1000, 1025, 1051)
+    assert facts.total_units == (1805, 2027, 2302)
+    row = facts.table["a"][2]
+    assert row.charge == 1051 * D("45.09") + D("1060.90")
+
+
+def test_fractional_stated_units_are_rounded_in_year_one():
+    text = EXAMPLE.replace("CHARGING", "per-unit").replace("units: 800,", "units: 800.5,")
+    facts = derive(build_model(load_text(text, "t.charter.yaml").document))
+    assert facts.units["c"] == (800, 1001, 1251)   # 800.5, 1,000.625, 1,250.78125
 
 
 def test_total_charges_and_recovery():
     facts = facts_of()
-    assert cents(facts.total_charges) == [D("118750.00"), D("134022.50"), D("154338.82")]
-    hand = [D(118750) / D(130000), D("134022.50") / D(137000),
-            D("154338.8225") / D(144460)]
+    assert facts.total_charges == (D("118750.00"), D("134030.00"), D("154336.50"))
+    hand = [D(118750) / D(130000), D("134030.00") / D(137000),
+            D("154336.50") / D(144460)]
     for got, ratio in zip(facts.recovery, hand, strict=True):
         assert abs(got - ratio * 100) < D("1e-20")
     assert [round(r, 2) for r in facts.recovery] == [D("91.35"), D("97.83"), D("106.84")]
@@ -174,9 +200,19 @@ def test_shares_and_roles():
 def test_share_charging_splits_the_cost():
     # 2027: a 44% x 137,000 = 60,280; b 16% = 21,920; c 40% = 54,800; recovery 100%.
     facts = facts_of("share")
-    assert [round_money(facts.table[c][1].charge) for c in "abc"] == [
+    assert [facts.table[c][1].charge for c in "abc"] == [
         D("60280.00"), D("21920.00"), D("54800.00")]
     assert all(abs(r - 100) < D("1e-20") for r in facts.recovery)
+
+
+def test_share_charges_are_rounded_to_cents():
+    # 2028: a 1,210/2,780 of 144,460 = 62,876.47482... -> 62,876.47;
+    # b 320/2,780 = 16,628.48920... -> 16,628.49; c 1,250/2,780 = 64,955.03597... -> 64,955.04
+    facts = facts_of("share")
+    rows = [facts.table[c][2] for c in "abc"]
+    assert [r.charge for r in rows] == [D("62876.47"), D("16628.49"), D("64955.04")]
+    assert all(r.cost == D(144460) for r in rows)
+    assert facts.total_charges[2] == D("144460.00")
 
 
 def test_fixed_charging_is_the_indexed_fee():
@@ -184,7 +220,7 @@ def test_fixed_charging_is_the_indexed_fee():
     assert cents(row.charge for row in facts.table["a"]) == [
         D("1000.00"), D("1030.00"), D("1060.90")]
     # 2028: 1,060.90 + 1,060.90 + 5,202 = 7,323.80
-    assert round_money(facts.total_charges[2]) == D("7323.80")
+    assert facts.total_charges[2] == D("7323.80")
 
 
 def test_checks_report_the_hand_figures():
@@ -193,7 +229,7 @@ def test_checks_report_the_hand_figures():
     assert messages == [
         ("C403", ("recovery in 2026 is 91.3% (charges EUR 118,750 vs costs EUR 130,000); "
                   "the target is 100% +- 5%")),
-        ("C403", ("recovery in 2028 is 106.8% (charges EUR 154,339 vs costs EUR 144,460); "
+        ("C403", ("recovery in 2028 is 106.8% (charges EUR 154,336 vs costs EUR 144,460); "
                   "the target is 100% +- 5%")),
         ("G702", "the primary client changes: a (43.5%) in 2026, then c (45%) in 2028"),
     ]

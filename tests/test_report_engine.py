@@ -425,6 +425,25 @@ def test_without_outages_availability_is_not_measured():
     assert doc["clients"]["legal"]["charge"] == 389.56
 
 
+def test_a_period_is_priced_with_the_projections_rounded_prices():
+    # Indexed by 2.5%, year 2's standard price is 35 x 1.025 = 35.875, rounded half-even
+    # to 35.88 (spec section 4, Rounding), its fixed fee 1,230. October 2026, legal:
+    # 8 x 35.88 = 287.04, plus 1,230 x 31/365 = 104.4657... -> 391.5057... -> 391.51
+    # (the unrounded price would give 8 x 35.875 + 104.4657... = 391.47).
+    from charterc.loaders.yaml import load_text
+
+    text = CHARTER.read_text().replace("price: {per_unit: 35, fixed: 1200, indexation: 2%}",
+                                       "price: {per_unit: 35, fixed: 1200, indexation: 2.5%}")
+    loaded = load_text(text, "desk.charter.yaml")
+    model = build_model(loaded.document)
+    result = build_report(model, loaded, tickets=TICKETS, outages=OUTAGES, start=OCTOBER[0],
+                          end=OCTOBER[1], tickets_display="tickets.csv",
+                          outages_display="outages.csv")
+    legal = result.document["clients"]["legal"]
+    assert legal["charge"] == 391.51
+    assert legal["credit"] == 39.15                       # 10% of 391.51 = 39.151
+
+
 def test_periods():
     assert month_period("2026-10", "Europe/Paris").label == "2026-10"
     october = range_period(date(2026, 10, 1), date(2026, 10, 31), "Europe/Paris")

@@ -1,8 +1,9 @@
 """Cost checks (C401-C410): shares, recovery, budgets, caps, prices, credits.
 
-Every figure comes from the projection of spec section 4 (`derive.Facts`),
-computed once per charter. Amounts are compared exactly and rounded only in
-messages, except budgets, which are compared to the cent (what is billed).
+Every figure comes from the projection of spec section 4 (`projection.Facts`),
+computed once per charter and already rounded as invoiced (whole units, prices
+and charges at the currency's minor unit). Rules compare those figures as they
+are and round only to word their messages.
 """
 from __future__ import annotations
 
@@ -113,9 +114,10 @@ def share_matches_volume(ctx: CheckContext) -> Iterator[Diagnostic]:
     """A stated share should match the share derived from volumes (within 5 points).
 
     The derived share is the client's year-1 units over all clients' year-1
-    units. A stated share more than 5 points away from it means either the
-    share or the volumes are out of date. Compared only when every client
-    states its volume (otherwise there is no whole to derive shares from).
+    units (forecast units, whole: spec section 4, Rounding). A stated share
+    more than 5 points away from it means either the share or the volumes are
+    out of date. Compared only when every client states its volume
+    (otherwise there is no whole to derive shares from).
 
     Fails:
       clients:
@@ -142,7 +144,7 @@ def share_matches_volume(ctx: CheckContext) -> Iterator[Diagnostic]:
             yield problem(
                 f"/clients/{n}/share",
                 f"{client.id} states a {fmt_percent(client.share.value, 2)} share but its "
-                f"volume gives {fmt_percent(derived)} ({quantity(client.units.value)} of "
+                f"volume gives {fmt_percent(derived)} ({quantity(facts.units[client.id][0])} of "
                 f"{quantity(total)} {unit} in {facts.label(1)}): "
                 f"{quantity(quantize(gap, 1))} points apart, more than 5",
                 "update the stated share or the volume so that they tell the same story")
@@ -190,7 +192,7 @@ def recovery_in_target(ctx: CheckContext) -> Iterator[Diagnostic]:
 def charge_within_budget(ctx: CheckContext) -> Iterator[Diagnostic]:
     """A client's projected charge should stay within its yearly budget.
 
-    The charge of each projected year (rounded to the cent, as billed) is
+    The charge of each projected year (as invoiced: spec section 4, Rounding) is
     compared with the client's `budget`. One finding per client, at the first
     year over budget, naming the excess; later years over budget are listed.
 
@@ -207,9 +209,9 @@ def charge_within_budget(ctx: CheckContext) -> Iterator[Diagnostic]:
         if client.budget is None:
             continue
         budget = client.budget.value
-        over = [(y, round_money(row.charge) - budget)
+        over = [(y, row.charge - budget)
                 for y, row in zip(facts.years, facts.table[client.id], strict=True)
-                if round_money(row.charge) > budget]
+                if row.charge > budget]
         if not over:
             continue
         (first, excess), later = over[0], over[1:]

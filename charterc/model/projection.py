@@ -3,12 +3,21 @@
 Year y runs 1..period.years; year 1 uses the stated numbers. Costs grow by their
 `growth`, volumes by the client's `growth`, prices by the tier's `indexation`,
 each compounded yearly (a fall of 100% or more leaves 0, never a negative
-amount). Money stays an exact `Decimal` here; it is rounded (half-even, to the
-currency's minor unit) only when displayed. Units are never rounded.
+amount).
+
+Rounding (spec section 4, v1.1) happens here and nowhere else, where an invoice
+would round, so that every charge recomputes from the figures printed beside it:
+forecast units are rounded half-even to a whole unit, prices per unit and fixed
+fees to the currency's minor unit (cents); a per-unit charge is then exactly
+units x price + fixed fee, a share charge is share x total cost rounded to the
+minor unit, a fixed charge is the fixed fee; totals are sums of rounded rows.
+Shares and costs are kept exact. Checks, documents, exports and reports read
+these figures and never round or recompute a charge themselves.
 """
 from __future__ import annotations
 
 import decimal
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
@@ -16,10 +25,13 @@ from functools import cached_property
 from .charter import Charter, Client
 from .values import quantize
 
-__all__ = ["ROUNDING", "ClientYear", "Facts", "derive", "round_money"]
+__all__ = ["MINOR_UNIT", "ROUNDING", "ClientYear", "Facts", "derive", "round_money"]
 
 ROUNDING = decimal.ROUND_HALF_EVEN
 _CONTEXT = decimal.Context(prec=34, rounding=ROUNDING)
+# Rounded figures are combined exactly (whole units x prices at cents, sums of rows), however
+# many digits they have: a charge is what its row says, to the last cent.
+_EXACT = decimal.Context(prec=decimal.MAX_PREC, rounding=ROUNDING)
 _HUNDRED = Decimal(100)
 _ZERO = Decimal(0)
 
@@ -36,13 +48,26 @@ def _index(rate_percent: Decimal, year: int) -> Decimal:
     return _CONTEXT.power(base, year - 1) if base > 0 else _ZERO
 
 
+# The currency's minor unit, in decimal places: cents, as `round_money` rounds displayed
+# amounts. `check` does not load babel, whose CLDR data would know other digits (JPY 0,
+# BHD 3), so a charter in such a currency is rounded to cents too.
+MINOR_UNIT = 2
+
+
 @dataclass(frozen=True)
 class ClientYear:
+    """One client's year, rounded as invoiced: every figure a document prints beside a charge.
+
+    `units` is whole, `per_unit` and `fixed` are at the currency's minor unit, `charge` is
+    `units * per_unit + fixed` (per-unit), `fixed` (fixed) or `share * cost` rounded to the
+    minor unit (share); `cost` is the year's total cost, exact, the base of a share charge.
+    """
     units: Decimal
     per_unit: Decimal
     fixed: Decimal
-    share: Decimal | None  # projected share in percent (None when the client has no share)
+    share: Decimal | None  # projected share in percent, exact (None when the client has no share)
     charge: Decimal
+    cost: Decimal
 
 
 class Facts:
@@ -51,6 +76,11 @@ class Facts:
     def __init__(self, charter: Charter):
         self.charter = charter
         self.years = tuple(range(1, charter.period.years_or_default + 1))
+        self.places = MINOR_UNIT
+
+    def money(self, amount: Decimal) -> Decimal:
+        """An amount rounded half-even to the currency's minor unit, as invoiced."""
+        return quantize(amount, self.places, ROUNDING)
 
     def label(self, year: int) -> str:
         """Calendar year of projected year `year` ("2028")."""
@@ -70,18 +100,22 @@ class Facts:
     # -- volumes and shares --------------------------------------------------------
     @cached_property
     def units(self) -> dict[str, tuple[Decimal, ...]]:
-        return {c.id: tuple(_units(c) * _index(c.growth_or_default.value, y) for y in self.years)
+        """Forecast units per client and year, rounded half-even to a whole unit."""
+        return {c.id: tuple(quantize(_CONTEXT.multiply(_units(c),
+                                                       _index(c.growth_or_default.value, y)),
+                                     0, ROUNDING) for y in self.years)
                 for c in self.charter.clients}
 
     @cached_property
     def total_units(self) -> tuple[Decimal, ...]:
-        return tuple(sum((u[y - 1] for u in self.units.values()), _ZERO) for y in self.years)
+        return tuple(_sum(u[y - 1] for u in self.units.values()) for y in self.years)
 
     @cached_property
     def derived_share(self) -> dict[str, Decimal | None]:
-        """Year-1 share from volumes (units / all units); None for a client without units."""
+        """Year-1 share from volumes (forecast units / all forecast units, both whole);
+        None for a client without units."""
         total = self.total_units[0] if self.years else _ZERO
-        return {c.id: (_CONTEXT.divide(c.units.value * _HUNDRED, total)
+        return {c.id: (_CONTEXT.divide(self.units[c.id][0] * _HUNDRED, total)
                        if c.units is not None and total else None)
                 for c in self.charter.clients}
 
@@ -128,26 +162,36 @@ class Facts:
 
     # -- prices and charges --------------------------------------------------------
     def price(self, tier_id: str, year: int) -> tuple[Decimal, Decimal]:
-        """(per-unit price, fixed fee) of a tier in a year, indexed."""
-        tier = self.charter.tier(tier_id)
-        if tier is None:
-            return _ZERO, _ZERO
-        price = tier.price_or_default
-        factor = _index(price.indexation_or_default.value, year)
-        return price.per_unit_or_default.value * factor, price.fixed_or_default.value * factor
+        """(per-unit price, fixed fee) of a tier in a year: indexed, then rounded half-even
+        to the currency's minor unit (each year from the stated price, not from last year's
+        rounded one)."""
+        return self._prices.get(tier_id, ((_ZERO, _ZERO),) * len(self.years))[year - 1]
+
+    @cached_property
+    def _prices(self) -> dict[str, tuple[tuple[Decimal, Decimal], ...]]:
+        prices = {}
+        for tier in self.charter.tiers:
+            price = tier.price_or_default
+            per_unit, fixed = price.per_unit_or_default.value, price.fixed_or_default.value
+            factors = [_index(price.indexation_or_default.value, y) for y in self.years]
+            prices[tier.id] = tuple((self.money(_CONTEXT.multiply(per_unit, f)),
+                                     self.money(_CONTEXT.multiply(fixed, f)))
+                                    for f in factors)
+        return prices
 
     def client_year(self, client: Client, year: int) -> ClientYear:
         per_unit, fixed = self.price(client.tier, year)
         units = self.units[client.id][year - 1]
         share = self.projected_share[client.id][year - 1]
+        cost = self.total_cost[year - 1]
         charging = self.charter.business.charging
         if charging == "per-unit":
-            charge = units * per_unit + fixed
+            charge = _EXACT.add(_EXACT.multiply(units, per_unit), fixed)
         elif charging == "fixed":
             charge = fixed
         else:  # share of the total cost
-            charge = (share or _ZERO) * self.total_cost[year - 1] / _HUNDRED
-        return ClientYear(units, per_unit, fixed, share, charge)
+            charge = self.money(_CONTEXT.divide(_CONTEXT.multiply(share or _ZERO, cost), _HUNDRED))
+        return ClientYear(units, per_unit, fixed, share, charge, cost)
 
     @cached_property
     def table(self) -> dict[str, tuple[ClientYear, ...]]:
@@ -157,14 +201,22 @@ class Facts:
 
     @cached_property
     def total_charges(self) -> tuple[Decimal, ...]:
-        return tuple(sum((row[y - 1].charge for row in self.table.values()), _ZERO)
-                     for y in self.years)
+        """Per year, the sum of the clients' rounded charges."""
+        return tuple(_sum(row[y - 1].charge for row in self.table.values()) for y in self.years)
 
     @cached_property
     def recovery(self) -> tuple[Decimal | None, ...]:
         """Charges / costs per year, in percent (None when there is no cost)."""
         return tuple(_CONTEXT.divide(ch * _HUNDRED, co) if co else None
                      for ch, co in zip(self.total_charges, self.total_cost, strict=True))
+
+
+def _sum(values: Iterable[Decimal]) -> Decimal:
+    """The exact sum of rounded figures (whole units, charges at the minor unit)."""
+    total = _ZERO
+    for value in values:
+        total = _EXACT.add(total, value)
+    return total
 
 
 def _units(client: Client) -> Decimal:
@@ -176,5 +228,5 @@ def derive(charter: Charter) -> Facts:
     return Facts(charter)
 
 
-def round_money(amount: Decimal, places: int = 2) -> Decimal:
+def round_money(amount: Decimal, places: int = MINOR_UNIT) -> Decimal:
     return quantize(amount, places, ROUNDING)

@@ -254,6 +254,7 @@ def _client(charter: Charter, facts: Facts, client: Client) -> dict[str, object]
         rows.append({
             "year": facts.label(y), "units": Units(cy.units), "per_unit": Money(cy.per_unit),
             "fixed": Money(cy.fixed), "charge": Money(cy.charge), "share": _pct(cy.share),
+            "cost": Money(facts.total_cost[y - 1]),
             "role": Token("primary" if primary == client.id else "secondary"),
             "over_budget": client.budget is not None and cy.charge > client.budget.value})
     own_reporting = client.reporting.to if client.reporting else None

@@ -218,10 +218,9 @@ def provider_document(report: _Report) -> Document:
         targets = {doc["clients"][cid][kind]["target"] for cid in doc["clients"]}
         part["target"] = targets.pop() if len(targets) == 1 else None  # one target for all
         provider[kind] = part
-    provider["charge"] = money(sum((round_money(report.charge(c)) for c in report.measure.usage),
-                                   Decimal(0)))
-    provider["credit"] = money(sum((round_money(report.credit(c)) for c in report.measure.usage),
-                                   Decimal(0)))
+    # the clients' charges and credits are rounded as invoiced: the totals are their sums
+    provider["charge"] = money(sum((report.charge(c) for c in report.measure.usage), Decimal(0)))
+    provider["credit"] = money(sum((report.credit(c) for c in report.measure.usage), Decimal(0)))
     provider["turnaround"] = _turnaround(
         [[v for u in usages for v in u.turnaround[g]] for g in range(len(GROUPS))])
     doc["provider"] = provider

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from ..diagnostics import Diagnostic, Severity
 from ..model.charter import Charter, Tier
-from ..model.projection import Facts, round_money
+from ..model.projection import Facts
 from ..publish.files import write_all
 from . import document as doc
 from .document import Document
@@ -143,7 +143,7 @@ class _Report:
 
     def credit(self, cid: str) -> Decimal:
         """The band's percent of the period's charge as invoiced (rounded to cents)."""
-        return round_money(round_money(self.charge(cid)) * self.credit_percent(cid) / 100)
+        return self.facts.money(self.charge(cid) * self.credit_percent(cid) / 100)
 
     def availability_entry(self, cid: str) -> Document | None:
         figures = self.available[cid]

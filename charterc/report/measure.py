@@ -452,8 +452,8 @@ def _year_starts(charter: Charter, zone_name: str) -> list[int]:
 
 @dataclass(frozen=True)
 class PeriodCharge:
-    charge: Decimal          # exact
-    forecast_units: Decimal  # exact
+    charge: Decimal          # rounded to the currency's minor unit, as invoiced
+    forecast_units: Decimal  # exact: the year's whole forecast units, prorated
     share: Decimal | None    # projected share of the year of the period's first day
     year: int
 
@@ -465,6 +465,9 @@ def period_charge(charter: Charter, facts: Facts, client: Client, period: Period
 
     Days are split by projection year (a period across a year boundary uses each
     year's figures for its days); outside the term, the nearest year of the term.
+    The figures are the projection's, as invoiced (prices and fixed fees at the
+    minor unit, share charges already rounded); the period's charge is rounded
+    once, to the minor unit, as its invoice would be.
     """
     charge = forecast = Decimal(0)
     days_by_year: Counter[int] = Counter()
@@ -485,7 +488,7 @@ def period_charge(charter: Charter, facts: Facts, client: Client, period: Period
             charge += row.charge * fraction
         forecast += row.units * fraction
     y0 = min(max(_year_of(charter, period.first), 1), years)
-    return PeriodCharge(charge, forecast, facts.table[client.id][y0 - 1].share, y0)
+    return PeriodCharge(facts.money(charge), forecast, facts.table[client.id][y0 - 1].share, y0)
 
 
 def _year_of(charter: Charter, day: date) -> int:
