@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -27,11 +27,13 @@ if TYPE_CHECKING:
 
 __all__ = [
     "N_",
+    "Contract",
     "Dur",
     "Money",
     "Pct",
     "Per",
     "Subject",
+    "Target",
     "Token",
     "Units",
     "agreement_view",
@@ -67,6 +69,11 @@ class Dur:
 
 
 @dataclass(frozen=True)
+class Target(Dur):
+    """A service-level target, spelled on its clock in documents: `1 business hour`."""
+
+
+@dataclass(frozen=True)
 class Per:
     value: Period
 
@@ -79,6 +86,17 @@ class Token:
     """
     text: str
     params: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Contract:
+    """What the numbered clauses are written from (render/clauses.py): language-free, built
+    with the view of an agreement (a client) or of the whole charter (no client)."""
+
+    charter: Charter
+    facts: Facts
+    client: Client | None
+    view: Mapping[str, Any] = field(repr=False, compare=False)
 
 
 @dataclass
@@ -129,6 +147,12 @@ WORDS = (N_("draft"), N_("active"), N_("retired"), N_("public"), N_("internal"),
          N_("client"), N_("error"), N_("warning"), N_("info"), N_("volume"), N_("share"),
          N_("attainment"), N_("availability"), N_("response"), N_("resolution"), N_("cost"),
          N_("charge"), N_("credits"), N_("turnaround"), N_("trend"))
+
+
+def humanise(name: str) -> str:
+    """An id with no name in the schema as a reader sees it: `weekend-rota` -> `Weekend rota`."""
+    words = " ".join(w for w in name.replace("_", "-").split("-") if w)
+    return words[:1].upper() + words[1:] if words else name
 
 
 def _word(kind: str, value: str) -> Token:
@@ -192,8 +216,20 @@ def _clients_by_tier(charter: Charter) -> dict[str, list[str]]:
     return grouped
 
 
+def _source(name: str | None) -> object:
+    """A `measured_by` source as a reader sees it: a known name (translated) or humanised."""
+    if name is None:
+        return None
+    from .clauses import SOURCES, source_name
+    return Token(SOURCES[name.strip().lower()]) if name.strip().lower() in SOURCES \
+        else source_name(name)
+
+
 def _objective_rows(charter: Charter, tiers: list[Tier]) -> list[dict[str, object]]:
-    """Rows of the tiers x objectives table; one cell per tier (None: not promised)."""
+    """Rows of the tiers x objectives table; one cell per tier (None: not promised). Targets
+    are spelled on their clock (`1 business hour`, `15 minutes`); sources by name."""
+    from .clauses import WINDOWS
+
     def row(label: str, cells: Sequence[object], detail: str | None = None) -> dict[str, object]:
         return {"label": Token(label), "detail": detail, "cells": cells}
 
@@ -201,25 +237,23 @@ def _objective_rows(charter: Charter, tiers: list[Tier]) -> list[dict[str, objec
     avail = [t.objectives.availability for t in tiers]
     if any(avail):
         rows.append(row(N_("Availability"), [_pct(o.target) if o else None for o in avail]))
-        rows.append(row(N_("Availability window"), [Token(o.window_or_default) if o else None
-                                                    for o in avail]))
+        rows.append(row(N_("Availability measured over"),
+                        [Token(WINDOWS[o.window_or_default]) if o else None for o in avail]))
         rows.append(row(N_("Availability measured by"),
-                        [o.measured_by if o else None for o in avail]))
+                        [_source(o.measured_by) if o else None for o in avail]))
     for kind, label in (("response", N_("Response")), ("resolution", N_("Resolution"))):
         objs: list[Objective | None] = [getattr(t.objectives, kind) for t in tiers]
         if not any(objs):
             continue
         for p in charter.priorities:
-            rows.append(row(label, [Dur(o.priority_targets[p], o.clock_or_default)
+            rows.append(row(label, [Target(o.priority_targets[p], o.clock_or_default)
                                     if o and p in o.priority_targets else None
                                     for o in objs], detail=p))
-        rows.append(row(N_("Clock"), [Token(o.clock_or_default) if o else None for o in objs],
-                        detail=None))
+        rows.append(row(N_("Tickets within target"),
+                        [_pct(o.attainment_or_default) if o else None for o in objs]))
         rows[-1]["of"] = Token(label)
-        rows.append(row(N_("Attainment"), [_pct(o.attainment_or_default) if o else None
-                                           for o in objs]))
-        rows[-1]["of"] = Token(label)
-        rows.append(row(N_("Measured by"), [o.measured_by if o else None for o in objs]))
+        rows.append(row(N_("Measured by"), [_source(o.measured_by) if o else None
+                                            for o in objs]))
         rows[-1]["of"] = Token(label)
     for r in rows:
         r.setdefault("of", None)
@@ -254,6 +288,7 @@ def _client(charter: Charter, facts: Facts, client: Client) -> dict[str, object]
         rows.append({
             "year": facts.label(y), "units": Units(cy.units), "per_unit": Money(cy.per_unit),
             "fixed": Money(cy.fixed), "charge": Money(cy.charge), "share": _pct(cy.share),
+            "cost": Money(facts.total_cost[y - 1]),
             "role": Token("primary" if primary == client.id else "secondary"),
             "over_budget": client.budget is not None and cy.charge > client.budget.value})
     own_reporting = client.reporting.to if client.reporting else None
@@ -429,7 +464,10 @@ def charter_view(s: Subject) -> dict[str, object]:
         "objective_rows": _objective_rows(c, list(c.tiers)),
         "clients": clients,
         "matrix": _matrix(c),
-        "costs": [{"id": x.id, "feature": x.feature, "growth": Pct(x.growth_or_default.value),
+        "costs": [{"id": x.id, "name": humanise(x.id),
+                   "feature": next((f.name for f in c.features if f.id == x.feature),
+                                   x.feature),
+                   "growth": Pct(x.growth_or_default.value),
                    "amounts": [Money(a) for a in f.cost_items[x.id]]} for x in c.costs],
         "years": [{"year": f.label(y), "units": Units(f.total_units[y - 1]),
                    "charges": Money(f.total_charges[y - 1]), "costs": Money(f.total_cost[y - 1]),
@@ -441,6 +479,7 @@ def charter_view(s: Subject) -> dict[str, object]:
         "client_signatories": [{"client": x["name"], "signatory": x["signatory"]}
                                for x in clients],
     })
+    view["contract"] = Contract(c, f, None, view)
     return view
 
 
@@ -453,5 +492,8 @@ def agreement_view(s: Subject, client: Client) -> dict[str, object]:
         "client": _client(c, f, client),
         "tier": _tier(c, f, tier),
         "objective_rows": _objective_rows(c, [tier]),
+        "changes": [{"version": x.version, "date": x.date, "summary": x.summary}
+                    for x in c.metadata.changes],
     })
+    view["contract"] = Contract(c, f, client, view)
     return view
