@@ -194,7 +194,8 @@ class _Writer:
         else:
             yield self._("It ends at the end of the term unless the parties sign a new "
                          "agreement.")
-        yield self._("Either party may end it by giving the other %(notice)s written notice.",
+        yield self._("Either party may end it by written notice to the other given at least "
+                     "%(notice)s in advance.",
                      notice=self.f(Per(terms.termination_notice_or_default)))
 
     def definitions(self) -> Iterator[str | Para]:
@@ -448,9 +449,9 @@ class _Writer:
 
     def changes(self) -> Iterator[str | Para]:
         governance = self.charter.governance_or_default
-        yield self._("The provider gives %(party)s at least %(notice)s written notice of a "
-                     "change that lowers a service level, removes a feature, reduces the "
-                     "support hours or raises the charges.", party=self.party,
+        yield self._("The provider gives %(party)s written notice, at least %(notice)s in "
+                     "advance, of a change that lowers a service level, removes a feature, "
+                     "reduces the support hours or raises the charges.", party=self.party,
                      notice=self.spelled(Dur(governance.change_notice_or_default)))
         yield self._("Changes to the charter are approved by %(approval)s.",
                      approval=self.f(self.view["governance"]["approval"]))
@@ -477,10 +478,15 @@ class _Writer:
                 yield self._("%(sentence)s.", sentence=text)
             elif data["stated"]:
                 yield self._("It includes no personal data.")
-        yield self._("The provider stores and processes client data only in %(residency)s, "
-                     "with %(isolation)s between clients, under %(controls)s.",
-                     residency=", ".join(sec.residency), isolation=self.f(view["isolation"]),
-                     controls=", ".join(sec.controls) or self.f(None))
+        yield self._("The provider stores and processes client data only in these regions: "
+                     "%(residency)s.", residency=", ".join(sec.residency))
+        if sec.isolation == "none":
+            yield self._("The clients' data is not isolated from one another.")
+        else:
+            yield self._("The clients' data is kept apart by %(isolation)s.",
+                         isolation=self.f(view["isolation"]))
+        if sec.controls:
+            yield self._("The provider applies %(controls)s.", controls=", ".join(sec.controls))
         if sec.transfers == "none":
             yield self._("No client data leaves these regions.")
         else:
