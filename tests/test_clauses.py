@@ -168,3 +168,19 @@ def test_dsl_terms_place_their_values():
         "escalation": [{"level": 1, "role": "Desk lead", "within": "4h"}]}
     assert loaded.sources.values["/terms/client_obligations/0/fr"] == (3, 29)
     assert loaded.sources.values["/terms/escalation/0/within"] == (4, 35)
+
+
+def test_diff_lists_terms_changes_as_written_fields():
+    from charterc.checks.examples import apply_overlay
+    from charterc.diff import diff_loaded
+    from charterc.loaders import Loaded
+
+    base = load_path(ROOT / "charters/it-service-desk.charter.yaml")
+    document = apply_overlay(base.document, {"terms": {
+        "renewal": "none", "client_obligations": [{"en": "Call us", "fr": "Appelez-nous"}],
+        "credits": {"claim_within": "60d"}}})
+    result = diff_loaded([base], [Loaded(base.file, document, base.sources)])
+    assert not result.problems
+    (charter,) = result.charters
+    subjects = {c.subject for c in charter.changes}
+    assert {"terms.renewal", "terms.client_obligations", "terms.credits.claim_within"} <= subjects
