@@ -278,15 +278,20 @@ class _Writer:
     def levels(self) -> Iterator[str | Para]:
         cadence = (self.charter.report_cadence(self.client) if self.client
                    else self.charter.reporting_or_default.cadence_or_default)
+        said = False
         for tier in self.tiers:
             sentences = list(self._objective_sentences(tier, cadence))
             if not sentences:
                 continue
+            said = True
             if self.client:
                 yield from sentences
             else:
                 yield Para(self._("In the service level %(tier)s:", tier=tier.name), sentences)
-        yield self._("The table below sets out the same objectives.")
+        if said:
+            yield self._("The table below sets out the same objectives.")
+        else:
+            yield self._("No service level objective is set.")
 
     def _objective_sentences(self, tier: Tier, cadence: str) -> Iterator[str]:
         o = tier.objectives.availability
