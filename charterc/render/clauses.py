@@ -250,8 +250,8 @@ class _Writer:
                              "minute counts towards availability.", tier=name)
         if any(t.credits for t in self.tiers):
             yield self._("A service credit is a reduction of the charge for a measurement "
-                         "window, owed when availability in that window falls below a band "
-                         "of clause 6.")
+                         "window, owed when availability in that window falls below a "
+                         "threshold of clause 6.")
 
     def services(self) -> Iterator[str | Para]:
         names = {f.id: f.name for f in self.charter.features}
@@ -346,9 +346,9 @@ class _Writer:
                 continue
             cap = tier.credits.cap
             text = self._("When availability in a window of the service level %(tier)s falls "
-                          "below a band of the table, the provider credits %(party)s with that "
-                          "band's percentage of the charge for the window", tier=tier.name,
-                          party=self.party)
+                          "below a threshold of the table, the provider credits %(party)s with "
+                          "the credit of the lowest threshold it falls below, as a percentage "
+                          "of the charge for that window", tier=tier.name, party=self.party)
             if cap is not None:
                 text += self._(", up to %(cap)s of that charge", cap=self.f(Pct(cap.value)))
             yield self._("%(sentence)s.", sentence=text)
