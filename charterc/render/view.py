@@ -350,66 +350,6 @@ def _security(charter: Charter) -> dict[str, object]:
     }
 
 
-def _terms(charter: Charter) -> dict[str, bool]:
-    """Which defined terms the charter uses (the definitions section lists only those)."""
-    objectives = [o for t in charter.tiers for o in t.objectives]
-    return {
-        "availability": any(o.kind == "availability" for o in objectives),
-        "response": any(o.kind == "response" for o in objectives),
-        "resolution": any(o.kind == "resolution" for o in objectives),
-        "business": any(o.kind != "availability" and o.clock_or_default == "business"
-                        for o in objectives),
-        "calendar": any(o.kind != "availability" and o.clock_or_default == "calendar"
-                        for o in objectives),
-        "attainment": any(o.kind != "availability" for o in objectives),
-        "maintenance": any(t.maintenance for t in charter.tiers),
-        "credits": any(t.credits for t in charter.tiers),
-        "recovery": bool(charter.costs),
-        "roles": bool(charter.clients),
-    }
-
-
-# term key -> (term, definition); shown only for the terms a charter uses (`_terms`).
-DEFINITIONS = {
-    "unit": (N_("Unit"), N_("The billable unit of the service: one %(unit)s.")),
-    "hours": (N_("Support hours"), N_("The hours during which the service works tickets, in the "
-                                      "time zone named with them. The public holidays of the "
-                                      "named calendar close them.")),
-    "availability": (N_("Availability"), N_("The share of the minutes of the measurement window "
-                                            "during which the service is usable, not counting "
-                                            "planned maintenance inside the tier's maintenance "
-                                            "windows.")),
-    "maintenance": (N_("Maintenance window"), N_("Planned hours during which unavailability does "
-                                                 "not count against the availability objective.")),
-    "response": (N_("Response time"), N_("The time from the opening of a ticket to the first "
-                                         "response of the service.")),
-    "resolution": (N_("Resolution time"), N_("The time from the opening of a ticket to its "
-                                             "resolution.")),
-    "business": (N_("Business clock"), N_("Counts only time inside the tier's support hours. "
-                                          "Hours and minutes are business hours and minutes; N "
-                                          "business days means by the close of the N-th open day "
-                                          "after the day the clock starts.")),
-    "calendar": (N_("Calendar clock"), N_("Counts all time: nights, weekends and holidays "
-                                          "included.")),
-    "attainment": (N_("Attainment"), N_("The share of the tickets of a window that must meet "
-                                        "their target; one hundred percent means every ticket.")),
-    "credits": (N_("Service credit"), N_("A reduction of the charge of the period, owed when "
-                                         "availability falls below a band, up to the cap.")),
-    "recovery": (N_("Recovery"), N_("The clients' charges divided by the provider's costs, "
-                                    "per year.")),
-    "roles": (N_("Primary client"), N_("In a year, the client with the largest share, when that "
-                                       "share reaches the primary threshold. The other clients "
-                                       "are secondary.")),
-}
-
-
-def _definitions(charter: Charter) -> list[dict[str, Token]]:
-    used = _terms(charter)
-    unit = charter.business.unit
-    return [{"term": Token(term), "text": Token(text, (("unit", unit),) if key == "unit" else ())}
-            for key, (term, text) in DEFINITIONS.items() if used.get(key, True)]
-
-
 def _common(s: Subject) -> dict[str, object]:
     c, f = s.charter, s.facts
     meta, business = c.metadata, c.business
@@ -444,7 +384,6 @@ def _common(s: Subject) -> dict[str, object]:
                       "to": list(reporting.to or ())},
         "security": _security(c),
         "signatories": signatories,
-        "definitions": _definitions(c),
         "notes": [{"rule": d.rule, "severity": Token(d.severity.value) if d.severity else None,
                    "message": d.message,
                    "line": d.line, "column": d.column} for d in s.notes],
