@@ -184,3 +184,15 @@ def test_diff_lists_terms_changes_as_written_fields():
     (charter,) = result.charters
     subjects = {c.subject for c in charter.changes}
     assert {"terms.renewal", "terms.client_obligations", "terms.credits.claim_within"} <= subjects
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+@pytest.mark.parametrize("path", CHARTERS, ids=[p.name.split(".")[0] for p in CHARTERS])
+def test_the_charter_document_has_the_same_clauses_and_every_signature(dist, path, lang):
+    charter = build_model(load_path(path).document)
+    text = (dist / charter.id / f"charter.{lang}.md").read_text()
+    headings = [h for h in re.findall(r"^## (.+)$", text, re.M) if h[0].isdigit()]
+    assert headings == [f"{n}. {t}" for n, t in enumerate(HEADINGS[lang][:14], start=1)]
+    signatures = text.split(f"## {HEADINGS[lang][15]}\n", 1)[1]
+    for client in charter.clients:
+        assert f"**{'For' if lang == 'en' else 'Pour'} {client.name}**" in signatures
