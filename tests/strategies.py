@@ -55,7 +55,7 @@ SPEC_RULES = [
     "C401", "C402", "C403", "C404", "C405", "C406", "C407", "C408", "C409", "C410",
     "V501", "V502", "V503", "V504", "V505", "V506", "T601", "T602", "T603", "T604", "T605",
     "G701", "G702", "G703", "G704", "G705", "G706", "D801", "D802", "D803", "D804", "D805", "D806",
-    "M901", "M902",
+    "G707", "G708", "M901", "M902",
 ]
 
 
@@ -511,7 +511,49 @@ def charters(draw, *, charging: str | None = None, fixed_fees: bool = True,
         _maybe(draw, reporting, "to", _EMAILS)
         document["reporting"] = reporting
     document["security"] = _security(draw)
+    if _chance(draw):
+        document["terms"] = _terms(draw)
     return document
+
+
+_LANGS = ("en", "fr", "de", "pt-BR")
+
+
+def _free_text(draw):
+    """A free text of `terms`: a string, or a map of one to three languages."""
+    if _chance(draw):
+        return draw(texts())
+    langs = _subset(draw, _LANGS, min_size=1)[:3]
+    return {lang: draw(texts()) for lang in langs}
+
+
+def _terms(draw) -> dict:
+    terms: dict = {}
+    _maybe(draw, terms, "effective", dates())
+    _maybe(draw, terms, "renewal", _choice(("none", "auto")))
+    _maybe(draw, terms, "termination_notice", periods())
+    if _chance(draw):
+        credits: dict = {}
+        _maybe(draw, credits, "claim_within", periods())
+        _maybe(draw, credits, "applied", _choice(("next-invoice", "refund")))
+        _maybe(draw, credits, "remedy", _choice(("sole", "non-exclusive")))
+        terms["credits"] = credits
+    if _chance(draw):
+        terms["exclusions"] = _subset(
+            draw, ("maintenance", "client-caused", "force-majeure", "third-party"))
+    if _chance(draw):
+        terms["client_obligations"] = [_free_text(draw) for _ in range(_pick(draw, (0, 1, 2)))]
+    if _chance(draw):
+        levels = []
+        for level in range(1, _pick(draw, (1, 2, 3)) + 1):
+            entry: dict = {"level": level, "role": _free_text(draw)}
+            _maybe(draw, entry, "contact", emails())
+            _maybe(draw, entry, "within", durations())
+            levels.append(entry)
+        terms["escalation"] = levels
+    if _chance(draw):
+        terms["disputes"] = (_free_text(draw) if _chance(draw) else "steering-committee")
+    return terms
 
 
 def _security(draw) -> dict:

@@ -89,16 +89,19 @@ def test_the_documents_carry_the_figures_in_each_language(built):
     assert "98.76%" in en and "98,76\xa0%" in fr                       # recovery in 2026
     assert "January 1, 2026 – December 31, 2028" in en
     assert "1 janvier 2026 – 31 décembre 2028" in fr
-    assert "## 14. Signatures" in en and "## 3. Définitions" in fr
+    assert "## 14. Order of precedence" in en and "## 2. Définitions" in fr
+    assert "## Signatures" in en
     sha = json.loads((built.out / "it-service-desk/sla.json").read_text())["sha256"]
     assert f"`{sha}`" in en
 
 
 def test_agreement_shows_hours_in_the_clients_zone(built):
     hr = (built.out / "it-service-desk/agreements/hr.en.md").read_text()
-    assert "In your time zone: Mon–Fri 08:00–18:00 (Europe/Paris)" in hr
+    assert ("In the client's time zone (Europe/Paris) the support hours are: Mon–Fri "
+            "08:00–18:00 (Europe/Paris)") in hr
     finance = (built.out / "it-service-desk/agreements/finance.en.md").read_text()
-    assert "Maintenance windows: Sun 01:00–03:00 (Europe/London)" in finance
+    assert ("The maintenance windows of the service level Premium are: Sun 01:00–03:00 "
+            "(Europe/London)") in finance
     assert "| 2028 | 16,974 | €62.42 | €0.00 | €1,059,517.08 |" in finance   # ties out
 
 
@@ -455,13 +458,14 @@ def test_agreement_zone_and_defaults_are_those_the_checks_read(tmp_path):
     result = build([_write(tmp_path / "in", text)], out, today=TODAY, formats=["md"])
     assert result.published and not result.check.diagnostics
     alpha = (out / "example/agreements/alpha.en.md").read_text()
-    assert "- In your time zone: Mon–Fri 03:00–13:00 (America/New\\_York), no holiday " \
-           "closures (except weeks 2026-W11–2026-W13, 2026-W44, 2027-W11–2027-W12, 2027-W44, " \
+    assert "In the client's time zone (America/New\\_York) the support hours are: " \
+           "Mon–Fri 03:00–13:00 (America/New\\_York), no holiday closures (except weeks " \
+           "2026-W11–2026-W13, 2026-W44, 2027-W11–2027-W12, 2027-W44, " \
            "2028-W11–2028-W12, 2028-W44: the two zones change clocks on different dates)" in alpha
-    assert "- Hours you need: Mon–Fri 04:00–11:00 (America/New\\_York), closed on public " \
-           "holidays (FR)\n" in alpha
-    assert "- Maintenance windows: Sat 21:00–23:00 (America/New\\_York) " \
-           "(except weeks 2026-W11" in alpha
+    assert "The client stated that it needs support during: Mon–Fri 04:00–11:00 " \
+           "(America/New\\_York), closed on public holidays (FR).\n" in alpha
+    assert "The maintenance windows of the service level Standard are: Sat 21:00–23:00 " \
+           "(America/New\\_York) (except weeks 2026-W11" in alpha
     charter = (out / "example/charter.en.md").read_text()
     assert "| Sun 02:00–04:00 (Europe/London) |" in charter
     sla = json.loads((out / "example/sla.json").read_text())

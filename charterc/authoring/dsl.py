@@ -172,6 +172,9 @@ class _Writer:
         if "security" in doc:
             self.blank()
             self.security(doc["security"], "/security")
+        if "terms" in doc:
+            self.blank()
+            self.terms(doc["terms"], "/terms")
         while self.out and not self.out[-1][1]:
             self.out.pop()
         return self.out
@@ -589,15 +592,80 @@ class _Writer:
                     (("return", "return"), ("delete", "delete"))))
         self.block("security", [], pointer, body)
 
+    # -- terms -------------------------------------------------------------------------
+
+    def text(self, value: object, pointer: str, reserved: Keywords) -> str:
+        """Free text: one value, or `en "..." fr "..."` for a map of language -> text."""
+        if type(value) is not dict:
+            return scalar(value, reserved, pointer)
+        if not value:
+            raise Unrepresentable(pointer, "the DSL cannot write an empty map of texts")
+        return " ".join(f"{_key(k, reserved)} {scalar(v, reserved, f'{pointer}/{k}')}"
+                        for k, v in value.items())
+
+    def terms(self, value: object, pointer: str) -> None:
+        value = self.mapping(value, pointer, _TERMS)
+        keywords = rule_keywords()
+
+        def simple(key: str, word: str) -> None:
+            if key in value:
+                self.emit(f"{pointer}/{key}", word,
+                          scalar(value[key], keywords[key], f"{pointer}/{key}"))
+
+        def body() -> None:
+            simple("effective", "effective")
+            simple("renewal", "renewal")
+            simple("termination_notice", "termination notice")
+            if "credits" in value:
+                where = f"{pointer}/credits"
+                credits = self.mapping(value["credits"], where,
+                                       ("claim_within", "applied", "remedy"))
+                self.emit(where, "credits", *self.clauses(
+                    credits, where, keywords["terms_credits"],
+                    (("claim_within", "claimed within"), ("applied", "applied"),
+                     ("remedy", "remedy"))))
+            if "exclusions" in value:
+                self.emit(f"{pointer}/exclusions", "exclusions", self.values(
+                    value["exclusions"], f"{pointer}/exclusions", keywords["exclusions"]))
+            if "client_obligations" in value:
+                where = f"{pointer}/client_obligations"
+                items = self.items(value["client_obligations"], where)
+                if not items:
+                    self.emit(where, "obligations", "[]")
+                for index, item in enumerate(items):
+                    self.emit(f"{where}/{index}", "obligation",
+                              self.text(item, f"{where}/{index}", keywords["obligation"]))
+            if "escalation" in value:
+                where = f"{pointer}/escalation"
+                items = self.items(value["escalation"], where)
+                if not items:
+                    self.emit(where, "escalation", "[]")
+                kw = keywords["escalation"]
+                for index, item in enumerate(items):
+                    here = f"{where}/{index}"
+                    item = self.mapping(item, here, ("level", "role", "contact", "within"))
+                    self.require(item, here, "level", "role")
+                    self.emit(here, "escalation", scalar(item["level"], kw, f"{here}/level"),
+                              self.text(item["role"], f"{here}/role", kw),
+                              *self.clauses(item, here, kw,
+                                            (("contact", "contact"), ("within", "within"))))
+            if "disputes" in value:
+                self.emit(f"{pointer}/disputes", "disputes", self.text(
+                    value["disputes"], f"{pointer}/disputes", keywords["disputes"]))
+        self.block("terms", [], pointer, body)
+
 
 _TOP = ("apiVersion", "kind", "metadata", "provider", "period", "baseline", "business", "costs",
-        "features", "priorities", "tiers", "clients", "governance", "reporting", "security")
+        "features", "priorities", "tiers", "clients", "governance", "reporting", "security",
+        "terms")
 _METADATA = ("id", "title", "version", "status", "owner", "suppress", "changes", "signatories")
 _TIER = ("id", "name", "features", "hours", "objectives", "maintenance", "price", "credits")
 _CLIENT = ("id", "name", "tier", "share", "volume", "budget", "needs", "regions", "data",
            "reporting", "signatory", "timezone")
 _SECURITY = ("classification", "isolation", "residency", "controls", "breach_notification",
              "subprocessors", "transfers", "retention", "exit")
+_TERMS = ("effective", "renewal", "termination_notice", "credits", "exclusions",
+          "client_obligations", "escalation", "disputes")
 
 
 def lines(document: Document) -> list[Line]:

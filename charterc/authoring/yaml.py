@@ -32,7 +32,7 @@ WIDTH = 100
 _ORDER = {
     "": ("apiVersion", "kind", "metadata", "provider", "period", "baseline", "business",
          "costs", "features", "priorities", "tiers", "clients", "governance", "reporting",
-         "security"),
+         "security", "terms"),
     "metadata": ("id", "title", "version", "status", "owner", "suppress", "changes",
                  "signatories"),
     "suppress": ("rule", "reason"),
@@ -58,7 +58,7 @@ _ORDER = {
     "response": ("clock", "*", "attainment", "measured_by", "pause_on"),
     "resolution": ("clock", "*", "attainment", "measured_by", "pause_on"),
     "price": ("per_unit", "fixed", "indexation"),
-    "credits": ("bands", "cap"),
+    "credits": ("bands", "cap", "claim_within", "applied", "remedy"),
     "bands": ("below", "credit"),
     "clients": ("id", "name", "tier", "share", "volume", "budget", "needs", "regions", "data",
                 "reporting", "signatory", "timezone"),
@@ -71,12 +71,15 @@ _ORDER = {
                  "subprocessors", "transfers", "retention", "exit"),
     "subprocessors": ("name", "country"),
     "exit": ("return", "delete"),
+    "terms": ("effective", "renewal", "termination_notice", "credits", "exclusions",
+              "client_obligations", "escalation", "disputes"),
+    "escalation": ("level", "role", "contact", "within"),
 }
 # Mappings always written as blocks, and lists of records always written as block sequences.
 _BLOCK = frozenset({"", "metadata", "provider", "business", "tiers", "clients", "objectives",
-                    "credits", "needs", "security"})
+                    "credits", "needs", "security", "terms"})
 _BLOCK_LISTS = frozenset({"suppress", "changes", "signatories", "costs", "features", "tiers",
-                          "clients", "subprocessors"})
+                          "clients", "subprocessors", "client_obligations", "escalation"})
 
 _PLAIN = re.compile(r"[\w./+(~][\w .@/+%()'&~;!?*=-]*\Z|-[\w./+(~][\w .@/+%()'&~;!?*=-]*\Z")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")

@@ -1,4 +1,5 @@
-"""Governance and baseline checks (G701-G705): who steers, and when needs were last reviewed.
+"""Governance and baseline checks (G701-G708): who steers, when needs were last reviewed,
+and whether the agreements can be signed and their credits claimed (spec section 8).
 
 Roles come from the projected shares of spec section 4 (`derive.Facts.primary`);
 dates are compared with the run's "today" (`--today`), never the clock, so that
@@ -12,11 +13,15 @@ from decimal import Decimal
 
 from ..diagnostics import Diagnostic, Severity
 from ..diagnostics.rules import problem, rule
-from ..model.values import add_period, fmt_percent
+from ..model.values import Period, add_period, fmt_percent
 from . import CheckContext
 
 DUE_SOON = timedelta(days=30)         # G703 warns this long before the review is due
 LONGEST_EVERY_MONTHS = 24             # G705
+# G708: the length of a reporting period in days. A month counts 30 days (so the default
+# 30d claim window fits the default monthly reports), a quarter 90, a year 365; a claim
+# window in months counts 30 days a month.
+CADENCE_DAYS = {"weekly": 7, "monthly": 30, "quarterly": 90, "yearly": 365}
 
 
 def _largest(ctx: CheckContext, year: int) -> list[tuple[Decimal, str]]:
@@ -213,3 +218,78 @@ def review_interval(ctx: CheckContext) -> Iterator[Diagnostic]:
             f"baseline review interval {every.text} is longer than "
             f"{LONGEST_EVERY_MONTHS} months",
             "review the baseline at least every 24mo")
+
+
+@rule("G707", Severity.WARNING)
+def client_signatory_named(ctx: CheckContext) -> Iterator[Diagnostic]:
+    """An active charter should name who signs for each client.
+
+    Each client agreement ends with a signature for every party; a client
+    without a `signatory` signs on blank lines, and nobody is answerable for
+    accepting the agreement. Drafts and retired charters are not judged.
+
+    Fails:
+      clients:
+        - {id: alpha, signatory: null}
+
+    Passes:
+      clients:
+        - {id: alpha, signatory: {name: Alex Martin, role: Chief Financial Officer}}
+    """
+    charter = ctx.charter
+    if charter.metadata.status != "active":
+        return
+    for client in charter.clients:
+        if client.signatory is None:
+            yield problem(
+                client.pointer,
+                f"client {client.id} has no signatory: its agreement of the active "
+                f"charter {charter.id} names nobody to sign for {client.name}",
+                "add signatory: {name: ..., role: ...} to the client")
+
+
+def _days(value: Period) -> int:
+    return value.months * 30 + value.days
+
+
+@rule("G708", Severity.WARNING)
+def claim_window_covers_reports(ctx: CheckContext) -> Iterator[Diagnostic]:
+    """Service credits should be claimable after the client's report arrives.
+
+    `terms.credits.claim_within` (default 30d) runs from the end of the
+    measurement window; a client reported less often (its reporting cadence,
+    else the charter's, default monthly) learns of a breach after its claim
+    has lapsed. A month counts 30 days, a quarter 90, a year 365.
+
+    Fails:
+      terms: {credits: {claim_within: 30d}}
+      reporting: {cadence: quarterly}
+
+    Passes:
+      terms: {credits: {claim_within: 90d}}
+      reporting: {cadence: quarterly}
+    """
+    charter = ctx.charter
+    terms = charter.terms_or_default
+    credits = terms.credits_or_default
+    window = credits.claim_within_or_default
+    for client in charter.clients:
+        cadence = charter.report_cadence(client)
+        if _days(window) >= CADENCE_DAYS[cadence]:
+            continue
+        own = client.reporting is not None and client.reporting.cadence is not None
+        if own:
+            pointer = f"{client.pointer}/reporting/cadence"
+        elif credits.claim_within is not None:
+            pointer = "/terms/credits/claim_within"
+        elif charter.reporting is not None and charter.reporting.cadence is not None:
+            pointer = "/reporting/cadence"
+        else:
+            pointer = client.pointer
+        stated = "" if credits.claim_within is not None else " (the default)"
+        yield problem(
+            pointer,
+            f"credits must be claimed within {window.text}{stated} but client {client.id} "
+            f"is reported {cadence}: it learns of a missed objective after its claim lapsed",
+            f"set terms.credits.claim_within to at least {CADENCE_DAYS[cadence]}d, "
+            "or report to the client more often")

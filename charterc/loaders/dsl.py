@@ -74,7 +74,10 @@ _FIELDS = {
     "change_notice": "change_notice", "isolation": "isolation", "residency": "residency",
     "controls": "controls", "breach_notification": "breach_notification",
     "transfers": "transfers", "retention": "retention", "exit_return": "return",
-    "exit_delete": "delete",
+    "exit_delete": "delete", "effective": "effective", "renewal": "renewal",
+    "termination_notice": "termination_notice", "claim_within": "claim_within",
+    "applied": "applied", "remedy": "remedy", "exclusions": "exclusions",
+    "contact": "contact", "within": "within", "disputes": "disputes",
 }
 
 # Statements that build a mapping from positional values and clauses:
@@ -103,6 +106,9 @@ _MAPS: dict[str, tuple[int | None, tuple[str, ...], str, tuple[str, ...]]] = {
     "cap": (SET, (), "cap", ()),
     "band": (None, (), "", ("below", "credit")),
     "credit": (SET, (), "credits", ()),
+    "terms": (SET, (), "terms", ()),
+    "terms_credits": (SET, (), "credits", ()),
+    "escalation": (APPEND, (), "escalation", ("level", "role")),
 }
 
 # `meta` and `empty_list` statements: keyword -> (path, key).
@@ -112,7 +118,8 @@ _META = {"apiVersion": ((), "apiVersion"), "kind": ((), "kind"),
 _LISTS = {"suppress": (("metadata",), "suppress"), "changes": (("metadata",), "changes"),
           "signatories": (("metadata",), "signatories"), "costs": ((), "costs"),
           "features": ((), "features"), "tiers": ((), "tiers"), "clients": ((), "clients"),
-          "subprocessors": ((), "subprocessors")}
+          "subprocessors": ((), "subprocessors"),
+          "obligations": ((), "client_obligations"), "escalation": ((), "escalation")}
 
 # Keys whose value is a percent string: a bare number there is a forgotten `%`.
 _PERCENT_KEYS = frozenset({"growth", "indexation", "attainment", "share", "target",
@@ -206,7 +213,18 @@ class _Callbacks:
         return (EMPTY, path, key, keyword.line, keyword.column,
                 ("l", children[1].line, children[1].column, []))
 
-    subprocessors_empty = empty_list
+    subprocessors_empty = obligations_empty = escalation_empty = empty_list
+
+    def text(self, children: Children) -> Node:
+        """A free text: the value itself, or a mapping of language code -> text."""
+        first = children[0]
+        if _is_node(first):
+            return first
+        return ("m", first[3], first[4], children)
+
+    def obligation(self, children: Children) -> Instruction:
+        keyword, node = children
+        return (APPEND, (), "client_obligations", keyword.line, keyword.column, node)
 
     def holidays_value(self, children: Children) -> Node:
         if len(children) == 1 and _is_node(children[0]):
@@ -278,6 +296,8 @@ class _Callbacks:
             return (SET, (), "", key[1], key[2], key)
         return (SET, (), key[3], key[1], key[2], node)
 
+    lang_text = target
+
     def price(self, children: Children) -> Instruction:
         keyword = children[0]
         instrs = []
@@ -332,7 +352,7 @@ class _Callbacks:
     def tier_block(self, children: Children) -> Instructions:
         return _instructions(children)
 
-    client_block = security_block = tier_block
+    client_block = security_block = terms_block = tier_block
 
 
 def _instructions(children: Children) -> list[Instruction]:

@@ -55,7 +55,7 @@ _STATEMENTS = frozenset({
     "charter", "apiVersion", "kind", "title", "version", "status", "owner", "suppress",
     "changes", "signatories", "costs", "features", "tiers", "clients", "change", "signatory",
     "provider", "period", "baseline", "business", "cost", "feature", "priorities", "tier",
-    "client", "governance", "reporting", "security"})
+    "client", "governance", "reporting", "security", "terms"})
 _LETTER_START = re.compile(r"[^\W\d_]")
 
 

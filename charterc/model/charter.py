@@ -2,7 +2,7 @@
 
 `Charter` follows the schema's sections (`metadata`, `provider`, `period`,
 `baseline`, `business`, `costs`, `features`, `priorities`, `tiers`, `clients`,
-`governance`, `reporting`, `security`); every element keeps the JSON pointer it
+`governance`, `reporting`, `security`, `terms`); every element keeps the JSON pointer it
 came from, so a check can place its finding at file:line:column. Once the model
 is built nothing reads the document again: the values keep the text they were
 written as (`Percent`, `Amount`, `Duration`, `Period`: charterc.model.values),
@@ -20,7 +20,10 @@ nor drops a field):
   business, attainment 100%, availability window monthly · governance
   primary_threshold 50%, approval majority, change_notice 30d · baseline.every
   12mo · reporting.cadence monthly · a client's reporting cadence and recipients:
-  the charter's · signatory party provider · holidays: none.
+  the charter's · signatory party provider · holidays: none · terms (spec section 8):
+  effective period.start, renewal none, termination_notice 3mo, credits claim_within
+  30d, applied next-invoice, remedy sole, all four exclusions, no client obligations,
+  no escalation, disputes steering-committee.
 """
 from __future__ import annotations
 
@@ -45,6 +48,7 @@ from .values import (
 
 __all__ = [
     "CLASSIFICATIONS",
+    "EXCLUSIONS",
     "ISOLATIONS",
     "OBJECTIVE_KEYS",
     "Band",
@@ -59,6 +63,7 @@ __all__ = [
     "Cost",
     "Credits",
     "Data",
+    "Escalation",
     "Exit",
     "Feature",
     "Governance",
@@ -74,6 +79,9 @@ __all__ = [
     "Signatory",
     "Subprocessor",
     "Suppression",
+    "Terms",
+    "TermsCredits",
+    "Text",
     "Tier",
     "Volume",
     "build_model",
@@ -82,6 +90,7 @@ __all__ = [
 
 CLASSIFICATIONS = ("public", "internal", "confidential", "restricted")
 ISOLATIONS = ("none", "logical", "physical")
+EXCLUSIONS = ("maintenance", "client-caused", "force-majeure", "third-party")
 
 
 # -- metadata, provider, period, baseline --------------------------------------------------
@@ -490,6 +499,99 @@ class Security:
     pointer: str = "/security"
 
 
+# -- terms (spec section 8) ---------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Text:
+    """Free text of `terms`: as written (a string, the same in every language) or one text
+    per language code, in the order written."""
+
+    value: str | Mapping[str, str]
+    pointer: str
+
+    def in_language(self, lang: str) -> tuple[str, bool]:
+        """The text for `lang`, and whether it is there: a map that lacks `lang` gives its
+        first entry (the caller warns) and False."""
+        if isinstance(self.value, str):
+            return self.value, True
+        if lang in self.value:
+            return self.value[lang], True
+        return next(iter(self.value.values())), False
+
+
+@dataclass(frozen=True)
+class TermsCredits:
+    claim_within: Period | None
+    applied: str | None
+    remedy: str | None
+    pointer: str = "/terms/credits"
+
+    @property
+    def claim_within_or_default(self) -> Period:
+        return self.claim_within or period("30d")
+
+    @property
+    def applied_or_default(self) -> str:
+        return self.applied or "next-invoice"
+
+    @property
+    def remedy_or_default(self) -> str:
+        return self.remedy or "sole"
+
+
+@dataclass(frozen=True)
+class Escalation:
+    level: int
+    role: Text
+    contact: str | None
+    within: Duration | None
+    pointer: str
+
+
+@dataclass(frozen=True)
+class Terms:
+    effective: date | None
+    renewal: str | None
+    termination_notice: Period | None
+    credits: TermsCredits | None
+    exclusions: tuple[str, ...] | None
+    client_obligations: tuple[Text, ...] | None
+    escalation: tuple[Escalation, ...] | None
+    disputes: Text | None
+    pointer: str = "/terms"
+
+    def effective_or_default(self, period_: CharterPeriod) -> date:
+        return self.effective or period_.start
+
+    @property
+    def renewal_or_default(self) -> str:
+        return self.renewal or "none"
+
+    @property
+    def termination_notice_or_default(self) -> Period:
+        return self.termination_notice or period("3mo")
+
+    @property
+    def credits_or_default(self) -> TermsCredits:
+        return self.credits or TermsCredits(None, None, None)
+
+    @property
+    def exclusions_or_default(self) -> tuple[str, ...]:
+        return EXCLUSIONS if self.exclusions is None else self.exclusions
+
+    @property
+    def client_obligations_or_default(self) -> tuple[Text, ...]:
+        return self.client_obligations or ()
+
+    @property
+    def escalation_or_default(self) -> tuple[Escalation, ...]:
+        return self.escalation or ()
+
+    @property
+    def disputes_or_default(self) -> Text:
+        return self.disputes or Text("steering-committee", f"{self.pointer}/disputes")
+
+
 # -- the charter ---------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -508,6 +610,7 @@ class Charter:
     governance: Governance | None
     reporting: Reporting | None
     security: Security
+    terms: Terms | None = None
 
     @property
     def id(self) -> str:
@@ -528,6 +631,10 @@ class Charter:
     @property
     def reporting_or_default(self) -> Reporting:
         return self.reporting or Reporting(None, None, None)
+
+    @property
+    def terms_or_default(self) -> Terms:
+        return self.terms or Terms(None, None, None, None, None, None, None, None)
 
     def tier(self, tier_id: str) -> Tier | None:
         return next((t for t in self.tiers if t.id == tier_id), None)
@@ -686,6 +793,28 @@ def _security(sec: Mapping[str, Any]) -> Security:
                                                   _opt(exit_terms.get("delete"), period)))
 
 
+def _terms(terms: Mapping[str, Any]) -> Terms:
+    p = "/terms"
+    credits, obligations, levels = (terms.get("credits"), terms.get("client_obligations"),
+                                    terms.get("escalation"))
+    disputes = terms.get("disputes")
+    return Terms(
+        effective=_opt(terms.get("effective"), iso_date), renewal=terms.get("renewal"),
+        termination_notice=_opt(terms.get("termination_notice"), period),
+        credits=None if credits is None else TermsCredits(
+            _opt(credits.get("claim_within"), period), credits.get("applied"),
+            credits.get("remedy")),
+        exclusions=_tuple(terms.get("exclusions")),
+        client_obligations=None if obligations is None else tuple(
+            Text(o, f"{p}/client_obligations/{i}") for i, o in enumerate(obligations)),
+        escalation=None if levels is None else tuple(
+            Escalation(e["level"], Text(e["role"], f"{p}/escalation/{i}/role"),
+                       e.get("contact"), _opt(e.get("within"), duration),
+                       f"{p}/escalation/{i}")
+            for i, e in enumerate(levels)),
+        disputes=None if disputes is None else Text(disputes, f"{p}/disputes"))
+
+
 def build_model(doc: Mapping[str, Any]) -> Charter:
     """Typed charter from a schema-valid document (references already resolved)."""
     provider_doc = doc["provider"]
@@ -715,4 +844,5 @@ def build_model(doc: Mapping[str, Any]) -> Charter:
         reporting=None if reporting is None else Reporting(
             reporting.get("cadence"), _tuple(reporting.get("metrics")),
             _tuple(reporting.get("to"))),
-        security=_security(doc["security"]))
+        security=_security(doc["security"]),
+        terms=_opt(doc.get("terms"), _terms))

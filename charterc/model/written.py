@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any
 
 from ..diagnostics import escape_token
+from .charter import Text
 from .hours import Hours
 
 __all__ = ["Leaf", "written_leaves"]
@@ -46,6 +47,8 @@ def _fields(element: Any) -> Iterator[tuple[str | None, Any]]:
 def _walk(value: Any, path: tuple[str, ...], pointer: str) -> Iterator[Leaf]:
     if isinstance(value, Hours):
         yield from _walk_plain(value.written, path, value.pointer)
+    elif isinstance(value, Text):  # free text of `terms`: a string or {lang: text}
+        yield from _walk_plain(value.value, path, value.pointer)
     elif _is_value(value):
         yield path, _value(value), pointer
     elif dataclasses.is_dataclass(value) and not isinstance(value, type):
@@ -78,6 +81,8 @@ def _plain(value: Any) -> Any:
     """An element without an id (a change log entry, a credit band) as a plain mapping."""
     if isinstance(value, Hours):
         return value.written
+    if isinstance(value, Text):
+        return value.value
     if _is_value(value):
         return _value(value)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):

@@ -133,10 +133,13 @@ def _compile(subject: Subject, documents: Documents, writer: _Writer, langs: Seq
     """Every file of one charter; returns its build-log lines."""
     from ..export import EXPORTERS, exporter
     from ..render import RENDERERS
+    from ..render.clauses import missing_texts
     from ..render.view import agreement_view, charter_view
 
     cid = subject.charter.id
     view = charter_view(subject)
+    log: list[str] = [f"{cid}: {line} (documents in {lang!r})"
+                      for lang in langs for line in missing_texts(subject.charter, lang)]
     for lang in langs:
         for fmt in formats:
             writer.write(f"{cid}/charter.{lang}{RENDERERS[fmt].extension}",
@@ -147,7 +150,6 @@ def _compile(subject: Subject, documents: Documents, writer: _Writer, langs: Seq
             for fmt in formats:
                 writer.write(f"{cid}/agreements/{client.id}.{lang}{RENDERERS[fmt].extension}",
                              documents.render(fmt, lang, "agreement", aview))
-    log: list[str] = []
     for name in EXPORTERS:
         exported = exporter(name)(subject)
         writer.write(f"{cid}/{name}", exported.data)

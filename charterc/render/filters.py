@@ -15,10 +15,12 @@ from typing import TYPE_CHECKING, Any
 from .hours import HoursView
 from .i18n import Formatter
 from .markdown import MdSafe, escape, md_filter, scrub
-from .view import Dur, Money, Pct, Per, Token, Units
+from .view import Dur, Money, Pct, Per, Target, Token, Units
 
 if TYPE_CHECKING:
-    from ..model.values import Period
+    from ..model.charter import Text
+    from ..model.values import Duration, Period
+    from .clauses import Clause, Contract
 
 __all__ = ["Language", "html_finalize", "make_filters"]
 
@@ -85,6 +87,38 @@ class Language(Formatter):
                                        "on different dates)") % {"weeks": runs}
         return text
 
+    def spelled(self, value: Duration, clock: str = "calendar") -> str:
+        """A duration in words on its clock, for sentences: `1h` -> "1 business hour" or
+        "1 hour", `1d4h` -> "1 business day 4 business hours", `15m` -> "15 minutes"."""
+        business = clock == "business"
+        parts: list[str] = []
+        if value.days:
+            parts.append((self.ngettext("%(n)s business day", "%(n)s business days", value.days)
+                          if business else
+                          self.ngettext("%(n)s day", "%(n)s days", value.days))
+                         % {"n": value.days})
+        hours, minutes = divmod(value.minutes, 60)
+        if hours:
+            parts.append((self.ngettext("%(n)s business hour", "%(n)s business hours", hours)
+                          if business else
+                          self.ngettext("%(n)s hour", "%(n)s hours", hours)) % {"n": hours})
+        if minutes or not parts:
+            parts.append((self.ngettext("%(n)s business minute", "%(n)s business minutes",
+                                        minutes)
+                          if business else
+                          self.ngettext("%(n)s minute", "%(n)s minutes", minutes))
+                         % {"n": minutes})
+        return " ".join(parts)
+
+    def clauses(self, contract: Contract) -> list[Clause]:
+        """The numbered clauses of an agreement or a charter, in this language."""
+        from .clauses import build
+        return build(contract, self)
+
+    def free(self, value: Text) -> str:
+        """Free text of `terms` in this language (a map without it: its first entry)."""
+        return value.in_language(self.lang)[0]
+
     def period(self, value: Period) -> str:
         parts: list[str] = []
         if value.months:
@@ -105,6 +139,8 @@ class Language(Formatter):
             return self.percent(value.value)
         if isinstance(value, Units):
             return self.number(value.value)
+        if isinstance(value, Target):
+            return self.spelled(value.value, value.clock)
         if isinstance(value, Dur):
             return self.duration(value.value, value.clock)
         if isinstance(value, Per):
@@ -161,6 +197,8 @@ def make_filters(language: Language) -> dict[str, Callable[..., Any]]:
         "md_cells": language.md_cells,
         "md_rule": md_rule,
         "hours": language.hours,
+        "clauses": language.clauses,
+        "spelled": language.spelled,
         "holidays": language.holidays,
         "money": language.money,
         "percent": language.percent,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -27,11 +27,13 @@ if TYPE_CHECKING:
 
 __all__ = [
     "N_",
+    "Contract",
     "Dur",
     "Money",
     "Pct",
     "Per",
     "Subject",
+    "Target",
     "Token",
     "Units",
     "agreement_view",
@@ -67,6 +69,11 @@ class Dur:
 
 
 @dataclass(frozen=True)
+class Target(Dur):
+    """A service-level target, spelled on its clock in documents: `1 business hour`."""
+
+
+@dataclass(frozen=True)
 class Per:
     value: Period
 
@@ -79,6 +86,17 @@ class Token:
     """
     text: str
     params: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Contract:
+    """What the numbered clauses are written from (render/clauses.py): language-free, built
+    with the view of an agreement (a client) or of the whole charter (no client)."""
+
+    charter: Charter
+    facts: Facts
+    client: Client | None
+    view: Mapping[str, Any] = field(repr=False, compare=False)
 
 
 @dataclass
@@ -129,6 +147,12 @@ WORDS = (N_("draft"), N_("active"), N_("retired"), N_("public"), N_("internal"),
          N_("client"), N_("error"), N_("warning"), N_("info"), N_("volume"), N_("share"),
          N_("attainment"), N_("availability"), N_("response"), N_("resolution"), N_("cost"),
          N_("charge"), N_("credits"), N_("turnaround"), N_("trend"))
+
+
+def humanise(name: str) -> str:
+    """An id with no name in the schema as a reader sees it: `weekend-rota` -> `Weekend rota`."""
+    words = " ".join(w for w in name.replace("_", "-").split("-") if w)
+    return words[:1].upper() + words[1:] if words else name
 
 
 def _word(kind: str, value: str) -> Token:
@@ -192,8 +216,20 @@ def _clients_by_tier(charter: Charter) -> dict[str, list[str]]:
     return grouped
 
 
+def _source(name: str | None) -> object:
+    """A `measured_by` source as a reader sees it: a known name (translated) or humanised."""
+    if name is None:
+        return None
+    from .clauses import SOURCES, source_name
+    return Token(SOURCES[name.strip().lower()]) if name.strip().lower() in SOURCES \
+        else source_name(name)
+
+
 def _objective_rows(charter: Charter, tiers: list[Tier]) -> list[dict[str, object]]:
-    """Rows of the tiers x objectives table; one cell per tier (None: not promised)."""
+    """Rows of the tiers x objectives table; one cell per tier (None: not promised). Targets
+    are spelled on their clock (`1 business hour`, `15 minutes`); sources by name."""
+    from .clauses import WINDOWS
+
     def row(label: str, cells: Sequence[object], detail: str | None = None) -> dict[str, object]:
         return {"label": Token(label), "detail": detail, "cells": cells}
 
@@ -201,25 +237,23 @@ def _objective_rows(charter: Charter, tiers: list[Tier]) -> list[dict[str, objec
     avail = [t.objectives.availability for t in tiers]
     if any(avail):
         rows.append(row(N_("Availability"), [_pct(o.target) if o else None for o in avail]))
-        rows.append(row(N_("Availability window"), [Token(o.window_or_default) if o else None
-                                                    for o in avail]))
+        rows.append(row(N_("Availability measured over"),
+                        [Token(WINDOWS[o.window_or_default]) if o else None for o in avail]))
         rows.append(row(N_("Availability measured by"),
-                        [o.measured_by if o else None for o in avail]))
+                        [_source(o.measured_by) if o else None for o in avail]))
     for kind, label in (("response", N_("Response")), ("resolution", N_("Resolution"))):
         objs: list[Objective | None] = [getattr(t.objectives, kind) for t in tiers]
         if not any(objs):
             continue
         for p in charter.priorities:
-            rows.append(row(label, [Dur(o.priority_targets[p], o.clock_or_default)
+            rows.append(row(label, [Target(o.priority_targets[p], o.clock_or_default)
                                     if o and p in o.priority_targets else None
                                     for o in objs], detail=p))
-        rows.append(row(N_("Clock"), [Token(o.clock_or_default) if o else None for o in objs],
-                        detail=None))
+        rows.append(row(N_("Tickets within target"),
+                        [_pct(o.attainment_or_default) if o else None for o in objs]))
         rows[-1]["of"] = Token(label)
-        rows.append(row(N_("Attainment"), [_pct(o.attainment_or_default) if o else None
-                                           for o in objs]))
-        rows[-1]["of"] = Token(label)
-        rows.append(row(N_("Measured by"), [o.measured_by if o else None for o in objs]))
+        rows.append(row(N_("Measured by"), [_source(o.measured_by) if o else None
+                                            for o in objs]))
         rows[-1]["of"] = Token(label)
     for r in rows:
         r.setdefault("of", None)
@@ -316,66 +350,6 @@ def _security(charter: Charter) -> dict[str, object]:
     }
 
 
-def _terms(charter: Charter) -> dict[str, bool]:
-    """Which defined terms the charter uses (the definitions section lists only those)."""
-    objectives = [o for t in charter.tiers for o in t.objectives]
-    return {
-        "availability": any(o.kind == "availability" for o in objectives),
-        "response": any(o.kind == "response" for o in objectives),
-        "resolution": any(o.kind == "resolution" for o in objectives),
-        "business": any(o.kind != "availability" and o.clock_or_default == "business"
-                        for o in objectives),
-        "calendar": any(o.kind != "availability" and o.clock_or_default == "calendar"
-                        for o in objectives),
-        "attainment": any(o.kind != "availability" for o in objectives),
-        "maintenance": any(t.maintenance for t in charter.tiers),
-        "credits": any(t.credits for t in charter.tiers),
-        "recovery": bool(charter.costs),
-        "roles": bool(charter.clients),
-    }
-
-
-# term key -> (term, definition); shown only for the terms a charter uses (`_terms`).
-DEFINITIONS = {
-    "unit": (N_("Unit"), N_("The billable unit of the service: one %(unit)s.")),
-    "hours": (N_("Support hours"), N_("The hours during which the service works tickets, in the "
-                                      "time zone named with them. The public holidays of the "
-                                      "named calendar close them.")),
-    "availability": (N_("Availability"), N_("The share of the minutes of the measurement window "
-                                            "during which the service is usable, not counting "
-                                            "planned maintenance inside the tier's maintenance "
-                                            "windows.")),
-    "maintenance": (N_("Maintenance window"), N_("Planned hours during which unavailability does "
-                                                 "not count against the availability objective.")),
-    "response": (N_("Response time"), N_("The time from the opening of a ticket to the first "
-                                         "response of the service.")),
-    "resolution": (N_("Resolution time"), N_("The time from the opening of a ticket to its "
-                                             "resolution.")),
-    "business": (N_("Business clock"), N_("Counts only time inside the tier's support hours. "
-                                          "Hours and minutes are business hours and minutes; N "
-                                          "business days means by the close of the N-th open day "
-                                          "after the day the clock starts.")),
-    "calendar": (N_("Calendar clock"), N_("Counts all time: nights, weekends and holidays "
-                                          "included.")),
-    "attainment": (N_("Attainment"), N_("The share of the tickets of a window that must meet "
-                                        "their target; one hundred percent means every ticket.")),
-    "credits": (N_("Service credit"), N_("A reduction of the charge of the period, owed when "
-                                         "availability falls below a band, up to the cap.")),
-    "recovery": (N_("Recovery"), N_("The clients' charges divided by the provider's costs, "
-                                    "per year.")),
-    "roles": (N_("Primary client"), N_("In a year, the client with the largest share, when that "
-                                       "share reaches the primary threshold. The other clients "
-                                       "are secondary.")),
-}
-
-
-def _definitions(charter: Charter) -> list[dict[str, Token]]:
-    used = _terms(charter)
-    unit = charter.business.unit
-    return [{"term": Token(term), "text": Token(text, (("unit", unit),) if key == "unit" else ())}
-            for key, (term, text) in DEFINITIONS.items() if used.get(key, True)]
-
-
 def _common(s: Subject) -> dict[str, object]:
     c, f = s.charter, s.facts
     meta, business = c.metadata, c.business
@@ -410,7 +384,6 @@ def _common(s: Subject) -> dict[str, object]:
                       "to": list(reporting.to or ())},
         "security": _security(c),
         "signatories": signatories,
-        "definitions": _definitions(c),
         "notes": [{"rule": d.rule, "severity": Token(d.severity.value) if d.severity else None,
                    "message": d.message,
                    "line": d.line, "column": d.column} for d in s.notes],
@@ -430,7 +403,10 @@ def charter_view(s: Subject) -> dict[str, object]:
         "objective_rows": _objective_rows(c, list(c.tiers)),
         "clients": clients,
         "matrix": _matrix(c),
-        "costs": [{"id": x.id, "feature": x.feature, "growth": Pct(x.growth_or_default.value),
+        "costs": [{"id": x.id, "name": humanise(x.id),
+                   "feature": next((f.name for f in c.features if f.id == x.feature),
+                                   x.feature),
+                   "growth": Pct(x.growth_or_default.value),
                    "amounts": [Money(a) for a in f.cost_items[x.id]]} for x in c.costs],
         "years": [{"year": f.label(y), "units": Units(f.total_units[y - 1]),
                    "charges": Money(f.total_charges[y - 1]), "costs": Money(f.total_cost[y - 1]),
@@ -442,6 +418,7 @@ def charter_view(s: Subject) -> dict[str, object]:
         "client_signatories": [{"client": x["name"], "signatory": x["signatory"]}
                                for x in clients],
     })
+    view["contract"] = Contract(c, f, None, view)
     return view
 
 
@@ -454,5 +431,8 @@ def agreement_view(s: Subject, client: Client) -> dict[str, object]:
         "client": _client(c, f, client),
         "tier": _tier(c, f, tier),
         "objective_rows": _objective_rows(c, [tier]),
+        "changes": [{"version": x.version, "date": x.date, "summary": x.summary}
+                    for x in c.metadata.changes],
     })
+    view["contract"] = Contract(c, f, client, view)
     return view

@@ -80,6 +80,8 @@ EXPECTED = {
     "hours": "24x7 or a mapping {schedule, timezone, holidays}",
     "recipients": "a list of recipients",
     "schedule": "a list of {days, from, to} entries",
+    "lang": "a language code such as en, fr or pt-BR",
+    "free-text": "a text, or a mapping from language code to text such as {en: ..., fr: ...}",
 }
 
 HINTS = {

@@ -1,0 +1,549 @@
+"""The numbered clauses of a contract (spec section 8), written as sentences in one language.
+
+A client agreement and the whole-charter document share these clauses: 1 Parties and term,
+2 Definitions, 3 Services, 4 Service levels, 5 Exclusions, 6 Service credits, 7 Charges,
+8 Client obligations, 9 Reporting, 10 Escalation and disputes, 11 Changes, 12 Data
+protection, 13 Termination and exit, 14 Order of precedence. For an agreement they speak of
+its client and its tier; for the charter (no client) of every client and every tier.
+
+The sentences are composed here, once for Markdown and HTML, from translated pieces: each
+`_()` is a msgid of the catalogues, filled with values the document's `Language` formats
+(amounts, dates, durations on their clock, periods). The templates print each clause's
+paragraphs and place the tables a reader compares figures in (service levels, credits,
+charges) by the clause's `key`. Values are plain text here; the template's environment
+escapes them for its format.
+
+Names, not ids: features, tiers and clients are shown by name; a `measured_by` source,
+which has no name in the schema, is shown by a known name (`itsm`, `status-page`, ...) or
+humanised (hyphens and underscores read as spaces, words of at most four letters without
+a vowel or known acronyms in capitals): docs/outputs.md.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from ..model.charter import Charter, Objective, Text, Tier
+from .view import N_, Contract, Dur, Money, Pct, Per
+
+if TYPE_CHECKING:
+    from .filters import Language
+
+__all__ = ["Clause", "Contract", "Para", "build", "missing_texts", "source_name"]
+
+
+@dataclass
+class Para:
+    text: str
+    items: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Clause:
+    number: int
+    key: str
+    title: str
+    paras: list[Para]
+
+
+# A measurement source with a known name (spec: measured_by has no name of its own).
+SOURCES = {
+    "itsm": N_("the IT service management tool"),
+    "status-page": N_("the status page"),
+    "monitoring": N_("the monitoring system"),
+}
+BRANDS = {"service-now": "ServiceNow", "servicenow": "ServiceNow", "jira": "Jira"}
+_ACRONYMS = frozenset({"erp", "crm", "itsm", "hr", "it", "apm", "sla", "api"})
+
+WINDOWS = {"daily": N_("each day"), "weekly": N_("each week"),
+           "monthly": N_("each calendar month"), "quarterly": N_("each calendar quarter"),
+           "yearly": N_("each calendar year")}
+CADENCES = {"weekly": N_("every week"), "monthly": N_("every month"),
+            "quarterly": N_("every quarter"), "yearly": N_("every year")}
+EXCLUSIONS = {
+    "maintenance": N_("planned maintenance inside a maintenance window (clause 2);"),
+    "client-caused": N_("an act or omission of the client or its users, or a breach of the "
+                        "client's obligations (clause 8);"),
+    "force-majeure": N_("an event beyond the provider's reasonable control (force majeure);"),
+    "third-party": N_("a failure of a network, software or service of a third party that the "
+                      "provider does not control, other than its sub-processors."),
+}
+TITLES = (
+    ("parties", N_("Parties and term")), ("definitions", N_("Definitions")),
+    ("services", N_("Services")), ("levels", N_("Service levels")),
+    ("exclusions", N_("Exclusions")), ("credits", N_("Service credits")),
+    ("charges", N_("Charges")), ("obligations", N_("Client obligations")),
+    ("reporting", N_("Reporting")), ("escalation", N_("Escalation and disputes")),
+    ("changes", N_("Changes")), ("data", N_("Data protection")),
+    ("exit", N_("Termination and exit")), ("precedence", N_("Order of precedence")),
+)
+
+
+def source_name(source: str, gettext: Any = None) -> str:
+    """A `measured_by` id as a reader sees it (`itsm` -> the IT service management tool)."""
+    key = source.strip().lower()
+    if key in BRANDS:
+        return BRANDS[key]
+    known = SOURCES.get(key)
+    if known is not None:
+        return gettext(known) if gettext else known
+    words = re.split(r"[-_\s]+", source.strip())
+    return " ".join(w.upper() if w.lower() in _ACRONYMS else w for w in words if w) or source
+
+
+def _text(value: Text, lang: str) -> str:
+    return value.in_language(lang)[0]
+
+
+def _texts(charter: Charter) -> Iterator[Text]:
+    terms = charter.terms
+    if terms is None:
+        return
+    yield from terms.client_obligations or ()
+    yield from (e.role for e in terms.escalation or ())
+    if terms.disputes is not None:
+        yield terms.disputes
+
+
+def missing_texts(charter: Charter, lang: str) -> list[str]:
+    """Build-log lines for free texts of `terms` that lack `lang` (the first entry is shown)."""
+    out = []
+    for text in _texts(charter):
+        _, found = text.in_language(lang)
+        if not found and isinstance(text.value, Mapping):
+            first = next(iter(text.value))
+            out.append(f"{text.pointer[1:].replace('/', '.')} has no {lang!r} text: "
+                       f"the {first!r} text is shown")
+    return out
+
+
+# Forms of the party that `_Writer.party` and `to_party` translate.
+PARTIES = (N_("the client"), N_("each client"), N_("to the client"), N_("to each client"))
+
+
+class _Writer:
+    def __init__(self, contract: Contract, language: Language) -> None:
+        self.c = contract
+        self.charter = contract.charter
+        self.facts = contract.facts
+        self.client = contract.client
+        self.view = contract.view
+        self.lang = language
+        self.terms = self.charter.terms_or_default
+        self.tiers: list[Tier] = ([self.charter.tier_of(self.client)] if self.client
+                                  else list(self.charter.tiers))
+
+    # -- helpers -----------------------------------------------------------------------
+    def _(self, message: str, **values: object) -> str:
+        """`message` translated and filled. Every sentence may also name the party it speaks
+        of as `%(party)s` or, in languages that decline it, `%(to_party)s` (French "au
+        client"), so a translation can use the form its grammar needs."""
+        text = self.lang.gettext(message)
+        if "%" not in text:
+            return text
+        return text % {"party": self.party, "to_party": self.to_party, **values}
+
+    def f(self, value: object) -> str:
+        return self.lang.fmt(value)
+
+    def spelled(self, value: Dur) -> str:
+        return self.lang.spelled(value.value, value.clock)
+
+    def names(self, values: list[str]) -> str:
+        return self.lang.fmt(values)
+
+    @property
+    def party(self) -> str:
+        """Who the sentence speaks of: the client, or each client."""
+        return self.lang.gettext(PARTIES[0] if self.client else PARTIES[1])
+
+    @property
+    def to_party(self) -> str:
+        return self.lang.gettext(PARTIES[2] if self.client else PARTIES[3])
+
+    # -- clauses -----------------------------------------------------------------------
+    def clauses(self) -> list[Clause]:
+        out = []
+        for number, (key, title) in enumerate(TITLES, start=1):
+            paras = [p if isinstance(p, Para) else Para(p) for p in getattr(self, key)()]
+            out.append(Clause(number, key, self._(title), paras))
+        return out
+
+    def parties(self) -> Iterator[str | Para]:
+        c, terms = self.charter, self.terms
+        provider, title = c.provider.name, c.metadata.title
+        if self.client:
+            tier = self.tiers[0]
+            yield self._("This agreement is made between %(provider)s (the provider) and "
+                         "%(client)s (the client) for the service %(service)s, at the service "
+                         "level %(tier)s.", provider=provider, client=self.client.name,
+                         service=title, tier=tier.name)
+        else:
+            yield self._("This charter is made between %(provider)s (the provider) and each "
+                         "client named in the table below (the clients) for the service "
+                         "%(service)s; each client's agreement applies these clauses to it.",
+                         provider=provider, service=title)
+        start = terms.effective_or_default(c.period)
+        yield self._("It takes effect on %(effective)s and runs until %(end)s.",
+                     effective=self.f(start), end=self.f(self.view["period"]["end"]))
+        if terms.renewal_or_default == "auto":
+            yield self._("At the end of the term it is renewed for the same term, unless "
+                         "either party has given notice of termination.")
+        else:
+            yield self._("It ends at the end of the term unless the parties sign a new "
+                         "agreement.")
+        yield self._("Either party may end it by written notice to the other given at least "
+                     "%(notice)s in advance.",
+                     notice=self.f(Per(terms.termination_notice_or_default)))
+
+    def definitions(self) -> Iterator[str | Para]:
+        for tier in self.tiers:
+            hours = self.lang.hours(_hours(tier))
+            prefix = self._("For the service level %(tier)s, ", tier=tier.name)
+            if tier.is_24x7:
+                yield prefix + self._("business hours and business days are every hour of "
+                                      "every day: support runs 24 hours a day, 7 days a "
+                                      "week.")
+            else:
+                yield prefix + self._("a business day is a day on which the support hours "
+                                      "are open, and business hours are those hours: "
+                                      "%(hours)s.", hours=hours)
+        if self.client:
+            local = self.view["client"]["hours_local"]
+            yield self._("In the client's time zone (%(zone)s) the support hours are: "
+                         "%(hours)s.", zone=self.view["client"]["zone"], hours=self.f(local))
+        kinds = {o.kind for t in self.tiers for o in t.objectives}
+        if "response" in kinds:
+            yield self._("A response is the first reply of the provider's staff to a ticket, "
+                         "other than an automatic acknowledgement; the response time runs "
+                         "from the opening of the ticket.")
+        if "resolution" in kinds:
+            yield self._("A resolution is the restoration of the service or the fulfilment "
+                         "of the request; the resolution time runs from the opening of the "
+                         "ticket.")
+        clocks = {o.clock_or_default for t in self.tiers for o in t.objectives
+                  if o.kind != "availability"}
+        if "business" in clocks:
+            yield self._("A target in business hours or business days counts only time "
+                         "inside business hours; N business days means by the close of the "
+                         "N-th business day after the day the ticket is opened.")
+        if "calendar" in clocks:
+            yield self._("A target in hours or days without the word business counts all "
+                         "time, nights, weekends and holidays included.")
+        if "availability" in kinds:
+            yield self._("Availability is the share of the minutes of the measurement window "
+                         "during which the service is usable; downtime is any other minute, "
+                         "except a minute of planned maintenance inside a maintenance "
+                         "window.")
+        for tier in self.tiers:
+            windows = tier.maintenance
+            name = tier.name
+            if windows is not None:
+                local = self.view["client"]["maintenance_local"] if self.client else None
+                text = self.lang.hours(local or _hours_of(windows), False)
+                yield self._("The maintenance windows of the service level %(tier)s are: "
+                             "%(windows)s.", tier=name, windows=text)
+            elif "availability" in kinds:
+                yield self._("The service level %(tier)s has no maintenance window: every "
+                             "minute counts towards availability.", tier=name)
+        if any(t.credits for t in self.tiers):
+            yield self._("A service credit is a reduction of the charge for a measurement "
+                         "window, owed when availability in that window falls below a "
+                         "threshold of clause 6.")
+
+    def services(self) -> Iterator[str | Para]:
+        names = {f.id: f.name for f in self.charter.features}
+        for tier in self.tiers:
+            yield self._("The service level %(tier)s includes: %(features)s.", tier=tier.name,
+                         features=self.names([names.get(f, f) for f in tier.features]))
+        if self.client:
+            tier = self.tiers[0]
+            missing = [names.get(f, f) for f in self.client.needs_features
+                       if f not in tier.features]
+            if missing:
+                yield self._("The client stated that it needs %(features)s, which the service "
+                             "level %(tier)s does not include: they are not part of this "
+                             "agreement.", features=self.names(missing), tier=tier.name)
+            elif self.client.needs_features:
+                yield self._("Every feature the client stated that it needs is included.")
+            needs = self.view["client"]["needs_hours"]
+            if needs is not None:
+                yield self._("The client stated that it needs support during: %(hours)s.",
+                             hours=self.f(needs))
+        yield self._("Tickets are classed by priority, the most urgent first: "
+                     "%(priorities)s.", priorities=", ".join(self.charter.priorities))
+
+    def levels(self) -> Iterator[str | Para]:
+        cadence = (self.charter.report_cadence(self.client) if self.client
+                   else self.charter.reporting_or_default.cadence_or_default)
+        said = False
+        for tier in self.tiers:
+            sentences = list(self._objective_sentences(tier, cadence))
+            if not sentences:
+                continue
+            said = True
+            if self.client:
+                yield from sentences
+            else:
+                yield Para(self._("In the service level %(tier)s:", tier=tier.name), sentences)
+        if said:
+            yield self._("The table below sets out the same objectives.")
+        else:
+            yield self._("No service level objective is set.")
+
+    def _objective_sentences(self, tier: Tier, cadence: str) -> Iterator[str]:
+        o = tier.objectives.availability
+        if o is not None and o.target is not None:
+            text = self._("The service is available at least %(target)s of the time in "
+                          "%(window)s", target=self.f(Pct(o.target.value)),
+                          window=self._(WINDOWS[o.window_or_default]))
+            yield self._measured(text, o)
+        for kind in ("response", "resolution"):
+            objective: Objective | None = getattr(tier.objectives, kind)
+            if objective is None:
+                continue
+            attainment = objective.attainment_or_default.value
+            for priority in self.charter.priorities:
+                target = objective.priority_targets.get(priority)
+                if target is None:
+                    continue
+                if attainment >= 100:
+                    tickets = self._("every %(priority)s ticket", priority=priority)
+                else:
+                    tickets = self._("at least %(attainment)s of %(priority)s tickets",
+                                     attainment=self.f(Pct(attainment)), priority=priority)
+                verb = (N_("The provider responds to %(tickets)s within %(target)s")
+                        if kind == "response" else
+                        N_("The provider resolves %(tickets)s within %(target)s"))
+                text = self._(verb, tickets=tickets,
+                              target=self.spelled(Dur(target, objective.clock_or_default)))
+                if attainment < 100:
+                    text += self._(", counted over %(window)s", window=self._(WINDOWS[cadence]))
+                yield self._measured(text, objective)
+
+    def _measured(self, text: str, objective: Objective) -> str:
+        if objective.measured_by:
+            return self._("%(sentence)s, as measured by %(source)s.", sentence=text,
+                          source=source_name(objective.measured_by, self.lang.gettext))
+        return self._("%(sentence)s.", sentence=text)
+
+    def exclusions(self) -> Iterator[str | Para]:
+        chosen = self.terms.exclusions_or_default
+        if not chosen:
+            yield self._("No exclusion applies: the service levels apply at all times.")
+            return
+        yield Para(self._("The service levels do not apply to, and no service credit is owed "
+                          "for, a failure caused by:"),
+                   [self._(EXCLUSIONS[e]) for e in chosen if e in EXCLUSIONS])
+
+    def credits(self) -> Iterator[str | Para]:
+        terms = self.terms.credits_or_default
+        for tier in self.tiers:
+            if tier.credits is None or not tier.credits.bands:
+                yield self._("The service level %(tier)s owes no service credit.", tier=tier.name)
+                continue
+            cap = tier.credits.cap
+            text = self._("When availability in a window of the service level %(tier)s falls "
+                          "below a threshold of the table, the provider credits %(party)s with "
+                          "the credit of the lowest threshold it falls below, as a percentage "
+                          "of the charge for that window", tier=tier.name, party=self.party)
+            if cap is not None:
+                text += self._(", up to %(cap)s of that charge", cap=self.f(Pct(cap.value)))
+            yield self._("%(sentence)s.", sentence=text)
+        if not any(t.credits and t.credits.bands for t in self.tiers):
+            return
+        yield self._("A credit is claimed in writing within %(within)s after the end of the "
+                     "window concerned; a later claim lapses.",
+                     within=self.f(Per(terms.claim_within_or_default)))
+        if terms.applied_or_default == "refund":
+            yield self._("An accepted credit is refunded.")
+        else:
+            yield self._("An accepted credit is deducted from the next invoice.")
+        if terms.remedy_or_default == "sole":
+            yield self._("Service credits are the sole and exclusive remedy for a missed "
+                         "service level.")
+        else:
+            yield self._("Service credits do not exclude any other remedy for a missed "
+                         "service level.")
+
+    def charges(self) -> Iterator[str | Para]:
+        business = self.charter.business
+        currency = business.currency
+        if business.charging == "share":
+            yield self._("For each year of the term, %(party)s pays its share of the "
+                         "provider's cost for that year: the share times the cost, rounded to "
+                         "the cent. Amounts are in %(currency)s.", party=self.party,
+                         currency=currency)
+        elif business.charging == "fixed":
+            yield self._("For each year of the term, %(party)s pays the fixed fee of its "
+                         "service level for that year. Amounts are in %(currency)s.",
+                         party=self.party, currency=currency)
+        else:
+            yield self._("For each year of the term, %(party)s pays the price per unit of that "
+                         "year for each %(unit)s it uses, plus the fixed fee of that year. "
+                         "Amounts are in %(currency)s.", party=self.party,
+                         unit=business.unit, currency=currency)
+            yield self._("The table shows the charge for the forecast units of each year; "
+                         "each charge is the units times the price per unit plus the fixed "
+                         "fee.")
+        if business.charging != "share":
+            for tier in self.tiers:
+                price = tier.price_or_default
+                if price.indexation_or_default.value:
+                    yield self._("The prices of the service level %(tier)s are indexed by "
+                                 "%(indexation)s a year.", tier=tier.name,
+                                 indexation=self.f(Pct(price.indexation_or_default.value)))
+        if self.client and self.client.budget is not None:
+            yield self._("The client's yearly budget is %(budget)s.",
+                         budget=self.f(Money(self.client.budget.value)))
+
+    def obligations(self) -> Iterator[str | Para]:
+        items = [_text(t, self.lang.lang) for t in self.terms.client_obligations_or_default]
+        if items:
+            yield Para(self._("Beyond paying the charges of clause 7, %(party)s shall:",
+                              party=self.party), items)
+        else:
+            yield self._("Beyond paying the charges of clause 7, %(party)s has no specific "
+                         "obligation under this agreement.", party=self.party)
+
+    def reporting(self) -> Iterator[str | Para]:
+        metrics = [self.f(m) for m in self.view["reporting"]["metrics"]]
+        if self.client:
+            cadence = self.charter.report_cadence(self.client)
+            to = list(self.charter.report_recipients(self.client))
+        else:
+            cadence = self.charter.reporting_or_default.cadence_or_default
+            to = list(self.charter.reporting_or_default.to or ())
+        text = self._("The provider sends %(party)s a service report %(cadence)s",
+                      party=self.party, cadence=self._(CADENCES[cadence]))
+        if to:
+            text += self._(", addressed to %(recipients)s", recipients=", ".join(to))
+        yield self._("%(sentence)s.", sentence=text)
+        if metrics:
+            yield self._("The report shows: %(metrics)s.", metrics=", ".join(metrics))
+        if not self.client:
+            yield self._("A client may name its own cadence and recipients (table below).")
+
+    def escalation(self) -> Iterator[str | Para]:
+        levels = self.terms.escalation_or_default
+        if levels:
+            items = []
+            for e in levels:
+                text = self._("Level %(level)s: %(role)s", level=e.level,
+                              role=_text(e.role, self.lang.lang))
+                if e.contact:
+                    text += f" ({e.contact})"
+                if e.within is not None:
+                    text += self._(", who responds within %(within)s",
+                                   within=self.spelled(Dur(e.within)))
+                items.append(self._("%(sentence)s.", sentence=text))
+            yield Para(self._("An issue that the support process does not settle is "
+                              "escalated in this order:"), items)
+        else:
+            yield self._("An issue that the support process does not settle is escalated to "
+                         "the owner of the charter, %(owner)s.", owner=self.charter.metadata.owner)
+        disputes = self.terms.disputes_or_default
+        if isinstance(disputes.value, str) and disputes.value == "steering-committee":
+            yield self._("A dispute that escalation does not settle is referred to a steering "
+                         "committee of the provider and its clients.")
+        else:
+            yield self._("A dispute that escalation does not settle is settled as follows: "
+                         "%(text)s", text=_text(disputes, self.lang.lang))
+
+    def changes(self) -> Iterator[str | Para]:
+        governance = self.charter.governance_or_default
+        yield self._("The provider gives %(party)s written notice, at least %(notice)s in "
+                     "advance, of a change that lowers a service level, removes a feature, "
+                     "reduces the support hours or raises the charges.", party=self.party,
+                     notice=self.spelled(Dur(governance.change_notice_or_default)))
+        yield self._("Changes to the charter are approved by %(approval)s.",
+                     approval=self.f(self.view["governance"]["approval"]))
+        if self.client:
+            years = [self.facts.label(y) for y in self.facts.years
+                     if self.facts.primary[y - 1] == self.client.id]
+            if years:
+                yield self._("The client is the primary client, which steers the service, in "
+                             "%(years)s.", years=", ".join(years))
+            else:
+                yield self._("The client is a secondary client in every year of the term.")
+
+    def data(self) -> Iterator[str | Para]:
+        sec, view = self.charter.security, self.view["security"]
+        if self.client:
+            data = self.view["client"]["data"]
+            if data["classification"] is not None:
+                yield self._("The client's data is classified %(classification)s.",
+                             classification=self.f(data["classification"]))
+            if data["personal"]:
+                text = self._("It includes personal data")
+                if data["regimes"]:
+                    text += self._(", under %(regimes)s", regimes=", ".join(data["regimes"]))
+                yield self._("%(sentence)s.", sentence=text)
+            elif data["stated"]:
+                yield self._("It includes no personal data.")
+        yield self._("The provider stores and processes client data only in these regions: "
+                     "%(residency)s.", residency=", ".join(sec.residency))
+        if sec.isolation == "none":
+            yield self._("The clients' data is not isolated from one another.")
+        else:
+            yield self._("The clients' data is kept apart by %(isolation)s.",
+                         isolation=self.f(view["isolation"]))
+        if sec.controls:
+            yield self._("The provider applies %(controls)s.", controls=", ".join(sec.controls))
+        if sec.transfers == "none":
+            yield self._("No client data leaves these regions.")
+        else:
+            yield self._("Client data leaves these regions only under %(transfers)s.",
+                         transfers=self.f(view["transfers"]))
+        if sec.breach_notification is not None:
+            yield self._("The provider notifies %(party)s of a breach of its data within "
+                         "%(within)s of becoming aware of it.", party=self.party,
+                         within=self.spelled(Dur(sec.breach_notification)))
+        if sec.retention is not None:
+            yield self._("Client data is kept for %(retention)s after use.",
+                         retention=self.f(Per(sec.retention)))
+        if sec.subprocessors:
+            yield self._("The provider uses the sub-processors of the table below.")
+        elif sec.subprocessors is not None:
+            yield self._("The provider uses no sub-processor.")
+
+    def exit(self) -> Iterator[str | Para]:
+        sec = self.charter.security.exit
+        back = sec.return_within if sec else None
+        gone = sec.delete_within if sec else None
+        if back is not None:
+            yield self._("On termination or expiry, the provider returns %(whose)s data within "
+                         "%(within)s.", whose=self._("the client's") if self.client
+                         else self._("each client's"), within=self.f(Per(back)))
+        else:
+            yield self._("On termination or expiry, the provider returns %(whose)s data on "
+                         "request.", whose=self._("the client's") if self.client
+                         else self._("each client's"))
+        if gone is not None:
+            yield self._("It deletes that data, with every copy, within %(within)s.",
+                         within=self.f(Per(gone)))
+        yield self._("Termination does not affect charges and credits owed for the time "
+                     "before it.")
+
+    def precedence(self) -> Iterator[str | Para]:
+        m = self.charter.metadata
+        yield self._("Each client agreement is made under the service charter %(title)s, "
+                     "version %(version)s. Where they differ, the client agreement prevails, "
+                     "then the charter.", title=m.title, version=m.version)
+
+
+def _hours(tier: Tier) -> Any:
+    from .hours import hours_view
+    return hours_view(tier.hours)
+
+
+def _hours_of(hours: Any) -> Any:
+    from .hours import hours_view
+    return hours_view(hours)
+
+
+def build(contract: Contract, language: Language) -> list[Clause]:
+    """The fourteen clauses of `contract` in `language`."""
+    return _Writer(contract, language).clauses()
