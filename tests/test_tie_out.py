@@ -49,7 +49,7 @@ ROLES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("fixed", ("Fixed fee", "fixed")),
     ("charge", ("Charge",)),
     ("share", ("Share",)),
-    ("cost", ("Total cost", "Cost")),
+    ("cost", ("Provider's cost", "Total cost", "Cost")),
 )
 _YEAR_PREFIX = re.compile(r"^(\d{4}(?:[-–]\d{2,4})?)\s*:\s*(.+)$")
 _CELL_SPLIT = re.compile(r"(?<!\\)\|")
@@ -170,31 +170,40 @@ class Checked:
 
 def check_table(table: Table, reader: Reader, charging: str, checked: Checked
                 ) -> dict[str | None, Decimal]:
-    """Check one table's charge rows and totals; the total charge of each group."""
+    """Check one table's charge rows and totals; the total charge of each group (or year).
+
+    A table with a Year column may list several years, one row per client and year, and a
+    total row per year: a total is the sum of the rows of its year (of every row above it
+    when its year cell is empty)."""
     totals: dict[str | None, Decimal] = {}
     for group in reader.groups(table.header):
         where = f"{table.document}:{table.line} ({group.key or 'per year'})"
-        charges: list[Decimal] = []
-        units: list[Decimal] = []
+        year_at = group.columns.get("year")
+        charges: dict[str, list[Decimal]] = {}
+        units: dict[str, list[Decimal]] = {}
         for row in table.rows:
             v = {role: reader.number(row[index]) for role, index in group.columns.items()
                  if role != "year"}
+            year = ("" if year_at is None or reader.is_total(row[year_at])
+                    else _plain(row[year_at]))
             charge, count = v["charge"], v.get("units")
             if reader.is_total(row[0]):
                 checked.totals += 1
-                if charge != sum(charges, Decimal(0)):
-                    checked.problems.append(f"{where}: total {charge} is not the sum of its "
-                                            f"rows {sum(charges, Decimal(0))}")
-                if count is not None and count != sum(units, Decimal(0)):
-                    checked.problems.append(f"{where}: total units {count} are not the sum "
-                                            f"{sum(units, Decimal(0))}")
+                rows = [c for y, cs in charges.items() if year in ("", y) for c in cs]
+                counted = [u for y, us in units.items() if year in ("", y) for u in us]
+                if charge != sum(rows, Decimal(0)):
+                    checked.problems.append(f"{where} {year}: total {charge} is not the sum "
+                                            f"of its rows {sum(rows, Decimal(0))}")
+                if count is not None and count != sum(counted, Decimal(0)):
+                    checked.problems.append(f"{where} {year}: total units {count} are not "
+                                            f"the sum {sum(counted, Decimal(0))}")
                 assert charge is not None
-                totals[group.key] = charge
+                totals[year or group.key] = charge
             elif charge is not None:
                 checked.rows += 1
-                charges.append(charge)
-                units += [count] if count is not None else []
-                check_row(v, charging, f"{where} {_plain(row[0])}", checked.problems)
+                charges.setdefault(year, []).append(charge)
+                units.setdefault(year, []).extend([count] if count is not None else [])
+                check_row(v, charging, f"{where} {_plain(row[0])} {year}", checked.problems)
     return totals
 
 
@@ -270,7 +279,7 @@ def test_the_reader_reads_both_locales():
     assert fr.number("11,88\u00a0%") == Decimal("11.88")
     assert en.number("—") is None
     assert [g.columns for g in fr.groups(
-        ["Client", "2027\u202f: Unités", "2027\u202f: Prix", "2027\u202f: Forfait",
+        ["Client", "2027\u202f: Unités", "2027\u202f: Prix unitaire", "2027\u202f: Forfait",
          "2027\u202f: Montant"])] == [{"units": 1, "price": 2, "fixed": 3, "charge": 4}]
     assert [g.columns for g in en.groups(
         ["Year", "Share", "Total cost", "Charge (EUR)"])] == [
