@@ -1,0 +1,412 @@
+"""The pygls server of `charterc lsp`: the protocol on one side, `analysis` and the
+feature modules on the other.
+
+Documents are checked on open and save at once, and after a change once the author
+pauses (`debounce`, 50 ms by default), so a burst of keystrokes costs one check. A
+request (hover, completion, ...) on a document whose text changed since its last
+check checks it first. Heavy work is lazy and stays warm in the process: the
+schema validator, holiday calendars and zone transitions are built on first use and
+cached by the modules that own them, so after the first check a keystroke costs a
+load, the schema and the rules of one file.
+
+No handler lets an exception out: a failure becomes a log line on stderr (never a
+traceback) and an empty answer; a failing check becomes the X001 finding `check`
+reports.
+"""
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any, TypeVar
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+from pygls.uris import from_fs_path, to_fs_path
+from pygls.workspace import ServerTextPosition, ServerTextRange
+
+from .. import __version__
+from ..loaders import is_charter_file
+from ..pipeline import CheckOptions
+from .actions import Edit, fixes, format_document
+from .analysis import Analysis, Portfolio, analyse
+from .completion import complete
+from .convert import to_lsp
+from .hover import hover
+from .navigation import definition, references_to, symbols, target_at
+
+__all__ = ["CharterServer", "serve"]
+
+logger = logging.getLogger("charterc.lsp")
+
+Handler = TypeVar("Handler", bound=Callable[..., Any])
+
+_KINDS = {
+    "field": types.CompletionItemKind.Property,
+    "value": types.CompletionItemKind.EnumMember,
+    "id": types.CompletionItemKind.Reference,
+    "zone": types.CompletionItemKind.Constant,
+    "holiday": types.CompletionItemKind.Constant,
+}
+_SYMBOLS = {"tier": types.SymbolKind.Class, "client": types.SymbolKind.Object,
+            "feature": types.SymbolKind.Function}
+
+
+class CharterServer(LanguageServer):
+    """A language server for charters; `today` and `debounce` (seconds) as `charterc lsp`
+    was started, which `initializationOptions` may override."""
+
+    def __init__(self, today: date | None = None, debounce: float = 0.05) -> None:
+        super().__init__("charterc", __version__)
+        self.today = today
+        self.debounce = debounce
+        self.analyses: dict[str, Analysis] = {}
+        self.pending: dict[str, asyncio.Task[None]] = {}
+        self.folders: dict[Path, Portfolio] = {}
+
+    # -- state ------------------------------------------------------------------------
+
+    def options(self) -> CheckOptions:
+        from ..pipeline.today import resolve_today
+        return CheckOptions(today=resolve_today(self.today))
+
+    def portfolio(self, path: Path) -> Portfolio | None:
+        """The workspace folder holding the file (the innermost), for R302 across files."""
+        holding = [root for root in self.folders if path.is_relative_to(root)]
+        if not holding:
+            return None
+        portfolio = self.folders[max(holding, key=lambda root: len(root.parts))]
+        portfolio.options = self.options()
+        return portfolio
+
+    def configure(self, params: types.InitializeParams) -> None:
+        """`initializationOptions` (`today`, `debounce` in ms) and the workspace folders."""
+        options = params.initialization_options
+        if isinstance(options, dict):
+            if "today" in options:
+                day = _day(options["today"])
+                if day is None:
+                    self.window_show_message(types.ShowMessageParams(
+                        type=types.MessageType.Error,
+                        message=f"charterc: today {options['today']!r} is not a date "
+                                "(YYYY-MM-DD); the clock's date is used"))
+                self.today = day or self.today
+            if isinstance(options.get("debounce"), int | float) and options["debounce"] >= 0:
+                self.debounce = options["debounce"] / 1000
+        roots = [folder.uri for folder in params.workspace_folders or ()] or (
+            [params.root_uri] if params.root_uri else [])
+        for root in roots:
+            if root.startswith("file:") and (path := to_fs_path(root)):
+                folder = Path(path).resolve()
+                self.folders[folder] = Portfolio(folder, self.options())
+
+    def report_server_error(self, error: Exception, source: Any) -> None:
+        """One line on stderr; pygls' default also shows the error in the editor."""
+        logger.warning("%s: %s", type(error).__name__, str(error).split("\n", 1)[0])
+
+    def analysis(self, uri: str) -> Analysis | None:
+        """The document's analysis, checked again first if its text changed since."""
+        document = self.workspace.text_documents.get(uri)
+        if document is None:
+            return None
+        known = self.analyses.get(uri)
+        if known is not None and known.text == document.source:
+            return known
+        return self.check(uri)
+
+    def check(self, uri: str) -> Analysis | None:
+        document = self.workspace.text_documents.get(uri)
+        path = _path(uri)
+        if document is None or path is None:
+            return None
+        portfolio = self.portfolio(path.resolve()) if path.is_absolute() else None
+        found = analyse(uri, str(path), document.source, self.options(), portfolio,
+                        self.analyses.get(uri))
+        self.analyses[uri] = found
+        return found
+
+    def publish(self, uri: str) -> None:
+        found = self.check(uri)
+        if found is None:
+            return
+        path = _path(uri)
+        portfolio = self.portfolio(path.resolve()) if path is not None and path.is_absolute() \
+            else None
+        uris = {found.result.file: uri}
+        for finding in found.diagnostics:
+            for file, _, _ in finding.related:
+                if file not in uris and portfolio is not None and portfolio.root is not None:
+                    uris[file] = from_fs_path(str(portfolio.root / file)) or uri
+        document = self.workspace.get_text_document(uri)
+        diagnostics = []
+        for finding in found.diagnostics:
+            if finding.suppressed:
+                continue
+            converted = to_lsp(found, finding, uris)
+            converted.range = self.to_client(document.lines, converted.range)
+            diagnostics.append(converted)
+        self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
+            uri=uri, diagnostics=diagnostics, version=document.version))
+
+    def schedule(self, uri: str) -> None:
+        """Check and publish once the author has paused for `debounce` seconds."""
+        earlier = self.pending.pop(uri, None)
+        if earlier is not None:
+            earlier.cancel()
+        self.pending[uri] = asyncio.get_running_loop().create_task(self._later(uri))
+
+    async def _later(self, uri: str) -> None:
+        await asyncio.sleep(self.debounce)
+        self.pending.pop(uri, None)
+        _quietly(self.publish)(uri)
+
+    # -- positions --------------------------------------------------------------------
+
+    def to_client(self, lines: Any, span: types.Range) -> types.Range:
+        return self.workspace.position_codec.range_to_client_units(
+            lines, ServerTextRange(ServerTextPosition(span.start.line, span.start.character),
+                                   ServerTextPosition(span.end.line, span.end.character)))
+
+    def range_of(self, uri: str, line: int, start: int, end_line: int, end: int) -> types.Range:
+        lines = self.workspace.get_text_document(uri).lines
+        return self.to_client(lines, types.Range(
+            start=types.Position(line=line, character=start),
+            end=types.Position(line=end_line, character=end)))
+
+    def at(self, uri: str, position: types.Position) -> tuple[int, int]:
+        found = self.workspace.get_text_document(uri).position_from_client_units(position)
+        return found.line, found.character
+
+
+def _path(uri: str) -> Path | None:
+    """The file a charter document is (None for other documents)."""
+    path = to_fs_path(uri) if uri.startswith("file:") else uri.rsplit("/", 1)[-1]
+    if not path or not is_charter_file(path):
+        return None
+    return Path(path)
+
+
+def _quietly(handler: Handler) -> Handler:
+    """The handler, logging (one line, no traceback) instead of raising."""
+
+    @functools.wraps(handler)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return handler(*args, **kwargs)
+        except Exception as exc:
+            logger.warning("%s failed: %s: %s", handler.__name__, type(exc).__name__, exc)
+            return None
+
+    return run  # type: ignore[return-value]
+
+
+def _day(value: Any) -> date | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def build(today: date | None = None, debounce: float = 0.05) -> CharterServer:
+    server = CharterServer(today, debounce)
+    _register_documents(server)
+    _register_requests(server)
+    return server
+
+
+def _register_documents(server: CharterServer) -> None:
+    @server.feature(types.INITIALIZE)
+    @_quietly
+    def initialize(ls: CharterServer, params: types.InitializeParams) -> None:
+        ls.configure(params)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+    @_quietly
+    def did_open(ls: CharterServer, params: types.DidOpenTextDocumentParams) -> None:
+        ls.publish(params.text_document.uri)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+    @_quietly
+    def did_change(ls: CharterServer, params: types.DidChangeTextDocumentParams) -> None:
+        if _path(params.text_document.uri) is not None:
+            ls.schedule(params.text_document.uri)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
+    @_quietly
+    def did_save(ls: CharterServer, params: types.DidSaveTextDocumentParams) -> None:
+        for portfolio in ls.folders.values():
+            portfolio.forget()
+        ls.publish(params.text_document.uri)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+    @_quietly
+    def did_close(ls: CharterServer, params: types.DidCloseTextDocumentParams) -> None:
+        uri = params.text_document.uri
+        ls.analyses.pop(uri, None)
+        pending = ls.pending.pop(uri, None)
+        if pending is not None:
+            pending.cancel()
+        if _path(uri) is not None:
+            ls.text_document_publish_diagnostics(
+                types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+    @_quietly
+    def did_change_files(ls: CharterServer, params: types.DidChangeWatchedFilesParams) -> None:
+        for portfolio in ls.folders.values():
+            portfolio.forget()
+
+
+def _register_requests(server: CharterServer) -> None:
+    @server.feature(types.TEXT_DOCUMENT_HOVER)
+    @_quietly
+    def on_hover(ls: CharterServer, params: types.HoverParams) -> types.Hover | None:
+        uri = params.text_document.uri
+        found = ls.analysis(uri)
+        if found is None:
+            return None
+        shown = hover(found, *ls.at(uri, params.position))
+        if shown is None:
+            return None
+        return types.Hover(
+            contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=shown.markdown),
+            range=ls.range_of(uri, shown.line, shown.start, shown.line, shown.end))
+
+    @server.feature(types.TEXT_DOCUMENT_COMPLETION,
+                    types.CompletionOptions(trigger_characters=[":", " ", "[", ",", "/"]))
+    @_quietly
+    def on_completion(ls: CharterServer,
+                      params: types.CompletionParams) -> types.CompletionList | None:
+        uri = params.text_document.uri
+        found = ls.analysis(uri)
+        if found is None:
+            return None
+        line, character = ls.at(uri, params.position)
+        items, start = complete(found, line, character)
+        where = ls.range_of(uri, line, start, line, character)
+        return types.CompletionList(is_incomplete=False, items=[
+            types.CompletionItem(
+                label=item.label, kind=_KINDS.get(item.kind), detail=item.detail or None,
+                text_edit=types.TextEdit(range=where, new_text=item.insert or item.label))
+            for item in items])
+
+    @server.feature(types.TEXT_DOCUMENT_DEFINITION)
+    @_quietly
+    def on_definition(ls: CharterServer,
+                      params: types.DefinitionParams) -> types.Location | None:
+        uri = params.text_document.uri
+        found = ls.analysis(uri)
+        target = target_at(found, *ls.at(uri, params.position)) if found else None
+        spot = definition(found, target[0]) if found and target else None
+        if spot is None:
+            return None
+        return types.Location(uri=uri, range=ls.range_of(uri, spot.line, spot.start,
+                                                         spot.line, spot.end))
+
+    @server.feature(types.TEXT_DOCUMENT_REFERENCES)
+    @_quietly
+    def on_references(ls: CharterServer,
+                      params: types.ReferenceParams) -> list[types.Location] | None:
+        uri = params.text_document.uri
+        found = ls.analysis(uri)
+        target = target_at(found, *ls.at(uri, params.position)) if found else None
+        if found is None or target is None:
+            return None
+        spots = references_to(found, target[0],
+                              declaration=params.context.include_declaration)
+        return [types.Location(uri=uri, range=ls.range_of(uri, s.line, s.start, s.line, s.end))
+                for s in spots]
+
+    @server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
+    @_quietly
+    def on_symbols(ls: CharterServer,
+                   params: types.DocumentSymbolParams) -> list[types.DocumentSymbol] | None:
+        uri = params.text_document.uri
+        found = ls.analysis(uri)
+        if found is None:
+            return None
+        lines = found.text_lines
+        return [types.DocumentSymbol(
+            name=symbol.id, detail=symbol.name or None, kind=_SYMBOLS[symbol.kind],
+            range=ls.range_of(uri, symbol.first_line, 0, symbol.last_line,
+                              len(lines[symbol.last_line]) if symbol.last_line < len(lines)
+                              else 0),
+            selection_range=ls.range_of(uri, symbol.selection.line, symbol.selection.start,
+                                        symbol.selection.line, symbol.selection.end))
+            for symbol in symbols(found)]
+
+    @server.feature(types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(
+        code_action_kinds=[types.CodeActionKind.QuickFix]))
+    @_quietly
+    def on_code_action(ls: CharterServer,
+                       params: types.CodeActionParams) -> list[types.CodeAction] | None:
+        return _code_actions(ls, params)
+
+    @server.feature(types.TEXT_DOCUMENT_FORMATTING)
+    @_quietly
+    def on_formatting(ls: CharterServer,
+                      params: types.DocumentFormattingParams) -> list[types.TextEdit] | None:
+        uri = params.text_document.uri
+        found = ls.analysis(uri)
+        edit = format_document(found) if found is not None else None
+        return [_edit(ls, uri, edit)] if edit is not None else []
+
+
+def _code_actions(ls: CharterServer,
+                  params: types.CodeActionParams) -> list[types.CodeAction] | None:
+    uri = params.text_document.uri
+    found = ls.analysis(uri)
+    if found is None:
+        return None
+    first = ls.at(uri, params.range.start)[0]
+    last = ls.at(uri, params.range.end)[0]
+    actions = []
+    for fix in fixes(found, first, last):
+        published = to_lsp(found, fix.finding, {})
+        published.range = ls.range_of(uri, published.range.start.line,
+                                      published.range.start.character,
+                                      published.range.end.line, published.range.end.character)
+        actions.append(types.CodeAction(
+            title=fix.title, kind=types.CodeActionKind.QuickFix, is_preferred=True,
+            diagnostics=[published],
+            edit=types.WorkspaceEdit(changes={uri: [_edit(ls, uri, e) for e in fix.edits]})))
+    return actions
+
+
+def _edit(ls: CharterServer, uri: str, edit: Edit) -> types.TextEdit:
+    return types.TextEdit(range=ls.range_of(uri, edit.line, edit.start, edit.end_line, edit.end),
+                          new_text=edit.text)
+
+
+class _OneLine(logging.Formatter):
+    """Log records on one line, without tracebacks (pygls writes some into its messages):
+    a server's stderr ends up in an editor's log, read by people."""
+
+    def formatException(self, ei: Any) -> str:
+        return ""
+
+    def formatStack(self, stack_info: str) -> str:
+        return ""
+
+    def format(self, record: logging.LogRecord) -> str:
+        record.exc_info = None
+        record.exc_text = None
+        record.stack_info = None
+        return super().format(record).split("\n", 1)[0]
+
+
+def serve(today: date | None = None, debounce: float = 0.05) -> None:
+    """Run the server on stdin and stdout until the client says exit."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(_OneLine("charterc lsp: %(levelname)s: %(message)s"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(logging.WARNING)
+    build(today, debounce).start_io()
+
+
