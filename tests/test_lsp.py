@@ -390,6 +390,51 @@ def test_formatting_and_symbols_of_a_dsl_charter(tmp_path: Path) -> None:
     run(tmp_path, body)
 
 
+def test_definition_hover_and_fix_in_the_dsl(tmp_path: Path) -> None:
+    path = tmp_path / "it.charter"
+    text = DSL.read_text(encoding="utf-8")
+    seeded = text.replace("  tier premium\n", "  tier premum\n", 1)
+    lines = text.splitlines()
+
+    async def body(session: Session) -> None:
+        uri = session.open(path, seeded)
+        [found] = await session.diagnostics(uri)
+        assert found.code == "R301"
+        assert found.range.start == _at(seeded, "tier premum", len("tier "))
+        actions = await session.request(session.client.text_document_code_action_async(
+            types.CodeActionParams(text_document=_doc(uri), range=found.range,
+                                   context=types.CodeActionContext(diagnostics=[found]))))
+        assert [a.title for a in actions or () if isinstance(a, types.CodeAction)] == \
+            ["Change to 'premium'"]
+        session.change(uri, text)
+        assert await session.diagnostics(uri, 2) == []
+        target = await session.request(session.client.text_document_definition_async(
+            types.DefinitionParams(text_document=_doc(uri),
+                                   position=_at(text, "features incident, requests, weekend",
+                                                len("features incident, requests, w")))))
+        assert isinstance(target, types.Location)
+        assert target.range.start.line == lines.index('feature weekend "Weekend support"')
+        shown = await session.request(session.client.text_document_hover_async(
+            types.HoverParams(text_document=_doc(uri), position=_at(text, "  tier standard", 7))))
+        assert shown is not None and isinstance(shown.contents, types.MarkupContent)
+        assert "tier `standard`: Standard" in shown.contents.value
+
+    run(tmp_path, body)
+
+
+def test_other_commands_do_not_import_pygls() -> None:
+    probe = ("import sys\n"
+             "from click.testing import CliRunner\n"
+             "from charterc.cli import main\n"
+             "CliRunner().invoke(main, ['check', '--no-cache', '--today', '2026-12-04', "
+             "'charters/it-service-desk.charter.yaml'])\n"
+             "import charterc.lsp\n"
+             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('pygls', 'lsprotocol')))")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          timeout=60, cwd=ROOT)
+    assert done.stdout.strip() == "[]", done.stderr
+
+
 def test_a_binary_file_is_a_finding_not_a_crash(tmp_path: Path) -> None:
     path = tmp_path / "blob.charter.yaml"
     blob = "\x00\x01\x02\xff\ufffd" * 50

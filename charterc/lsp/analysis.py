@@ -153,8 +153,9 @@ def _index(sources: SourceMap | None, lines: Sequence[str], dsl: bool) -> dict[i
             index.setdefault(line - 1, []).append(
                 Spot(pointer, key, line - 1, start, token_end(text, start, dsl=dsl)))
     for spots in index.values():
-        # keys before values at one column (a DSL keyword and its value may share it)
-        spots.sort(key=lambda s: (s.start, not s.key, -len(s.pointer)))
+        # at one column, keys before values and a list before its first item: the last
+        # spot starting at or before a position, the most specific, is the one it is on
+        spots.sort(key=lambda s: (s.start, not s.key, len(s.pointer)))
     return index
 
 
