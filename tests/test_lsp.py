@@ -34,8 +34,10 @@ T = TypeVar("T")
 class Session:
     """A running server, its client, and the diagnostics it published per URI."""
 
-    def __init__(self, folder: Path, options: dict[str, Any] | None = None) -> None:
+    def __init__(self, folder: Path, options: dict[str, Any] | None = None,
+                 arguments: tuple[str, ...] = ()) -> None:
         self.folder = folder
+        self.arguments = arguments
         self.options = options if options is not None else {"today": TODAY, "debounce": 20}
         self.client = LanguageClient("charterc-tests", "1")
         self.published: dict[str, list[types.PublishDiagnosticsParams]] = {}
@@ -48,7 +50,8 @@ class Session:
             self.arrived.set()
 
     async def __aenter__(self) -> Session:
-        await self.client.start_io(sys.executable, "-m", "charterc", "lsp", cwd=str(ROOT))
+        await self.client.start_io(sys.executable, "-m", "charterc", "lsp", *self.arguments,
+                                   cwd=str(ROOT))
         await asyncio.wait_for(self.client.initialize_async(types.InitializeParams(
             capabilities=types.ClientCapabilities(),
             root_uri=from_fs_path(str(self.folder)),
@@ -99,9 +102,9 @@ class Session:
 
 
 def run(folder: Path, body: Callable[[Session], Awaitable[None]],
-        options: dict[str, Any] | None = None) -> None:
+        options: dict[str, Any] | None = None, arguments: tuple[str, ...] = ()) -> None:
     async def main() -> None:
-        async with Session(folder, options) as session:
+        async with Session(folder, options, arguments) as session:
             await body(session)
     asyncio.run(asyncio.wait_for(main(), 3 * TIMEOUT))
 
@@ -169,7 +172,12 @@ def test_change_and_save_refresh_diagnostics(tmp_path: Path) -> None:
     run(tmp_path, body)
 
 
-def test_today_and_suppressions_are_honoured(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("options", "arguments"), [
+    ({"today": "2030-01-01"}, ()),
+    ({}, ("--today", "2030-01-01")),
+], ids=["initializationOptions", "command-line"])
+def test_today_and_suppressions_are_honoured(tmp_path: Path, options: dict[str, Any],
+                                             arguments: tuple[str, ...]) -> None:
     """G703 (overdue review) depends on the day the server was given; a suppression
     in the charter silences it as `check` does."""
     path = tmp_path / "it.charter.yaml"
@@ -184,7 +192,7 @@ def test_today_and_suppressions_are_honoured(tmp_path: Path) -> None:
         session.change(uri, suppressed)
         assert "G703" not in [d.code for d in await session.diagnostics(uri, 2)]
 
-    run(tmp_path, body, {"today": "2030-01-01"})
+    run(tmp_path, body, options, arguments)
 
 
 def test_duplicate_charter_ids_across_the_workspace(tmp_path: Path) -> None:
@@ -463,15 +471,19 @@ def test_a_malformed_message_does_not_kill_the_server(tmp_path: Path) -> None:
         return frame(json.dumps(payload).encode())
 
     garbage = (frame(b"{not json") + frame(b'{"jsonrpc": "2.0", "method": 42}')
-               + frame(b"\xff\xfe\x00") + message({"jsonrpc": "2.0", "id": 7,
-                                                   "method": "no/such-method"}))
+               + frame(b"\xff\xfe\x00") + frame(b"[1, 2, 3]") + frame(b"null")
+               + b"Content-Length: many\r\n\r\n{}\r\n"
+               + message({"jsonrpc": "2.0", "id": 7, "method": "no/such-method"}))
+    wrong_params = message({"jsonrpc": "2.0", "id": 8, "method": "textDocument/hover",
+                            "params": {"textDocument": {"uri": 5}, "position": "here"}})
     initialize = message({"jsonrpc": "2.0", "id": 1, "method": "initialize",
                           "params": {"capabilities": {}, "processId": None,
                                      "rootUri": None}})
     shutdown = message({"jsonrpc": "2.0", "id": 2, "method": "shutdown"})
     leave = message({"jsonrpc": "2.0", "method": "exit"})
     done = subprocess.run([sys.executable, "-m", "charterc", "lsp"],
-                          input=garbage + initialize + shutdown + leave, capture_output=True,
+                          input=garbage + initialize + wrong_params + shutdown + leave,
+                          capture_output=True,
                           timeout=60, cwd=ROOT)
     assert done.returncode == 0
     assert b'"id": 1' in done.stdout and b'"capabilities"' in done.stdout

@@ -438,7 +438,10 @@ def lsp_command(today: str | None, debounce: int, stdio: bool) -> None:
         raise click.UsageError(str(exc)) from exc
     if not available():
         raise click.UsageError(MISSING)
-    from ..lsp.server import serve
+    try:
+        from ..lsp.server import serve
+    except ImportError as exc:  # installed, but not the versions charterc[lsp] pins
+        raise click.UsageError(f"{MISSING} ({exc})") from exc
     serve(day, debounce / 1000)
 
 

@@ -88,7 +88,7 @@ class Analysis:
     sources: SourceMap | None = None
     lines: list[str] = field(default_factory=list)       # the lines `sources` places
     text_lines: list[str] = field(default_factory=list)  # the lines of `text` (now)
-    _index: dict[int, list[Spot]] | None = None
+    _index: dict[int, list[Spot]] | None = field(default=None, repr=False)
 
     @property
     def dsl(self) -> bool:

@@ -228,6 +228,9 @@ def _register_documents(server: CharterServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     @_quietly
     def did_open(ls: CharterServer, params: types.DidOpenTextDocumentParams) -> None:
+        if _path(params.text_document.uri) is not None:
+            for portfolio in ls.folders.values():  # the file may be new to the folder
+                portfolio.forget()
         ls.publish(params.text_document.uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
