@@ -499,3 +499,43 @@ def test_without_pygls_the_command_says_how_to_install_it() -> None:
     assert done.returncode == 2
     assert "pip install 'charterc[lsp]'" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(("text", "path", "key"), [
+    ("tiers:\n- id: a\n  na", ("tiers", "*"), None),
+    ("tiers:\n  - id: a\n    objectives:\n      response:\n        P",
+     ("tiers", "*", "objectives", "response"), None),
+    ("clients:\n  - {id: a, tier: ", ("clients", "*"), "tier"),
+    ("clients:\n  - {id: a, needs: {features: [x, ", ("clients", "*", "needs", "features"), "*"),
+    ("provider:\n  name: x\n\n  # a comment\n  ", ("provider",), None),
+    ("priorities:\n  - ", ("priorities",), "*"),
+    ("tiers:\n  - id: a\n    features:\n      - ", ("tiers", "*", "features"), "*"),
+    ("metadata:\n  suppress:\n    - rule: ", ("metadata", "suppress", "*"), "rule"),
+    ("", (), None),
+    ("kind: ", (), "kind"),
+])
+def test_the_cursor_context_is_read_from_the_text(text: str, path: tuple[str, ...],
+                                                  key: str | None) -> None:
+    """Completion reads what is being written from the text, which rarely parses."""
+    from charterc.lsp.completion import Context, yaml_context
+
+    lines = text.split("\n")
+    assert yaml_context(lines, len(lines) - 1, len(lines[-1])) == Context(path, key)
+
+
+def test_no_fix_writes_an_id_twice() -> None:
+    """`did you mean` is offered only when the suggestion is not in the list already."""
+    from datetime import date
+
+    from charterc.lsp.actions import fixes
+    from charterc.lsp.analysis import analyse
+    from charterc.pipeline import CheckOptions
+
+    text = IT.read_text(encoding="utf-8")
+    options = CheckOptions(today=date(2026, 12, 4))
+    twice = text.replace("    features: [incident, requests]\n",
+                         "    features: [incident, incidnt]\n", 1)
+    once = text.replace("    features: [incident, requests]\n", "    features: [incidnt]\n", 1)
+    assert [f.title for f in fixes(analyse("u", str(IT), twice, options), 0, 999)] == []
+    assert [f.title for f in fixes(analyse("u", str(IT), once, options), 0, 999)] == \
+        ["Change to 'incident'"]

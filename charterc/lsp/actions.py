@@ -71,6 +71,9 @@ def _did_you_mean(analysis: Analysis, finding: Diagnostic) -> Fix | None:
     line, start, end, written = _at(analysis, finding)
     if written.strip("\"'") != unknown.group(1):
         return None
+    siblings = analysis.value(finding.pointer.rsplit("/", 1)[0])
+    if isinstance(siblings, dict | list) and match.group(1) in siblings:
+        return None  # the suggestion is there already: the edit would write it twice
     return Fix(f"Change to '{match.group(1)}'", finding,
                (Edit(line, start, line, end, match.group(1)),))
 

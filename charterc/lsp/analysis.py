@@ -104,8 +104,17 @@ class Analysis:
             self._index = _index(self.sources, self.lines, self.dsl)
         return self._index.get(line, [])
 
+    def current(self, line: int) -> bool:
+        """Whether `line` reads now as it did in the text the positions are of (after a
+        broken edit they are the last loaded text's, and lines may have moved)."""
+        return self.lines is self.text_lines or (
+            line < len(self.lines) and line < len(self.text_lines)
+            and self.lines[line] == self.text_lines[line])
+
     def spot_at(self, line: int, character: int) -> Spot | None:
         """The value or key whose text holds the position (its end included)."""
+        if not self.current(line):
+            return None
         spots = self.spots(line)
         starts = [s.start for s in spots]
         at = bisect_right(starts, character) - 1
@@ -125,7 +134,9 @@ class Analysis:
         if found is None:
             return None
         line, column = found[0] - 1, found[1] - 1
-        text = self.lines[line] if 0 <= line < len(self.lines) else ""
+        if not self.current(line):
+            return None
+        text = self.lines[line]
         return Spot(pointer, key, line, column, token_end(text, column, dsl=self.dsl))
 
     def value(self, pointer: str) -> Any:
