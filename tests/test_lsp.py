@@ -215,6 +215,27 @@ def test_duplicate_charter_ids_across_the_workspace(tmp_path: Path) -> None:
     run(tmp_path, body)
 
 
+def test_duplicate_ids_of_unsaved_text_count(tmp_path: Path) -> None:
+    """R302 compares the editor's text of the other open charters, saved or not."""
+    text = IT.read_text(encoding="utf-8")
+    first = tmp_path / "a.charter.yaml"
+    second = tmp_path / "b.charter.yaml"
+    first.write_text(text.replace("  id: it-service-desk", "  id: other-desk", 1),
+                     encoding="utf-8")
+    second.write_text(text, encoding="utf-8")
+
+    async def body(session: Session) -> None:
+        uri = session.open(second)
+        assert await session.diagnostics(uri) == []
+        assert await session.diagnostics(session.open(first, text)) == []
+        session.change(uri, text)
+        found = await session.diagnostics(uri, 2)
+        assert [d.code for d in found] == ["R302"]
+        assert "a.charter.yaml" in found[0].message
+
+    run(tmp_path, body)
+
+
 def test_hover_explains_the_rule_describes_fields_and_references(tmp_path: Path) -> None:
     path = tmp_path / "it.charter.yaml"
     path.write_text(SEEDED, encoding="utf-8")

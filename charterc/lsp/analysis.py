@@ -189,6 +189,8 @@ class Portfolio:
         self.options = options
         self._files: list[Path] | None = None
         self._declared: dict[Path, _Declared] = {}
+        # files open in the editor: their id as the editor's text declares it, saved or not
+        self.open: dict[Path, tuple[str | None, SourceMap]] = {}
 
     def forget(self) -> None:
         """Discover the files again on next use (a file was saved, created or deleted)."""
@@ -234,13 +236,18 @@ class Portfolio:
         if not enabled("R302", self.options.select, self.options.ignore):
             return []
         files = self.files()
-        if path not in files:
-            files = sorted([*files, path])
+        # in `discover`'s order (sorted paths), with open files not saved there yet
+        inside = [p for p in self.open if self.root is not None and p.is_relative_to(self.root)]
+        files = sorted({*files, *inside, path})
         ids: list[tuple[str, SourceMap]] = []
         for other in files:
             if other == path:
                 if result.declared_id is not None:
                     ids.append((result.declared_id, result.sources))
+            elif other in self.open:
+                declared_id, sources = self.open[other]
+                if declared_id is not None:
+                    ids.append((declared_id, sources))
             elif (declared := self._on_disk(other)) is not None and declared.charter_id:
                 ids.append((declared.charter_id, declared.sources))
         return [d for d in duplicate_charters(ids) if d.file == result.file]
@@ -249,7 +256,7 @@ class Portfolio:
 def analyse(uri: str, path: str, text: str, options: CheckOptions,
             portfolio: Portfolio | None = None, previous: Analysis | None = None) -> Analysis:
     """The open text checked as `charterc check` checks the file, never raising."""
-    target = Path(path)
+    target = Path(path).resolve() if Path(path).is_absolute() else Path(path)
     file = portfolio.display(target) if portfolio is not None else target.name
     result = _check(text, file, target, options)
     if portfolio is not None and result.loaded.document is not None:

@@ -123,6 +123,11 @@ class CharterServer(LanguageServer):
         if document is None or path is None:
             return None
         portfolio = self.portfolio(path.resolve()) if path.is_absolute() else None
+        if portfolio is not None:
+            portfolio.open = {
+                Path(other.path).resolve(): (other.result.declared_id, other.result.sources)
+                for key, other in self.analyses.items()
+                if key != uri and Path(other.path).is_absolute()}
         found = analyse(uri, str(path), document.source, self.options(), portfolio,
                         self.analyses.get(uri))
         self.analyses[uri] = found
@@ -157,6 +162,24 @@ class CharterServer(LanguageServer):
         if earlier is not None:
             earlier.cancel()
         self.pending[uri] = asyncio.get_running_loop().create_task(self._later(uri))
+
+    def saved(self, uri: str) -> None:
+        for portfolio in self.folders.values():
+            portfolio.forget()
+        self.publish(uri)
+        # R302 of the other open charters may have changed with this one's id
+        for other in list(self.analyses):
+            if other != uri:
+                self.publish(other)
+
+    def closed(self, uri: str) -> None:
+        self.analyses.pop(uri, None)
+        pending = self.pending.pop(uri, None)
+        if pending is not None:
+            pending.cancel()
+        if _path(uri) is not None:
+            self.text_document_publish_diagnostics(
+                types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
     async def _later(self, uri: str) -> None:
         await asyncio.sleep(self.debounce)
@@ -242,21 +265,12 @@ def _register_documents(server: CharterServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
     @_quietly
     def did_save(ls: CharterServer, params: types.DidSaveTextDocumentParams) -> None:
-        for portfolio in ls.folders.values():
-            portfolio.forget()
-        ls.publish(params.text_document.uri)
+        ls.saved(params.text_document.uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     @_quietly
     def did_close(ls: CharterServer, params: types.DidCloseTextDocumentParams) -> None:
-        uri = params.text_document.uri
-        ls.analyses.pop(uri, None)
-        pending = ls.pending.pop(uri, None)
-        if pending is not None:
-            pending.cancel()
-        if _path(uri) is not None:
-            ls.text_document_publish_diagnostics(
-                types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+        ls.closed(params.text_document.uri)
 
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     @_quietly
