@@ -104,7 +104,8 @@ class CharterServer(LanguageServer):
                 self.folders[folder] = Portfolio(folder, self.options())
 
     def report_server_error(self, error: Exception, source: Any) -> None:
-        """One line on stderr; pygls' default also shows the error in the editor."""
+        """One line on stderr, in place of pygls' traceback and message box: a message the
+        server cannot read is dropped, and the server goes on with the next."""
         logger.warning("%s: %s", type(error).__name__, str(error).split("\n", 1)[0])
 
     def analysis(self, uri: str) -> Analysis | None:
