@@ -172,6 +172,25 @@ def test_change_and_save_refresh_diagnostics(tmp_path: Path) -> None:
     run(tmp_path, body)
 
 
+def test_a_burst_of_changes_is_checked_once(tmp_path: Path) -> None:
+    """Changes within the debounce are one check, of the last text."""
+    path = tmp_path / "it.charter.yaml"
+    text = IT.read_text(encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
+
+    async def body(session: Session) -> None:
+        uri = session.open(path)
+        await session.diagnostics(uri)
+        for _ in range(4):
+            session.change(uri, text)
+        session.change(uri, SEEDED)
+        assert [d.code for d in await session.diagnostics(uri, 2)] == ["R301"]
+        await asyncio.sleep(1.0)
+        assert [p.version for p in session.published[uri]] == [1, 6]
+
+    run(tmp_path, body, {"today": TODAY, "debounce": 300})
+
+
 @pytest.mark.parametrize(("options", "arguments"), [
     ({"today": "2030-01-01"}, ()),
     ({}, ("--today", "2030-01-01")),
