@@ -44,16 +44,24 @@ class Session:
         self.arrived = asyncio.Event()
         self.versions: dict[str, int] = {}
 
+        self.registered: list[types.Registration] = []
+
         @self.client.feature(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
         def collect(params: types.PublishDiagnosticsParams) -> None:
             self.published.setdefault(params.uri, []).append(params)
             self.arrived.set()
 
+        @self.client.feature(types.CLIENT_REGISTER_CAPABILITY)
+        def register(params: types.RegistrationParams) -> None:
+            self.registered.extend(params.registrations)
+
     async def __aenter__(self) -> Session:
         await self.client.start_io(sys.executable, "-m", "charterc", "lsp", *self.arguments,
                                    cwd=str(ROOT))
         await asyncio.wait_for(self.client.initialize_async(types.InitializeParams(
-            capabilities=types.ClientCapabilities(),
+            capabilities=types.ClientCapabilities(workspace=types.WorkspaceClientCapabilities(
+                did_change_watched_files=types.DidChangeWatchedFilesClientCapabilities(
+                    dynamic_registration=True))),
             root_uri=from_fs_path(str(self.folder)),
             workspace_folders=[types.WorkspaceFolder(uri=from_fs_path(str(self.folder)) or "",
                                                      name="charters")],
@@ -251,6 +259,28 @@ def test_duplicate_ids_of_unsaved_text_count(tmp_path: Path) -> None:
         found = await session.diagnostics(uri, 2)
         assert [d.code for d in found] == ["R302"]
         assert "a.charter.yaml" in found[0].message
+
+    run(tmp_path, body)
+
+
+def test_a_charter_created_outside_the_editor_joins_the_portfolio(tmp_path: Path) -> None:
+    """The server asks to watch charters; a created file counts once the client says so."""
+    text = IT.read_text(encoding="utf-8")
+    second = tmp_path / "b.charter.yaml"
+    second.write_text(text, encoding="utf-8")
+
+    async def body(session: Session) -> None:
+        uri = session.open(second)
+        assert await session.diagnostics(uri) == []
+        assert [r.method for r in session.registered] == \
+            [types.WORKSPACE_DID_CHANGE_WATCHED_FILES]
+        first = tmp_path / "a.charter.yaml"
+        first.write_text(text, encoding="utf-8")
+        session.client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(
+            changes=[types.FileEvent(uri=from_fs_path(str(first)) or "",
+                                     type=types.FileChangeType.Created)]))
+        session.change(uri, text)
+        assert [d.code for d in await session.diagnostics(uri, 2)] == ["R302"]
 
     run(tmp_path, body)
 

@@ -193,8 +193,14 @@ class Portfolio:
         self.open: dict[Path, tuple[str | None, SourceMap]] = {}
 
     def forget(self) -> None:
-        """Discover the files again on next use (a file was saved, created or deleted)."""
+        """Discover the files again on next use (files were created or deleted)."""
         self._files = None
+
+    def meet(self, path: Path) -> None:
+        """A charter was opened or saved: discover again if it is new to the folder (walking
+        a large folder again at every save would cost more than the check)."""
+        if self._files is not None and path not in self._files:
+            self._files = None
 
     def files(self) -> list[Path]:
         if self.root is None:

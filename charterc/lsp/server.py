@@ -103,6 +103,20 @@ class CharterServer(LanguageServer):
                 folder = Path(path).resolve()
                 self.folders[folder] = Portfolio(folder, self.options())
 
+    def watch(self) -> None:
+        """Ask the client to say when charters are created or deleted (R302 across the
+        folder), if it can register watchers."""
+        workspace = self.client_capabilities.workspace
+        watched = workspace.did_change_watched_files if workspace is not None else None
+        if not self.folders or watched is None or not watched.dynamic_registration:
+            return
+        self.client_register_capability(types.RegistrationParams(registrations=[
+            types.Registration(
+                id="charterc-charters", method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+                register_options=types.DidChangeWatchedFilesRegistrationOptions(watchers=[
+                    types.FileSystemWatcher(glob_pattern=pattern)
+                    for pattern in ("**/*.charter", "**/*.charter.yaml", "**/*.charter.yml")]))]))
+
     def report_server_error(self, error: Exception, source: Any) -> None:
         """One line on stderr, in place of pygls' traceback and message box: a message the
         server cannot read is dropped, and the server goes on with the next."""
@@ -164,9 +178,15 @@ class CharterServer(LanguageServer):
             earlier.cancel()
         self.pending[uri] = asyncio.get_running_loop().create_task(self._later(uri))
 
+    def met(self, uri: str) -> None:
+        """A charter opened or saved, which may be new to its folder."""
+        path = _path(uri)
+        if path is not None and path.is_absolute():
+            for portfolio in self.folders.values():
+                portfolio.meet(path.resolve())
+
     def saved(self, uri: str) -> None:
-        for portfolio in self.folders.values():
-            portfolio.forget()
+        self.met(uri)
         self.publish(uri)
         # R302 of the other open charters may have changed with this one's id
         for other in list(self.analyses):
@@ -249,12 +269,15 @@ def _register_documents(server: CharterServer) -> None:
     def initialize(ls: CharterServer, params: types.InitializeParams) -> None:
         ls.configure(params)
 
+    @server.feature(types.INITIALIZED)
+    @_quietly
+    def initialized(ls: CharterServer, params: types.InitializedParams) -> None:
+        ls.watch()
+
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     @_quietly
     def did_open(ls: CharterServer, params: types.DidOpenTextDocumentParams) -> None:
-        if _path(params.text_document.uri) is not None:
-            for portfolio in ls.folders.values():  # the file may be new to the folder
-                portfolio.forget()
+        ls.met(params.text_document.uri)
         ls.publish(params.text_document.uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
