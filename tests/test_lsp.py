@@ -22,6 +22,8 @@ from lsprotocol import types
 from pygls.lsp.client import LanguageClient
 from pygls.uris import from_fs_path
 
+from charterc.pipeline import CheckOptions
+
 ROOT = Path(__file__).resolve().parent.parent
 IT = ROOT / "charters" / "it-service-desk.charter.yaml"
 DSL = ROOT / "examples" / "dsl" / "it-service-desk.charter"
@@ -306,6 +308,8 @@ def test_hover_explains_the_rule_describes_fields_and_references(tmp_path: Path)
         on_field = await hover(_at(SEEDED, "change_notice", 2))
         assert "Notice given before a change" in on_field
         assert "Default: `30d`" in on_field
+        on_suppression = await hover(_at(SEEDED, "  suppress: []", 2))
+        assert "Accepted findings" in on_suppression
         on_reference = await hover(_at(SEEDED, "tier: standard", 8))
         line = SEEDED.splitlines().index("  - id: standard") + 1
         assert f"tier `standard`: Standard, defined at line {line}" in on_reference
@@ -599,7 +603,6 @@ def test_no_fix_writes_an_id_twice() -> None:
 
     from charterc.lsp.actions import fixes
     from charterc.lsp.analysis import analyse
-    from charterc.pipeline import CheckOptions
 
     text = IT.read_text(encoding="utf-8")
     options = CheckOptions(today=date(2026, 12, 4))
@@ -609,3 +612,18 @@ def test_no_fix_writes_an_id_twice() -> None:
     assert [f.title for f in fixes(analyse("u", str(IT), twice, options), 0, 999)] == []
     assert [f.title for f in fixes(analyse("u", str(IT), once, options), 0, 999)] == \
         ["Change to 'incident'"]
+
+
+def test_hover_on_a_suppressed_rule_id_explains_the_rule() -> None:
+    from datetime import date
+
+    from charterc.lsp.analysis import analyse
+    from charterc.lsp.hover import hover
+
+    text = IT.read_text(encoding="utf-8").replace(
+        "  suppress: []", "  suppress: [{rule: G703, reason: agreed}]", 1)
+    found = analyse("u", str(IT), text, CheckOptions(today=date(2026, 12, 4)))
+    line = next(n for n, t in enumerate(found.text_lines) if "G703" in t)
+    shown = hover(found, line, found.text_lines[line].index("G703") + 1)
+    assert shown is not None
+    assert shown.markdown.startswith("**G703** (error): The baseline review must not be overdue.")

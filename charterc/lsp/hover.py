@@ -57,6 +57,9 @@ def _reference(analysis: Analysis, line: int, character: int) -> tuple[str, Spot
     if found is None:
         return None
     target, spot = found
+    if target.among == "rules":  # a suppression names a rule: what it suppresses
+        text = explain(target.id)
+        return (text, spot) if text else None
     word = LISTS.get(target.among, "priority")
     defined = definition(analysis, target)
     if defined is None:
