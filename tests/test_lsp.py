@@ -627,3 +627,23 @@ def test_hover_on_a_suppressed_rule_id_explains_the_rule() -> None:
     shown = hover(found, line, found.text_lines[line].index("G703") + 1)
     assert shown is not None
     assert shown.markdown.startswith("**G703** (error): The baseline review must not be overdue.")
+
+
+def test_positions_are_in_the_clients_units(tmp_path: Path) -> None:
+    """LSP counts UTF-16 code units by default: a character outside the BMP before a
+    finding on its line moves the finding by two units, not one."""
+    path = tmp_path / "it.charter.yaml"
+    text = IT.read_text(encoding="utf-8").replace(
+        '{version: 2.3.0, date: 2026-01-15, summary: "Weekend support added to Premium"}',
+        '{version: 2.3.0, summary: "Weekend \U0001F389 support", date: 2026-02-30}', 1)
+    path.write_text(text, encoding="utf-8")
+    [expected] = _check_json(path)
+
+    async def body(session: Session) -> None:
+        [found] = await session.diagnostics(session.open(path))
+        assert found.code == expected["rule"] == "S201"
+        assert found.range.start.line + 1 == expected["line"]
+        assert found.range.start.character == expected["column"] - 1 + 1  # the emoji: 2 units
+        assert found.range.end.character - found.range.start.character == len("2026-02-30")
+
+    run(tmp_path, body)
