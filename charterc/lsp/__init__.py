@@ -11,10 +11,12 @@ and suppression it has on the command line; the modules here only translate:
 - `fields.py`: the charter JSON Schema read by path (descriptions, enums, fields);
 - `hover.py`, `completion.py`, `navigation.py` (definition, references, symbols),
   `actions.py` (code actions, formatting);
-- `server.py`: the pygls server that wires them to the protocol.
+- `server.py`: the pygls server (documents, checks, diagnostics published);
+  `handlers.py`: the LSP features wired to the modules above.
 
 pygls and lsprotocol are an optional extra (`pip install 'charterc[lsp]'`) and are
-imported only by `server.py` and the modules it loads, never by other commands.
+imported only by `server.py`, `handlers.py` and `convert.py`, which only
+`charterc lsp` loads; the other modules here are plain charterc.
 """
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""The pygls server of `charterc lsp`: the protocol on one side, `analysis` and the
-feature modules on the other.
+"""The pygls server of `charterc lsp`: its state (open documents and their analyses,
+workspace folders, today, debounce), checking and publishing; `handlers.py` wires the
+LSP features to it.
 
 Documents are checked on open and save at once, and after a change once the author
 pauses (`debounce`, 50 ms by default), so a burst of keystrokes costs one check. A
@@ -31,29 +32,14 @@ from pygls.workspace import ServerTextPosition, ServerTextRange
 from .. import __version__
 from ..loaders import is_charter_file
 from ..pipeline import CheckOptions
-from .actions import Edit, fixes, format_document
 from .analysis import Analysis, Portfolio, analyse
-from .completion import complete
 from .convert import to_lsp
-from .hover import hover
-from .navigation import definition, references_to, symbols, target_at
 
-__all__ = ["CharterServer", "serve"]
+__all__ = ["CharterServer", "build", "charter_path", "quietly", "serve"]
 
 logger = logging.getLogger("charterc.lsp")
 
 Handler = TypeVar("Handler", bound=Callable[..., Any])
-
-_KINDS = {
-    "field": types.CompletionItemKind.Property,
-    "value": types.CompletionItemKind.EnumMember,
-    "id": types.CompletionItemKind.Reference,
-    "zone": types.CompletionItemKind.Constant,
-    "holiday": types.CompletionItemKind.Constant,
-}
-_SYMBOLS = {"tier": types.SymbolKind.Class, "client": types.SymbolKind.Object,
-            "feature": types.SymbolKind.Function}
-
 
 class CharterServer(LanguageServer):
     """A language server for charters; `today` and `debounce` (seconds) as `charterc lsp`
@@ -134,7 +120,7 @@ class CharterServer(LanguageServer):
 
     def check(self, uri: str) -> Analysis | None:
         document = self.workspace.text_documents.get(uri)
-        path = _path(uri)
+        path = charter_path(uri)
         if document is None or path is None:
             return None
         portfolio = self.portfolio(path.resolve()) if path.is_absolute() else None
@@ -152,7 +138,7 @@ class CharterServer(LanguageServer):
         found = self.check(uri)
         if found is None:
             return
-        path = _path(uri)
+        path = charter_path(uri)
         portfolio = self.portfolio(path.resolve()) if path is not None and path.is_absolute() \
             else None
         uris = {found.result.file: uri}
@@ -180,7 +166,7 @@ class CharterServer(LanguageServer):
 
     def met(self, uri: str) -> None:
         """A charter opened or saved, which may be new to its folder."""
-        path = _path(uri)
+        path = charter_path(uri)
         if path is not None and path.is_absolute():
             for portfolio in self.folders.values():
                 portfolio.meet(path.resolve())
@@ -198,14 +184,14 @@ class CharterServer(LanguageServer):
         pending = self.pending.pop(uri, None)
         if pending is not None:
             pending.cancel()
-        if _path(uri) is not None:
+        if charter_path(uri) is not None:
             self.text_document_publish_diagnostics(
                 types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
     async def _later(self, uri: str) -> None:
         await asyncio.sleep(self.debounce)
         self.pending.pop(uri, None)
-        _quietly(self.publish)(uri)
+        quietly(self.publish)(uri)
 
     # -- positions --------------------------------------------------------------------
 
@@ -225,7 +211,7 @@ class CharterServer(LanguageServer):
         return found.line, found.character
 
 
-def _path(uri: str) -> Path | None:
+def charter_path(uri: str) -> Path | None:
     """The file a charter document is (None for other documents)."""
     path = to_fs_path(uri) if uri.startswith("file:") else uri.rsplit("/", 1)[-1]
     if not path or not is_charter_file(path):
@@ -233,7 +219,7 @@ def _path(uri: str) -> Path | None:
     return Path(path)
 
 
-def _quietly(handler: Handler) -> Handler:
+def quietly(handler: Handler) -> Handler:
     """The handler, logging (one line, no traceback) instead of raising."""
 
     @functools.wraps(handler)
@@ -257,171 +243,11 @@ def _day(value: Any) -> date | None:
 
 
 def build(today: date | None = None, debounce: float = 0.05) -> CharterServer:
+    from .handlers import register
+
     server = CharterServer(today, debounce)
-    _register_documents(server)
-    _register_requests(server)
+    register(server)
     return server
-
-
-def _register_documents(server: CharterServer) -> None:
-    @server.feature(types.INITIALIZE)
-    @_quietly
-    def initialize(ls: CharterServer, params: types.InitializeParams) -> None:
-        ls.configure(params)
-
-    @server.feature(types.INITIALIZED)
-    @_quietly
-    def initialized(ls: CharterServer, params: types.InitializedParams) -> None:
-        ls.watch()
-
-    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
-    @_quietly
-    def did_open(ls: CharterServer, params: types.DidOpenTextDocumentParams) -> None:
-        ls.met(params.text_document.uri)
-        ls.publish(params.text_document.uri)
-
-    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
-    @_quietly
-    def did_change(ls: CharterServer, params: types.DidChangeTextDocumentParams) -> None:
-        if _path(params.text_document.uri) is not None:
-            ls.schedule(params.text_document.uri)
-
-    @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
-    @_quietly
-    def did_save(ls: CharterServer, params: types.DidSaveTextDocumentParams) -> None:
-        ls.saved(params.text_document.uri)
-
-    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
-    @_quietly
-    def did_close(ls: CharterServer, params: types.DidCloseTextDocumentParams) -> None:
-        ls.closed(params.text_document.uri)
-
-    @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
-    @_quietly
-    def did_change_files(ls: CharterServer, params: types.DidChangeWatchedFilesParams) -> None:
-        for portfolio in ls.folders.values():
-            portfolio.forget()
-
-
-def _register_requests(server: CharterServer) -> None:
-    @server.feature(types.TEXT_DOCUMENT_HOVER)
-    @_quietly
-    def on_hover(ls: CharterServer, params: types.HoverParams) -> types.Hover | None:
-        uri = params.text_document.uri
-        found = ls.analysis(uri)
-        if found is None:
-            return None
-        shown = hover(found, *ls.at(uri, params.position))
-        if shown is None:
-            return None
-        return types.Hover(
-            contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=shown.markdown),
-            range=ls.range_of(uri, shown.line, shown.start, shown.line, shown.end))
-
-    @server.feature(types.TEXT_DOCUMENT_COMPLETION,
-                    types.CompletionOptions(trigger_characters=[":", " ", "[", ",", "/"]))
-    @_quietly
-    def on_completion(ls: CharterServer,
-                      params: types.CompletionParams) -> types.CompletionList | None:
-        uri = params.text_document.uri
-        found = ls.analysis(uri)
-        if found is None:
-            return None
-        line, character = ls.at(uri, params.position)
-        items, start = complete(found, line, character)
-        where = ls.range_of(uri, line, start, line, character)
-        return types.CompletionList(is_incomplete=False, items=[
-            types.CompletionItem(
-                label=item.label, kind=_KINDS.get(item.kind), detail=item.detail or None,
-                text_edit=types.TextEdit(range=where, new_text=item.insert or item.label))
-            for item in items])
-
-    @server.feature(types.TEXT_DOCUMENT_DEFINITION)
-    @_quietly
-    def on_definition(ls: CharterServer,
-                      params: types.DefinitionParams) -> types.Location | None:
-        uri = params.text_document.uri
-        found = ls.analysis(uri)
-        target = target_at(found, *ls.at(uri, params.position)) if found else None
-        spot = definition(found, target[0]) if found and target else None
-        if spot is None:
-            return None
-        return types.Location(uri=uri, range=ls.range_of(uri, spot.line, spot.start,
-                                                         spot.line, spot.end))
-
-    @server.feature(types.TEXT_DOCUMENT_REFERENCES)
-    @_quietly
-    def on_references(ls: CharterServer,
-                      params: types.ReferenceParams) -> list[types.Location] | None:
-        uri = params.text_document.uri
-        found = ls.analysis(uri)
-        target = target_at(found, *ls.at(uri, params.position)) if found else None
-        if found is None or target is None:
-            return None
-        spots = references_to(found, target[0],
-                              declaration=params.context.include_declaration)
-        return [types.Location(uri=uri, range=ls.range_of(uri, s.line, s.start, s.line, s.end))
-                for s in spots]
-
-    @server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
-    @_quietly
-    def on_symbols(ls: CharterServer,
-                   params: types.DocumentSymbolParams) -> list[types.DocumentSymbol] | None:
-        uri = params.text_document.uri
-        found = ls.analysis(uri)
-        if found is None:
-            return None
-        lines = found.text_lines
-        return [types.DocumentSymbol(
-            name=symbol.id, detail=symbol.name or None, kind=_SYMBOLS[symbol.kind],
-            range=ls.range_of(uri, symbol.first_line, 0, symbol.last_line,
-                              len(lines[symbol.last_line]) if symbol.last_line < len(lines)
-                              else 0),
-            selection_range=ls.range_of(uri, symbol.selection.line, symbol.selection.start,
-                                        symbol.selection.line, symbol.selection.end))
-            for symbol in symbols(found)]
-
-    @server.feature(types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(
-        code_action_kinds=[types.CodeActionKind.QuickFix]))
-    @_quietly
-    def on_code_action(ls: CharterServer,
-                       params: types.CodeActionParams) -> list[types.CodeAction] | None:
-        return _code_actions(ls, params)
-
-    @server.feature(types.TEXT_DOCUMENT_FORMATTING)
-    @_quietly
-    def on_formatting(ls: CharterServer,
-                      params: types.DocumentFormattingParams) -> list[types.TextEdit] | None:
-        uri = params.text_document.uri
-        found = ls.analysis(uri)
-        edit = format_document(found) if found is not None else None
-        return [_edit(ls, uri, edit)] if edit is not None else []
-
-
-def _code_actions(ls: CharterServer,
-                  params: types.CodeActionParams) -> list[types.CodeAction] | None:
-    uri = params.text_document.uri
-    found = ls.analysis(uri)
-    if found is None:
-        return None
-    first = ls.at(uri, params.range.start)[0]
-    last = ls.at(uri, params.range.end)[0]
-    actions = []
-    for fix in fixes(found, first, last):
-        published = to_lsp(found, fix.finding, {})
-        published.range = ls.range_of(uri, published.range.start.line,
-                                      published.range.start.character,
-                                      published.range.end.line, published.range.end.character)
-        actions.append(types.CodeAction(
-            title=fix.title, kind=types.CodeActionKind.QuickFix, is_preferred=True,
-            diagnostics=[published],
-            edit=types.WorkspaceEdit(changes={uri: [_edit(ls, uri, e) for e in fix.edits]})))
-    return actions
-
-
-def _edit(ls: CharterServer, uri: str, edit: Edit) -> types.TextEdit:
-    return types.TextEdit(range=ls.range_of(uri, edit.line, edit.start, edit.end_line, edit.end),
-                          new_text=edit.text)
 
 
 class _OneLine(logging.Formatter):
