@@ -16,8 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..diagnostics import Diagnostic, pointer_parts
-from .analysis import Analysis
-from .convert import span
+from .analysis import Analysis, span
 
 __all__ = ["Edit", "Fix", "fixes", "format_document"]
 

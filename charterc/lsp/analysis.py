@@ -23,7 +23,7 @@ from ..diagnostics import Diagnostic, Severity, SourceMap, pointer_parts
 from ..loaders import Loaded, load_bytes, load_path, loader_for
 from ..pipeline import CheckOptions, FileResult, charter_id, check_loaded, discover
 
-__all__ = ["Analysis", "Portfolio", "Spot", "analyse", "is_dsl", "token_end"]
+__all__ = ["Analysis", "Portfolio", "Spot", "analyse", "is_dsl", "span", "token_end"]
 
 Position = tuple[int, int]  # (line, character), 0-based, in code points
 
@@ -298,3 +298,14 @@ def _internal(file: str, exc: Exception) -> Diagnostic:
         "X001", Severity.ERROR, f"charterc could not check this file: internal error: "
         f"{type(exc).__name__}: {exc}", file, 1, 1,
         hint="a bug in charterc, not in the charter: please report it")
+
+
+def span(analysis: Analysis, line: int, column: int) -> tuple[int, int, int]:
+    """(line, start, end), 0-based, of the text a finding at `line:column` (1-based) names."""
+    number = max(line - 1, 0)
+    text = analysis.text_lines[number] if number < len(analysis.text_lines) else ""
+    start = min(max(column - 1, 0), len(text))
+    end = token_end(text, start, dsl=analysis.dsl)
+    if end <= start:  # nothing to underline there: the rest of the line, at least a character
+        end = max(len(text), start + 1)
+    return number, start, end

@@ -10,26 +10,15 @@ from __future__ import annotations
 from lsprotocol import types
 
 from ..diagnostics import Diagnostic, Severity
-from .analysis import Analysis, token_end
+from .analysis import Analysis, span
 
-__all__ = ["SEVERITIES", "span", "to_lsp"]
+__all__ = ["SEVERITIES", "to_lsp"]
 
 SEVERITIES = {
     Severity.ERROR: types.DiagnosticSeverity.Error,
     Severity.WARNING: types.DiagnosticSeverity.Warning,
     Severity.INFO: types.DiagnosticSeverity.Information,
 }
-
-
-def span(analysis: Analysis, line: int, column: int) -> tuple[int, int, int]:
-    """(line, start, end), 0-based, of the text a finding at `line:column` (1-based) names."""
-    number = max(line - 1, 0)
-    text = analysis.text_lines[number] if number < len(analysis.text_lines) else ""
-    start = min(max(column - 1, 0), len(text))
-    end = token_end(text, start, dsl=analysis.dsl)
-    if end <= start:  # nothing to underline there: the rest of the line, at least a character
-        end = max(len(text), start + 1)
-    return number, start, end
 
 
 def to_lsp(analysis: Analysis, finding: Diagnostic, uri_of: dict[str, str]) -> types.Diagnostic:

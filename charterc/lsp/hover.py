@@ -9,8 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..diagnostics import pointer_parts
-from .analysis import Analysis, Spot
-from .convert import span
+from .analysis import Analysis, Spot, span
 from .fields import default_of, field_at
 from .navigation import LISTS, definition, references_to, target_at
 
