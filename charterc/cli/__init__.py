@@ -419,6 +419,32 @@ def fmt_command(paths: tuple[str, ...], check_only: bool) -> None:
     sys.exit(EXIT_FINDINGS if failed or (check_only and changed) else EXIT_CLEAN)
 
 
+@main.command("lsp")
+@click.option("--today", metavar="YYYY-MM-DD",
+              help="The date baseline rules compare with "
+                   "(default: SOURCE_DATE_EPOCH, else the clock).")
+@click.option("--debounce", type=click.IntRange(min=0), default=50, show_default=True,
+              metavar="MS", help="Pause after a change before checking again, in ms.")
+@click.option("--stdio", is_flag=True, help="Talk over stdin and stdout (the only transport).")
+def lsp_command(today: str | None, debounce: int, stdio: bool) -> None:
+    """A Language Server Protocol server for charters, over stdio (needs charterc[lsp])."""
+    from ..lsp import MISSING, available
+    from ..pipeline.today import SourceDateError, resolve_today
+
+    day = _today(today)
+    try:
+        resolve_today(day)
+    except SourceDateError as exc:
+        raise click.UsageError(str(exc)) from exc
+    if not available():
+        raise click.UsageError(MISSING)
+    try:
+        from ..lsp.server import serve
+    except ImportError as exc:  # installed, but not the versions charterc[lsp] pins
+        raise click.UsageError(f"{MISSING} ({exc})") from exc
+    serve(day, debounce / 1000)
+
+
 @main.command("report")
 @click.argument("charter", type=click.Path(exists=True, dir_okay=False))
 @click.option("--tickets", required=True, type=click.Path(exists=True, dir_okay=False),

@@ -13,7 +13,7 @@ from typing import Any
 from ..diagnostics import Diagnostic, Severity, SourceMap
 from ..diagnostics.rules import RULES, declare
 
-__all__ = ["did_you_mean", "duplicate_charters", "resolve"]
+__all__ = ["Reference", "did_you_mean", "duplicate_charters", "references", "resolve"]
 
 _LISTS = ("features", "costs", "tiers", "clients")
 _OBJECTIVE_RESERVED = {"clock", "attainment", "measured_by", "pause_on"}
@@ -82,7 +82,7 @@ def _priorities(doc: Mapping[str, Any], sources: SourceMap,
 
 
 @dataclass(frozen=True)
-class _Reference:
+class Reference:
     """One value that names an id: what it names, which ids it must be one of, where."""
 
     kind: str           # in the message: "unknown <kind> '<value>'"
@@ -92,33 +92,34 @@ class _Reference:
     key: bool = False   # the id is a mapping key (an objective's priority)
 
 
-def _tier_references(t: int, tier: Mapping[str, Any]) -> Iterator[_Reference]:
+def _tier_references(t: int, tier: Mapping[str, Any]) -> Iterator[Reference]:
     for f, feature in enumerate(tier.get("features") or ()):
-        yield _Reference("feature", "features", f"/tiers/{t}/features/{f}", feature)
+        yield Reference("feature", "features", f"/tiers/{t}/features/{f}", feature)
     for kind in ("response", "resolution"):
         for key in (tier.get("objectives") or {}).get(kind) or {}:
             if key not in _OBJECTIVE_RESERVED:
-                yield _Reference("priority", "priorities", f"/tiers/{t}/objectives/{kind}/{key}",
+                yield Reference("priority", "priorities", f"/tiers/{t}/objectives/{kind}/{key}",
                                  key, key=True)
 
 
-def _client_references(c: int, client: Mapping[str, Any]) -> Iterator[_Reference]:
-    yield _Reference("tier", "tiers", f"/clients/{c}/tier", client.get("tier"))
+def _client_references(c: int, client: Mapping[str, Any]) -> Iterator[Reference]:
+    yield Reference("tier", "tiers", f"/clients/{c}/tier", client.get("tier"))
     for f, feature in enumerate((client.get("needs") or {}).get("features") or ()):
-        yield _Reference("feature", "features", f"/clients/{c}/needs/features/{f}", feature)
+        yield Reference("feature", "features", f"/clients/{c}/needs/features/{f}", feature)
 
 
-def _references(doc: Mapping[str, Any]) -> Iterator[_Reference]:
-    """Every id reference of a document, in document order of its sections."""
+def references(doc: Mapping[str, Any]) -> Iterator[Reference]:
+    """Every id reference of a schema-valid document, in document order of its sections
+    (R301 here; definitions and references in `charterc lsp`)."""
     for t, tier in enumerate(doc.get("tiers") or ()):
         yield from _tier_references(t, tier)
     for c, client in enumerate(doc.get("clients") or ()):
         yield from _client_references(c, client)
     for c, cost in enumerate(doc.get("costs") or ()):
         if "feature" in cost:
-            yield _Reference("feature", "features", f"/costs/{c}/feature", cost["feature"])
+            yield Reference("feature", "features", f"/costs/{c}/feature", cost["feature"])
     for s, entry in enumerate((doc.get("metadata") or {}).get("suppress") or ()):
-        yield _Reference("rule", "rules", f"/metadata/suppress/{s}/rule", entry.get("rule"))
+        yield Reference("rule", "rules", f"/metadata/suppress/{s}/rule", entry.get("rule"))
 
 
 def resolve(doc: Mapping[str, Any], sources: SourceMap) -> list[Diagnostic]:
@@ -128,7 +129,7 @@ def resolve(doc: Mapping[str, Any], sources: SourceMap) -> list[Diagnostic]:
                                          for name in _LISTS}
     known["priorities"] = _priorities(doc, sources, found)
     known["rules"] = RULES  # the catalogue: suppressions must name a real rule
-    for ref in _references(doc):
+    for ref in references(doc):
         among = known[ref.among]
         if ref.value not in among:
             found.append(_diag("R301", f"unknown {ref.kind} '{ref.value}'", ref.pointer, sources,
