@@ -332,3 +332,108 @@ def test_diff_lists_volumes_shares_needs_and_the_bump(proposed) -> None:
     assert "share: 2026: 22%" in output and "-> 2026: 22.9%" in output
     assert 'needs.features: ["requests"] -> ["incident", "requests"]' in output
     assert 'needs.features: ["incident", "weekend"] -> ["incident"]' in output
+
+
+# -- fields the charter lacks: inserted in the style around them -----------------------------
+
+def _strip(text: str, *pairs: tuple[str, str]) -> str:
+    for old, new in pairs:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    return text
+
+
+@pytest.mark.parametrize("syntax", ["yaml", "dsl"])
+def test_missing_fields_are_inserted(syntax: str, year, tmp_path: Path) -> None:
+    """hr without growth, procurement without needs.features, legal without a volume (and
+    C403 suppressed: without legal's volume the charges do not recover the costs)."""
+    if syntax == "yaml":
+        text = _strip(CHARTER.read_text(encoding="utf-8"),
+                      ("suppress: []", 'suppress: [{rule: C403, reason: "legal unknown"}]'),
+                      ("{units: 6000, growth: 2%}", "{units: 6000}"),
+                      ("    volume: {units: 3500, growth: 1%}\n", ""),
+                      ("      features: [requests]\n", ""))
+        charter, proposal = tmp_path / "in.charter.yaml", tmp_path / "out.charter.yaml"
+    else:
+        text = _strip(DSL.read_text(encoding="utf-8"),
+                      ("suppress []", 'suppress C403 "legal unknown"'),
+                      ("volume 6000 growing 2%", "volume 6000"),
+                      ("  volume 3500 growing 1%\n", ""),
+                      ("  needs features requests\n", ""))
+        charter, proposal = tmp_path / "in.charter", tmp_path / "out.charter"
+    charter.write_text(text, encoding="utf-8")
+    baseline_json(charter, year[0], tmp_path / "out", "--write", str(proposal))
+    new = proposal.read_text(encoding="utf-8")
+    assert comments(new) == comments(text)
+    clients = load_path(proposal).document["clients"]
+    assert clients[1]["volume"] == {"units": 6583, "growth": "20%"}
+    assert clients[2]["volume"]["units"] == sum(year[1]["legal"])
+    assert clients[3]["needs"]["features"] == ["incident", "requests"]
+    if syntax == "yaml":
+        assert "    volume: {units: 6583, growth: 20%}" in new
+        assert "      features: [incident, requests]\n" in new
+    else:
+        assert "  volume 6583 growing 20%" in new and "  needs features incident, requests" in new
+
+
+# -- the command line -----------------------------------------------------------------------
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--from", "2026-13", "--to", "2026-12"], "is not a month"),
+    (["--from", "2026", "--to", "2026-12"], "is not a month"),
+    (["--from", "2026-06", "--to", "2026-01"], "is before --from"),
+    (["--from", "2026-01", "--to", "2026-12", "--format", "pdf"], "unknown format"),
+    (["--from", "2026-01", "--to", "2026-12", "--lang", "xx"], "no catalogue"),
+    (["--from", "2026-01", "--to", "2026-12", "--profile", "jira"], "--input-timezone"),
+    (["--to", "2026-12"], "--from"),
+])
+def test_usage_errors(args: list[str], message: str, year, tmp_path: Path) -> None:
+    code, output = run("baseline", str(CHARTER), "--tickets", str(year[0]), "-o",
+                       str(tmp_path), *args)
+    assert code == 2 and message in output
+
+
+def test_missing_files_are_usage_errors(year, tmp_path: Path) -> None:
+    code, output = run("baseline", str(CHARTER), "--tickets", str(tmp_path / "none.csv"),
+                       "--from", "2026-01", "--to", "2026-12")
+    assert code == 2 and "does not exist" in output
+    code, output = run("baseline", str(tmp_path / "none.charter.yaml"), "--tickets",
+                       str(year[0]), "--from", "2026-01", "--to", "2026-12")
+    assert code == 2 and "does not exist" in output
+
+
+def test_unreadable_tickets_are_U106_and_nothing_is_written(tmp_path: Path) -> None:
+    tickets = tmp_path / "t.csv"
+    tickets.write_text("id,client,priority\n", encoding="utf-8")
+    code, output = run("baseline", str(CHARTER), "--tickets", str(tickets), "--from",
+                       "2026-01", "--to", "2026-12", "-o", str(tmp_path / "out"), "--write",
+                       str(tmp_path / "new.charter.yaml"))
+    assert code == 1 and "U106" in output and "opened" in output
+    assert not (tmp_path / "out").exists() and not (tmp_path / "new.charter.yaml").exists()
+
+
+def test_bad_rows_are_skipped_with_their_diagnostic(tmp_path: Path) -> None:
+    tickets = tmp_path / "t.csv"
+    tickets.write_text("id,client,priority,opened,first_response,resolved\n"
+                       "A,nobody,P1,2026-03-02T10:00:00+01:00,,\n"
+                       "B,hr,P1,2026-03-02T10:00:00,,\n", encoding="utf-8")
+    code, output = run("baseline", str(CHARTER), "--tickets", str(tickets), "--from",
+                       "2026-01", "--to", "2026-12", "--format", "json", "-o",
+                       str(tmp_path / "out"))
+    assert code == 0, output
+    assert "t.csv:2:2: warning[U102]" in output and "t.csv:3:4: warning[U101]" in output
+    assert "2 rows skipped" in output
+
+
+def test_the_proposal_is_a_new_file(year) -> None:
+    code, output = run("baseline", str(CHARTER), "--tickets", str(year[0]), "--from", "2026-01",
+                       "--to", "2026-12", "--write", str(CHARTER))
+    assert code == 2 and "another path" in output
+
+
+def test_json_is_deterministic(year, tmp_path: Path) -> None:
+    first = baseline_json(CHARTER, year[0], tmp_path / "a")
+    assert baseline_json(CHARTER, year[0], tmp_path / "b") == first
+    a = (tmp_path / "a" / "it-service-desk" / "baseline-2026-01--2026-12" / "baseline.json")
+    b = (tmp_path / "b" / "it-service-desk" / "baseline-2026-01--2026-12" / "baseline.json")
+    assert a.read_bytes() == b.read_bytes()

@@ -137,6 +137,11 @@ def _yaml_add(src: _Source, mapping: str, key: str, value: str, after: str) -> _
     """Add `key: value` to the YAML mapping at `mapping`: first in a flow mapping, or a new
     line after the line of `after` (a key of that mapping) at its indentation."""
     flow = _flow_open(src, mapping)
+    value_at = src.where(after)
+    if flow is not None and value_at is not None and value_at[0] == flow[0] and \
+            after.startswith(mapping + "/"):
+        end = src.token_end(*value_at)   # after its neighbour: {units: 6000, growth: 2%}
+        return _Edit(value_at[0], end, end, f", {key}: {value}")
     if flow is not None:
         line, column = flow
         rest = src.text(line)[column:].lstrip()
@@ -148,7 +153,6 @@ def _yaml_add(src: _Source, mapping: str, key: str, value: str, after: str) -> _
     line, column = at
     if src.text(line)[:column].strip() not in ("", "-"):
         # a flow mapping on one line that holds the key: add after its value
-        value_at = src.where(after)
         end = src.token_end(*value_at) if value_at is not None else column
         return _Edit(line, end, end, f", {key}: {value}")
     last = _last_line(src, after, line)
