@@ -437,3 +437,51 @@ def test_json_is_deterministic(year, tmp_path: Path) -> None:
     a = (tmp_path / "a" / "it-service-desk" / "baseline-2026-01--2026-12" / "baseline.json")
     b = (tmp_path / "b" / "it-service-desk" / "baseline-2026-01--2026-12" / "baseline.json")
     assert a.read_bytes() == b.read_bytes()
+
+
+# -- the page a steering committee reads ----------------------------------------------------
+
+def test_html_and_markdown_in_english_and_french(year, tmp_path: Path) -> None:
+    code, output = run("baseline", str(CHARTER), "--tickets", str(year[0]), "--from",
+                       "2026-01", "--to", "2026-12", "--lang", "en,fr", "-o", str(tmp_path))
+    assert code == 0, output
+    folder = tmp_path / "it-service-desk" / "baseline-2026-01--2026-12"
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "baseline.en.html", "baseline.en.md", "baseline.fr.html", "baseline.fr.md",
+        "baseline.json"]
+    en = (folder / "baseline.en.html").read_text(encoding="utf-8")
+    # the summary per client comes first, then what to discuss, then the charts
+    assert en.index("Summary per client") < en.index("What to discuss") < en.index("Charts")
+    assert "| Growth a year | 2% | 19.9% | 20% |" in (folder / "baseline.en.md").read_text(
+        encoding="utf-8")
+    assert en.count("<svg") == 2          # volume, and legal's heat map (the only one outside)
+    assert 'id="chart-hours-legal-title"' in en
+    fr = (folder / "baseline.fr.md").read_text(encoding="utf-8")
+    assert "Synthèse par client" in fr and "| Croissance annuelle | 2\u00a0% | 19,9\u00a0% |" in fr
+    assert "Group Legal a ouvert 529 tickets (15\u00a0%) hors des horaires" in fr
+
+
+def test_no_translation_is_missing(found) -> None:
+    from charterc.baseline.render import _view
+    from charterc.report.render import _documents
+    language = _documents("EUR").language("fr")
+    _view(found[0], language)
+    assert language.missing == set()
+
+
+def test_without_matplotlib_the_page_says_so(found, monkeypatch) -> None:
+    from charterc.baseline import charts, render
+
+    def refuse(*_args, **_kwargs):
+        raise charts.ChartsUnavailable("charts need matplotlib")
+
+    monkeypatch.setattr(charts, "volume_chart", refuse)
+    html = render.render_baseline(found[0], lang="en", fmt="html")
+    assert "<svg" not in html and "Charts are not included: charts need matplotlib." in html
+
+
+def test_pages_are_deterministic(found) -> None:
+    from charterc.baseline.render import render_baseline
+    for fmt in ("md", "html"):
+        assert render_baseline(found[0], lang="fr", fmt=fmt) == \
+            render_baseline(found[0], lang="fr", fmt=fmt)

@@ -409,7 +409,9 @@ def _document(charter: Charter, period: Period, state: dict[str, _Client],
                                  "feature": cost.feature, "amount": amount})
     threshold = charter.governance_or_default.primary_threshold_or_default.value
     document: Document = {
-        "charter": {"id": charter.id, "version": charter.metadata.version, "file": file},
+        "charter": {"id": charter.id, "title": charter.metadata.title,
+                    "version": charter.metadata.version, "file": file,
+                    "currency": charter.business.currency},
         "window": {"from": f"{period.first:%Y-%m}", "to": f"{period.last:%Y-%m}",
                    "first": period.first.isoformat(), "last": period.last.isoformat(),
                    "months": len(w.days), "zone": period.zone, "projection_year": w.year},
