@@ -485,3 +485,24 @@ def test_pages_are_deterministic(found) -> None:
     for fmt in ("md", "html"):
         assert render_baseline(found[0], lang="fr", fmt=fmt) == \
             render_baseline(found[0], lang="fr", fmt=fmt)
+
+
+def test_a_servicenow_export_gives_the_same_figures(year, found, tmp_path: Path) -> None:
+    """The same tickets as ServiceNow writes them (its columns, `N - Label` priorities,
+    local times without an offset in Europe/Paris): the report's profile reads them."""
+    export = tmp_path / "incidents.csv"
+    with year[0].open(encoding="utf-8", newline="") as source, \
+            export.open("w", encoding="utf-8", newline="") as target:
+        out = csv.writer(target)
+        out.writerow(["number", "company", "priority", "service_offering", "opened_at",
+                      "resolved_at"])
+        labels = {"P2": "2 - High", "P3": "3 - Moderate", "P4": "4 - Low"}
+        for row in csv.DictReader(source):
+            local = [datetime.fromisoformat(row[k]).astimezone(PARIS)
+                     .strftime("%Y-%m-%d %H:%M:%S") for k in ("opened", "resolved")]
+            out.writerow([row["id"], row["client"], labels[row["priority"]], row["feature"],
+                          *local])
+    document = baseline_json(CHARTER, export, tmp_path / "out", "--profile", "servicenow",
+                             "--input-timezone", "Europe/Paris")
+    assert document["findings"] == found[0]["findings"]
+    assert document["clients"] == found[0]["clients"]
