@@ -197,7 +197,8 @@ def test_features(found) -> None:
     # 30% of 2412 tickets: 723.6, binomial sd sqrt(2412 x 0.3 x 0.7) = 22.5; 4 sd = 90
     assert procurement["used"]["incident"] == pytest.approx(723.6, abs=90)
     assert procurement["used_not_needed"] == ["incident"]
-    assert procurement["proposed"] == ["incident", "requests"]
+    # the needs still used as written, then the feature newly used
+    assert procurement["proposed"] == ["requests", "incident"]
     finance = document["clients"]["finance"]["features"]
     assert finance["needed_unused"] == ["weekend"] and finance["proposed"] == ["incident"]
     assert document["unvalued_costs"] == [{"id": "weekend-rota", "feature": "weekend",
@@ -285,7 +286,7 @@ def test_proposal_values(proposed) -> None:
     assert document["baseline"]["reviewed"] == "2026-12-31"
     hr = document["clients"][1]
     assert hr["volume"] == {"units": 6583, "growth": "20%"} and hr["share"] == "22.9%"
-    assert document["clients"][3]["needs"]["features"] == ["incident", "requests"]
+    assert document["clients"][3]["needs"]["features"] == ["requests", "incident"]
     assert document["clients"][0]["needs"]["features"] == ["incident"]
 
 
@@ -330,7 +331,7 @@ def test_diff_lists_volumes_shares_needs_and_the_bump(proposed) -> None:
         assert "forecast volume:" in blocks[client] and "share:" in blocks[client]
     assert "2026: 6,000 tickets" in output and "2026: 6,583 tickets" in output
     assert "share: 2026: 22%" in output and "-> 2026: 22.9%" in output
-    assert 'needs.features: ["requests"] -> ["incident", "requests"]' in output
+    assert 'needs.features: ["requests"] -> ["requests", "incident"]' in output
     assert 'needs.features: ["incident", "weekend"] -> ["incident"]' in output
 
 
@@ -506,3 +507,23 @@ def test_a_servicenow_export_gives_the_same_figures(year, found, tmp_path: Path)
                              "--input-timezone", "Europe/Paris")
     assert document["findings"] == found[0]["findings"]
     assert document["clients"] == found[0]["clients"]
+
+
+def test_a_block_list_keeps_its_lines_and_comments(year, tmp_path: Path) -> None:
+    text = _strip(CHARTER.read_text(encoding="utf-8"),
+                  ("      features: [requests]\n",
+                   "      features:\n        - requests   # the buyers' own requests\n"),
+                  ("      features: [incident, weekend]\n",
+                   "      features:\n        - incident\n        - weekend    # Saturdays\n"))
+    charter, proposal = tmp_path / "in.charter.yaml", tmp_path / "out.charter.yaml"
+    charter.write_bytes(text.replace("\n", "\r\n").encode("utf-8"))
+    baseline_json(charter, year[0], tmp_path / "out", "--write", str(proposal))
+    new = proposal.read_bytes().decode("utf-8")
+    assert "\r\n" in new and "\n" not in new.replace("\r\n", "")   # CRLF kept throughout
+    assert comments(new) == comments(text)
+    # finance drops weekend: its comment stays on a line of its own
+    assert "        - incident\r\n        # Saturdays\r\n" in new
+    assert "        - requests   # the buyers' own requests\r\n        - incident\r\n" in new
+    clients = load_path(proposal).document["clients"]
+    assert clients[0]["needs"]["features"] == ["incident"]
+    assert clients[3]["needs"]["features"] == ["requests", "incident"]

@@ -294,7 +294,10 @@ def _proposal(w: _Window, c: Client, s: _Client, growth: Decimal | None) -> dict
     if c.share is not None:
         proposal["share"] = _percent_text(_tenth(w.observed[c.id]))
     if w.with_features and s.featured >= THIN:
-        wanted = [f.id for f in w.charter.features if s.features.get(f.id)]
+        # the needs still used, as written, then the features newly used (charter order)
+        kept = [f for f in c.needs_features if s.features.get(f)]
+        wanted = kept + [f.id for f in w.charter.features
+                         if s.features.get(f.id) and f.id not in kept]
         if wanted:
             proposal["features"] = wanted
     return proposal

@@ -234,15 +234,7 @@ def _features(src: _Source, base: str, doc: dict[str, Any], features: list[str],
         elif text[start] == "[":
             edits.append(_Edit(line, start, src.token_end(line, start), _yaml_list(features)))
         elif text[start] == "-":
-            # a block sequence: one `- item` line each, at the first item's indentation
-            items = [ln for p, (ln, _) in src.sources.values.items()
-                     if p.startswith(pointer + "/")]
-            first, last = min(items), max(items)
-            pad = text[:start]
-            edits.append(_Edit(first, 0, len(src.text(first)), "\n".join(
-                f"{pad}- {f}" for f in features)))
-            edits.extend(_Edit(ln, 0, len(src.text(ln)), "\0") for ln in
-                         range(first + 1, last + 1))
+            _block_list(src, pointer, current, features, edits)
         else:
             raise ProposalError(f"{pointer}: a layout the editor does not know")
         return
@@ -254,6 +246,33 @@ def _features(src: _Source, base: str, doc: dict[str, Any], features: list[str],
     else:
         edits.append(_yaml_add(src, base, "needs", "{features: " + _yaml_list(features) + "}",
                                f"{base}/tier"))
+
+
+def _block_list(src: _Source, pointer: str, current: list[Any], features: list[str],
+                edits: list[_Edit]) -> None:
+    """A block sequence (`- item` lines): the items kept stay on their lines with their
+    comments; a dropped item's line keeps its comment alone; new items follow the last."""
+    lines = []
+    for i in range(len(current)):
+        at = src.where(f"{pointer}/{i}")
+        if at is None:
+            raise ProposalError(f"no position for {pointer}/{i}")
+        lines.append(at)
+    for item, (line, column) in zip(current, lines, strict=True):
+        if item in features:
+            continue
+        text = src.text(line)
+        comment = _COMMENT.search(text[column:])
+        dash = text.rindex("-", 0, column)
+        edits.append(_Edit(line, 0, len(text), text[:dash] + comment.group(2)
+                           if comment else "\0"))
+    added = [f for f in features if f not in current]
+    if added:
+        last, column = max(lines)
+        text = src.text(last)
+        pad = text[:text.rindex("-", 0, column)]
+        edits.append(_Edit(last, 0, 0, "\n".join(f"{pad}- {f}" for f in added),
+                           new_line=True))
 
 
 def _reviewed(src: _Source, document: dict[str, Any], day: str, edits: list[_Edit]) -> None:
@@ -292,7 +311,7 @@ def _apply(src: _Source, edits: list[_Edit]) -> str:
         raw = lines[e.line - 1]
         body, eol = raw.rstrip("\r\n"), src.eol(e.line)
         if e.new_line:
-            lines.insert(e.line, e.text + eol)
+            lines.insert(e.line, e.text.replace("\n", eol) + eol)
         elif e.text == "\0":
             lines[e.line - 1] = ""
         else:
@@ -304,7 +323,7 @@ def _apply(src: _Source, edits: list[_Edit]) -> str:
     return text
 
 
-_COMMENT = re.compile(r"(\s+)(#.*)")
+_COMMENT = re.compile(r"(\s+)(#.*)$")
 
 
 def _aligned(rest: str, grown: int) -> str:
