@@ -527,3 +527,39 @@ def test_a_block_list_keeps_its_lines_and_comments(year, tmp_path: Path) -> None
     clients = load_path(proposal).document["clients"]
     assert clients[0]["needs"]["features"] == ["incident"]
     assert clients[3]["needs"]["features"] == ["requests", "incident"]
+
+
+def test_a_role_that_changes_on_observed_shares_is_named(tmp_path: Path) -> None:
+    """finance at 8000 tickets a year: 8000 x 0.03 / ln 1.03 = 8119 of 20631 tickets
+    (39.35%), under the 50% threshold."""
+    rates = dict(RATES, finance=(8000, 0.03, 0.0, {"incident": 0.5, "weekend": 0.5}))
+    tickets = tmp_path / "t.csv"
+    counts = year_of_tickets(tickets, rates)
+    proposal = tmp_path / "new.charter.yaml"
+    document = baseline_json(CHARTER, tickets, tmp_path / "out", "--write", str(proposal))
+    assert document["roles"]["observed_primary"] is None
+    assert {"kind": "role", "client": "finance", "projected": "primary",
+            "observed": "secondary"} in document["findings"]
+    share = next(f for f in document["findings"] if f["kind"] == "share")
+    expected = 100 * sum(counts["finance"]) / sum(map(sum, counts.values()))
+    assert share["client"] == "finance" and expected == pytest.approx(39.35, abs=0.01)
+    assert share["observed"] == pytest.approx(expected, abs=0.05)
+    # no primary any more while approval is `primary`: G701, caused by the new shares
+    code, output = run("check", str(proposal), "--today", "2026-12-31", "--no-cache")
+    assert code == 1 and "error[G701]" in output
+    assert set(re.findall(r"(?:error|warning)\[(\w+)\]", output)) <= CAUSED
+
+
+def test_outages_are_read_and_their_bad_rows_listed(year, tmp_path: Path) -> None:
+    outages = tmp_path / "o.csv"
+    outages.write_text("start,end,scope,planned\n"
+                       "2026-03-02T10:00:00+01:00,2026-03-02T11:00:00+01:00,all,false\n"
+                       "2026-03-03T10:00:00+01:00,2026-03-03T11:00:00+01:00,nowhere,\n",
+                       encoding="utf-8")
+    code, output = run("baseline", str(CHARTER), "--tickets", str(year[0]), "--outages",
+                       str(outages), "--from", "2026-01", "--to", "2026-12", "--format",
+                       "json", "-o", str(tmp_path / "out"))
+    assert code == 0 and "o.csv:3:3: warning[U102]" in output
+    document = json.loads((tmp_path / "out" / "it-service-desk" /
+                           "baseline-2026-01--2026-12" / "baseline.json").read_text())
+    assert document["outages"] == 1 and document["skipped"] == 1
