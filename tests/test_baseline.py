@@ -563,3 +563,14 @@ def test_outages_are_read_and_their_bad_rows_listed(year, tmp_path: Path) -> Non
     document = json.loads((tmp_path / "out" / "it-service-desk" /
                            "baseline-2026-01--2026-12" / "baseline.json").read_text())
     assert document["outages"] == 1 and document["skipped"] == 1
+
+
+def test_a_charter_with_errors_is_not_compared(year, tmp_path: Path) -> None:
+    charter = tmp_path / "bad.charter.yaml"
+    charter.write_text(_strip(CHARTER.read_text(encoding="utf-8"),
+                              ("share: 57%", "share: 70%")), encoding="utf-8")
+    code, output = run("baseline", str(charter), "--tickets", str(year[0]), "--from",
+                       "2026-01", "--to", "2026-12", "-o", str(tmp_path / "out"), "--write",
+                       str(tmp_path / "new.charter.yaml"))
+    assert code == 1 and "error[C401]" in output
+    assert not (tmp_path / "out").exists() and not (tmp_path / "new.charter.yaml").exists()
