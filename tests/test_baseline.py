@@ -426,10 +426,13 @@ def test_bad_rows_are_skipped_with_their_diagnostic(tmp_path: Path) -> None:
     assert "2 rows skipped" in output
 
 
-def test_the_proposal_is_a_new_file(year) -> None:
+def test_the_proposal_is_a_new_file_in_the_same_syntax(year, tmp_path: Path) -> None:
     code, output = run("baseline", str(CHARTER), "--tickets", str(year[0]), "--from", "2026-01",
                        "--to", "2026-12", "--write", str(CHARTER))
     assert code == 2 and "another path" in output
+    code, output = run("baseline", str(CHARTER), "--tickets", str(year[0]), "--from", "2026-01",
+                       "--to", "2026-12", "--write", str(tmp_path / "new.charter"))
+    assert code == 2 and "*.charter.yaml" in output
 
 
 def test_json_is_deterministic(year, tmp_path: Path) -> None:

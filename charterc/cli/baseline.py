@@ -75,9 +75,18 @@ def parse_request(charter: str, tickets: str, outages: str | None, first: str, l
     if target is not None and target.resolve() == Path(charter).resolve():
         raise click.BadParameter("the proposal is a new file: give another path than the "
                                  "charter's", param_hint="--write")
+    syntax = _syntax(Path(charter).name)
+    if target is not None and _syntax(target.name) != syntax:
+        suffix = ".charter" if syntax == "DSL" else ".charter.yaml"
+        raise click.BadParameter(f"the proposal is written in the charter's syntax "
+                                 f"({syntax}): name it *{suffix}", param_hint="--write")
     return BaselineRequest(Path(charter), Path(tickets), Path(outages) if outages else None,
                            start, end, Path(out), langs, formats, _columns(columns), target,
                            profile, zone)
+
+
+def _syntax(name: str) -> str:
+    return "DSL" if name.endswith(".charter") else "YAML"
 
 
 def _fail(message: str) -> int:
