@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from ..calendar import zone
 from ..diagnostics import Diagnostic
 from ..model.charter import Charter, Client
-from ..model.projection import Facts
+from ..model.projection import Facts, primary_of
 from ..report.inputs import Skipped, UnreadableFile, read_outages, read_tickets
 from ..report.measure import (
     Period,
@@ -174,15 +174,6 @@ def _tenth(value: Decimal) -> Decimal:
     return value.quantize(Decimal("0.1"), rounding=ROUND_HALF_EVEN)
 
 
-def _role(shares: dict[str, Decimal], threshold: Decimal) -> str | None:
-    """Spec section 4: the largest share, if at least the threshold and not tied."""
-    ranked = sorted(((s, cid) for cid, s in shares.items()), reverse=True)
-    if not ranked or ranked[0][0] < threshold or (len(ranked) > 1 and
-                                                   ranked[1][0] == ranked[0][0]):
-        return None
-    return ranked[0][1]
-
-
 def _hours(seconds: Fraction | None) -> float | None:
     return None if seconds is None else _dec(seconds / 3600, 2)
 
@@ -276,7 +267,7 @@ def _window(charter: Charter, period: Period, state: dict[str, _Client],
     return _Window(charter, period, facts, days, Decimal(12) / Decimal(len(days)), year, total,
                    {c.id: facts.projected_share[c.id][year - 1] for c in charter.clients},
                    observed, (facts.primary[year - 1] if facts.years else None,
-                              _role(observed, threshold) if total else None), with_features)
+                              primary_of(observed, threshold) if total else None), with_features)
 
 
 def _proposal(w: _Window, c: Client, s: _Client, growth: Decimal | None) -> dict[str, Any]:
