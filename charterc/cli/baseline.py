@@ -155,7 +155,9 @@ def run_baseline(request: BaselineRequest) -> int:
     for d in result.diagnostics:
         click.echo(format_diagnostic(d, None) + "\n")
     if result.skipped:
-        click.echo(f"{result.skipped} row{'' if result.skipped == 1 else 's'} skipped")
+        listed = len(result.diagnostics)
+        more = f" (the first {listed} listed)" if listed < result.skipped else ""
+        click.echo(f"{result.skipped} row{'' if result.skipped == 1 else 's'} skipped{more}")
     proposal = None
     if request.write is not None:
         try:
