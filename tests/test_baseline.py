@@ -577,3 +577,17 @@ def test_a_charter_with_errors_is_not_compared(year, tmp_path: Path) -> None:
                        str(tmp_path / "new.charter.yaml"))
     assert code == 1 and "error[C401]" in output
     assert not (tmp_path / "out").exists() and not (tmp_path / "new.charter.yaml").exists()
+
+
+def test_hours_are_placed_in_the_clients_zone(year, tmp_path: Path) -> None:
+    """legal's people in London (its needed hours: 07:30-17:00 London, Paris's 08:30-18:00):
+    its Saturday tickets, 10:00-16:00 in Paris, are 09:00-15:00 on its heat map."""
+    charter = tmp_path / "london.charter.yaml"
+    charter.write_text(_strip(CHARTER.read_text(encoding="utf-8"), (
+        '{days: mon-fri, from: "08:30", to: "18:00"}], timezone: Europe/Paris',
+        '{days: mon-fri, from: "07:30", to: "17:00"}], timezone: Europe/London')),
+        encoding="utf-8")
+    document = baseline_json(charter, year[0], tmp_path / "out")
+    hours = document["clients"]["legal"]["hours"]
+    assert hours["zone"] == "Europe/London"
+    assert sum(hours["by_hour"][5][9:15]) == hours["outside"] == hours["weekend"] > 0
