@@ -4,6 +4,7 @@ in words): volume stated, observed and proposed per client, and per client a hea
 the tickets opened outside its tier's hours by weekday and hour in its own zone."""
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -20,14 +21,15 @@ def volume_chart(rows: Sequence[tuple[str, Decimal | None, Decimal, Decimal | No
                  language: Formatter) -> str:
     """Units a year per client: `rows` of (name, stated, observed, proposed)."""
     _ = language.gettext
-    series = ((1, _("Stated")), (2, _("Observed, a year")), (3, _("Proposed")))
+    series = ((1, _("In the charter")), (2, _("Observed, a year")), (3, _("Proposed")))
     width = 0.26
     with _drawing() as (figure, ax):
         for i, (k, label) in enumerate(series):
             xs = [n + (i - 1) * width for n in range(len(rows))]
             values = [float(r[k]) if r[k] is not None else 0.0 for r in rows]  # type: ignore[arg-type]
             ax.bar(xs, values, width=width, label=label, color=PALETTE[i])
-        ax.set_xticks(range(len(rows)), [r[0] for r in rows])
+        ax.set_xticks(range(len(rows)), [textwrap.fill(r[0], 16) for r in rows],
+                      fontsize=8 if len(rows) > 4 else None)
         ax.set_ylabel(_("Tickets a year"))
         _axis_format(ax, lambda v: language.number(v, 0))
         ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
@@ -50,6 +52,7 @@ def heat_chart(name: str, key: str, grid: Sequence[Sequence[int]], zone: str,
         ax.set_yticks(range(7), days)
         ax.set_xticks(range(0, 24, 2), [f"{h:02d}" for h in range(0, 24, 2)])
         ax.set_xlabel(_("Hour opened, in %(zone)s") % {"zone": zone})
+        ax.set_title(name, loc="left", fontsize=9)
         colorbar = figure.colorbar(image, ax=ax)
         colorbar.set_label(_("Tickets"))
         cells = sorted(((n, d, h) for d, row in enumerate(grid) for h, n in enumerate(row) if n),
