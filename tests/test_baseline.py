@@ -30,7 +30,7 @@ import pytest
 from click.testing import CliRunner
 
 from charterc.cli import main
-from charterc.loaders import load_path
+from charterc.loaders import load_bytes, load_path, loader_for
 
 ROOT = Path(__file__).resolve().parent.parent
 CHARTER = ROOT / "charters" / "it-service-desk.charter.yaml"
@@ -591,3 +591,39 @@ def test_hours_are_placed_in_the_clients_zone(year, tmp_path: Path) -> None:
     hours = document["clients"]["legal"]["hours"]
     assert hours["zone"] == "Europe/London"
     assert sum(hours["by_hour"][5][9:15]) == hours["outside"] == hours["weekend"] > 0
+
+
+# -- the editor on every bundled charter ------------------------------------------------------
+
+BUNDLED = sorted([*(ROOT / "charters").glob("*.charter.yaml"),
+                  *(ROOT / "examples" / "dsl").glob("*.charter")])
+
+
+@pytest.mark.parametrize("path", BUNDLED, ids=lambda p: p.name)
+def test_every_bundled_charter_takes_a_proposal_in_place(path: Path) -> None:
+    """Every client gets new units, growth, share (where stated) and needs: the editor
+    knows each layout of the bundled charters, keeps every comment and line, and the
+    result reads back as proposed (propose_text checks it, else raises)."""
+    from charterc.baseline import Baseline
+    from charterc.baseline.propose import propose_text
+
+    text = path.read_text(encoding="utf-8")
+    loaded = load_path(path)
+    features = [f["id"] for f in loaded.document["features"]]
+    proposals = {}
+    for i, client in enumerate(loaded.document["clients"]):
+        proposal = {"units": 1234 + i, "growth": f"{i - 1}%", "features": features[:i + 1]}
+        if "share" in client:
+            proposal["share"] = f"{10 + i}.5%"
+        proposals[client["id"]] = proposal
+    result = Baseline({}, [], 0, proposals, date(2027, 3, 31))
+    new = propose_text(text, loaded, result, path.name)
+    assert comments(new) == comments(text)
+    added = sum(1 for c in loaded.document["clients"]
+                if "volume" not in c or "features" not in (c.get("needs") or {}))
+    assert len(new.splitlines()) <= len(text.splitlines()) + added * 2
+    document = load_bytes(new.encode("utf-8"), path.name, loader=loader_for(path.name)).document
+    assert document["baseline"]["reviewed"] == "2027-03-31"
+    for i, client in enumerate(document["clients"]):
+        assert client["volume"]["units"] == 1234 + i
+        assert client["needs"]["features"] == features[:i + 1]
