@@ -491,5 +491,47 @@ def report_command(charter: str, tickets: str, outages: str | None, period: str 
     sys.exit(run_report(request))
 
 
+@main.command("baseline")
+@click.argument("charter", type=click.Path(exists=True, dir_okay=False))
+@click.option("--tickets", required=True, type=click.Path(exists=True, dir_okay=False),
+              help="Tickets CSV, as `charterc report` reads it (a feature column for features).")
+@click.option("--outages", type=click.Path(exists=True, dir_okay=False),
+              help="Outages CSV: read and checked as `charterc report` does, counted.")
+@click.option("--from", "first", required=True, metavar="YYYY-MM",
+              help="First month of the window.")
+@click.option("--to", "last", required=True, metavar="YYYY-MM",
+              help="Last month of the window, inclusive.")
+@click.option("-o", "--output", "out", default="reports", show_default=True,
+              type=click.Path(file_okay=False), help="Output folder.")
+@click.option("--lang", default="en", show_default=True, metavar="LANGS",
+              help="Languages, comma-separated, e.g. en,fr.")
+@click.option("--format", "fmt", default="md,html,json", show_default=True, metavar="FORMATS",
+              help="Formats, comma-separated: md, html, json.")
+@click.option("--columns", multiple=True, metavar="NAME=HEADER,...",
+              help="Header names of other tools, e.g. opened=created_at,resolved=closed_at.")
+@click.option("--profile", type=click.Choice(["servicenow", "jira"]),
+              help="Read the files as that tool exports them (columns, priorities, dates).")
+@click.option("--input-timezone", "input_timezone", metavar="ZONE",
+              help="IANA zone of times written without a UTC offset (required with --profile).")
+@click.option("--write", "write", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Write the proposed charter here, in the input's syntax, comments kept.")
+def baseline_command(charter: str, tickets: str, outages: str | None, first: str, last: str,
+                     out: str, lang: str, fmt: str, columns: tuple[str, ...],
+                     profile: str | None, input_timezone: str | None,
+                     write: str | None) -> None:
+    """Compare a window of tickets with a charter; propose its next baseline.
+
+    Volumes, shares and roles, features, demand outside the tier's hours, weekday and
+    weekend turnaround, per client. Writes OUT/<charter>/baseline-<from>--<to>/. With
+    --write, the charter with volume, share, needs.features and baseline.reviewed
+    updated. See docs/baseline.md.
+    """
+    from .baseline import parse_request, run_baseline
+
+    request = parse_request(charter, tickets, outages, first, last, out, lang, fmt, columns,
+                            write, profile, input_timezone)
+    sys.exit(run_baseline(request))
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

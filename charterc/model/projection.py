@@ -17,7 +17,7 @@ these figures and never round or recompute a charge themselves.
 from __future__ import annotations
 
 import decimal
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
@@ -25,7 +25,9 @@ from functools import cached_property
 from .charter import Charter, Client
 from .values import quantize
 
-__all__ = ["MINOR_UNIT", "ROUNDING", "ClientYear", "Facts", "derive", "round_money"]
+__all__ = [
+    "MINOR_UNIT", "ROUNDING", "ClientYear", "Facts", "derive", "primary_of", "round_money",
+]
 
 ROUNDING = decimal.ROUND_HALF_EVEN
 _CONTEXT = decimal.Context(prec=34, rounding=ROUNDING)
@@ -148,17 +150,10 @@ class Facts:
     @cached_property
     def primary(self) -> tuple[str | None, ...]:
         """Per year: the client with the largest share if it reaches the threshold (ties: none)."""
-        roles: list[str | None] = []
         threshold = self.charter.governance_or_default.primary_threshold_or_default.value
-        for y in self.years:
-            shares = sorted(((share, cid) for cid, s in self.projected_share.items()
-                             if (share := s[y - 1]) is not None), reverse=True)
-            if not shares or shares[0][0] < threshold or (
-                    len(shares) > 1 and shares[1][0] == shares[0][0]):
-                roles.append(None)
-            else:
-                roles.append(shares[0][1])
-        return tuple(roles)
+        return tuple(primary_of({cid: share for cid, s in self.projected_share.items()
+                                 if (share := s[y - 1]) is not None}, threshold)
+                     for y in self.years)
 
     # -- prices and charges --------------------------------------------------------
     def price(self, tier_id: str, year: int) -> tuple[Decimal, Decimal]:
@@ -217,6 +212,17 @@ def _sum(values: Iterable[Decimal]) -> Decimal:
     for value in values:
         total = _EXACT.add(total, value)
     return total
+
+
+def primary_of(shares: Mapping[str, Decimal], threshold: Decimal) -> str | None:
+    """Section 4's role rule: the client with the largest share is primary if that share is
+    at least the threshold; a tie for the largest means no primary. (Also applied to the
+    shares observed in tickets, by `charterc baseline`.)"""
+    ranked = sorted(((share, cid) for cid, share in shares.items()), reverse=True)
+    if not ranked or ranked[0][0] < threshold or (len(ranked) > 1 and
+                                                   ranked[1][0] == ranked[0][0]):
+        return None
+    return ranked[0][1]
 
 
 def _units(client: Client) -> Decimal:

@@ -27,8 +27,9 @@ _ROOT = Path(__file__).parent
 _FIXED = datetime(2026, 1, 1, tzinfo=UTC)
 _KEYWORDS = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2)}
 _METHODS = [("templates/**.j2", "jinja2.ext:babel_extract"), ("**.py", "python")]
-# The report renderer lives beside the report engine; only its two modules carry labels.
+# The report and baseline renderers live beside their engines; only these modules carry labels.
 _REPORT = (_ROOT.parent / "report", [("render.py", "python"), ("charts.py", "python")])
+_BASELINE = (_ROOT.parent / "baseline", [("render.py", "python"), ("charts.py", "python")])
 
 
 def po_path(lang: str) -> Path:
@@ -48,9 +49,11 @@ def extract() -> Catalog:
             str(_ROOT), method_map=_METHODS, options_map=options, keywords=_KEYWORDS,
             strip_comment_tags=True):
         catalog.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
-    if _REPORT[0].is_dir():
+    for folder, methods in (_REPORT, _BASELINE):
+        if not folder.is_dir():
+            continue
         for filename, lineno, message, comments, context in extract_from_dir(
-                str(_REPORT[0]), method_map=_REPORT[1], keywords=_KEYWORDS,
+                str(folder), method_map=methods, keywords=_KEYWORDS,
                 strip_comment_tags=True):
             catalog.add(message, None, [(filename, lineno)], auto_comments=comments,
                         context=context)

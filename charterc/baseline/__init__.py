@@ -1,0 +1,14 @@
+"""`charterc baseline`: a window of tickets against the charter, and its next baseline.
+
+    compare (compare.py: the figures and findings, a JSON-compatible document)
+    -> propose (propose.py: the charter with its values edited in place, --write)
+    -> render (render.py: Markdown and HTML, English and French)
+
+Spec section 10; decisions in docs/baseline.md.
+"""
+from __future__ import annotations
+
+from .compare import THIN, Baseline, BaselineError, compare
+from .output import write_baseline
+
+__all__ = ["THIN", "Baseline", "BaselineError", "compare", "write_baseline"]

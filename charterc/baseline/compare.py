@@ -1,0 +1,421 @@
+"""What the charter states against what a window of tickets shows, per client (spec section 10).
+
+The tickets are read by the report's reader (`report/inputs.py`: the same columns,
+profiles and U1xx diagnostics) in one pass; per client only counters are kept: tickets
+per month, per feature, out of the tier's hours per weekday and hour in the client's
+zone, and one integer per resolved ticket for the turnaround medians. The charter's
+side comes from the projection (`model/projection.py`): forecast units for the same
+dates, stated or projected shares, roles. Decisions are in docs/baseline.md.
+"""
+from __future__ import annotations
+
+import math
+from array import array
+from bisect import bisect_right
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import ROUND_HALF_EVEN, Decimal
+from fractions import Fraction
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..calendar import zone
+from ..diagnostics import Diagnostic
+from ..model.charter import Charter, Client
+from ..model.projection import Facts, primary_of
+from ..report.inputs import Skipped, UnreadableFile, read_outages, read_tickets
+from ..report.measure import (
+    Period,
+    TierClock,
+    _midnight,
+    period_charge,
+    quantile,
+    range_period,
+)
+
+if TYPE_CHECKING:
+    from ..report.profiles import Profile
+
+__all__ = ["THIN", "Baseline", "BaselineError", "compare"]
+
+Document = dict[str, Any]
+
+THIN = 30                 # fewer tickets than this in the window: too thin to say
+VOLUME_GAP = Decimal(10)  # annualised units this many percent off the forecast: a finding
+GROWTH_GAP = Decimal(5)   # implied growth this many points off the stated growth
+SHARE_GAP = Decimal(5)    # observed share this many points off the stated or projected one
+HOURS_GAP = Decimal(5)    # this percent of a client's tickets outside its tier's hours
+MAX_LISTED = 1000
+_HUNDRED = Decimal(100)
+_HALF = Fraction(1, 2)
+
+
+class BaselineError(Exception):
+    """The comparison cannot be made as asked (an unreadable file: its U106 diagnostic)."""
+
+    def __init__(self, message: str, diagnostics: list[Diagnostic]) -> None:
+        super().__init__(message)
+        self.diagnostics = diagnostics
+
+
+@dataclass
+class _Client:
+    """One client's counters over the window."""
+
+    client: Client
+    months: list[int]
+    features: Counter[str] = field(default_factory=Counter)
+    featured: int = 0                     # tickets with a feature cell
+    outside: list[int] = field(default_factory=lambda: [0, 0])  # weekday, weekend
+    heat: list[list[int]] = field(default_factory=lambda: [[0] * 24 for _ in range(7)])
+    turnaround: tuple[array[int], array[int]] = field(
+        default_factory=lambda: (array("q"), array("q")))
+
+    @property
+    def count(self) -> int:
+        return sum(self.months)
+
+
+@dataclass
+class Baseline:
+    """The comparison: its JSON-compatible document, the skipped rows' diagnostics, and
+    per client the proposed values (None: unchanged) that `--write` puts in the charter."""
+
+    document: Document
+    diagnostics: list[Diagnostic]
+    skipped: int
+    proposals: dict[str, dict[str, Any]]
+    reviewed: date
+
+
+def _month_starts(period: Period) -> list[int]:
+    """UTC starts of each month of the window, and the window's end."""
+    starts, day = [], period.first
+    while day <= period.last:
+        starts.append(_midnight(period.zone, day))
+        day = date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    return [*starts, period.end]
+
+
+def _client_zone(client: Client) -> str:
+    """Where the client's people work: its needed hours' zone, else its own, else the
+    provider's."""
+    needs = client.needs_hours
+    return needs.zone if needs is not None else client.zone
+
+
+def _read(charter: Charter, tickets: Path, display: str, period: Period,
+          columns: dict[str, str] | None, profile: Profile | None, instants: Any,
+          progress: Callable[[int], None] | None,
+          skip: Callable[[Skipped], None]) -> tuple[dict[str, _Client], bool]:
+    clocks = {t.id: TierClock(t, t.hours.schedule, t.hours.zone) for t in charter.tiers}
+    bounds = _month_starts(period)
+    state = {c.id: _Client(c, [0] * (len(bounds) - 1)) for c in charter.clients}
+    clock_of = {c.id: clocks[c.tier] for c in charter.clients}
+    zone_of = {c.id: zone(_client_zone(c)) for c in charter.clients}
+    start, end = period.start, period.end
+    shape: dict[str, int] = {}
+    for t in read_tickets(tickets, display, clients=list(state), priorities=charter.priorities,
+                          mapping=columns, progress=progress, profile=profile,
+                          instants=instants, shape=shape):
+        if isinstance(t, Skipped):
+            skip(t)
+            continue
+        if not start <= t.opened < end:
+            continue
+        usage = state[t.client]
+        usage.months[bisect_right(bounds, t.opened) - 1] += 1
+        if t.feature is not None:
+            usage.features[t.feature] += 1
+            usage.featured += 1
+        day, hours = clock_of[t.client].groups(t.opened)
+        if hours == 3:
+            usage.outside[day] += 1
+            local = datetime.fromtimestamp(t.opened, zone_of[t.client])
+            usage.heat[local.weekday()][local.hour] += 1
+        if t.resolved is not None and t.resolved < end:
+            usage.turnaround[day].append(t.resolved - t.opened)
+    return state, "feature" in shape
+
+
+# -- the figures ----------------------------------------------------------------------------
+
+def _dec(value: Decimal | Fraction | float | int, places: int = 1) -> float:
+    if isinstance(value, Fraction):
+        value = Decimal(value.numerator) / Decimal(value.denominator)
+    return float(Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN))
+
+
+def implied_growth(months: list[int], days: list[int]) -> Decimal | None:
+    """Yearly growth of the daily ticket rate: a least-squares line through the logarithm
+    of each month's tickets per day, against the month's middle in years; None with fewer
+    than three months holding tickets. A rate growing g a year gives exactly g."""
+    points, elapsed = [], 0
+    for n, d in zip(months, days, strict=True):
+        if n:
+            points.append(((elapsed + d / 2) / 365.25, math.log(n / d)))
+        elapsed += d
+    if len(points) < 3:
+        return None
+    mx = sum(x for x, _ in points) / len(points)
+    my = sum(y for _, y in points) / len(points)
+    sxx = sum((x - mx) ** 2 for x, _ in points)
+    slope = sum((x - mx) * (y - my) for x, y in points) / sxx
+    return (Decimal(math.exp(slope)) - 1) * _HUNDRED
+
+
+def _whole(value: Decimal) -> Decimal:
+    return value.quantize(Decimal(1), rounding=ROUND_HALF_EVEN)
+
+
+def _tenth(value: Decimal) -> Decimal:
+    return value.quantize(Decimal("0.1"), rounding=ROUND_HALF_EVEN)
+
+
+def _hours(seconds: Fraction | None) -> float | None:
+    return None if seconds is None else _dec(seconds / 3600, 2)
+
+
+def _turnaround(values: array[int]) -> Document:
+    ordered = sorted(values)
+    return {"resolved": len(ordered), "median_hours": _hours(quantile(ordered, _HALF))}
+
+
+def _percent_text(value: Decimal) -> str:
+    """`12.5%`, `20%`: the shortest form, as charters write percents."""
+    text = format(value.normalize(), "f")
+    return f"{text}%"
+
+
+def compare(charter: Charter, *, tickets: Path, start: date, end: date,
+            tickets_display: str | None = None, outages: Path | None = None,
+            outages_display: str | None = None, columns: dict[str, str] | None = None,
+            profile: Profile | None = None, input_timezone: str | None = None,
+            progress: Callable[[int], None] | None = None,
+            file: str | None = None) -> Baseline:
+    """Compare the window [start, end] (local dates, provider's zone) with the charter.
+
+    `charter` must have passed the checks. Bad rows are skipped with their diagnostic;
+    an unreadable file raises `BaselineError` with its U106 diagnostic.
+    """
+    from ..report.profiles import Instants
+
+    period = range_period(start, end, charter.provider.timezone)
+    instants = Instants(input_timezone, profile.formats if profile is not None else ())
+    diagnostics: list[Diagnostic] = []
+    skipped = 0
+
+    def skip(row: Skipped) -> None:
+        nonlocal skipped
+        skipped += 1
+        if len(diagnostics) < MAX_LISTED:
+            diagnostics.append(row.diagnostic)
+
+    outage_count = None
+    try:
+        if outages is not None:  # read for their diagnostics, as `report` does; counted
+            outage_count = 0
+            for o in read_outages(outages, outages_display or str(outages),
+                                  tiers=[t.id for t in charter.tiers],
+                                  clients=[c.id for c in charter.clients], mapping=columns,
+                                  instants=instants):
+                if isinstance(o, Skipped):
+                    skip(o)
+                elif o.end > period.start and o.start < period.end:
+                    outage_count += 1
+        state, with_features = _read(charter, tickets, tickets_display or str(tickets), period,
+                                     columns, profile, instants, progress, skip)
+    except UnreadableFile as exc:
+        raise BaselineError(exc.diagnostic.message, [*diagnostics, exc.diagnostic]) from None
+    return _document(charter, period, state, with_features, diagnostics, skipped,
+                     outage_count, file)
+
+
+@dataclass
+class _Window:
+    """The charter's side of the window, computed once for every client."""
+
+    charter: Charter
+    period: Period
+    facts: Facts
+    days: list[int]            # days of each month of the window
+    annual: Decimal            # 12 / months: what annualises a count
+    year: int                  # projection year of the window's first day
+    total: int                 # tickets of every client
+    projected: dict[str, Decimal | None]
+    observed: dict[str, Decimal]
+    primary: tuple[str | None, str | None]   # (projected, observed)
+    with_features: bool
+
+
+def _window(charter: Charter, period: Period, state: dict[str, _Client],
+            with_features: bool) -> _Window:
+    facts = Facts(charter)
+    days, day = [], period.first
+    while day <= period.last:
+        following = date(day.year + day.month // 12, day.month % 12 + 1, 1)
+        days.append((min(following, period.last + timedelta(days=1)) - day).days)
+        day = following
+    total = sum(s.count for s in state.values())
+    threshold = charter.governance_or_default.primary_threshold_or_default.value
+    year = period_charge(charter, facts, charter.clients[0], period, Counter()).year \
+        if charter.clients else 1
+    observed = {cid: (Decimal(s.count) * _HUNDRED / total if total else Decimal(0))
+                for cid, s in state.items()}
+    return _Window(charter, period, facts, days, Decimal(12) / Decimal(len(days)), year, total,
+                   {c.id: facts.projected_share[c.id][year - 1] for c in charter.clients},
+                   observed, (facts.primary[year - 1] if facts.years else None,
+                              primary_of(observed, threshold) if total else None), with_features)
+
+
+def _proposal(w: _Window, c: Client, s: _Client, growth: Decimal | None) -> dict[str, Any]:
+    """The values `--write` sets for a client with enough tickets (section 10)."""
+    proposal: dict[str, Any] = {}
+    rate = _whole(growth) if growth is not None else c.growth_or_default.value
+    # `volume.units` is the term's first year: the window's rate taken back to it
+    offset = (w.period.first - w.charter.period.start).days / 365.25
+    base = 1 + float(rate) / 100
+    annualised = Decimal(s.count) * w.annual
+    units = annualised / Decimal(base ** offset) if base > 0 else annualised
+    proposal["units"] = int(_whole(units))
+    if growth is not None:
+        proposal["growth"] = _percent_text(_whole(growth))
+    if c.share is not None:
+        proposal["share"] = _percent_text(_tenth(w.observed[c.id]))
+    if w.with_features and s.featured >= THIN:
+        # the needs still used, as written, then the features newly used (charter order)
+        kept = [f for f in c.needs_features if s.features.get(f)]
+        wanted = kept + [f.id for f in w.charter.features
+                         if s.features.get(f.id) and f.id not in kept]
+        if wanted:
+            proposal["features"] = wanted
+    return proposal
+
+
+def _entry(w: _Window, c: Client, s: _Client, growth: Decimal | None,
+           proposal: dict[str, Any]) -> Document:
+    tier = w.charter.tier(c.tier)
+    assert tier is not None  # R301
+    forecast = period_charge(w.charter, w.facts, c, w.period, Counter()).forecast_units * w.annual
+    annualised = Decimal(s.count) * w.annual
+    needed = list(c.needs_features)
+    used = dict(sorted(s.features.items(), key=lambda kv: (-kv[1], kv[0])))
+    outside = sum(s.outside)
+    projected = w.projected[c.id]
+    return {
+        "name": c.name, "tier": c.tier, "tickets": s.count, "thin": s.count < THIN,
+        "volume": {
+            "stated_units": float(c.units.value) if c.units is not None else None,
+            "stated_growth": _dec(c.growth_or_default.value),
+            "forecast": _dec(forecast), "observed": s.count, "annualised": _dec(annualised),
+            "difference_percent": (_dec((annualised - forecast) * _HUNDRED / forecast)
+                                   if forecast else None),
+            "implied_growth": _dec(growth) if growth is not None else None,
+            "proposed_units": proposal.get("units"),
+            "proposed_growth": _dec(_whole(growth))
+            if growth is not None and proposal else None},
+        "share": {
+            "stated": _dec(c.share.value) if c.share is not None else None,
+            "projected": _dec(projected) if projected is not None else None,
+            "observed": _dec(w.observed[c.id]),
+            "proposed": _dec(_tenth(w.observed[c.id])) if "share" in proposal else None},
+        "role": {"projected": "primary" if w.primary[0] == c.id else "secondary",
+                 "observed": "primary" if w.primary[1] == c.id else "secondary"},
+        "features": {"measured": w.with_features, "used": used, "needed": needed,
+                     "tier": list(tier.features or ()),
+                     "needed_unused": [f for f in needed if not s.features.get(f)]
+                     if w.with_features else [],
+                     "used_not_needed": [f for f in used if f not in needed]
+                     if w.with_features else [],
+                     "proposed": proposal.get("features")},
+        "hours": {"zone": _client_zone(c),
+                  "tier_hours": "24x7" if tier.hours.is_24x7 else str(tier.hours.schedule or ""),
+                  "outside": outside,
+                  "outside_percent": _dec(Decimal(outside) * _HUNDRED / s.count
+                                          if s.count else 0),
+                  "weekday": s.outside[0], "weekend": s.outside[1], "by_hour": s.heat},
+        "turnaround": {"weekday": _turnaround(s.turnaround[0]),
+                       "weekend": _turnaround(s.turnaround[1])},
+    }
+
+
+def _findings(cid: str, entry: Document) -> list[Document]:
+    """What a steering committee should look at for one client (thresholds at the top)."""
+    out: list[Document] = []
+    volume, share = entry["volume"], entry["share"]
+    gap, implied = volume["difference_percent"], volume["implied_growth"]
+    if (gap is not None and abs(Decimal(str(gap))) > VOLUME_GAP) or (
+            implied is not None and
+            abs(Decimal(str(implied)) - Decimal(str(volume["stated_growth"]))) > GROWTH_GAP):
+        out.append({"kind": "volume", "client": cid, "forecast": volume["forecast"],
+                    "annualised": volume["annualised"],
+                    "stated_growth": volume["stated_growth"], "implied_growth": implied})
+    before = share["stated"] if share["stated"] is not None else share["projected"]
+    if before is not None and abs(Decimal(str(share["observed"])) -
+                                  Decimal(str(before))) > SHARE_GAP:
+        out.append({"kind": "share", "client": cid, "stated": before,
+                    "observed": share["observed"]})
+    if entry["role"]["projected"] != entry["role"]["observed"]:
+        out.append({"kind": "role", "client": cid, **entry["role"]})
+    features = entry["features"]
+    out.extend({"kind": "needed-unused", "client": cid, "feature": f}
+               for f in features["needed_unused"])
+    out.extend({"kind": "used-not-needed", "client": cid, "feature": f,
+                "tickets": features["used"][f]} for f in features["used_not_needed"])
+    hours = entry["hours"]
+    if Decimal(str(hours["outside_percent"])) >= HOURS_GAP:
+        out.append({"kind": "outside-hours", "client": cid, "tickets": hours["outside"],
+                    "percent": hours["outside_percent"], "weekday": hours["weekday"],
+                    "weekend": hours["weekend"]})
+    return out
+
+
+def _document(charter: Charter, period: Period, state: dict[str, _Client],
+              with_features: bool, diagnostics: list[Diagnostic], skipped: int,
+              outage_count: int | None, file: str | None) -> Baseline:
+    w = _window(charter, period, state, with_features)
+    findings: list[Document] = []
+    clients: Document = {}
+    proposals: dict[str, dict[str, Any]] = {}
+    for c in charter.clients:
+        s = state[c.id]
+        growth = implied_growth(s.months, w.days)
+        thin = s.count < THIN
+        proposal = {} if thin else _proposal(w, c, s, growth)
+        clients[c.id] = entry = _entry(w, c, s, growth, proposal)
+        if thin:
+            findings.append({"kind": "thin", "client": c.id, "tickets": s.count})
+            continue
+        proposals[c.id] = proposal
+        findings.extend(_findings(c.id, entry))
+    unvalued = []
+    if with_features:
+        used: Counter[str] = Counter()
+        for s in state.values():
+            used.update(s.features)
+        for cost in charter.costs:
+            if cost.feature is not None and not used.get(cost.feature):
+                amount = _dec(w.facts.cost_items[cost.id][w.year - 1], 2)
+                unvalued.append({"id": cost.id, "feature": cost.feature, "amount": amount})
+                findings.append({"kind": "unvalued-cost", "cost": cost.id,
+                                 "feature": cost.feature, "amount": amount})
+    threshold = charter.governance_or_default.primary_threshold_or_default.value
+    document: Document = {
+        "charter": {"id": charter.id, "title": charter.metadata.title,
+                    "version": charter.metadata.version, "file": file,
+                    "currency": charter.business.currency},
+        "window": {"from": f"{period.first:%Y-%m}", "to": f"{period.last:%Y-%m}",
+                   "first": period.first.isoformat(), "last": period.last.isoformat(),
+                   "months": len(w.days), "zone": period.zone, "projection_year": w.year},
+        "tickets": w.total, "skipped": skipped, "outages": outage_count, "thin_below": THIN,
+        "roles": {"projected_primary": w.primary[0], "observed_primary": w.primary[1],
+                  "threshold": _dec(threshold)},
+        "clients": clients,
+        "unvalued_costs": unvalued,
+        "findings": findings,
+        "proposal": {"reviewed": period.last.isoformat(),
+                     "clients": {cid: p for cid, p in proposals.items() if p}},
+    }
+    return Baseline(document, diagnostics, skipped, proposals, period.last)

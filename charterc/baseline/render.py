@@ -1,0 +1,172 @@
+"""The baseline document as one page a steering committee reads: Markdown or HTML.
+
+First a summary table per client (stated, observed, proposed), then what to discuss
+(the findings in sentences), then the charts (HTML only: volume, and the demand outside
+each tier's hours as a heat map). The environments, formatting and catalogues are
+`charterc build`'s (`charterc.render`), as the report's renderer uses them; the same
+document gives the same bytes.
+"""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from ..render.i18n import languages
+from ..render.view import N_, Pct, Units
+from ..report.render import _documents
+from .compare import Document
+
+__all__ = ["FORMATS", "charts_unavailable", "render_baseline"]
+
+FORMATS = ("md", "html")
+
+FINDINGS = {
+    "volume": N_("%(client)s: %(annualised)s tickets a year against a forecast of "
+                 "%(forecast)s; the data implies a growth of %(implied)s a year, the charter "
+                 "states %(stated)s."),
+    "share": N_("%(client)s: an observed share of %(observed)s against %(stated)s."),
+    "role": N_("%(client)s: %(projected)s in the projection, %(observed)s on the observed "
+               "shares."),
+    "needed-unused": N_("%(client)s needs %(feature)s and opened no ticket for it."),
+    "used-not-needed": N_("%(client)s opened %(tickets)s tickets for %(feature)s, which its "
+                          "needs do not list."),
+    "outside-hours": N_("%(client)s opened %(tickets)s tickets (%(percent)s) outside its "
+                        "tier's hours: %(weekday)s on weekdays, %(weekend)s at weekends."),
+    "unvalued-cost": N_("Cost %(cost)s (%(amount)s a year) exists for %(feature)s, which no "
+                        "client used."),
+    "thin": N_("%(client)s: %(tickets)s tickets, fewer than %(thin)s: too thin to say, left "
+               "unchanged."),
+}
+ROLES = {"primary": N_("primary"), "secondary": N_("secondary")}
+
+
+def charts_unavailable() -> str | None:
+    """The warning to print when the HTML cannot carry charts (no matplotlib), else None."""
+    from .charts import unavailable
+    return unavailable()
+
+
+def _n(value: float | int | None) -> Units | None:
+    return None if value is None else Units(Decimal(str(value)))
+
+
+def _p(value: float | None) -> Pct | None:
+    return None if value is None else Pct(Decimal(str(value)))
+
+
+def _features(items: list[str] | None) -> str | None:
+    return None if items is None else (", ".join(items) or "—")
+
+
+def _rows(c: Document, language: Any) -> list[Document]:
+    """The summary rows of one client: figure, stated, observed, proposed (view values)."""
+    _ = language.gettext
+    volume, share, features, role = c["volume"], c["share"], c["features"], c["role"]
+    used = [f"{f} ({language.number(Decimal(n), 0)})" for f, n in features["used"].items()]
+    return [
+        {"label": _("Tickets a year"), "stated": _n(volume["forecast"]),
+         "observed": _n(volume["annualised"]), "proposed": _n(volume["proposed_units"])},
+        {"label": _("Growth a year"), "stated": _p(volume["stated_growth"]),
+         "observed": _p(volume["implied_growth"]), "proposed": _p(volume["proposed_growth"])},
+        {"label": _("Share"),
+         "stated": _p(share["stated"] if share["stated"] is not None else share["projected"]),
+         "observed": _p(share["observed"]), "proposed": _p(share["proposed"])},
+        {"label": _("Role"), "stated": _(ROLES[role["projected"]]),
+         "observed": _(ROLES[role["observed"]]),
+         "proposed": _(ROLES[role["observed"]]) if share["proposed"] is not None else None},
+        {"label": _("Features"), "stated": _features(features["needed"]),
+         "observed": ", ".join(used) if features["measured"] else None,
+         "proposed": _features(features["proposed"])},
+        {"label": _("Outside the tier's hours"), "stated": None,
+         "observed": _p(c["hours"]["outside_percent"]), "proposed": None},
+        {"label": _("Median resolution, weekdays / weekends (h)"), "stated": None,
+         "observed": " / ".join(language.fmt(_n(t["median_hours"]))
+                                for t in (c["turnaround"]["weekday"],
+                                          c["turnaround"]["weekend"])),
+         "proposed": None},
+    ]
+
+
+def _finding(f: Document, names: dict[str, str], document: Document, language: Any) -> str:
+    _ = language.gettext
+    params: dict[str, str] = {}
+    for key, value in f.items():
+        if key == "kind":
+            continue
+        if key == "client":
+            params[key] = names[value]
+        elif key in ("percent", "stated", "observed", "implied_growth", "stated_growth"):
+            params[key] = language.fmt(_p(value)) if not isinstance(value, str) else \
+                _(ROLES[value])
+        elif key == "amount":
+            params[key] = language.money(Decimal(str(value)))
+        elif isinstance(value, (int, float)):
+            params[key] = language.fmt(_n(value))
+        else:
+            params[key] = str(value)
+    if f["kind"] == "volume":
+        params["implied"], params["stated"] = params.pop("implied_growth"), \
+            params.pop("stated_growth")
+    if f["kind"] == "role":
+        params["projected"], params["observed"] = _(ROLES[f["projected"]]), \
+            _(ROLES[f["observed"]])
+    params["thin"] = str(document["thin_below"])
+    return str(_(FINDINGS[f["kind"]]) % params)
+
+
+def _view(document: Document, language: Any) -> Document:
+    names = {cid: c["name"] for cid, c in document["clients"].items()}
+    window = document["window"]
+    return {
+        "lang": language.lang,
+        "charter": document["charter"],
+        "window": {"first": date.fromisoformat(window["first"]),
+                   "last": date.fromisoformat(window["last"]), "zone": window["zone"],
+                   "months": window["months"]},
+        "tickets": _n(document["tickets"]), "skipped": _n(document["skipped"]),
+        "reviewed": date.fromisoformat(document["proposal"]["reviewed"]),
+        "clients": [{"id": cid, "name": c["name"], "tier": c["tier"], "thin": c["thin"],
+                     "tickets": _n(c["tickets"]), "rows": _rows(c, language)}
+                    for cid, c in document["clients"].items()],
+        "findings": [_finding(f, names, document, language) for f in document["findings"]
+                     if f["kind"] != "thin"],
+        "thin": [_finding(f, names, document, language) for f in document["findings"]
+                 if f["kind"] == "thin"],
+        "charts": None, "charts_missing": None,
+    }
+
+
+def _charts(document: Document, language: Any) -> tuple[list[Any] | None, str | None]:
+    from markupsafe import Markup
+
+    from . import charts
+    rows = [(c["name"], _dec(c["volume"]["forecast"]), Decimal(str(c["volume"]["annualised"])),
+             _dec(c["volume"]["proposed_units"])) for c in document["clients"].values()]
+    try:
+        drawn = [Markup(charts.volume_chart(rows, language))]
+        for cid, c in document["clients"].items():
+            if c["hours"]["outside"]:
+                drawn.append(Markup(charts.heat_chart(c["name"], cid, c["hours"]["by_hour"],
+                                                      c["hours"]["zone"], language)))
+        return drawn, None
+    except charts.ChartsUnavailable as exc:
+        return None, str(exc)
+
+
+def _dec(value: float | int | None) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
+
+
+def render_baseline(document: Document, *, lang: str, fmt: str) -> str:
+    """The baseline page in `lang` as `fmt` ("md" | "html"); ValueError for an unknown one."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r} (one of: {', '.join(FORMATS)})")
+    if lang not in languages():
+        raise ValueError(f"no catalogue for language {lang!r} (one of: {', '.join(languages())})")
+    documents = _documents(document["charter"]["currency"])
+    language = documents.language(lang)
+    view = _view(document, language)
+    if fmt == "html":
+        view["charts"], view["charts_missing"] = _charts(document, language)
+    return documents.render(fmt, lang, "baseline", view)
