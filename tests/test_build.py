@@ -316,12 +316,19 @@ def test_cli_builds_and_reports(tmp_path):
     assert "0 errors, 0 warnings in 1 file" in result.output
     assert "built 1 charter(s): 16 files in" in result.output
     assert "example: openslo.yaml leaves out 4 objective(s) at 100%" in result.output
+    # the build log counts, and lists only with --verbose: one short line per charter
+    assert "left out example/" not in result.output
+    assert max(len(line) for line in result.output.splitlines()) < 160
     assert (out / "example/charter.fr.html").is_file()
+    verbose = CliRunner().invoke(main, ["build", str(tmp_path / "in"), "-o", str(out),
+                                        "--today", "2026-11-27", "--verbose"])
+    assert verbose.exit_code == 0, verbose.output
+    assert "  example: openslo.yaml left out " in verbose.output
 
 
 @pytest.mark.parametrize("args, message", [
     (["--lang", "de"], "no catalogue for language 'de'"),
-    (["--format", "pdf"], "unknown format 'pdf'"),
+    (["--format", "docx"], "unknown format 'docx'"),
 ])
 def test_cli_usage_errors_exit_2(tmp_path, args, message):
     result = CliRunner().invoke(main, ["build", str(_write(tmp_path / "in", BASE)), "-o",
