@@ -105,7 +105,10 @@ def test_agreement_shows_hours_in_the_clients_zone(built):
 def test_html_stands_alone_and_is_accessible(built):
     html = (built.out / "it-service-desk/charter.fr.html").read_text()
     assert html.startswith("<!DOCTYPE html>\n<html lang=\"fr\">")
-    assert "<style>" in html and "@media print" in html and "break-before: page" in html
+    assert "<style>" in html and "@media print" in html and "size: A4 portrait" in html
+    # sections follow each other on a page: no forced break; running footer "Page N sur M"
+    assert "break-before: page" not in html
+    assert '"Page " counter(page) " sur " counter(pages)' in html
     for needle in ("<script", "<link", "src=", "@import", "url(", "http://", "https://"):
         assert needle not in html
     levels = [int(line[2]) for line in html.splitlines() if line.startswith("<h") and
