@@ -170,3 +170,29 @@ def test_without_weasyprint_the_build_is_a_usage_error(tmp_path, monkeypatch):
     assert "charterc build: --format pdf needs WeasyPrint's system libraries" in result.output
     assert "libpango-1.0-0" in result.output and "Traceback" not in result.output
     assert not out.exists()
+
+
+def test_report_as_pdf(tmp_path, monkeypatch):
+    """`charterc report --format pdf`: numbered pages in the report's language, the report
+    document attached as JSON, dated the last day of the period."""
+    _weasyprint_or_skip()
+    from pypdf import PdfReader
+
+    from charterc.cli import main
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    here = ROOT / "tests/report"
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, [
+        "report", str(here / "desk.charter.yaml"), "--tickets", str(here / "tickets.csv"),
+        "--outages", str(here / "outages.csv"), "--period", "2026-11", "-o", str(out),
+        "--format", "pdf,json", "--lang", "fr"])
+    assert result.exit_code == 0, result.output
+    folder = out / "report-desk" / "2026-11"
+    reader = PdfReader(folder / "provider.fr.pdf")
+    count = len(reader.pages)
+    for n, page in enumerate(reader.pages, 1):
+        assert f"Page {n} sur {count}" in " ".join((page.extract_text() or "").split())
+    assert reader.trailer["/Root"]["/Lang"] == "fr"
+    assert reader.attachments["provider.json"] == [(folder / "provider.json").read_bytes()]
+    meta = reader.metadata
+    assert meta is not None and meta["/CreationDate"] == "D:20261130000000Z"

@@ -440,7 +440,7 @@ def fmt_command(paths: tuple[str, ...], check_only: bool) -> None:
 @click.option("--lang", default="en", show_default=True, metavar="LANGS",
               help="Languages, comma-separated, e.g. en,fr.")
 @click.option("--format", "fmt", default="md,html,json", show_default=True, metavar="FORMATS",
-              help="Formats, comma-separated: md, html, json.")
+              help="Formats, comma-separated: md, html, pdf, json.")
 @click.option("--columns", multiple=True, metavar="NAME=HEADER,...",
               help="Header names of other tools, e.g. opened=created_at,resolved=closed_at.")
 @click.option("--strict", is_flag=True, help="A skipped row is fatal (exit 1, nothing written).")
