@@ -28,7 +28,8 @@ from typing import Any
 __all__ = ["Attached", "Pdf", "PdfProblem", "available", "created_from", "html_to_pdf"]
 
 # What the PDF of a document needs from the system, named in PdfProblem's message.
-SYSTEM_LIBRARIES = "libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core"
+SYSTEM_LIBRARIES = ("libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation "
+                    "fonts-dejavu-core")
 
 
 class PdfProblem(Exception):
