@@ -196,3 +196,18 @@ def test_report_as_pdf(tmp_path, monkeypatch):
     assert reader.attachments["provider.json"] == [(folder / "provider.json").read_bytes()]
     meta = reader.metadata
     assert meta is not None and meta["/CreationDate"] == "D:20261130000000Z"
+
+
+def test_only_a_pdf_loads_weasyprint(tmp_path):
+    """WeasyPrint (and pango) are loaded for `--format pdf` only: a check or an HTML build
+    starts as lean as before."""
+    import subprocess
+    import sys
+    code = ("import sys\nfrom charterc.cli import main\n"
+            "for args in (['check', 'charters'], ['build', 'charters/it-service-desk.charter.yaml',"
+            " '-o', sys.argv[1], '--format', 'md,html', '--today', '2026-11-27']):\n"
+            "    try:\n        main(args)\n    except SystemExit:\n        pass\n"
+            "print('weasyprint' in sys.modules)")
+    proc = subprocess.run([sys.executable, "-c", code, str(tmp_path / "dist")], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.stdout.strip().splitlines()[-1] == "False", proc.stdout + proc.stderr
