@@ -211,3 +211,28 @@ def test_only_a_pdf_loads_weasyprint(tmp_path):
     proc = subprocess.run([sys.executable, "-c", code, str(tmp_path / "dist")], cwd=ROOT,
                           capture_output=True, text=True, timeout=120)
     assert proc.stdout.strip().splitlines()[-1] == "False", proc.stdout + proc.stderr
+
+
+def test_a_title_cannot_break_out_of_the_running_header(tmp_path):
+    """The running header is CSS text made from the charter's title: quotes, backslashes and
+    `</style>` in it stay text, in the HTML and on every page of the PDF."""
+    _weasyprint_or_skip()
+    from pypdf import PdfReader
+
+    from charterc.publish.build import build
+    title = 'Desk "A\\B" </style><b>x</b>'
+    text = (ROOT / "charters/it-service-desk.charter.yaml").read_text(encoding="utf-8")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "desk.charter.yaml").write_text(
+        text.replace("  title: IT Service Desk", "  title: 'Desk \"A\\B\" </style><b>x</b>'"),
+        encoding="utf-8")
+    result = build([folder], tmp_path / "dist", langs=["en"], formats=["html", "pdf"],
+                   today=TODAY, jobs=1)
+    assert result.published, [d.message for d in result.check.diagnostics]
+    html = (tmp_path / "dist/it-service-desk/charter.en.html").read_text()
+    style = html[html.index("<style>"):html.index("</style>")]
+    assert "<b>" not in style and '@top-left { content: "Desk \\"A\\\\B\\" \\3c /style' in style
+    reader = PdfReader(tmp_path / "dist/it-service-desk/charter.en.pdf")
+    for page in reader.pages:
+        assert title in (page.extract_text() or "")
