@@ -14,7 +14,13 @@ best of --repeat runs. Before it, the build of one charter with --clients and fi
 as many clients (the bundled IT charter's clients repeated under new ids), whose ratio
 shows that build time grows linearly with a charter's clients (5.0 is linear).
 
-    python bench/build_portfolio.py [-n 1000] [--repeat 2] [--lang en] [--profile]
+Before it, the PDF build (`--format pdf`, WeasyPrint laying out the HTML) of the
+first --pdf charters (default 10: a PDF takes some sixty times an HTML
+document) against the HTML build of the same charters, per charter, in one
+process: `pdf/html ratio: 60.1`. `--pdf 0` leaves it out; without WeasyPrint or
+its system libraries it is left out with a note.
+
+    python bench/build_portfolio.py [-n 1000] [--repeat 2] [--lang en] [--pdf 10] [--profile]
 """
 from __future__ import annotations
 
@@ -37,6 +43,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=2)
     parser.add_argument("--lang", default="en")
     parser.add_argument("--today", default="2026-11-27")
+    parser.add_argument("--pdf", type=int, default=10, metavar="N",
+                        help="charters whose PDF build is timed against their HTML build")
     parser.add_argument("--profile", action="store_true", help="print a cProfile of (b)")
     parser.add_argument("--clients", type=int, default=1000,
                         help="clients of the one-charter build (and five times as many)")
@@ -73,10 +81,13 @@ def main() -> None:
             cProfile.runctx("full_build()", globals(), locals(), "/tmp/charterc-build.prof")
             pstats.Stats("/tmp/charterc-build.prof").sort_stats("cumulative").print_stats(30)
         size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
+        pdf_lines = pdf_against_html(paths[:args.pdf], Path(tmp), args.lang, today)
         print(f"charters: {len(paths)}")
         print(f"files written: {len(result.files) + 1} ({size / 1e6:.1f} MB)")
         print(f"charterc check: {a * 1000:.0f} ms ({a / len(paths) * 1e3:.2f} ms/charter)")
         print(f"charterc build: {b * 1000:.0f} ms ({b / len(paths) * 1e3:.2f} ms/charter)")
+        for line in pdf_lines:
+            print(line)
         print(f"ratio: {b / a:.2f}")
 
 
@@ -128,6 +139,35 @@ def by_clients(count: int, lang: str, today: date) -> None:
             times.append(best_of(1, one_build))
             print(f"one charter, {clients} clients: build {times[-1]:.2f} s")
     print(f"{5 * count} clients / {count} clients: {times[1] / times[0]:.2f} (linear: 5.0)")
+
+
+def pdf_against_html(paths: list[Path], tmp: Path, lang: str, today: date) -> list[str]:
+    """The PDF build of `paths` against their HTML build, per charter (one process)."""
+    if not paths:
+        return []
+    from charterc.publish.build import build
+    from charterc.render.pdf import PdfProblem, available
+    try:
+        available()
+    except PdfProblem as exc:
+        return [f"pdf: left out ({exc})"]
+
+    def timed(fmt: str) -> float:
+        def run() -> None:
+            result = build(paths, tmp / f"dist-{fmt}", langs=[lang], formats=[fmt],
+                           today=today, jobs=1)
+            if not result.published:
+                sys.exit(f"{fmt} build failed: {result.log}")
+        run()  # warm: templates, fonts
+        return best_of(1, run)
+
+    html, pdf = timed("html"), timed("pdf")
+    n = len(paths)
+    documents = sum(1 for _ in (tmp / "dist-pdf").rglob("*.pdf"))
+    return [f"html build of {n} charters: {html / n * 1e3:.1f} ms/charter",
+            f"pdf build of {n} charters: {pdf / n * 1e3:.1f} ms/charter "
+            f"({pdf / documents * 1e3:.0f} ms/document, {documents} documents)",
+            f"pdf/html ratio: {pdf / html:.1f}"]
 
 
 if __name__ == "__main__":

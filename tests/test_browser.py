@@ -69,8 +69,12 @@ def test_document_opens_cleanly_and_prints(browser, dist, tmp_path, document, ti
     assert len(reader.pages) >= 1
     text = " ".join(p.extract_text() or "" for p in reader.pages)
     assert title in " ".join(text.split())
-    if document.endswith("charter.en.html"):
-        assert len(reader.pages) >= 10      # a page break before each of the 14 sections
+    # the print stylesheet's margin boxes: numbered pages, as in the PDF charterc writes
+    pages = len(reader.pages)
+    first = " ".join((reader.pages[0].extract_text() or "").split())
+    assert ("Page 1 of" if ".en." in document or "index" in document else "Page 1 sur") \
+        in first
+    assert f"{pages}" in first
 
 
 @pytest.mark.parametrize("scope, lang", [("provider", "en"), ("finance", "fr")])
@@ -99,3 +103,75 @@ def test_report_opens_cleanly_with_its_charts(browser, tmp_path, scope, lang):
     from pypdf import PdfReader
     text = " ".join(p.extract_text() or "" for p in PdfReader(str(pdf)).pages)
     assert ("Service report" if lang == "en" else "Rapport de service") in text
+
+
+# -- every bundled document at A4 and at 1280 px ----------------------------------------
+
+# A4 less the print stylesheet's side margins (15 mm each), in CSS px (96 per inch)
+PORTRAIT_PX = (210 - 30) / 25.4 * 96
+LANDSCAPE_PX = (297 - 30) / 25.4 * 96
+# elements wider than their box: the right edge of each, past the page's content box
+OVERFLOW = """([portrait, landscape]) => {
+  const out = [];
+  for (const el of document.body.querySelectorAll('*')) {
+    const box = el.getBoundingClientRect();
+    if (box.width === 0 && box.height === 0) continue;
+    const limit = el.closest('table.wide') ? landscape : portrait;
+    // content wider than its element (a long word, a nowrap cell), unless it is a table
+    // set on a landscape page
+    const spills = el.scrollWidth > el.clientWidth + 1 && el.clientWidth > 0
+      && getComputedStyle(el).overflowX === 'visible' && !el.querySelector('table.wide')
+      && !['TABLE', 'TBODY', 'THEAD', 'TFOOT', 'TR'].includes(el.tagName);
+    if (box.right > limit + 0.5 || box.left < -0.5 || spills) {
+      out.push(`${el.tagName}.${el.className} ${Math.round(box.right)}px: `
+               + (el.textContent || '').trim().slice(0, 50));
+    }
+  }
+  return out;
+}"""
+
+
+@pytest.fixture(scope="module")
+def bundled(tmp_path_factory):
+    from charterc.publish.build import build
+    out = tmp_path_factory.mktemp("bundled") / "dist"
+    result = build(sorted((ROOT / "charters").glob("*.charter.yaml")), out,
+                   langs=["en", "fr"], formats=["html"], today=date(2026, 11, 27))
+    assert result.published
+    return out
+
+
+def _bundled_documents() -> list[str]:
+    from charterc.loaders import load_path
+    names = ["index.html"]
+    for file in sorted((ROOT / "charters").glob("*.charter.yaml")):
+        doc = load_path(file).document
+        cid = doc["metadata"]["id"]
+        for lang in ("en", "fr"):
+            names.append(f"{cid}/charter.{lang}.html")
+            names += [f"{cid}/agreements/{c['id']}.{lang}.html" for c in doc["clients"]]
+    return names
+
+
+def test_every_bundled_document_fits_the_page_and_the_screen(browser, bundled):
+    """Printed at A4 (print media, the page's content box as the viewport), no element is
+    wider than the content box: a portrait page's, or a landscape page's for a table set
+    on one (class "wide"). On a 1280 px screen no document scrolls sideways."""
+    page = browser.new_page()
+    overflowing: dict[str, list[str]] = {}
+    scrolling = []
+    for name in _bundled_documents():
+        page.emulate_media(media="print")
+        page.set_viewport_size({"width": int(PORTRAIT_PX), "height": 1123})
+        page.goto((bundled / name).as_uri(), wait_until="load")
+        found = page.evaluate(OVERFLOW, [PORTRAIT_PX, LANDSCAPE_PX])
+        if found:
+            overflowing[name] = found[:5]
+        page.emulate_media(media="screen")
+        page.set_viewport_size({"width": 1280, "height": 800})
+        if not page.evaluate("document.documentElement.scrollWidth <= "
+                             "document.documentElement.clientWidth"):
+            scrolling.append(name)
+    page.close()
+    assert overflowing == {}
+    assert scrolling == []

@@ -108,7 +108,10 @@ def test_agreement_shows_hours_in_the_clients_zone(built):
 def test_html_stands_alone_and_is_accessible(built):
     html = (built.out / "it-service-desk/charter.fr.html").read_text()
     assert html.startswith("<!DOCTYPE html>\n<html lang=\"fr\">")
-    assert "<style>" in html and "@media print" in html and "break-before: page" in html
+    assert "<style>" in html and "@media print" in html and "size: A4 portrait" in html
+    # sections follow each other on a page: no forced break; running footer "Page N sur M"
+    assert "break-before: page" not in html
+    assert '"Page " counter(page) " sur " counter(pages)' in html
     for needle in ("<script", "<link", "src=", "@import", "url(", "http://", "https://"):
         assert needle not in html
     levels = [int(line[2]) for line in html.splitlines() if line.startswith("<h") and
@@ -319,12 +322,19 @@ def test_cli_builds_and_reports(tmp_path):
     assert "0 errors, 0 warnings in 1 file" in result.output
     assert "built 1 charter(s): 16 files in" in result.output
     assert "example: openslo.yaml leaves out 4 objective(s) at 100%" in result.output
+    # the build log counts, and lists only with --verbose: one short line per charter
+    assert "left out example/" not in result.output
+    assert max(len(line) for line in result.output.splitlines()) < 160
     assert (out / "example/charter.fr.html").is_file()
+    verbose = CliRunner().invoke(main, ["build", str(tmp_path / "in"), "-o", str(out),
+                                        "--today", "2026-11-27", "--verbose"])
+    assert verbose.exit_code == 0, verbose.output
+    assert "  example: openslo.yaml left out " in verbose.output
 
 
 @pytest.mark.parametrize("args, message", [
     (["--lang", "de"], "no catalogue for language 'de'"),
-    (["--format", "pdf"], "unknown format 'pdf'"),
+    (["--format", "docx"], "unknown format 'docx'"),
 ])
 def test_cli_usage_errors_exit_2(tmp_path, args, message):
     result = CliRunner().invoke(main, ["build", str(_write(tmp_path / "in", BASE)), "-o",

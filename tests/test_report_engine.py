@@ -638,8 +638,8 @@ def test_cli_bad_rows_are_printed_and_counted(tmp_path):
      "'soon' is not a date"),
     (["--tickets", str(TICKETS), "--period", "2026-10", "--columns", "opend=created"], 2,
      "did you mean 'opened'?"),
-    (["--tickets", str(TICKETS), "--period", "2026-10", "--format", "pdf"], 2,
-     "unknown format 'pdf'"),
+    (["--tickets", str(TICKETS), "--period", "2026-10", "--format", "docx"], 2,
+     "unknown format 'docx'"),
     (["--tickets", str(HERE / "bad_header.csv"), "--period", "2026-10", "--format", "json"], 1,
      "error[U106]: the header lacks the required column 'resolved'"),
 ])

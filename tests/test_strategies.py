@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 from pathlib import Path
 
 import pytest
@@ -125,13 +125,17 @@ def test_per_unit_charters_are_valid_and_keep_their_promises(validator, document
 @given(document=per_unit_charters())
 def test_per_unit_recovery_of_year_one_is_units_times_price_over_costs(document):
     """A property the strategy exists for: with no fixed fees, year-1 recovery is
-    sum(units x per_unit) / sum(costs), whatever the growth and indexation."""
+    sum(units x per_unit) / sum(costs) of the rounded units and prices, whatever the
+    growth and indexation."""
     model = pytest.importorskip("charterc.model.charter")
     derive = pytest.importorskip("charterc.model.projection")
     facts = derive.derive(model.build_model(document))
-    price = {t["id"]: Decimal(str(t["price"]["per_unit"])) for t in document["tiers"]}
-    charges = sum(Decimal(str(c["volume"]["units"])) * price[c["tier"]]
-                  for c in document["clients"])
+    # spec section 4, Rounding: whole units and prices at cents, half-even
+    cents, whole = Decimal("0.01"), Decimal(1)
+    price = {t["id"]: Decimal(str(t["price"]["per_unit"])).quantize(cents, ROUND_HALF_EVEN)
+             for t in document["tiers"]}
+    charges = sum(Decimal(str(c["volume"]["units"])).quantize(whole, ROUND_HALF_EVEN)
+                  * price[c["tier"]] for c in document["clients"])
     costs = sum(Decimal(str(c["amount"])) for c in document["costs"])
     assert facts.recovery[0] == pytest.approx(charges * 100 / costs, rel=Decimal("1e-20"))
 

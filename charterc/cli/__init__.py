@@ -287,7 +287,7 @@ def init(path: str | None, charter_id: str | None, fmt: str) -> None:
 @click.option("--lang", default="en", show_default=True, metavar="LANGS",
               help="Languages, comma-separated, e.g. en,fr.")
 @click.option("--format", "fmt", default="md,html", show_default=True, metavar="FORMATS",
-              help="Document formats, comma-separated: md, html.")
+              help="Document formats, comma-separated: md, html, pdf.")
 @click.option("--today", metavar="YYYY-MM-DD",
               help="The date documents show and checks use (default: SOURCE_DATE_EPOCH; "
                    "checks fall back to the clock).")
@@ -298,8 +298,12 @@ def init(path: str | None, charter_id: str | None, fmt: str) -> None:
 @click.option("-j", "--jobs", type=click.IntRange(min=1), metavar="N",
               help="Processes compiling charters (default: the CPU count); the output is "
                    "the same whatever N.")
+@click.option("-v", "--verbose", is_flag=True,
+              help="Also list what the build log counts (e.g. each objective left out of "
+                   "openslo.yaml).")
 def build_command(paths: tuple[str, ...], out: str, lang: str, fmt: str, today: str | None,
-                  templates: str | None, partial: bool, jobs: int | None) -> None:
+                  templates: str | None, partial: bool, jobs: int | None,
+                  verbose: bool) -> None:
     """Check, then write each charter's documents, sla.json and openslo.yaml into dist/."""
     from ..pipeline import UsageError
     from ..publish.build import BuildProblem, build
@@ -315,6 +319,8 @@ def build_command(paths: tuple[str, ...], out: str, lang: str, fmt: str, today: 
     click.echo(reporter("text")(result.check, color=False), nl=False)
     for line in result.log:
         click.echo(line)
+    for line in result.details if verbose else ():
+        click.echo(f"  {line}")
     for line in result.check.internal_errors:
         click.echo(f"charterc: {visible(line)}", err=True)
     if result.published:
@@ -460,7 +466,7 @@ def lsp_command(today: str | None, debounce: int, stdio: bool) -> None:
 @click.option("--lang", default="en", show_default=True, metavar="LANGS",
               help="Languages, comma-separated, e.g. en,fr.")
 @click.option("--format", "fmt", default="md,html,json", show_default=True, metavar="FORMATS",
-              help="Formats, comma-separated: md, html, json.")
+              help="Formats, comma-separated: md, html, pdf, json.")
 @click.option("--columns", multiple=True, metavar="NAME=HEADER,...",
               help="Header names of other tools, e.g. opened=created_at,resolved=closed_at.")
 @click.option("--strict", is_flag=True, help="A skipped row is fatal (exit 1, nothing written).")

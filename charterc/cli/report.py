@@ -128,7 +128,7 @@ def _fail(message: str) -> int:
 
 
 def _warn_without_charts(formats: list[str]) -> None:
-    if "html" in formats:
+    if "html" in formats or "pdf" in formats:
         from ..report.charts import unavailable
         if hint := unavailable():
             click.echo(f"charterc report: warning: {hint}; HTML reports are written without "

@@ -2,7 +2,9 @@
 
 `EXPORTERS` maps the file name written into `dist/<id>/` to a function
 `(subject) -> Exported`. An exporter returns its bytes and the notes it wants
-in the build log (e.g. objectives OpenSLO cannot express); it never prints.
+in the build log (e.g. objectives OpenSLO cannot express: one short line with a
+count; the list itself goes to `details`, printed by `build --verbose`); it never
+prints.
 """
 from __future__ import annotations
 
@@ -20,7 +22,8 @@ __all__ = ["EXPORTERS", "Exported", "exporter"]
 @dataclass(frozen=True)
 class Exported:
     data: bytes
-    notes: tuple[str, ...] = field(default=())
+    notes: tuple[str, ...] = field(default=())     # build log: one short line each
+    details: tuple[str, ...] = field(default=())   # what the notes count (--verbose)
 
 
 # file name -> "module:function", imported on use.

@@ -182,8 +182,11 @@ def export(subject: Subject) -> Exported:
         header.append("# Left out (a target of 100% cannot be written: OpenSLO targets are "
                       "below 1):")
         header += [f"#   {item}" for item in left_out]
+        # one short line a person reads; the ids are in the file's header and --verbose
         log.append(f"openslo.yaml leaves out {len(left_out)} objective(s) at 100% "
-                   f"(OpenSLO targets must be below 1): {', '.join(left_out)}")
+                   "(OpenSLO targets must be below 1; listed in its header comment)")
+    details = [f"openslo.yaml left out {item}" for item in left_out]
     body = yaml.dump_all(docs, Dumper=_Dumper, sort_keys=False, allow_unicode=True,
                          default_flow_style=False, width=100, explicit_start=True)
-    return Exported(("\n".join(header) + "\n" + body).encode("utf-8"), tuple(log))
+    return Exported(("\n".join(header) + "\n" + body).encode("utf-8"), tuple(log),
+                    tuple(details))

@@ -48,6 +48,7 @@ from .folder import claimed, inspect
 if TYPE_CHECKING:
     from ..model.charter import Charter, Client
     from ..render import Documents
+    from ..render.pdf import Pdf
     from ..render.view import Subject
 
 __all__ = [
@@ -62,7 +63,7 @@ __all__ = [
 
 MANIFEST = "manifest.json"
 INDEX = "index.html"
-FORMAT_LABELS = {"md": "Markdown", "html": "HTML"}
+FORMAT_LABELS = {"md": "Markdown", "html": "HTML", "pdf": "PDF"}
 DEFAULT_LIMITS = Limits()
 
 
@@ -74,6 +75,7 @@ class BuildResult:
     left_out: list[str] = field(default_factory=list)    # files not built (errors)
     files: dict[str, str] = field(default_factory=dict)  # relative path -> sha256
     log: list[str] = field(default_factory=list)
+    details: list[str] = field(default_factory=list)     # the log's lists (--verbose)
     published: bool = False                              # the output was updated
     missing_translations: set[str] = field(default_factory=set)
 
@@ -110,6 +112,12 @@ def _check_request(langs: Sequence[str], formats: Sequence[str]) -> None:
             raise BuildProblem(f"unknown format {fmt!r}: available {', '.join(RENDERERS)}")
     if not langs or not formats:
         raise BuildProblem("at least one language and one format are needed")
+    if "pdf" in formats:
+        from ..render.pdf import PdfProblem, available
+        try:
+            available()  # before anything is checked or written
+        except PdfProblem as exc:
+            raise BuildProblem(str(exc)) from None
 
 
 class _Writer:
@@ -128,33 +136,87 @@ class _Writer:
         self.files[relative] = hashlib.sha256(data).hexdigest()
 
 
+@dataclass
+class _Log:
+    """A charter's build-log lines, and the details `--verbose` adds."""
+
+    lines: list[str] = field(default_factory=list)
+    details: list[str] = field(default_factory=list)
+
+    def extend(self, other: _Log) -> None:
+        self.lines += other.lines
+        self.details += other.details
+
+
 def _compile(subject: Subject, documents: Documents, writer: _Writer, langs: Sequence[str],
-             formats: Sequence[str]) -> list[str]:
+             formats: Sequence[str]) -> _Log:
     """Every file of one charter; returns its build-log lines."""
     from ..export import EXPORTERS, exporter
-    from ..render import RENDERERS
     from ..render.clauses import missing_texts
     from ..render.view import agreement_view, charter_view
 
     cid = subject.charter.id
-    view = charter_view(subject)
-    log: list[str] = [f"{cid}: {line} (documents in {lang!r})"
-                      for lang in langs for line in missing_texts(subject.charter, lang)]
-    for lang in langs:
-        for fmt in formats:
-            writer.write(f"{cid}/charter.{lang}{RENDERERS[fmt].extension}",
-                         documents.render(fmt, lang, "charter", view))
-    for client in subject.charter.clients:
-        aview = agreement_view(subject, client)
-        for lang in langs:
-            for fmt in formats:
-                writer.write(f"{cid}/agreements/{client.id}.{lang}{RENDERERS[fmt].extension}",
-                             documents.render(fmt, lang, "agreement", aview))
+    log = _Log([f"{cid}: {line} (documents in {lang!r})"
+                for lang in langs for line in missing_texts(subject.charter, lang)])
+    exports: dict[str, bytes] = {}
     for name in EXPORTERS:
         exported = exporter(name)(subject)
         writer.write(f"{cid}/{name}", exported.data)
-        log += [f"{cid}: {note}" for note in exported.notes]
+        exports[name] = exported.data
+        log.lines += [f"{cid}: {note}" for note in exported.notes]
+        log.details += [f"{cid}: {note}" for note in exported.details]
+    pdf = _pdf(subject, exports) if "pdf" in formats else None
+    _documents(documents, writer, f"{cid}/charter", "charter", charter_view(subject),
+               langs, formats, pdf)
+    for client in subject.charter.clients:
+        _documents(documents, writer, f"{cid}/agreements/{client.id}", "agreement",
+                   agreement_view(subject, client), langs, formats, pdf)
     return log
+
+
+def _documents(documents: Documents, writer: _Writer, path: str, name: str,
+               view: dict[str, object], langs: Sequence[str], formats: Sequence[str],
+               pdf: Pdf | None) -> None:
+    """`path.<lang>.<ext>` for every language and format of one document."""
+    from ..render import RENDERERS
+    for lang in langs:
+        rendered: dict[str, str] = {}
+        for fmt in formats:
+            renderer = RENDERERS[fmt]
+            source = renderer.from_format or fmt
+            if source not in rendered:
+                rendered[source] = documents.render(source, lang, name, view)
+            if renderer.from_format is None:
+                data: str | bytes = rendered[source]
+            else:
+                from ..render.pdf import html_to_pdf
+                assert pdf is not None, "_compile makes the PDF's facts when pdf is asked for"
+                data = html_to_pdf(rendered[source], pdf)
+            writer.write(f"{path}.{lang}{renderer.extension}", data)
+
+
+def _pdf(subject: Subject, exports: dict[str, bytes]) -> Pdf:
+    """What every PDF of a charter carries: author, date, `sla.json` and the charter.
+
+    The date (creation and modification, of the PDF and of its attachments) is the
+    terms' effective date when the charter states one, else the date the documents
+    show (`--today`, else SOURCE_DATE_EPOCH), else the first day of the term: never the
+    clock, so the bytes are the same on every run.
+    """
+    from ..authoring.yaml import dump
+    from ..render.pdf import Attached, Pdf, created_from
+    charter = subject.charter
+    effective = charter.terms.effective if charter.terms is not None else None
+    canonical = dump(dict(charter.source), schema=None).encode("utf-8")
+    return Pdf(
+        author=charter.provider.name,
+        created=created_from(effective, subject.today, charter.period.start),
+        attachments=(
+            Attached("sla.json", exports["sla.json"], "Service levels as data "
+                     "(schemas/sla.schema.json)", "Data"),
+            Attached(f"{charter.id}.charter.yaml", canonical,
+                     f"The canonical charter (sha256 {subject.sha256})", "Source"),
+        ))
 
 
 def default_jobs() -> int:
@@ -169,7 +231,7 @@ def default_jobs() -> int:
 _JOB: tuple[list[Subject], Documents, Path, Sequence[str], Sequence[str]] | None = None
 
 
-def _compile_one(index: int) -> tuple[dict[str, str], list[str], dict[str, set[str]]]:
+def _compile_one(index: int) -> tuple[dict[str, str], _Log, dict[str, set[str]]]:
     """In a worker: compile charter `index` of `_JOB` into the staging folder."""
     assert _JOB is not None
     subjects, documents, root, langs, formats = _JOB
@@ -181,17 +243,17 @@ def _compile_one(index: int) -> tuple[dict[str, str], list[str], dict[str, set[s
 
 def _compile_all(subjects: list[Subject], documents: Documents, writer: _Writer,
                  langs: Sequence[str], formats: Sequence[str], jobs: int,
-                 missing: set[str]) -> list[str]:
+                 missing: set[str]) -> _Log:
     """Compile every charter (in charter-id order), on `jobs` processes; the log lines."""
     global _JOB
-    log: list[str] = []
+    log = _Log()
     if not subjects:
         return log
-    log += _compile(subjects[0], documents, writer, langs, formats)  # templates compile here
+    log.extend(_compile(subjects[0], documents, writer, langs, formats))  # templates compile here
     rest = range(1, len(subjects))
     if jobs <= 1 or len(rest) < 2 or "fork" not in multiprocessing.get_all_start_methods():
         for i in rest:
-            log += _compile(subjects[i], documents, writer, langs, formats)
+            log.extend(_compile(subjects[i], documents, writer, langs, formats))
         return log
     from concurrent.futures import ProcessPoolExecutor
     _JOB = (subjects, documents, writer.root, langs, formats)
@@ -201,7 +263,7 @@ def _compile_all(subjects: list[Subject], documents: Documents, writer: _Writer,
             chunk = max(1, len(rest) // (jobs * 8))
             for files, lines, gaps in pool.map(_compile_one, rest, chunksize=chunk):
                 writer.files.update(files)
-                log += lines
+                log.extend(lines)
                 for lang in gaps.values():
                     missing |= lang
     finally:
@@ -276,6 +338,7 @@ def build(paths: Sequence[str | Path] = ("charters",), out: str | Path = "dist",
     `jobs`: processes compiling charters (default: the CPU count; 1: this process only).
     """
     from ..render import Documents, TemplateProblem
+    from ..render.pdf import PdfProblem
     from ..render.view import Subject
 
     out = Path(out)
@@ -309,13 +372,15 @@ def build(paths: Sequence[str | Path] = ("charters",), out: str | Path = "dist",
             documents = Documents.for_templates(templates)
             writer = _Writer(claim.staging)
             ordered = sorted(subjects, key=lambda s: s.charter.id)
-            result.log += _compile_all(ordered, documents, writer, langs, formats,
-                                       default_jobs() if jobs is None else jobs,
-                                       result.missing_translations)
+            compiled = _compile_all(ordered, documents, writer, langs, formats,
+                                    default_jobs() if jobs is None else jobs,
+                                    result.missing_translations)
+            result.log += compiled.lines
+            result.details += compiled.details
             result.built += [subject.charter.id for subject in ordered]
             writer.write(INDEX, documents.render("html", langs[0], "index",
                                                  _index_view(subjects, langs, formats, shown)))
-        except TemplateProblem as exc:
+        except (TemplateProblem, PdfProblem) as exc:
             raise BuildProblem(str(exc)) from None
         manifest = {"generator": f"charterc {__version__}",
                     "files": [{"path": p, "sha256": writer.files[p]} for p in sorted(writer.files)]}

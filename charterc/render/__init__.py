@@ -83,11 +83,15 @@ class Renderer:
     name: str                          # what users type after --format
     extension: str                     # of the files written
     finalize: Callable[[], Finalize]   # escape (Markdown) or tidy (HTML) every printed value
+    # a format laid out from another one's document (PDF from the HTML) has no templates
+    # of its own: `from_format` names that format, and `render/<name>.py` converts it
+    from_format: str | None = None
 
 
 RENDERERS: dict[str, Renderer] = {
     "md": Renderer("md", ".md", _markdown_finalize),
     "html": Renderer("html", ".html", _html_finalize),
+    "pdf": Renderer("pdf", ".pdf", _html_finalize, from_format="html"),
 }
 
 

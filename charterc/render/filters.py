@@ -189,8 +189,34 @@ def html_finalize(value: object) -> object:
     return value
 
 
+_COUNTERS = {"[page]": '" counter(page) "', "[pages]": '" counter(pages) "'}
+
+
+def css_string(value: object) -> str:
+    """`value` as a CSS string, quotes included, for `content:` in the stylesheet (which
+    sits in a `<style>` element: `<` is escaped too, so no value can close it).
+    `[page]` and `[pages]` become the page counters (`counter(page)`, `counter(pages)`).
+
+    >>> print(css_string('Page [page] of [pages] · "A" </style>'))
+    "Page " counter(page) " of " counter(pages) " · \\"A\\" \\3c /style\\3e "
+    """
+    out = []
+    for ch in scrub(str(value)):
+        if ch in '"\\':
+            out.append("\\" + ch)
+        elif ch in "<>&" or not ch.isprintable():
+            out.append(f"\\{ord(ch):x} ")
+        else:
+            out.append(ch)
+    text = "".join(out)
+    for marker, counter in _COUNTERS.items():
+        text = text.replace(marker, counter)
+    return f'"{text}"'
+
+
 def make_filters(language: Language) -> dict[str, Callable[..., Any]]:
     return {
+        "css_string": css_string,
         "fmt": language.fmt,
         "colon": language.colon,
         "md": md_filter,

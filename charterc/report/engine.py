@@ -314,7 +314,7 @@ def build_report(charter: Charter, loaded: Loaded | None = None, *, tickets: Pat
 
 # -- writing ------------------------------------------------------------------------------
 
-FORMATS = ("json", "md", "html")
+FORMATS = ("json", "md", "html", "pdf")
 
 
 def write_reports(result: ReportResult, out: Path, langs: Sequence[str],
@@ -332,19 +332,39 @@ def write_reports(result: ReportResult, out: Path, langs: Sequence[str],
         return []
     provider = documents["provider"]
     folder = Path(out) / provider["charter"]["id"] / provider["period"]["label"]
-    texts: dict[Path, str] = {}
+    texts: dict[Path, str | bytes] = {}
     for scope, document in documents.items():
         base = folder / "provider" if scope == "provider" else folder / "clients" / scope
         for fmt in formats:
             if fmt == "json":
                 texts[base.with_name(base.name + ".json")] = doc.dumps(document)
-            else:
-                assert render is not None  # check_formats: a renderer for every other format
-                texts.update({base.with_name(f"{base.name}.{lang}.{fmt}"):
-                              render(document, scope=scope, lang=lang, fmt=fmt)
-                              for lang in langs})
-    write_all({path: text.encode("utf-8") for path, text in texts.items()})
+                continue
+            assert render is not None  # check_formats: a renderer for every other format
+            for lang in langs:
+                path = base.with_name(f"{base.name}.{lang}.{fmt}")
+                if fmt == "pdf":
+                    texts[path] = _pdf(render(document, scope=scope, lang=lang, fmt="html"),
+                                       document, f"{base.name}.json")
+                else:
+                    texts[path] = render(document, scope=scope, lang=lang, fmt=fmt)
+    write_all({path: text.encode("utf-8") if isinstance(text, str) else text
+               for path, text in texts.items()})
     return list(texts)
+
+
+def _pdf(html: str, document: Document, json_name: str) -> bytes:
+    """The report's HTML as a PDF with the report document (JSON) attached, dated the
+    day SOURCE_DATE_EPOCH names, else the last day of the period: never the clock."""
+    from ..pipeline.today import SourceDateError, source_date
+    from ..render.pdf import Attached, Pdf, PdfProblem, created_from, html_to_pdf
+    try:
+        day = created_from(source_date(), date.fromisoformat(document["period"]["to"]))
+        return html_to_pdf(html, Pdf(
+            author=document["charter"]["title"], created=day,
+            attachments=(Attached(json_name, doc.dumps(document).encode("utf-8"),
+                                  "The report as data (charterc report --format json)"),)))
+    except (PdfProblem, SourceDateError) as exc:
+        raise ReportError(str(exc)) from None
 
 
 def check_formats(formats: Sequence[str], langs: Sequence[str] = ()) -> Renderer | None:
@@ -359,6 +379,12 @@ def check_formats(formats: Sequence[str], langs: Sequence[str] = ()) -> Renderer
     if all(f == "json" for f in formats):
         return None
     render = _renderer()
+    if "pdf" in formats:
+        from ..render.pdf import PdfProblem, available
+        try:
+            available()
+        except PdfProblem as exc:
+            raise ReportError(str(exc)) from None
     from ..render.i18n import languages
     known = languages()
     if not langs:
