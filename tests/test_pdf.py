@@ -60,6 +60,17 @@ def _documents() -> list[str]:
 DOCUMENTS = _documents()
 
 
+def _effective(cid: str):
+    """`terms.effective` of a bundled charter, or None."""
+    from charterc.loaders import load_path
+    from charterc.model.charter import build_model
+    for path in (ROOT / "charters").glob("*.charter.yaml"):
+        model = build_model(load_path(path).document)
+        if model.metadata.id == cid:
+            return model.terms.effective if model.terms else None
+    raise AssertionError(f"no bundled charter {cid}")
+
+
 @pytest.fixture(scope="module")
 def readers(dist):
     from pypdf import PdfReader
@@ -97,7 +108,10 @@ def test_pdf_pages_metadata_and_attachments(dist, readers, name):
     assert meta is not None
     assert meta.title == title.group(1).replace("&amp;", "&")
     assert meta.author == sla["provider"]
-    assert meta["/CreationDate"] == meta["/ModDate"] == "D:20261127000000Z"   # --today
+    # the terms' effective date where the charter states one, else --today
+    effective = _effective(cid)
+    dated = effective.strftime("D:%Y%m%d000000Z") if effective else "D:20261127000000Z"
+    assert meta["/CreationDate"] == meta["/ModDate"] == dated
     assert reader.trailer["/Root"]["/Lang"] == lang
 
     attachments = reader.attachments
@@ -139,7 +153,11 @@ def test_the_date_is_the_term_start_without_today(tmp_path, monkeypatch):
 
     from charterc.publish.build import build
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
-    file = ROOT / "charters/it-service-desk.charter.yaml"
+    text = (ROOT / "charters/it-service-desk.charter.yaml").read_text()
+    file = tmp_path / "src" / "it-service-desk.charter.yaml"
+    file.parent.mkdir()
+    file.write_text(text.replace("  effective: 2026-01-01\n", ""))
+    assert file.read_text() != text
     result = build([file], tmp_path / "dist", langs=["en"], formats=["pdf"], jobs=1)
     assert result.published
     reader = PdfReader(tmp_path / "dist/it-service-desk/agreements/finance.en.pdf")
@@ -150,6 +168,12 @@ def test_the_date_is_the_term_start_without_today(tmp_path, monkeypatch):
     assert result.published, result.log
     meta = PdfReader(tmp_path / "dist/it-service-desk/agreements/finance.en.pdf").metadata
     assert meta is not None and meta["/CreationDate"] == "D:20261128000000Z"
+    # a stated effective date wins over SOURCE_DATE_EPOCH
+    file.write_text(text.replace("  effective: 2026-01-01\n", "  effective: 2026-02-01\n"))
+    result = build([file], tmp_path / "dist", langs=["en"], formats=["pdf"], jobs=1)
+    assert result.published, result.log
+    meta = PdfReader(tmp_path / "dist/it-service-desk/agreements/finance.en.pdf").metadata
+    assert meta is not None and meta["/CreationDate"] == "D:20260201000000Z"
 
 
 def test_without_weasyprint_the_build_is_a_usage_error(tmp_path, monkeypatch):
