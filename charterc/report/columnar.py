@@ -1,0 +1,716 @@
+"""The report engine on columns: usage files read in batches by pyarrow, measured with numpy.
+
+    tickets (CSV or Parquet) -> batches of typed columns -> `ColumnarMeasure.add_batch`
+    (deadlines, pauses and groups as array searches, clockindex.py) -> the same `Usage`
+    figures as `Measure.add`, ticket by ticket, gives.
+
+Reading. A CSV is read by pyarrow's streaming reader, every column as text, BATCH_ROWS
+rows at a time; the rows are then checked as columns (instants of the form
+`2026-10-05T09:00:00+02:00` or `...Z` converted with integer arithmetic, clients,
+priorities, features and channels mapped once per distinct value). A row that any of
+these checks does not pass is read again by the row reader of inputs.py, so its
+diagnostic (U101-U105, at its line and column) is the one it always was. A file that is
+not plain (quoted fields, blank lines, bare CR line ends, rows of the wrong width, bytes
+that are not UTF-8) is read by the row reader whole (`Irregular`), into the same batches.
+Parquet files have no lines: a row's line is its 1-based row number plus one (as if a
+header line came first).
+
+Memory: one batch of rows, the ids seen (U104), the status history reduced to integers,
+and per client the counters and the listed tickets.
+"""
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ..model.charter import Charter, status_key
+from ..model.projection import Facts
+from .clockindex import NONE, Ints, VectorClock, local_ordinals
+from .history import History
+from .inputs import (
+    HISTORY_COLUMNS,
+    TICKET_COLUMNS,
+    BadRow,
+    Skipped,
+    StatusChange,
+    Ticket,
+    UnreadableFile,
+    _bad,
+    _delimiter,
+    _header,
+    _Table,
+    change_parser,
+    diagnostic,
+    read_history,
+    read_tickets,
+    ticket_parser,
+)
+from .measure import Measure, Period, TierClock
+
+if TYPE_CHECKING:
+    from .profiles import Instants, Profile
+
+__all__ = ["BATCH_ROWS", "ColumnarHistory", "ColumnarMeasure", "Irregular", "TicketBatch",
+           "history_rows", "ticket_batches"]
+
+BATCH_ROWS = 1 << 16
+_FOREVER = 1 << 62
+_OTHER = 255
+
+
+class Irregular(Exception):
+    """The file is not plain CSV: read it row by row (inputs.py)."""
+
+
+def is_parquet(path: Path) -> bool:
+    """A Parquet file by its magic bytes (whatever its name)."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(4) == b"PAR1"
+    except OSError:
+        return False
+
+
+# -- batches ------------------------------------------------------------------------------
+
+@dataclass
+class TicketBatch:
+    """Valid tickets, as columns. `client`, `priority`: indexes into the charter's lists;
+    `feature`, `channel`: codes into their `values` (None: an empty cell or no column)."""
+
+    line: Ints
+    ident: list[str]
+    client: Ints
+    priority: Ints
+    opened: Ints
+    response: Ints   # NONE: none (the resolution when it came first, as in `Ticket`)
+    resolved: Ints   # NONE: none
+    feature: Ints
+    features: list[str | None]
+    channel: Ints
+    channels: list[str | None]
+
+    def __len__(self) -> int:
+        return len(self.line)
+
+
+class _Batcher:
+    """Collects `Ticket`s of the row reader into batches."""
+
+    def __init__(self, clients: list[str], priorities: tuple[str, ...]) -> None:
+        self.client_ix = {c: i for i, c in enumerate(clients)}
+        self.priority_ix = {p: i for i, p in enumerate(priorities)}
+        self.rows: list[Ticket] = []
+
+    def add(self, t: Ticket) -> None:
+        self.rows.append(t)
+
+    def flush(self) -> TicketBatch | None:
+        rows, self.rows = self.rows, []
+        if not rows:
+            return None
+        features: dict[str | None, int] = {}
+        channels: dict[str | None, int] = {}
+
+        def ints(values: Iterable[int | None]) -> Ints:
+            return np.fromiter((NONE if v is None else v for v in values), np.int64, len(rows))
+        return TicketBatch(
+            ints(t.line for t in rows), [t.id for t in rows],
+            ints(self.client_ix[t.client] for t in rows),
+            ints(self.priority_ix[t.priority] for t in rows),
+            ints(t.opened for t in rows), ints(t.response for t in rows),
+            ints(t.resolved for t in rows),
+            ints(features.setdefault(t.feature, len(features)) for t in rows), list(features),
+            ints(channels.setdefault(t.channel, len(channels)) for t in rows), list(channels))
+
+
+def _row_batches(rows: Iterator[Ticket | Skipped], clients: list[str],
+                 priorities: tuple[str, ...]) -> Iterator[TicketBatch | Skipped]:
+    batcher = _Batcher(clients, priorities)
+    for row in rows:
+        if isinstance(row, Skipped):
+            yield row
+            continue
+        batcher.add(row)
+        if len(batcher.rows) >= BATCH_ROWS:
+            batch = batcher.flush()
+            assert batch is not None
+            yield batch
+    batch = batcher.flush()
+    if batch is not None:
+        yield batch
+
+
+# -- plain CSV and Parquet, as columns ----------------------------------------------------
+
+_ISO_SHAPE = (r"^[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
+              r"T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$")
+_PLAIN_ID = r"^[!-~]([ -~]*[!-~])?$"   # printable ASCII, nothing to strip
+_DAYS_BEFORE = np.array([0, 0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334],
+                        dtype=np.int64)
+_DEFAULT = "1970-01-01T00:00:00Z"
+
+
+def _digits(text: pa.Array, start: int, stop: int) -> Ints:
+    part = pc.utf8_slice_codeunits(text, start, stop)
+    return np.asarray(pc.cast(part, pa.int64()).to_numpy(zero_copy_only=False),
+                      dtype=np.int64)
+
+
+def _instants(column: pa.Array) -> tuple[Ints, npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+    """(UTC seconds, read, empty) of a text column: `read` where the cell is an instant of
+    the plain ISO 8601 form with an offset (the rest is left to the row reader)."""
+    column = pc.fill_null(column, "")
+    empty = np.asarray(pc.equal(column, "").to_numpy(zero_copy_only=False), dtype=bool)
+    shaped = pc.fill_null(pc.match_substring_regex(column, _ISO_SHAPE), False)
+    text = pc.if_else(shaped, column, _DEFAULT)
+    read = np.asarray(shaped.to_numpy(zero_copy_only=False), dtype=bool)
+    year, month, day = _digits(text, 0, 4), _digits(text, 5, 7), _digits(text, 8, 10)
+    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+    length = np.where(month == 2, 28 + leap, np.where(np.isin(month, (4, 6, 9, 11)), 30, 31))
+    read &= day <= length
+    # days since 1970-01-01 of a proleptic Gregorian date
+    y = year - 1
+    days = (y * 365 + y // 4 - y // 100 + y // 400 + _DAYS_BEFORE[month]
+            + np.where((month > 2) & leap, 1, 0) + day - 719163)
+    seconds = (days * 86400 + _digits(text, 11, 13) * 3600 + _digits(text, 14, 16) * 60
+               + _digits(text, 17, 19))
+    zulu = np.asarray(pc.equal(pc.utf8_slice_codeunits(text, 19, 20), "Z")
+                      .to_numpy(zero_copy_only=False), dtype=bool)
+    signed = pc.if_else(pc.equal(pc.utf8_slice_codeunits(text, 19, 20), "Z"),
+                        "+00:00", pc.utf8_slice_codeunits(text, 19, 25))
+    sign = np.where(np.asarray(pc.equal(pc.utf8_slice_codeunits(signed, 0, 1), "-")
+                               .to_numpy(zero_copy_only=False), dtype=bool), -1, 1)
+    offset = sign * (_digits(signed, 1, 3) * 3600 + _digits(signed, 4, 6) * 60)
+    del zulu
+    return seconds - offset, read, empty
+
+
+def _text(column: pa.Array | pa.ChunkedArray) -> pa.Array:
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks()
+    if not pa.types.is_string(column.type) and not pa.types.is_large_string(column.type):
+        if pa.types.is_timestamp(column.type):
+            column = pc.strftime(column, format="%Y-%m-%dT%H:%M:%S+00:00") \
+                if column.type.tz is not None else pc.strftime(column, format="%Y-%m-%dT%H:%M:%S")
+        else:
+            column = pc.cast(column, pa.string())
+    return column
+
+
+def _coded(column: pa.Array, mapping: Callable[[str], Any]) -> tuple[Ints, list[Any]]:
+    """Codes of a text column and the mapped value of each distinct cell."""
+    encoded = pc.dictionary_encode(pc.fill_null(column, ""))
+    values = [mapping(v) for v in encoded.dictionary.to_pylist()]
+    return np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int64), values
+
+
+class _Source:
+    """The batches of a plain CSV or a Parquet file: (first line, columns by field index)."""
+
+    def __init__(self, path: Path, display: str, spec: dict[str, bool],
+                 mapping: dict[str, str] | None, profile: Profile | None,
+                 progress: Callable[[int], None] | None) -> None:
+        self.path, self.display, self.progress = path, display, progress
+        self.parquet = is_parquet(path)
+        if self.parquet:
+            import pyarrow.parquet as pq
+            try:
+                self.file = pq.ParquetFile(path)
+                header = list(self.file.schema_arrow.names)
+            except (OSError, pa.ArrowException) as exc:
+                raise UnreadableFile(diagnostic("U106", display, 0, 0,
+                                                f"cannot read the Parquet file: {exc}")) from None
+            self.table = _header(header, display, spec, mapping or {}, profile)
+            self.names = header
+        else:
+            first = self._plain()
+            self.delimiter = _delimiter(first)
+            header = next(csv.reader([first], delimiter=self.delimiter))
+            self.table = _header(header, display, spec, mapping or {}, profile)
+
+    def _plain(self) -> str:
+        """The header line, once the file is known to be plain CSV (else `Irregular`)."""
+        tail = b""
+        first: bytes | None = None
+        try:
+            with open(self.path, "rb") as handle:
+                while chunk := handle.read(1 << 24):
+                    if first is None:
+                        first = chunk.split(b"\n", 1)[0]
+                    block = tail + chunk
+                    if b'"' in block or b"\n\n" in block or b"\n\r\n" in block or \
+                            block.count(b"\r") != block.count(b"\r\n"):
+                        raise Irregular
+                    tail = block[-1:]
+        except OSError:
+            raise Irregular from None
+        if tail == b"\r" or not first:
+            raise Irregular
+        try:
+            text = first.decode("utf-8").removesuffix("\r")
+        except UnicodeDecodeError:
+            raise Irregular from None
+        text = text.removeprefix("\ufeff")
+        if not text.strip() or text.strip("\ufeff ") != text.strip():
+            raise Irregular
+        return text
+
+    def batches(self) -> Iterator[tuple[int, dict[int, pa.Array]]]:
+        wanted = sorted(set(self.table.index.values()))
+        if self.parquet:
+            line = 2
+            names = [self.names[i] for i in wanted]
+            try:
+                for batch in self.file.iter_batches(batch_size=BATCH_ROWS, columns=names):
+                    yield line, {i: _text(batch.column(n)) for i, n in zip(wanted, names,
+                                                                             strict=True)}
+                    line += batch.num_rows
+            except (OSError, pa.ArrowException) as exc:
+                raise UnreadableFile(diagnostic("U106", self.display, 0, 0,
+                                                f"cannot read the Parquet file: {exc}")) from None
+            return
+        import pyarrow.csv as pcsv
+        names = [f"f{i}" for i in range(self.table.width)]
+        try:
+            with open(self.path, "rb") as handle:
+                reader = pcsv.open_csv(
+                    handle,
+                    read_options=pcsv.ReadOptions(column_names=names, skip_rows=1,
+                                                  block_size=1 << 22, use_threads=False),
+                    parse_options=pcsv.ParseOptions(delimiter=self.delimiter, quote_char=False,
+                                                    ignore_empty_lines=False),
+                    convert_options=pcsv.ConvertOptions(
+                        column_types={n: pa.string() for n in names},
+                        include_columns=[names[i] for i in wanted],
+                        strings_can_be_null=False, quoted_strings_can_be_null=False))
+                line, reported = 2, 0
+                for batch in reader:
+                    yield line, {i: batch.column(names[i]) for i in wanted}
+                    line += batch.num_rows
+                    if self.progress is not None:
+                        self.progress(handle.tell() - reported)
+                        reported = handle.tell()
+        except pa.ArrowException:
+            raise Irregular from None
+
+
+def _plain_ids(column: pa.Array) -> npt.NDArray[np.bool_]:
+    return np.asarray(pc.fill_null(pc.match_substring_regex(column, _PLAIN_ID), False)
+                      .to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _strip_or_none(value: str) -> str | None:
+    return value.strip() or None
+
+
+def _cells(columns: dict[int, pa.Array], width: int, row: int) -> list[str]:
+    """One row's fields as the row reader sees them (the columns not read are empty)."""
+    fields = [""] * width
+    for i, column in columns.items():
+        value = column[row].as_py()
+        fields[i] = "" if value is None else str(value)
+    return fields
+
+
+def ticket_batches(path: Path, display: str, *, clients: list[str], priorities: tuple[str, ...],
+                   mapping: dict[str, str] | None, progress: Callable[[int], None] | None,
+                   profile: Profile | None, instants: Instants, shape: dict[str, int],
+                   rows: bool = False) -> Iterator[TicketBatch | Skipped]:
+    """The tickets of a file in batches, and its skipped rows, in the order of the file.
+
+    `rows`: read the file row by row (a file that is not plain CSV, see `Irregular`)."""
+    if rows:
+        yield from _row_batches(read_tickets(
+            path, display, clients=clients, priorities=priorities, mapping=mapping,
+            progress=progress, profile=profile, instants=instants, shape=shape),
+            clients, priorities)
+        return
+    source = _Source(path, display, TICKET_COLUMNS, mapping, profile, progress)
+    table = source.table
+    shape.update({name: i + 1 for name, i in table.index.items()})
+    known = frozenset(clients)
+    first_line: dict[str, int] = {}
+    parse = ticket_parser(table, clients=known, priorities=priorities, profile=profile,
+                          instants=instants, first_line=first_line)
+    batcher = _Batcher(clients, priorities)
+    client_ix = {c: i for i, c in enumerate(clients)}
+    priority_ix = {p: i for i, p in enumerate(priorities)}
+    ix = table.index
+    i_client = ix["client"]
+
+    def priority_of(text: str) -> int:
+        return priority_ix.get(text, -1)   # mapped priorities, stripped cells: the row reader
+
+    for line0, columns in source.batches():
+        n = len(columns[ix["id"]])
+        ids = columns[ix["id"]]
+        good = _plain_ids(ids)
+        client, client_values = _coded(columns[i_client], lambda v: client_ix.get(v, -1))
+        client = np.asarray(client_values, dtype=np.int64)[client] if client_values \
+            else client
+        priority, values = _coded(columns[ix["priority"]], priority_of)
+        priority = np.asarray(values, dtype=np.int64)[priority] if values else priority
+        good &= (client >= 0) & (priority >= 0)
+        opened, read, empty = _instants(columns[ix["opened"]])
+        good &= read
+        resolved, read, empty = _instants(columns[ix["resolved"]])
+        good &= read | empty
+        resolved = np.where(empty, NONE, resolved)
+        good &= resolved >= opened
+        if ix.get("first_response") is not None:
+            response, read, empty = _instants(columns[ix["first_response"]])
+            good &= read | empty
+            response = np.where(empty, NONE, response)
+            good &= (response >= opened) | empty
+        else:
+            response = np.full(n, NONE, dtype=np.int64)
+        response = np.where(resolved < response, resolved, response)
+        codes: list[tuple[Ints, list[str | None]]] = []
+        for name in ("feature", "channel"):
+            if ix.get(name) is None:
+                codes.append((np.zeros(n, dtype=np.int64), [None]))
+            else:
+                codes.append(_coded(columns[ix[name]], _strip_or_none))
+        idents: list[str] = ids.to_pylist()
+        lines = np.arange(line0, line0 + n, dtype=np.int64)
+        bad = np.flatnonzero(~good)
+        if not len(bad) and len(set(idents)) == n and first_line.keys().isdisjoint(idents):
+            first_line.update(zip(idents, lines.tolist(), strict=True))
+            yield TicketBatch(lines, idents, client, priority, opened, response, resolved,
+                              codes[0][0], codes[0][1], codes[1][0], codes[1][1])
+            continue
+        # rows in order: the good ones checked for duplicates, the others read by rows
+        keep = np.zeros(n, dtype=bool)
+        bad_rows = set(bad.tolist())
+        for r in range(n):
+            if r in bad_rows:
+                fields = _cells(columns, table.width, r)
+                try:
+                    batcher.add(parse(line0 + r, fields))
+                except BadRow as exc:
+                    named = fields[i_client].strip()
+                    yield Skipped(_bad(table, line0 + r, exc), named if named in known else None)
+                continue
+            ident = idents[r]
+            if ident in first_line:
+                yield Skipped(_bad(table, line0 + r, BadRow(
+                    "U104", ix["id"] + 1, f"duplicate id {ident} (first on line "
+                    f"{first_line[ident]})", "the first row is measured; remove the copy")),
+                    clients[client[r]])
+                continue
+            first_line[ident] = line0 + r
+            keep[r] = True
+        at = np.flatnonzero(keep)
+        if len(at):
+            yield TicketBatch(lines[at], [idents[i] for i in at], client[at], priority[at],
+                              opened[at], response[at], resolved[at], codes[0][0][at],
+                              codes[0][1], codes[1][0][at], codes[1][1])
+        rest = batcher.flush()
+        if rest is not None:
+            yield rest
+
+
+# -- the status history -------------------------------------------------------------------
+
+class ColumnarHistory:
+    """The status history as three integer columns, and per set of pause statuses the
+    pauses of every ticket (`History.pauses` for all tickets at once)."""
+
+    def __init__(self, statuses: Iterable[str]) -> None:
+        self.log = History(statuses)   # the status codes, as the row engine numbers them
+        self.codes = self.log.codes
+        self._ids: list[pa.Array] = []
+        self._at: list[Ints] = []
+        self._code: list[Ints] = []
+        self._line: list[Ints] = []
+        self.key: dict[str, int] = {}
+        self._pauses: dict[frozenset[int], tuple[Ints, Ints, Ints]] = {}
+
+    def codes_of(self, statuses: Iterable[str]) -> frozenset[int]:
+        return self.log.codes_of(statuses)
+
+    def code(self, status: str | None) -> int:
+        return -1 if not status else self.codes.get(status_key(status), _OTHER)
+
+    def add_columns(self, ids: pa.Array, at: Ints, code: Ints, line: Ints) -> None:
+        self._ids.append(ids)
+        self._at.append(at)
+        self._code.append(code)
+        self._line.append(line)
+
+    def add(self, change: StatusChange) -> None:
+        self.add_columns(pa.array([change.id], pa.string()),
+                         np.asarray([change.at], np.int64),
+                         np.asarray([self.code(change.status)], np.int64),
+                         np.asarray([change.line], np.int64))
+
+    def close(self) -> None:
+        """Sort the rows by ticket, instant and line (the file's order at one instant)."""
+        ids = pa.chunked_array(self._ids, pa.string()).combine_chunks() if self._ids \
+            else pa.array([], pa.string())
+        encoded = pc.dictionary_encode(ids)
+        self.key = {v: i for i, v in enumerate(encoded.dictionary.to_pylist())}
+        key = np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
+        at = np.concatenate(self._at) if self._at else np.zeros(0, np.int64)
+        code = np.concatenate(self._code) if self._code else np.zeros(0, np.int64)
+        line = np.concatenate(self._line) if self._line else np.zeros(0, np.int64)
+        order = np.lexsort((line, at, key))
+        self.row_key, self.row_at, self.row_code = key[order], at[order], code[order]
+        self._ids, self._at, self._code, self._line = [], [], [], []
+
+    def pauses(self, codes: frozenset[int]) -> tuple[Ints, Ints, Ints]:
+        """(offsets per ticket key, starts, ends) of the pauses on these statuses: a pause
+        with no later change lasts for ever (it is clipped where it is used)."""
+        if codes not in self._pauses:
+            key, at = self.row_key, self.row_at
+            paused = np.isin(self.row_code, list(codes))
+            new = np.ones(len(key), dtype=bool)
+            new[1:] = key[1:] != key[:-1]
+            before = np.zeros(len(key), dtype=bool)
+            before[1:] = paused[:-1]
+            before &= ~new
+            begins = np.flatnonzero(paused & ~before)
+            stops = np.flatnonzero(~paused & before)
+            j = np.searchsorted(stops, begins)
+            held = j < len(stops)
+            stop = stops[np.minimum(j, max(len(stops) - 1, 0))] if len(stops) else j
+            if len(stops):
+                held &= key[stop] == key[begins]
+                ends = np.where(held, at[stop], _FOREVER)
+            else:
+                ends = np.full(len(begins), _FOREVER, dtype=np.int64)
+            offsets = np.searchsorted(key[begins], np.arange(len(self.key) + 1))
+            self._pauses[codes] = (offsets, at[begins], ends.astype(np.int64))
+        return self._pauses[codes]
+
+
+def history_rows(log: ColumnarHistory, path: Path, display: str, *,
+                 mapping: dict[str, str] | None, profile: Profile | None,
+                 instants: Instants, rows: bool = False) -> Iterator[Skipped]:
+    """Reads the status history into `log`; yields the skipped rows in the file's order."""
+    if rows:
+        for change in read_history(path, display, mapping=mapping, profile=profile,
+                                   instants=instants):
+            if isinstance(change, Skipped):
+                yield change
+            else:
+                log.add(change)
+        log.close()
+        return
+    source = _Source(path, display, HISTORY_COLUMNS, mapping, profile, None)
+    table: _Table = source.table
+    parse = change_parser(table, instants)
+    ix = table.index
+    for line0, columns in source.batches():
+        ids = columns[ix["id"]]
+        n = len(ids)
+        good = _plain_ids(ids)
+        at, read, _ = _instants(columns[ix["at"]])
+        good &= read
+        code, values = _coded(columns[ix["status"]], lambda v: log.code(v.strip()))
+        code = np.asarray(values, dtype=np.int64)[code] if values else code
+        good &= code >= 0
+        lines = np.arange(line0, line0 + n, dtype=np.int64)
+        kept = np.flatnonzero(good)
+        log.add_columns(ids.take(pa.array(kept)), at[kept], code[kept], lines[kept])
+        for r in np.flatnonzero(~good).tolist():
+            try:
+                log.add(parse(line0 + r, _cells(columns, table.width, r)))
+            except BadRow as exc:
+                yield Skipped(_bad(table, line0 + r, exc))
+    log.close()
+
+
+# -- measuring ----------------------------------------------------------------------------
+
+class ColumnarMeasure(Measure):
+    """`Measure` for batches of tickets: the same `Usage` figures, computed per column."""
+
+    def __init__(self, charter: Charter, facts: Facts, period: Period,
+                 clocks: dict[str, TierClock], history: ColumnarHistory | None = None):
+        super().__init__(charter, facts, period, clocks, None)
+        self.columns = history
+        first = datetime.fromtimestamp(self.months[0], UTC).year - 1
+        last = datetime.fromtimestamp(period.end, UTC).year + 1
+        self.first_year, self.last_year = first, last
+        vector = {tid: VectorClock(clock, first, last) for tid, clock in clocks.items()}
+        self.clients = [c.id for c in charter.clients]
+        self.vclocks = [vector[c.tier] for c in charter.clients]
+        self.codes = [tuple(history.codes_of(statuses) if history else frozenset()
+                            for statuses in clocks[c.tier].pause_on) for c in charter.clients]
+        self.priorities = tuple(charter.priorities)
+        self._months = np.asarray(self.months, dtype=np.int64)
+        self._years = np.asarray(self.years, dtype=np.int64)
+
+    def add_batch(self, b: TicketBatch) -> None:
+        start, end = self.period.start, self.period.end
+        inside = (b.opened >= start) & (b.opened < end)
+        trend = ~inside & (b.opened < end) & (b.opened >= self.months[0]) & \
+            (b.opened < self.months[-1])
+        hkeys: Ints | None = None
+        if self.columns is not None:
+            get = self.columns.key.get
+            hkeys = np.fromiter((get(i, -1) for i in b.ident), np.int64, len(b))
+        for c, cid in enumerate(self.clients):
+            mine = b.client == c
+            rows = np.flatnonzero(mine & inside)
+            if len(rows):
+                self._batch_period(b, c, cid, rows, hkeys)
+            rows = np.flatnonzero(mine & trend)
+            if len(rows):
+                self._batch_trend(b, c, cid, rows, hkeys)
+
+    def _batch_status(self, b: TicketBatch, c: int, k: int, p: str, rows: Ints, end: Ints,
+                hkeys: Ints | None) -> tuple[Ints, Ints, Ints, Ints] | None:
+        """(due, status 0 met / 1 breached / 2 pending, event, paused) of each row."""
+        clock = self.vclocks[c]
+        opened = b.opened[rows]
+        due = clock.due(k, p, opened)
+        if due is None:
+            return None
+        event = (b.response if k == 0 else b.resolved)[rows]
+        happened = event < end
+        paused = np.zeros(len(rows), dtype=np.int64)
+        codes = self.codes[c][k]
+        if codes and self.columns is not None and hkeys is not None:
+            stop = np.where(happened, event, end)
+            who, s, e, rank = self._pauses(codes, hkeys[rows], opened, stop)
+            if len(who):
+                due, paused = clock.extend(k, due, who, s, e, rank)
+        status = np.where(happened, np.where(event <= due, 0, 1), np.where(due < end, 1, 2))
+        return due, status, event, paused
+
+    def _pauses(self, codes: frozenset[int], keys: Ints, lo: Ints,
+                hi: Ints) -> tuple[Ints, Ints, Ints, Ints]:
+        assert self.columns is not None
+        offsets, starts, ends = self.columns.pauses(codes)
+        if len(offsets) <= 1:
+            none = np.zeros(0, dtype=np.int64)
+            return none, none, none, none
+        has = keys >= 0
+        k = np.where(has, keys, 0)
+        count = np.where(has, offsets[k + 1] - offsets[k], 0)
+        who = np.repeat(np.arange(len(keys), dtype=np.int64), count)
+        first = np.cumsum(count) - count
+        at = offsets[k][who] + (np.arange(len(who), dtype=np.int64) - first[who])
+        s = np.maximum(starts[at], lo[who])
+        e = np.minimum(ends[at], hi[who])
+        keep = s < e
+        who, s, e = who[keep], s[keep], e[keep]
+        new = np.ones(len(who), dtype=bool)
+        new[1:] = who[1:] != who[:-1]
+        group = np.maximum.accumulate(np.where(new, np.arange(len(who)), 0)) if len(who) \
+            else np.zeros(0, np.int64)
+        rank = np.arange(len(who), dtype=np.int64) - group
+        return who, s, e, rank
+
+    def _batch_period(self, b: TicketBatch, c: int, cid: str, rows: Ints,
+                   hkeys: Ints | None) -> None:
+        usage = self.usage[cid]
+        end = np.full(len(rows), self.period.end, dtype=np.int64)
+        priority = b.priority[rows]
+        for pi, p in enumerate(self.priorities):
+            at = np.flatnonzero(priority == pi)
+            if not len(at):
+                continue
+            sub = rows[at]
+            ok = np.ones(len(sub), dtype=bool)
+            waiting = np.zeros(len(sub), dtype=bool)
+            for k in (0, 1):
+                result = self._batch_status(b, c, k, p, sub, end[at], hkeys)
+                if result is None:
+                    continue
+                due, status, event, paused = result
+                tally = usage.objectives[k][p]
+                pending = status == 2
+                tally.pending += int(pending.sum())
+                waiting |= pending
+                tally.total += int((~pending).sum())
+                tally.met += int((status == 0).sum())
+                breached = status == 1
+                ok &= ~breached
+                for i in np.flatnonzero(pending).tolist():
+                    r = int(sub[i])
+                    usage.pending.append((int(b.opened[r]), b.ident[r], k, p, int(due[i]),
+                                          int(paused[i])))
+                for i in np.flatnonzero(breached).tolist():
+                    r = int(sub[i])
+                    happened = int(event[i]) if event[i] < self.period.end else None
+                    usage.breaches.append((int(b.opened[r]), b.ident[r], k, p, int(due[i]),
+                                           happened, int(paused[i])))
+            tally = usage.tickets[p]
+            tally.total += len(sub)
+            tally.met += int((ok & ~waiting).sum())
+            tally.pending += int(waiting.sum())
+        self._counts(b, c, cid, rows)
+
+    def _counts(self, b: TicketBatch, c: int, cid: str, rows: Ints) -> None:
+        """Turnaround, weeks, projection years, features and channels of period tickets."""
+        usage, clock = self.usage[cid], self.vclocks[c]
+        opened, resolved = b.opened[rows], b.resolved[rows]
+        done = np.flatnonzero(resolved < self.period.end)
+        if len(done):
+            day, hours = clock.groups(opened[done])
+            took = resolved[done] - opened[done]
+            for g in range(4):
+                picked = took[(day == g) | (hours == g)]
+                if len(picked):
+                    usage.turnaround[g].extend(picked.tolist())
+        ordinal = local_ordinals(self.period.zone, opened, self.first_year, self.last_year)
+        days, counts = np.unique(ordinal, return_counts=True)
+        for o, n in zip(days.tolist(), counts.tolist(), strict=True):
+            iso = date.fromordinal(o).isocalendar()
+            usage.weekly[f"{iso.year}-W{iso.week:02d}"] += n
+        year = np.maximum(1, np.searchsorted(self._years, opened, side="right"))
+        for y, n in zip(*np.unique(year, return_counts=True), strict=True):
+            usage.units[int(y)] += int(n)
+        features = b.feature[rows]
+        for code, n in zip(*np.unique(features, return_counts=True), strict=True):
+            value = b.features[int(code)]
+            if value is not None:
+                usage.features[value] += int(n)
+                if value not in clock.clock.features:
+                    for r in rows[features == code].tolist():
+                        usage.unpaid.append((int(b.opened[r]), b.ident[r], value,
+                                             int(b.line[r])))
+        channels = b.channel[rows]
+        for code, n in zip(*np.unique(channels, return_counts=True), strict=True):
+            value = b.channels[int(code)]
+            if value is not None:
+                usage.channels[value] += int(n)
+
+    def _batch_trend(self, b: TicketBatch, c: int, cid: str, rows: Ints,
+                  hkeys: Ints | None) -> None:
+        usage = self.usage[cid]
+        m = np.searchsorted(self._months, b.opened[rows], side="right") - 1
+        end = self._months[m + 1]
+        priority = b.priority[rows]
+        for mm, n in zip(*np.unique(m, return_counts=True), strict=True):
+            self.trend_months.add(int(mm))
+            row = usage.trend.setdefault(int(mm), [0, 0, 0, 0, 0])
+            row[0] += int(n)
+        months = len(self.months)
+        for pi, p in enumerate(self.priorities):
+            at = np.flatnonzero(priority == pi)
+            if not len(at):
+                continue
+            for k in (0, 1):
+                result = self._batch_status(b, c, k, p, rows[at], end[at], hkeys)
+                if result is None:
+                    continue
+                status, month = result[1], m[at]
+                counted = np.bincount(month[status != 2], minlength=months)
+                met = np.bincount(month[status == 0], minlength=months)
+                for mm in np.flatnonzero(counted).tolist():
+                    usage.trend[mm][2 + 2 * k] += int(counted[mm])
+                    usage.trend[mm][1 + 2 * k] += int(met[mm])
