@@ -63,6 +63,7 @@ __all__ = ["BATCH_ROWS", "ColumnarHistory", "ColumnarMeasure", "Irregular", "Tic
            "history_rows", "ticket_batches"]
 
 BATCH_ROWS = 1 << 16
+_PLAIN_ID = r"^[!-~]([ -~]*[!-~])?$"   # printable ASCII, nothing to strip
 _FOREVER = 1 << 62
 _OTHER = 255
 
@@ -88,7 +89,7 @@ class TicketBatch:
     `feature`, `channel`: codes into their `values` (None: an empty cell or no column)."""
 
     line: Ints
-    ident: list[str]
+    ident: pa.Array    # text
     client: Ints
     priority: Ints
     opened: Ints
@@ -98,9 +99,13 @@ class TicketBatch:
     features: list[str | None]
     channel: Ints
     channels: list[str | None]
+    hashed: Ids | None = None   # `ident` hashed, when the reader has done it
 
     def __len__(self) -> int:
         return len(self.line)
+
+    def id_of(self, r: int) -> str:
+        return str(self.ident[r].as_py())
 
 
 class _Batcher:
@@ -124,7 +129,7 @@ class _Batcher:
         def ints(values: Iterable[int | None]) -> Ints:
             return np.fromiter((NONE if v is None else v for v in values), np.int64, len(rows))
         return TicketBatch(
-            ints(t.line for t in rows), [t.id for t in rows],
+            ints(t.line for t in rows), pa.array([t.id for t in rows], pa.string()),
             ints(self.client_ix[t.client] for t in rows),
             ints(self.priority_ix[t.priority] for t in rows),
             ints(t.opened for t in rows), ints(t.response for t in rows),
@@ -152,47 +157,80 @@ def _row_batches(rows: Iterator[Ticket | Skipped], clients: list[str],
 
 # -- plain CSV and Parquet, as columns ----------------------------------------------------
 
-_ISO_SHAPE = (r"^[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
-              r"T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$")
-_PLAIN_ID = r"^[!-~]([ -~]*[!-~])?$"   # printable ASCII, nothing to strip
 _DAYS_BEFORE = np.array([0, 0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334],
                         dtype=np.int64)
-_DEFAULT = "1970-01-01T00:00:00Z"
+_DIGITS = (0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18)
+_SEPARATORS = ((4, ord("-")), (7, ord("-")), (10, ord("T")), (13, ord(":")), (16, ord(":")))
 
 
-def _digits(text: pa.Array, start: int, stop: int) -> Ints:
-    part = pc.utf8_slice_codeunits(text, start, stop)
-    return np.asarray(pc.cast(part, pa.int64()).to_numpy(zero_copy_only=False),
-                      dtype=np.int64)
+def _bytes(column: pa.Array) -> tuple[npt.NDArray[np.uint8], Ints, Ints]:
+    """(UTF-8 bytes, start of each cell, length of each cell) of a text column."""
+    column = pc.fill_null(column, "")
+    if pa.types.is_large_string(column.type):
+        kind: type[np.int32] | type[np.int64] = np.int64
+    else:
+        kind = np.int32
+        column = column.cast(pa.string()) if not pa.types.is_string(column.type) else column
+    _, offsets_buffer, data_buffer = column.buffers()
+    offsets = np.frombuffer(offsets_buffer, dtype=kind)[column.offset:column.offset
+                                                         + len(column) + 1].astype(np.int64)
+    data = np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer is not None \
+        else np.zeros(0, dtype=np.uint8)
+    return data, offsets[:-1], offsets[1:] - offsets[:-1]
 
 
 def _instants(column: pa.Array) -> tuple[Ints, npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
     """(UTC seconds, read, empty) of a text column: `read` where the cell is an instant of
-    the plain ISO 8601 form with an offset (the rest is left to the row reader)."""
-    column = pc.fill_null(column, "")
-    empty = np.asarray(pc.equal(column, "").to_numpy(zero_copy_only=False), dtype=bool)
-    shaped = pc.fill_null(pc.match_substring_regex(column, _ISO_SHAPE), False)
-    text = pc.if_else(shaped, column, _DEFAULT)
-    read = np.asarray(shaped.to_numpy(zero_copy_only=False), dtype=bool)
-    year, month, day = _digits(text, 0, 4), _digits(text, 5, 7), _digits(text, 8, 10)
+    the plain ISO 8601 form `YYYY-MM-DDTHH:MM:SS` with `Z` or `+HH:MM` (what
+    `datetime.fromisoformat` reads the same); the rest is left to the row reader."""
+    data, start, length = _bytes(column)
+    empty = length == 0
+    read = (length == 20) | (length == 25)
+    if not len(data):
+        zero = np.zeros(len(start), dtype=np.int64)
+        return zero, read, empty
+    at = np.where(read, start, 0)
+    top = len(data) - 1
+
+    def byte(j: int) -> Ints:
+        return data[np.minimum(at + j, top)].astype(np.int64)
+
+    def digit(j: int) -> Ints:
+        return byte(j) - 48
+
+    for j in _DIGITS:
+        d = digit(j)
+        read &= (d >= 0) & (d <= 9)
+    for j, char in _SEPARATORS:
+        read &= byte(j) == char
+    zulu = length == 20
+    sign = byte(19)
+    read &= np.where(zulu, sign == ord("Z"), ((sign == ord("+")) | (sign == ord("-")))
+                     & (byte(22) == ord(":")))
+    for j in (20, 21, 23, 24):
+        d = digit(j)
+        read &= zulu | ((d >= 0) & (d <= 9))
+    year = digit(0) * 1000 + digit(1) * 100 + digit(2) * 10 + digit(3)
+    month = digit(5) * 10 + digit(6)
+    day = digit(8) * 10 + digit(9)
+    hour, minute, second = (digit(11) * 10 + digit(12), digit(14) * 10 + digit(15),
+                            digit(17) * 10 + digit(18))
+    off_hour, off_minute = digit(20) * 10 + digit(21), digit(23) * 10 + digit(24)
     leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
-    length = np.where(month == 2, 28 + leap, np.where(np.isin(month, (4, 6, 9, 11)), 30, 31))
-    read &= day <= length
-    # days since 1970-01-01 of a proleptic Gregorian date
+    month_ok = (month >= 1) & (month <= 12)
+    month = np.where(month_ok, month, 1)
+    length_of_month = np.where(month == 2, 28 + leap,
+                               np.where(np.isin(month, (4, 6, 9, 11)), 30, 31))
+    read &= (year >= 1000) & month_ok & (day >= 1) & (day <= length_of_month)
+    read &= (hour <= 23) & (minute <= 59) & (second <= 59)
+    read &= zulu | ((off_hour <= 23) & (off_minute <= 59))
     y = year - 1
     days = (y * 365 + y // 4 - y // 100 + y // 400 + _DAYS_BEFORE[month]
             + np.where((month > 2) & leap, 1, 0) + day - 719163)
-    seconds = (days * 86400 + _digits(text, 11, 13) * 3600 + _digits(text, 14, 16) * 60
-               + _digits(text, 17, 19))
-    zulu = np.asarray(pc.equal(pc.utf8_slice_codeunits(text, 19, 20), "Z")
-                      .to_numpy(zero_copy_only=False), dtype=bool)
-    signed = pc.if_else(pc.equal(pc.utf8_slice_codeunits(text, 19, 20), "Z"),
-                        "+00:00", pc.utf8_slice_codeunits(text, 19, 25))
-    sign = np.where(np.asarray(pc.equal(pc.utf8_slice_codeunits(signed, 0, 1), "-")
-                               .to_numpy(zero_copy_only=False), dtype=bool), -1, 1)
-    offset = sign * (_digits(signed, 1, 3) * 3600 + _digits(signed, 4, 6) * 60)
-    del zulu
-    return seconds - offset, read, empty
+    offset = np.where(zulu, 0, np.where(sign == ord("-"), -1, 1)
+                      * (off_hour * 3600 + off_minute * 60))
+    seconds = days * 86400 + hour * 3600 + minute * 60 + second - offset
+    return np.where(read, seconds, 0), read, empty
 
 
 def _text(column: pa.Array | pa.ChunkedArray) -> pa.Array:
@@ -212,6 +250,106 @@ def _coded(column: pa.Array, mapping: Callable[[str], Any]) -> tuple[Ints, list[
     encoded = pc.dictionary_encode(pc.fill_null(column, ""))
     values = [mapping(v) for v in encoded.dictionary.to_pylist()]
     return np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int64), values
+
+
+_FNV_OFFSET = np.uint64(0xCBF29CE484222325)
+_FNV_PRIME = np.uint64(0x100000001B3)
+
+
+class Ids:
+    """A text column of ids as a byte matrix (each row padded with zeros), the byte length
+    of each id and a 64-bit hash of it: ids compared and looked up without Python strings.
+    Hashes only find candidates; equal ids are always confirmed on their bytes."""
+
+    def __init__(self, column: pa.Array) -> None:
+        data, start, length = _bytes(column)
+        n = len(start)
+        width = int(length.max()) if n else 0
+        self.length = length
+        self.matrix = np.zeros((n, width), dtype=np.uint8)
+        self.graphic = False   # every byte printable ASCII other than a space
+        if n and width:
+            base, total = int(start[0]), int(length.sum())
+            flat = data[base:base + total]
+            self.graphic = bool(np.all((flat >= 33) & (flat <= 126)))
+            if int(length.min()) == width:
+                self.matrix[:] = flat.reshape(n, width)
+            else:
+                rows = np.repeat(np.arange(n), length)
+                first = np.repeat(np.cumsum(length) - length, length)
+                self.matrix[rows, np.arange(total) - first] = flat
+        h = np.full(n, _FNV_OFFSET, dtype=np.uint64) ^ length.astype(np.uint64)
+        for j in range(width):
+            h = (h ^ self.matrix[:, j]) * _FNV_PRIME
+        self.hash = h
+
+    def __len__(self) -> int:
+        return len(self.length)
+
+    def take(self, rows: Ints) -> Ids:
+        out = Ids.__new__(Ids)
+        out.length, out.matrix, out.hash = self.length[rows], self.matrix[rows], self.hash[rows]
+        out.graphic = self.graphic
+        return out
+
+
+def _same(a: Ids, a_rows: Ints, b: Ids, b_rows: Ints) -> npt.NDArray[np.bool_]:
+    """Whether id a[a_rows[i]] equals id b[b_rows[i]], byte for byte."""
+    width = min(a.matrix.shape[1], b.matrix.shape[1])
+    return (a.length[a_rows] == b.length[b_rows]) & np.all(
+        a.matrix[a_rows, :width] == b.matrix[b_rows, :width], axis=1)
+
+
+class _Seen(dict[str, int]):
+    """The ids read so far (id -> line of its row, for U104), kept as hashed byte columns,
+    one chunk a batch; the ids of the batch being read are a plain dict until `seal`."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.chunks: list[tuple[npt.NDArray[np.uint64], Ids, Ints]] = []
+
+    def lines(self, ids: Ids) -> Ints:
+        """The line of an earlier row with each id, or -1."""
+        found = np.full(len(ids), -1, dtype=np.int64)
+        for hashes, kept, lines in self.chunks:
+            pos = np.searchsorted(hashes, ids.hash)
+            at = np.minimum(pos, len(hashes) - 1)
+            for i in np.flatnonzero(hashes[at] == ids.hash).tolist():
+                j = int(pos[i])
+                while j < len(hashes) and hashes[j] == ids.hash[i]:
+                    if _same(ids, np.asarray([i]), kept, np.asarray([j]))[0]:
+                        found[i] = lines[j]
+                        break
+                    j += 1
+        return found
+
+    def _line(self, ident: str) -> int:
+        column = Ids(pa.array([ident], pa.string()))
+        return int(self.lines(column)[0])
+
+    def __contains__(self, key: object) -> bool:
+        return super().__contains__(key) or (isinstance(key, str) and self._line(key) >= 0)
+
+    def __getitem__(self, key: str) -> int:
+        if super().__contains__(key):
+            return super().__getitem__(key)
+        line = self._line(key)
+        if line < 0:
+            raise KeyError(key)
+        return line
+
+    def add(self, ids: Ids, lines: Ints) -> None:
+        if len(ids):
+            order = np.argsort(ids.hash, kind="stable")
+            self.chunks.append((ids.hash[order], ids.take(order), lines[order]))
+
+    def seal(self) -> None:
+        """The ids of the batch just read join the chunks."""
+        if super().__len__():
+            pending = dict(super().items())
+            self.add(Ids(pa.array(list(pending), pa.string())),
+                     np.fromiter(pending.values(), np.int64, len(pending)))
+            self.clear()
 
 
 class _Source:
@@ -248,10 +386,12 @@ class _Source:
                     if first is None:
                         first = chunk.split(b"\n", 1)[0]
                     block = tail + chunk
-                    if b'"' in block or b"\n\n" in block or b"\n\r\n" in block or \
-                            block.count(b"\r") != block.count(b"\r\n"):
+                    held = block.endswith(b"\r")   # its LF may begin the next chunk
+                    seen = block[:-1] if held else block
+                    if b'"' in seen or b"\n\n" in seen or b"\n\r\n" in seen or \
+                            seen.count(b"\r") != seen.count(b"\r\n"):
                         raise Irregular
-                    tail = block[-1:]
+                    tail = block[-2:] if held else block[-1:]
         except OSError:
             raise Irregular from None
         if tail == b"\r" or not first:
@@ -286,7 +426,7 @@ class _Source:
                 reader = pcsv.open_csv(
                     handle,
                     read_options=pcsv.ReadOptions(column_names=names, skip_rows=1,
-                                                  block_size=1 << 22, use_threads=False),
+                                                  block_size=1 << 22, use_threads=True),
                     parse_options=pcsv.ParseOptions(delimiter=self.delimiter, quote_char=False,
                                                     ignore_empty_lines=False),
                     convert_options=pcsv.ConvertOptions(
@@ -302,11 +442,6 @@ class _Source:
                         reported = handle.tell()
         except pa.ArrowException:
             raise Irregular from None
-
-
-def _plain_ids(column: pa.Array) -> npt.NDArray[np.bool_]:
-    return np.asarray(pc.fill_null(pc.match_substring_regex(column, _PLAIN_ID), False)
-                      .to_numpy(zero_copy_only=False), dtype=bool)
 
 
 def _strip_or_none(value: str) -> str | None:
@@ -339,9 +474,9 @@ def ticket_batches(path: Path, display: str, *, clients: list[str], priorities: 
     table = source.table
     shape.update({name: i + 1 for name, i in table.index.items()})
     known = frozenset(clients)
-    first_line: dict[str, int] = {}
+    seen = _Seen()
     parse = ticket_parser(table, clients=known, priorities=priorities, profile=profile,
-                          instants=instants, first_line=first_line)
+                          instants=instants, first_line=seen)
     batcher = _Batcher(clients, priorities)
     client_ix = {c: i for i, c in enumerate(clients)}
     priority_ix = {p: i for i, p in enumerate(priorities)}
@@ -352,9 +487,10 @@ def ticket_batches(path: Path, display: str, *, clients: list[str], priorities: 
         return priority_ix.get(text, -1)   # mapped priorities, stripped cells: the row reader
 
     for line0, columns in source.batches():
-        n = len(columns[ix["id"]])
         ids = columns[ix["id"]]
-        good = _plain_ids(ids)
+        n = len(ids)
+        hashed = Ids(ids)
+        good = _plain(hashed)
         client, client_values = _coded(columns[i_client], lambda v: client_ix.get(v, -1))
         client = np.asarray(client_values, dtype=np.int64)[client] if client_values \
             else client
@@ -381,17 +517,19 @@ def ticket_batches(path: Path, display: str, *, clients: list[str], priorities: 
                 codes.append((np.zeros(n, dtype=np.int64), [None]))
             else:
                 codes.append(_coded(columns[ix[name]], _strip_or_none))
-        idents: list[str] = ids.to_pylist()
         lines = np.arange(line0, line0 + n, dtype=np.int64)
         bad = np.flatnonzero(~good)
-        if not len(bad) and len(set(idents)) == n and first_line.keys().isdisjoint(idents):
-            first_line.update(zip(idents, lines.tolist(), strict=True))
-            yield TicketBatch(lines, idents, client, priority, opened, response, resolved,
-                              codes[0][0], codes[0][1], codes[1][0], codes[1][1])
+        earlier = seen.lines(hashed)
+        if not len(bad) and not np.any(earlier >= 0) and \
+                len(np.unique(hashed.hash)) == n:
+            seen.add(hashed, lines)
+            yield TicketBatch(lines, ids, client, priority, opened, response, resolved,
+                              codes[0][0], codes[0][1], codes[1][0], codes[1][1], hashed)
             continue
         # rows in order: the good ones checked for duplicates, the others read by rows
         keep = np.zeros(n, dtype=bool)
         bad_rows = set(bad.tolist())
+        idents: list[str] = ids.to_pylist()
         for r in range(n):
             if r in bad_rows:
                 fields = _cells(columns, table.width, r)
@@ -402,22 +540,35 @@ def ticket_batches(path: Path, display: str, *, clients: list[str], priorities: 
                     yield Skipped(_bad(table, line0 + r, exc), named if named in known else None)
                 continue
             ident = idents[r]
-            if ident in first_line:
+            if ident in seen:
                 yield Skipped(_bad(table, line0 + r, BadRow(
                     "U104", ix["id"] + 1, f"duplicate id {ident} (first on line "
-                    f"{first_line[ident]})", "the first row is measured; remove the copy")),
+                    f"{seen[ident]})", "the first row is measured; remove the copy")),
                     clients[client[r]])
                 continue
-            first_line[ident] = line0 + r
+            seen[ident] = line0 + r
             keep[r] = True
+        seen.seal()
         at = np.flatnonzero(keep)
         if len(at):
-            yield TicketBatch(lines[at], [idents[i] for i in at], client[at], priority[at],
+            yield TicketBatch(lines[at], ids.take(pa.array(at)), client[at], priority[at],
                               opened[at], response[at], resolved[at], codes[0][0][at],
                               codes[0][1], codes[1][0][at], codes[1][1])
         rest = batcher.flush()
         if rest is not None:
             yield rest
+
+
+def _plain(ids: Ids) -> npt.NDArray[np.bool_]:
+    """Ids of printable ASCII with no space first or last (nothing `str.strip` removes)."""
+    matrix, length = ids.matrix, ids.length
+    if not matrix.shape[1]:
+        return np.zeros(len(length), dtype=bool)
+    if ids.graphic and bool(np.all(length > 0)):
+        return np.ones(len(length), dtype=bool)
+    printable = ((matrix >= 32) & (matrix <= 126)).sum(axis=1) == length
+    last = matrix[np.arange(len(length)), np.maximum(length - 1, 0)]
+    return printable & (length > 0) & (matrix[:, 0] != 32) & (last != 32)
 
 
 # -- the status history -------------------------------------------------------------------
@@ -434,6 +585,10 @@ class ColumnarHistory:
         self._code: list[Ints] = []
         self._line: list[Ints] = []
         self.key: dict[str, int] = {}
+        self.unique: Ids | None = None
+        self.unique_hash = np.zeros(0, dtype=np.uint64)
+        self.by_hash = np.zeros(0, dtype=np.int64)
+        self.tickets = 0
         self._pauses: dict[frozenset[int], tuple[Ints, Ints, Ints]] = {}
 
     def codes_of(self, statuses: Iterable[str]) -> frozenset[int]:
@@ -455,18 +610,48 @@ class ColumnarHistory:
                          np.asarray([change.line], np.int64))
 
     def close(self) -> None:
-        """Sort the rows by ticket, instant and line (the file's order at one instant)."""
+        """Number the tickets, and sort the rows by ticket, instant and line (the file's
+        order at one instant); a history written ticket by ticket in time order is sorted
+        already, which `argsort(kind="stable")` finds in one pass."""
         ids = pa.chunked_array(self._ids, pa.string()).combine_chunks() if self._ids \
             else pa.array([], pa.string())
-        encoded = pc.dictionary_encode(ids)
-        self.key = {v: i for i, v in enumerate(encoded.dictionary.to_pylist())}
-        key = np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
         at = np.concatenate(self._at) if self._at else np.zeros(0, np.int64)
         code = np.concatenate(self._code) if self._code else np.zeros(0, np.int64)
         line = np.concatenate(self._line) if self._line else np.zeros(0, np.int64)
-        order = np.lexsort((line, at, key))
-        self.row_key, self.row_at, self.row_code = key[order], at[order], code[order]
         self._ids, self._at, self._code, self._line = [], [], [], []
+        encoded = pc.dictionary_encode(ids)
+        key = np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
+        self.dictionary = encoded.dictionary
+        order = np.argsort(line, kind="stable") if np.any(line[1:] < line[:-1]) \
+            else np.arange(len(line))
+        order = order[np.argsort(key[order], kind="stable")]
+        k, a = key[order], at[order]
+        if np.any((k[1:] == k[:-1]) & (a[1:] < a[:-1])):
+            order = np.lexsort((line, at, key))
+        self.row_key, self.row_at, self.row_code = key[order], at[order], code[order]
+        self.tickets = len(self.dictionary)
+        unique = Ids(self.dictionary)
+        self.by_hash = np.argsort(unique.hash, kind="stable")
+        self.unique_hash = unique.hash[self.by_hash]
+        if np.any(self.unique_hash[1:] == self.unique_hash[:-1]):  # two ids of one hash
+            self.key = {v: i for i, v in enumerate(self.dictionary.to_pylist())}
+            self.unique = None
+        else:
+            self.unique = unique.take(self.by_hash)
+
+    def keys_of(self, ids: pa.Array, hashed: Ids | None = None) -> Ints:
+        """The number of each ticket id among the history's (-1: no history)."""
+        if self.unique is None:
+            get = self.key.get
+            return np.fromiter((get(i, -1) for i in ids.to_pylist()), np.int64, len(ids))
+        if not len(self.unique_hash):
+            return np.full(len(ids), -1, dtype=np.int64)
+        hashed = Ids(ids) if hashed is None else hashed
+        pos = np.minimum(np.searchsorted(self.unique_hash, hashed.hash),
+                         len(self.unique_hash) - 1)
+        found = (self.unique_hash[pos] == hashed.hash) & _same(
+            hashed, np.arange(len(ids)), self.unique, pos)
+        return np.where(found, self.by_hash[pos], -1)
 
     def pauses(self, codes: frozenset[int]) -> tuple[Ints, Ints, Ints]:
         """(offsets per ticket key, starts, ends) of the pauses on these statuses: a pause
@@ -489,7 +674,7 @@ class ColumnarHistory:
                 ends = np.where(held, at[stop], _FOREVER)
             else:
                 ends = np.full(len(begins), _FOREVER, dtype=np.int64)
-            offsets = np.searchsorted(key[begins], np.arange(len(self.key) + 1))
+            offsets = np.searchsorted(key[begins], np.arange(self.tickets + 1))
             self._pauses[codes] = (offsets, at[begins], ends.astype(np.int64))
         return self._pauses[codes]
 
@@ -514,7 +699,7 @@ def history_rows(log: ColumnarHistory, path: Path, display: str, *,
     for line0, columns in source.batches():
         ids = columns[ix["id"]]
         n = len(ids)
-        good = _plain_ids(ids)
+        good = _plain(Ids(ids))
         at, read, _ = _instants(columns[ix["at"]])
         good &= read
         code, values = _coded(columns[ix["status"]], lambda v: log.code(v.strip()))
@@ -559,8 +744,7 @@ class ColumnarMeasure(Measure):
             (b.opened < self.months[-1])
         hkeys: Ints | None = None
         if self.columns is not None:
-            get = self.columns.key.get
-            hkeys = np.fromiter((get(i, -1) for i in b.ident), np.int64, len(b))
+            hkeys = self.columns.keys_of(b.ident, b.hashed)
         for c, cid in enumerate(self.clients):
             mine = b.client == c
             rows = np.flatnonzero(mine & inside)
@@ -641,12 +825,12 @@ class ColumnarMeasure(Measure):
                 ok &= ~breached
                 for i in np.flatnonzero(pending).tolist():
                     r = int(sub[i])
-                    usage.pending.append((int(b.opened[r]), b.ident[r], k, p, int(due[i]),
+                    usage.pending.append((int(b.opened[r]), b.id_of(r), k, p, int(due[i]),
                                           int(paused[i])))
                 for i in np.flatnonzero(breached).tolist():
                     r = int(sub[i])
                     happened = int(event[i]) if event[i] < self.period.end else None
-                    usage.breaches.append((int(b.opened[r]), b.ident[r], k, p, int(due[i]),
+                    usage.breaches.append((int(b.opened[r]), b.id_of(r), k, p, int(due[i]),
                                            happened, int(paused[i])))
             tally = usage.tickets[p]
             tally.total += len(sub)
@@ -681,7 +865,7 @@ class ColumnarMeasure(Measure):
                 usage.features[value] += int(n)
                 if value not in clock.clock.features:
                     for r in rows[features == code].tolist():
-                        usage.unpaid.append((int(b.opened[r]), b.ident[r], value,
+                        usage.unpaid.append((int(b.opened[r]), b.id_of(r), value,
                                              int(b.line[r])))
         channels = b.channel[rows]
         for code, n in zip(*np.unique(channels, return_counts=True), strict=True):
