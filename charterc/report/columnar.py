@@ -236,6 +236,8 @@ def _instants(column: pa.Array) -> tuple[Ints, npt.NDArray[np.bool_], npt.NDArra
 def _text(column: pa.Array | pa.ChunkedArray) -> pa.Array:
     if isinstance(column, pa.ChunkedArray):
         column = column.combine_chunks()
+    if pa.types.is_large_string(column.type):
+        column = column.cast(pa.string())
     if not pa.types.is_string(column.type) and not pa.types.is_large_string(column.type):
         if pa.types.is_timestamp(column.type):
             column = pc.strftime(column, format="%Y-%m-%dT%H:%M:%S+00:00") \
@@ -382,7 +384,7 @@ class _Source:
         first: bytes | None = None
         try:
             with open(self.path, "rb") as handle:
-                while chunk := handle.read(1 << 24):
+                while chunk := handle.read(1 << 20):
                     if first is None:
                         first = chunk.split(b"\n", 1)[0]
                     block = tail + chunk
@@ -426,7 +428,7 @@ class _Source:
                 reader = pcsv.open_csv(
                     handle,
                     read_options=pcsv.ReadOptions(column_names=names, skip_rows=1,
-                                                  block_size=1 << 22, use_threads=True),
+                                                  block_size=1 << 21, use_threads=False),
                     parse_options=pcsv.ParseOptions(delimiter=self.delimiter, quote_char=False,
                                                     ignore_empty_lines=False),
                     convert_options=pcsv.ConvertOptions(
@@ -582,8 +584,8 @@ class ColumnarHistory:
         self.codes = self.log.codes
         self._ids: list[pa.Array] = []
         self._at: list[Ints] = []
-        self._code: list[Ints] = []
-        self._line: list[Ints] = []
+        self._code: list[npt.NDArray[np.uint8]] = []
+        self._pending: list[StatusChange] = []
         self.key: dict[str, int] = {}
         self.unique: Ids | None = None
         self.unique_hash = np.zeros(0, dtype=np.uint64)
@@ -597,38 +599,54 @@ class ColumnarHistory:
     def code(self, status: str | None) -> int:
         return -1 if not status else self.codes.get(status_key(status), _OTHER)
 
-    def add_columns(self, ids: pa.Array, at: Ints, code: Ints, line: Ints) -> None:
+    def add_columns(self, ids: pa.Array, at: Ints, code: Ints) -> None:
+        """Rows in the file's order (at one instant, that order decides)."""
+        self._flush()
         self._ids.append(ids)
         self._at.append(at)
-        self._code.append(code)
-        self._line.append(line)
+        self._code.append(code.astype(np.uint8))
 
     def add(self, change: StatusChange) -> None:
-        self.add_columns(pa.array([change.id], pa.string()),
-                         np.asarray([change.at], np.int64),
-                         np.asarray([self.code(change.status)], np.int64),
-                         np.asarray([change.line], np.int64))
+        self._pending.append(change)
+        if len(self._pending) >= BATCH_ROWS:
+            self._flush()
+
+    def _flush(self) -> None:
+        pending, self._pending = self._pending, []
+        if pending:
+            self.add_columns(pa.array([c.id for c in pending], pa.string()),
+                             np.fromiter((c.at for c in pending), np.int64, len(pending)),
+                             np.fromiter((self.code(c.status) for c in pending), np.int64,
+                                         len(pending)))
 
     def close(self) -> None:
-        """Number the tickets, and sort the rows by ticket, instant and line (the file's
+        """Number the tickets, and sort the rows by ticket and instant, stably (the file's
         order at one instant); a history written ticket by ticket in time order is sorted
         already, which `argsort(kind="stable")` finds in one pass."""
-        ids = pa.chunked_array(self._ids, pa.string()).combine_chunks() if self._ids \
-            else pa.array([], pa.string())
+        self._flush()
+        ids = pa.chunked_array(self._ids, pa.string())
         at = np.concatenate(self._at) if self._at else np.zeros(0, np.int64)
-        code = np.concatenate(self._code) if self._code else np.zeros(0, np.int64)
-        line = np.concatenate(self._line) if self._line else np.zeros(0, np.int64)
-        self._ids, self._at, self._code, self._line = [], [], [], []
+        code = np.concatenate(self._code) if self._code else np.zeros(0, np.uint8)
+        self._ids, self._at, self._code = [], [], []
         encoded = pc.dictionary_encode(ids)
-        key = np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
-        self.dictionary = encoded.dictionary
-        order = np.argsort(line, kind="stable") if np.any(line[1:] < line[:-1]) \
-            else np.arange(len(line))
-        order = order[np.argsort(key[order], kind="stable")]
+        del ids
+        if encoded.num_chunks:
+            self.dictionary = encoded.chunk(encoded.num_chunks - 1).dictionary
+            key = np.concatenate([np.asarray(c.indices.to_numpy(zero_copy_only=False))
+                                  for c in encoded.chunks]).astype(np.int32)
+        else:
+            self.dictionary = pa.array([], pa.string())
+            key = np.zeros(0, dtype=np.int32)
+        del encoded
+        order = np.argsort(key, kind="stable")
         k, a = key[order], at[order]
         if np.any((k[1:] == k[:-1]) & (a[1:] < a[:-1])):
-            order = np.lexsort((line, at, key))
-        self.row_key, self.row_at, self.row_code = key[order], at[order], code[order]
+            del k, a
+            order = np.lexsort((at, key))
+            k, a = key[order], at[order]
+        del key, at
+        self.row_key, self.row_at, self.row_code = k, a, code[order]
+        del order
         self.tickets = len(self.dictionary)
         unique = Ids(self.dictionary)
         self.by_hash = np.argsort(unique.hash, kind="stable")
@@ -698,21 +716,32 @@ def history_rows(log: ColumnarHistory, path: Path, display: str, *,
     ix = table.index
     for line0, columns in source.batches():
         ids = columns[ix["id"]]
-        n = len(ids)
         good = _plain(Ids(ids))
         at, read, _ = _instants(columns[ix["at"]])
         good &= read
         code, values = _coded(columns[ix["status"]], lambda v: log.code(v.strip()))
         code = np.asarray(values, dtype=np.int64)[code] if values else code
         good &= code >= 0
-        lines = np.arange(line0, line0 + n, dtype=np.int64)
         kept = np.flatnonzero(good)
-        log.add_columns(ids.take(pa.array(kept)), at[kept], code[kept], lines[kept])
+        extra: list[tuple[int, StatusChange]] = []
         for r in np.flatnonzero(~good).tolist():
             try:
-                log.add(parse(line0 + r, _cells(columns, table.width, r)))
+                extra.append((r, parse(line0 + r, _cells(columns, table.width, r))))
             except BadRow as exc:
                 yield Skipped(_bad(table, line0 + r, exc))
+        if not extra:
+            log.add_columns(ids.take(pa.array(kept)), at[kept], code[kept])
+            continue
+        # the rows read one by one take their place among the others
+        order = np.argsort(np.concatenate([kept, np.asarray([r for r, _ in extra],
+                                                            dtype=np.int64)]), kind="stable")
+        log.add_columns(
+            pa.concat_arrays([ids.take(pa.array(kept)).cast(pa.string()),
+                              pa.array([c.id for _, c in extra], pa.string())]).take(
+                                  pa.array(order)),
+            np.concatenate([at[kept], np.asarray([c.at for _, c in extra], np.int64)])[order],
+            np.concatenate([code[kept], np.asarray([log.code(c.status) for _, c in extra],
+                                                   np.int64)])[order])
     log.close()
 
 
