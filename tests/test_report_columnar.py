@@ -148,24 +148,29 @@ def test_the_columnar_engine_gives_the_figures_of_the_row_engine(tickets, change
         _same(rows, columnar)
 
 
+def _example_ticket(rng, n: int) -> dict:
+    opened = BASE + 60 * rng.randrange(SPAN // 60)
+    response = opened + 60 * rng.randrange(600)
+    resolved = response + 60 * rng.randrange(6000)
+    return {"id": f"I{n}", "client": rng.choice(["legal", "finance"]),
+            "priority": rng.choice(["P1", "P2", "P3"]), "opened": opened,
+            "response": response if rng.random() < 0.95 else None,
+            "resolved": resolved if rng.random() < 0.9 else None,
+            "offset": rng.choice(OFFSETS), "feature": "incident",
+            "channel": "email", "broken": ""}
+
+
 def test_many_tickets_in_batches_give_the_same_figures(tmp_path, monkeypatch):
     """Several batches (a small batch size), tickets across DST and the holidays."""
     from charterc.report import columnar as engine
 
     monkeypatch.setattr(engine, "BATCH_ROWS", 97)
+    monkeypatch.setattr(engine, "BLOCK_BYTES", 4096)
     rng = __import__("random").Random(7)
     tickets, changes = [], []
     for n in range(3000):
-        opened = BASE + 60 * rng.randrange(SPAN // 60)
-        response = opened + 60 * rng.randrange(600)
-        resolved = response + 60 * rng.randrange(6000)
-        tickets.append({"id": f"I{n}", "client": rng.choice(["legal", "finance"]),
-                        "priority": rng.choice(["P1", "P2", "P3"]), "opened": opened,
-                        "response": response if rng.random() < 0.95 else None,
-                        "resolved": resolved if rng.random() < 0.9 else None,
-                        "offset": rng.choice(OFFSETS), "feature": "incident",
-                        "channel": "email", "broken": ""})
-        at = response
+        tickets.append(_example_ticket(rng, n))
+        at = tickets[-1]["opened"] + 60 * rng.randrange(600)
         for status in ("In Progress", "Awaiting Customer", "In Progress")[:rng.randrange(4)]:
             changes.append([f"I{n}", _iso(at, "+00:00"), status])
             at += 60 * rng.randrange(3000)
@@ -176,6 +181,73 @@ def test_many_tickets_in_batches_give_the_same_figures(tmp_path, monkeypatch):
         rows, columnar = _both(path, history, *period)
         assert rows.document is not None and rows.document["clients"]["legal"]["breaches"]
         _same(rows, columnar)
+
+
+def _parquet(path: Path) -> Path:
+    """The CSV as Parquet, every column text (as the export tools write it)."""
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+    import pyarrow.parquet as pq
+
+    names = path.read_text(encoding="utf-8").splitlines()[0].split(",")
+    table = pcsv.read_csv(path, convert_options=pcsv.ConvertOptions(
+        column_types={n: pa.string() for n in names}, strings_can_be_null=False))
+    out = path.with_suffix(".parquet")
+    pq.write_table(table, out, row_group_size=500)
+    return out
+
+
+def test_parquet_exports_give_the_figures_and_lines_of_the_csv(tmp_path, monkeypatch):
+    """Tickets and history as Parquet: the documents and diagnostics of the CSVs (a row's
+    line is its number plus one, as in a CSV with a header line), on both engines."""
+    from charterc.report import columnar as engine
+
+    monkeypatch.setattr(engine, "BATCH_ROWS", 211)
+    rng = __import__("random").Random(3)
+    tickets = [dict(_example_ticket(rng, n), broken=rng.choice(["", "", "", "instant", "order"]))
+               for n in range(800)]
+    tickets.append(dict(tickets[7], broken=""))
+    changes = [[f"I{n}", _iso(BASE + 60 * rng.randrange(SPAN // 60), "+01:00"),
+                rng.choice(STATUSES)] for n in rng.choices(range(800), k=900)]
+    changes.append(["I3", "yesterday", "Awaiting Customer"])
+    path, history = _write(tmp_path, tickets, changes)
+    model, loaded = charter()
+    november = (date(2026, 11, 1), date(2026, 11, 30))
+    want = build_report(model, loaded, tickets=path, outages=None, start=november[0],
+                        end=november[1], tickets_display="t", history=history,
+                        history_display="h", engine="rows")
+    assert want.diagnostics and want.document is not None
+    for engine_name in ("rows", "columnar"):
+        got = build_report(model, loaded, tickets=_parquet(path), outages=None,
+                           start=november[0], end=november[1], tickets_display="t",
+                           history=_parquet(history), history_display="h", engine=engine_name)
+        _same(want, got)
+
+
+def test_parquet_timestamps_are_read_to_the_second(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    moment = datetime(2026, 11, 2, 8, 0, 0, 500000, tzinfo=UTC)
+    table = pa.table({"id": ["A"], "client": ["legal"], "priority": ["P1"],
+                      "opened": pa.array([moment], pa.timestamp("us", "Europe/Paris")),
+                      "first_response": pa.array([None], pa.timestamp("us", "UTC")),
+                      "resolved": pa.array([moment + timedelta(hours=2)],
+                                           pa.timestamp("ms", "UTC"))})
+    pq.write_table(table, tmp_path / "t.parquet")
+    csv_path = tmp_path / "t.csv"
+    csv_path.write_text("id,client,priority,opened,first_response,resolved\n"
+                        "A,legal,P1,2026-11-02T08:00:00Z,,2026-11-02T10:00:00Z\n",
+                        encoding="utf-8")
+    for engine_name in ("rows", "columnar"):
+        model, loaded = charter()
+        got = build_report(model, loaded, tickets=tmp_path / "t.parquet", outages=None,
+                           start=date(2026, 11, 1), end=date(2026, 11, 30),
+                           tickets_display="tickets.csv", engine=engine_name)
+        want = build_report(model, loaded, tickets=csv_path, outages=None,
+                            start=date(2026, 11, 1), end=date(2026, 11, 30),
+                            tickets_display="tickets.csv", engine="rows")
+        _same(want, got)
 
 
 @pytest.mark.parametrize("collide", [False, True])

@@ -47,9 +47,11 @@ from .inputs import (
     _bad,
     _delimiter,
     _header,
+    _Record,
     _Table,
     change_parser,
     diagnostic,
+    is_parquet,
     read_history,
     read_tickets,
     ticket_parser,
@@ -59,10 +61,11 @@ from .measure import Measure, Period, TierClock
 if TYPE_CHECKING:
     from .profiles import Instants, Profile
 
-__all__ = ["BATCH_ROWS", "ColumnarHistory", "ColumnarMeasure", "Irregular", "TicketBatch",
-           "history_rows", "ticket_batches"]
+__all__ = ["BATCH_ROWS", "BLOCK_BYTES", "ColumnarHistory", "ColumnarMeasure", "Ids",
+           "Irregular", "TicketBatch", "history_rows", "parquet_rows", "ticket_batches"]
 
-BATCH_ROWS = 1 << 16
+BATCH_ROWS = 1 << 16      # rows of a Parquet batch, or of tickets read row by row
+BLOCK_BYTES = 1 << 21     # bytes of CSV a batch holds
 _PLAIN_ID = r"^[!-~]([ -~]*[!-~])?$"   # printable ASCII, nothing to strip
 _FOREVER = 1 << 62
 _OTHER = 255
@@ -70,15 +73,6 @@ _OTHER = 255
 
 class Irregular(Exception):
     """The file is not plain CSV: read it row by row (inputs.py)."""
-
-
-def is_parquet(path: Path) -> bool:
-    """A Parquet file by its magic bytes (whatever its name)."""
-    try:
-        with open(path, "rb") as handle:
-            return handle.read(4) == b"PAR1"
-    except OSError:
-        return False
 
 
 # -- batches ------------------------------------------------------------------------------
@@ -238,12 +232,16 @@ def _text(column: pa.Array | pa.ChunkedArray) -> pa.Array:
         column = column.combine_chunks()
     if pa.types.is_large_string(column.type):
         column = column.cast(pa.string())
-    if not pa.types.is_string(column.type) and not pa.types.is_large_string(column.type):
-        if pa.types.is_timestamp(column.type):
-            column = pc.strftime(column, format="%Y-%m-%dT%H:%M:%S+00:00") \
-                if column.type.tz is not None else pc.strftime(column, format="%Y-%m-%dT%H:%M:%S")
+    if pa.types.is_timestamp(column.type):
+        # to the second, as instants are read; with a zone in UTC, without one as written
+        if column.type.tz is not None:
+            column = pc.strftime(column.cast(pa.timestamp("s", "UTC"), safe=False),
+                                 format="%Y-%m-%dT%H:%M:%SZ")
         else:
-            column = pc.cast(column, pa.string())
+            column = pc.strftime(column.cast(pa.timestamp("s"), safe=False),
+                                 format="%Y-%m-%dT%H:%M:%S")
+    elif not pa.types.is_string(column.type):
+        column = pc.cast(column, pa.string())
     return column
 
 
@@ -281,8 +279,9 @@ class Ids:
                 first = np.repeat(np.cumsum(length) - length, length)
                 self.matrix[rows, np.arange(total) - first] = flat
         h = np.full(n, _FNV_OFFSET, dtype=np.uint64) ^ length.astype(np.uint64)
-        for j in range(width):
-            h = (h ^ self.matrix[:, j]) * _FNV_PRIME
+        for j in range(width):   # the bytes of the id only: the same id, the same hash
+            mixed = (h ^ self.matrix[:, j]) * _FNV_PRIME
+            h = mixed if j < int(length.min()) else np.where(j < length, mixed, h)
         self.hash = h
 
     def __len__(self) -> int:
@@ -363,20 +362,22 @@ class _Source:
         self.path, self.display, self.progress = path, display, progress
         self.parquet = is_parquet(path)
         if self.parquet:
-            import pyarrow.parquet as pq
-            try:
-                self.file = pq.ParquetFile(path)
-                header = list(self.file.schema_arrow.names)
-            except (OSError, pa.ArrowException) as exc:
-                raise UnreadableFile(diagnostic("U106", display, 0, 0,
-                                                f"cannot read the Parquet file: {exc}")) from None
-            self.table = _header(header, display, spec, mapping or {}, profile)
-            self.names = header
+            self._open_parquet()
+            self.table = _header(self.names, display, spec, mapping or {}, profile)
         else:
             first = self._plain()
             self.delimiter = _delimiter(first)
             header = next(csv.reader([first], delimiter=self.delimiter))
             self.table = _header(header, display, spec, mapping or {}, profile)
+
+    def _open_parquet(self) -> None:
+        import pyarrow.parquet as pq
+        try:
+            self.file = pq.ParquetFile(self.path)
+            self.names = list(self.file.schema_arrow.names)
+        except (OSError, pa.ArrowException) as exc:
+            raise UnreadableFile(diagnostic("U106", self.display, 0, 0,
+                                            f"cannot read the Parquet file: {exc}")) from None
 
     def _plain(self) -> str:
         """The header line, once the file is known to be plain CSV (else `Irregular`)."""
@@ -428,7 +429,7 @@ class _Source:
                 reader = pcsv.open_csv(
                     handle,
                     read_options=pcsv.ReadOptions(column_names=names, skip_rows=1,
-                                                  block_size=1 << 21, use_threads=False),
+                                                  block_size=BLOCK_BYTES, use_threads=False),
                     parse_options=pcsv.ParseOptions(delimiter=self.delimiter, quote_char=False,
                                                     ignore_empty_lines=False),
                     convert_options=pcsv.ConvertOptions(
@@ -559,6 +560,24 @@ def ticket_batches(path: Path, display: str, *, clients: list[str], priorities: 
         rest = batcher.flush()
         if rest is not None:
             yield rest
+
+
+def parquet_rows(path: Path, display: str) -> tuple[list[str], Iterator[_Record]]:
+    """The header (column names) and the rows of a Parquet file as the row reader takes
+    them: (line, fields as text, None), the line being the row's number plus one."""
+    source = _Source.__new__(_Source)
+    source.path, source.display, source.progress, source.parquet = path, display, None, True
+    source._open_parquet()
+    header = list(source.names)
+    source.table = _Table(display, {name: i for i, name in enumerate(header)}, len(header))
+
+    def records() -> Iterator[_Record]:
+        for line0, columns in source.batches():
+            values = [columns[i].to_pylist() for i in range(len(header))]
+            for r in range(len(values[0]) if values else 0):
+                yield line0 + r, ["" if column[r] is None else str(column[r])
+                                  for column in values], None
+    return header, records()
 
 
 def _plain(ids: Ids) -> npt.NDArray[np.bool_]:

@@ -252,10 +252,23 @@ class _Lines:
                     ) from None
 
 
+def is_parquet(path: StrPath) -> bool:
+    """A Parquet file, by its magic bytes (whatever its name)."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(4) == b"PAR1"
+    except OSError:
+        return False
+
+
 def _rows(path: Path, display: str, spec: dict[str, bool], mapping: dict[str, str],
           progress: Callable[[int], None] | None,
           profile: Profile | None = None) -> tuple[_Table, Iterator[_Record]]:
     """The table (read now), and (line, fields, error) for every non-blank record after it."""
+    if is_parquet(path):
+        from .columnar import parquet_rows  # pyarrow: only for a Parquet file
+        header, records = parquet_rows(path, display)
+        return _header(header, display, spec, mapping, profile), records
     with contextlib.ExitStack() as stack:
         try:
             # binary, decoded line by line: a bad byte is placed on its line
