@@ -300,3 +300,22 @@ def test_irregular_files_give_the_same_diagnostics(tmp_path, text):
     path.write_text(text, encoding="utf-8", newline="")
     rows, columnar = _both(path, None, date(2026, 11, 1), date(2026, 11, 30))
     _same(rows, columnar)
+
+
+def test_instants_of_a_zone_are_written_as_isoformat_writes_them():
+    """The report's fast instant writer against `datetime.isoformat`, in zones with DST,
+    half-hour, quarter-hour and historical (seconds) offsets, before and after 1970."""
+    import random
+    from zoneinfo import ZoneInfo
+
+    from charterc.report.document import _Instants, instant
+
+    rng = random.Random(5)
+    for name in ("Europe/Paris", "America/St_Johns", "Asia/Kathmandu", "UTC",
+                 "Australia/Lord_Howe", "Africa/Monrovia", "America/Sao_Paulo"):
+        tz = ZoneInfo(name)
+        write = _Instants(tz)
+        for ts in [rng.randrange(-2_500_000_000, 4_000_000_000) for _ in range(3000)] + [
+                1792890000 + s for s in range(-7200, 7200, 599)]:
+            assert write(ts) == instant(ts, tz)
+        assert write(None) is None

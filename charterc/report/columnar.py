@@ -443,7 +443,7 @@ class _Source:
                     if self.progress is not None:
                         self.progress(handle.tell() - reported)
                         reported = handle.tell()
-        except pa.ArrowException:
+        except (pa.ArrowException, OSError):
             raise Irregular from None
 
 
