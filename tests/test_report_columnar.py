@@ -294,10 +294,21 @@ def test_a_pause_that_starts_at_the_deadline_moves_nothing(tmp_path, monkeypatch
     "2026-11-02T09:00:00+01:00;;\r\nB;legal;P1;2026-11-02T09:00:00;;\r\n",  # ; and CRLF
     "\ufeffid,client,priority,opened,first_response,resolved\nA,legal,P1,"
     "2026-11-02T09:00:00.5+01:00,,\nB,legal,P1,2026-02-30T09:00:00+01:00,,\n",
+    "id,client,priority,opened,first_response,resolved\n,,,,,\nA,legal,P1,"
+    "2026-11-02T09:00:00+01:00,,\n\n",                                 # empty fields, blank end
+    "id,client,priority,opened,first_response,resolved\rA,legal,P1,"
+    "2026-11-02T09:00:00+01:00,,\r \rB,legal,P1,x,,\r",              # bare CR, a space line
+    "id,client,priority,opened,first_response,resolved,note\nA,legal,P1,"
+    '2026-11-02T09:00:00+01:00,,,"a note"\nB,legal,P1,2026-11-02T09:00:00+01:00,,,\n',
+    "id,client,priority,opened,first_response,resolved\nA,legal,P1,"
+    "2026-11-02T09:00:00+01:00,,\nB, legal ,P1 ,2026-11-02T09:00:00+01:00 ,,\n",  # spaces
 ])
 def test_irregular_files_give_the_same_diagnostics(tmp_path, text):
     path = tmp_path / "tickets.csv"
     path.write_text(text, encoding="utf-8", newline="")
+    rows, columnar = _both(path, None, date(2026, 11, 1), date(2026, 11, 30))
+    _same(rows, columnar)
+    path.write_bytes(text.encode("utf-8") + b"C,legal,P1,\xff,,\n")   # not UTF-8: U106
     rows, columnar = _both(path, None, date(2026, 11, 1), date(2026, 11, 30))
     _same(rows, columnar)
 

@@ -245,6 +245,22 @@ def _text(column: pa.Array | pa.ChunkedArray) -> pa.Array:
     return column
 
 
+def _plain_cells(columns: Iterable[pa.Array]) -> None:
+    """`Irregular` if a cell holds a quote (the row reader unquotes) or a row is empty in
+    every column read (a blank line, which the row reader skips, or a row of empty
+    fields, which it reports: only it can tell them apart)."""
+    blank: npt.NDArray[np.bool_] | None = None
+    for column in columns:
+        data, start, length = _bytes(column)
+        if len(start):
+            base = int(start[0])
+            if np.any(data[base:base + int(length.sum())] == ord('"')):
+                raise Irregular
+        blank = length == 0 if blank is None else blank & (length == 0)
+    if blank is not None and bool(np.any(blank)):
+        raise Irregular
+
+
 def _coded(column: pa.Array, mapping: Callable[[str], Any]) -> tuple[Ints, list[Any]]:
     """Codes of a text column and the mapped value of each distinct cell."""
     encoded = pc.dictionary_encode(pc.fill_null(column, ""))
@@ -343,6 +359,22 @@ class _Seen(dict[str, int]):
         if len(ids):
             order = np.argsort(ids.hash, kind="stable")
             self.chunks.append((ids.hash[order], ids.take(order), lines[order]))
+        # a chunk as large as the one before it joins it (two sorted runs: a linear merge),
+        # so there are a logarithmic number of chunks to search
+        while len(self.chunks) > 1 and len(self.chunks[-1][0]) >= len(self.chunks[-2][0]):
+            (h1, i1, l1), (h2, i2, l2) = self.chunks[-2], self.chunks[-1]
+            hashes = np.concatenate([h1, h2])
+            order = np.argsort(hashes, kind="stable")
+            merged = Ids.__new__(Ids)
+            merged.hash = hashes[order]
+            width = max(i1.matrix.shape[1], i2.matrix.shape[1])
+            matrix = np.zeros((len(hashes), width), dtype=np.uint8)
+            matrix[:len(h1), :i1.matrix.shape[1]] = i1.matrix
+            matrix[len(h1):, :i2.matrix.shape[1]] = i2.matrix
+            merged.matrix = matrix[order]
+            merged.length = np.concatenate([i1.length, i2.length])[order]
+            merged.graphic = i1.graphic and i2.graphic
+            self.chunks[-2:] = [(merged.hash, merged, np.concatenate([l1, l2])[order])]
 
     def seal(self) -> None:
         """The ids of the batch just read join the chunks."""
@@ -380,24 +412,15 @@ class _Source:
                                             f"cannot read the Parquet file: {exc}")) from None
 
     def _plain(self) -> str:
-        """The header line, once the file is known to be plain CSV (else `Irregular`)."""
-        tail = b""
-        first: bytes | None = None
+        """The header line, if it is plain (no quote; else `Irregular`). The rest of the
+        file is checked as it is read (`batches`)."""
         try:
             with open(self.path, "rb") as handle:
-                while chunk := handle.read(1 << 20):
-                    if first is None:
-                        first = chunk.split(b"\n", 1)[0]
-                    block = tail + chunk
-                    held = block.endswith(b"\r")   # its LF may begin the next chunk
-                    seen = block[:-1] if held else block
-                    if b'"' in seen or b"\n\n" in seen or b"\n\r\n" in seen or \
-                            seen.count(b"\r") != seen.count(b"\r\n"):
-                        raise Irregular
-                    tail = block[-2:] if held else block[-1:]
+                first = handle.readline(1 << 20)
         except OSError:
             raise Irregular from None
-        if tail == b"\r" or not first:
+        first = first.removesuffix(b"\n")
+        if not first or b'"' in first or b"\r" in first.removesuffix(b"\r"):
             raise Irregular
         try:
             text = first.decode("utf-8").removesuffix("\r")
@@ -438,7 +461,9 @@ class _Source:
                         strings_can_be_null=False, quoted_strings_can_be_null=False))
                 line, reported = 2, 0
                 for batch in reader:
-                    yield line, {i: batch.column(names[i]) for i in wanted}
+                    columns = {i: batch.column(names[i]) for i in wanted}
+                    _plain_cells(columns.values())
+                    yield line, columns
                     line += batch.num_rows
                     if self.progress is not None:
                         self.progress(handle.tell() - reported)
