@@ -335,6 +335,8 @@ def build_report(charter: Charter, loaded: Loaded | None = None, *, tickets: Pat
     """
     from .profiles import Instants
 
+    if engine not in ("columnar", "rows"):
+        raise ValueError(f"unknown report engine {engine!r}: columnar or rows")
     period = range_period(start, end, charter.provider.timezone)
     statuses = pause_statuses(charter)
     instants = Instants(input_timezone, profile.formats if profile is not None else ())
