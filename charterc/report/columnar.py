@@ -281,7 +281,7 @@ class Ids:
         data, start, length = _bytes(column)
         n = len(start)
         width = int(length.max()) if n else 0
-        self.length = length
+        self.length = length.astype(np.int32)
         self.matrix = np.zeros((n, width), dtype=np.uint8)
         self.graphic = False   # every byte printable ASCII other than a space
         if n and width:
@@ -358,7 +358,8 @@ class _Seen(dict[str, int]):
     def add(self, ids: Ids, lines: Ints) -> None:
         if len(ids):
             order = np.argsort(ids.hash, kind="stable")
-            self.chunks.append((ids.hash[order], ids.take(order), lines[order]))
+            self.chunks.append((ids.hash[order], ids.take(order),
+                                lines[order].astype(np.int32)))
         # a chunk as large as the one before it joins it (two sorted runs: a linear merge),
         # so there are a logarithmic number of chunks to search
         while len(self.chunks) > 1 and len(self.chunks[-1][0]) >= len(self.chunks[-2][0]):
@@ -367,11 +368,14 @@ class _Seen(dict[str, int]):
             order = np.argsort(hashes, kind="stable")
             merged = Ids.__new__(Ids)
             merged.hash = hashes[order]
+            del hashes
             width = max(i1.matrix.shape[1], i2.matrix.shape[1])
-            matrix = np.zeros((len(hashes), width), dtype=np.uint8)
-            matrix[:len(h1), :i1.matrix.shape[1]] = i1.matrix
-            matrix[len(h1):, :i2.matrix.shape[1]] = i2.matrix
-            merged.matrix = matrix[order]
+            merged.matrix = np.zeros((len(order), width), dtype=np.uint8)
+            first = order < len(h1)   # where the rows of the first chunk go
+            at = np.flatnonzero(first)
+            merged.matrix[at, :i1.matrix.shape[1]] = i1.matrix[order[at]]
+            at = np.flatnonzero(~first)
+            merged.matrix[at, :i2.matrix.shape[1]] = i2.matrix[order[at] - len(h1)]
             merged.length = np.concatenate([i1.length, i2.length])[order]
             merged.graphic = i1.graphic and i2.graphic
             self.chunks[-2:] = [(merged.hash, merged, np.concatenate([l1, l2])[order])]
