@@ -21,10 +21,12 @@ process so that memory figures are its own:
   (d) the same child with the charter loaded and nothing read (memory floor).
 
 Prints rows per second, peak resident memory (ru_maxrss) of each, and what (c)
-keeps beyond the floor per row; the ratio c/a as the last line (`ratio: 14.20`).
-Memory grows with the ticket ids (duplicate detection), one integer per history
-row of a pause status, and one integer per resolved ticket of the period
-(turnaround quantiles).
+keeps beyond the floor per row; the ratio c/a as the last line (`ratio: 2.10`).
+The engine is the columnar one (pyarrow and numpy, imported by the child: the floor
+does not load them). Memory grows with the ticket ids (duplicate detection: a hash,
+the bytes and the line of each), the status history (an instant, a ticket number and
+a status code per row, the ids once), the tickets the document lists, and one
+integer per resolved ticket of the period (turnaround quantiles).
 
     python bench/report_tickets.py [-n 1000000] [--history-rows 3000000]
                                    [--period 2026-10] [--keep DIR]

@@ -302,6 +302,8 @@ def test_a_pause_that_starts_at_the_deadline_moves_nothing(tmp_path, monkeypatch
     '2026-11-02T09:00:00+01:00,,,"a note"\nB,legal,P1,2026-11-02T09:00:00+01:00,,,\n',
     "id,client,priority,opened,first_response,resolved\nA,legal,P1,"
     "2026-11-02T09:00:00+01:00,,\nB, legal ,P1 ,2026-11-02T09:00:00+01:00 ,,\n",  # spaces
+    "id,client,priority,opened,first_response,resolved\n" + "L" * 3000 + ",legal,P1,"
+    "2026-11-02T09:00:00+01:00,,\n" + "L" * 3000 + ",legal,P2,2026-11-02T09:00:00Z,,\n",
 ])
 def test_irregular_files_give_the_same_diagnostics(tmp_path, text):
     path = tmp_path / "tickets.csv"
@@ -330,3 +332,27 @@ def test_instants_of_a_zone_are_written_as_isoformat_writes_them():
                 1792890000 + s for s in range(-7200, 7200, 599)]:
             assert write(ts) == instant(ts, tz)
         assert write(None) is None
+
+
+@pytest.mark.parametrize("in_history", [True, False])
+def test_a_long_ticket_id_and_its_history(tmp_path, in_history):
+    """Ids longer than the columns hold (256 bytes) are read by the row reader, and the
+    history finds them by their text (or, when it holds none, finds nothing)."""
+    long = "X" * 300
+    other = long if in_history else "Y"   # the history's paused ticket
+    (tmp_path / "t.csv").write_text(
+        "id,client,priority,opened,first_response,resolved\n"
+        f"{long},legal,P1,2026-11-02T09:00:00+01:00,2026-11-02T12:00:00+01:00,\n"
+        "S,legal,P1,2026-11-02T09:00:00+01:00,2026-11-02T12:00:00+01:00,\n", encoding="utf-8")
+    (tmp_path / "h.csv").write_text(
+        f"id,at,status\n{other},2026-11-02T09:30:00+01:00,Awaiting Customer\n"
+        f"{other},2026-11-02T13:00:00+01:00,In Progress\n"
+        "S,2026-11-02T09:30:00+01:00,Awaiting Customer\nS,2026-11-02T10:00:00+01:00,Open\n",
+        encoding="utf-8")
+    rows, columnar = _both(tmp_path / "t.csv", tmp_path / "h.csv", date(2026, 11, 1),
+                           date(2026, 11, 30))
+    _same(rows, columnar)
+    paused = {b["id"]: b["paused_minutes"] for b in columnar.document["clients"]["legal"]
+              ["breaches"] if b["objective"] == "response"}
+    # the long one met its deadline thanks to its pause, or breached without one
+    assert paused == ({"S": 30.0} if in_history else {"S": 30.0, long: 0.0})

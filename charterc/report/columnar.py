@@ -66,7 +66,7 @@ __all__ = ["BATCH_ROWS", "BLOCK_BYTES", "ColumnarHistory", "ColumnarMeasure", "I
 
 BATCH_ROWS = 1 << 16      # rows of a Parquet batch, or of tickets read row by row
 BLOCK_BYTES = 1 << 21     # bytes of CSV a batch holds
-_PLAIN_ID = r"^[!-~]([ -~]*[!-~])?$"   # printable ASCII, nothing to strip
+_MAX_ID = 256   # bytes: a longer id sends its file to the row reader (ids are padded)
 _FOREVER = 1 << 62
 _OTHER = 255
 
@@ -171,6 +171,11 @@ def _bytes(column: pa.Array) -> tuple[npt.NDArray[np.uint8], Ints, Ints]:
     data = np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer is not None \
         else np.zeros(0, dtype=np.uint8)
     return data, offsets[:-1], offsets[1:] - offsets[:-1]
+
+
+def _longest(column: pa.Array) -> int:
+    _, _, length = _bytes(column)
+    return int(length.max()) if len(length) else 0
 
 
 def _instants(column: pa.Array) -> tuple[Ints, npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
@@ -521,6 +526,8 @@ def ticket_batches(path: Path, display: str, *, clients: list[str], priorities: 
     for line0, columns in source.batches():
         ids = columns[ix["id"]]
         n = len(ids)
+        if _longest(ids) > _MAX_ID:
+            raise Irregular
         hashed = Ids(ids)
         good = _plain(hashed)
         client, client_values = _coded(columns[i_client], lambda v: client_ix.get(v, -1))
@@ -696,6 +703,10 @@ class ColumnarHistory:
         self.row_key, self.row_at, self.row_code = k, a, code[order]
         del order
         self.tickets = len(self.dictionary)
+        if _longest(self.dictionary) > _MAX_ID:   # number the ids exactly, by a dict
+            self.key = {v: i for i, v in enumerate(self.dictionary.to_pylist())}
+            self.unique = None
+            return
         unique = Ids(self.dictionary)
         self.by_hash = np.argsort(unique.hash, kind="stable")
         self.unique_hash = unique.hash[self.by_hash]
@@ -712,6 +723,12 @@ class ColumnarHistory:
             return np.fromiter((get(i, -1) for i in ids.to_pylist()), np.int64, len(ids))
         if not len(self.unique_hash):
             return np.full(len(ids), -1, dtype=np.int64)
+        if hashed is None and _longest(ids) > _MAX_ID:   # not among the history's ids
+            _, _, length = _bytes(ids)
+            short = np.flatnonzero(length <= _MAX_ID)
+            found = np.full(len(ids), -1, dtype=np.int64)
+            found[short] = self.keys_of(ids.take(pa.array(short)))
+            return found
         hashed = Ids(ids) if hashed is None else hashed
         pos = np.minimum(np.searchsorted(self.unique_hash, hashed.hash),
                          len(self.unique_hash) - 1)
@@ -764,6 +781,8 @@ def history_rows(log: ColumnarHistory, path: Path, display: str, *,
     ix = table.index
     for line0, columns in source.batches():
         ids = columns[ix["id"]]
+        if _longest(ids) > _MAX_ID:
+            raise Irregular
         good = _plain(Ids(ids))
         at, read, _ = _instants(columns[ix["at"]])
         good &= read
