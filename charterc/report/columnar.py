@@ -10,8 +10,9 @@ rows at a time; the rows are then checked as columns (instants of the form
 priorities, features and channels mapped once per distinct value). A row that any of
 these checks does not pass is read again by the row reader of inputs.py, so its
 diagnostic (U101-U105, at its line and column) is the one it always was. A file that is
-not plain (quoted fields, blank lines, bare CR line ends, rows of the wrong width, bytes
-that are not UTF-8) is read by the row reader whole (`Irregular`), into the same batches.
+not plain (a quote, a blank line or a row empty in every column read, a header line
+ended by a bare CR, rows of the wrong width, bytes that are not UTF-8, an id over 256
+bytes) is read by the row reader whole (`Irregular`), into the same batches.
 Parquet files have no lines: a row's line is its 1-based row number plus one (as if a
 header line came first).
 
