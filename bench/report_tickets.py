@@ -21,13 +21,18 @@ process so that memory figures are its own:
   (d) the same child with the charter loaded and nothing read (memory floor).
 
 Prints rows per second, peak resident memory (ru_maxrss) of each, and what (c)
-keeps beyond the floor per row; the ratio c/a as the last line (`ratio: 14.20`).
-Memory grows with the ticket ids (duplicate detection), one integer per history
-row of a pause status, and one integer per resolved ticket of the period
-(turnaround quantiles).
+keeps beyond the floor per row; the ratio c/a as the last line (`ratio: 2.10`).
+The engine is the columnar one (pyarrow and numpy, imported by the child: the floor
+does not load them). Memory grows with the ticket ids (duplicate detection: a hash,
+the bytes and the line of each), the status history (an instant, a ticket number and
+a status code per row, the ids once), the tickets the document lists, and one
+integer per resolved ticket of the period (turnaround quantiles).
 
     python bench/report_tickets.py [-n 1000000] [--history-rows 3000000]
-                                   [--period 2026-10] [--keep DIR]
+                                   [--period 2026-10] [--keep DIR] [--parquet]
+
+`--parquet` also writes both files as Parquet (text columns, as exports are) and
+measures (c) on them.
 """
 from __future__ import annotations
 
@@ -119,6 +124,21 @@ def generate(path: Path, count: int, month: str, history: Path | None = None,
     return written
 
 
+def to_parquet(path: Path) -> Path:
+    """A Parquet copy of a generated CSV, every column text."""
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+    import pyarrow.parquet as pq
+
+    with open(path, encoding="utf-8") as handle:
+        names = next(csv.reader(handle))
+    table = pcsv.read_csv(path, convert_options=pcsv.ConvertOptions(
+        column_types={n: pa.string() for n in names}, strings_can_be_null=False))
+    out = path.with_suffix(".parquet")
+    pq.write_table(table, out)
+    return out
+
+
 def _iso(ts: int) -> str:
     return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%dT%H:%M:%S+00:00")
 
@@ -152,6 +172,10 @@ def child(kind: str, path: str, month: str, history: str | None, charter_path: s
         doc = result.document
         assert doc is not None, [str(d) for d in result.diagnostics[:5]]
         for name in files:
+            if name.endswith(".parquet"):
+                import pyarrow.parquet as pq
+                rows += pq.ParquetFile(name).metadata.num_rows
+                continue
             with open(name, encoding="utf-8") as handle:
                 rows += sum(1 for _ in handle) - 1
         events = [e for c in doc["clients"].values() for e in (*c["breaches"], *c["pending"])]
@@ -180,6 +204,8 @@ def main() -> None:
                         help="status changes to write (default: 3 a ticket)")
     parser.add_argument("--period", default="2026-10")
     parser.add_argument("--keep", help="write the generated files in this folder and keep them")
+    parser.add_argument("--parquet", action="store_true",
+                        help="also measure the run with history on Parquet copies of the files")
     parser.add_argument("--child", nargs=2, metavar=("KIND", "FILE"), help=argparse.SUPPRESS)
     parser.add_argument("--child-history", help=argparse.SUPPRESS)
     parser.add_argument("--charter", default=str(CHARTER), help=argparse.SUPPRESS)
@@ -203,6 +229,10 @@ def main() -> None:
         b = run_child("engine", path, args.period)
         c = run_child("engine", path, args.period, history, pausing)
         floor = run_child("idle", path, args.period)
+        p = None
+        if args.parquet:
+            p = run_child("engine", to_parquet(path), args.period, to_parquet(history),
+                          pausing)
         mib = 1 / 1024
         print(f"csv.reader, both files: {a['seconds']:.2f} s "
               f"({a['rows'] / a['seconds']:,.0f} rows/s), peak {a['maxrss_kib'] * mib:.0f} MiB")
@@ -218,6 +248,10 @@ def main() -> None:
         print(f"memory floor (charter loaded, nothing read): {floor['maxrss_kib'] * mib:.0f} MiB;"
               f" the run with history keeps {kept / 2**20:.0f} MiB, {kept / c['rows']:.0f} "
               "bytes a row")
+        if p is not None:
+            print(f"charterc report --history, Parquet files: {p['seconds']:.2f} s "
+                  f"({p['rows'] / p['seconds']:,.0f} rows/s), peak "
+                  f"{p['maxrss_kib'] * mib:.0f} MiB; {p['breaches']:,} breaches listed")
         print(f"ratio: {c['seconds'] / a['seconds']:.2f}")
 
 

@@ -454,10 +454,11 @@ def lsp_command(today: str | None, debounce: int, stdio: bool) -> None:
 @main.command("report")
 @click.argument("charter", type=click.Path(exists=True, dir_okay=False))
 @click.option("--tickets", required=True, type=click.Path(exists=True, dir_okay=False),
-              help="Tickets CSV: id, client, priority, opened, first_response, resolved.")
+              help="Tickets, CSV or Parquet: id, client, priority, opened, first_response, "
+                   "resolved.")
 @click.option("--outages", type=click.Path(exists=True, dir_okay=False),
-              help="Outages CSV: start, end, scope, planned (without it, availability is "
-                   "not measured).")
+              help="Outages, CSV or Parquet: start, end, scope, planned (without it, "
+                   "availability is not measured).")
 @click.option("--period", metavar="YYYY-MM", help="A calendar month in the provider's zone.")
 @click.option("--from", "first", metavar="YYYY-MM-DD", help="First day (with --to).")
 @click.option("--to", "last", metavar="YYYY-MM-DD", help="Last day, inclusive (with --from).")
@@ -471,7 +472,8 @@ def lsp_command(today: str | None, debounce: int, stdio: bool) -> None:
               help="Header names of other tools, e.g. opened=created_at,resolved=closed_at.")
 @click.option("--strict", is_flag=True, help="A skipped row is fatal (exit 1, nothing written).")
 @click.option("--history", type=click.Path(exists=True, dir_okay=False),
-              help="Status history CSV (id, at, status): pauses the clocks that pause_on names.")
+              help="Status history, CSV or Parquet (id, at, status): pauses the clocks "
+                   "that pause_on names.")
 @click.option("--profile", type=click.Choice(["servicenow", "jira"]),
               help="Read the files as that tool exports them (columns, priorities, dates).")
 @click.option("--input-timezone", "input_timezone", metavar="ZONE",

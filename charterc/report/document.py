@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime, tzinfo
+from datetime import UTC, datetime, tzinfo
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from ..calendar import zone
@@ -69,6 +70,51 @@ def instant(ts: int | None, tz: tzinfo) -> str | None:
     return datetime.fromtimestamp(ts, tz).isoformat(timespec="seconds")
 
 
+class _Instants:
+    """`instant` for many instants of one zone: the offset is looked up once per UTC hour
+    (when the zone keeps one offset through that hour, else `instant` itself) and the
+    date once per local day; the text is the same."""
+
+    def __init__(self, tz: tzinfo) -> None:
+        self.tz = tz
+        self.hours: dict[int, tuple[int, str] | None] = {}
+        self.days: dict[int, str] = {}
+
+    def __call__(self, ts: int | None) -> str | None:
+        if ts is None:
+            return None
+        hour = ts // 3600
+        if hour in self.hours:
+            known = self.hours[hour]
+        else:
+            known = self.hours[hour] = self._offset(hour)
+        if known is None:
+            return instant(ts, self.tz)
+        offset, suffix = known
+        wall = ts + offset
+        day, second = divmod(wall, 86400)
+        text = self.days.get(day)
+        if text is None:
+            text = self.days[day] = datetime.fromtimestamp(day * 86400, UTC).date().isoformat()
+        minutes, second = divmod(second, 60)
+        return f"{text}T{minutes // 60:02d}:{minutes % 60:02d}:{second:02d}{suffix}"
+
+    def _offset(self, hour: int) -> tuple[int, str] | None:
+        first = datetime.fromtimestamp(hour * 3600, self.tz).utcoffset()
+        last = datetime.fromtimestamp(hour * 3600 + 3599, self.tz).utcoffset()
+        if first is None or first != last or first.total_seconds() % 60:
+            return None
+        seconds = int(first.total_seconds())
+        sign = "-" if seconds < 0 else "+"
+        hours, minutes = divmod(abs(seconds) // 60, 60)
+        return seconds, f"{sign}{hours:02d}:{minutes:02d}"
+
+
+@lru_cache(maxsize=16)
+def _instants(tz: tzinfo) -> _Instants:
+    return _Instants(tz)
+
+
 def _ratio(met: int, total: int) -> Fraction | None:
     return Fraction(met * 100, total) if total else None
 
@@ -114,13 +160,15 @@ def _turnaround(arrays: Sequence[Iterable[int]]) -> dict[str, Document]:
 
 
 def _event(row: Breach | Pending, tz: tzinfo) -> Document:
+    at = _instants(tz)
     return {"id": row[1], "priority": row[3], "objective": OBJECTIVES[row[2]],
-            "opened": instant(row[0], tz), "due": instant(row[4], tz)}
+            "opened": at(row[0]), "due": at(row[4])}
 
 
 def _breaches(rows: Iterable[Breach], tz: tzinfo, paused: bool) -> list[Document]:
     """`paused`: clocks were paused from a status history, so each row says for how long."""
-    return [{**_event(row, tz), "at": instant(row[5], tz),
+    at = _instants(tz)
+    return [{**_event(row, tz), "at": at(row[5]),
              **({"paused_minutes": minutes(row[6])} if paused else {})}
             for row in sorted(rows, key=lambda r: (r[0], r[1], r[2]))]
 

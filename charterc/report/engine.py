@@ -229,6 +229,84 @@ def _read_history(log: History, path: Path, display: str, columns: dict[str, str
             remember(change.id, change.at, change.status)
 
 
+class _Skips:
+    """Counts the skipped rows (per client too) and lists the first MAX_LISTED."""
+
+    def __init__(self, charter: Charter) -> None:
+        self.count = 0
+        self.per_client = {c.id: 0 for c in charter.clients}
+        self.listed: list[Diagnostic] = []
+
+    def __call__(self, row: Skipped) -> None:
+        self.count += 1
+        if row.client is not None:
+            self.per_client[row.client] += 1
+        if len(self.listed) < MAX_LISTED:
+            self.listed.append(row.diagnostic)
+
+
+class _Irregular(Exception):
+    """Stands for `columnar.Irregular` where the columnar module is not imported."""
+
+
+def _rows(charter: Charter, period: Period, tickets: Path, display: str,
+          history: Path | None, history_display: str | None, statuses: list[str],
+          columns: dict[str, str] | None, profile: Profile | None, instants: Instants,
+          progress: Callable[[int], None] | None, shape: dict[str, int],
+          skip: Callable[[Skipped], None]) -> Measure:
+    """The row engine: every ticket a `Ticket`, measured one at a time."""
+    log: History | None = History(statuses) if history is not None and statuses else None
+    measure = Measure(charter, Facts(charter), period, _clocks(charter), log)
+    if log is not None and history is not None:
+        _read_history(log, history, history_display or str(history), columns, profile,
+                      instants, skip)
+    add = measure.add
+    for ticket in read_tickets(tickets, display, clients=[c.id for c in charter.clients],
+                               priorities=charter.priorities, mapping=columns,
+                               progress=progress, profile=profile, instants=instants,
+                               shape=shape):
+        if isinstance(ticket, Skipped):
+            skip(ticket)
+        else:
+            add(ticket)
+    return measure
+
+
+def _columnar(charter: Charter, period: Period, tickets: Path, display: str,
+              history: Path | None, history_display: str | None, statuses: list[str],
+              columns: dict[str, str] | None, profile: Profile | None, instants: Instants,
+              progress: Callable[[int], None] | None, shape: dict[str, int],
+              skip: Callable[[Skipped], None], *, rows: bool) -> Measure:
+    """The columnar engine (columnar.py); `rows`: read the files row by row."""
+    from .columnar import (
+        ColumnarHistory,
+        ColumnarMeasure,
+        Irregular,
+        history_rows,
+        ticket_batches,
+    )
+    try:
+        log = ColumnarHistory(statuses) if history is not None and statuses else None
+        if log is not None and history is not None:
+            for row in history_rows(log, history, history_display or str(history),
+                                    mapping=columns, profile=profile, instants=instants,
+                                    rows=rows):
+                skip(row)
+        measure = ColumnarMeasure(charter, Facts(charter), period, _clocks(charter), log)
+        add = measure.add_batch
+        for batch in ticket_batches(tickets, display, clients=[c.id for c in charter.clients],
+                                    priorities=tuple(charter.priorities), mapping=columns,
+                                    progress=progress, profile=profile, instants=instants,
+                                    shape=shape, rows=rows):
+            if isinstance(batch, Skipped):
+                skip(batch)
+            else:
+                add(batch)
+    except Irregular:
+        raise _Irregular from None
+    return measure
+
+
 def build_report(charter: Charter, loaded: Loaded | None = None, *, tickets: Path,
                  outages: Path | None, start: date, end: date,
                  columns: dict[str, str] | None = None, strict: bool = False,
@@ -240,7 +318,8 @@ def build_report(charter: Charter, loaded: Loaded | None = None, *, tickets: Pat
                  history_display: str | None = None,
                  profile: Profile | None = None,
                  input_timezone: str | None = None,
-                 revision: Document | None = None) -> ReportResult:
+                 revision: Document | None = None,
+                 engine: str = "columnar") -> ReportResult:
     """Measure the period [start, end] (local dates, inclusive, provider's zone).
 
     `charter` must have passed the checks. Never raises for bad input: unreadable
@@ -251,48 +330,42 @@ def build_report(charter: Charter, loaded: Loaded | None = None, *, tickets: Pat
     document under `reviews`. `history`: the status history that pauses clocks
     (`pause_on`); `profile` and `input_timezone`: how the files are written;
     `revision`: the committed version of the charter measured against, for the header.
+    `engine`: "columnar" (batches of columns, clockindex.py) or "rows" (one ticket at a
+    time, measure.py); both give the same figures.
     """
     from .profiles import Instants
 
+    if engine not in ("columnar", "rows"):
+        raise ValueError(f"unknown report engine {engine!r}: columnar or rows")
     period = range_period(start, end, charter.provider.timezone)
     statuses = pause_statuses(charter)
-    log: History | None = History(statuses) if history is not None and statuses else None
-    measure = Measure(charter, Facts(charter), period, _clocks(charter), log)
     instants = Instants(input_timezone, profile.formats if profile is not None else ())
-    diagnostics: list[Diagnostic] = []
-    warnings: list[Diagnostic] = []
-    skipped, per_client = 0, {c.id: 0 for c in charter.clients}
-
-    def skip(row: Skipped) -> None:
-        nonlocal skipped
-        skipped += 1
-        if row.client is not None:
-            per_client[row.client] += 1
-        if len(diagnostics) < MAX_LISTED:
-            diagnostics.append(row.diagnostic)
-
-    clients = [c.id for c in charter.clients]
-    kept: list[Outage] | None = None
-    shape: dict[str, int] = {}
     display = tickets_display or str(tickets)
-    try:
-        if outages is not None:
-            kept = _read_outages(charter, outages, outages_display or str(outages), period,
-                                 columns, instants, skip)
-        if log is not None and history is not None:
-            _read_history(log, history, history_display or str(history), columns, profile,
-                          instants, skip)
-        add = measure.add
-        for ticket in read_tickets(tickets, display, clients=clients,
-                                   priorities=charter.priorities, mapping=columns,
-                                   progress=progress, profile=profile, instants=instants,
-                                   shape=shape):
-            if isinstance(ticket, Skipped):
-                skip(ticket)
+    measure: Measure | None = None
+    for by_rows in ((False, True) if engine == "columnar" else (True,)):
+        skips = _Skips(charter)
+        kept: list[Outage] | None = None
+        shape: dict[str, int] = {}
+        try:
+            if outages is not None:
+                kept = _read_outages(charter, outages, outages_display or str(outages),
+                                     period, columns, instants, skips)
+            if engine == "columnar":
+                measure = _columnar(charter, period, tickets, display, history,
+                                    history_display, statuses, columns, profile, instants,
+                                    progress, shape, skips, rows=by_rows)
             else:
-                add(ticket)
-    except UnreadableFile as exc:
-        return ReportResult(None, [*diagnostics, exc.diagnostic], skipped, per_client, strict)
+                measure = _rows(charter, period, tickets, display, history, history_display,
+                                statuses, columns, profile, instants, progress, shape, skips)
+        except UnreadableFile as exc:
+            return ReportResult(None, [*skips.listed, exc.diagnostic], skips.count,
+                                skips.per_client, strict)
+        except _Irregular:
+            continue   # a file that is not plain CSV: read again, row by row
+        break
+    assert measure is not None  # the row readers never find a file irregular
+    diagnostics, skipped, per_client = skips.listed, skips.count, skips.per_client
+    warnings: list[Diagnostic] = []
     if statuses and history is None:
         warnings.append(_no_history(charter, loaded))
     warnings.extend(_unpaid(charter, measure, display, shape.get("feature", 1))[:MAX_LISTED])
@@ -304,7 +377,7 @@ def build_report(charter: Charter, loaded: Loaded | None = None, *, tickets: Pat
     report.skipped, report.listed = skipped, diagnostics
     report.reviews = list(reviews)
     if statuses:
-        report.pauses = {"statuses": statuses, "measured": log is not None,
+        report.pauses = {"statuses": statuses, "measured": history is not None,
                          "history": (history_display or str(history)) if history else None}
     report.revision = revision
     report.usage_columns = tuple(c for c in ("feature", "channel") if c in shape)

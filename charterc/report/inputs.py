@@ -252,10 +252,23 @@ class _Lines:
                     ) from None
 
 
+def is_parquet(path: StrPath) -> bool:
+    """A Parquet file, by its magic bytes (whatever its name)."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(4) == b"PAR1"
+    except OSError:
+        return False
+
+
 def _rows(path: Path, display: str, spec: dict[str, bool], mapping: dict[str, str],
           progress: Callable[[int], None] | None,
           profile: Profile | None = None) -> tuple[_Table, Iterator[_Record]]:
     """The table (read now), and (line, fields, error) for every non-blank record after it."""
+    if is_parquet(path):
+        from .columnar import parquet_rows  # pyarrow: only for a Parquet file
+        header, records = parquet_rows(path, display)
+        return _header(header, display, spec, mapping, profile), records
     with contextlib.ExitStack() as stack:
         try:
             # binary, decoded line by line: a bad byte is placed on its line
@@ -395,29 +408,17 @@ def _bad(table: _Table, line: int, exc: BadRow) -> Diagnostic:
 
 # -- tickets ------------------------------------------------------------------------------
 
-def read_tickets(path: StrPath, display: str, *, clients: Iterable[str],
-                 priorities: Iterable[str], mapping: dict[str, str] | None = None,
-                 progress: Callable[[int], None] | None = None,
-                 profile: Profile | None = None,
-                 instants: Instants = _ISO,
-                 shape: dict[str, int] | None = None) -> Iterator[Ticket | Skipped]:
-    """Every ticket row as a `Ticket`, or a `Skipped` row with its diagnostic.
-
-    Raises `UnreadableFile` (before yielding anything) when the header is unusable.
-    Duplicate ids (U104) are found here, so the ids of valid rows are the one
-    thing kept across rows (id -> line of the first row, for the message).
-    `profile`: a tool's export (its column names and priority labels); `instants`
-    reads the times (an input zone for times without an offset). `shape`, if given,
-    is filled with the 1-based column of each canonical column the file has.
-    """
-    table, rows = _stream(path, display, TICKET_COLUMNS, mapping, progress, profile)
-    if shape is not None:
-        shape.update({name: i + 1 for name, i in table.index.items()})
-    clients, priorities = frozenset(clients), tuple(priorities)
+def ticket_parser(table: _Table, *, clients: frozenset[str], priorities: Iterable[str],
+                  profile: Profile | None = None, instants: Instants = _ISO,
+                  first_line: dict[str, int] | None = None,
+                  ) -> Callable[[int, list[str]], Ticket]:
+    """The reader of one ticket row (raises `BadRow`), as `read_tickets` applies it; the ids
+    of the rows read are remembered in `first_line` (id -> line) for U104."""
+    priorities = tuple(priorities)
     known = frozenset(priorities)
-    first_line: dict[str, int] = {}
+    first_line = {} if first_line is None else first_line
     ix = table.index
-    i_id, i_client = ix["id"], ix["client"]
+    i_id = ix["id"]
     i_opened, i_resolved = ix["opened"], ix["resolved"]
     i_response = ix.get("first_response")  # a profile's export may have none
     i_feature, i_channel = ix.get("feature"), ix.get("channel")
@@ -472,6 +473,32 @@ def read_tickets(path: StrPath, display: str, *, clients: Iterable[str],
         return Ticket(line, ident, client, priority, opened, response, resolved, feature,
                       channel)
 
+    return ticket
+
+
+def read_tickets(path: StrPath, display: str, *, clients: Iterable[str],
+                 priorities: Iterable[str], mapping: dict[str, str] | None = None,
+                 progress: Callable[[int], None] | None = None,
+                 profile: Profile | None = None,
+                 instants: Instants = _ISO,
+                 shape: dict[str, int] | None = None) -> Iterator[Ticket | Skipped]:
+    """Every ticket row as a `Ticket`, or a `Skipped` row with its diagnostic.
+
+    Raises `UnreadableFile` (before yielding anything) when the header is unusable.
+    Duplicate ids (U104) are found here, so the ids of valid rows are the one
+    thing kept across rows (id -> line of the first row, for the message).
+    `profile`: a tool's export (its column names and priority labels); `instants`
+    reads the times (an input zone for times without an offset). `shape`, if given,
+    is filled with the 1-based column of each canonical column the file has.
+    """
+    table, rows = _stream(path, display, TICKET_COLUMNS, mapping, progress, profile)
+    if shape is not None:
+        shape.update({name: i + 1 for name, i in table.index.items()})
+    clients = frozenset(clients)
+    ticket = ticket_parser(table, clients=clients, priorities=priorities, profile=profile,
+                           instants=instants)
+    i_client = table.index["client"]
+
     for line, fields, error in rows:
         if fields is None:
             yield Skipped(diagnostic("U101", display, line, 1,
@@ -486,14 +513,9 @@ def read_tickets(path: StrPath, display: str, *, clients: Iterable[str],
 
 # -- status history -----------------------------------------------------------------------
 
-def read_history(path: StrPath, display: str, *, mapping: dict[str, str] | None = None,
-                 profile: Profile | None = None, instants: Instants = _ISO,
-                 progress: Callable[[int], None] | None = None,
-                 ) -> Iterator[StatusChange | Skipped]:
-    """Every row of a status history (`--history`: `id`, `at`, `status`) as a
-    `StatusChange`, or a `Skipped` row (U101) with its diagnostic."""
-    table, rows = _stream(path, display, HISTORY_COLUMNS, mapping, progress, profile)
-
+def change_parser(table: _Table,
+                  instants: Instants = _ISO) -> Callable[[int, list[str]], StatusChange]:
+    """The reader of one status history row (raises `BadRow`)."""
     def change(line: int, fields: list[str]) -> StatusChange:
         _width(fields, table)
         ident, _ = _required(fields, table, "id")
@@ -501,6 +523,17 @@ def read_history(path: StrPath, display: str, *, mapping: dict[str, str] | None 
         status, _ = _required(fields, table, "status")
         return StatusChange(line, ident, _instant(text, "at", c_at, instants), status)
 
+    return change
+
+
+def read_history(path: StrPath, display: str, *, mapping: dict[str, str] | None = None,
+                 profile: Profile | None = None, instants: Instants = _ISO,
+                 progress: Callable[[int], None] | None = None,
+                 ) -> Iterator[StatusChange | Skipped]:
+    """Every row of a status history (`--history`: `id`, `at`, `status`) as a
+    `StatusChange`, or a `Skipped` row (U101) with its diagnostic."""
+    table, rows = _stream(path, display, HISTORY_COLUMNS, mapping, progress, profile)
+    change = change_parser(table, instants)
     for line, fields, error in rows:
         if fields is None:
             yield Skipped(diagnostic("U101", display, line, 1,
