@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from charterc.publish.build import build
 from charterc.render.clauses import source_name
 
 ROOT = Path(__file__).parent.parent
+TODAY = date(2026, 11, 27)   # review dates are judged on a fixed day, so the tests pass in 2030
 CHARTERS = sorted((ROOT / "charters").glob("*.charter.yaml"))
 
 HEADINGS = {
@@ -40,7 +42,7 @@ def dist(tmp_path_factory):
     os.chdir(ROOT)
     try:
         result = build([str(p.relative_to(ROOT)) for p in CHARTERS], out, langs=["en", "fr"],
-                       formats=["md"])
+                       formats=["md"], today=TODAY)   # review dates judged on a fixed day
     finally:
         os.chdir(cwd)
     assert result.published, result.log
@@ -86,7 +88,8 @@ def test_a_party_without_signatory_signs_on_blank_lines(tmp_path):
     text = text.replace("    signatory: {name: Amelia Hart, role: Group CFO}\n", "")
     source = tmp_path / "it-service-desk.charter.yaml"
     source.write_text(text)
-    result = build([str(source)], tmp_path / "dist", langs=["en"], formats=["md", "html"])
+    result = build([str(source)], tmp_path / "dist", langs=["en"], formats=["md", "html"],
+                   today=TODAY)
     assert result.published
     md = (tmp_path / "dist/it-service-desk/agreements/finance.en.md").read_text()
     block = md.split("**For Group Finance**\n\n", 1)[1]
@@ -131,7 +134,8 @@ def test_free_text_in_a_language_the_map_lacks_shows_its_first_entry_and_warns(t
     assert count == 1
     source = tmp_path / "finance-accounting.charter.yaml"
     source.write_text(text)
-    result = build([str(source)], tmp_path / "dist", langs=["en", "fr"], formats=["md"])
+    result = build([str(source)], tmp_path / "dist", langs=["en", "fr"], formats=["md"],
+                   today=TODAY)
     assert result.published
     assert ("finance-accounting: terms.disputes has no 'fr' text: the 'en' text is shown "
             "(documents in 'fr')") in result.log
