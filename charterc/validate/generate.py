@@ -31,6 +31,41 @@ _FORMAT_LOCALS = re.compile(
     r'"((?:[^"\\{}]|\{[A-Za-z_][A-Za-z0-9_]*\})*)"\.format\(\*\*locals\(\)\)')
 
 
+# fastjsonschema compiles every pattern of the schema when the module is imported (a fifth
+# of the import); a charter uses some of them, and an invalid one stops at the first error.
+# Each pattern is compiled the first time it is looked up instead.
+_QUOTED = r"'(?:[^'\\]|\\.)*'"
+_REGEX_ENTRY = re.compile(rf"^(    {_QUOTED}: )re\.compile\(({_QUOTED})\)(,?)$")
+_LAZY_PATTERNS = '''
+
+class _LazyPatterns(dict):
+    """Pattern -> compiled regex, compiled on first use from the source given."""
+
+    def __init__(self, sources):
+        super().__init__()
+        self._sources = sources
+
+    def __missing__(self, key):
+        compiled = self[key] = re.compile(self._sources[key])
+        return compiled
+
+'''
+
+
+def _lazy_patterns(code: str) -> str:
+    """`REGEX_PATTERNS = {p: re.compile(s)}` -> `_LazyPatterns({p: s})`, same lookups."""
+    head, sep, rest = code.partition("\nREGEX_PATTERNS = {\n")
+    if not sep:
+        return code
+    body, sep, tail = rest.partition("\n}\n")
+    entries = body.split("\n")
+    lazy = [_REGEX_ENTRY.sub(r"\1\2\3", line) for line in entries]
+    if not sep or any(a == b for a, b in zip(entries, lazy, strict=True)):
+        raise ValueError("unexpected REGEX_PATTERNS in the generated code")
+    return (f"{head.rstrip()}\n\n\n{_LAZY_PATTERNS.strip()}\n\n\n"
+            "REGEX_PATTERNS = _LazyPatterns({\n" + "\n".join(lazy) + f"\n}})\n{tail}")
+
+
 def _refuse_remote(uri: str) -> NoReturn:
     raise ValueError(f"remote $ref not allowed: {uri}")
 
@@ -68,6 +103,7 @@ def validator_source(schema: dict[str, Any]) -> str:
     if found is None:
         raise ValueError("no validate function in the generated code")
     code = _FORMAT_LOCALS.sub(r'f"\1"', code)
+    code = _lazy_patterns(code)
     return f"{code.rstrip()}\n\n\n{ENTRY} = {found.group(1)}\n"
 
 

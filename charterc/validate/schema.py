@@ -17,7 +17,6 @@ text in both (fastjsonschema rewrites it to `\\Z`; we teach jsonschema the same)
 """
 from __future__ import annotations
 
-import difflib
 import functools
 import json
 import math
@@ -140,16 +139,18 @@ def _fast_validator() -> Callable[[Any], Any]:
     used when it was generated from the schema file as it is now (same SHA-256);
     otherwise the code is generated and compiled here, as it would be written.
     """
-    from . import generate
+    import hashlib  # what `generate.schema_sha256` computes, without importing the generator
 
     try:
         from . import _compiled_charter_schema as compiled
-        if generate.schema_sha256(_schema_bytes()) == compiled.SCHEMA_SHA256:
+        if hashlib.sha256(_schema_bytes()).hexdigest() == compiled.SCHEMA_SHA256:
             shipped: Callable[[Any], Any] = compiled.validate_charter
             return shipped
     except ImportError:  # a source tree without the generated module
         pass
     import fastjsonschema
+
+    from . import generate
 
     try:
         namespace: dict[str, Any] = {}
@@ -387,6 +388,7 @@ class _Explainer:
         for key in instance:
             if key in allowed or any(p.search(key) for p in patterns):
                 continue
+            import difflib  # only for a suggestion: a valid charter never needs it
             guess = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
             if not guess and patterns and any(p.search(key.upper()) for p in patterns):
                 guess = [key.upper()]
@@ -429,6 +431,7 @@ class _Explainer:
 
     def on_enum(self, error: _Error, pointer: str) -> None:
         choices = [str(c) for c in error.validator_value]
+        import difflib  # only for a suggestion: a valid charter never needs it
         guess = difflib.get_close_matches(str(error.instance).lower(), choices, n=1, cutoff=0.5)
         self.add(pointer, f"{_field(pointer)}: {self.show(error.instance, pointer)} is not one "
                  f"of {', '.join(choices)}", f"did you mean '{guess[0]}'?" if guess else "",
