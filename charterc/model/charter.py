@@ -97,6 +97,8 @@ EXCLUSIONS = ("maintenance", "client-caused", "force-majeure", "third-party")
 
 @dataclass(frozen=True)
 class Suppression:
+    """A rule silenced for this charter (`metadata.suppress`), with the reason given."""
+
     rule: str
     reason: str
     pointer: str
@@ -104,6 +106,8 @@ class Suppression:
 
 @dataclass(frozen=True)
 class Change:
+    """One entry of the change log (`metadata.changes`)."""
+
     version: str
     date: date
     summary: str
@@ -112,6 +116,8 @@ class Change:
 
 @dataclass(frozen=True)
 class Signatory:
+    """A person who signs the charter (`metadata.signatories`)."""
+
     name: str
     role: str
     party: str | None              # charter signatories: provider | client (None: provider)
@@ -124,6 +130,8 @@ class Signatory:
 
 @dataclass(frozen=True)
 class Metadata:
+    """`metadata`: identity, version, status and owner, suppressions, changes, signatories."""
+
     id: str
     title: str
     version: str
@@ -137,6 +145,8 @@ class Metadata:
 
 @dataclass(frozen=True)
 class Provider:
+    """`provider`: the shared service, its time zone and holiday calendar."""
+
     name: str
     timezone: str
     holidays: Any                  # a code, "none" or {country, extra, remove}; None: not stated
@@ -149,6 +159,8 @@ class Provider:
 
 @dataclass(frozen=True)
 class CharterPeriod:
+    """`period`: the term the charter runs for."""
+
     start: date
     years: int | None
     end: date | None
@@ -169,6 +181,8 @@ class CharterPeriod:
 
 @dataclass(frozen=True)
 class Baseline:
+    """`baseline`: when the charter was last reviewed and how often it is."""
+
     reviewed: date | None
     every: Period | None
     pointer: str = "/baseline"
@@ -187,6 +201,8 @@ class Baseline:
 
 @dataclass(frozen=True)
 class Cap:
+    """`business.cap`: the most units or cost the provider takes on."""
+
     units: Amount | None
     cost: Amount | None
     pointer: str = "/business/cap"
@@ -194,6 +210,8 @@ class Cap:
 
 @dataclass(frozen=True)
 class Recovery:
+    """`business.recovery`: the share of cost charges must recover, and the tolerance."""
+
     target: Percent | None
     tolerance: Percent | None
     pointer: str = "/business/recovery"
@@ -209,6 +227,8 @@ class Recovery:
 
 @dataclass(frozen=True)
 class Business:
+    """`business`: stance, charging model, unit, currency, cap and recovery."""
+
     stance: str
     cap: Cap | None
     charging: str
@@ -224,6 +244,8 @@ class Business:
 
 @dataclass(frozen=True)
 class Feature:
+    """One feature the provider offers (`features`)."""
+
     id: str
     name: str
     pointer: str
@@ -231,6 +253,8 @@ class Feature:
 
 @dataclass(frozen=True)
 class Cost:
+    """One cost line of the provider (`costs`)."""
+
     id: str
     amount: Amount
     growth: Percent | None
@@ -288,6 +312,8 @@ class Objective:
 
 @dataclass(frozen=True)
 class Objectives:
+    """A tier's `objectives`: availability, response and resolution."""
+
     availability: Objective | None
     response: Objective | None
     resolution: Objective | None
@@ -299,6 +325,8 @@ class Objectives:
 
 @dataclass(frozen=True)
 class Price:
+    """A tier's `price`: per unit, fixed, yearly indexation."""
+
     per_unit: Amount | None
     fixed: Amount | None
     indexation: Percent | None
@@ -319,6 +347,8 @@ class Price:
 
 @dataclass(frozen=True)
 class Band:
+    """A service-credit band: below this availability, this credit."""
+
     below: Percent
     credit: Percent
     pointer: str
@@ -326,6 +356,8 @@ class Band:
 
 @dataclass(frozen=True)
 class Credits:
+    """A tier's service `credits`: bands and cap."""
+
     bands: tuple[Band, ...]
     cap: Percent | None
     pointer: str
@@ -333,6 +365,8 @@ class Credits:
 
 @dataclass(frozen=True)
 class Tier:
+    """A service level offered (`tiers`): features, hours, objectives, price, credits."""
+
     id: str
     name: str
     index: int                     # position in the list: higher index, higher level
@@ -358,6 +392,8 @@ class Tier:
 
 @dataclass(frozen=True)
 class Volume:
+    """A client's `volume` in billable units, and its yearly growth."""
+
     units: Amount | None
     growth: Percent | None
     pointer: str
@@ -369,6 +405,8 @@ class Volume:
 
 @dataclass(frozen=True)
 class Needs:
+    """What a client needs (`needs`): hours and features."""
+
     hours: Hours | None            # zone: written, else the client's, else the provider's
     features: tuple[str, ...] | None
     pointer: str
@@ -376,6 +414,8 @@ class Needs:
 
 @dataclass(frozen=True)
 class Data:
+    """A client's `data`: classification, personal data, regimes."""
+
     classification: str | None
     personal: bool | None
     regimes: tuple[str, ...] | None
@@ -384,6 +424,8 @@ class Data:
 
 @dataclass(frozen=True)
 class ClientReporting:
+    """A client's own `reporting` (default: the charter's)."""
+
     cadence: str | None
     to: tuple[str, ...] | None
     pointer: str
@@ -391,6 +433,8 @@ class ClientReporting:
 
 @dataclass(frozen=True)
 class Client:
+    """A client group served (`clients`): its tier, share, volume, budget, needs, data."""
+
     id: str
     name: str
     tier: str
@@ -441,6 +485,8 @@ class Client:
 
 @dataclass(frozen=True)
 class Governance:
+    """`governance`: primary threshold, approval, change notice."""
+
     primary_threshold: Percent | None
     approval: str | None
     change_notice: Duration | None
@@ -461,6 +507,8 @@ class Governance:
 
 @dataclass(frozen=True)
 class Reporting:
+    """`reporting`: cadence, metrics and recipients of the charter's reports."""
+
     cadence: str | None
     metrics: tuple[str, ...] | None
     to: tuple[str, ...] | None
@@ -473,6 +521,8 @@ class Reporting:
 
 @dataclass(frozen=True)
 class Subprocessor:
+    """A third party that processes data (`security.subprocessors`)."""
+
     name: str
     country: str
     pointer: str
@@ -480,6 +530,8 @@ class Subprocessor:
 
 @dataclass(frozen=True)
 class Exit:
+    """`security.exit`: when data is returned and deleted after the charter ends."""
+
     return_within: Period | None   # `exit.return`
     delete_within: Period | None   # `exit.delete`
     pointer: str = "/security/exit"
@@ -487,6 +539,8 @@ class Exit:
 
 @dataclass(frozen=True)
 class Security:
+    """`security`: classification, isolation, residency, controls, transfers, retention, exit."""
+
     classification: str
     isolation: str
     residency: tuple[str, ...]
@@ -521,6 +575,8 @@ class Text:
 
 @dataclass(frozen=True)
 class TermsCredits:
+    """`terms.credits`: how service credits are claimed and applied."""
+
     claim_within: Period | None
     applied: str | None
     remedy: str | None
@@ -541,6 +597,8 @@ class TermsCredits:
 
 @dataclass(frozen=True)
 class Escalation:
+    """One escalation level of `terms.escalation`."""
+
     level: int
     role: Text
     contact: str | None
@@ -550,6 +608,8 @@ class Escalation:
 
 @dataclass(frozen=True)
 class Terms:
+    """`terms` (spec section 8): effective date, renewal, notice, credits, escalation."""
+
     effective: date | None
     renewal: str | None
     termination_notice: Period | None
@@ -596,6 +656,8 @@ class Terms:
 
 @dataclass(frozen=True)
 class Charter:
+    """A checked charter: every section typed, each element with its JSON pointer."""
+
     source: Mapping[str, Any]      # the canonical document, as written: hashed, never read
     metadata: Metadata
     provider: Provider
