@@ -88,6 +88,11 @@ __all__ = [
     "status_key",
 ]
 
+# The elements compare and hash by identity (`eq=False`): nothing compares two of them field
+# by field (diff compares the values as written, the checks ids and values), and generating
+# `__eq__` and `__hash__` for each of these classes is a sixth of importing this module,
+# which every check does.
+
 CLASSIFICATIONS = ("public", "internal", "confidential", "restricted")
 ISOLATIONS = ("none", "logical", "physical")
 EXCLUSIONS = ("maintenance", "client-caused", "force-majeure", "third-party")
@@ -95,7 +100,7 @@ EXCLUSIONS = ("maintenance", "client-caused", "force-majeure", "third-party")
 
 # -- metadata, provider, period, baseline --------------------------------------------------
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Suppression:
     """A rule silenced for this charter (`metadata.suppress`), with the reason given."""
 
@@ -104,7 +109,7 @@ class Suppression:
     pointer: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Change:
     """One entry of the change log (`metadata.changes`)."""
 
@@ -114,7 +119,7 @@ class Change:
     pointer: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Signatory:
     """A person who signs the charter (`metadata.signatories`)."""
 
@@ -128,7 +133,7 @@ class Signatory:
         return self.party or "provider"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Metadata:
     """`metadata`: identity, version, status and owner, suppressions, changes, signatories."""
 
@@ -143,7 +148,7 @@ class Metadata:
     pointer: str = "/metadata"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Provider:
     """`provider`: the shared service, its time zone and holiday calendar."""
 
@@ -157,7 +162,7 @@ class Provider:
         return "none" if self.holidays is None else self.holidays
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class CharterPeriod:
     """`period`: the term the charter runs for."""
 
@@ -179,7 +184,7 @@ class CharterPeriod:
         return self.start, max(stop, self.start)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Baseline:
     """`baseline`: when the charter was last reviewed and how often it is."""
 
@@ -199,7 +204,7 @@ class Baseline:
 
 # -- business, costs, features -------------------------------------------------------------
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Cap:
     """`business.cap`: the most units or cost the provider takes on."""
 
@@ -208,7 +213,7 @@ class Cap:
     pointer: str = "/business/cap"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Recovery:
     """`business.recovery`: the share of cost charges must recover, and the tolerance."""
 
@@ -225,7 +230,7 @@ class Recovery:
         return self.tolerance or percent("5%")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Business:
     """`business`: stance, charging model, unit, currency, cap and recovery."""
 
@@ -242,7 +247,7 @@ class Business:
         return self.recovery or Recovery(None, None)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Feature:
     """One feature the provider offers (`features`)."""
 
@@ -251,7 +256,7 @@ class Feature:
     pointer: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Cost:
     """One cost line of the provider (`costs`)."""
 
@@ -278,7 +283,7 @@ def status_key(status: str) -> str:
     return "-".join(status.strip().lower().replace("_", " ").replace("-", " ").split())
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Objective:
     """`availability`, or `response`/`resolution` with one target per priority."""
 
@@ -310,7 +315,7 @@ class Objective:
         return self.targets or {}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Objectives:
     """A tier's `objectives`: availability, response and resolution."""
 
@@ -323,7 +328,7 @@ class Objectives:
         return iter([o for o in (self.availability, self.response, self.resolution) if o])
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Price:
     """A tier's `price`: per unit, fixed, yearly indexation."""
 
@@ -345,7 +350,7 @@ class Price:
         return self.indexation or percent("0%")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Band:
     """A service-credit band: below this availability, this credit."""
 
@@ -354,7 +359,7 @@ class Band:
     pointer: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Credits:
     """A tier's service `credits`: bands and cap."""
 
@@ -363,7 +368,7 @@ class Credits:
     pointer: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Tier:
     """A service level offered (`tiers`): features, hours, objectives, price, credits."""
 
@@ -390,7 +395,7 @@ class Tier:
 
 # -- clients -------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Volume:
     """A client's `volume` in billable units, and its yearly growth."""
 
@@ -403,7 +408,7 @@ class Volume:
         return self.growth or percent("0%")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Needs:
     """What a client needs (`needs`): hours and features."""
 
@@ -412,7 +417,7 @@ class Needs:
     pointer: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Data:
     """A client's `data`: classification, personal data, regimes."""
 
@@ -422,7 +427,7 @@ class Data:
     pointer: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class ClientReporting:
     """A client's own `reporting` (default: the charter's)."""
 
@@ -431,7 +436,7 @@ class ClientReporting:
     pointer: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Client:
     """A client group served (`clients`): its tier, share, volume, budget, needs, data."""
 
@@ -483,7 +488,7 @@ class Client:
 
 # -- governance, reporting, security -------------------------------------------------------
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Governance:
     """`governance`: primary threshold, approval, change notice."""
 
@@ -505,7 +510,7 @@ class Governance:
         return self.change_notice or duration("30d")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Reporting:
     """`reporting`: cadence, metrics and recipients of the charter's reports."""
 
@@ -519,7 +524,7 @@ class Reporting:
         return self.cadence or "monthly"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Subprocessor:
     """A third party that processes data (`security.subprocessors`)."""
 
@@ -528,7 +533,7 @@ class Subprocessor:
     pointer: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Exit:
     """`security.exit`: when data is returned and deleted after the charter ends."""
 
@@ -537,7 +542,7 @@ class Exit:
     pointer: str = "/security/exit"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Security:
     """`security`: classification, isolation, residency, controls, transfers, retention, exit."""
 
@@ -555,7 +560,7 @@ class Security:
 
 # -- terms (spec section 8) ---------------------------------------------------------------
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Text:
     """Free text of `terms`: as written (a string, the same in every language) or one text
     per language code, in the order written."""
@@ -573,7 +578,7 @@ class Text:
         return next(iter(self.value.values())), False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class TermsCredits:
     """`terms.credits`: how service credits are claimed and applied."""
 
@@ -595,7 +600,7 @@ class TermsCredits:
         return self.remedy or "sole"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Escalation:
     """One escalation level of `terms.escalation`."""
 
@@ -606,7 +611,7 @@ class Escalation:
     pointer: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Terms:
     """`terms` (spec section 8): effective date, renewal, notice, credits, escalation."""
 
@@ -654,7 +659,7 @@ class Terms:
 
 # -- the charter ---------------------------------------------------------------------------
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Charter:
     """A checked charter: every section typed, each element with its JSON pointer."""
 
