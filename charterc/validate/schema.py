@@ -136,17 +136,15 @@ def _fast_validator() -> Callable[[Any], Any]:
     """fastjsonschema's validator: the module generated ahead of time, when it is current.
 
     `_compiled_charter_schema` (written by `python -m charterc.validate.generate`) is
-    used when it was generated from the schema file as it is now (same SHA-256);
-    otherwise the code is generated and compiled here, as it would be written.
+    used when it was generated from the schema file as it is now (it records the file's
+    bytes); otherwise the code is generated and compiled here, as it would be written.
     """
-    import hashlib  # what `generate.schema_sha256` computes, without importing the generator
-
     try:
         from . import _compiled_charter_schema as compiled
-        if hashlib.sha256(_schema_bytes()).hexdigest() == compiled.SCHEMA_SHA256:
+        if _schema_bytes() == compiled.SCHEMA:
             shipped: Callable[[Any], Any] = compiled.validate_charter
             return shipped
-    except ImportError:  # a source tree without the generated module
+    except (ImportError, AttributeError):  # no generated module, or one of an older shape
         pass
     import fastjsonschema
 
