@@ -40,12 +40,15 @@ def union(a: Intervals, b: Intervals) -> Intervals:
 def intersect(a: Intervals, b: Intervals) -> Intervals:
     out = []
     i = j = 0
-    while i < len(a) and j < len(b):
-        s = max(a[i][0], b[j][0])
-        e = min(a[i][1], b[j][1])
+    na, nb = len(a), len(b)
+    while i < na and j < nb:  # hot: a term's hours against its maintenance windows
+        a_start, a_end = a[i]
+        b_start, b_end = b[j]
+        s = a_start if a_start > b_start else b_start
+        e = a_end if a_end < b_end else b_end
         if s < e:
             out.append((s, e))
-        if a[i][1] < b[j][1]:
+        if a_end < b_end:
             i += 1
         else:
             j += 1

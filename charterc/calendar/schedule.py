@@ -190,6 +190,7 @@ def _expand(schedule: Schedule, start: date, end: date, zone_name: str | None) -
     lt = _clock(schedule, start, end)
     lo, hi = lt.to_utc(wall_seconds(start)), lt.to_utc(wall_seconds(end))
     closed = schedule.holidays.dates(start.year - 1, end.year)
+    shut = {d.toordinal() for d in closed}
     pairs: list[tuple[int, int]] = []
     # the ranges that start the day before `start` contribute their part after it
     for first, last, offset in _runs(lt, start.toordinal() - 1, end.toordinal()):
@@ -197,7 +198,7 @@ def _expand(schedule: Schedule, start: date, end: date, zone_name: str | None) -
             for ordinal in range(first, last):
                 pairs += day_spans(schedule, ordinal, lt, closed)
         else:
-            pairs += _shifted_week(schedule, first, last, offset, closed)
+            pairs += _shifted_week(schedule, first, last, offset, shut)
     # clipping the merged set is clipping each range and then merging: the same instants
     return clip(merge(pairs), lo, hi)
 
@@ -242,13 +243,13 @@ def _offset_at(lt: LocalTime, ordinal: int) -> int:
 
 
 def _shifted_week(schedule: Schedule, first: int, last: int, offset: int,
-                  closed: frozenset[date]) -> list[tuple[int, int]]:
-    """UTC (start, end) of the ranges of the days [first, last) at a fixed UTC offset.
+                  shut: set[int]) -> list[tuple[int, int]]:
+    """UTC (start, end) of the ranges of the days [first, last) at a fixed UTC offset,
+    but for the days `shut` (ordinals).
 
     Each day's ranges are its weekday's in the weekly table, shifted: no per-time
     conversion. Days are taken in order, so the pairs come out nearly sorted.
     """
-    shut = {d.toordinal() for d in closed}
     weekly = schedule._weekly
     out: list[tuple[int, int]] = []
     shift = (first - EPOCH_ORDINAL) * 86400 - offset
