@@ -28,9 +28,9 @@ nor drops a field):
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, timedelta
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from .hours import Hours
 from .values import (
@@ -88,10 +88,22 @@ __all__ = [
     "status_key",
 ]
 
-# The elements compare and hash by identity (`eq=False`): nothing compares two of them field
-# by field (diff compares the values as written, the checks ids and values), and generating
-# `__eq__` and `__hash__` for each of these classes is a sixth of importing this module,
-# which every check does.
+# Every check imports this module, and dataclasses generates (compiles) each method of each
+# class: the classes below share what can be shared. The elements compare and hash by
+# identity (`eq=False`): nothing compares two of them field by field (diff compares the
+# values as written, the checks ids and values); generating `__eq__` and `__hash__` for
+# each was a sixth of the import. Their repr is the dataclass one, written once (`_Element`).
+
+
+class _Element:
+    """What the model's dataclasses share: the repr dataclasses would generate for each."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{f.name}={getattr(self, f.name)!r}"
+                          for f in fields(cast(Any, self)) if f.repr)
+        return f"{type(self).__qualname__}({shown})"
 
 CLASSIFICATIONS = ("public", "internal", "confidential", "restricted")
 ISOLATIONS = ("none", "logical", "physical")
@@ -100,8 +112,8 @@ EXCLUSIONS = ("maintenance", "client-caused", "force-majeure", "third-party")
 
 # -- metadata, provider, period, baseline --------------------------------------------------
 
-@dataclass(frozen=True, eq=False)
-class Suppression:
+@dataclass(frozen=True, eq=False, repr=False)
+class Suppression(_Element):
     """A rule silenced for this charter (`metadata.suppress`), with the reason given."""
 
     rule: str
@@ -109,8 +121,8 @@ class Suppression:
     pointer: str
 
 
-@dataclass(frozen=True, eq=False)
-class Change:
+@dataclass(frozen=True, eq=False, repr=False)
+class Change(_Element):
     """One entry of the change log (`metadata.changes`)."""
 
     version: str
@@ -119,8 +131,8 @@ class Change:
     pointer: str
 
 
-@dataclass(frozen=True, eq=False)
-class Signatory:
+@dataclass(frozen=True, eq=False, repr=False)
+class Signatory(_Element):
     """A person who signs the charter (`metadata.signatories`)."""
 
     name: str
@@ -133,8 +145,8 @@ class Signatory:
         return self.party or "provider"
 
 
-@dataclass(frozen=True, eq=False)
-class Metadata:
+@dataclass(frozen=True, eq=False, repr=False)
+class Metadata(_Element):
     """`metadata`: identity, version, status and owner, suppressions, changes, signatories."""
 
     id: str
@@ -148,8 +160,8 @@ class Metadata:
     pointer: str = "/metadata"
 
 
-@dataclass(frozen=True, eq=False)
-class Provider:
+@dataclass(frozen=True, eq=False, repr=False)
+class Provider(_Element):
     """`provider`: the shared service, its time zone and holiday calendar."""
 
     name: str
@@ -162,8 +174,8 @@ class Provider:
         return "none" if self.holidays is None else self.holidays
 
 
-@dataclass(frozen=True, eq=False)
-class CharterPeriod:
+@dataclass(frozen=True, eq=False, repr=False)
+class CharterPeriod(_Element):
     """`period`: the term the charter runs for."""
 
     start: date
@@ -184,8 +196,8 @@ class CharterPeriod:
         return self.start, max(stop, self.start)
 
 
-@dataclass(frozen=True, eq=False)
-class Baseline:
+@dataclass(frozen=True, eq=False, repr=False)
+class Baseline(_Element):
     """`baseline`: when the charter was last reviewed and how often it is."""
 
     reviewed: date | None
@@ -204,8 +216,8 @@ class Baseline:
 
 # -- business, costs, features -------------------------------------------------------------
 
-@dataclass(frozen=True, eq=False)
-class Cap:
+@dataclass(frozen=True, eq=False, repr=False)
+class Cap(_Element):
     """`business.cap`: the most units or cost the provider takes on."""
 
     units: Amount | None
@@ -213,8 +225,8 @@ class Cap:
     pointer: str = "/business/cap"
 
 
-@dataclass(frozen=True, eq=False)
-class Recovery:
+@dataclass(frozen=True, eq=False, repr=False)
+class Recovery(_Element):
     """`business.recovery`: the share of cost charges must recover, and the tolerance."""
 
     target: Percent | None
@@ -230,8 +242,8 @@ class Recovery:
         return self.tolerance or percent("5%")
 
 
-@dataclass(frozen=True, eq=False)
-class Business:
+@dataclass(frozen=True, eq=False, repr=False)
+class Business(_Element):
     """`business`: stance, charging model, unit, currency, cap and recovery."""
 
     stance: str
@@ -247,8 +259,8 @@ class Business:
         return self.recovery or Recovery(None, None)
 
 
-@dataclass(frozen=True, eq=False)
-class Feature:
+@dataclass(frozen=True, eq=False, repr=False)
+class Feature(_Element):
     """One feature the provider offers (`features`)."""
 
     id: str
@@ -256,8 +268,8 @@ class Feature:
     pointer: str
 
 
-@dataclass(frozen=True, eq=False)
-class Cost:
+@dataclass(frozen=True, eq=False, repr=False)
+class Cost(_Element):
     """One cost line of the provider (`costs`)."""
 
     id: str
@@ -283,8 +295,8 @@ def status_key(status: str) -> str:
     return "-".join(status.strip().lower().replace("_", " ").replace("-", " ").split())
 
 
-@dataclass(frozen=True, eq=False)
-class Objective:
+@dataclass(frozen=True, eq=False, repr=False)
+class Objective(_Element):
     """`availability`, or `response`/`resolution` with one target per priority."""
 
     kind: str                      # availability | response | resolution
@@ -315,8 +327,8 @@ class Objective:
         return self.targets or {}
 
 
-@dataclass(frozen=True, eq=False)
-class Objectives:
+@dataclass(frozen=True, eq=False, repr=False)
+class Objectives(_Element):
     """A tier's `objectives`: availability, response and resolution."""
 
     availability: Objective | None
@@ -328,8 +340,8 @@ class Objectives:
         return iter([o for o in (self.availability, self.response, self.resolution) if o])
 
 
-@dataclass(frozen=True, eq=False)
-class Price:
+@dataclass(frozen=True, eq=False, repr=False)
+class Price(_Element):
     """A tier's `price`: per unit, fixed, yearly indexation."""
 
     per_unit: Amount | None
@@ -350,8 +362,8 @@ class Price:
         return self.indexation or percent("0%")
 
 
-@dataclass(frozen=True, eq=False)
-class Band:
+@dataclass(frozen=True, eq=False, repr=False)
+class Band(_Element):
     """A service-credit band: below this availability, this credit."""
 
     below: Percent
@@ -359,8 +371,8 @@ class Band:
     pointer: str
 
 
-@dataclass(frozen=True, eq=False)
-class Credits:
+@dataclass(frozen=True, eq=False, repr=False)
+class Credits(_Element):
     """A tier's service `credits`: bands and cap."""
 
     bands: tuple[Band, ...]
@@ -368,8 +380,8 @@ class Credits:
     pointer: str
 
 
-@dataclass(frozen=True, eq=False)
-class Tier:
+@dataclass(frozen=True, eq=False, repr=False)
+class Tier(_Element):
     """A service level offered (`tiers`): features, hours, objectives, price, credits."""
 
     id: str
@@ -395,8 +407,8 @@ class Tier:
 
 # -- clients -------------------------------------------------------------------------------
 
-@dataclass(frozen=True, eq=False)
-class Volume:
+@dataclass(frozen=True, eq=False, repr=False)
+class Volume(_Element):
     """A client's `volume` in billable units, and its yearly growth."""
 
     units: Amount | None
@@ -408,8 +420,8 @@ class Volume:
         return self.growth or percent("0%")
 
 
-@dataclass(frozen=True, eq=False)
-class Needs:
+@dataclass(frozen=True, eq=False, repr=False)
+class Needs(_Element):
     """What a client needs (`needs`): hours and features."""
 
     hours: Hours | None            # zone: written, else the client's, else the provider's
@@ -417,8 +429,8 @@ class Needs:
     pointer: str
 
 
-@dataclass(frozen=True, eq=False)
-class Data:
+@dataclass(frozen=True, eq=False, repr=False)
+class Data(_Element):
     """A client's `data`: classification, personal data, regimes."""
 
     classification: str | None
@@ -427,8 +439,8 @@ class Data:
     pointer: str
 
 
-@dataclass(frozen=True, eq=False)
-class ClientReporting:
+@dataclass(frozen=True, eq=False, repr=False)
+class ClientReporting(_Element):
     """A client's own `reporting` (default: the charter's)."""
 
     cadence: str | None
@@ -436,8 +448,8 @@ class ClientReporting:
     pointer: str
 
 
-@dataclass(frozen=True, eq=False)
-class Client:
+@dataclass(frozen=True, eq=False, repr=False)
+class Client(_Element):
     """A client group served (`clients`): its tier, share, volume, budget, needs, data."""
 
     id: str
@@ -488,8 +500,8 @@ class Client:
 
 # -- governance, reporting, security -------------------------------------------------------
 
-@dataclass(frozen=True, eq=False)
-class Governance:
+@dataclass(frozen=True, eq=False, repr=False)
+class Governance(_Element):
     """`governance`: primary threshold, approval, change notice."""
 
     primary_threshold: Percent | None
@@ -510,8 +522,8 @@ class Governance:
         return self.change_notice or duration("30d")
 
 
-@dataclass(frozen=True, eq=False)
-class Reporting:
+@dataclass(frozen=True, eq=False, repr=False)
+class Reporting(_Element):
     """`reporting`: cadence, metrics and recipients of the charter's reports."""
 
     cadence: str | None
@@ -524,8 +536,8 @@ class Reporting:
         return self.cadence or "monthly"
 
 
-@dataclass(frozen=True, eq=False)
-class Subprocessor:
+@dataclass(frozen=True, eq=False, repr=False)
+class Subprocessor(_Element):
     """A third party that processes data (`security.subprocessors`)."""
 
     name: str
@@ -533,8 +545,8 @@ class Subprocessor:
     pointer: str
 
 
-@dataclass(frozen=True, eq=False)
-class Exit:
+@dataclass(frozen=True, eq=False, repr=False)
+class Exit(_Element):
     """`security.exit`: when data is returned and deleted after the charter ends."""
 
     return_within: Period | None   # `exit.return`
@@ -542,8 +554,8 @@ class Exit:
     pointer: str = "/security/exit"
 
 
-@dataclass(frozen=True, eq=False)
-class Security:
+@dataclass(frozen=True, eq=False, repr=False)
+class Security(_Element):
     """`security`: classification, isolation, residency, controls, transfers, retention, exit."""
 
     classification: str
@@ -560,8 +572,8 @@ class Security:
 
 # -- terms (spec section 8) ---------------------------------------------------------------
 
-@dataclass(frozen=True, eq=False)
-class Text:
+@dataclass(frozen=True, eq=False, repr=False)
+class Text(_Element):
     """Free text of `terms`: as written (a string, the same in every language) or one text
     per language code, in the order written."""
 
@@ -578,8 +590,8 @@ class Text:
         return next(iter(self.value.values())), False
 
 
-@dataclass(frozen=True, eq=False)
-class TermsCredits:
+@dataclass(frozen=True, eq=False, repr=False)
+class TermsCredits(_Element):
     """`terms.credits`: how service credits are claimed and applied."""
 
     claim_within: Period | None
@@ -600,8 +612,8 @@ class TermsCredits:
         return self.remedy or "sole"
 
 
-@dataclass(frozen=True, eq=False)
-class Escalation:
+@dataclass(frozen=True, eq=False, repr=False)
+class Escalation(_Element):
     """One escalation level of `terms.escalation`."""
 
     level: int
@@ -611,8 +623,8 @@ class Escalation:
     pointer: str
 
 
-@dataclass(frozen=True, eq=False)
-class Terms:
+@dataclass(frozen=True, eq=False, repr=False)
+class Terms(_Element):
     """`terms` (spec section 8): effective date, renewal, notice, credits, escalation."""
 
     effective: date | None
@@ -659,8 +671,8 @@ class Terms:
 
 # -- the charter ---------------------------------------------------------------------------
 
-@dataclass(frozen=True, eq=False)
-class Charter:
+@dataclass(frozen=True, eq=False, repr=False)
+class Charter(_Element):
     """A checked charter: every section typed, each element with its JSON pointer."""
 
     source: Mapping[str, Any]      # the canonical document, as written: hashed, never read
