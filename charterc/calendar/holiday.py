@@ -11,10 +11,13 @@ modules of the countries named: its registry maps each code to a module, so a co
 is checked without importing every country's rules. (`holidays.countries`, the
 package, imports all 250 of them when it runs, a tenth of a second; `_countries()`
 registers it without running it, and runs it the first time anything asks the
-package itself for a name.) Its `holidays.version` asks `importlib.metadata` for the
-library's own version, which costs a third of the library's import (email, zipfile and
-a scan of every installed distribution); `_library()` reads the version from the name of
-the distribution's metadata folder instead.
+package itself for a name. `holidays.calendars` and `holidays.groups` import every
+calendar and group, Islamic and Hindu tables included, for the first name asked of them:
+`_lazy_reexports()` registers them so that a name imports only its own submodule.)
+Its `holidays.version` asks `importlib.metadata` for the library's own version, which
+costs a third of the library's import (email, zipfile and a scan of every installed
+distribution); `_library()` reads the version from the name of the distribution's
+metadata folder instead.
 """
 from __future__ import annotations
 
@@ -40,6 +43,9 @@ def _library() -> None:
     import types
 
     spec = importlib.util.find_spec("holidays")
+    if spec is not None and spec.submodule_search_locations is not None:
+        for package in ("holidays.calendars", "holidays.groups"):
+            _lazy_reexports(package, spec.submodule_search_locations)
     if "holidays.version" not in sys.modules and spec is not None and spec.origin:
         site = os.path.dirname(os.path.dirname(spec.origin))
         prefix, suffix = "holidays-", ".dist-info"
@@ -49,7 +55,61 @@ def _library() -> None:
             version = types.ModuleType("holidays.version")
             version.__version__ = found[0]  # type: ignore[attr-defined]
             sys.modules["holidays.version"] = version
-    import holidays  # noqa: F401
+    import holidays
+
+    for package in ("calendars", "groups"):  # as importing them would have set them
+        if not hasattr(holidays, package):
+            setattr(holidays, package, sys.modules[f"holidays.{package}"])
+
+
+def _lazy_reexports(name: str, search: Any) -> None:
+    """Register package `name`, whose `__init__` only re-exports its submodules' names, so
+    that a name asked of it imports the one submodule that defines it.
+
+    `holidays.calendars` and `holidays.groups` import every calendar and group (Islamic,
+    Hindu, Chinese tables...) when one is asked for; a country needs two or three. The
+    names are read from the `__init__` (`from holidays.groups.christian import
+    ChristianHolidays`); an `__init__` with anything else is imported as usual, and a name
+    it does not list (or `__all__`) runs it as is first.
+    """
+    import ast
+    import importlib
+    import importlib.machinery
+    import importlib.util
+    import sys
+
+    if name in sys.modules:
+        return
+    spec = importlib.machinery.PathFinder.find_spec(name, search)
+    if spec is None or spec.loader is None or spec.origin is None \
+            or spec.submodule_search_locations is None:
+        return
+    with open(spec.origin, encoding="utf-8") as source:
+        tree = ast.parse(source.read())
+    where: dict[str, str] = {}  # name -> submodule
+    for statement in tree.body:
+        if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant):
+            continue  # the docstring
+        if not (isinstance(statement, ast.ImportFrom) and statement.level == 0
+                and (statement.module or "").startswith(f"{name}.")
+                and all(alias.name != "*" and alias.asname is None
+                        for alias in statement.names)):
+            return
+        where.update((alias.name, str(statement.module)) for alias in statement.names)
+    package = importlib.util.module_from_spec(spec)
+    loader = spec.loader
+
+    def attribute(key: str) -> Any:
+        if key in where:
+            value = getattr(importlib.import_module(where[key]), key)
+            setattr(package, key, value)
+            return value
+        del package.__dict__["__getattr__"]  # anything else: the `__init__` as written
+        loader.exec_module(package)
+        return getattr(package, key)
+
+    package.__dict__["__getattr__"] = attribute
+    sys.modules[name] = package
 
 
 @cache

@@ -16,14 +16,21 @@ Intervals = tuple[tuple[int, int], ...]
 
 def merge(pairs: Iterable[tuple[int, int]]) -> Intervals:
     """Normalise any pairs: drop empty ones, sort, and join overlapping or touching ones."""
-    out: list[list[int]] = []
-    for s, e in sorted(p for p in pairs if p[0] < p[1]):
-        if out and s <= out[-1][1]:
-            if e > out[-1][1]:
-                out[-1][1] = e
-        else:
-            out.append([s, e])
-    return tuple((s, e) for s, e in out)
+    out: list[tuple[int, int]] = []
+    start = end = None  # the interval being extended
+    for s, e in sorted(pairs):
+        if s >= e:
+            continue
+        if end is not None and s <= end:
+            if e > end:
+                end = e
+            continue
+        if start is not None and end is not None:
+            out.append((start, end))
+        start, end = s, e
+    if start is not None and end is not None:
+        out.append((start, end))
+    return tuple(out)
 
 
 def union(a: Intervals, b: Intervals) -> Intervals:
@@ -33,12 +40,15 @@ def union(a: Intervals, b: Intervals) -> Intervals:
 def intersect(a: Intervals, b: Intervals) -> Intervals:
     out = []
     i = j = 0
-    while i < len(a) and j < len(b):
-        s = max(a[i][0], b[j][0])
-        e = min(a[i][1], b[j][1])
+    na, nb = len(a), len(b)
+    while i < na and j < nb:  # hot: a term's hours against its maintenance windows
+        a_start, a_end = a[i]
+        b_start, b_end = b[j]
+        s = a_start if a_start > b_start else b_start
+        e = a_end if a_end < b_end else b_end
         if s < e:
             out.append((s, e))
-        if a[i][1] < b[j][1]:
+        if a_end < b_end:
             i += 1
         else:
             j += 1
@@ -73,7 +83,24 @@ def total(a: Intervals) -> int:
 
 
 def clip(a: Intervals, lo: int, hi: int) -> Intervals:
-    return tuple((max(s, lo), min(e, hi)) for s, e in a if s < hi and e > lo)
+    """The part of `a` in [lo, hi).
+
+    `a` is sorted and disjoint, so only its ends are looked at: the intervals wholly
+    outside are dropped from each end, and only the first and the last can be cut.
+    """
+    i, j = 0, len(a)
+    while i < j and a[i][1] <= lo:
+        i += 1
+    while j > i and a[j - 1][0] >= hi:
+        j -= 1
+    if i == j:
+        return ()
+    (s, e), (s_last, e_last) = a[i], a[j - 1]
+    if s >= lo and e_last <= hi:
+        return a[i:j]
+    if i + 1 == j:
+        return ((max(s, lo), min(e, hi)),)
+    return ((max(s, lo), e), *a[i + 1:j - 1], (s_last, min(e_last, hi)))
 
 
 def bucket_totals(a: Intervals, bounds: list[int]) -> list[int]:

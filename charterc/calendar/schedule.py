@@ -22,7 +22,7 @@ from functools import lru_cache
 from typing import Any, TypeVar
 
 from .holiday import NO_HOLIDAYS, HolidayCalendar
-from .intervals import Intervals, merge
+from .intervals import Intervals, clip, merge
 from .syntax import format_days, format_time, parse_days, parse_time
 from .zones import EPOCH_ORDINAL, LocalTime, local_time, wall_seconds, zone
 
@@ -190,13 +190,72 @@ def _expand(schedule: Schedule, start: date, end: date, zone_name: str | None) -
     lt = _clock(schedule, start, end)
     lo, hi = lt.to_utc(wall_seconds(start)), lt.to_utc(wall_seconds(end))
     closed = schedule.holidays.dates(start.year - 1, end.year)
+    shut = {d.toordinal() for d in closed}
     pairs: list[tuple[int, int]] = []
-    for ordinal in range(start.toordinal() - 1, end.toordinal()):
-        for s, e in day_spans(schedule, ordinal, lt, closed):
-            if s < lo:
-                s = lo
-            if e > hi:
-                e = hi
-            if s < e:
-                pairs.append((s, e))
-    return merge(pairs)
+    # the ranges that start the day before `start` contribute their part after it
+    for first, last, offset in _runs(lt, start.toordinal() - 1, end.toordinal()):
+        if offset is None:
+            for ordinal in range(first, last):
+                pairs += day_spans(schedule, ordinal, lt, closed)
+        else:
+            pairs += _shifted_week(schedule, first, last, offset, shut)
+    # clipping the merged set is clipping each range and then merging: the same instants
+    return clip(merge(pairs), lo, hi)
+
+
+# A day's ranges lie within two days of its local midnight (start < 24:00, length <= 24 h).
+_REACH = 2 * 86400
+
+
+def _runs(lt: LocalTime, first: int, last: int) -> list[tuple[int, int, int | None]]:
+    """Local days [first, last) cut into runs (first, last, UTC offset or None).
+
+    Within a run with an offset, every wall time a day's ranges can touch is one fixed
+    offset from UTC (no offset change is near), so its ranges are the weekly table
+    shifted; a run with None holds the days near an offset change (daylight saving),
+    converted time by time as `LocalTime.to_utc` decides gaps and folds.
+    """
+    near: list[tuple[int, int]] = []  # [from, to) days whose ranges may meet a change
+    for lo, hi in zip(lt.lo, lt.hi, strict=True):
+        # day d touches [lo, hi] when its midnight is in [lo - _REACH, hi]; one day of margin
+        a = max(first, EPOCH_ORDINAL + (lo - _REACH) // 86400 - 1)
+        b = min(last, EPOCH_ORDINAL + hi // 86400 + 2)
+        if a < b:
+            near.append((a, b))
+    runs: list[tuple[int, int, int | None]] = []
+    day = first
+    for a, b in near:  # the changes are in time order, so these are too
+        a = max(a, day)
+        if day < a:
+            runs.append((day, a, _offset_at(lt, day)))
+        if a < b:
+            runs.append((a, b, None))
+            day = b
+    if day < last:
+        runs.append((day, last, _offset_at(lt, day)))
+    return runs
+
+
+def _offset_at(lt: LocalTime, ordinal: int) -> int:
+    """Wall minus UTC seconds at local midnight of a day no offset change is near."""
+    wall = (ordinal - EPOCH_ORDINAL) * 86400
+    return wall - lt.to_utc(wall)
+
+
+def _shifted_week(schedule: Schedule, first: int, last: int, offset: int,
+                  shut: set[int]) -> list[tuple[int, int]]:
+    """UTC (start, end) of the ranges of the days [first, last) at a fixed UTC offset,
+    but for the days `shut` (ordinals).
+
+    Each day's ranges are its weekday's in the weekly table, shifted: no per-time
+    conversion. Days are taken in order, so the pairs come out nearly sorted.
+    """
+    weekly = schedule._weekly
+    out: list[tuple[int, int]] = []
+    shift = (first - EPOCH_ORDINAL) * 86400 - offset
+    for ordinal in range(first, last):
+        spans = weekly[(ordinal - 1) % 7]  # ordinal 1 is a Monday
+        if spans and ordinal not in shut:
+            out += [(shift + a, shift + b) for a, b in spans]
+        shift += 86400
+    return out

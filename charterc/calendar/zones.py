@@ -85,13 +85,16 @@ def _transitions(name: str, year: int) -> tuple[tuple[int, int, int], ...]:
     tz = zone(name)
     lo = int(datetime(year, 1, 1, tzinfo=UTC).timestamp())
     hi = int(datetime(year + 1, 1, 1, tzinfo=UTC).timestamp())
+    probes = [*range(lo, hi, _PROBE), hi]
+    # one comprehension over the year's probes (timedeltas compared as they come): the
+    # per-probe conversion to seconds is left to the few probes that bracket a change
+    fromtimestamp = datetime.fromtimestamp
+    offsets = [fromtimestamp(t, tz).utcoffset() for t in probes]
     found = []
-    t, off = lo, _offset(tz, lo)
-    while t < hi:
-        nxt = min(t + _PROBE, hi)
-        nxt_off = _offset(tz, nxt)
-        if nxt_off != off:
-            a, b = t, nxt  # offset(a) == off, offset(b) != off: bisect to the second
+    for i in range(len(probes) - 1):
+        if offsets[i] != offsets[i + 1]:
+            off, nxt_off = _offset(tz, probes[i]), _offset(tz, probes[i + 1])
+            a, b = probes[i], probes[i + 1]  # offset(a) == off, offset(b) != off: bisect
             while b - a > 1:
                 mid = (a + b) // 2
                 if _offset(tz, mid) == off:
@@ -99,7 +102,6 @@ def _transitions(name: str, year: int) -> tuple[tuple[int, int, int], ...]:
                 else:
                     b = mid
             found.append((b, off, nxt_off))
-        t, off = nxt, nxt_off
     return tuple(found)
 
 

@@ -26,6 +26,8 @@ __all__ = ["CheckContext", "enabled", "run_checks"]
 
 @dataclass
 class CheckContext:
+    """What a rule is given: the charter and the day it is judged on."""
+
     charter: Charter
     today: date
 

@@ -12,7 +12,6 @@ one mistake gives one finding. Decisions are in docs/rules/coverage.md.
 """
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from datetime import date
@@ -325,6 +324,7 @@ def _zone_names() -> tuple[str, ...]:
 def _zone_hint(value: Any) -> str:
     hint = "use an IANA time zone name such as Europe/Paris, America/New_York or UTC"
     if isinstance(value, str):
+        import difflib  # only for a suggestion: a valid charter never needs it
         close = difflib.get_close_matches(value, _zone_names(), n=1, cutoff=0.75)
         if close:
             return f"did you mean {close[0]}? ({hint})"

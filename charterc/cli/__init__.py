@@ -4,15 +4,24 @@ Exit status: 0 clean, 1 findings, 2 usage or internal error.
 """
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from datetime import date
 from typing import TYPE_CHECKING, Literal
 
-import click
+# A command is a short process whose first tens of milliseconds only create objects that
+# live until it exits (modules, classes, click's commands): the cyclic collector would walk
+# them again and again and free nothing, a twentieth of a one-file check's CPU. It is off
+# while click and the CLI's modules are imported; then everything they made is frozen out
+# of later collections, and the collector runs for the command (end of module).
+_COLLECTING = gc.isenabled()
+gc.disable()
 
-from .. import __version__
-from .formats import REPORTERS, visible
+import click  # noqa: E402
+
+from .. import __version__  # noqa: E402
+from .formats import REPORTERS, visible  # noqa: E402
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -540,6 +549,14 @@ def baseline_command(charter: str, tickets: str, outages: str | None, first: str
                             write, profile, input_timezone)
     sys.exit(run_baseline(request))
 
+
+gc.freeze()  # what the imports made lives as long as the process: skip it when collecting
+# a command allocates in bursts (a charter's model and checks, a report's rows): a young
+# generation of 10,000 objects instead of 700 collects cycles a little later and walks the
+# young objects a fourteenth as often (about 5 ms of a one-file check)
+gc.set_threshold(10_000, 10, 10)
+if _COLLECTING:
+    gc.enable()
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -52,6 +52,8 @@ RULE_MODULES = (
 
 @dataclass(frozen=True)
 class Rule:
+    """A rule of the catalogue: id, severity, documentation and the check."""
+
     id: str
     severity: Severity
     doc: str

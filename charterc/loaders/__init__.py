@@ -33,6 +33,8 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Limits:
+    """Bounds on what a loader reads (P104)."""
+
     max_bytes: int = 1 << 20      # P104: larger files are not read
     max_depth: int = 64           # P104: deeper nesting is refused
     max_nodes: int = 200_000      # P105: bound on the document after alias expansion
@@ -40,6 +42,8 @@ class Limits:
 
 @dataclass
 class Loaded:
+    """A loaded file: its canonical document, source map and problems."""
+
     file: str
     document: Any
     sources: SourceMap

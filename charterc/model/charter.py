@@ -28,9 +28,9 @@ nor drops a field):
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, timedelta
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from .hours import Hours
 from .values import (
@@ -88,6 +88,23 @@ __all__ = [
     "status_key",
 ]
 
+# Every check imports this module, and dataclasses generates (compiles) each method of each
+# class: the classes below share what can be shared. The elements compare and hash by
+# identity (`eq=False`): nothing compares two of them field by field (diff compares the
+# values as written, the checks ids and values); generating `__eq__` and `__hash__` for
+# each was a sixth of the import. Their repr is the dataclass one, written once (`_Element`).
+
+
+class _Element:
+    """What the model's dataclasses share: the repr dataclasses would generate for each."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{f.name}={getattr(self, f.name)!r}"
+                          for f in fields(cast(Any, self)) if f.repr)
+        return f"{type(self).__qualname__}({shown})"
+
 CLASSIFICATIONS = ("public", "internal", "confidential", "restricted")
 ISOLATIONS = ("none", "logical", "physical")
 EXCLUSIONS = ("maintenance", "client-caused", "force-majeure", "third-party")
@@ -95,23 +112,29 @@ EXCLUSIONS = ("maintenance", "client-caused", "force-majeure", "third-party")
 
 # -- metadata, provider, period, baseline --------------------------------------------------
 
-@dataclass(frozen=True)
-class Suppression:
+@dataclass(frozen=True, eq=False, repr=False)
+class Suppression(_Element):
+    """A rule silenced for this charter (`metadata.suppress`), with the reason given."""
+
     rule: str
     reason: str
     pointer: str
 
 
-@dataclass(frozen=True)
-class Change:
+@dataclass(frozen=True, eq=False, repr=False)
+class Change(_Element):
+    """One entry of the change log (`metadata.changes`)."""
+
     version: str
     date: date
     summary: str
     pointer: str
 
 
-@dataclass(frozen=True)
-class Signatory:
+@dataclass(frozen=True, eq=False, repr=False)
+class Signatory(_Element):
+    """A person who signs the charter (`metadata.signatories`)."""
+
     name: str
     role: str
     party: str | None              # charter signatories: provider | client (None: provider)
@@ -122,8 +145,10 @@ class Signatory:
         return self.party or "provider"
 
 
-@dataclass(frozen=True)
-class Metadata:
+@dataclass(frozen=True, eq=False, repr=False)
+class Metadata(_Element):
+    """`metadata`: identity, version, status and owner, suppressions, changes, signatories."""
+
     id: str
     title: str
     version: str
@@ -135,8 +160,10 @@ class Metadata:
     pointer: str = "/metadata"
 
 
-@dataclass(frozen=True)
-class Provider:
+@dataclass(frozen=True, eq=False, repr=False)
+class Provider(_Element):
+    """`provider`: the shared service, its time zone and holiday calendar."""
+
     name: str
     timezone: str
     holidays: Any                  # a code, "none" or {country, extra, remove}; None: not stated
@@ -147,8 +174,10 @@ class Provider:
         return "none" if self.holidays is None else self.holidays
 
 
-@dataclass(frozen=True)
-class CharterPeriod:
+@dataclass(frozen=True, eq=False, repr=False)
+class CharterPeriod(_Element):
+    """`period`: the term the charter runs for."""
+
     start: date
     years: int | None
     end: date | None
@@ -167,8 +196,10 @@ class CharterPeriod:
         return self.start, max(stop, self.start)
 
 
-@dataclass(frozen=True)
-class Baseline:
+@dataclass(frozen=True, eq=False, repr=False)
+class Baseline(_Element):
+    """`baseline`: when the charter was last reviewed and how often it is."""
+
     reviewed: date | None
     every: Period | None
     pointer: str = "/baseline"
@@ -185,15 +216,19 @@ class Baseline:
 
 # -- business, costs, features -------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Cap:
+@dataclass(frozen=True, eq=False, repr=False)
+class Cap(_Element):
+    """`business.cap`: the most units or cost the provider takes on."""
+
     units: Amount | None
     cost: Amount | None
     pointer: str = "/business/cap"
 
 
-@dataclass(frozen=True)
-class Recovery:
+@dataclass(frozen=True, eq=False, repr=False)
+class Recovery(_Element):
+    """`business.recovery`: the share of cost charges must recover, and the tolerance."""
+
     target: Percent | None
     tolerance: Percent | None
     pointer: str = "/business/recovery"
@@ -207,8 +242,10 @@ class Recovery:
         return self.tolerance or percent("5%")
 
 
-@dataclass(frozen=True)
-class Business:
+@dataclass(frozen=True, eq=False, repr=False)
+class Business(_Element):
+    """`business`: stance, charging model, unit, currency, cap and recovery."""
+
     stance: str
     cap: Cap | None
     charging: str
@@ -222,15 +259,19 @@ class Business:
         return self.recovery or Recovery(None, None)
 
 
-@dataclass(frozen=True)
-class Feature:
+@dataclass(frozen=True, eq=False, repr=False)
+class Feature(_Element):
+    """One feature the provider offers (`features`)."""
+
     id: str
     name: str
     pointer: str
 
 
-@dataclass(frozen=True)
-class Cost:
+@dataclass(frozen=True, eq=False, repr=False)
+class Cost(_Element):
+    """One cost line of the provider (`costs`)."""
+
     id: str
     amount: Amount
     growth: Percent | None
@@ -254,8 +295,8 @@ def status_key(status: str) -> str:
     return "-".join(status.strip().lower().replace("_", " ").replace("-", " ").split())
 
 
-@dataclass(frozen=True)
-class Objective:
+@dataclass(frozen=True, eq=False, repr=False)
+class Objective(_Element):
     """`availability`, or `response`/`resolution` with one target per priority."""
 
     kind: str                      # availability | response | resolution
@@ -286,8 +327,10 @@ class Objective:
         return self.targets or {}
 
 
-@dataclass(frozen=True)
-class Objectives:
+@dataclass(frozen=True, eq=False, repr=False)
+class Objectives(_Element):
+    """A tier's `objectives`: availability, response and resolution."""
+
     availability: Objective | None
     response: Objective | None
     resolution: Objective | None
@@ -297,8 +340,10 @@ class Objectives:
         return iter([o for o in (self.availability, self.response, self.resolution) if o])
 
 
-@dataclass(frozen=True)
-class Price:
+@dataclass(frozen=True, eq=False, repr=False)
+class Price(_Element):
+    """A tier's `price`: per unit, fixed, yearly indexation."""
+
     per_unit: Amount | None
     fixed: Amount | None
     indexation: Percent | None
@@ -317,22 +362,28 @@ class Price:
         return self.indexation or percent("0%")
 
 
-@dataclass(frozen=True)
-class Band:
+@dataclass(frozen=True, eq=False, repr=False)
+class Band(_Element):
+    """A service-credit band: below this availability, this credit."""
+
     below: Percent
     credit: Percent
     pointer: str
 
 
-@dataclass(frozen=True)
-class Credits:
+@dataclass(frozen=True, eq=False, repr=False)
+class Credits(_Element):
+    """A tier's service `credits`: bands and cap."""
+
     bands: tuple[Band, ...]
     cap: Percent | None
     pointer: str
 
 
-@dataclass(frozen=True)
-class Tier:
+@dataclass(frozen=True, eq=False, repr=False)
+class Tier(_Element):
+    """A service level offered (`tiers`): features, hours, objectives, price, credits."""
+
     id: str
     name: str
     index: int                     # position in the list: higher index, higher level
@@ -356,8 +407,10 @@ class Tier:
 
 # -- clients -------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Volume:
+@dataclass(frozen=True, eq=False, repr=False)
+class Volume(_Element):
+    """A client's `volume` in billable units, and its yearly growth."""
+
     units: Amount | None
     growth: Percent | None
     pointer: str
@@ -367,30 +420,38 @@ class Volume:
         return self.growth or percent("0%")
 
 
-@dataclass(frozen=True)
-class Needs:
+@dataclass(frozen=True, eq=False, repr=False)
+class Needs(_Element):
+    """What a client needs (`needs`): hours and features."""
+
     hours: Hours | None            # zone: written, else the client's, else the provider's
     features: tuple[str, ...] | None
     pointer: str
 
 
-@dataclass(frozen=True)
-class Data:
+@dataclass(frozen=True, eq=False, repr=False)
+class Data(_Element):
+    """A client's `data`: classification, personal data, regimes."""
+
     classification: str | None
     personal: bool | None
     regimes: tuple[str, ...] | None
     pointer: str
 
 
-@dataclass(frozen=True)
-class ClientReporting:
+@dataclass(frozen=True, eq=False, repr=False)
+class ClientReporting(_Element):
+    """A client's own `reporting` (default: the charter's)."""
+
     cadence: str | None
     to: tuple[str, ...] | None
     pointer: str
 
 
-@dataclass(frozen=True)
-class Client:
+@dataclass(frozen=True, eq=False, repr=False)
+class Client(_Element):
+    """A client group served (`clients`): its tier, share, volume, budget, needs, data."""
+
     id: str
     name: str
     tier: str
@@ -439,8 +500,10 @@ class Client:
 
 # -- governance, reporting, security -------------------------------------------------------
 
-@dataclass(frozen=True)
-class Governance:
+@dataclass(frozen=True, eq=False, repr=False)
+class Governance(_Element):
+    """`governance`: primary threshold, approval, change notice."""
+
     primary_threshold: Percent | None
     approval: str | None
     change_notice: Duration | None
@@ -459,8 +522,10 @@ class Governance:
         return self.change_notice or duration("30d")
 
 
-@dataclass(frozen=True)
-class Reporting:
+@dataclass(frozen=True, eq=False, repr=False)
+class Reporting(_Element):
+    """`reporting`: cadence, metrics and recipients of the charter's reports."""
+
     cadence: str | None
     metrics: tuple[str, ...] | None
     to: tuple[str, ...] | None
@@ -471,22 +536,28 @@ class Reporting:
         return self.cadence or "monthly"
 
 
-@dataclass(frozen=True)
-class Subprocessor:
+@dataclass(frozen=True, eq=False, repr=False)
+class Subprocessor(_Element):
+    """A third party that processes data (`security.subprocessors`)."""
+
     name: str
     country: str
     pointer: str
 
 
-@dataclass(frozen=True)
-class Exit:
+@dataclass(frozen=True, eq=False, repr=False)
+class Exit(_Element):
+    """`security.exit`: when data is returned and deleted after the charter ends."""
+
     return_within: Period | None   # `exit.return`
     delete_within: Period | None   # `exit.delete`
     pointer: str = "/security/exit"
 
 
-@dataclass(frozen=True)
-class Security:
+@dataclass(frozen=True, eq=False, repr=False)
+class Security(_Element):
+    """`security`: classification, isolation, residency, controls, transfers, retention, exit."""
+
     classification: str
     isolation: str
     residency: tuple[str, ...]
@@ -501,8 +572,8 @@ class Security:
 
 # -- terms (spec section 8) ---------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Text:
+@dataclass(frozen=True, eq=False, repr=False)
+class Text(_Element):
     """Free text of `terms`: as written (a string, the same in every language) or one text
     per language code, in the order written."""
 
@@ -519,8 +590,10 @@ class Text:
         return next(iter(self.value.values())), False
 
 
-@dataclass(frozen=True)
-class TermsCredits:
+@dataclass(frozen=True, eq=False, repr=False)
+class TermsCredits(_Element):
+    """`terms.credits`: how service credits are claimed and applied."""
+
     claim_within: Period | None
     applied: str | None
     remedy: str | None
@@ -539,8 +612,10 @@ class TermsCredits:
         return self.remedy or "sole"
 
 
-@dataclass(frozen=True)
-class Escalation:
+@dataclass(frozen=True, eq=False, repr=False)
+class Escalation(_Element):
+    """One escalation level of `terms.escalation`."""
+
     level: int
     role: Text
     contact: str | None
@@ -548,8 +623,10 @@ class Escalation:
     pointer: str
 
 
-@dataclass(frozen=True)
-class Terms:
+@dataclass(frozen=True, eq=False, repr=False)
+class Terms(_Element):
+    """`terms` (spec section 8): effective date, renewal, notice, credits, escalation."""
+
     effective: date | None
     renewal: str | None
     termination_notice: Period | None
@@ -594,8 +671,10 @@ class Terms:
 
 # -- the charter ---------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Charter:
+@dataclass(frozen=True, eq=False, repr=False)
+class Charter(_Element):
+    """A checked charter: every section typed, each element with its JSON pointer."""
+
     source: Mapping[str, Any]      # the canonical document, as written: hashed, never read
     metadata: Metadata
     provider: Provider

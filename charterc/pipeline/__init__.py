@@ -111,6 +111,8 @@ class FileResult:
 
 @dataclass
 class PortfolioResult:
+    """Every file's result, and the internal errors of the run."""
+
     files: list[FileResult]
     internal_errors: list[str] = field(default_factory=list)
 

@@ -5,7 +5,6 @@ dangling references stops here, so the checks can trust every id they follow.
 """
 from __future__ import annotations
 
-import difflib
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -39,6 +38,8 @@ declare("R302", Severity.ERROR, """
 
 
 def did_you_mean(name: str, known: Iterable[str]) -> str:
+    import difflib  # only for a suggestion: a valid charter never needs it
+
     known = sorted(set(known))
     close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
     if close:

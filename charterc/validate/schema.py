@@ -17,7 +17,6 @@ text in both (fastjsonschema rewrites it to `\\Z`; we teach jsonschema the same)
 """
 from __future__ import annotations
 
-import difflib
 import functools
 import json
 import math
@@ -137,19 +136,19 @@ def _fast_validator() -> Callable[[Any], Any]:
     """fastjsonschema's validator: the module generated ahead of time, when it is current.
 
     `_compiled_charter_schema` (written by `python -m charterc.validate.generate`) is
-    used when it was generated from the schema file as it is now (same SHA-256);
-    otherwise the code is generated and compiled here, as it would be written.
+    used when it was generated from the schema file as it is now (it records the file's
+    bytes); otherwise the code is generated and compiled here, as it would be written.
     """
-    from . import generate
-
     try:
         from . import _compiled_charter_schema as compiled
-        if generate.schema_sha256(_schema_bytes()) == compiled.SCHEMA_SHA256:
+        if _schema_bytes() == compiled.SCHEMA:
             shipped: Callable[[Any], Any] = compiled.validate_charter
             return shipped
-    except ImportError:  # a source tree without the generated module
+    except (ImportError, AttributeError):  # no generated module, or one of an older shape
         pass
     import fastjsonschema
+
+    from . import generate
 
     try:
         namespace: dict[str, Any] = {}
@@ -387,6 +386,7 @@ class _Explainer:
         for key in instance:
             if key in allowed or any(p.search(key) for p in patterns):
                 continue
+            import difflib  # only for a suggestion: a valid charter never needs it
             guess = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
             if not guess and patterns and any(p.search(key.upper()) for p in patterns):
                 guess = [key.upper()]
@@ -429,6 +429,7 @@ class _Explainer:
 
     def on_enum(self, error: _Error, pointer: str) -> None:
         choices = [str(c) for c in error.validator_value]
+        import difflib  # only for a suggestion: a valid charter never needs it
         guess = difflib.get_close_matches(str(error.instance).lower(), choices, n=1, cutoff=0.5)
         self.add(pointer, f"{_field(pointer)}: {self.show(error.instance, pointer)} is not one "
                  f"of {', '.join(choices)}", f"did you mean '{guess[0]}'?" if guess else "",
