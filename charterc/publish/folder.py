@@ -25,7 +25,7 @@ import re
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -152,16 +152,22 @@ class Claim:
         self.folder, self.shown, self.owned, self.staging = folder, shown, owned, staging
         self.published = False
 
-    def publish(self, files: Sequence[str]) -> None:
+    def publish(self, files: Sequence[str], kept: Collection[str] = ()) -> None:
         """Move the staged `files` (in this order) into the folder, then remove the files
-        the previous build wrote and this one does not."""
+        the previous build wrote and this one does not. The `kept` ones were not staged:
+        the folder already holds them, byte for byte, and they stay as they are."""
         new = set(files)
         for relative in files:
             self._refuse_conflict(relative)
         _write_marker(self.folder, self.owned | new)
+        folders: set[Path] = set()
         for relative in files:
+            if relative in kept:
+                continue
             target = self.folder / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
+            if target.parent not in folders:  # one mkdir per folder, not per file
+                target.parent.mkdir(parents=True, exist_ok=True)
+                folders.add(target.parent)
             os.replace(self.staging / relative, target)
         for relative in sorted(self.owned - new):
             _remove(self.folder, relative)
