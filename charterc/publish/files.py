@@ -12,10 +12,11 @@ import stat
 import tempfile
 from pathlib import Path
 
-__all__ = ["write_all", "write_atomic"]
+__all__ = ["default_mode", "write_all", "write_atomic"]
 
 
-def _default_mode() -> int:
+def default_mode() -> int:
+    """The mode `open` gives a new file under this process's umask."""
     mask = os.umask(0)
     os.umask(mask)
     return 0o666 & ~mask
@@ -27,7 +28,7 @@ def _stage(path: Path, data: bytes) -> str:
     try:
         mode = stat.S_IMODE(os.stat(path, follow_symlinks=False).st_mode)
     except FileNotFoundError:
-        mode = _default_mode()
+        mode = default_mode()
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:

@@ -23,9 +23,10 @@ import json
 import os
 import re
 import shutil
+import stat
 import sys
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -152,31 +153,52 @@ class Claim:
         self.folder, self.shown, self.owned, self.staging = folder, shown, owned, staging
         self.published = False
 
-    def publish(self, files: Sequence[str]) -> None:
+    def publish(self, files: Sequence[str], kept: Collection[str] = ()) -> None:
         """Move the staged `files` (in this order) into the folder, then remove the files
-        the previous build wrote and this one does not."""
+        the previous build wrote and this one does not. The `kept` ones were not staged:
+        the folder already holds them, byte for byte, and they stay as they are."""
         new = set(files)
-        for relative in files:
-            self._refuse_conflict(relative)
+        self._refuse_conflicts(files)
         _write_marker(self.folder, self.owned | new)
+        folders: set[Path] = set()
         for relative in files:
+            if relative in kept:
+                continue
             target = self.folder / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
+            if target.parent not in folders:  # one mkdir per folder, not per file
+                target.parent.mkdir(parents=True, exist_ok=True)
+                folders.add(target.parent)
             os.replace(self.staging / relative, target)
         for relative in sorted(self.owned - new):
             _remove(self.folder, relative)
         _write_marker(self.folder, new)
         self.owned, self.published = new, True
 
-    def _refuse_conflict(self, relative: str) -> None:
+    def _refuse_conflicts(self, files: Sequence[str]) -> None:
+        """BuildProblem for the first of `files` that may not be written: its folder leads
+        out or is a file, or it is a folder or a file charterc did not write. A portfolio's
+        files share a few folders, so each folder is checked once, each file with one lstat."""
+        checked: set[Path] = set()
+        for relative in files:
+            target = self.folder / relative
+            if target.parent not in checked:
+                self._refuse_folder(relative)
+                checked.add(target.parent)
+            try:
+                mode = os.lstat(target).st_mode
+            except OSError:  # as os.path.lexists: nothing there to conflict with
+                continue
+            if stat.S_ISDIR(mode):
+                raise BuildProblem(f"{self.shown}/{relative} is a folder charterc did not write")
+            if relative not in self.owned:
+                raise BuildProblem(f"{self.shown}/{relative} exists and was not written by "
+                                   f"charterc build, so it is not replaced: move it, or choose "
+                                   f"another -o")
+
+    def _refuse_folder(self, relative: str) -> None:
         target = self.folder / relative
         if not target.parent.resolve().is_relative_to(self.folder):
             raise BuildProblem(f"{self.shown}/{relative}: its folder leads out of {self.shown}")
-        if target.is_dir() and not target.is_symlink():
-            raise BuildProblem(f"{self.shown}/{relative} is a folder charterc did not write")
-        if relative not in self.owned and os.path.lexists(target):
-            raise BuildProblem(f"{self.shown}/{relative} exists and was not written by charterc "
-                               f"build, so it is not replaced: move it, or choose another -o")
         for parent in Path(relative).parents:
             where = self.folder / parent
             if parent != Path(".") and os.path.lexists(where) and not where.is_dir():

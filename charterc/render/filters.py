@@ -36,6 +36,8 @@ class Language(Formatter):
         catalogue = getattr(self.tr, "_catalog", None)
         self._known: set[object] | None = None if catalogue is None else {
             k[0] if isinstance(k, tuple) else k for k in catalogue}
+        # the clauses last written, with their contract: see `clauses`
+        self._clauses: tuple[Contract, list[Clause]] | None = None
 
     def gettext(self, message: str) -> str:
         if self._known is not None and message not in self._known:
@@ -111,9 +113,16 @@ class Language(Formatter):
         return " ".join(parts)
 
     def clauses(self, contract: Contract) -> list[Clause]:
-        """The numbered clauses of an agreement or a charter, in this language."""
+        """The numbered clauses of an agreement or a charter, in this language.
+
+        A build renders each view in Markdown then HTML, one after the other, with this
+        same language: the clauses (plain text, escaped later by each environment) are
+        written once for both. Only the last contract is kept, by identity, so nothing
+        grows with the portfolio and a new view never sees another's clauses."""
         from .clauses import build
-        return build(contract, self)
+        if self._clauses is None or self._clauses[0] is not contract:
+            self._clauses = (contract, build(contract, self))
+        return self._clauses[1]
 
     def free(self, value: Text) -> str:
         """Free text of `terms` in this language (a map without it: its first entry)."""

@@ -72,6 +72,7 @@ class Formatter:
         self._money: dict[tuple[Decimal, str], str] = {}
         self._numbers: dict[tuple[Decimal, int], str] = {}
         self._percents: dict[Decimal, str] = {}
+        self._dates: dict[date, str] = {}
 
     def gettext(self, message: str) -> str:
         return self.tr.gettext(message)
@@ -108,7 +109,10 @@ class Formatter:
         return text
 
     def date(self, value: date) -> str:
-        return format_date(value, "long", locale=self.locale)
+        text = self._dates.get(value)
+        if text is None:
+            text = self._dates[value] = format_date(value, "long", locale=self.locale)
+        return text
 
     def duration(self, value: Duration, clock: str = "calendar") -> str:
         """`1d4h` -> "1 business day 4 h" / "1 jour ouvré 4 h"; `15m` -> "15 min"."""

@@ -9,6 +9,7 @@ escaped or is deliberate markup, the way `markupsafe.Markup` does for HTML.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 __all__ = ["MdSafe", "escape", "md_filter", "scrub"]
 
@@ -49,7 +50,15 @@ def escape(value: object) -> MdSafe:
     """User text -> Markdown that shows exactly that text, on one line (safe in table cells)."""
     if isinstance(value, MdSafe):
         return value
-    text = scrub(str(value))
+    return _escape_text(str(value))
+
+
+# A portfolio's documents print the same texts over and over (labels, names, figures,
+# each agreement's shared sentences): each text is escaped once. Bounded, so a large
+# portfolio's user text cannot grow it without end.
+@lru_cache(maxsize=16384)
+def _escape_text(text: str) -> MdSafe:
+    text = scrub(text)
     if not _SPECIAL.search(text):  # most values (names, figures) need nothing
         return MdSafe(text)
     text = _ENTITY.sub(lambda m: _ENTITIES[m.group(0)], text)
