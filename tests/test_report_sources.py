@@ -49,12 +49,13 @@ def without_sources(document: dict) -> dict:
 
 # -- the charter in force: --charter-rev --------------------------------------------------
 
-def _git(repo: Path, *args: str, when: str | None = None) -> str:
+def _git(repo: Path, *args: str, when: str | None = None, author_only: bool = False) -> str:
     env = {**os.environ, "GIT_AUTHOR_NAME": "Service Office", "GIT_AUTHOR_EMAIL": "so@example.org",
            "GIT_COMMITTER_NAME": "Service Office", "GIT_COMMITTER_EMAIL": "so@example.org",
            "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_SYSTEM": os.devnull}
     if when:
-        env |= {"GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when}
+        env |= {"GIT_AUTHOR_DATE": when} if author_only else {
+            "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when}
     done = subprocess.run(["git", "-C", str(repo), *args], env=env, capture_output=True,
                           text=True, check=True)
     return done.stdout.strip()
@@ -382,3 +383,25 @@ def test_an_instant_with_its_offset_needs_no_input_timezone():
     read = Instants()
     assert read("2026-10-25T02:30:00+01:00") == int(
         datetime(2026, 10, 25, 1, 30, tzinfo=UTC).timestamp())
+
+
+def test_charter_rev_auto_goes_by_the_date_a_commit_was_written(tmp_path):
+    # `git commit --date` sets the author date only; the committer date is the clock's. A
+    # version is dated by when it was written, and one dated at the period's end exactly
+    # is not before it.
+    repo = tmp_path / "repo"
+    (repo / "charters").mkdir(parents=True)
+    _git(repo, "init", "-q", "-b", "main")
+    text = (HERE / "desk.charter.yaml").read_text(encoding="utf-8")
+    path = repo / "charters" / "desk.charter.yaml"
+    path.write_text(text, encoding="utf-8")
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-q", "-m", "desk", when="2026-09-15T10:00:00+02:00", author_only=True)
+    first = _git(repo, "rev-parse", "HEAD")
+    path.write_text(text.replace(LOOSE, TIGHT), encoding="utf-8")
+    _git(repo, "commit", "-q", "-am", "tighter", when="2026-11-01T00:00:00+01:00",
+         author_only=True)
+    common = [str(path), "--tickets", str(TICKETS), "--charter-rev", "auto"]
+    october, _ = report(tmp_path, *common, "--period", "2026-10", name="oct")
+    assert october["charter"]["revision"]["commit"] == first
+    assert october["charter"]["revision"]["date"] == "2026-09-15T10:00:00+02:00"

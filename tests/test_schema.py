@@ -497,3 +497,12 @@ def test_the_fast_validator_is_the_shipped_one_only_for_the_schema_it_was_made_f
             fallback({**document, "kind": "Other"})
     finally:
         charter_schema._fast_validator.cache_clear()
+
+
+def test_an_empty_escalation_is_none_as_the_default():
+    # terms.escalation defaults to none (spec section 8): written as [] it means the same
+    text = (ROOT / "charters" / "it-service-desk.charter.yaml").read_text(encoding="utf-8")
+    start = text.index("  escalation:\n")
+    end = text.index("  disputes:", start)
+    empty = text[:start] + "  escalation: []\n" + text[end:]
+    assert [d.rule for d in check(empty) if d.rule.startswith(("S", "P"))] == []

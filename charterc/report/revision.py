@@ -1,10 +1,10 @@
 """The charter in force: a charter file as committed in git (`report --charter-rev`).
 
 A period is measured against the charter as it stood at the end of the period
-(spec section 9). `auto` takes the newest commit that touched the file with a
-commit date before the period's end; any other value is a revision (`v1.2`,
-`HEAD~3`, a commit id). The file is read with `git cat-file`, so the working
-tree and the index are never touched; a revision is passed after
+(spec section 9). `auto` takes the newest commit that touched the file with an
+author date (the date it was written) strictly before the period's end; any other
+value is a revision (`v1.2`, `HEAD~3`, a commit id). The file is read with
+`git cat-file`, so the working tree and the index are never touched; a revision is passed after
 `--end-of-options` and must not start with `-`, so it can never be read as an
 option of git.
 """
@@ -59,9 +59,8 @@ def charter_at(path: Path, revision: str, before: int) -> Revision:
     relative = prefix + path.name
     if revision == "auto":
         moment = datetime.fromtimestamp(before, UTC).isoformat()
-        found = _git(folder, "log", "-1", "--format=%H", f"--before={moment}", "HEAD", "--",
-                     path.name).decode().strip()
-        if not found:
+        found = _newest_before(folder, path.name, before)
+        if found is None:
             raise RevisionError(f"{relative} has no commit dated before the period's end "
                                 f"({moment}): give --charter-rev REV, or measure today's "
                                 "file without --charter-rev")
@@ -76,5 +75,20 @@ def charter_at(path: Path, revision: str, before: int) -> Revision:
         data = _git(folder, "cat-file", "blob", f"{commit}:{relative}")
     except RevisionError:
         raise RevisionError(f"{relative} does not exist at {revision} ({commit[:12]})") from None
-    date = _git(folder, "show", "-s", "--format=%cI", commit).decode().strip()
+    date = _git(folder, "show", "-s", "--format=%aI", commit).decode().strip()
     return Revision(commit, date, relative, data)
+
+
+def _newest_before(folder: Path, name: str, before: int) -> str | None:
+    """The commit of `name` with the latest date strictly before `before` (epoch seconds).
+
+    A commit is dated by its author date, the date it was written (`git commit --date`,
+    kept by rebases and cherry-picks), not by the date it was last applied; the first in
+    git's order wins a tie."""
+    best: tuple[int, str] | None = None
+    for entry in _git(folder, "log", "--format=%H %at", "HEAD", "--", name).decode().splitlines():
+        commit, _, stamp = entry.partition(" ")
+        when = int(stamp)
+        if when < before and (best is None or when > best[0]):
+            best = (when, commit)
+    return best[1] if best else None
