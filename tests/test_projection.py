@@ -176,6 +176,9 @@ def test_fractional_stated_units_are_rounded_in_year_one():
     text = EXAMPLE.replace("CHARGING", "per-unit").replace("units: 800,", "units: 800.5,")
     facts = derive(build_model(load_text(text, "t.charter.yaml").document))
     assert facts.units["c"] == (800, 1001, 1251)   # 800.5, 1,000.625, 1,250.78125
+    # shares are not rounded (spec section 4): the derived share comes from 800.5 units
+    # of 2,300.5 (a: 1,000, b: 500), not from the whole 800 of 2,300
+    assert abs(facts.derived_share["c"] - D("800.5") * 100 / D("2300.5")) < D("1e-20")
 
 
 def test_total_charges_and_recovery():

@@ -114,10 +114,11 @@ class Facts:
 
     @cached_property
     def derived_share(self) -> dict[str, Decimal | None]:
-        """Year-1 share from volumes (forecast units / all forecast units, both whole);
-        None for a client without units."""
-        total = self.total_units[0] if self.years else _ZERO
-        return {c.id: (_CONTEXT.divide(self.units[c.id][0] * _HUNDRED, total)
+        """Year-1 share from volumes: the client's stated units / all stated units (spec
+        section 4; shares are not rounded, so neither are the units they come from); None
+        for a client without units."""
+        total = _sum(_units(c) for c in self.charter.clients)
+        return {c.id: (_CONTEXT.divide(_units(c) * _HUNDRED, total)
                        if c.units is not None and total else None)
                 for c in self.charter.clients}
 
