@@ -28,11 +28,11 @@ nor drops a field):
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, fields
 from datetime import date, timedelta
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from .hours import Hours
+from .record import Record, record
 from .values import (
     Amount,
     Duration,
@@ -88,23 +88,6 @@ __all__ = [
     "status_key",
 ]
 
-# Every check imports this module, and dataclasses generates (compiles) each method of each
-# class: the classes below share what can be shared. The elements compare and hash by
-# identity (`eq=False`): nothing compares two of them field by field (diff compares the
-# values as written, the checks ids and values); generating `__eq__` and `__hash__` for
-# each was a sixth of the import. Their repr is the dataclass one, written once (`_Element`).
-
-
-class _Element:
-    """What the model's dataclasses share: the repr dataclasses would generate for each."""
-
-    __slots__ = ()
-
-    def __repr__(self) -> str:
-        shown = ", ".join(f"{f.name}={getattr(self, f.name)!r}"
-                          for f in fields(cast(Any, self)) if f.repr)
-        return f"{type(self).__qualname__}({shown})"
-
 CLASSIFICATIONS = ("public", "internal", "confidential", "restricted")
 ISOLATIONS = ("none", "logical", "physical")
 EXCLUSIONS = ("maintenance", "client-caused", "force-majeure", "third-party")
@@ -112,8 +95,8 @@ EXCLUSIONS = ("maintenance", "client-caused", "force-majeure", "third-party")
 
 # -- metadata, provider, period, baseline --------------------------------------------------
 
-@dataclass(frozen=True, eq=False, repr=False)
-class Suppression(_Element):
+@record
+class Suppression(Record):
     """A rule silenced for this charter (`metadata.suppress`), with the reason given."""
 
     rule: str
@@ -121,8 +104,8 @@ class Suppression(_Element):
     pointer: str
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class Change(_Element):
+@record
+class Change(Record):
     """One entry of the change log (`metadata.changes`)."""
 
     version: str
@@ -131,8 +114,8 @@ class Change(_Element):
     pointer: str
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class Signatory(_Element):
+@record
+class Signatory(Record):
     """A person who signs the charter (`metadata.signatories`)."""
 
     name: str
@@ -145,8 +128,8 @@ class Signatory(_Element):
         return self.party or "provider"
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class Metadata(_Element):
+@record
+class Metadata(Record):
     """`metadata`: identity, version, status and owner, suppressions, changes, signatories."""
 
     id: str
@@ -160,8 +143,8 @@ class Metadata(_Element):
     pointer: str = "/metadata"
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class Provider(_Element):
+@record
+class Provider(Record):
     """`provider`: the shared service, its time zone and holiday calendar."""
 
     name: str
@@ -174,8 +157,8 @@ class Provider(_Element):
         return "none" if self.holidays is None else self.holidays
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class CharterPeriod(_Element):
+@record
+class CharterPeriod(Record):
     """`period`: the term the charter runs for."""
 
     start: date
@@ -196,8 +179,8 @@ class CharterPeriod(_Element):
         return self.start, max(stop, self.start)
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class Baseline(_Element):
+@record
+class Baseline(Record):
     """`baseline`: when the charter was last reviewed and how often it is."""
 
     reviewed: date | None
@@ -216,8 +199,8 @@ class Baseline(_Element):
 
 # -- business, costs, features -------------------------------------------------------------
 
-@dataclass(frozen=True, eq=False, repr=False)
-class Cap(_Element):
+@record
+class Cap(Record):
     """`business.cap`: the most units or cost the provider takes on."""
 
     units: Amount | None
@@ -225,8 +208,8 @@ class Cap(_Element):
     pointer: str = "/business/cap"
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class Recovery(_Element):
+@record
+class Recovery(Record):
     """`business.recovery`: the share of cost charges must recover, and the tolerance."""
 
     target: Percent | None
@@ -242,8 +225,8 @@ class Recovery(_Element):
         return self.tolerance or percent("5%")
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class Business(_Element):
+@record
+class Business(Record):
     """`business`: stance, charging model, unit, currency, cap and recovery."""
 
     stance: str
@@ -259,8 +242,8 @@ class Business(_Element):
         return self.recovery or Recovery(None, None)
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class Feature(_Element):
+@record
+class Feature(Record):
     """One feature the provider offers (`features`)."""
 
     id: str
@@ -268,8 +251,8 @@ class Feature(_Element):
     pointer: str
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class Cost(_Element):
+@record
+class Cost(Record):
     """One cost line of the provider (`costs`)."""
 
     id: str
@@ -295,8 +278,8 @@ def status_key(status: str) -> str:
     return "-".join(status.strip().lower().replace("_", " ").replace("-", " ").split())
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class Objective(_Element):
+@record
+class Objective(Record):
     """`availability`, or `response`/`resolution` with one target per priority."""
 
     kind: str                      # availability | response | resolution
@@ -327,8 +310,8 @@ class Objective(_Element):
         return self.targets or {}
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class Objectives(_Element):
+@record
+class Objectives(Record):
     """A tier's `objectives`: availability, response and resolution."""
 
     availability: Objective | None
@@ -340,8 +323,8 @@ class Objectives(_Element):
         return iter([o for o in (self.availability, self.response, self.resolution) if o])
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class Price(_Element):
+@record
+class Price(Record):
     """A tier's `price`: per unit, fixed, yearly indexation."""
 
     per_unit: Amount | None
@@ -362,8 +345,8 @@ class Price(_Element):
         return self.indexation or percent("0%")
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class Band(_Element):
+@record
+class Band(Record):
     """A service-credit band: below this availability, this credit."""
 
     below: Percent
@@ -371,8 +354,8 @@ class Band(_Element):
     pointer: str
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class Credits(_Element):
+@record
+class Credits(Record):
     """A tier's service `credits`: bands and cap."""
 
     bands: tuple[Band, ...]
@@ -380,8 +363,8 @@ class Credits(_Element):
     pointer: str
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class Tier(_Element):
+@record
+class Tier(Record):
     """A service level offered (`tiers`): features, hours, objectives, price, credits."""
 
     id: str
@@ -407,8 +390,8 @@ class Tier(_Element):
 
 # -- clients -------------------------------------------------------------------------------
 
-@dataclass(frozen=True, eq=False, repr=False)
-class Volume(_Element):
+@record
+class Volume(Record):
     """A client's `volume` in billable units, and its yearly growth."""
 
     units: Amount | None
@@ -420,8 +403,8 @@ class Volume(_Element):
         return self.growth or percent("0%")
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class Needs(_Element):
+@record
+class Needs(Record):
     """What a client needs (`needs`): hours and features."""
 
     hours: Hours | None            # zone: written, else the client's, else the provider's
@@ -429,8 +412,8 @@ class Needs(_Element):
     pointer: str
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class Data(_Element):
+@record
+class Data(Record):
     """A client's `data`: classification, personal data, regimes."""
 
     classification: str | None
@@ -439,8 +422,8 @@ class Data(_Element):
     pointer: str
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class ClientReporting(_Element):
+@record
+class ClientReporting(Record):
     """A client's own `reporting` (default: the charter's)."""
 
     cadence: str | None
@@ -448,8 +431,8 @@ class ClientReporting(_Element):
     pointer: str
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class Client(_Element):
+@record
+class Client(Record):
     """A client group served (`clients`): its tier, share, volume, budget, needs, data."""
 
     id: str
@@ -500,8 +483,8 @@ class Client(_Element):
 
 # -- governance, reporting, security -------------------------------------------------------
 
-@dataclass(frozen=True, eq=False, repr=False)
-class Governance(_Element):
+@record
+class Governance(Record):
     """`governance`: primary threshold, approval, change notice."""
 
     primary_threshold: Percent | None
@@ -522,8 +505,8 @@ class Governance(_Element):
         return self.change_notice or duration("30d")
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class Reporting(_Element):
+@record
+class Reporting(Record):
     """`reporting`: cadence, metrics and recipients of the charter's reports."""
 
     cadence: str | None
@@ -536,8 +519,8 @@ class Reporting(_Element):
         return self.cadence or "monthly"
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class Subprocessor(_Element):
+@record
+class Subprocessor(Record):
     """A third party that processes data (`security.subprocessors`)."""
 
     name: str
@@ -545,8 +528,8 @@ class Subprocessor(_Element):
     pointer: str
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class Exit(_Element):
+@record
+class Exit(Record):
     """`security.exit`: when data is returned and deleted after the charter ends."""
 
     return_within: Period | None   # `exit.return`
@@ -554,8 +537,8 @@ class Exit(_Element):
     pointer: str = "/security/exit"
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class Security(_Element):
+@record
+class Security(Record):
     """`security`: classification, isolation, residency, controls, transfers, retention, exit."""
 
     classification: str
@@ -572,8 +555,8 @@ class Security(_Element):
 
 # -- terms (spec section 8) ---------------------------------------------------------------
 
-@dataclass(frozen=True, eq=False, repr=False)
-class Text(_Element):
+@record
+class Text(Record):
     """Free text of `terms`: as written (a string, the same in every language) or one text
     per language code, in the order written."""
 
@@ -590,8 +573,8 @@ class Text(_Element):
         return next(iter(self.value.values())), False
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class TermsCredits(_Element):
+@record
+class TermsCredits(Record):
     """`terms.credits`: how service credits are claimed and applied."""
 
     claim_within: Period | None
@@ -612,8 +595,8 @@ class TermsCredits(_Element):
         return self.remedy or "sole"
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class Escalation(_Element):
+@record
+class Escalation(Record):
     """One escalation level of `terms.escalation`."""
 
     level: int
@@ -623,8 +606,8 @@ class Escalation(_Element):
     pointer: str
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class Terms(_Element):
+@record
+class Terms(Record):
     """`terms` (spec section 8): effective date, renewal, notice, credits, escalation."""
 
     effective: date | None
@@ -671,8 +654,8 @@ class Terms(_Element):
 
 # -- the charter ---------------------------------------------------------------------------
 
-@dataclass(frozen=True, eq=False, repr=False)
-class Charter(_Element):
+@record
+class Charter(Record):
     """A checked charter: every section typed, each element with its JSON pointer."""
 
     source: Mapping[str, Any]      # the canonical document, as written: hashed, never read

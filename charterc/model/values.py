@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import decimal
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date
 from decimal import Decimal
-from typing import overload
+from typing import Any, overload
+
+from .record import Record, record
 
 __all__ = [
     "Amount",
@@ -39,12 +41,59 @@ _DURATION = re.compile(r"(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?\Z")
 _PERIOD = re.compile(r"(\d+)(mo|y|w|d)\Z")
 
 
-@dataclass(frozen=True, order=True)
-class Percent:
+class _Value(Record):
+    """A value compares and hashes by its number (`_key`), never by the text it was written as;
+    a value of another class is not equal (as dataclasses' `eq` and `order` would have it)."""
+
+    __slots__ = ()
+
+    def _key(self) -> tuple[Any, ...]:
+        raise NotImplementedError
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+
+class _Ordered(_Value):
+    """A value with an order: its number's (`Percent`, `Amount`, `Duration`)."""
+
+    __slots__ = ()
+
+    def __lt__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._key() < other._key()
+
+    def __le__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._key() <= other._key()
+
+    def __gt__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._key() > other._key()
+
+    def __ge__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._key() >= other._key()
+
+
+@record
+class Percent(_Ordered):
     """A percent as written (`"99.95%"`, `"-2%"`): `value` in percent points, `text` verbatim."""
 
     value: Decimal
     text: str = field(default="", compare=False)
+
+    def _key(self) -> tuple[Any, ...]:
+        return (self.value,)
 
     def __post_init__(self) -> None:
         if not self.text:
@@ -73,8 +122,8 @@ def percent(text: str | int | float | None, default: str | None = None) -> Perce
     return Percent(Decimal(written.rstrip("%").strip()), written)
 
 
-@dataclass(frozen=True, order=True)
-class Amount:
+@record
+class Amount(_Ordered):
     """A plain number as written: money in `business.currency`, or units.
 
     `text` is the number as the document holds it (YAML `1200000`, `35.5`).
@@ -82,6 +131,9 @@ class Amount:
 
     value: Decimal
     text: str = field(default="", compare=False)
+
+    def _key(self) -> tuple[Any, ...]:
+        return (self.value,)
 
     def __post_init__(self) -> None:
         if not self.text:
@@ -109,8 +161,8 @@ def money(value: int | float | str | None, default: int | None = None) -> Amount
     return Amount(number, str(value))
 
 
-@dataclass(frozen=True, order=True)
-class Duration:
+@record
+class Duration(_Ordered):
     """`1d4h30m` -> days=1, minutes=270. Weeks are folded into days (calendar clocks only).
 
     `text` is the duration as written (`"1w"`, `"48h"`); `str()` is the normalised form
@@ -120,6 +172,9 @@ class Duration:
     days: int = 0
     minutes: int = 0
     text: str = field(default="", compare=False)
+
+    def _key(self) -> tuple[Any, ...]:
+        return (self.days, self.minutes)
 
     def __post_init__(self) -> None:
         if not self.text:
@@ -154,8 +209,8 @@ def duration(text: str) -> Duration:
     return Duration(days=weeks * 7 + days, minutes=hours * 60 + minutes, text=str(text).strip())
 
 
-@dataclass(frozen=True)
-class Period:
+@record
+class Period(_Value):
     """A calendar period: `12mo`, `1y`, `90d`, `2w`. Months and days are kept apart.
 
     `text` is the period as written (`"1y"`, `"36mo"`); `str()` the normalised form (`"12mo"`).
@@ -164,6 +219,9 @@ class Period:
     months: int = 0
     days: int = 0
     text: str = field(default="", compare=False)
+
+    def _key(self) -> tuple[Any, ...]:
+        return (self.months, self.days)
 
     def __post_init__(self) -> None:
         if not self.text:
