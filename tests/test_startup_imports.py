@@ -3,7 +3,8 @@
 Each module below is imported where it is used: suggestions (difflib), the generator
 and its hashing (when the shipped validator is stale), the full validator (an invalid
 charter), the renderers, and the holiday calendars of countries the charter does not
-name. The cyclic collector, off while the CLI imports, is on for the command.
+name, and dateutil's parser (holidays reads free-form date strings with it; charterc gives
+it dates). The cyclic collector, off while the CLI imports, is on for the command.
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ CHARTER = ROOT / "charters" / "it-service-desk.charter.yaml"
 
 NOT_NEEDED = ("difflib", "hashlib", "fastjsonschema", "charterc.validate.generate", "jsonschema",
               "jinja2", "babel", "lark", "holidays.calendars.islamic", "holidays.groups.hindu",
-              "importlib.metadata")
+              "importlib.metadata", "dateutil.parser._parser", "dateutil.tz", "six")
 
 PROGRAM = f"""
 import gc, sys
@@ -34,3 +35,19 @@ def test_a_one_file_check_imports_only_what_a_valid_charter_needs():
     run = subprocess.run([sys.executable, "-c", PROGRAM], capture_output=True, text=True,
                          check=True, cwd=ROOT)
     assert run.stdout.strip().splitlines()[-1] == "0 True []"
+
+
+def test_the_deferred_date_parser_still_reads_free_form_dates():
+    program = """
+import sys
+from charterc.calendar.holiday import HolidayCalendar
+assert len(HolidayCalendar("FR").dates(2026, 2026)) == 11
+assert "six" not in sys.modules
+import holidays
+from dateutil.parser import isoparse
+calendar = holidays.country_holidays("FR", years=2026)
+print("July 14, 2026" in calendar, "2026-07-15" in calendar, isoparse("2026-07-14").day)
+"""
+    run = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True,
+                         check=True, cwd=ROOT)
+    assert run.stdout.split() == ["True", "False", "14"]

@@ -17,7 +17,9 @@ calendar and group, Islamic and Hindu tables included, for the first name asked 
 Its `holidays.version` asks `importlib.metadata` for the library's own version, which
 costs a third of the library's import (email, zipfile and a scan of every installed
 distribution); `_library()` reads the version from the name of the distribution's
-metadata folder instead.
+metadata folder instead. Its base class imports `dateutil.parser` (with `six` and
+`dateutil.tz`, another third) for one use: reading a free-form string given as a date,
+which charterc never does; `_lazy_parse()` defers that import to the first such string.
 """
 from __future__ import annotations
 
@@ -55,11 +57,42 @@ def _library() -> None:
             version = types.ModuleType("holidays.version")
             version.__version__ = found[0]  # type: ignore[attr-defined]
             sys.modules["holidays.version"] = version
+    _lazy_parse()
     import holidays
 
     for package in ("calendars", "groups"):  # as importing them would have set them
         if not hasattr(holidays, package):
             setattr(holidays, package, sys.modules[f"holidays.{package}"])
+
+
+def _lazy_parse() -> None:
+    """Register a stand-in for `dateutil.parser` whose `parse` (the one name `holidays`
+    imports from it) and every other name import the real module first, then use it."""
+    import importlib
+    import importlib.util
+    import sys
+    import types
+
+    name = "dateutil.parser"
+    if name in sys.modules or importlib.util.find_spec("dateutil") is None:
+        return
+
+    def real() -> Any:
+        if sys.modules.get(name) is stand_in:
+            del sys.modules[name]
+        return importlib.import_module(name)
+
+    def parse(*args: Any, **kwargs: Any) -> Any:
+        return real().parse(*args, **kwargs)
+
+    def attribute(key: str) -> Any:
+        if key.startswith("__"):  # what the import system asks of any module (`__path__`)
+            raise AttributeError(key)
+        return getattr(real(), key)
+
+    stand_in = types.ModuleType(name, "dateutil.parser, imported when first used")
+    stand_in.__dict__.update(parse=parse, __getattr__=attribute)
+    sys.modules[name] = stand_in
 
 
 def _lazy_reexports(name: str, search: Any) -> None:
