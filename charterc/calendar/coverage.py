@@ -7,11 +7,11 @@ the words of a diagnostic message.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import TypeVar
 
+from ..records import record
 from .intervals import Intervals, bucket_totals, intersect, subtract, total
 from .schedule import Schedule, expand
 from .syntax import DAY_NAMES, format_days
@@ -42,7 +42,7 @@ def fmt_hours(seconds: float) -> str:
     return f"{hours:,.0f}" if hours == int(hours) else f"{hours:,.1f}"
 
 
-@dataclass(frozen=True)
+@record(eq=True)
 class WeekHours:
     """Seconds of a finding in one ISO week (Monday 00:00 to Monday 00:00, local)."""
 
@@ -60,7 +60,7 @@ class WeekHours:
         return f"{self.year}-W{self.week:02d}"
 
 
-@dataclass(frozen=True)
+@record(eq=True)
 class LocalSpan:
     """An interval shown in a local zone: aware datetimes."""
 
@@ -76,7 +76,7 @@ class LocalSpan:
         return f"{s:%Y-%m-%d %H:%M} to {e:%Y-%m-%d %H:%M}"
 
 
-@dataclass(frozen=True)
+@record(eq=True)
 class TimeFinding:
     """A set of instants over a term, with the weekly figures diagnostics quote."""
 
@@ -164,7 +164,7 @@ _Shape = tuple[int, int, int]
 """Local start and end (seconds after midnight) and the days the interval spans."""
 
 
-@dataclass
+@record(eq=True, frozen=False)
 class _Group:
     """Intervals of one shape: how many start on each weekday, their seconds, the first day."""
 

@@ -24,10 +24,11 @@ which charterc never does; `_lazy_parse()` defers that import to the first such 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date
 from functools import cache, lru_cache
 from typing import Any
+
+from ..records import record
 
 __all__ = ["NO_HOLIDAYS", "HolidayCalendar"]
 
@@ -225,7 +226,7 @@ def _date(value: object, where: str) -> date:
         raise ValueError(f"{where}: not a date {value!r} (expected YYYY-MM-DD)") from None
 
 
-@dataclass(frozen=True)
+@record(eq=True)
 class HolidayCalendar:
     """Which local dates a schedule is closed: a country's public holidays, adjusted."""
 

@@ -16,11 +16,12 @@ overlap and the business clock all work on. Decisions (docs/calendar.md):
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date
 from functools import lru_cache
 from typing import Any, TypeVar
 
+from ..records import record
 from .holiday import NO_HOLIDAYS, HolidayCalendar
 from .intervals import Intervals, clip, merge
 from .syntax import format_days, format_time, parse_days, parse_time
@@ -40,7 +41,7 @@ class ScheduleError(ValueError):
         self.path = path
 
 
-@dataclass(frozen=True)
+@record(eq=True)
 class Schedule:
     """Open hours: weekly ranges in `timezone`, closed on `holidays`; or 24x7 (`always`).
 

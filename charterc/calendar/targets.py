@@ -21,10 +21,10 @@ Decisions and examples: docs/rules/levels.md.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
 
+from ..records import record
 from .clock import average_open_hours_per_open_day
 from .schedule import Schedule
 
@@ -66,7 +66,7 @@ def business_day_minutes(schedule: Schedule | None) -> Fraction | None:
     return Fraction(hours).limit_denominator(1000) * 60
 
 
-@dataclass(frozen=True)
+@record(eq=True)
 class Target:
     """One priority's response or resolution target, on its clock and its hours.
 

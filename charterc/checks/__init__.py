@@ -9,7 +9,7 @@ severity and the charter's suppressions. The modules are listed in
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from ..diagnostics import Diagnostic, SourceMap
 from ..diagnostics.rules import RULES
 from ..model.charter import Charter
+from ..records import record
 
 if TYPE_CHECKING:
     from ..model.projection import Facts
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
 __all__ = ["CheckContext", "enabled", "run_checks"]
 
 
-@dataclass
+@record(eq=True, frozen=False)
 class CheckContext:
     """What a rule is given: the charter and the day it is judged on."""
 

@@ -7,7 +7,9 @@ input: it returns diagnostics and the pipeline stops that file only.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import field
+
+from ..records import record
 
 __all__ = [
     "Diagnostic",
@@ -27,7 +29,7 @@ class Severity(str, enum.Enum):  # noqa: UP042
     INFO = "info"
 
 
-@dataclass(frozen=True, slots=True)
+@record(eq=True, slots=True)
 class Diagnostic:
     """A finding: what rule, how bad, what, where (file:line:column and JSON pointer), what to do.
 
@@ -89,7 +91,7 @@ def pointer_parts(pointer: str) -> list[str]:
     return [_unescape(p) for p in pointer[1:].split("/")]
 
 
-@dataclass(slots=True)
+@record(eq=True, frozen=False, slots=True)
 class SourceMap:
     """JSON pointer -> (line, column), both 1-based, for every value and every mapping key.
 

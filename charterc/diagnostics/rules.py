@@ -25,9 +25,9 @@ from __future__ import annotations
 import importlib
 import inspect
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from typing import TypeVar
 
+from ..records import record
 from . import Diagnostic, Severity
 
 __all__ = ["RULES", "RULE_MODULES", "Catalogue", "Rule", "declare", "problem", "rule"]
@@ -50,7 +50,7 @@ RULE_MODULES = (
 )
 
 
-@dataclass(frozen=True)
+@record(eq=True)
 class Rule:
     """A rule of the catalogue: id, severity, documentation and the check."""
 

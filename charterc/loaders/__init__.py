@@ -9,12 +9,13 @@ from __future__ import annotations
 import importlib
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any, Protocol
 
 from ..diagnostics import Diagnostic, Severity, SourceMap, escape_token
 from ..diagnostics.rules import declare
+from ..records import record
 
 __all__ = [
     "DEFAULT_LIMITS",
@@ -31,7 +32,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
+@record(eq=True)
 class Limits:
     """Bounds on what a loader reads (P104)."""
 
@@ -40,7 +41,7 @@ class Limits:
     max_nodes: int = 200_000      # P105: bound on the document after alias expansion
 
 
-@dataclass
+@record(eq=True, frozen=False)
 class Loaded:
     """A loaded file: its canonical document, source map and problems."""
 

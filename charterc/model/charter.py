@@ -31,8 +31,8 @@ from collections.abc import Callable, Iterator, Mapping
 from datetime import date, timedelta
 from typing import Any, TypeVar
 
+from ..records import record
 from .hours import Hours
-from .record import Record, record
 from .values import (
     Amount,
     Duration,
@@ -96,7 +96,7 @@ EXCLUSIONS = ("maintenance", "client-caused", "force-majeure", "third-party")
 # -- metadata, provider, period, baseline --------------------------------------------------
 
 @record
-class Suppression(Record):
+class Suppression:
     """A rule silenced for this charter (`metadata.suppress`), with the reason given."""
 
     rule: str
@@ -105,7 +105,7 @@ class Suppression(Record):
 
 
 @record
-class Change(Record):
+class Change:
     """One entry of the change log (`metadata.changes`)."""
 
     version: str
@@ -115,7 +115,7 @@ class Change(Record):
 
 
 @record
-class Signatory(Record):
+class Signatory:
     """A person who signs the charter (`metadata.signatories`)."""
 
     name: str
@@ -129,7 +129,7 @@ class Signatory(Record):
 
 
 @record
-class Metadata(Record):
+class Metadata:
     """`metadata`: identity, version, status and owner, suppressions, changes, signatories."""
 
     id: str
@@ -144,7 +144,7 @@ class Metadata(Record):
 
 
 @record
-class Provider(Record):
+class Provider:
     """`provider`: the shared service, its time zone and holiday calendar."""
 
     name: str
@@ -158,7 +158,7 @@ class Provider(Record):
 
 
 @record
-class CharterPeriod(Record):
+class CharterPeriod:
     """`period`: the term the charter runs for."""
 
     start: date
@@ -180,7 +180,7 @@ class CharterPeriod(Record):
 
 
 @record
-class Baseline(Record):
+class Baseline:
     """`baseline`: when the charter was last reviewed and how often it is."""
 
     reviewed: date | None
@@ -200,7 +200,7 @@ class Baseline(Record):
 # -- business, costs, features -------------------------------------------------------------
 
 @record
-class Cap(Record):
+class Cap:
     """`business.cap`: the most units or cost the provider takes on."""
 
     units: Amount | None
@@ -209,7 +209,7 @@ class Cap(Record):
 
 
 @record
-class Recovery(Record):
+class Recovery:
     """`business.recovery`: the share of cost charges must recover, and the tolerance."""
 
     target: Percent | None
@@ -226,7 +226,7 @@ class Recovery(Record):
 
 
 @record
-class Business(Record):
+class Business:
     """`business`: stance, charging model, unit, currency, cap and recovery."""
 
     stance: str
@@ -243,7 +243,7 @@ class Business(Record):
 
 
 @record
-class Feature(Record):
+class Feature:
     """One feature the provider offers (`features`)."""
 
     id: str
@@ -252,7 +252,7 @@ class Feature(Record):
 
 
 @record
-class Cost(Record):
+class Cost:
     """One cost line of the provider (`costs`)."""
 
     id: str
@@ -279,7 +279,7 @@ def status_key(status: str) -> str:
 
 
 @record
-class Objective(Record):
+class Objective:
     """`availability`, or `response`/`resolution` with one target per priority."""
 
     kind: str                      # availability | response | resolution
@@ -311,7 +311,7 @@ class Objective(Record):
 
 
 @record
-class Objectives(Record):
+class Objectives:
     """A tier's `objectives`: availability, response and resolution."""
 
     availability: Objective | None
@@ -324,7 +324,7 @@ class Objectives(Record):
 
 
 @record
-class Price(Record):
+class Price:
     """A tier's `price`: per unit, fixed, yearly indexation."""
 
     per_unit: Amount | None
@@ -346,7 +346,7 @@ class Price(Record):
 
 
 @record
-class Band(Record):
+class Band:
     """A service-credit band: below this availability, this credit."""
 
     below: Percent
@@ -355,7 +355,7 @@ class Band(Record):
 
 
 @record
-class Credits(Record):
+class Credits:
     """A tier's service `credits`: bands and cap."""
 
     bands: tuple[Band, ...]
@@ -364,7 +364,7 @@ class Credits(Record):
 
 
 @record
-class Tier(Record):
+class Tier:
     """A service level offered (`tiers`): features, hours, objectives, price, credits."""
 
     id: str
@@ -391,7 +391,7 @@ class Tier(Record):
 # -- clients -------------------------------------------------------------------------------
 
 @record
-class Volume(Record):
+class Volume:
     """A client's `volume` in billable units, and its yearly growth."""
 
     units: Amount | None
@@ -404,7 +404,7 @@ class Volume(Record):
 
 
 @record
-class Needs(Record):
+class Needs:
     """What a client needs (`needs`): hours and features."""
 
     hours: Hours | None            # zone: written, else the client's, else the provider's
@@ -413,7 +413,7 @@ class Needs(Record):
 
 
 @record
-class Data(Record):
+class Data:
     """A client's `data`: classification, personal data, regimes."""
 
     classification: str | None
@@ -423,7 +423,7 @@ class Data(Record):
 
 
 @record
-class ClientReporting(Record):
+class ClientReporting:
     """A client's own `reporting` (default: the charter's)."""
 
     cadence: str | None
@@ -432,7 +432,7 @@ class ClientReporting(Record):
 
 
 @record
-class Client(Record):
+class Client:
     """A client group served (`clients`): its tier, share, volume, budget, needs, data."""
 
     id: str
@@ -484,7 +484,7 @@ class Client(Record):
 # -- governance, reporting, security -------------------------------------------------------
 
 @record
-class Governance(Record):
+class Governance:
     """`governance`: primary threshold, approval, change notice."""
 
     primary_threshold: Percent | None
@@ -506,7 +506,7 @@ class Governance(Record):
 
 
 @record
-class Reporting(Record):
+class Reporting:
     """`reporting`: cadence, metrics and recipients of the charter's reports."""
 
     cadence: str | None
@@ -520,7 +520,7 @@ class Reporting(Record):
 
 
 @record
-class Subprocessor(Record):
+class Subprocessor:
     """A third party that processes data (`security.subprocessors`)."""
 
     name: str
@@ -529,7 +529,7 @@ class Subprocessor(Record):
 
 
 @record
-class Exit(Record):
+class Exit:
     """`security.exit`: when data is returned and deleted after the charter ends."""
 
     return_within: Period | None   # `exit.return`
@@ -538,7 +538,7 @@ class Exit(Record):
 
 
 @record
-class Security(Record):
+class Security:
     """`security`: classification, isolation, residency, controls, transfers, retention, exit."""
 
     classification: str
@@ -556,7 +556,7 @@ class Security(Record):
 # -- terms (spec section 8) ---------------------------------------------------------------
 
 @record
-class Text(Record):
+class Text:
     """Free text of `terms`: as written (a string, the same in every language) or one text
     per language code, in the order written."""
 
@@ -574,7 +574,7 @@ class Text(Record):
 
 
 @record
-class TermsCredits(Record):
+class TermsCredits:
     """`terms.credits`: how service credits are claimed and applied."""
 
     claim_within: Period | None
@@ -596,7 +596,7 @@ class TermsCredits(Record):
 
 
 @record
-class Escalation(Record):
+class Escalation:
     """One escalation level of `terms.escalation`."""
 
     level: int
@@ -607,7 +607,7 @@ class Escalation(Record):
 
 
 @record
-class Terms(Record):
+class Terms:
     """`terms` (spec section 8): effective date, renewal, notice, credits, escalation."""
 
     effective: date | None
@@ -655,7 +655,7 @@ class Terms(Record):
 # -- the charter ---------------------------------------------------------------------------
 
 @record
-class Charter(Record):
+class Charter:
     """A checked charter: every section typed, each element with its JSON pointer."""
 
     source: Mapping[str, Any]      # the canonical document, as written: hashed, never read

@@ -22,17 +22,18 @@ calendar refuses) has no schedule (None), and the rules skip it.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
 from functools import cached_property
 from typing import Any
 
 from ..calendar import TWENTY_FOUR_SEVEN, Schedule, gaps, zone_problem
+from ..records import record
 
 __all__ = ["Hours", "open_throughout"]
 
 
-@dataclass(frozen=True)
+@record(eq=True)
 class Hours:
     """One `hours` value with the defaults it inherits.
 

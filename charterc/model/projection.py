@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import decimal
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
 
+from ..records import record
 from .charter import Charter, Client
 from .values import quantize
 
@@ -56,7 +56,7 @@ def _index(rate_percent: Decimal, year: int) -> Decimal:
 MINOR_UNIT = 2
 
 
-@dataclass(frozen=True)
+@record(eq=True)
 class ClientYear:
     """One client's year, rounded as invoiced: every figure a document prints beside a charge.
 

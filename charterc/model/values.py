@@ -19,7 +19,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, overload
 
-from .record import Record, record
+from ..records import record
 
 __all__ = [
     "Amount",
@@ -41,7 +41,7 @@ _DURATION = re.compile(r"(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?\Z")
 _PERIOD = re.compile(r"(\d+)(mo|y|w|d)\Z")
 
 
-class _Value(Record):
+class _Value:
     """A value compares and hashes by its number (`_key`), never by the text it was written as;
     a value of another class is not equal (as dataclasses' `eq` and `order` would have it)."""
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from ..diagnostics import Diagnostic, Severity, SourceMap
 from ..diagnostics.rules import declare
 from ..loaders import Limits, Loaded, is_charter_file, load_bytes, load_path, loader_for
+from ..records import record
 from .today import resolve_today
 
 if TYPE_CHECKING:
@@ -49,7 +50,7 @@ class UsageError(Exception):
     """A problem with how charterc was called (exit status 2), not with a charter."""
 
 
-@dataclass(frozen=True)
+@record(eq=True)
 class CheckOptions:
     """How a run checks its charters: one value that every command hands the front end."""
 
@@ -70,7 +71,11 @@ class CheckOptions:
 MODEL_ONLY = CheckOptions(rules=False)
 
 
-@dataclass
+# What a run does unless told otherwise (the functions' default).
+DEFAULT_OPTIONS = CheckOptions()
+
+
+@record(eq=True, frozen=False)
 class FileResult:
     """One file after the front end: its diagnostics and, once loading, the schema and the
     references pass, its typed `charter` (checked by the rules unless options said not)."""
@@ -109,7 +114,7 @@ class FileResult:
                 if d.severity is Severity.ERROR and not d.suppressed]
 
 
-@dataclass
+@record(eq=True, frozen=False)
 class PortfolioResult:
     """Every file's result, and the internal errors of the run."""
 
@@ -228,7 +233,7 @@ def _settle(diagnostics: list[Diagnostic], charter: Charter,
             for d in diagnostics]
 
 
-def check_loaded(loaded: Loaded, options: CheckOptions = CheckOptions()) -> FileResult:
+def check_loaded(loaded: Loaded, options: CheckOptions = DEFAULT_OPTIONS) -> FileResult:
     """One loaded file through the stages: schema -> references -> model -> rules."""
     result = FileResult(loaded.file, loaded, diagnostics=list(loaded.diagnostics))
     if not loaded.ok:
@@ -245,7 +250,7 @@ def check_loaded(loaded: Loaded, options: CheckOptions = CheckOptions()) -> File
     return result
 
 
-def check_file(path: str | Path, options: CheckOptions = CheckOptions()) -> FileResult:
+def check_file(path: str | Path, options: CheckOptions = DEFAULT_OPTIONS) -> FileResult:
     """One charter file, loaded and named as `check` does, through every stage."""
     loaded = load_path(path, display=display_path(Path(path)), limits=options.limits)
     return check_loaded(loaded, options)
@@ -254,7 +259,7 @@ def check_file(path: str | Path, options: CheckOptions = CheckOptions()) -> File
 # -- a portfolio ------------------------------------------------------------------------
 
 def check_paths(paths: Sequence[str | Path] = ("charters",),
-                options: CheckOptions = CheckOptions(), *,
+                options: CheckOptions = DEFAULT_OPTIONS, *,
                 progress: Callable[[int], None] | None = None) -> PortfolioResult:
     """Check every charter under `paths`; never raises for bad charters."""
     options = options.dated()

@@ -6,11 +6,11 @@ dangling references stops here, so the checks can trust every id they follow.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from ..diagnostics import Diagnostic, Severity, SourceMap
 from ..diagnostics.rules import RULES, declare
+from ..records import record
 
 __all__ = ["Reference", "did_you_mean", "duplicate_charters", "references", "resolve"]
 
@@ -82,7 +82,7 @@ def _priorities(doc: Mapping[str, Any], sources: SourceMap,
     return priorities
 
 
-@dataclass(frozen=True)
+@record(eq=True)
 class Reference:
     """One value that names an id: what it names, which ids it must be one of, where."""
 
