@@ -467,8 +467,8 @@ def test_html_and_markdown_in_english_and_french(year, tmp_path: Path) -> None:
 
 def test_no_translation_is_missing(found) -> None:
     from charterc.baseline.render import _view
-    from charterc.report.render import _documents
-    language = _documents("EUR").language("fr")
+    from charterc.report.render import report_documents
+    language = report_documents("EUR").language("fr")
     _view(found[0], language)
     assert language.missing == set()
 

@@ -22,7 +22,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from charterc.report import charts
-from charterc.report.render import _documents, render_report
+from charterc.report.render import render_report, report_documents
 
 ROOT = Path(__file__).parent.parent
 SAMPLE = ROOT / "tests" / "report_render_sample.json"
@@ -101,7 +101,7 @@ def test_french_reports_miss_no_translation():
         needs_matplotlib(fmt)
         render("provider", "fr", fmt)
         render("finance", "fr", fmt)
-    assert _documents("EUR").language("fr").missing == set()
+    assert report_documents("EUR").language("fr").missing == set()
 
 
 def test_money_is_in_the_charters_currency():

@@ -21,13 +21,12 @@ NOT_NEEDED = ("difflib", "hashlib", "fastjsonschema", "charterc.validate.generat
 
 PROGRAM = f"""
 import gc, sys
-from charterc.cli import main
-collecting = gc.isenabled()
+from charterc.__main__ import run
 try:
-    main(["check", "--no-cache", "--today", "2026-11-27", {str(CHARTER)!r}])
+    run(["check", "--no-cache", "--today", "2026-11-27", {str(CHARTER)!r}])
 except SystemExit as exit:
     code = exit.code
-print(code, collecting, sorted(m for m in {NOT_NEEDED!r} if m in sys.modules))
+print(code, gc.isenabled(), sorted(m for m in {NOT_NEEDED!r} if m in sys.modules))
 """
 
 
@@ -51,3 +50,11 @@ print("July 14, 2026" in calendar, "2026-07-15" in calendar, isoparse("2026-07-1
     run = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True,
                          check=True, cwd=ROOT)
     assert run.stdout.split() == ["True", "False", "14"]
+
+
+def test_importing_the_cli_leaves_the_collector_alone():
+    program = ("import gc\nthreshold = gc.get_threshold()\nimport charterc.cli\n"
+               "print(gc.isenabled(), gc.get_freeze_count() == 0, gc.get_threshold() == threshold)")
+    run = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True,
+                         check=True, cwd=ROOT)
+    assert run.stdout.split() == ["True", "True", "True"]

@@ -9,7 +9,14 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from ..report.charts import PALETTE, ChartsUnavailable, _axis_format, _drawing, _svg, unavailable
+from ..report.charts import (
+    PALETTE,
+    ChartsUnavailable,
+    drawing,
+    format_axis,
+    svg_document,
+    unavailable,
+)
 
 if TYPE_CHECKING:
     from ..render.i18n import Formatter
@@ -23,7 +30,7 @@ def volume_chart(rows: Sequence[tuple[str, Decimal | None, Decimal, Decimal | No
     _ = language.gettext
     series = ((1, _("In the charter")), (2, _("Observed, a year")), (3, _("Proposed")))
     width = 0.26
-    with _drawing() as (figure, ax):
+    with drawing() as (figure, ax):
         for i, (k, label) in enumerate(series):
             xs = [n + (i - 1) * width for n in range(len(rows))]
             values = [float(r[k]) if r[k] is not None else 0.0 for r in rows]  # type: ignore[arg-type]
@@ -31,13 +38,14 @@ def volume_chart(rows: Sequence[tuple[str, Decimal | None, Decimal, Decimal | No
         ax.set_xticks(range(len(rows)), [textwrap.fill(r[0], 16) for r in rows],
                       fontsize=8 if len(rows) > 4 else None)
         ax.set_ylabel(_("Tickets a year"))
-        _axis_format(ax, lambda v: language.number(v, 0))
+        format_axis(ax, lambda v: language.number(v, 0))
         ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
         desc = "; ".join(
             f"{r[0]}: " + ", ".join(f"{label} {language.number(r[k], 0)}"  # type: ignore[arg-type]
                                     for k, label in series if r[k] is not None)
             for r in rows)
-        return _svg(figure, "chart-volume", _("Volume a year: stated, observed, proposed"), desc)
+        return svg_document(figure, "chart-volume",
+                            _("Volume a year: stated, observed, proposed"), desc)
 
 
 def heat_chart(name: str, key: str, grid: Sequence[Sequence[int]], zone: str,
@@ -45,7 +53,7 @@ def heat_chart(name: str, key: str, grid: Sequence[Sequence[int]], zone: str,
     """Tickets outside the tier's hours: weekdays (rows, Monday first) by hour (columns)."""
     _ = language.gettext
     days = [language.day_names[d] for d in range(7)]
-    with _drawing() as (figure, ax):
+    with drawing() as (figure, ax):
         image = ax.imshow([list(row) for row in grid], aspect="auto", cmap="Blues",
                           interpolation="nearest")
         ax.grid(False)
@@ -59,7 +67,7 @@ def heat_chart(name: str, key: str, grid: Sequence[Sequence[int]], zone: str,
                        key=lambda c: (-c[0], c[1], c[2]))[:5]
         desc = "; ".join(f"{days[d]} {h:02d}:00: {language.number(Decimal(n), 0)}"
                          for n, d, h in cells)
-        return _svg(figure, f"chart-hours-{key}",
+        return svg_document(figure, f"chart-hours-{key}",
                     _("%(client)s: tickets outside its tier's hours") % {"client": name},
                     desc or _("No ticket outside the tier's hours."))
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from ..render.i18n import languages
 from ..render.view import N_, Pct, Units
-from ..report.render import _documents
+from ..report.render import report_documents
 from .compare import Document
 
 __all__ = ["FORMATS", "charts_unavailable", "render_baseline"]
@@ -164,7 +164,7 @@ def render_baseline(document: Document, *, lang: str, fmt: str) -> str:
         raise ValueError(f"unknown format {fmt!r} (one of: {', '.join(FORMATS)})")
     if lang not in languages():
         raise ValueError(f"no catalogue for language {lang!r} (one of: {', '.join(languages())})")
-    documents = _documents(document["charter"]["currency"])
+    documents = report_documents(document["charter"]["currency"])
     language = documents.language(lang)
     view = _view(document, language)
     if fmt == "html":

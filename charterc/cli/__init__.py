@@ -4,24 +4,15 @@ Exit status: 0 clean, 1 findings, 2 usage or internal error.
 """
 from __future__ import annotations
 
-import gc
 import os
 import sys
 from datetime import date
 from typing import TYPE_CHECKING, Literal
 
-# A command is a short process whose first tens of milliseconds only create objects that
-# live until it exits (modules, classes, click's commands): the cyclic collector would walk
-# them again and again and free nothing, a twentieth of a one-file check's CPU. It is off
-# while click and the CLI's modules are imported; then everything they made is frozen out
-# of later collections, and the collector runs for the command (end of module).
-_COLLECTING = gc.isenabled()
-gc.disable()
+import click
 
-import click  # noqa: E402
-
-from .. import __version__  # noqa: E402
-from .formats import REPORTERS, visible  # noqa: E402
+from .. import __version__
+from .formats import REPORTERS, visible
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -460,6 +451,34 @@ def lsp_command(today: str | None, debounce: int, stdio: bool) -> None:
     serve(day, debounce / 1000)
 
 
+# The options `report` and `baseline` share, declared once so that they read alike.
+
+def _options(*options: Callable[[Callable[..., None]], Callable[..., None]]
+             ) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """One decorator applying `options` in the order listed (as stacked decorators would)."""
+    def apply(command: Callable[..., None]) -> Callable[..., None]:
+        for option in reversed(options):
+            command = option(command)
+        return command
+    return apply
+
+
+_output_and_languages = _options(
+    click.option("-o", "--output", "out", default="reports", show_default=True,
+                 type=click.Path(file_okay=False), help="Output folder."),
+    click.option("--lang", default="en", show_default=True, metavar="LANGS",
+                 help="Languages, comma-separated, e.g. en,fr."))
+_usage_columns = click.option(
+    "--columns", multiple=True, metavar="NAME=HEADER,...",
+    help="Header names of other tools, e.g. opened=created_at,resolved=closed_at.")
+_usage_source = _options(
+    click.option("--profile", type=click.Choice(["servicenow", "jira"]),
+                 help="Read the files as that tool exports them (columns, priorities, dates)."),
+    click.option("--input-timezone", "input_timezone", metavar="ZONE",
+                 help="IANA zone of times written without a UTC offset "
+                      "(required with --profile)."))
+
+
 @main.command("report")
 @click.argument("charter", type=click.Path(exists=True, dir_okay=False))
 @click.option("--tickets", required=True, type=click.Path(exists=True, dir_okay=False),
@@ -471,22 +490,15 @@ def lsp_command(today: str | None, debounce: int, stdio: bool) -> None:
 @click.option("--period", metavar="YYYY-MM", help="A calendar month in the provider's zone.")
 @click.option("--from", "first", metavar="YYYY-MM-DD", help="First day (with --to).")
 @click.option("--to", "last", metavar="YYYY-MM-DD", help="Last day, inclusive (with --from).")
-@click.option("-o", "--output", "out", default="reports", show_default=True,
-              type=click.Path(file_okay=False), help="Output folder.")
-@click.option("--lang", default="en", show_default=True, metavar="LANGS",
-              help="Languages, comma-separated, e.g. en,fr.")
+@_output_and_languages
 @click.option("--format", "fmt", default="md,html,json", show_default=True, metavar="FORMATS",
               help="Formats, comma-separated: md, html, pdf, json.")
-@click.option("--columns", multiple=True, metavar="NAME=HEADER,...",
-              help="Header names of other tools, e.g. opened=created_at,resolved=closed_at.")
+@_usage_columns
 @click.option("--strict", is_flag=True, help="A skipped row is fatal (exit 1, nothing written).")
 @click.option("--history", type=click.Path(exists=True, dir_okay=False),
               help="Status history, CSV or Parquet (id, at, status): pauses the clocks "
                    "that pause_on names.")
-@click.option("--profile", type=click.Choice(["servicenow", "jira"]),
-              help="Read the files as that tool exports them (columns, priorities, dates).")
-@click.option("--input-timezone", "input_timezone", metavar="ZONE",
-              help="IANA zone of times written without a UTC offset (required with --profile).")
+@_usage_source
 @click.option("--charter-rev", "charter_rev", metavar="auto|REV",
               help="Measure against the charter as committed in git: auto = the newest commit "
                    "before the period's end.")
@@ -518,18 +530,11 @@ def report_command(charter: str, tickets: str, outages: str | None, period: str 
               help="First month of the window.")
 @click.option("--to", "last", required=True, metavar="YYYY-MM",
               help="Last month of the window, inclusive.")
-@click.option("-o", "--output", "out", default="reports", show_default=True,
-              type=click.Path(file_okay=False), help="Output folder.")
-@click.option("--lang", default="en", show_default=True, metavar="LANGS",
-              help="Languages, comma-separated, e.g. en,fr.")
+@_output_and_languages
 @click.option("--format", "fmt", default="md,html,json", show_default=True, metavar="FORMATS",
               help="Formats, comma-separated: md, html, json.")
-@click.option("--columns", multiple=True, metavar="NAME=HEADER,...",
-              help="Header names of other tools, e.g. opened=created_at,resolved=closed_at.")
-@click.option("--profile", type=click.Choice(["servicenow", "jira"]),
-              help="Read the files as that tool exports them (columns, priorities, dates).")
-@click.option("--input-timezone", "input_timezone", metavar="ZONE",
-              help="IANA zone of times written without a UTC offset (required with --profile).")
+@_usage_columns
+@_usage_source
 @click.option("--write", "write", type=click.Path(dir_okay=False), metavar="FILE",
               help="Write the proposed charter here, in the input's syntax, comments kept.")
 def baseline_command(charter: str, tickets: str, outages: str | None, first: str, last: str,
@@ -549,14 +554,3 @@ def baseline_command(charter: str, tickets: str, outages: str | None, first: str
                             write, profile, input_timezone)
     sys.exit(run_baseline(request))
 
-
-gc.freeze()  # what the imports made lives as long as the process: skip it when collecting
-# a command allocates in bursts (a charter's model and checks, a report's rows): a young
-# generation of 10,000 objects instead of 700 collects cycles a little later and walks the
-# young objects a fourteenth as often (about 5 ms of a one-file check)
-gc.set_threshold(10_000, 10, 10)
-if _COLLECTING:
-    gc.enable()
-
-if __name__ == "__main__":  # pragma: no cover
-    main()

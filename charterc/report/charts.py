@@ -30,8 +30,12 @@ if TYPE_CHECKING:
 
 __all__ = [
     "MISSING",
+    "PALETTE",
     "ChartsUnavailable",
     "attainment_chart",
+    "drawing",
+    "format_axis",
+    "svg_document",
     "turnaround_chart",
     "unavailable",
     "usage_chart",
@@ -80,7 +84,7 @@ def unavailable() -> str | None:
 
 
 @contextmanager
-def _drawing() -> Iterator[tuple[Figure, Axes]]:
+def drawing() -> Iterator[tuple[Figure, Axes]]:
     """A figure and its axes under the report's rc settings (restored afterwards)."""
     matplotlib, Figure = _matplotlib()
     with matplotlib.rc_context(RC):
@@ -88,7 +92,7 @@ def _drawing() -> Iterator[tuple[Figure, Axes]]:
         yield figure, figure.add_subplot()
 
 
-def _axis_format(ax: Axes, text: Callable[[Decimal], str]) -> None:
+def format_axis(ax: Axes, text: Callable[[Decimal], str]) -> None:
     """Tick labels of the y axis in the report's language."""
     from matplotlib.ticker import FuncFormatter
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: text(Decimal(repr(float(v))))))
@@ -102,7 +106,8 @@ def _integer_ticks(ax: Axes) -> None:
         locator.set_params(integer=True)
 
 
-def _svg(figure: Figure, name: str, title: str, desc: str) -> str:
+def svg_document(figure: Figure, name: str, title: str, desc: str) -> str:
+    """`figure` as inline SVG with stable ids (`name`), its title and its description."""
     buffer = io.StringIO()
     figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     return _inline(buffer.getvalue(), name, title, desc)
@@ -135,7 +140,7 @@ def volume_chart(series: Sequence[tuple[str, Sequence[WeekTickets]]], language: 
     _ = language.gettext
     weeks = sorted({w["week"] for _name, weekly in series for w in weekly})
     totals = [0] * len(weeks)
-    with _drawing() as (figure, ax):
+    with drawing() as (figure, ax):
         for i, (name, weekly) in enumerate(series):
             counts = {w["week"]: w["tickets"] for w in weekly}
             heights = [counts.get(w, 0) for w in weeks]
@@ -146,12 +151,12 @@ def volume_chart(series: Sequence[tuple[str, Sequence[WeekTickets]]], language: 
                       rotation=45 if len(weeks) > 8 else 0)
         ax.set_ylabel(_("Tickets opened"))
         _integer_ticks(ax)
-        _axis_format(ax, lambda v: language.number(v, 0))
+        format_axis(ax, lambda v: language.number(v, 0))
         if len(series) > 1:
             ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
         desc = "; ".join(f"{w}: {language.number(Decimal(t), 0)}"
                          for w, t in zip(weeks, totals, strict=True))
-        return _svg(figure, "chart-volume", _("Tickets opened per week"),
+        return svg_document(figure, "chart-volume", _("Tickets opened per week"),
                     desc or _("No ticket in the period."))
 
 
@@ -166,7 +171,7 @@ def attainment_chart(rows: Sequence[Mapping[str, Any]], targets: Mapping[str, De
     objectives = (("response", _("Response")), ("resolution", _("Resolution")))
     width = 0.36
     shared = len({targets.get(key) for key, _label in objectives}) == 1
-    with _drawing() as (figure, ax):
+    with drawing() as (figure, ax):
         for i, (key, label) in enumerate(objectives):
             xs = [n + (i - 0.5) * width for n in range(len(rows))]
             values = [float(r[key]) if r[key] is not None else 0.0 for r in rows]
@@ -183,12 +188,12 @@ def attainment_chart(rows: Sequence[Mapping[str, Any]], targets: Mapping[str, De
         ax.set_ylim(0, 110)
         ax.set_yticks([0, 25, 50, 75, 100])
         ax.set_ylabel(_("Attainment"))
-        _axis_format(ax, lambda v: language.percent(v, 0))
+        format_axis(ax, lambda v: language.percent(v, 0))
         ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
         desc = "; ".join(f"{r['priority']}: " + ", ".join(
             f"{label} {language.percent(r[key]) if r[key] is not None else '-'}"
             for key, label in objectives) for r in rows)
-        return _svg(figure, "chart-attainment", _("Attainment per priority"),
+        return svg_document(figure, "chart-attainment", _("Attainment per priority"),
                     desc or _("No ticket in the period."))
 
 
@@ -204,7 +209,7 @@ def turnaround_chart(rows: Sequence[Mapping[str, Any]], language: Formatter) -> 
     def hours(minutes: Decimal) -> Decimal:
         return (Decimal(minutes) / 60).quantize(Decimal("0.1"))
 
-    with _drawing() as (figure, ax):
+    with drawing() as (figure, ax):
         for i, (key, label) in enumerate(measures):
             xs = [n + (i - 0.5) * width for n in range(len(rows))]
             values = [None if r[key] is None else hours(r[key]) for r in rows]
@@ -217,12 +222,12 @@ def turnaround_chart(rows: Sequence[Mapping[str, Any]], language: Formatter) -> 
             % {"n": language.number(Decimal(r["count"]), 0)} for r in rows])
         ax.set_ylabel(_("Hours (calendar time)"))
         ax.margins(y=0.15)
-        _axis_format(ax, lambda v: language.number(v, 1))
+        format_axis(ax, lambda v: language.number(v, 1))
         ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
         desc = "; ".join(f"{r['label']}: " + ", ".join(
             f"{label} " + (language.number(hours(r[key]), 1) + " h" if r[key] is not None
                            else "-") for key, label in measures) for r in rows)
-        return _svg(figure, "chart-turnaround", _("Resolution turnaround, in hours"), desc)
+        return svg_document(figure, "chart-turnaround", _("Resolution turnaround, in hours"), desc)
 
 
 def usage_chart(series: Sequence[tuple[str, Mapping[str, int]]], language: Formatter) -> str:
@@ -236,7 +241,7 @@ def usage_chart(series: Sequence[tuple[str, Mapping[str, int]]], language: Forma
         for feature, n in counts.items():
             totals[feature] = totals.get(feature, 0) + n
     features = sorted(totals, key=lambda f: (-totals[f], f))
-    with _drawing() as (figure, ax):
+    with drawing() as (figure, ax):
         left = [0] * len(features)
         for i, (name, counts) in enumerate(series):
             widths = [counts.get(f, 0) for f in features]
@@ -255,5 +260,5 @@ def usage_chart(series: Sequence[tuple[str, Mapping[str, int]]], language: Forma
         if len(series) > 1:
             ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
         desc = "; ".join(f"{f}: {language.number(Decimal(totals[f]), 0)}" for f in features)
-        return _svg(figure, "chart-usage", _("Tickets per feature"),
+        return svg_document(figure, "chart-usage", _("Tickets per feature"),
                     desc or _("No ticket in the period."))

@@ -30,7 +30,7 @@ from ..render.view import N_, Dur, Money, Pct, Token, Units
 from . import charts
 from .document import Document
 
-__all__ = ["FORMATS", "render_report"]
+__all__ = ["FORMATS", "render_report", "report_documents"]
 
 FORMATS = ("md", "html")
 OBJECTIVES = {"response": N_("Response"), "resolution": N_("Resolution")}
@@ -56,7 +56,8 @@ class _ReportDocuments(Documents):
 
 
 @lru_cache(maxsize=8)
-def _documents(currency: str) -> _ReportDocuments:
+def report_documents(currency: str) -> _ReportDocuments:
+    """The report's templates and catalogues with amounts in `currency` (also baseline's)."""
     return _ReportDocuments(currency)
 
 
@@ -71,7 +72,7 @@ def render_report(document: Document, *, scope: str, lang: str, fmt: str) -> str
         raise ValueError(f"no catalogue for language {lang!r} (one of: {', '.join(languages())})")
     if scope != "provider" and scope not in document["clients"]:
         raise ValueError(f"the report document holds no client {scope!r}")
-    documents = _documents(document["charter"]["currency"])
+    documents = report_documents(document["charter"]["currency"])
     language = documents.language(lang)
     view = report_view(document, scope, language)
     if fmt == "html":
