@@ -157,3 +157,20 @@ def test_records_with_value_equality_factories_and_slots() -> None:
     assert weekly._weekly[0] == ((32400, 36000),)  # init=False field set by __post_init__
     assert weekly == Schedule(((frozenset({0}), 540, 600),), "UTC")  # type: ignore[arg-type]
     assert hash(weekly) == hash(Schedule(((frozenset({0}), 540, 600),), "UTC"))  # type: ignore[arg-type]
+
+
+def test_frozen_records_pickle_and_copy() -> None:
+    import copy
+    import pickle
+
+    from charterc.diagnostics import Diagnostic, Severity
+    from charterc.model.charter import Feature
+
+    diagnostic = Diagnostic("C401", Severity.ERROR, "shares", "a.yaml", 3, 5, hint="fix")
+    assert pickle.loads(pickle.dumps(diagnostic)) == diagnostic == copy.deepcopy(diagnostic)
+    feature = Feature("sso", "Single sign-on", "/features/0")
+    for clone in (pickle.loads(pickle.dumps(feature)), copy.copy(feature)):
+        assert (clone.id, clone.name, clone.pointer) == ("sso", "Single sign-on", "/features/0")
+        with pytest.raises(FrozenInstanceError):
+            clone.name = "other"  # type: ignore[misc]
+    assert pickle.loads(pickle.dumps(percent("5%"))).text == "5%"

@@ -12,8 +12,9 @@ more than the check itself. A record is a dataclass all the same (`fields()`, `r
   no longer match it (a field added, the module not regenerated) compiles the same source
   at import instead, and a test requires that none does;
 - its other methods are written once, here, and shared: `__setattr__`/`__delattr__` refusing
-  assignment (frozen, the default), the dataclass `__repr__`, and with `eq=True` an `__eq__`
-  and `__hash__` over the compared fields read by one `operator.attrgetter`;
+  assignment (frozen, the default) and `__setstate__` letting pickle and copy past them, the
+  dataclass `__repr__`, and with `eq=True` an `__eq__` and `__hash__` over the compared
+  fields read by one `operator.attrgetter`;
 - without `eq=True` it compares and hashes by identity, as most of charterc's types may (the
   model's sections: diff compares the values as written, never two sections).
 
@@ -74,6 +75,16 @@ def _refuse_assignment(self: Any, name: str, value: Any) -> None:
 
 def _refuse_deletion(self: Any, name: str) -> None:
     raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+
+def _restore(self: Any, state: Any) -> None:
+    """`__setstate__` of a frozen record (pickle, copy): its fields set past the refusal.
+
+    The state is the instance's `__dict__`, or `(dict or None, slots)` for one with slots."""
+    attributes, slots = state if isinstance(state, tuple) else (state, None)
+    for values in (attributes, slots):
+        for name, value in (values or {}).items():
+            object.__setattr__(self, name, value)
 
 
 def _repr(self: Any) -> str:
@@ -185,6 +196,7 @@ def _make(cls: type[_T], *, eq: bool, frozen: bool, slots: bool) -> type[_T]:
     if frozen:
         cls.__setattr__ = _refuse_assignment  # type: ignore[method-assign]
         cls.__delattr__ = _refuse_deletion  # type: ignore[method-assign]
+        cls.__setstate__ = _restore  # type: ignore[attr-defined]
     if eq and "__eq__" not in vars(cls):
         every = fields(cast(Any, cls))
         cls.__record_compared__ = _getter([f.name for f in every if f.compare])  # type: ignore[attr-defined]

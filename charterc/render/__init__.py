@@ -17,8 +17,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from jinja2 import Environment, FileSystemLoader
@@ -142,7 +143,7 @@ class Documents:
     def environment(self, fmt: str, lang: str) -> Environment:
         key = (fmt, lang)
         if key not in self._envs:
-            from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
+            from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
             from jinja2.sandbox import SandboxedEnvironment
 
             from .filters import make_filters
@@ -151,7 +152,7 @@ class Documents:
                 loaders.insert(0, _bounded_loader(self.templates))
             # Overrides run sandboxed (and so do the built-ins they include); the built-in
             # templates alone are trusted code, and skip the sandbox's per-call checks.
-            kind = SandboxedEnvironment if self.templates else Environment
+            kind = SandboxedEnvironment if self.templates else _view_environment()
             env = kind(
                 loader=ChoiceLoader(loaders), undefined=StrictUndefined,
                 autoescape=_html_autoescape, finalize=RENDERERS[fmt].finalize(),
@@ -193,6 +194,29 @@ class Documents:
         except RecursionError as exc:
             raise TemplateProblem(f"template {name}{_line(exc)}: includes itself, or nests "
                                   "templates without end") from None
+
+
+@cache
+def _view_environment() -> type[Environment]:
+    """The built-in templates' environment: `view.name` reads a view's key first.
+
+    Views are dicts, and jinja2 reads `a.b` as the attribute `b` first, then, after the
+    AttributeError, as the key: an exception for every field a template prints, a tenth of
+    rendering time. A key shadows a dict method of its name (`view.items` is the key
+    `items` when the view has one); the built-in templates call no dict method.
+    """
+    from jinja2 import Environment
+
+    class ViewEnvironment(Environment):
+        def getattr(self, obj: Any, attribute: str) -> Any:
+            if type(obj) is dict:
+                try:
+                    return obj[attribute]
+                except KeyError:
+                    pass
+            return super().getattr(obj, attribute)
+
+    return ViewEnvironment
 
 
 def _line(exc: BaseException) -> str:

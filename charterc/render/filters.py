@@ -140,6 +140,12 @@ class Language(Formatter):
     # -- the one filter ------------------------------------------------------------
     def fmt(self, value: object) -> str:
         """Any view value -> text in this language (None -> an em dash)."""
+        # a document prints thousands of values, most of them plain text or a view's own
+        # types: those go straight to their formatter, the rest through the checks below
+        direct = _DIRECT.get(type(value))
+        return self._fmt(value) if direct is None else direct(self, value)
+
+    def _fmt(self, value: object) -> str:
         if value is None:
             return DASH
         if isinstance(value, Money):
@@ -179,6 +185,21 @@ class Language(Formatter):
     def md_cells(self, values: Iterable[object]) -> MdSafe:
         """[a, b] -> " a | b |": each value formatted, then escaped (pipes cannot split a cell)."""
         return MdSafe("".join(f" {escape(self.fmt(v))} |" for v in values))
+
+
+# Exact types `Language.fmt` formats without its chain of isinstance checks (the same result).
+_DIRECT: dict[type, Callable[[Language, Any], str]] = {
+    str: lambda language, value: value,
+    MdSafe: lambda language, value: value,
+    type(None): lambda language, value: DASH,
+    Money: lambda language, value: language.money(value.amount),
+    Pct: lambda language, value: language.percent(value.value),
+    Units: lambda language, value: language.number(value.value),
+    Target: lambda language, value: language.spelled(value.value, value.clock),
+    Dur: lambda language, value: language.duration(value.value, value.clock),
+    Per: lambda language, value: language.period(value.value),
+    date: lambda language, value: language.date(value),
+}
 
 
 def md_rule(values: Iterable[object]) -> MdSafe:
