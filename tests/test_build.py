@@ -532,3 +532,60 @@ def test_a_template_problem_in_a_worker_fails_the_build_and_keeps_dist(tmp_path)
 def test_cli_jobs_must_be_positive(tmp_path):
     result = CliRunner().invoke(main, ["build", CHARTER, "-o", str(tmp_path / "d"), "--jobs", "0"])
     assert result.exit_code == 2 and "--jobs" in result.output
+
+
+def _tree(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes()
+            for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def test_a_partial_build_with_a_repeated_id_is_the_same_on_several_processes(tmp_path):
+    # the check passes the repeating file on its own; R302 (its error) comes once all are
+    # checked: the parallel build, which compiles as the check goes, must not build it
+    source = _portfolio(tmp_path / "charters", 4)
+    (source / "z-copy.charter.yaml").write_bytes((source / "c01.charter.yaml").read_bytes())
+    results, trees = {}, {}
+    for jobs in (1, 2):
+        out = tmp_path / f"dist-{jobs}"
+        results[jobs] = build([source], out, formats=["md"], today=TODAY, jobs=jobs,
+                              partial=True)
+        assert results[jobs].published
+        trees[jobs] = _tree(out)
+    assert any("z-copy.charter.yaml" in file for file in results[2].left_out)
+    assert trees[1] == trees[2] and results[1].log == results[2].log
+
+
+def test_a_parallel_build_with_errors_leaves_the_output_as_it_was(tmp_path):
+    source = _portfolio(tmp_path / "charters", 4)
+    out = tmp_path / "dist"
+    build([source], out, formats=["md"], today=TODAY, jobs=2)
+    before = _tree(out)
+    (source / "c02.charter.yaml").write_text(
+        BASE.replace("id: example", "id: example-02", 1).replace("tier:", "tier: nowhere\n  x:",
+                                                                  1), encoding="utf-8")
+    result = build([source], out, formats=["md"], today=TODAY, jobs=2)
+    assert not result.published and result.left_out and "left as it was" in result.log[-1]
+    assert _tree(out) == before
+    assert not [p for p in out.iterdir() if p.name.startswith(".charterc-staging-")]
+
+
+def test_what_the_parallel_build_compiled_is_dropped_when_the_list_differs(tmp_path,
+                                                                           monkeypatch):
+    # `_Compiler.finish` compiles the list again, here, when it is not what the check's
+    # per-file results let it start (a case they cannot foresee): simulated by passing
+    # one charter fewer than was compiled
+    from charterc.publish import build as build_module
+
+    source = _portfolio(tmp_path / "charters", 4)
+    finish = build_module._Compiler.finish
+
+    def one_fewer(self, subjects):
+        return finish(self, [s for s in subjects if s.charter.id != "example-01"])
+
+    monkeypatch.setattr(build_module._Compiler, "finish", one_fewer)
+    out = tmp_path / "dist"
+    result = build([source], out, formats=["md"], today=TODAY, jobs=2)
+    assert result.published
+    assert not (out / "example-01").exists() and (out / "example-02").is_dir()
+    listed = json.loads((out / "manifest.json").read_text())["files"]
+    assert not [f for f in listed if f["path"].startswith("example-01/")]

@@ -260,8 +260,13 @@ def check_file(path: str | Path, options: CheckOptions = DEFAULT_OPTIONS) -> Fil
 
 def check_paths(paths: Sequence[str | Path] = ("charters",),
                 options: CheckOptions = DEFAULT_OPTIONS, *,
-                progress: Callable[[int], None] | None = None) -> PortfolioResult:
-    """Check every charter under `paths`; never raises for bad charters."""
+                progress: Callable[[int], None] | None = None,
+                each: Callable[[FileResult], None] | None = None) -> PortfolioResult:
+    """Check every charter under `paths`; never raises for bad charters.
+
+    `each` is handed every file's result as soon as it is checked, before the portfolio
+    rules (R302, on the file that repeats an id) run over all of them (`build` starts
+    compiling while the next files are checked)."""
     options = options.dated()
     results: list[FileResult] = []
     internal: list[str] = []
@@ -277,6 +282,8 @@ def check_paths(paths: Sequence[str | Path] = ("charters",),
             entry = store.get(key)
             if entry is not None:
                 results.append(_from_cache(display, entry))
+                if each is not None:
+                    each(results[-1])
                 if progress:
                     progress(1)
                 continue
@@ -297,6 +304,8 @@ def check_paths(paths: Sequence[str | Path] = ("charters",),
                 hint="a bug in charterc, not in the charter: please report it "
                      "(CHARTERC_DEBUG=1 shows the traceback)"))
         results.append(result)
+        if each is not None:
+            each(result)
         if progress:
             progress(1)
     _add_duplicate_charters(results, options)

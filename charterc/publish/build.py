@@ -32,8 +32,11 @@ import hashlib
 import json
 import multiprocessing
 import os
+import shutil
 import stat
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -46,7 +49,7 @@ from ..pipeline import CheckOptions, FileResult, PortfolioResult, check_paths
 from ..pipeline.today import SourceDateError, resolve_today, source_date
 from . import BuildProblem
 from .files import default_mode
-from .folder import claimed, inspect
+from .folder import Claim, claimed, inspect
 
 if TYPE_CHECKING:
     from ..model.charter import Charter, Client
@@ -141,6 +144,17 @@ class _Writer:
         self.kept: set[str] = set()
         self._folders: set[Path] = set()
         self._mode = default_mode()
+
+    def clear(self) -> None:
+        """Forget everything written (its staging folder emptied)."""
+        for entry in self.root.iterdir():
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry)
+            else:
+                entry.unlink()
+        self.files.clear()
+        self.kept.clear()
+        self._folders.clear()
 
     def fresh(self) -> _Writer:
         """A writer to the same folders with nothing written yet (for a worker)."""
@@ -268,56 +282,127 @@ def default_jobs() -> int:
 
 
 # what forked workers inherit: set just before the pool is created, cleared after
-_JOB: tuple[list[Subject], Documents, _Writer, Sequence[str], Sequence[str]] | None = None
+_JOB: tuple[Documents, _Writer, Sequence[str], Sequence[str]] | None = None
+
+# what a worker returns for one charter: sha256 of each file, the files kept, the log,
+# and the messages each language lacked a translation for
+_Compiled = tuple[dict[str, str], set[str], _Log, dict[str, set[str]]]
 
 
-def _compile_one(index: int) -> tuple[dict[str, str], set[str], _Log, dict[str, set[str]]]:
-    """In a worker: compile charter `index` of `_JOB` into the staging folder."""
+def _compile_sent(subject: Subject) -> _Compiled:
+    """In a worker: compile `subject` into the staging folder."""
     assert _JOB is not None
-    subjects, documents, template, langs, formats = _JOB
+    documents, template, langs, formats = _JOB
     writer = template.fresh()
-    log = _compile(subjects[index], documents, writer, langs, formats)
+    for language in documents.languages.values():
+        language.missing.clear()
+    log = _compile(subject, documents, writer, langs, formats)
     missing = {lang: set(language.missing) for lang, language in documents.languages.items()}
     return writer.files, writer.kept, log, missing
 
 
 def _compile_all(subjects: list[Subject], documents: Documents, writer: _Writer,
-                 langs: Sequence[str], formats: Sequence[str], jobs: int,
-                 missing: set[str]) -> _Log:
-    """Compile every charter (in charter-id order), on `jobs` processes; the log lines."""
-    global _JOB
+                 langs: Sequence[str], formats: Sequence[str]) -> _Log:
+    """Compile every charter in this process, in charter-id order; the log lines."""
     log = _Log()
-    if not subjects:
-        return log
-    log.extend(_compile(subjects[0], documents, writer, langs, formats))  # templates compile here
-    rest = range(1, len(subjects))
-    if jobs <= 1 or len(rest) < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        for i in rest:
-            log.extend(_compile(subjects[i], documents, writer, langs, formats))
-        return log
-    from concurrent.futures import ProcessPoolExecutor
-    _JOB = (subjects, documents, writer, langs, formats)
-    # Workers inherit the parent's heap (every charter's model and check result). Frozen,
-    # it is left out of their garbage collections, which would otherwise walk all of it
-    # again and again and copy the pages they touch (about 5% of a worker's time).
-    gc.freeze()
-    try:
-        with ProcessPoolExecutor(max_workers=min(jobs, len(rest)),
-                                 mp_context=multiprocessing.get_context("fork")) as pool:
-            # small chunks: a worker that finishes early takes more, so none idles for long
-            # at the end (8 chunks a worker left up to 1/16 of 1,000 charters to one of two);
-            # a chunk's results are a few hundred bytes, so more of them cost next to nothing
-            chunk = max(1, len(rest) // (jobs * 32))
-            for files, kept, lines, gaps in pool.map(_compile_one, rest, chunksize=chunk):
-                writer.files.update(files)
-                writer.kept |= kept
-                log.extend(lines)
-                for lang in gaps.values():
-                    missing |= lang
-    finally:
-        _JOB = None
-        gc.unfreeze()
+    for subject in subjects:
+        log.extend(_compile(subject, documents, writer, langs, formats))
     return log
+
+
+class _Compiler:
+    """Compiles each clean charter on forked workers while the parent checks the next.
+
+    The check runs in the parent, one file after another; without this a build's other
+    cores would wait for the whole check before compiling anything. The first clean
+    charter is compiled here, so that every template is compiled before the fork and
+    inherited; then each one the check passes is sent (pickled: a millisecond) to a
+    worker, which writes its files into the staging folder and returns their sha256s,
+    kept files, log lines and missing translations. A charter whose id an earlier file
+    already has is not sent: R302 is reported on it when the check is over. Nothing is
+    published before the check is over and the build decided: `finish` takes the list of
+    charters to build and merges their results in charter-id order (byte-identical to one
+    process); when that list is not what was compiled (a case the check's per-file results
+    cannot foresee), the staged work is dropped and the list compiled again here.
+    """
+
+    def __init__(self, documents: Documents, writer: _Writer, langs: Sequence[str],
+                 formats: Sequence[str], jobs: int) -> None:
+        self.documents, self.writer = documents, writer
+        self.langs, self.formats, self.jobs = langs, formats, jobs
+        self.logs: dict[str, _Log] = {}           # charter id -> its log, compiled here
+        self.sent: dict[str, Future[_Compiled]] = {}  # charter id -> a worker's result
+        self.files: dict[str, str] = {}           # charter id -> the file it came from
+        self.failure: BaseException | None = None  # raised by `finish`, after the check
+        self.pool: ProcessPoolExecutor | None = None
+
+    def offer(self, subject: Subject) -> None:
+        """Start compiling `subject` (a charter the check has passed)."""
+        cid = subject.charter.id
+        if cid in self.files or self.failure is not None:
+            return
+        self.files[cid] = subject.file
+        try:
+            if not self.logs and not self.sent:
+                self.logs[cid] = _compile(subject, self.documents, self.writer, self.langs,
+                                          self.formats)
+                return
+            if self.pool is None:
+                self.pool = self._fork()
+            self.sent[cid] = self.pool.submit(_compile_sent, subject)
+        except Exception as exc:  # a template problem: raised once the check has spoken
+            self.failure = exc
+
+    def _fork(self) -> ProcessPoolExecutor:
+        global _JOB
+        _JOB = (self.documents, self.writer, self.langs, self.formats)
+        # Workers inherit the parent's heap (the templates, the charters checked so far).
+        # Frozen, it is left out of their garbage collections, which would otherwise walk
+        # all of it again and again and copy the pages they touch.
+        gc.freeze()
+        try:
+            pool = ProcessPoolExecutor(max_workers=self.jobs,
+                                       mp_context=multiprocessing.get_context("fork"))
+            # forked workers start with the first task; start them now, with this heap
+            pool.submit(int).result()
+        finally:
+            _JOB = None
+            gc.unfreeze()
+        return pool
+
+    def finish(self, subjects: list[Subject]) -> _Log:
+        """The log of `subjects` (charter-id order), their files merged into the writer."""
+        try:
+            wanted = {s.charter.id: s.file for s in subjects}
+            if self.failure is not None:
+                raise self.failure
+            if wanted != {cid: file for cid, file in self.files.items() if cid in wanted} \
+                    or set(self.files) != set(wanted):
+                return self._again(subjects)
+            for cid, future in self.sent.items():
+                files, kept, log, gaps = future.result()
+                self.writer.files.update(files)
+                self.writer.kept |= kept
+                self.logs[cid] = log
+                for lang, missing in gaps.items():
+                    self.documents.language(lang).missing |= missing
+            merged = _Log()
+            for cid in sorted(self.logs):
+                merged.extend(self.logs[cid])
+            return merged
+        finally:
+            self.close()
+
+    def _again(self, subjects: list[Subject]) -> _Log:
+        """Drop what was staged, and compile `subjects` here."""
+        self.close()
+        self.writer.clear()
+        return _compile_all(subjects, self.documents, self.writer, self.langs, self.formats)
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
 
 
 def _links(prefix: str, langs: Sequence[str], formats: Sequence[str]) -> list[dict[str, str]]:
@@ -385,60 +470,124 @@ def build(paths: Sequence[str | Path] = ("charters",), out: str | Path = "dist",
     """Check and compile every charter under `paths` into `out`; BuildProblem for bad requests.
 
     `jobs`: processes compiling charters (default: the CPU count; 1: this process only).
+    With more than one, charters are compiled while the next ones are checked (`_Compiler`).
     """
-    from ..render import Documents, TemplateProblem
-    from ..render.pdf import PdfProblem
-    from ..render.view import Subject
-
     out = Path(out)
     _check_request(langs, formats)
     inspect(out, paths)
     if templates is not None and not Path(templates).is_dir():
         raise BuildProblem(f"--templates {templates}: no such folder")
     shown = shown_date(today)
-    checked = check_paths(paths, CheckOptions(today=resolve_today(shown), limits=limits))
-    result = BuildResult(checked, out)
+    options = CheckOptions(today=resolve_today(shown), limits=limits)
+    jobs = default_jobs() if jobs is None else jobs
+    if jobs > 1 and "fork" in multiprocessing.get_all_start_methods():
+        return _build_overlapped(paths, out, langs, formats, shown, templates, partial,
+                                 options, jobs)
+    checked = check_paths(paths, options)
+    result, subjects = _decide(checked, out, paths, shown, partial)
+    if subjects is None:
+        return result
+    with claimed(out) as claim, _template_problems():
+        documents = _documents_for(templates)
+        writer = _Writer(claim.staging, claim.folder, frozenset(claim.owned))
+        compiled = _compile_all(subjects, documents, writer, langs, formats)
+        _publish(claim, writer, documents, compiled, subjects, result, langs, formats, shown)
+    return result
 
+
+def _build_overlapped(paths: Sequence[str | Path], out: Path, langs: Sequence[str],
+                      formats: Sequence[str], shown: date | None,
+                      templates: str | Path | None, partial: bool, options: CheckOptions,
+                      jobs: int) -> BuildResult:
+    """`build` on `jobs` processes: each charter compiled as soon as the check passes it."""
+    with claimed(out) as claim, _template_problems():
+        documents = _documents_for(templates)
+        writer = _Writer(claim.staging, claim.folder, frozenset(claim.owned))
+        compiler = _Compiler(documents, writer, langs, formats, jobs)
+        try:
+            def offer(checked_file: FileResult) -> None:
+                subject = _subject(checked_file, paths, shown)
+                if subject is not None:
+                    compiler.offer(subject)
+
+            checked = check_paths(paths, options, each=offer)
+            result, subjects = _decide(checked, out, paths, shown, partial)
+            if subjects is None:
+                return result
+            compiled = compiler.finish(subjects)
+        finally:
+            compiler.close()
+        _publish(claim, writer, documents, compiled, subjects, result, langs, formats, shown)
+    return result
+
+
+def _subject(checked_file: FileResult, paths: Sequence[str | Path],
+             shown: date | None) -> Subject | None:
+    """What compiling a checked file needs; None for a file with errors (not built)."""
+    from ..render.view import Subject
+
+    if checked_file.charter is None or _errors(checked_file):
+        return None
+    notes = tuple(d for d in checked_file.diagnostics if not d.suppressed
+                  and d.severity in (Severity.WARNING, Severity.INFO))
+    file = portfolio_path(checked_file.file, _given(checked_file.file, paths))
+    return Subject(checked_file.charter, checked_file.loaded.sources, file, notes, shown)
+
+
+def _decide(checked: PortfolioResult, out: Path, paths: Sequence[str | Path],
+            shown: date | None, partial: bool) -> tuple[BuildResult, list[Subject] | None]:
+    """The result so far (the files left out), and the charters to build in charter-id
+    order: None when nothing is (errors without `partial`, or an internal error)."""
+    result = BuildResult(checked, out)
     subjects: list[Subject] = []
     for f in checked.files:
-        if f.charter is None or _errors(f):
+        subject = _subject(f, paths, shown)
+        if subject is None:
             result.left_out.append(f.file)
-            continue
-        notes = tuple(d for d in f.diagnostics if not d.suppressed
-                      and d.severity in (Severity.WARNING, Severity.INFO))
-        file = portfolio_path(f.file, _given(f.file, paths))
-        subjects.append(Subject(f.charter, f.loaded.sources, file, notes, shown))
+        else:
+            subjects.append(subject)
     if checked.internal_errors or (result.left_out and not partial):
         if result.left_out:
             result.log.append(f"not built: {len(result.left_out)} file(s) with errors; "
                               f"{out} is left as it was")
-        return result
+        return result, None
     for file in result.left_out:
         result.log.append(f"{file}: left out (errors)")
+    return result, sorted(subjects, key=lambda s: s.charter.id)
 
-    with claimed(out) as claim:
-        try:
-            documents = Documents.for_templates(templates)
-            writer = _Writer(claim.staging, claim.folder, frozenset(claim.owned))
-            ordered = sorted(subjects, key=lambda s: s.charter.id)
-            compiled = _compile_all(ordered, documents, writer, langs, formats,
-                                    default_jobs() if jobs is None else jobs,
-                                    result.missing_translations)
-            result.log += compiled.lines
-            result.details += compiled.details
-            result.built += [subject.charter.id for subject in ordered]
-            writer.write(INDEX, documents.render("html", langs[0], "index",
-                                                 _index_view(subjects, langs, formats, shown)))
-        except (TemplateProblem, PdfProblem) as exc:
-            raise BuildProblem(str(exc)) from None
-        manifest = {"generator": f"charterc {__version__}",
-                    "files": [{"path": p, "sha256": writer.files[p]} for p in sorted(writer.files)]}
-        writer.write(MANIFEST, json.dumps(manifest, indent=2) + "\n")
-        # readers see the documents before the index and the manifest that list them
-        claim.publish([*sorted(set(writer.files) - {INDEX, MANIFEST}), INDEX, MANIFEST],
-                      kept=writer.kept)
+
+@contextmanager
+def _template_problems() -> Iterator[None]:
+    """A template or PDF problem, raised while compiling, as the build's BuildProblem."""
+    from ..render import TemplateProblem
+    from ..render.pdf import PdfProblem
+    try:
+        yield
+    except (TemplateProblem, PdfProblem) as exc:
+        raise BuildProblem(str(exc)) from None
+
+
+def _documents_for(templates: str | Path | None) -> Documents:
+    from ..render import Documents
+    return Documents.for_templates(templates)
+
+
+def _publish(claim: Claim, writer: _Writer, documents: Documents, compiled: _Log,
+             subjects: list[Subject], result: BuildResult, langs: Sequence[str],
+             formats: Sequence[str], shown: date | None) -> None:
+    """The index and the manifest written, then everything moved into the output folder."""
+    result.log += compiled.lines
+    result.details += compiled.details
+    result.built += [subject.charter.id for subject in subjects]
+    writer.write(INDEX, documents.render("html", langs[0], "index",
+                                         _index_view(subjects, langs, formats, shown)))
+    manifest = {"generator": f"charterc {__version__}",
+                "files": [{"path": p, "sha256": writer.files[p]} for p in sorted(writer.files)]}
+    writer.write(MANIFEST, json.dumps(manifest, indent=2) + "\n")
+    # readers see the documents before the index and the manifest that list them
+    claim.publish([*sorted(set(writer.files) - {INDEX, MANIFEST}), INDEX, MANIFEST],
+                  kept=writer.kept)
     result.files = writer.files
     result.published = True
     for lang in documents.languages:
         result.missing_translations |= documents.language(lang).missing
-    return result
