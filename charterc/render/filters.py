@@ -161,8 +161,7 @@ class Language(Formatter):
         if isinstance(value, Per):
             return self.period(value.value)
         if isinstance(value, Token):
-            text = self.gettext(value.text)
-            return text % dict(value.params) if value.params else text
+            return self.token(value)
         if isinstance(value, HoursView):
             return self.hours(value)
         if isinstance(value, bool):
@@ -174,8 +173,17 @@ class Language(Formatter):
         if isinstance(value, MdSafe):
             return value
         if isinstance(value, (list, tuple)):
-            return ", ".join(self.fmt(v) for v in value) if value else DASH
+            return self.listed(value)
         return str(value)
+
+    def token(self, value: Token) -> str:
+        """A word of the charter language, translated (with its parameters)."""
+        text = self.gettext(value.text)
+        return text % dict(value.params) if value.params else text
+
+    def listed(self, values: list[object] | tuple[object, ...]) -> str:
+        """Values separated by commas (none: an em dash)."""
+        return ", ".join(self.fmt(v) for v in values) if values else DASH
 
     def colon(self, label: str) -> str:
         """"Provider" -> "Provider:" / "Prestataire :" (French puts a space before it)."""
@@ -199,6 +207,11 @@ _DIRECT: dict[type, Callable[[Language, Any], str]] = {
     Dur: lambda language, value: language.duration(value.value, value.clock),
     Per: lambda language, value: language.period(value.value),
     date: lambda language, value: language.date(value),
+    Token: Language.token,
+    HoursView: Language.hours,
+    list: Language.listed,
+    tuple: Language.listed,
+    bool: lambda language, value: language.gettext("yes") if value else language.gettext("no"),
 }
 
 
