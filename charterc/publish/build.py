@@ -18,12 +18,12 @@ previous output as it was; charterc replaces or removes only files it wrote. Wit
 published.
 
 On every core (`jobs`, default the CPU count): the charters are compiled by
-forked worker processes, each writing its own charter's files into the staging
-folder and returning their sha256s and log lines; the parent merges them in
-charter-id order, so the output is byte-identical to `jobs=1`. The first charter
-is compiled in the parent before the fork, so that every template is compiled
-once and inherited by the workers. Where processes cannot be forked (not Linux or
-macOS), the build runs in one process.
+forked worker processes while the parent checks the next ones (`_Compiler`), each
+writing its own charter's files into the staging folder and returning their sha256s
+and log lines; the parent merges them in charter-id order, so the output is
+byte-identical to `jobs=1`. The first charter is compiled in the parent before the
+fork, so that every template is compiled once and inherited by the workers. Where
+processes cannot be forked (not Linux or macOS), the build runs in one process.
 """
 from __future__ import annotations
 
