@@ -214,7 +214,15 @@ def _view_environment() -> type[Environment]:
                     return obj[attribute]
                 except KeyError:
                     pass
-            return super().getattr(obj, attribute)
+            # jinja2's own `Environment.getattr`, inlined: a template reads hundreds of fields
+            try:
+                return getattr(obj, attribute)
+            except AttributeError:
+                pass
+            try:
+                return obj[attribute]
+            except (TypeError, LookupError, AttributeError):
+                return self.undefined(obj=obj, name=attribute)
 
     return ViewEnvironment
 
