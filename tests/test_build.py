@@ -589,3 +589,20 @@ def test_what_the_parallel_build_compiled_is_dropped_when_the_list_differs(tmp_p
     assert not (out / "example-01").exists() and (out / "example-02").is_dir()
     listed = json.loads((out / "manifest.json").read_text())["files"]
     assert not [f for f in listed if f["path"].startswith("example-01/")]
+
+
+# -- the built-in templates' environment -----------------------------------------------------
+
+def test_a_literal_message_is_translated_when_a_built_in_template_compiles():
+    from charterc.render import Documents
+
+    documents = Documents()
+    html = documents.environment("html", "fr")
+    source = '{{ _("Signatures") }}|{{ _("Service agreement")|colon }}|{{ _("%(n)s day", n=2) }}'
+    assert "l_0__" not in html.compile(source.split("|")[0], raw=True)  # no call of `_`
+    assert html.from_string(source).render() == "Signatures|Convention de service\xa0:|2 jour"
+    markdown = documents.environment("md", "fr")
+    assert markdown.from_string('{{ _("Document control") }}').render() == "Gestion du document"
+    # overrides are compiled as written (the sandbox calls `_` at render time)
+    override = Documents(ROOT / "charters").environment("html", "fr")
+    assert "l_0__" in override.compile('{{ _("Signatures") }}', raw=True)

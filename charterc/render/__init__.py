@@ -22,7 +22,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from jinja2 import Environment, FileSystemLoader
+    from jinja2.ext import Extension
 
     from .filters import Language
 
@@ -153,10 +156,13 @@ class Documents:
             # Overrides run sandboxed (and so do the built-ins they include); the built-in
             # templates alone are trusted code, and skip the sandbox's per-call checks.
             kind = SandboxedEnvironment if self.templates else _view_environment()
+            extensions: list[Any] = ["jinja2.ext.i18n"]
+            if not self.templates:
+                extensions.append(_translated_literals())
             env = kind(
                 loader=ChoiceLoader(loaders), undefined=StrictUndefined,
                 autoescape=_html_autoescape, finalize=RENDERERS[fmt].finalize(),
-                extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True,
+                extensions=extensions, trim_blocks=True, lstrip_blocks=True,
                 keep_trailing_newline=True, auto_reload=False)
             language = self.language(lang)
             # added by the jinja2.ext.i18n extension, which jinja2's types cannot see
@@ -194,6 +200,43 @@ class Documents:
         except RecursionError as exc:
             raise TemplateProblem(f"template {name}{_line(exc)}: includes itself, or nests "
                                   "templates without end") from None
+
+
+@cache
+def _translated_literals() -> type[Extension]:
+    """An extension that translates `_("literal")` once, when a built-in template compiles.
+
+    An environment is one language and one format, so `_("Signatures")` always prints the
+    same text: the call (through jinja2's context, with its checks) is replaced by the
+    text it returns, marked safe in HTML as `_()` marks it. A message with arguments
+    (`_("...%(tier)s", tier=...)`) is left as a call. Overrides are not rewritten.
+    """
+    from jinja2.ext import Extension
+    from jinja2.lexer import Token, TokenStream
+
+    pattern = ("name", "lparen", "string", "rparen")
+
+    class TranslatedLiterals(Extension):
+        def filter_stream(self, stream: TokenStream) -> Iterator[Token]:
+            translate: Callable[[str], str] = self.environment.globals["_"]  # type: ignore[assignment]
+            tokens = list(stream)
+            i = 0
+            while i < len(tokens):
+                window = tokens[i:i + 4]
+                if (len(window) == 4 and tuple(t.type for t in window) == pattern
+                        and window[0].value == "_"
+                        and (i == 0 or tokens[i - 1].type != "dot")):
+                    text = translate(window[2].value)
+                    yield Token(window[0].lineno, "string", str(text))
+                    if hasattr(text, "__html__"):  # HTML: Markup, as `_()` returns it
+                        yield Token(window[0].lineno, "pipe", "|")
+                        yield Token(window[0].lineno, "name", "safe")
+                    i += 4
+                    continue
+                yield tokens[i]
+                i += 1
+
+    return TranslatedLiterals
 
 
 @cache
