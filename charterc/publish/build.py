@@ -439,14 +439,28 @@ def _tier_name(charter: Charter, client: Client) -> str:
     return tier.name
 
 
-def portfolio_path(file: str | Path, given: str | Path) -> str:
+def portfolio_path(file: str | Path, given: str | Path,
+                   roots: dict[Path, Path | None] | None = None) -> str:
     """`file` as outputs name it: relative to its repository's root (the nearest folder
     above it holding `.git`), else to `given`, the file or folder named on the command
-    line; so `build charters`, `build $PWD/charters` and `cd charters && build .` agree."""
+    line; so `build charters`, `build $PWD/charters` and `cd charters && build .` agree.
+
+    `roots` remembers, for one build, each folder's repository root: a thousand charters
+    in one folder look for `.git` once."""
     path = Path(file).resolve()
-    for folder in path.parents:
-        if (folder / ".git").exists():
-            return path.relative_to(folder).as_posix()
+    folder = path.parent
+    if roots is None or folder not in roots:
+        found = next((above for above in (folder, *folder.parents)
+                      if (above / ".git").exists()), None)
+        if roots is None:
+            return _relative(path, found, given)
+        roots[folder] = found
+    return _relative(path, roots[folder], given)
+
+
+def _relative(path: Path, repository: Path | None, given: str | Path) -> str:
+    if repository is not None:
+        return path.relative_to(repository).as_posix()
     root = Path(given).resolve()
     root = root if root.is_dir() else root.parent
     return path.relative_to(root).as_posix() if path.is_relative_to(root) else path.name
@@ -484,7 +498,7 @@ def build(paths: Sequence[str | Path] = ("charters",), out: str | Path = "dist",
         return _build_overlapped(paths, out, langs, formats, shown, templates, partial,
                                  options, jobs)
     checked = check_paths(paths, options)
-    result, subjects = _decide(checked, out, paths, shown, partial)
+    result, subjects = _decide(checked, out, _Subjects(paths, shown), partial)
     if subjects is None:
         return result
     with claimed(out) as claim, _template_problems():
@@ -505,13 +519,15 @@ def _build_overlapped(paths: Sequence[str | Path], out: Path, langs: Sequence[st
         writer = _Writer(claim.staging, claim.folder, frozenset(claim.owned))
         compiler = _Compiler(documents, writer, langs, formats, jobs)
         try:
+            made = _Subjects(paths, shown)
+
             def offer(checked_file: FileResult) -> None:
-                subject = _subject(checked_file, paths, shown)
+                subject = made.of(checked_file)
                 if subject is not None:
                     compiler.offer(subject)
 
             checked = check_paths(paths, options, each=offer)
-            result, subjects = _decide(checked, out, paths, shown, partial)
+            result, subjects = _decide(checked, out, made, partial)
             if subjects is None:
                 return result
             compiled = compiler.finish(subjects)
@@ -521,27 +537,41 @@ def _build_overlapped(paths: Sequence[str | Path], out: Path, langs: Sequence[st
     return result
 
 
-def _subject(checked_file: FileResult, paths: Sequence[str | Path],
-             shown: date | None) -> Subject | None:
-    """What compiling a checked file needs; None for a file with errors (not built)."""
-    from ..render.view import Subject
+class _Subjects:
+    """Each checked file's `Subject` (what compiling it needs), made once per build."""
 
-    if checked_file.charter is None or _errors(checked_file):
-        return None
-    notes = tuple(d for d in checked_file.diagnostics if not d.suppressed
-                  and d.severity in (Severity.WARNING, Severity.INFO))
-    file = portfolio_path(checked_file.file, _given(checked_file.file, paths))
-    return Subject(checked_file.charter, checked_file.loaded.sources, file, notes, shown)
+    def __init__(self, paths: Sequence[str | Path], shown: date | None) -> None:
+        self.paths, self.shown = paths, shown
+        self.made: dict[int, Subject] = {}   # id(FileResult) -> its subject
+        self.roots: dict[Path, Path | None] = {}
+
+    def of(self, checked_file: FileResult) -> Subject | None:
+        """The file's subject; None for a file with errors (not built)."""
+        from ..render.view import Subject
+
+        if checked_file.charter is None or _errors(checked_file):
+            return None
+        made = self.made.get(id(checked_file))
+        if made is not None and made.charter is checked_file.charter:
+            return made
+        notes = tuple(d for d in checked_file.diagnostics if not d.suppressed
+                      and d.severity in (Severity.WARNING, Severity.INFO))
+        file = portfolio_path(checked_file.file, _given(checked_file.file, self.paths),
+                              self.roots)
+        subject = Subject(checked_file.charter, checked_file.loaded.sources, file, notes,
+                          self.shown)
+        self.made[id(checked_file)] = subject
+        return subject
 
 
-def _decide(checked: PortfolioResult, out: Path, paths: Sequence[str | Path],
-            shown: date | None, partial: bool) -> tuple[BuildResult, list[Subject] | None]:
+def _decide(checked: PortfolioResult, out: Path, made: _Subjects,
+            partial: bool) -> tuple[BuildResult, list[Subject] | None]:
     """The result so far (the files left out), and the charters to build in charter-id
     order: None when nothing is (errors without `partial`, or an internal error)."""
     result = BuildResult(checked, out)
     subjects: list[Subject] = []
     for f in checked.files:
-        subject = _subject(f, paths, shown)
+        subject = made.of(f)
         if subject is None:
             result.left_out.append(f.file)
         else:
