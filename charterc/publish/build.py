@@ -376,8 +376,7 @@ class _Compiler:
             wanted = {s.charter.id: s.file for s in subjects}
             if self.failure is not None:
                 raise self.failure
-            if wanted != {cid: file for cid, file in self.files.items() if cid in wanted} \
-                    or set(self.files) != set(wanted):
+            if self.files != wanted:
                 return self._again(subjects)
             for cid, future in self.sent.items():
                 files, kept, log, gaps = future.result()
