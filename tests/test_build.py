@@ -141,6 +141,35 @@ def test_sla_json_of_every_bundled_charter_matches_its_schema(tmp_path, monkeypa
         ({"duration": "1d", "days": 1, "minutes": 0}, "business", 100)
 
 
+def _subject(path: str = CHARTER):
+    from charterc.pipeline import CheckOptions, check_paths
+    from charterc.render.view import Subject
+    checked = check_paths([ROOT / path], CheckOptions(today=TODAY)).files[0]
+    return Subject(checked.charter, checked.loaded.sources, path, (), TODAY)
+
+
+def test_sla_json_written_entry_by_entry_is_the_whole_document():
+    from charterc.export import sla
+    subject = _subject()
+    assert json.loads(sla.export(subject).data) == json.loads(json.dumps(sla.sla_document(subject)))
+
+
+def test_an_sla_entry_off_its_schema_stops_the_build_and_is_named(monkeypatch):
+    from charterc.export import sla
+    entries = sla._entries
+
+    def one_off(subject, client):
+        for entry in entries(subject, client):
+            yield {**entry, "comparator": "=="} if entry["id"] == "hr/response/P2" else entry
+
+    monkeypatch.setattr(sla, "_entries", one_off)
+    with pytest.raises(sla.SlaSchemaError) as raised:
+        sla.export(_subject())
+    assert str(raised.value).startswith(
+        "it-service-desk hr/response/P2: sla.json does not match sla.schema.json: ")
+    assert "comparator" in str(raised.value)
+
+
 def test_building_twice_gives_identical_files(built, tmp_path, monkeypatch):
     monkeypatch.chdir(ROOT)
     again = build([CHARTER], tmp_path / "dist", langs=["en", "fr"], formats=["md", "html"],

@@ -11,8 +11,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from charterc.export.openslo import rfc1123
+from charterc.export.openslo import _Dumper, rfc1123
 from charterc.publish.build import build
 
 ROOT = Path(__file__).parent.parent
@@ -111,3 +113,30 @@ def test_rfc1123_names():
     long = rfc1123("a" * 63, "b" * 63)
     assert len(long) <= 63 and long != rfc1123("a" * 63, "b" * 62)
     assert rfc1123("x", "SEV_2") == "x-sev-2-" + rfc1123("x", "SEV_2")[-8:]
+
+
+# what an OpenSLO document is made of, and what yaml gives a special meaning to
+_SCALARS = (st.text(max_size=12) | st.sampled_from(["", "yes", "null", "1.5", "~", "- a", "#x",
+                                                     "a: b", "2026-11-27", "0o17", "é\n"])
+            | st.integers() | st.floats(allow_nan=False) | st.booleans() | st.none())
+_DOCUMENTS = st.recursive(_SCALARS, lambda inner: st.lists(inner, max_size=4)
+                          | st.dictionaries(st.text(max_size=8), inner, max_size=4), max_leaves=30)
+_OPTIONS = {"sort_keys": False, "allow_unicode": True, "default_flow_style": False,
+            "width": 100, "explicit_start": True}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_DOCUMENTS, max_size=3))
+def test_the_fast_dumper_writes_what_yamls_safe_dumper_writes(documents):
+    plain = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    assert yaml.dump_all(documents, Dumper=_Dumper, **_OPTIONS) == \
+        yaml.dump_all(documents, Dumper=plain, **_OPTIONS)
+
+
+def test_the_fast_dumper_keeps_anchors_for_a_container_met_twice():
+    shared = {"a": [1, 2]}
+    document = {"x": shared, "y": shared, "z": [shared["a"]]}
+    written = yaml.dump(document, Dumper=_Dumper, sort_keys=False, default_flow_style=False)
+    assert written == yaml.dump(document, Dumper=yaml.SafeDumper, sort_keys=False,
+                                default_flow_style=False)
+    assert "&id001" in written and "*id001" in written

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 from ..model.hours import Hours
 from ..model.values import Percent
@@ -28,7 +28,8 @@ if TYPE_CHECKING:
     from ..model.charter import Client
     from ..render.view import Subject
 
-__all__ = ["SlaSchemaError", "export", "schema_path", "sla_document"]
+__all__ = ["SlaSchemaError", "export", "schema_path", "sla_document", "sla_entries",
+           "sla_head"]
 
 SCHEMA_NAME = "sla.schema.json"
 
@@ -60,10 +61,49 @@ def schema_path() -> Path:
     raise FileNotFoundError(f"{SCHEMA_NAME} is not installed with charterc")
 
 
-@lru_cache(maxsize=1)
-def _validator() -> Callable[[object], object]:
+@lru_cache(maxsize=2)
+def _validators(detailed: bool = False) -> tuple[Callable[[object], object],
+                                                  Callable[[object], object]]:
+    """The schema's validators of sla.json's head (with no entries) and of one entry.
+
+    An entry is validated as it is made, and written, and dropped: a charter's entries are
+    never all held at once. Without `detailed` messages (the build's case: its sla.json is
+    valid), a failed `oneOf` branch does not build the message it would need.
+    """
     import fastjsonschema
-    return fastjsonschema.compile(json.loads(schema_path().read_text(encoding="utf-8")))
+    schema = cast(dict[str, Any],
+                  _const_as_enum(json.loads(schema_path().read_text(encoding="utf-8"))))
+    entry = {"$schema": schema["$schema"], "definitions": schema["definitions"],
+             "$ref": "#/definitions/entry"}
+    return (fastjsonschema.compile(schema, detailed_exceptions=detailed),
+            fastjsonschema.compile(entry, detailed_exceptions=detailed))
+
+
+def _const_as_enum(schema: object) -> object:
+    """`{"const": x}` written `{"enum": [x]}`, which means the same: fastjsonschema cannot
+    compile `const` without detailed messages (2.22: a KeyError in its generator). No
+    property of sla.json is named `const`."""
+    if isinstance(schema, list):
+        return [_const_as_enum(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    return {("enum" if key == "const" else key):
+            ([value] if key == "const" else _const_as_enum(value))
+            for key, value in schema.items()}
+
+
+def _valid(document: object, which: int, where: str) -> None:
+    """SlaSchemaError (with the schema's own message) unless `document` is valid."""
+    try:
+        _validators()[which](document)
+    except Exception as fast:  # fastjsonschema.JsonSchemaException
+        message = str(fast)
+        try:
+            _validators(detailed=True)[which](document)
+        except Exception as exc:
+            message = str(exc)
+        raise SlaSchemaError(f"{where}: sla.json does not match {SCHEMA_NAME}: "
+                             f"{message}") from None
 
 
 def _number(value: Decimal | Percent | None) -> int | float | None:
@@ -129,7 +169,8 @@ def _entries(subject: Subject, client: Client) -> Iterator[dict[str, object]]:
                 "source": _source(subject, f"{objective.pointer}/{priority}")}
 
 
-def sla_document(subject: Subject) -> SlaDocument:
+def sla_head(subject: Subject) -> dict[str, object]:
+    """sla.json without its entries."""
     charter = subject.charter
     meta = charter.metadata
     return {
@@ -138,29 +179,33 @@ def sla_document(subject: Subject) -> SlaDocument:
         "sha256": subject.sha256, "currency": charter.business.currency,
         "term": {"start": charter.period.start.isoformat(),
                  "years": charter.period.years_or_default},
-        "entries": [e for client in charter.clients for e in _entries(subject, client)],
     }
 
 
+def sla_entries(subject: Subject) -> Iterator[dict[str, object]]:
+    """sla.json's entries, one at a time (client by client, in the charter's order)."""
+    for client in subject.charter.clients:
+        yield from _entries(subject, client)
+
+
+def sla_document(subject: Subject) -> SlaDocument:
+    """The whole of sla.json as one document (the build writes it entry by entry)."""
+    return cast(SlaDocument, {**sla_head(subject), "entries": list(sla_entries(subject))})
+
+
 def export(subject: Subject) -> Exported:
-    document = sla_document(subject)
-    try:
-        _validator()(document)
-    except Exception as exc:  # fastjsonschema.JsonSchemaException
-        raise SlaSchemaError(f"{charter_id(document)}: sla.json does not match "
-                             f"{SCHEMA_NAME}: {exc}") from None
-    return Exported(_dumps(document).encode("utf-8"))
+    """Indented head, then one entry per line: readable, diffable, and fast to write.
 
-
-def _dumps(document: SlaDocument) -> str:
-    """Indented head, then one entry per line: readable, diffable, and fast to write."""
-    head = {k: v for k, v in document.items() if k != "entries"}
+    Each entry is checked against the schema, written and dropped as it is made."""
+    head = sla_head(subject)
+    where = str(head["charter"])
+    _valid({**head, "entries": []}, 0, where)
     lines = [f"  {json.dumps(k)}: {json.dumps(v, ensure_ascii=False)}," for k, v in head.items()]
-    entries = [json.dumps(e, ensure_ascii=False) for e in document["entries"]]
-    body = ",\n".join(f"    {e}" for e in entries)
-    return "{\n" + "\n".join(lines) + '\n  "entries": [\n' + body + ("\n" if body else "") \
+    entries = []
+    for entry in sla_entries(subject):
+        _valid(entry, 1, f"{where} {entry.get('id')}")
+        entries.append(f"    {json.dumps(entry, ensure_ascii=False)}")
+    body = ",\n".join(entries)
+    text = "{\n" + "\n".join(lines) + '\n  "entries": [\n' + body + ("\n" if body else "") \
         + "  ]\n}\n"
-
-
-def charter_id(document: SlaDocument) -> str:
-    return str(document.get("charter"))
+    return Exported(text.encode("utf-8"))
