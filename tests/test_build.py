@@ -170,6 +170,15 @@ def test_an_sla_entry_off_its_schema_stops_the_build_and_is_named(monkeypatch):
     assert "comparator" in str(raised.value)
 
 
+def test_a_build_leaves_the_garbage_collector_as_it_found_it(tmp_path):
+    import gc
+    assert gc.get_freeze_count() == 0 and gc.isenabled()
+    for jobs in (1, 2):
+        build([ROOT / CHARTER], tmp_path / f"dist-{jobs}", langs=["en"], formats=["md"],
+              today=TODAY, jobs=jobs)
+        assert gc.get_freeze_count() == 0 and gc.isenabled()
+
+
 def test_building_twice_gives_identical_files(built, tmp_path, monkeypatch):
     monkeypatch.chdir(ROOT)
     again = build([CHARTER], tmp_path / "dist", langs=["en", "fr"], formats=["md", "html"],

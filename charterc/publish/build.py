@@ -396,7 +396,9 @@ class _Compiler:
         """Drop what was staged, and compile `subjects` here."""
         self.close()
         self.writer.clear()
-        return _compile_all(subjects, self.documents, self.writer, self.langs, self.formats)
+        with _settled():
+            return _compile_all(subjects, self.documents, self.writer, self.langs,
+                                self.formats)
 
     def close(self) -> None:
         if self.pool is not None:
@@ -500,7 +502,7 @@ def build(paths: Sequence[str | Path] = ("charters",), out: str | Path = "dist",
     result, subjects = _decide(checked, out, _Subjects(paths, shown), partial)
     if subjects is None:
         return result
-    with claimed(out) as claim, _template_problems():
+    with claimed(out) as claim, _template_problems(), _settled():
         documents = _documents_for(templates)
         writer = _Writer(claim.staging, claim.folder, frozenset(claim.owned))
         compiled = _compile_all(subjects, documents, writer, langs, formats)
@@ -532,7 +534,9 @@ def _build_overlapped(paths: Sequence[str | Path], out: Path, langs: Sequence[st
             compiled = compiler.finish(subjects)
         finally:
             compiler.close()
-        _publish(claim, writer, documents, compiled, subjects, result, langs, formats, shown)
+        with _settled():
+            _publish(claim, writer, documents, compiled, subjects, result, langs, formats,
+                     shown)
     return result
 
 
@@ -583,6 +587,23 @@ def _decide(checked: PortfolioResult, out: Path, made: _Subjects,
     for file in result.left_out:
         result.log.append(f"{file}: left out (errors)")
     return result, sorted(subjects, key=lambda s: s.charter.id)
+
+
+@contextmanager
+def _settled() -> Iterator[None]:
+    """Everything alive now (the checked charters, the templates) left out of the garbage
+    collector's full passes until the build is over.
+
+    It all lives until then, and compiling a large charter promotes enough short-lived
+    objects to start a full pass every few hundred thousand allocations: each one walked
+    the whole heap again, so that a charter with 5,000 clients spent a tenth of its build
+    walking its own model (a fifth more per client than one with 1,000).
+    """
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 @contextmanager
