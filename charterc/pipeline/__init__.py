@@ -42,6 +42,7 @@ __all__ = [
     "check_file",
     "check_loaded",
     "check_paths",
+    "collector_paused",
     "discover",
     "display_path",
     "misnamed",
@@ -277,7 +278,7 @@ def check_paths(paths: Sequence[str | Path] = ("charters",),
         from .cache import CheckCache
         store = CheckCache(options.cache, options)
     for path in discover(paths):
-        with _collector_paused():
+        with collector_paused():
             result = _check_path(path, options, store, internal)
         results.append(result)
         if each is not None:
@@ -289,13 +290,14 @@ def check_paths(paths: Sequence[str | Path] = ("charters",),
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
-    """The garbage collector paused while one file is loaded and checked.
+def collector_paused() -> Iterator[None]:
+    """The garbage collector paused while one tree of objects is made: a file's document,
+    model and findings (check), a document's view and text (build).
 
-    A file's document, model and findings are trees: the collector's passes over them
-    while they are made find nothing to free, and the larger the file the more passes walk
-    all of it (a tenth of the check of a charter with 5,000 clients). It runs as usual
-    once the file is done; a collector the caller had paused stays paused."""
+    The collector's passes over a tree while it is made find nothing to free, and the
+    larger the tree the more passes walk all of it (a tenth of the check of a charter with
+    5,000 clients). It runs as usual once the tree is done; a collector the caller had
+    paused stays paused."""
     collecting = gc.isenabled()
     gc.disable()
     try:

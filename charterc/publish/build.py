@@ -45,7 +45,7 @@ from typing import TYPE_CHECKING
 from .. import __version__
 from ..diagnostics import Severity
 from ..loaders import Limits
-from ..pipeline import CheckOptions, FileResult, PortfolioResult, check_paths
+from ..pipeline import CheckOptions, FileResult, PortfolioResult, check_paths, collector_paused
 from ..pipeline.today import SourceDateError, resolve_today, source_date
 from . import BuildProblem
 from .files import default_mode
@@ -220,11 +220,13 @@ def _compile(subject: Subject, documents: Documents, writer: _Writer, langs: Seq
         log.lines += [f"{cid}: {note}" for note in exported.notes]
         log.details += [f"{cid}: {note}" for note in exported.details]
     pdf = _pdf(subject, exports) if "pdf" in formats else None
-    _documents(documents, writer, f"{cid}/charter", "charter", charter_view(subject),
-               langs, formats, pdf)
+    with collector_paused():
+        _documents(documents, writer, f"{cid}/charter", "charter", charter_view(subject),
+                   langs, formats, pdf)
     for client in subject.charter.clients:
-        _documents(documents, writer, f"{cid}/agreements/{client.id}", "agreement",
-                   agreement_view(subject, client), langs, formats, pdf)
+        with collector_paused():
+            _documents(documents, writer, f"{cid}/agreements/{client.id}", "agreement",
+                       agreement_view(subject, client), langs, formats, pdf)
     return log
 
 
