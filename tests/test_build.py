@@ -154,6 +154,23 @@ def test_sla_json_written_entry_by_entry_is_the_whole_document():
     assert json.loads(sla.export(subject).data) == json.loads(json.dumps(sla.sla_document(subject)))
 
 
+def test_the_sla_schema_asks_nothing_of_entries_that_entry_by_entry_validation_misses():
+    schema = json.loads((ROOT / "schemas/sla.schema.json").read_text())
+    assert schema["properties"]["entries"] == {"type": "array",
+                                               "items": {"$ref": "#/definitions/entry"}}
+
+    def property_names(node):   # const is read as a one-value enum: no field may be named so
+        if isinstance(node, dict):
+            yield from node.get("properties", {})
+            for value in node.values():
+                yield from property_names(value)
+        elif isinstance(node, list):
+            for value in node:
+                yield from property_names(value)
+
+    assert "const" not in set(property_names(schema))
+
+
 def test_an_sla_entry_off_its_schema_stops_the_build_and_is_named(monkeypatch):
     from charterc.export import sla
     entries = sla._entries

@@ -67,7 +67,9 @@ def _validators(detailed: bool = False) -> tuple[Callable[[object], object],
     """The schema's validators of sla.json's head (with no entries) and of one entry.
 
     An entry is validated as it is made, and written, and dropped: a charter's entries are
-    never all held at once. Without `detailed` messages (the build's case: its sla.json is
+    never all held at once. This is the whole document's validation only while the schema
+    asks nothing of `entries` but `items` (a `minItems` or `uniqueItems` would be checked
+    here too). Without `detailed` messages (the build's case: its sla.json is
     valid), a failed `oneOf` branch does not build the message it would need.
     """
     import fastjsonschema
