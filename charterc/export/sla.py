@@ -94,8 +94,12 @@ def _const_as_enum(schema: object) -> object:
             for key, value in schema.items()}
 
 
+_HEAD, _ENTRY = 0, 1   # which of `_validators()`
+
+
 def _valid(document: object, which: int, where: str) -> None:
-    """SlaSchemaError (with the schema's own message) unless `document` is valid."""
+    """SlaSchemaError (with the schema's own message) unless `document` is valid: the head
+    (`_HEAD`) or an entry (`_ENTRY`)."""
     try:
         _validators()[which](document)
     except Exception as fast:  # fastjsonschema.JsonSchemaException
@@ -201,11 +205,11 @@ def export(subject: Subject) -> Exported:
     Each entry is checked against the schema, written and dropped as it is made."""
     head = sla_head(subject)
     where = str(head["charter"])
-    _valid({**head, "entries": []}, 0, where)
+    _valid({**head, "entries": []}, _HEAD, where)
     lines = [f"  {json.dumps(k)}: {json.dumps(v, ensure_ascii=False)}," for k, v in head.items()]
     entries = []
     for entry in sla_entries(subject):
-        _valid(entry, 1, f"{where} {entry.get('id')}")
+        _valid(entry, _ENTRY, f"{where} {entry.get('id')}")
         entries.append(f"    {json.dumps(entry, ensure_ascii=False)}")
     body = ",\n".join(entries)
     text = "{\n" + "\n".join(lines) + '\n  "entries": [\n' + body + ("\n" if body else "") \
