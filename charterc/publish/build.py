@@ -361,15 +361,14 @@ class _Compiler:
         # Workers inherit the parent's heap (the templates, the charters checked so far).
         # Frozen, it is left out of their garbage collections, which would otherwise walk
         # all of it again and again and copy the pages they touch.
-        gc.freeze()
         try:
-            pool = ProcessPoolExecutor(max_workers=self.jobs,
-                                       mp_context=multiprocessing.get_context("fork"))
-            # forked workers start with the first task; start them now, with this heap
-            pool.submit(int).result()
+            with _settled():
+                pool = ProcessPoolExecutor(max_workers=self.jobs,
+                                           mp_context=multiprocessing.get_context("fork"))
+                # forked workers start with the first task; start them now, with this heap
+                pool.submit(int).result()
         finally:
             _JOB = None
-            gc.unfreeze()
         return pool
 
     def finish(self, subjects: list[Subject]) -> _Log:
