@@ -25,15 +25,14 @@ def folder(out: Path, document: Document) -> Path:
 def write_baseline(result: Baseline, out: Path, langs: Sequence[str],
                    formats: Sequence[str]) -> list[Path]:
     """Write `baseline.json` and `baseline.<lang>.<md|html>`; the paths written."""
-    base = folder(out, result.document)
-    texts: dict[Path, str] = {}
-    for fmt in formats:
-        if fmt == "json":
-            texts[base / "baseline.json"] = dumps(result.document)
-        else:
-            from .render import render_baseline
-            for lang in langs:
-                texts[base / f"baseline.{lang}.{fmt}"] = render_baseline(
-                    result.document, lang=lang, fmt=fmt)
-    write_all({path: text.encode("utf-8") for path, text in texts.items()})
-    return list(texts)
+    from ..render.formats import render_set
+
+    def template(fmt: str, lang: str) -> str:
+        from .render import render_baseline
+        return render_baseline(result.document, lang=lang, fmt=fmt)
+
+    base = folder(out, result.document) / "baseline"
+    files = {base.with_name(base.name + suffix): data for suffix, data in
+             render_set(formats, langs, template=template, result=result.document).items()}
+    write_all(files)
+    return list(files)

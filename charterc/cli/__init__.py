@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Literal
 import click
 
 from .. import __version__
+from ..render.formats import formats_of
 from .formats import REPORTERS, visible
 
 if TYPE_CHECKING:
@@ -241,7 +242,7 @@ def schema(show_path: bool) -> None:
 @click.argument("new")
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--format", "fmt", default="text", show_default=True,
-              type=click.Choice(["text", "json", "markdown"]), help="Output format.")
+              type=click.Choice(formats_of("diff")), help="Output format.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report here.")
 def diff(old: str, new: str, paths: tuple[str, ...], fmt: str, output: str | None) -> None:
     """Changes in commitments between two versions (paths or git revisions), per client.
@@ -251,13 +252,13 @@ def diff(old: str, new: str, paths: tuple[str, ...], fmt: str, output: str | Non
     version is bumped less than the changes require (G706).
     """
     from ..diff import SourceError, diff_sides
-    from ..diff.render import RENDERERS
+    from ..render.formats import render_set
     try:
         result = diff_sides(old, new, paths)
     except SourceError as exc:
         raise click.UsageError(str(exc)) from exc
-    text = RENDERERS[fmt](result)
-    _emit(text, output)
+    (data,) = render_set([fmt], [], result=result).values()
+    _emit(data.decode("utf-8"), output)
     sys.exit(result.exit_code)
 
 
@@ -280,14 +281,22 @@ def init(path: str | None, charter_id: str | None, fmt: str) -> None:
     click.echo(f"wrote {written}; check it with: charterc check {written}")
 
 
+def _formats_option(document: str, default: str
+                    ) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """`--format` of a command writing `document`: the formats it has, from the registry
+    (`render/formats.py`); they are checked, with the languages, when the command runs."""
+    return click.option("--format", "fmt", default=default, show_default=True,
+                        metavar="FORMATS", help="Formats, comma-separated: "
+                        f"{', '.join(formats_of(document))}.")
+
+
 @main.command("build")
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("-o", "--output", "out", default="dist", show_default=True,
               type=click.Path(file_okay=False), help="Output folder, replaced atomically.")
 @click.option("--lang", default="en", show_default=True, metavar="LANGS",
               help="Languages, comma-separated, e.g. en,fr.")
-@click.option("--format", "fmt", default="md,html", show_default=True, metavar="FORMATS",
-              help="Document formats, comma-separated: md, html, pdf.")
+@_formats_option("charter", "md,html")
 @click.option("--today", metavar="YYYY-MM-DD",
               help="The date documents show and checks use (default: SOURCE_DATE_EPOCH; "
                    "checks fall back to the clock).")
@@ -491,8 +500,7 @@ _usage_source = _options(
 @click.option("--from", "first", metavar="YYYY-MM-DD", help="First day (with --to).")
 @click.option("--to", "last", metavar="YYYY-MM-DD", help="Last day, inclusive (with --from).")
 @_output_and_languages
-@click.option("--format", "fmt", default="md,html,json", show_default=True, metavar="FORMATS",
-              help="Formats, comma-separated: md, html, pdf, json.")
+@_formats_option("report", "md,html,json")
 @_usage_columns
 @click.option("--strict", is_flag=True, help="A skipped row is fatal (exit 1, nothing written).")
 @click.option("--history", type=click.Path(exists=True, dir_okay=False),
@@ -531,8 +539,7 @@ def report_command(charter: str, tickets: str, outages: str | None, period: str 
 @click.option("--to", "last", required=True, metavar="YYYY-MM",
               help="Last month of the window, inclusive.")
 @_output_and_languages
-@click.option("--format", "fmt", default="md,html,json", show_default=True, metavar="FORMATS",
-              help="Formats, comma-separated: md, html, json.")
+@_formats_option("baseline", "md,html,json")
 @_usage_columns
 @_usage_source
 @click.option("--write", "write", type=click.Path(dir_okay=False), metavar="FILE",

@@ -25,8 +25,6 @@ if TYPE_CHECKING:
 
 __all__ = ["BaselineRequest", "parse_request", "run_baseline"]
 
-FORMATS = ("json", "md", "html")
-
 
 @dataclass(frozen=True)
 class BaselineRequest:
@@ -61,12 +59,13 @@ def parse_request(charter: str, tickets: str, outages: str | None, first: str, l
                   write: str | None, profile: str | None,
                   input_timezone: str | None) -> BaselineRequest:
     """The command's options as a `BaselineRequest`; click errors (exit 2) for bad ones."""
+    from ..render.formats import OutputRequestError, check_request
     formats = _nonempty_list(fmt, "--format")
-    for name in formats:
-        if name not in FORMATS:
-            raise click.BadParameter(f"unknown format {name!r} (expected "
-                                     f"{', '.join(FORMATS)})", param_hint="--format")
     langs = _languages(lang)
+    try:
+        check_request("baseline", formats, langs)
+    except OutputRequestError as exc:
+        raise click.BadParameter(str(exc), param_hint="--format") from None
     start, end = _month(first, "--from", last=False), _month(last, "--to", last=True)
     if end < start:
         raise click.BadParameter(f"--to {last} is before --from {first}", param_hint="--to")

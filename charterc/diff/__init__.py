@@ -73,6 +73,13 @@ class DiffResult:
         """1 when G706 fires, or when a charter of NEW cannot be read; else 0."""
         return 1 if self.diagnostics or self.new_problems else 0
 
+    def to_dict(self) -> dict[str, object]:
+        """The result as `charterc diff --format json` writes it."""
+        return {"old": self.old, "new": self.new,
+                "charters": [d.to_dict() for d in self.charters],
+                "not_compared": [d.to_dict() for d in self.problems],
+                "exit_code": self.exit_code}
+
 
 def _prepare(loaded: Loaded) -> tuple[Charter | None, list[Diagnostic]]:
     """(Charter, []) for a charter that passes loading, schema and references, else

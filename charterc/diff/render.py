@@ -6,7 +6,6 @@ wording) are grouped under "all clients" before the per-client tables.
 """
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING
 
 from ..cli.formats.text import format_diagnostic
@@ -69,11 +68,8 @@ def render_text(result: DiffResult, *, color: bool = False) -> str:
 
 
 def render_json(result: DiffResult, *, color: bool = False) -> str:
-    data = {"old": result.old, "new": result.new,
-            "charters": [d.to_dict() for d in result.charters],
-            "not_compared": [d.to_dict() for d in result.problems],
-            "exit_code": result.exit_code}
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    from ..render.data import dumps
+    return dumps(result)
 
 
 def _cell(text: str) -> str:

@@ -69,7 +69,6 @@ __all__ = [
 
 MANIFEST = "manifest.json"
 INDEX = "index.html"
-FORMAT_LABELS = {"md": "Markdown", "html": "HTML", "pdf": "PDF"}
 DEFAULT_LIMITS = Limits()
 
 
@@ -106,24 +105,11 @@ def _errors(file_result: FileResult) -> int:
 
 
 def _check_request(langs: Sequence[str], formats: Sequence[str]) -> None:
-    from ..render import RENDERERS
-    from ..render.i18n import languages
-    known = languages()
-    for lang in langs:
-        if lang not in known:
-            raise BuildProblem(f"no catalogue for language {lang!r}: available {', '.join(known)} "
-                               f"(add charterc/render/locale/{lang}/LC_MESSAGES/charterc.mo)")
-    for fmt in formats:
-        if fmt not in RENDERERS:
-            raise BuildProblem(f"unknown format {fmt!r}: available {', '.join(RENDERERS)}")
-    if not langs or not formats:
-        raise BuildProblem("at least one language and one format are needed")
-    if "pdf" in formats:
-        from ..render.pdf import PdfProblem, available
-        try:
-            available()  # before anything is checked or written
-        except PdfProblem as exc:
-            raise BuildProblem(str(exc)) from None
+    from ..render.formats import OutputRequestError, check_request
+    try:
+        check_request("charter", formats, langs)  # before anything is checked or written
+    except OutputRequestError as exc:
+        raise BuildProblem(str(exc)) from None
 
 
 class _Writer:
@@ -219,7 +205,8 @@ def _compile(subject: Subject, documents: Documents, writer: _Writer, langs: Seq
         exports[name] = exported.data
         log.lines += [f"{cid}: {note}" for note in exported.notes]
         log.details += [f"{cid}: {note}" for note in exported.details]
-    pdf = _pdf(subject, exports) if "pdf" in formats else None
+    from ..render.formats import FORMATS
+    pdf = _pdf(subject, exports) if any(FORMATS[f].convert for f in formats) else None
     with collector_paused():
         _documents(documents, writer, f"{cid}/charter", "charter", charter_view(subject),
                    langs, formats, pdf)
@@ -234,21 +221,17 @@ def _documents(documents: Documents, writer: _Writer, path: str, name: str,
                view: dict[str, object], langs: Sequence[str], formats: Sequence[str],
                pdf: Pdf | None) -> None:
     """`path.<lang>.<ext>` for every language and format of one document."""
-    from ..render import RENDERERS
-    for lang in langs:
-        rendered: dict[str, str] = {}
-        for fmt in formats:
-            renderer = RENDERERS[fmt]
-            source = renderer.from_format or fmt
-            if source not in rendered:
-                rendered[source] = documents.render(source, lang, name, view)
-            if renderer.from_format is None:
-                data: str | bytes = rendered[source]
-            else:
-                from ..render.pdf import html_to_pdf
-                assert pdf is not None, "_compile makes the PDF's facts when pdf is asked for"
-                data = html_to_pdf(rendered[source], pdf)
-            writer.write(f"{path}.{lang}{renderer.extension}", data)
+    from ..render.formats import render_set
+
+    def template(fmt: str, lang: str) -> str:
+        return documents.render(fmt, lang, name, view)
+
+    def facts() -> Pdf:
+        assert pdf is not None, "_compile states the documents' facts when a format needs them"
+        return pdf
+
+    for suffix, data in render_set(formats, langs, template=template, facts=facts).items():
+        writer.write(f"{path}{suffix}", data)
 
 
 def _pdf(subject: Subject, exports: dict[str, bytes]) -> Pdf:
@@ -408,9 +391,9 @@ class _Compiler:
 
 
 def _links(prefix: str, langs: Sequence[str], formats: Sequence[str]) -> list[dict[str, str]]:
-    from ..render import RENDERERS
-    return [{"href": f"{prefix}.{lang}{RENDERERS[fmt].extension}",
-             "label": f"{FORMAT_LABELS.get(fmt, fmt)} ({lang})"}
+    from ..render.formats import FORMATS
+    return [{"href": f"{prefix}.{lang}{FORMATS[fmt].extension}",
+             "label": f"{FORMATS[fmt].label} ({lang})"}
             for lang in langs for fmt in formats]
 
 

@@ -1,8 +1,9 @@
-"""Renderers: a charter's view -> documents (Markdown, HTML) in one language.
+"""The output stage: a document's view -> its text in every format and language asked for.
 
-Each renderer is one entry in `RENDERERS`: the file extension it writes and how
-its Jinja2 environment escapes values. Templates are package data
-(`render/templates/<document>.<format>.j2`); a `--templates DIR` folder overrides
+The formats are one registry (`formats.py`: `FORMATS`, `DOCUMENTS`), read by the CLI's
+options, the check of a request and every writer. Templated formats (Markdown, HTML) are
+rendered here, from Jinja2 environments made once per (format, language). Templates are
+package data (`render/templates/<document>.<format>.j2`); a `--templates DIR` folder overrides
 any of them by name. With overrides, every template runs in Jinja2's sandbox
 with `StrictUndefined`, so an override can neither reach Python internals
 (`''.__class__`) nor silently print a misspelt field: both stop the build with a
@@ -16,7 +17,6 @@ escape every printed value through `markdown.finalize`.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
     from .filters import Language
 
-__all__ = ["RENDERERS", "TEMPLATE_DIR", "Documents", "Renderer", "TemplateProblem"]
+__all__ = ["TEMPLATE_DIR", "Documents", "TemplateProblem"]
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 
@@ -69,34 +69,13 @@ def _html_autoescape(name: str | None) -> bool:
     return name is not None and name.endswith((".html.j2", ".html"))
 
 
-Finalize = Callable[[object], object]
-
-
-def _markdown_finalize() -> Finalize:
-    from .markdown import finalize
-    return finalize
-
-
-def _html_finalize() -> Finalize:
-    from .filters import html_finalize
-    return html_finalize
-
-
-@dataclass(frozen=True)
-class Renderer:
-    name: str                          # what users type after --format
-    extension: str                     # of the files written
-    finalize: Callable[[], Finalize]   # escape (Markdown) or tidy (HTML) every printed value
-    # a format laid out from another one's document (PDF from the HTML) has no templates
-    # of its own: `from_format` names that format, and `render/<name>.py` converts it
-    from_format: str | None = None
-
-
-RENDERERS: dict[str, Renderer] = {
-    "md": Renderer("md", ".md", _markdown_finalize),
-    "html": Renderer("html", ".html", _html_finalize),
-    "pdf": Renderer("pdf", ".pdf", _html_finalize, from_format="html"),
-}
+def _finalizer(fmt: str) -> Callable[[object], object]:
+    """What every value a template of `fmt` prints passes through (escaping, tidying)."""
+    from .formats import FORMATS, function
+    spec = FORMATS[fmt].finalize
+    if spec is None:
+        raise TemplateProblem(f"the {fmt} format is not made from templates")
+    return function(spec)
 
 
 def _direct_gettext(gettext: Callable[[str], str], *, markup: bool) -> Callable[..., str]:
@@ -161,7 +140,7 @@ class Documents:
                 extensions.append(_translated_literals())
             env = kind(
                 loader=ChoiceLoader(loaders), undefined=StrictUndefined,
-                autoescape=_html_autoescape, finalize=RENDERERS[fmt].finalize(),
+                autoescape=_html_autoescape, finalize=_finalizer(fmt),
                 extensions=extensions, trim_blocks=True, lstrip_blocks=True,
                 keep_trailing_newline=True, auto_reload=False)
             language = self.language(lang)

@@ -20,12 +20,13 @@ from __future__ import annotations
 
 import hashlib
 import io
-from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-__all__ = ["Attached", "Pdf", "PdfProblem", "available", "created_from", "html_to_pdf"]
+from .formats import Attachment, Facts, OutputRequestError
+
+__all__ = ["Attached", "Pdf", "PdfProblem", "available", "convert", "created_from", "html_to_pdf",
+           "require"]
 
 # What the PDF of a document needs from the system, named in PdfProblem's message.
 SYSTEM_LIBRARIES = ("libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation "
@@ -36,23 +37,9 @@ class PdfProblem(Exception):
     """A PDF cannot be made: WeasyPrint or its system libraries are missing, or it failed."""
 
 
-@dataclass(frozen=True)
-class Attached:
-    """A file embedded in the PDF."""
-
-    name: str
-    data: bytes
-    description: str
-    relationship: str = "Data"    # PDF 2.0 AFRelationship: Data, Source, Supplement, ...
-
-
-@dataclass(frozen=True)
-class Pdf:
-    """What a PDF says about itself beyond its HTML."""
-
-    author: str
-    created: date
-    attachments: Sequence[Attached] = ()
+# What a PDF says of itself and the files it carries: the output stage's own types.
+Attached = Attachment
+Pdf = Facts
 
 
 def _weasyprint() -> Any:
@@ -71,6 +58,20 @@ def _weasyprint() -> Any:
 def available() -> None:
     """PdfProblem unless WeasyPrint and its system libraries load."""
     _weasyprint()
+
+
+def require() -> None:
+    """The `pdf` format's check before anything is made: OutputRequestError (a usage
+    error) unless WeasyPrint and its system libraries load."""
+    try:
+        _weasyprint()
+    except PdfProblem as exc:
+        raise OutputRequestError(str(exc)) from None
+
+
+def convert(html: str, facts: Facts) -> bytes:
+    """The `pdf` format, converted from the document's HTML (formats.FORMATS)."""
+    return html_to_pdf(html, facts)
 
 
 def created_from(*dates: date | None) -> date:

@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .engine import (
-                         FORMATS,
                          MAX_LISTED,
                          ReportError,
                          ReportResult,
@@ -32,7 +31,6 @@ if TYPE_CHECKING:
 # name -> the module of this package that defines it
 _EXPORTS = {
     "COLUMN_NAMES": "inputs",
-    "FORMATS": "engine",
     "MAX_LISTED": "engine",
     "Period": "measure",
     "ReportError": "engine",
@@ -47,7 +45,6 @@ _EXPORTS = {
 
 __all__ = [
                      "COLUMN_NAMES",
-                     "FORMATS",
                      "MAX_LISTED",
                      "Period",
                      "ReportError",

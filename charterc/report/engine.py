@@ -47,10 +47,10 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from ..loaders import Loaded
+    from ..render.formats import Facts as Pdf
     from .profiles import Instants, Profile
 
 __all__ = [
-    "FORMATS",
     "MAX_LISTED",
     "ReportError",
     "ReportResult",
@@ -387,9 +387,6 @@ def build_report(charter: Charter, loaded: Loaded | None = None, *, tickets: Pat
 
 # -- writing ------------------------------------------------------------------------------
 
-FORMATS = ("json", "md", "html", "pdf")
-
-
 def write_reports(result: ReportResult, out: Path, langs: Sequence[str],
                   formats: Sequence[str]) -> list[Path]:
     """Write every document: `out/<charter>/<period>/provider.<lang>.<fmt>` and
@@ -399,74 +396,62 @@ def write_reports(result: ReportResult, out: Path, langs: Sequence[str],
     (`write_all`), so a failure leaves none of them half-updated. Markdown and HTML come
     from `render.py`, imported only when asked for, so JSON needs nothing more.
     """
+    from ..render.formats import render_set
+    from ..render.pdf import PdfProblem
     render = check_formats(formats, langs)
     documents = result.documents()
     if not documents:
         return []
     provider = documents["provider"]
     folder = Path(out) / provider["charter"]["id"] / provider["period"]["label"]
-    texts: dict[Path, str | bytes] = {}
+    files: dict[Path, bytes] = {}
     for scope, document in documents.items():
         base = folder / "provider" if scope == "provider" else folder / "clients" / scope
-        for fmt in formats:
-            if fmt == "json":
-                texts[base.with_name(base.name + ".json")] = doc.dumps(document)
-                continue
+
+        def template(fmt: str, lang: str, scope: str = scope, document: Document = document,
+                     ) -> str:
             assert render is not None  # check_formats: a renderer for every other format
-            for lang in langs:
-                path = base.with_name(f"{base.name}.{lang}.{fmt}")
-                if fmt == "pdf":
-                    texts[path] = _pdf(render(document, scope=scope, lang=lang, fmt="html"),
-                                       document, f"{base.name}.json")
-                else:
-                    texts[path] = render(document, scope=scope, lang=lang, fmt=fmt)
-    write_all({path: text.encode("utf-8") if isinstance(text, str) else text
-               for path, text in texts.items()})
-    return list(texts)
+            return render(document, scope=scope, lang=lang, fmt=fmt)
+
+        def facts(document: Document = document, json_name: str = f"{base.name}.json") -> Pdf:
+            return _facts(document, json_name)
+
+        try:
+            made = render_set(formats, langs, template=template, result=document, facts=facts)
+        except PdfProblem as exc:
+            raise ReportError(str(exc)) from None
+        files.update((base.with_name(base.name + suffix), data) for suffix, data in made.items())
+    write_all(files)
+    return list(files)
 
 
-def _pdf(html: str, document: Document, json_name: str) -> bytes:
-    """The report's HTML as a PDF with the report document (JSON) attached, dated the
-    day SOURCE_DATE_EPOCH names, else the last day of the period: never the clock."""
+def _facts(document: Document, json_name: str) -> Pdf:
+    """A report PDF carries the report document (JSON) and is dated the day
+    SOURCE_DATE_EPOCH names, else the last day of the period: never the clock."""
     from ..pipeline.today import SourceDateError, source_date
-    from ..render.pdf import Attached, Pdf, PdfProblem, created_from, html_to_pdf
+    from ..render.formats import Attachment, Facts
+    from ..render.pdf import created_from
     try:
         day = created_from(source_date(), date.fromisoformat(document["period"]["to"]))
-        return html_to_pdf(html, Pdf(
-            author=document["charter"]["title"], created=day,
-            attachments=(Attached(json_name, doc.dumps(document).encode("utf-8"),
-                                  "The report as data (charterc report --format json)"),)))
-    except (PdfProblem, SourceDateError) as exc:
+    except SourceDateError as exc:
         raise ReportError(str(exc)) from None
+    return Facts(author=document["charter"]["title"], created=day,
+                 attachments=(Attachment(json_name, doc.dumps(document).encode("utf-8"),
+                                         "The report as data (charterc report --format json)"),))
 
 
 def check_formats(formats: Sequence[str], langs: Sequence[str] = ()) -> Renderer | None:
     """The renderer the formats need (None for JSON only); ReportError if a format is
-    unknown, the renderer cannot be loaded, or (for Markdown and HTML) a language in
-    `langs` has no catalogue."""
-    unknown = [f for f in formats if f not in FORMATS]
-    if unknown:
-        raise ReportError(f"unknown format {unknown[0]!r} (expected {', '.join(FORMATS)})")
-    if not formats:
-        raise ReportError(f"no format given (expected {', '.join(FORMATS)})")
-    if all(f == "json" for f in formats):
+    not one a report has, a language has no catalogue, or what a format needs (the
+    report renderer, WeasyPrint) cannot be loaded."""
+    from ..render.formats import FORMATS, OutputRequestError, check_request
+    try:
+        check_request("report", formats, langs)
+    except OutputRequestError as exc:
+        raise ReportError(str(exc)) from None
+    if all(FORMATS[f].serialise is not None for f in formats):
         return None
-    render = _renderer()
-    if "pdf" in formats:
-        from ..render.pdf import PdfProblem, available
-        try:
-            available()
-        except PdfProblem as exc:
-            raise ReportError(str(exc)) from None
-    from ..render.i18n import languages
-    known = languages()
-    if not langs:
-        raise ReportError(f"no language given (known languages are {', '.join(known)})")
-    for lang in langs:
-        if lang not in known:
-            raise ReportError(f"no catalogue for language {lang!r}: known languages are "
-                              f"{', '.join(known)}")
-    return render
+    return _renderer()
 
 
 def _renderer() -> Renderer:
