@@ -281,6 +281,15 @@ def init(path: str | None, charter_id: str | None, fmt: str) -> None:
     click.echo(f"wrote {written}; check it with: charterc check {written}")
 
 
+def _require(extra: str, what: str) -> None:
+    """A usage error (exit 2) naming the extra to install when `what` needs one that is not."""
+    from ..extras import MissingExtra, require
+    try:
+        require(extra, what)
+    except MissingExtra as exc:
+        raise click.UsageError(str(exc)) from None
+
+
 def _formats_option(document: str, default: str
                     ) -> Callable[[Callable[..., None]], Callable[..., None]]:
     """`--format` of a command writing `document`: the formats it has, from the registry
@@ -520,6 +529,7 @@ def report_command(charter: str, tickets: str, outages: str | None, period: str 
     Writes OUT/<charter>/<period>/provider.<lang>.<fmt> and clients/<client>.<lang>.<fmt>.
     The charter is checked first (as at the period's last day). See docs/report.md.
     """
+    _require("reports", "charterc report")
     from .report import parse_request, run_report
 
     request = parse_request(charter, tickets, outages, period, first, last, out, lang, fmt,
@@ -555,6 +565,7 @@ def baseline_command(charter: str, tickets: str, outages: str | None, first: str
     --write, the charter with volume, share, needs.features and baseline.reviewed
     updated. See docs/baseline.md.
     """
+    _require("reports", "charterc baseline")
     from .baseline import parse_request, run_baseline
 
     request = parse_request(charter, tickets, outages, first, last, out, lang, fmt, columns,

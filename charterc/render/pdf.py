@@ -46,8 +46,8 @@ def _weasyprint() -> Any:
     try:
         import weasyprint  # type: ignore[import-untyped]
     except ImportError as exc:
-        raise PdfProblem(f"--format pdf needs WeasyPrint ({exc}): pip install 'charterc'"
-                         " brings it; reinstall charterc") from None
+        raise PdfProblem(f"--format pdf needs WeasyPrint ({exc}): "
+                         "pip install 'charterc[pdf]'") from None
     except OSError as exc:  # cffi could not load pango, harfbuzz or fontconfig
         raise PdfProblem(f"--format pdf needs WeasyPrint's system libraries ({exc}): "
                          f"install {SYSTEM_LIBRARIES} (Debian and Ubuntu package names)") \
