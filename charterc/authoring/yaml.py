@@ -16,6 +16,7 @@ YAML 1.1 reader makes them dates, but of the same day, and our loader keeps them
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 import yaml as pyyaml
@@ -84,6 +85,9 @@ _BLOCK_LISTS = frozenset({"suppress", "changes", "signatories", "costs", "featur
 _PLAIN = re.compile(r"[\w./+(~][\w .@/+%()'&~;!?*=-]*\Z|-[\w./+(~][\w .@/+%()'&~;!?*=-]*\Z")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 _RESOLVER = pyyaml.resolver.Resolver()
+# PyYAML's resolver is untyped: its tag for a plain scalar, seen through a typed name
+_resolve_tag: Callable[[type[pyyaml.nodes.Node], str, tuple[bool, bool]], str] = \
+    _RESOLVER.resolve
 _STR = "tag:yaml.org,2002:str"
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r", "\0": "\\0"}
 
@@ -103,7 +107,7 @@ def plain_ok(text: str) -> bool:
         return False
     if type(resolve_plain(text)) is not str:
         return False
-    tag = _RESOLVER.resolve(pyyaml.nodes.ScalarNode, text, (True, False))
+    tag = _resolve_tag(pyyaml.nodes.ScalarNode, text, (True, False))
     return tag == _STR or (tag == "tag:yaml.org,2002:timestamp" and bool(_DATE.match(text)))
 
 

@@ -21,7 +21,8 @@ EXAMPLE_TODAY = "2026-06-01"  # the `--today` the examples are written for
 
 def base_document() -> dict[str, Any]:
     from ..loaders import load_path
-    return load_path(BASE).document
+    document: dict[str, Any] = load_path(BASE).document
+    return document
 
 
 def _merge_list(base: list[Any], overlay: list[Any]) -> list[Any]:

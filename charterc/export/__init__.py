@@ -36,4 +36,5 @@ EXPORTERS: dict[str, str] = {
 def exporter(name: str) -> Callable[[Subject], Exported]:
     """The function that writes `name`, imported now (only the formats built are loaded)."""
     module, func = EXPORTERS[name].split(":")
-    return getattr(importlib.import_module(module), func)
+    found: Callable[[Subject], Exported] = getattr(importlib.import_module(module), func)
+    return found

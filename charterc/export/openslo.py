@@ -70,9 +70,11 @@ class _Dumper(_SafeDumper):  # type: ignore[misc,valid-type]
             return ScalarNode(_STR, data, style=self.default_style)
         if (kind is not dict and kind is not list) or self.sort_keys \
                 or self.default_flow_style is None:
-            return super().represent_data(data)
+            represented: Node = super().represent_data(data)
+            return represented
         if id(data) in self.represented_objects:
-            return self.represented_objects[id(data)]
+            known: Node = self.represented_objects[id(data)]
+            return known
         self.object_keeper.append(data)
         node: Node
         represent = self.represent_data

@@ -25,7 +25,7 @@ import json
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, TypeAlias, cast
+from typing import Any, TypeAlias, TypeGuard, cast
 
 from lark import Lark, Token
 from lark.exceptions import LarkError, UnexpectedInput
@@ -155,7 +155,7 @@ def _position(token: Token) -> tuple[int, int]:
     return token.line, token.column
 
 
-def _is_node(item: object) -> bool:
+def _is_node(item: object) -> TypeGuard[Node]:
     return type(item) is tuple and type(item[0]) is str
 
 
@@ -426,7 +426,8 @@ class _KeywordLexer(ContextualLexer):
     keyword_types: frozenset[str] = frozenset()
     word_states: frozenset[Any] = frozenset()
 
-    def lex(self, lexer_state: LexerState, parser_state: ParserState) -> Iterator[Token]:
+    def lex(self, lexer_state: LexerState, parser_state: ParserState[Token]
+            ) -> Iterator[Token]:
         inner = super().lex(lexer_state, parser_state)
         keyword_types, word_states = self.keyword_types, self.word_states
         for token in inner:
@@ -436,7 +437,7 @@ class _KeywordLexer(ContextualLexer):
             yield token
 
 
-def _shiftable(parser_state: ParserState, terminal: str) -> bool:
+def _shiftable(parser_state: ParserState[Token], terminal: str) -> bool:
     states = parser_state.parse_conf.parse_table.states
     stack = list(parser_state.state_stack)
     while True:

@@ -49,12 +49,13 @@ class Hours:
 
     @property
     def is_24x7(self) -> bool:
-        return self.written == "24x7"
+        return bool(self.written == "24x7")
 
     @property
     def stated_zone(self) -> str | None:
         """The `timezone` written with the value (None: inherited)."""
-        return _get(self.written, "timezone")
+        zone: str | None = _get(self.written, "timezone")
+        return zone
 
     @property
     def stated_holidays(self) -> Any:
