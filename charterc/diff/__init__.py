@@ -25,6 +25,7 @@ from .sources import SourceError, read_side, unmatched
 
 if TYPE_CHECKING:
     from ..model.charter import Charter
+    from .types import CharterDiffJSON
 
 __all__ = [
     "Change",
@@ -48,7 +49,7 @@ class CharterDiff:
     made: str | None = None          # None for an added or removed charter
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
-    def to_dict(self) -> dict[str, object]:
+    def to_dict(self) -> CharterDiffJSON:
         return {"id": self.id, "old": {"file": self.old_file, "version": self.old_version},
                 "new": {"file": self.new_file, "version": self.new_version},
                 "required": self.required, "made": self.made,

@@ -14,6 +14,7 @@ from ..cli.formats.text import format_diagnostic
 if TYPE_CHECKING:
     from . import CharterDiff, DiffResult
     from .changes import Change
+    from .types import DiffJSON
 
 __all__ = ["RENDERERS", "render_json", "render_markdown", "render_text"]
 
@@ -69,10 +70,10 @@ def render_text(result: DiffResult, *, color: bool = False) -> str:
 
 
 def render_json(result: DiffResult, *, color: bool = False) -> str:
-    data = {"old": result.old, "new": result.new,
-            "charters": [d.to_dict() for d in result.charters],
-            "not_compared": [d.to_dict() for d in result.problems],
-            "exit_code": result.exit_code}
+    data: DiffJSON = {"old": result.old, "new": result.new,
+                      "charters": [d.to_dict() for d in result.charters],
+                      "not_compared": [d.to_dict() for d in result.problems],
+                      "exit_code": result.exit_code}
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
