@@ -1,6 +1,6 @@
 """`charterc baseline`: a window of tickets against the charter, and its next baseline.
 
-    compare (compare.py: the figures and findings, a JSON-compatible document)
+    compare (compare.py: the figures and findings, a typed JSON document: types.py)
     -> propose (propose.py: the charter with its values edited in place, --write)
     -> render (render.py: Markdown and HTML, English and French)
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from ..report.charts import (
     PALETTE,
@@ -28,12 +28,14 @@ def volume_chart(rows: Sequence[tuple[str, Decimal | None, Decimal, Decimal | No
                  language: Formatter) -> str:
     """Units a year per client: `rows` of (name, stated, observed, proposed)."""
     _ = language.gettext
-    series = ((1, _("In the charter")), (2, _("Observed, a year")), (3, _("Proposed")))
+    series: tuple[tuple[Literal[1, 2, 3], str], ...] = (
+        (1, _("In the charter")), (2, _("Observed, a year")), (3, _("Proposed")))
     width = 0.26
     with drawing() as (figure, ax):
         for i, (k, label) in enumerate(series):
             xs = [n + (i - 1) * width for n in range(len(rows))]
-            values = [float(r[k]) if r[k] is not None else 0.0 for r in rows]  # type: ignore[arg-type]
+            shown = [r[k] for r in rows]
+            values = [float(v) if v is not None else 0.0 for v in shown]
             ax.bar(xs, values, width=width, label=label, color=PALETTE[i])
         ax.set_xticks(range(len(rows)), [textwrap.fill(r[0], 16) for r in rows],
                       fontsize=8 if len(rows) > 4 else None)
@@ -41,8 +43,8 @@ def volume_chart(rows: Sequence[tuple[str, Decimal | None, Decimal, Decimal | No
         format_axis(ax, lambda v: language.number(v, 0))
         ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
         desc = "; ".join(
-            f"{r[0]}: " + ", ".join(f"{label} {language.number(r[k], 0)}"  # type: ignore[arg-type]
-                                    for k, label in series if r[k] is not None)
+            f"{r[0]}: " + ", ".join(f"{label} {language.number(v, 0)}"
+                                    for k, label in series if (v := r[k]) is not None)
             for r in rows)
         return svg_document(figure, "chart-volume",
                             _("Volume a year: stated, observed, proposed"), desc)

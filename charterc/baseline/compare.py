@@ -19,7 +19,7 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ..calendar import zone
 from ..diagnostics import Diagnostic
@@ -34,13 +34,19 @@ from ..report.measure import (
     quantile,
     range_period,
 )
+from .types import (
+    BaselineDocument,
+    ClientBaseline,
+    Finding,
+    Proposal,
+    TurnaroundGroup,
+    UnvaluedCost,
+)
 
 if TYPE_CHECKING:
-    from ..report.profiles import Profile
+    from ..report.profiles import Instants, Profile
 
 __all__ = ["THIN", "Baseline", "BaselineError", "compare"]
-
-Document = dict[str, Any]
 
 THIN = 30                 # fewer tickets than this in the window: too thin to say
 VOLUME_GAP = Decimal(10)  # annualised units this many percent off the forecast: a finding
@@ -83,10 +89,10 @@ class Baseline:
     """The comparison: its JSON-compatible document, the skipped rows' diagnostics, and
     per client the proposed values (None: unchanged) that `--write` puts in the charter."""
 
-    document: Document
+    document: BaselineDocument
     diagnostics: list[Diagnostic]
     skipped: int
-    proposals: dict[str, dict[str, Any]]
+    proposals: dict[str, Proposal]
     reviewed: date
 
 
@@ -107,7 +113,7 @@ def _client_zone(client: Client) -> str:
 
 
 def _read(charter: Charter, tickets: Path, display: str, period: Period,
-          columns: dict[str, str] | None, profile: Profile | None, instants: Any,
+          columns: dict[str, str] | None, profile: Profile | None, instants: Instants,
           progress: Callable[[int], None] | None,
           skip: Callable[[Skipped], None]) -> tuple[dict[str, _Client], bool]:
     clocks = {t.id: TierClock(t, t.hours.schedule, t.hours.zone) for t in charter.tiers}
@@ -178,7 +184,7 @@ def _hours(seconds: Fraction | None) -> float | None:
     return None if seconds is None else _dec(seconds / 3600, 2)
 
 
-def _turnaround(values: array[int]) -> Document:
+def _turnaround(values: array[int]) -> TurnaroundGroup:
     ordered = sorted(values)
     return {"resolved": len(ordered), "median_hours": _hours(quantile(ordered, _HALF))}
 
@@ -270,16 +276,15 @@ def _window(charter: Charter, period: Period, state: dict[str, _Client],
                               primary_of(observed, threshold) if total else None), with_features)
 
 
-def _proposal(w: _Window, c: Client, s: _Client, growth: Decimal | None) -> dict[str, Any]:
+def _proposal(w: _Window, c: Client, s: _Client, growth: Decimal | None) -> Proposal:
     """The values `--write` sets for a client with enough tickets (section 10)."""
-    proposal: dict[str, Any] = {}
     rate = _whole(growth) if growth is not None else c.growth_or_default.value
     # `volume.units` is the term's first year: the window's rate taken back to it
     offset = (w.period.first - w.charter.period.start).days / 365.25
     base = 1 + float(rate) / 100
     annualised = Decimal(s.count) * w.annual
     units = annualised / Decimal(base ** offset) if base > 0 else annualised
-    proposal["units"] = int(_whole(units))
+    proposal: Proposal = {"units": int(_whole(units))}
     if growth is not None:
         proposal["growth"] = _percent_text(_whole(growth))
     if c.share is not None:
@@ -295,7 +300,8 @@ def _proposal(w: _Window, c: Client, s: _Client, growth: Decimal | None) -> dict
 
 
 def _entry(w: _Window, c: Client, s: _Client, growth: Decimal | None,
-           proposal: dict[str, Any]) -> Document:
+           proposal: Proposal | None) -> ClientBaseline:
+    """`proposal`: None for a client too thin to propose anything."""
     tier = w.charter.tier(c.tier)
     assert tier is not None  # R301
     forecast = period_charge(w.charter, w.facts, c, w.period, Counter()).forecast_units * w.annual
@@ -313,14 +319,15 @@ def _entry(w: _Window, c: Client, s: _Client, growth: Decimal | None,
             "difference_percent": (_dec((annualised - forecast) * _HUNDRED / forecast)
                                    if forecast else None),
             "implied_growth": _dec(growth) if growth is not None else None,
-            "proposed_units": proposal.get("units"),
+            "proposed_units": proposal["units"] if proposal is not None else None,
             "proposed_growth": _dec(_whole(growth))
             if growth is not None and proposal else None},
         "share": {
             "stated": _dec(c.share.value) if c.share is not None else None,
             "projected": _dec(projected) if projected is not None else None,
             "observed": _dec(w.observed[c.id]),
-            "proposed": _dec(_tenth(w.observed[c.id])) if "share" in proposal else None},
+            "proposed": _dec(_tenth(w.observed[c.id]))
+            if proposal is not None and "share" in proposal else None},
         "role": {"projected": "primary" if w.primary[0] == c.id else "secondary",
                  "observed": "primary" if w.primary[1] == c.id else "secondary"},
         "features": {"measured": w.with_features, "used": used, "needed": needed,
@@ -329,7 +336,7 @@ def _entry(w: _Window, c: Client, s: _Client, growth: Decimal | None,
                      if w.with_features else [],
                      "used_not_needed": [f for f in used if f not in needed]
                      if w.with_features else [],
-                     "proposed": proposal.get("features")},
+                     "proposed": proposal.get("features") if proposal is not None else None},
         "hours": {"zone": _client_zone(c),
                   "tier_hours": "24x7" if tier.hours.is_24x7 else str(tier.hours.schedule or ""),
                   "outside": outside,
@@ -341,9 +348,9 @@ def _entry(w: _Window, c: Client, s: _Client, growth: Decimal | None,
     }
 
 
-def _findings(cid: str, entry: Document) -> list[Document]:
+def _findings(cid: str, entry: ClientBaseline) -> list[Finding]:
     """What a steering committee should look at for one client (thresholds at the top)."""
-    out: list[Document] = []
+    out: list[Finding] = []
     volume, share = entry["volume"], entry["share"]
     gap, implied = volume["difference_percent"], volume["implied_growth"]
     if (gap is not None and abs(Decimal(str(gap))) > VOLUME_GAP) or (
@@ -376,21 +383,20 @@ def _document(charter: Charter, period: Period, state: dict[str, _Client],
               with_features: bool, diagnostics: list[Diagnostic], skipped: int,
               outage_count: int | None, file: str | None) -> Baseline:
     w = _window(charter, period, state, with_features)
-    findings: list[Document] = []
-    clients: Document = {}
-    proposals: dict[str, dict[str, Any]] = {}
+    findings: list[Finding] = []
+    clients: dict[str, ClientBaseline] = {}
+    proposals: dict[str, Proposal] = {}
     for c in charter.clients:
         s = state[c.id]
         growth = implied_growth(s.months, w.days)
-        thin = s.count < THIN
-        proposal = {} if thin else _proposal(w, c, s, growth)
+        proposal = None if s.count < THIN else _proposal(w, c, s, growth)
         clients[c.id] = entry = _entry(w, c, s, growth, proposal)
-        if thin:
+        if proposal is None:
             findings.append({"kind": "thin", "client": c.id, "tickets": s.count})
             continue
         proposals[c.id] = proposal
         findings.extend(_findings(c.id, entry))
-    unvalued = []
+    unvalued: list[UnvaluedCost] = []
     if with_features:
         used: Counter[str] = Counter()
         for s in state.values():
@@ -402,7 +408,7 @@ def _document(charter: Charter, period: Period, state: dict[str, _Client],
                 findings.append({"kind": "unvalued-cost", "cost": cost.id,
                                  "feature": cost.feature, "amount": amount})
     threshold = charter.governance_or_default.primary_threshold_or_default.value
-    document: Document = {
+    document: BaselineDocument = {
         "charter": {"id": charter.id, "title": charter.metadata.title,
                     "version": charter.metadata.version, "file": file,
                     "currency": charter.business.currency},

@@ -7,16 +7,17 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..publish.files import write_all
-from .compare import Baseline, Document
+from .compare import Baseline
+from .types import BaselineDocument
 
 __all__ = ["dumps", "folder", "write_baseline"]
 
 
-def dumps(document: Document) -> str:
+def dumps(document: BaselineDocument) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
-def folder(out: Path, document: Document) -> Path:
+def folder(out: Path, document: BaselineDocument) -> Path:
     """`OUT/<charter>/baseline-<from>--<to>/`."""
     window = document["window"]
     return Path(out) / document["charter"]["id"] / f"baseline-{window['from']}--{window['to']}"

@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..loaders import Loaded, load_bytes, loader_for
 from .compare import Baseline
+from .types import Proposal
 
 __all__ = ["ProposalError", "propose", "propose_text"]
 
@@ -179,7 +181,7 @@ def _dsl_add(src: _Source, after: str, statement: str) -> _Edit:
 
 # -- the edits of one client ---------------------------------------------------------------
 
-def _volume(src: _Source, base: str, doc: dict[str, Any], proposal: dict[str, Any],
+def _volume(src: _Source, base: str, doc: Mapping[str, object], proposal: Proposal,
             edits: list[_Edit]) -> None:
     volume = doc.get("volume")
     units, growth = str(proposal["units"]), proposal.get("growth")
@@ -214,7 +216,7 @@ def _volume(src: _Source, base: str, doc: dict[str, Any], proposal: dict[str, An
         edits.append(_yaml_add(src, base, "volume", "{" + inner + "}", f"{base}/tier"))
 
 
-def _features(src: _Source, base: str, doc: dict[str, Any], features: list[str],
+def _features(src: _Source, base: str, doc: Mapping[str, object], features: list[str],
               edits: list[_Edit]) -> None:
     needs = doc.get("needs")
     current = needs.get("features") if isinstance(needs, dict) else None
@@ -275,7 +277,8 @@ def _block_list(src: _Source, pointer: str, current: list[Any], features: list[s
                            new_line=True))
 
 
-def _reviewed(src: _Source, document: dict[str, Any], day: str, edits: list[_Edit]) -> None:
+def _reviewed(src: _Source, document: Mapping[str, object], day: str,
+              edits: list[_Edit]) -> None:
     baseline = document.get("baseline")
     if isinstance(baseline, dict) and "reviewed" in baseline:
         if baseline["reviewed"] != day:
@@ -336,6 +339,7 @@ def _aligned(rest: str, grown: int) -> str:
 
 
 def _expected(document: dict[str, Any], result: Baseline) -> dict[str, Any]:
+    """The charter's canonical document (free-form, as loaded) with the proposal applied."""
     out = copy.deepcopy(document)
     out.setdefault("baseline", {})["reviewed"] = result.reviewed.isoformat()
     for i, client in enumerate(out.get("clients", [])):

@@ -10,12 +10,16 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ..render.i18n import languages
 from ..render.view import N_, Pct, Units
 from ..report.render import report_documents
-from .compare import Document
+from .types import BaselineDocument, ClientBaseline, Finding
+from .views import BaselineView, SummaryRow
+
+if TYPE_CHECKING:
+    from ..render.filters import Language
 
 __all__ = ["FORMATS", "charts_unavailable", "render_baseline"]
 
@@ -59,7 +63,7 @@ def _features(items: list[str] | None) -> str | None:
     return None if items is None else (", ".join(items) or "—")
 
 
-def _rows(c: Document, language: Any) -> list[Document]:
+def _rows(c: ClientBaseline, language: Language) -> list[SummaryRow]:
     """The summary rows of one client: figure, stated, observed, proposed (view values)."""
     _ = language.gettext
     volume, share, features, role = c["volume"], c["share"], c["features"], c["role"]
@@ -88,17 +92,18 @@ def _rows(c: Document, language: Any) -> list[Document]:
     ]
 
 
-def _finding(f: Document, names: dict[str, str], document: Document, language: Any) -> str:
+def _finding(f: Finding, names: dict[str, str], document: BaselineDocument,
+             language: Language) -> str:
     _ = language.gettext
     params: dict[str, str] = {}
     for key, value in f.items():
         if key == "kind":
             continue
         if key == "client":
-            params[key] = names[value]
+            params[key] = names[str(value)]
         elif key in ("percent", "stated", "observed", "implied_growth", "stated_growth"):
-            params[key] = language.fmt(_p(value)) if not isinstance(value, str) else \
-                _(ROLES[value])
+            params[key] = _(ROLES[value]) if isinstance(value, str) else \
+                language.fmt(_p(value if isinstance(value, (int, float)) else None))
         elif key == "amount":
             params[key] = language.money(Decimal(str(value)))
         elif isinstance(value, (int, float)):
@@ -115,7 +120,7 @@ def _finding(f: Document, names: dict[str, str], document: Document, language: A
     return str(_(FINDINGS[f["kind"]]) % params)
 
 
-def _view(document: Document, language: Any) -> Document:
+def _view(document: BaselineDocument, language: Language) -> BaselineView:
     names = {cid: c["name"] for cid, c in document["clients"].items()}
     window = document["window"]
     return {
@@ -137,14 +142,15 @@ def _view(document: Document, language: Any) -> Document:
     }
 
 
-def _charts(document: Document, language: Any) -> tuple[list[Any] | None, str | None]:
+def _charts(document: BaselineDocument, language: Language) -> tuple[list[str] | None,
+                                                                    str | None]:
     from markupsafe import Markup
 
     from . import charts
     rows = [(c["name"], _dec(c["volume"]["forecast"]), Decimal(str(c["volume"]["annualised"])),
              _dec(c["volume"]["proposed_units"])) for c in document["clients"].values()]
     try:
-        drawn = [Markup(charts.volume_chart(rows, language))]
+        drawn: list[str] = [Markup(charts.volume_chart(rows, language))]
         for cid, c in document["clients"].items():
             if c["hours"]["outside"]:
                 drawn.append(Markup(charts.heat_chart(c["name"], cid, c["hours"]["by_hour"],
@@ -158,7 +164,7 @@ def _dec(value: float | int | None) -> Decimal | None:
     return None if value is None else Decimal(str(value))
 
 
-def render_baseline(document: Document, *, lang: str, fmt: str) -> str:
+def render_baseline(document: BaselineDocument, *, lang: str, fmt: str) -> str:
     """The baseline page in `lang` as `fmt` ("md" | "html"); ValueError for an unknown one."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r} (one of: {', '.join(FORMATS)})")

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from ..pipeline import FileResult
     from ..report import ReportResult
     from ..report.revision import Revision
+    from ..report.types import CharterRevision
 
 __all__ = ["ReportRequest", "parse_request", "run_report"]
 
@@ -202,7 +203,7 @@ def _measure(request: ReportRequest, checked: FileResult, reviews: list[str],
     from ..report.profiles import profile
 
     assert checked.charter is not None
-    committed = None if revision is None else {
+    committed: CharterRevision | None = None if revision is None else {
         "commit": revision.commit, "date": revision.date, "path": revision.path}
     size = request.tickets.stat().st_size
     bar = click.progressbar(length=size, label="reading tickets", file=sys.stderr) \

@@ -25,6 +25,7 @@ from .sources import SourceError, read_side, unmatched
 
 if TYPE_CHECKING:
     from ..model.charter import Charter
+    from .types import CharterDiffJSON, DiffJSON
 
 __all__ = [
     "Change",
@@ -48,7 +49,7 @@ class CharterDiff:
     made: str | None = None          # None for an added or removed charter
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
-    def to_dict(self) -> dict[str, object]:
+    def to_dict(self) -> CharterDiffJSON:
         return {"id": self.id, "old": {"file": self.old_file, "version": self.old_version},
                 "new": {"file": self.new_file, "version": self.new_version},
                 "required": self.required, "made": self.made,
@@ -73,7 +74,7 @@ class DiffResult:
         """1 when G706 fires, or when a charter of NEW cannot be read; else 0."""
         return 1 if self.diagnostics or self.new_problems else 0
 
-    def to_dict(self) -> dict[str, object]:
+    def to_dict(self) -> DiffJSON:
         """The result as `charterc diff --format json` writes it."""
         return {"old": self.old, "new": self.new,
                 "charters": [d.to_dict() for d in self.charters],

@@ -11,6 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .types import ChangeJSON
 
 __all__ = [
     "EFFECTS",
@@ -38,7 +42,7 @@ class Change:
     note: str = ""          # why it is classed so, or the figures behind it
     pointer: str = ""       # where in the new document (the old one when removed)
 
-    def to_dict(self) -> dict[str, str | None]:
+    def to_dict(self) -> ChangeJSON:
         return {"client": self.client, "subject": self.subject, "effect": self.effect,
                 "bump": self.bump, "before": self.before, "after": self.after,
                 "note": self.note, "pointer": self.pointer}

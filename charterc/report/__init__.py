@@ -3,8 +3,8 @@
     read (inputs.py) -> measure (measure.py) -> document (document.py) -> write
     (engine.py: JSON; render.py: Markdown and HTML)
 
-The report document is a plain JSON-compatible dict whose shape is fixed in
-docs/report.md; the renderers read nothing else. Bad rows of the usage files
+The report document is JSON-compatible typed dicts (`types.py`) whose shape is
+fixed in docs/report.md; the renderers read nothing else. Bad rows of the usage files
 are diagnostics of the U1xx rules (declared in `inputs.py`).
 
 The names below are imported on first use: the rule catalogue imports

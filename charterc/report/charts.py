@@ -20,7 +20,9 @@ from contextlib import contextmanager
 from decimal import Decimal
 from html import escape
 from types import ModuleType
-from typing import TYPE_CHECKING, Any, TypedDict
+from typing import TYPE_CHECKING, Literal, TypedDict
+
+from .types import WeekTickets
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -31,7 +33,10 @@ if TYPE_CHECKING:
 __all__ = [
     "MISSING",
     "PALETTE",
+    "AttainmentBar",
     "ChartsUnavailable",
+    "TurnaroundBar",
+    "WeekTickets",
     "attainment_chart",
     "drawing",
     "format_axis",
@@ -54,11 +59,21 @@ RC = {
 }
 
 
-class WeekTickets(TypedDict):
-    """Tickets opened in one ISO week."""
+class AttainmentBar(TypedDict):
+    """One priority of the attainment chart: attainments in percent (None: nothing measured)."""
 
-    week: str       # "2026-W40"
-    tickets: int
+    priority: str
+    response: Decimal | None
+    resolution: Decimal | None
+
+
+class TurnaroundBar(TypedDict):
+    """One group of the turnaround chart: minutes (None: no ticket) and the tickets counted."""
+
+    label: str
+    median: Decimal | None
+    p90: Decimal | None
+    count: int
 
 
 class ChartsUnavailable(Exception):
@@ -160,7 +175,7 @@ def volume_chart(series: Sequence[tuple[str, Sequence[WeekTickets]]], language: 
                     desc or _("No ticket in the period."))
 
 
-def attainment_chart(rows: Sequence[Mapping[str, Any]], targets: Mapping[str, Decimal | None],
+def attainment_chart(rows: Sequence[AttainmentBar], targets: Mapping[str, Decimal | None],
                      language: Formatter) -> str:
     """Response and resolution attainment per priority (bars), each target a dashed line.
 
@@ -168,16 +183,18 @@ def attainment_chart(rows: Sequence[Mapping[str, Any]], targets: Mapping[str, De
     nothing was measured (no bar); `targets`: {"response": Decimal | None, ...}.
     """
     _ = language.gettext
-    objectives = (("response", _("Response")), ("resolution", _("Resolution")))
+    objectives: tuple[tuple[Literal["response", "resolution"], str], ...] = (
+        ("response", _("Response")), ("resolution", _("Resolution")))
     width = 0.36
     shared = len({targets.get(key) for key, _label in objectives}) == 1
     with drawing() as (figure, ax):
         for i, (key, label) in enumerate(objectives):
             xs = [n + (i - 0.5) * width for n in range(len(rows))]
-            values = [float(r[key]) if r[key] is not None else 0.0 for r in rows]
+            shown = [r[key] for r in rows]
+            values = [float(v) if v is not None else 0.0 for v in shown]
             bars = ax.bar(xs, values, width=width, label=label, color=PALETTE[i])
-            ax.bar_label(bars, labels=[language.percent(r[key]) if r[key] is not None else ""
-                                       for r in rows], fontsize=7, padding=2)
+            ax.bar_label(bars, labels=[language.percent(v) if v is not None else ""
+                                       for v in shown], fontsize=7, padding=2)
         for i, (key, label) in enumerate(objectives[:1] if shared else objectives):
             target = targets.get(key)
             if target is not None:   # one line when both objectives share a target
@@ -190,20 +207,23 @@ def attainment_chart(rows: Sequence[Mapping[str, Any]], targets: Mapping[str, De
         ax.set_ylabel(_("Attainment"))
         format_axis(ax, lambda v: language.percent(v, 0))
         ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
+        def said(value: Decimal | None) -> str:
+            return language.percent(value) if value is not None else "-"
+
         desc = "; ".join(f"{r['priority']}: " + ", ".join(
-            f"{label} {language.percent(r[key]) if r[key] is not None else '-'}"
-            for key, label in objectives) for r in rows)
+            f"{label} {said(r[key])}" for key, label in objectives) for r in rows)
         return svg_document(figure, "chart-attainment", _("Attainment per priority"),
                     desc or _("No ticket in the period."))
 
 
-def turnaround_chart(rows: Sequence[Mapping[str, Any]], language: Formatter) -> str:
+def turnaround_chart(rows: Sequence[TurnaroundBar], language: Formatter) -> str:
     """Median and 90th percentile of the resolution turnaround per kind of time, in hours.
 
     `rows`: [{"label", "median", "p90", "count"}], minutes as Decimal or None (no ticket).
     """
     _ = language.gettext
-    measures = (("median", _("Median")), ("p90", _("90th percentile")))
+    measures: tuple[tuple[Literal["median", "p90"], str], ...] = (
+        ("median", _("Median")), ("p90", _("90th percentile")))
     width = 0.36
 
     def hours(minutes: Decimal) -> Decimal:
@@ -212,7 +232,7 @@ def turnaround_chart(rows: Sequence[Mapping[str, Any]], language: Formatter) -> 
     with drawing() as (figure, ax):
         for i, (key, label) in enumerate(measures):
             xs = [n + (i - 0.5) * width for n in range(len(rows))]
-            values = [None if r[key] is None else hours(r[key]) for r in rows]
+            values = [None if m is None else hours(m) for m in (r[key] for r in rows)]
             bars = ax.bar(xs, [float(v) if v is not None else 0.0 for v in values],
                           width=width, label=label, color=PALETTE[i])
             ax.bar_label(bars, labels=[language.number(v, 1) if v is not None else ""
@@ -224,9 +244,11 @@ def turnaround_chart(rows: Sequence[Mapping[str, Any]], language: Formatter) -> 
         ax.margins(y=0.15)
         format_axis(ax, lambda v: language.number(v, 1))
         ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
+        def said(minutes: Decimal | None) -> str:
+            return language.number(hours(minutes), 1) + " h" if minutes is not None else "-"
+
         desc = "; ".join(f"{r['label']}: " + ", ".join(
-            f"{label} " + (language.number(hours(r[key]), 1) + " h" if r[key] is not None
-                           else "-") for key, label in measures) for r in rows)
+            f"{label} " + said(r[key]) for key, label in measures) for r in rows)
         return svg_document(figure, "chart-turnaround", _("Resolution turnaround, in hours"), desc)
 
 

@@ -193,7 +193,8 @@ def _instants(column: pa.Array) -> tuple[Ints, npt.NDArray[np.bool_], npt.NDArra
     top = len(data) - 1
 
     def byte(j: int) -> Ints:
-        return data[np.minimum(at + j, top)].astype(np.int64)
+        column: Ints = data[np.minimum(at + j, top)].astype(np.int64)
+        return column
 
     def digit(j: int) -> Ints:
         return byte(j) - 48
@@ -319,8 +320,9 @@ class Ids:
 def _same(a: Ids, a_rows: Ints, b: Ids, b_rows: Ints) -> npt.NDArray[np.bool_]:
     """Whether id a[a_rows[i]] equals id b[b_rows[i]], byte for byte."""
     width = min(a.matrix.shape[1], b.matrix.shape[1])
-    return (a.length[a_rows] == b.length[b_rows]) & np.all(
+    same: npt.NDArray[np.bool_] = (a.length[a_rows] == b.length[b_rows]) & np.all(
         a.matrix[a_rows, :width] == b.matrix[b_rows, :width], axis=1)
+    return same
 
 
 class _Seen(dict[str, int]):
@@ -626,7 +628,8 @@ def _plain(ids: Ids) -> npt.NDArray[np.bool_]:
         return np.ones(len(length), dtype=bool)
     printable = ((matrix >= 32) & (matrix <= 126)).sum(axis=1) == length
     last = matrix[np.arange(len(length)), np.maximum(length - 1, 0)]
-    return printable & (length > 0) & (matrix[:, 0] != 32) & (last != 32)
+    plain: npt.NDArray[np.bool_] = printable & (length > 0) & (matrix[:, 0] != 32) & (last != 32)
+    return plain
 
 
 # -- the status history -------------------------------------------------------------------

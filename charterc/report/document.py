@@ -1,4 +1,5 @@
-"""The report document: a plain JSON-compatible dict, the one thing the renderers read.
+"""The report document: JSON-compatible typed dicts (`types.py`), the one thing the
+renderers read.
 
 Shape and key order: docs/report.md (the contract with `render.py`). Numbers are
 JSON numbers: money rounded half-even to cents; attainment and availability
@@ -14,21 +15,38 @@ from datetime import UTC, datetime, tzinfo
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ..calendar import zone
 from ..model.projection import round_money
 from ..render.view import canonical_sha256
-from .measure import GROUPS, OBJECTIVES, Breach, Pending, Tally, Usage, quantile
+from .measure import GROUPS, Breach, Pending, Tally, Usage, quantile
+from .types import (
+    OBJECTIVE_KEYS,
+    BreachEntry,
+    CharterHeader,
+    ClientEntry,
+    Counts,
+    ObjectiveEntry,
+    ObjectiveKey,
+    PendingEntry,
+    PriorityEntry,
+    ProviderDocument,
+    ProviderEntry,
+    Quantiles,
+    ReportDocument,
+    ReportHead,
+    TicketCounts,
+    TrendMonth,
+    TurnaroundEntry,
+    UsageEntry,
+)
 
 if TYPE_CHECKING:
     from ..model.charter import Objective
     from .engine import _Report
 
-__all__ = ["Document", "client_document", "dumps", "provider_document"]
-
-# A report document, or a part of one: JSON-compatible values in the shape of docs/report.md.
-Document = dict[str, Any]
+__all__ = ["ProviderDocument", "ReportDocument", "client_document", "dumps", "provider_document"]
 
 _CENT = Decimal("0.01")
 _TENTH = Decimal("0.1")
@@ -119,7 +137,7 @@ def _ratio(met: int, total: int) -> Fraction | None:
     return Fraction(met * 100, total) if total else None
 
 
-def _tally(t: Tally) -> dict[str, int]:
+def _tally(t: Tally) -> Counts:
     return {"met": t.met, "total": t.total, "pending": t.pending}
 
 
@@ -130,16 +148,16 @@ def _sum(tallies: Iterable[Tally]) -> Tally:
     return out
 
 
-def _tickets(by_priority: Mapping[str, Tally]) -> Document:
+def _tickets(by_priority: Mapping[str, Tally]) -> TicketCounts:
     return {**_tally(_sum(by_priority.values())),
             "by_priority": {p: _tally(t) for p, t in by_priority.items()}}
 
 
 def _objective(by_priority: Mapping[str, Tally], objective: Objective | None,
-               clock_of: str | None) -> Document:
+               clock_of: str | None) -> ObjectiveEntry:
     """`response` or `resolution`; `objective` is the charter's (None for the provider)."""
     whole = _sum(by_priority.values())
-    rows: dict[str, Document] = {}
+    rows: dict[str, PriorityEntry] = {}
     for p, t in by_priority.items():
         target = objective.priority_targets.get(p) if objective is not None else None
         rows[p] = {**_tally(t), "attainment": attained(_ratio(t.met, t.total)),
@@ -150,41 +168,52 @@ def _objective(by_priority: Mapping[str, Tally], objective: Objective | None,
             "by_priority": rows}
 
 
-def _turnaround(arrays: Sequence[Iterable[int]]) -> dict[str, Document]:
-    out: dict[str, Document] = {}
-    for name, values in zip(GROUPS, arrays, strict=True):
-        ordered = sorted(values)
-        out[name] = {"median": minutes(quantile(ordered, _HALF)),
-                     "p90": minutes(quantile(ordered, _P90)), "count": len(ordered)}
+def _quantiles(values: Iterable[int]) -> Quantiles:
+    ordered = sorted(values)
+    return {"median": minutes(quantile(ordered, _HALF)),
+            "p90": minutes(quantile(ordered, _P90)), "count": len(ordered)}
+
+
+def _turnaround(arrays: Sequence[Iterable[int]]) -> TurnaroundEntry:
+    """`arrays`: the durations of each group, in the order of `measure.GROUPS`."""
+    weekday, weekend, in_hours, out_of_hours = arrays
+    return {"weekday": _quantiles(weekday), "weekend": _quantiles(weekend),
+            "in_hours": _quantiles(in_hours), "out_of_hours": _quantiles(out_of_hours)}
+
+
+def _breaches(rows: Iterable[Breach], tz: tzinfo, paused: bool) -> list[BreachEntry]:
+    """`paused`: clocks were paused from a status history, so each row says for how long."""
+    at = _instants(tz)
+    out: list[BreachEntry] = []
+    for row in sorted(rows, key=lambda r: (r[0], r[1], r[2])):
+        entry: BreachEntry = {"id": row[1], "priority": row[3], "objective": OBJECTIVE_KEYS[row[2]],
+                              "opened": at(row[0]), "due": at(row[4]), "at": at(row[5])}
+        if paused:
+            entry["paused_minutes"] = minutes(row[6])
+        out.append(entry)
     return out
 
 
-def _event(row: Breach | Pending, tz: tzinfo) -> Document:
+def _pending(rows: Iterable[Pending], tz: tzinfo, paused: bool) -> list[PendingEntry]:
     at = _instants(tz)
-    return {"id": row[1], "priority": row[3], "objective": OBJECTIVES[row[2]],
-            "opened": at(row[0]), "due": at(row[4])}
+    out: list[PendingEntry] = []
+    for row in sorted(rows, key=lambda r: (r[0], r[1], r[2])):
+        entry: PendingEntry = {"id": row[1], "priority": row[3],
+                               "objective": OBJECTIVE_KEYS[row[2]], "opened": at(row[0]),
+                               "due": at(row[4])}
+        if paused:
+            entry["paused_minutes"] = minutes(row[5])
+        out.append(entry)
+    return out
 
 
-def _breaches(rows: Iterable[Breach], tz: tzinfo, paused: bool) -> list[Document]:
-    """`paused`: clocks were paused from a status history, so each row says for how long."""
-    at = _instants(tz)
-    return [{**_event(row, tz), "at": at(row[5]),
-             **({"paused_minutes": minutes(row[6])} if paused else {})}
-            for row in sorted(rows, key=lambda r: (r[0], r[1], r[2]))]
-
-
-def _pending(rows: Iterable[Pending], tz: tzinfo, paused: bool) -> list[Document]:
-    return [{**_event(row, tz), **({"paused_minutes": minutes(row[5])} if paused else {})}
-            for row in sorted(rows, key=lambda r: (r[0], r[1], r[2]))]
-
-
-def _usage(usage: Usage, tz: tzinfo, columns: Sequence[str]) -> Document:
+def _usage(usage: Usage, tz: tzinfo, columns: Sequence[str]) -> UsageEntry:
     """Tickets per feature and per channel (as written in the export, most used first,
     then by name), and the tickets on features outside the client's tier (U108); only
     for the columns the tickets file has."""
     def counts(counter: Mapping[str, int]) -> dict[str, int]:
         return dict(sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])))
-    out: Document = {}
+    out: UsageEntry = {}
     if "feature" in columns:
         out["features"] = counts(usage.features)
     if "channel" in columns:
@@ -195,99 +224,114 @@ def _usage(usage: Usage, tz: tzinfo, columns: Sequence[str]) -> Document:
     return out
 
 
-def client_entry(report: _Report, client_id: str) -> Document:
+def client_entry(report: _Report, client_id: str) -> ClientEntry:
     """One client's figures (the value under `clients.<id>`)."""
     usage = report.measure.usage[client_id]
     client, tier = usage.client, report.tiers[client_id]
     tz = zone(report.period.zone)
     count, everyone = usage.count, report.ticket_count
-    entry: Document = {"name": client.name, "tier": tier.id, "tickets": _tickets(usage.tickets)}
-    for k, kind in enumerate(OBJECTIVES):
-        objective = getattr(tier.objectives, kind)
-        entry[kind] = _objective(usage.objectives[k], objective,
-                                 objective.clock_or_default if objective is not None else None)
-    entry["availability"] = report.availability_entry(client_id)
+
+    def objective(kind: ObjectiveKey) -> ObjectiveEntry:
+        stated = getattr(tier.objectives, kind)
+        return _objective(usage.objectives[OBJECTIVE_KEYS.index(kind)], stated,
+                          stated.clock_or_default if stated is not None else None)
+
     charge = report.charges[client_id]
-    entry["share"] = {"actual": percent(_ratio(count, everyone)),
-                      "stated": percent(client.share.value if client.share else None),
-                      "forecast": percent(charge.share)}
-    entry["volume"] = {"tickets": count, "forecast_units": percent(charge.forecast_units)}
-    entry["charge"] = money(report.charge(client_id))
-    entry["credit"] = money(report.credit(client_id))
-    entry["turnaround"] = _turnaround(usage.turnaround)
-    paused = bool(report.pauses.get("measured"))
-    entry["breaches"] = _breaches(usage.breaches, tz, paused)
-    entry["pending"] = _pending(usage.pending, tz, paused)
+    paused = bool(report.pauses is not None and report.pauses["measured"])
     measure = report.measure
-    entry["trend"] = []
+    trend: list[TrendMonth] = []
     for m in sorted(measure.trend_months):
         row = usage.trend.get(m, [0, 0, 0, 0, 0])
-        entry["trend"].append({"period": measure.month_label(m), "tickets": row[0],
-                               "response_attainment": attained(_ratio(row[1], row[2])),
-                               "resolution_attainment": attained(_ratio(row[3], row[4]))})
-    entry["weekly"] = [{"week": w, "tickets": usage.weekly.get(w, 0)} for w in measure.weeks()]
+        trend.append({"period": measure.month_label(m), "tickets": row[0],
+                      "response_attainment": attained(_ratio(row[1], row[2])),
+                      "resolution_attainment": attained(_ratio(row[3], row[4]))})
+    entry: ClientEntry = {
+        "name": client.name, "tier": tier.id, "tickets": _tickets(usage.tickets),
+        "response": objective("response"), "resolution": objective("resolution"),
+        "availability": report.availability_entry(client_id),
+        "share": {"actual": percent(_ratio(count, everyone)),
+                  "stated": percent(client.share.value if client.share else None),
+                  "forecast": percent(charge.share)},
+        "volume": {"tickets": count, "forecast_units": percent(charge.forecast_units)},
+        "charge": money(report.charge(client_id)),
+        "credit": money(report.credit(client_id)),
+        "turnaround": _turnaround(usage.turnaround),
+        "breaches": _breaches(usage.breaches, tz, paused),
+        "pending": _pending(usage.pending, tz, paused),
+        "trend": trend,
+        "weekly": [{"week": w, "tickets": usage.weekly.get(w, 0)} for w in measure.weeks()],
+    }
     if report.usage_columns:
         entry["usage"] = _usage(usage, tz, report.usage_columns)
     return entry
 
 
-def _header(report: _Report, scope: str) -> Document:
+def _header(report: _Report, scope: str) -> ReportHead:
     charter, period = report.charter, report.period
-    return {
-        "charter": {"id": charter.id, "title": charter.metadata.title,
-                    "version": charter.version, "currency": charter.business.currency,
-                    "timezone": charter.provider.timezone,
-                    "sha256": canonical_sha256(charter.source),
-                    **({"revision": dict(report.revision)} if report.revision else {})},
+    head: CharterHeader = {"id": charter.id, "title": charter.metadata.title,
+                           "version": charter.version, "currency": charter.business.currency,
+                           "timezone": charter.provider.timezone,
+                           "sha256": canonical_sha256(charter.source)}
+    if report.revision:
+        head["revision"] = report.revision.copy()
+    out: ReportHead = {
+        "charter": head,
         "period": {"label": period.label, "from": period.first.isoformat(),
                    "to": period.last.isoformat(), "timezone": period.zone},
         "scope": scope,
-        **({"reviews": list(report.reviews)} if report.reviews else {}),
-        **({"pauses": dict(report.pauses)} if report.pauses else {}),
     }
+    if report.reviews:
+        out["reviews"] = list(report.reviews)
+    if report.pauses:
+        out["pauses"] = report.pauses.copy()
+    return out
 
 
-def provider_document(report: _Report) -> Document:
+def provider_document(report: _Report) -> ProviderDocument:
     """Every client, the skipped rows, and the provider's aggregates."""
-    doc = _header(report, "provider")
-    doc["skipped"] = {"count": report.skipped,
-                      "rows": [{"file": d.file, "line": d.line, "rule": d.rule,
-                                "reason": d.message} for d in report.listed]}
-    doc["clients"] = {cid: client_entry(report, cid) for cid in report.measure.usage}
+    clients = {cid: client_entry(report, cid) for cid in report.measure.usage}
     usages = list(report.measure.usage.values())
     priorities = report.charter.priorities
 
     def merged(parts: list[dict[str, Tally]]) -> dict[str, Tally]:
         return {p: _sum(part[p] for part in parts) for p in priorities}
 
-    provider: Document = {"tickets": _tickets(merged([u.tickets for u in usages]))}
-    for k, kind in enumerate(OBJECTIVES):
-        part = _objective(merged([u.objectives[k] for u in usages]), None, None)
-        targets = {doc["clients"][cid][kind]["target"] for cid in doc["clients"]}
+    def objective(kind: ObjectiveKey) -> ObjectiveEntry:
+        part = _objective(merged([u.objectives[OBJECTIVE_KEYS.index(kind)] for u in usages]),
+                          None, None)
+        targets = {entry[kind]["target"] for entry in clients.values()}
         part["target"] = targets.pop() if len(targets) == 1 else None  # one target for all
-        provider[kind] = part
-    # the clients' charges and credits are rounded as invoiced: the totals are their sums
-    provider["charge"] = money(sum((report.charge(c) for c in report.measure.usage), Decimal(0)))
-    provider["credit"] = money(sum((report.credit(c) for c in report.measure.usage), Decimal(0)))
-    provider["turnaround"] = _turnaround(
-        [[v for u in usages for v in u.turnaround[g]] for g in range(len(GROUPS))])
-    doc["provider"] = provider
-    return doc
+        return part
+
+    provider: ProviderEntry = {
+        "tickets": _tickets(merged([u.tickets for u in usages])),
+        "response": objective("response"), "resolution": objective("resolution"),
+        # the clients' charges and credits are rounded as invoiced: the totals are their sums
+        "charge": money(sum((report.charge(c) for c in report.measure.usage), Decimal(0))),
+        "credit": money(sum((report.credit(c) for c in report.measure.usage), Decimal(0))),
+        "turnaround": _turnaround(
+            [[v for u in usages for v in u.turnaround[g]] for g in range(len(GROUPS))]),
+    }
+    return {**_header(report, "provider"),
+            "skipped": {"count": report.skipped,
+                        "rows": [{"file": d.file, "line": d.line, "rule": d.rule,
+                                  "reason": d.message} for d in report.listed]},
+            "clients": clients,
+            "provider": provider}
 
 
-def client_document(provider: Document, client_id: str, skipped: int) -> Document:
+def client_document(provider: ReportDocument, client_id: str, skipped: int) -> ReportDocument:
     """A client's own document: its entry only, its own skipped count, no aggregates."""
-    doc = {key: provider[key] for key in ("charter", "period")}
-    doc["scope"] = client_id
+    head: ReportHead = {"charter": provider["charter"], "period": provider["period"],
+                        "scope": client_id}
     if provider.get("reviews"):
-        doc["reviews"] = list(provider["reviews"])
+        head["reviews"] = list(provider["reviews"])
     if provider.get("pauses"):
-        doc["pauses"] = dict(provider["pauses"])
-    doc["skipped"] = {"count": skipped}
-    doc["clients"] = {client_id: provider["clients"][client_id]}
-    return doc
+        head["pauses"] = provider["pauses"].copy()
+    return {**head, "skipped": {"count": skipped},
+            "clients": {client_id: provider["clients"][client_id]}}
 
 
-def dumps(document: Document) -> str:
+def dumps(document: ReportDocument) -> str:
     """Canonical JSON bytes of a document: indented, key order kept, trailing newline."""
     return json.dumps(document, indent=2, ensure_ascii=False, sort_keys=False) + "\n"

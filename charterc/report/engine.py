@@ -20,7 +20,6 @@ from ..model.charter import Charter, Tier
 from ..model.projection import Facts
 from ..publish.files import write_all
 from . import document as doc
-from .document import Document
 from .history import History
 from .inputs import (
     Outage,
@@ -42,6 +41,7 @@ from .measure import (
     period_charge,
     range_period,
 )
+from .types import AvailabilityEntry, CharterRevision, Pauses, ProviderDocument, ReportDocument
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -65,7 +65,7 @@ MAX_LISTED = 1000  # skipped rows listed one by one; all are counted
 class Renderer(Protocol):
     """`render.render_report`: a report document -> Markdown or HTML."""
 
-    def __call__(self, document: Document, *, scope: str, lang: str, fmt: str) -> str: ...
+    def __call__(self, document: ReportDocument, *, scope: str, lang: str, fmt: str) -> str: ...
 
 
 class ReportError(Exception):
@@ -77,7 +77,7 @@ class ReportResult:
     """What `build_report` returns: the provider's document (None when the run failed),
     the diagnostics of skipped rows or unreadable files, and the number of rows skipped."""
 
-    document: Document | None
+    document: ProviderDocument | None
     diagnostics: list[Diagnostic]
     skipped: int
     client_skipped: dict[str, int] = field(default_factory=dict)
@@ -93,11 +93,11 @@ class ReportResult:
     def exit_code(self) -> int:
         return 0 if self.ok else 1
 
-    def documents(self) -> dict[str, Document]:
+    def documents(self) -> dict[str, ReportDocument]:
         """scope ("provider" or a client id) -> its document."""
         if self.document is None:
             return {}
-        out = {"provider": self.document}
+        out: dict[str, ReportDocument] = {"provider": self.document}
         for cid in self.document["clients"]:
             out[cid] = doc.client_document(self.document, cid, self.client_skipped.get(cid, 0))
         return out
@@ -130,8 +130,8 @@ class _Report:
         self.skipped = 0
         self.listed: list[Diagnostic] = []
         self.reviews: list[str] = []
-        self.pauses: Document = {}
-        self.revision: Document | None = None
+        self.pauses: Pauses | None = None
+        self.revision: CharterRevision | None = None
         self.usage_columns: tuple[str, ...] = ()  # feature, channel: the ones the file has
 
     def credit_percent(self, cid: str) -> Decimal:
@@ -145,7 +145,7 @@ class _Report:
         """The band's percent of the period's charge as invoiced (rounded to cents)."""
         return self.facts.money(self.charge(cid) * self.credit_percent(cid) / 100)
 
-    def availability_entry(self, cid: str) -> Document | None:
+    def availability_entry(self, cid: str) -> AvailabilityEntry | None:
         figures = self.available[cid]
         if figures is None:
             return None
@@ -318,7 +318,7 @@ def build_report(charter: Charter, loaded: Loaded | None = None, *, tickets: Pat
                  history_display: str | None = None,
                  profile: Profile | None = None,
                  input_timezone: str | None = None,
-                 revision: Document | None = None,
+                 revision: CharterRevision | None = None,
                  engine: str = "columnar") -> ReportResult:
     """Measure the period [start, end] (local dates, inclusive, provider's zone).
 
@@ -408,12 +408,14 @@ def write_reports(result: ReportResult, out: Path, langs: Sequence[str],
     for scope, document in documents.items():
         base = folder / "provider" if scope == "provider" else folder / "clients" / scope
 
-        def template(fmt: str, lang: str, scope: str = scope, document: Document = document,
+        def template(fmt: str, lang: str, scope: str = scope,
+                     document: ReportDocument = document,
                      ) -> str:
             assert render is not None  # check_formats: a renderer for every other format
             return render(document, scope=scope, lang=lang, fmt=fmt)
 
-        def facts(document: Document = document, json_name: str = f"{base.name}.json") -> Pdf:
+        def facts(document: ReportDocument = document,
+                  json_name: str = f"{base.name}.json") -> Pdf:
             return _facts(document, json_name)
 
         try:
@@ -425,7 +427,7 @@ def write_reports(result: ReportResult, out: Path, langs: Sequence[str],
     return list(files)
 
 
-def _facts(document: Document, json_name: str) -> Pdf:
+def _facts(document: ReportDocument, json_name: str) -> Pdf:
     """A report PDF carries the report document (JSON) and is dated the day
     SOURCE_DATE_EPOCH names, else the last day of the period: never the clock."""
     from ..pipeline.today import SourceDateError, source_date
@@ -457,7 +459,8 @@ def check_formats(formats: Sequence[str], langs: Sequence[str] = ()) -> Renderer
 def _renderer() -> Renderer:
     try:
         module = importlib.import_module("charterc.report.render")
-        return module.render_report
+        render: Renderer = module.render_report
+        return render
     except ImportError as exc:
         raise ReportError(f"Markdown and HTML reports need the report renderer, which "
                           f"cannot be loaded ({exc}); write --format json, or install "

@@ -14,10 +14,11 @@ rows) reaches the page.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
+from typing import TypeGuard
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
@@ -28,14 +29,42 @@ from ..render.filters import Language
 from ..render.i18n import languages
 from ..render.view import N_, Dur, Money, Pct, Token, Units
 from . import charts
-from .document import Document
+from .types import (
+    ClientEntry,
+    Counts,
+    GroupKey,
+    ObjectiveEntry,
+    ObjectiveKey,
+    PendingEntry,
+    ProviderDocument,
+    ProviderEntry,
+    ReportDocument,
+    SkippedEntry,
+    TurnaroundEntry,
+    UsageEntry,
+)
+from .views import (
+    ClientView,
+    CountsView,
+    EventView,
+    ObjectiveView,
+    PrioritiesView,
+    PriorityTicketsView,
+    PriorityView,
+    ReportView,
+    TotalsView,
+    TurnaroundView,
+    UsageView,
+    WeekView,
+)
 
 __all__ = ["FORMATS", "render_report", "report_documents"]
 
 FORMATS = ("md", "html")
-OBJECTIVES = {"response": N_("Response"), "resolution": N_("Resolution")}
-TURNAROUND = {"weekday": N_("Weekdays"), "weekend": N_("Weekends"),
-              "in_hours": N_("In hours"), "out_of_hours": N_("Out of hours")}
+OBJECTIVES: dict[ObjectiveKey, str] = {"response": N_("Response"),
+                                       "resolution": N_("Resolution")}
+TURNAROUND: dict[GroupKey, str] = {"weekday": N_("Weekdays"), "weekend": N_("Weekends"),
+                                   "in_hours": N_("In hours"), "out_of_hours": N_("Out of hours")}
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
 _RANGE = re.compile(r"(\d{4}-\d{2}-\d{2})--(\d{4}-\d{2}-\d{2})")
 
@@ -61,7 +90,7 @@ def report_documents(currency: str) -> _ReportDocuments:
     return _ReportDocuments(currency)
 
 
-def render_report(document: Document, *, scope: str, lang: str, fmt: str) -> str:
+def render_report(document: ReportDocument, *, scope: str, lang: str, fmt: str) -> str:
     """The report of `scope` ("provider" or a client id) in `lang`, as `fmt` ("md" | "html").
 
     ValueError for an unknown format, language or client.
@@ -82,15 +111,16 @@ def render_report(document: Document, *, scope: str, lang: str, fmt: str) -> str
 
 # -- the view ---------------------------------------------------------------------------
 
-def report_view(document: Document, scope: str, language: Language) -> Document:
+def report_view(document: ReportDocument, scope: str, language: Language) -> ReportView:
     """What the templates show: the document's figures typed for `fmt`, for `scope` only."""
     zone = ZoneInfo(document["period"]["timezone"])
     provider = scope == "provider"
     ids = list(document["clients"]) if provider else [scope]
     clients = [_client(cid, document["clients"][cid], zone, language) for cid in ids]
     period = document["period"]
-    skipped = document.get("skipped") or {"count": 0}
+    skipped: SkippedEntry = document.get("skipped") or {"count": 0}
     own = document.get("scope") == scope   # a client never sees the provider's skipped rows
+    pauses = document.get("pauses")
     return {
         "charter": document["charter"],
         "provider": provider,
@@ -101,16 +131,21 @@ def report_view(document: Document, scope: str, language: Language) -> Document:
         "skipped": {"count": Units(Decimal(skipped["count"] if own else 0)),
                     "rows": skipped.get("rows", []) if provider and own else []},
         "reviews": list(document.get("reviews") or []),
-        "pauses": document.get("pauses"),
-        "paused": bool((document.get("pauses") or {}).get("measured")),
+        "pauses": pauses,
+        "paused": bool(pauses and pauses.get("measured")),
         "revision": document["charter"].get("revision"),
         "sha256": document["charter"].get("sha256"),
         "usage": any(c["usage"] is not None for c in clients),
         "clients": clients,
-        "totals": _totals(document, clients) if provider and "provider" in document else None,
+        "totals": _totals(document, clients) if provider and _has_totals(document) else None,
         "weeks": _weeks(clients),
         "charts": None, "charts_missing": None,
     }
+
+
+def _has_totals(document: ReportDocument) -> TypeGuard[ProviderDocument]:
+    """The provider's document (with its aggregates), not a client's."""
+    return "provider" in document
 
 
 def _period_label(label: str, language: Language) -> str:
@@ -152,31 +187,34 @@ def _minutes(value: float | None, clock: str | None = "calendar") -> Dur | None:
     return Dur(Duration(*divmod(total, 1440)), clock or "calendar")
 
 
-def _ratio(part: Mapping[str, int]) -> dict[str, Units]:
+def _ratio(part: Counts) -> CountsView:
     return {"met": _count(part["met"]), "total": _count(part["total"]),
             "pending": _count(part["pending"])}
 
 
-def _objective(key: str, part: Document) -> Document:
+def _objective(key: ObjectiveKey, part: ObjectiveEntry) -> ObjectiveView:
     target, attainment = part.get("target"), part.get("attainment")
-    rows = [{"priority": p, **_ratio(r), "attainment": _pct(r.get("attainment")),
-             "target": _minutes(r.get("target_minutes"), r.get("clock"))}
-            for p, r in part["by_priority"].items()]
+    rows: list[PriorityView] = [
+        {"priority": p, **_ratio(r), "attainment": _pct(r.get("attainment")),
+         "target": _minutes(r.get("target_minutes"), r.get("clock"))}
+        for p, r in part["by_priority"].items()]
     return {"key": key, "name": Token(OBJECTIVES[key]), **_ratio(part),
             "attainment": _pct(attainment), "target": _pct(target),
             "missed": None if attainment is None or target is None else attainment < target,
             "rows": rows}
 
 
-def _priorities(part: Document, objectives: list[Document], targets: bool) -> Document:
+def _priorities(part: ClientEntry | ProviderEntry, objectives: list[ObjectiveView],
+                targets: bool) -> PrioritiesView:
     """Tickets and each objective side by side, one row per priority."""
     by = [{r["priority"]: r for r in o["rows"]} for o in objectives]
-    rows = [{"priority": p, **_ratio(r), "objectives": [rows.get(p) for rows in by]}
-            for p, r in part["tickets"]["by_priority"].items()]
+    rows: list[PriorityTicketsView] = [
+        {"priority": p, **_ratio(r), "objectives": [rows.get(p) for rows in by]}
+        for p, r in part["tickets"]["by_priority"].items()]
     return {"rows": rows, "targets": targets}
 
 
-def _turnaround(part: Document) -> list[Document]:
+def _turnaround(part: TurnaroundEntry) -> list[TurnaroundView]:
     return [{"key": key, "name": Token(label), "median": _minutes(part[key]["median"]),
              "p90": _minutes(part[key]["p90"]), "count": _count(part[key]["count"])}
             for key, label in TURNAROUND.items()]
@@ -189,20 +227,22 @@ def _instant(text: str | None, zone: ZoneInfo) -> str | None:
     return datetime.fromisoformat(text).astimezone(zone).strftime("%Y-%m-%d %H:%M")
 
 
-def _objective_name(key: str) -> Token:
+def _objective_name(key: ObjectiveKey) -> Token:
     """`response` / `resolution` as a translated word; any other key as written."""
     return Token(OBJECTIVES.get(key, key))
 
 
-def _events(rows: list[Document], zone: ZoneInfo) -> list[Document]:
+def _events(rows: Sequence[PendingEntry], ats: Sequence[str | None] | None,
+            zone: ZoneInfo) -> list[EventView]:
+    """Breaches (`ats`: the event of each) or pending tickets (`ats` None)."""
     return [{"id": r["id"], "priority": r["priority"],
              "objective": _objective_name(r["objective"]),
              "opened": _instant(r["opened"], zone), "due": _instant(r.get("due"), zone),
-             "at": _instant(r.get("at"), zone),
-             "paused": _minutes(r.get("paused_minutes"))} for r in rows]
+             "at": None if ats is None else _instant(ats[i], zone),
+             "paused": _minutes(r.get("paused_minutes"))} for i, r in enumerate(rows)]
 
 
-def _usage(usage: Document | None) -> Document | None:
+def _usage(usage: UsageEntry | None) -> UsageView | None:
     """Tickets per feature (with whether the tier includes it) and per channel."""
     if usage is None:
         return None
@@ -216,9 +256,10 @@ def _usage(usage: Document | None) -> Document | None:
                         for u in usage.get("outside_tier", ())]}
 
 
-def _client(cid: str, c: Document, zone: ZoneInfo, language: Language) -> Document:
+def _client(cid: str, c: ClientEntry, zone: ZoneInfo, language: Language) -> ClientView:
     availability = c.get("availability")
     objectives = [_objective(key, c[key]) for key in OBJECTIVES]
+    share = c["share"]
     return {
         "id": cid, "name": c["name"], "tier": c["tier"],
         "tickets": _ratio(c["tickets"]),
@@ -230,16 +271,16 @@ def _client(cid: str, c: Document, zone: ZoneInfo, language: Language) -> Docume
             "downtime": _minutes(availability["downtime_minutes"]),
             "window": _minutes(availability["window_minutes"]),
             "excluded": _minutes(availability["excluded_minutes"]),
-            "missed": (availability["percent"] is not None
-                       and availability["percent"] < availability["target"])},
-        "share": {k: _pct(c["share"][k]) for k in ("actual", "stated", "forecast")},
+            "missed": _below(availability["percent"], availability["target"])},
+        "share": {"actual": _pct(share["actual"]), "stated": _pct(share["stated"]),
+                  "forecast": _pct(share["forecast"])},
         "volume": {"tickets": _count(c["volume"]["tickets"]),
                    "forecast_units": Units(Decimal(str(c["volume"]["forecast_units"])))},
         "charge": _money(c["charge"]), "credit": _money(c["credit"]),
         "net": _money(Decimal(str(c["charge"])) - Decimal(str(c["credit"]))),
         "turnaround": _turnaround(c["turnaround"]),
-        "breaches": _events(c["breaches"], zone),
-        "pending": _events(c["pending"], zone),
+        "breaches": _events(c["breaches"], [r.get("at") for r in c["breaches"]], zone),
+        "pending": _events(c["pending"], None, zone),
         "trend": [{"period": _period_label(t["period"], language),
                    "tickets": _count(t["tickets"]),
                    "response": _pct(t["response_attainment"]),
@@ -249,7 +290,12 @@ def _client(cid: str, c: Document, zone: ZoneInfo, language: Language) -> Docume
     }
 
 
-def _weeks(clients: list[Document]) -> list[Document]:
+def _below(percent: float | None, target: float | None) -> bool:
+    """An availability under its target (a measured one always has a target)."""
+    return percent is not None and target is not None and percent < target
+
+
+def _weeks(clients: list[ClientView]) -> list[WeekView]:
     """Tickets per ISO week: one count per client, and their total."""
     counts = [{w["week"]: w["tickets"] for w in c["weekly"]} for c in clients]
     weeks = sorted({week for per in counts for week in per})
@@ -257,7 +303,7 @@ def _weeks(clients: list[Document]) -> list[Document]:
              "total": _count(sum(per.get(week, 0) for per in counts))} for week in weeks]
 
 
-def _totals(document: Document, clients: list[Document]) -> Document:
+def _totals(document: ProviderDocument, clients: list[ClientView]) -> TotalsView:
     """The provider's aggregates, and the sums of the per-client columns."""
     p = document["provider"]
     objectives = [_objective(key, p[key]) for key in OBJECTIVES]
@@ -268,27 +314,29 @@ def _totals(document: Document, clients: list[Document]) -> Document:
         "charge": _money(p["charge"]), "credit": _money(p["credit"]),
         "net": _money(Decimal(str(p["charge"])) - Decimal(str(p["credit"]))),
         "turnaround": _turnaround(p["turnaround"]),
-        "forecast_units": Units(sum(c["volume"]["forecast_units"].value for c in clients)),
+        "forecast_units": Units(sum((c["volume"]["forecast_units"].value for c in clients),
+                                    Decimal(0))),
     }
 
 
 # -- charts -----------------------------------------------------------------------------
 
-def _charts(view: Document, language: Language) -> tuple[dict[str, str] | None, str | None]:
+def _charts(view: ReportView, language: Language) -> tuple[dict[str, str] | None, str | None]:
     """The SVG charts of an HTML report (usage only when measured), or (None, the hint)."""
     from markupsafe import Markup
-    whole = view["totals"] or view["clients"][0]
+    whole: TotalsView | ClientView = view["totals"] or view["clients"][0]
     series = [(c["name"], c["weekly"]) for c in view["clients"]]
     objectives = {o["key"]: o for o in whole["objectives"]}
     priorities = [r["priority"] for r in objectives["response"]["rows"]]
     attainment = {key: {r["priority"]: r["attainment"] for r in o["rows"]}
                   for key, o in objectives.items()}
-    rows = [{"priority": p, **{key: _value(by.get(p)) for key, by in attainment.items()}}
-            for p in priorities]
+    rows: list[charts.AttainmentBar] = [
+        {"priority": p, "response": _value(attainment["response"].get(p)),
+         "resolution": _value(attainment["resolution"].get(p))} for p in priorities]
     targets = {key: _value(o["target"]) for key, o in objectives.items()}
-    turnaround = [{"label": language.fmt(t["name"]), "median": _raw(t["median"]),
-                   "p90": _raw(t["p90"]), "count": int(t["count"].value)}
-                  for t in whole["turnaround"]]
+    turnaround: list[charts.TurnaroundBar] = [
+        {"label": language.fmt(t["name"]), "median": _raw(t["median"]),
+         "p90": _raw(t["p90"]), "count": int(t["count"].value)} for t in whole["turnaround"]]
     usage = [(c["name"], {f["feature"]: int(f["tickets"].value) for f in c["usage"]["features"]})
              for c in view["clients"] if c["usage"] and c["usage"]["features"] is not None]
     try:

@@ -1,0 +1,53 @@
+"""What the baseline templates read: the baseline document typed for display (`render.py`
+builds it; `baseline.md.j2` and `baseline.html.j2` show it)."""
+from __future__ import annotations
+
+from datetime import date
+from typing import TypedDict
+
+from ..render.view import Pct, Units
+from .types import BaselineCharter
+
+__all__ = ["BaselineView", "ClientSummary", "SummaryRow", "WindowView"]
+
+
+class SummaryRow(TypedDict):
+    """One figure of a client's summary: as the charter states it, as observed, as proposed
+    (None: nothing to show; text for roles, features and the two medians)."""
+
+    label: str
+    stated: Units | Pct | str | None
+    observed: Units | Pct | str | None
+    proposed: Units | Pct | str | None
+
+
+class ClientSummary(TypedDict):
+    id: str
+    name: str
+    tier: str
+    thin: bool
+    tickets: Units | None
+    rows: list[SummaryRow]
+
+
+class WindowView(TypedDict):
+    first: date
+    last: date
+    zone: str
+    months: int
+
+
+class BaselineView(TypedDict):
+    """The templates' context."""
+
+    lang: str
+    charter: BaselineCharter
+    window: WindowView
+    tickets: Units | None
+    skipped: Units | None
+    reviewed: date
+    clients: list[ClientSummary]
+    findings: list[str]             # in sentences, the thin clients apart
+    thin: list[str]
+    charts: list[str] | None        # inline SVG (Markup), HTML only
+    charts_missing: str | None      # why there are no charts
