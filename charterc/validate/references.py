@@ -88,7 +88,8 @@ def _diag(rule: str, message: str, pointer: str, sources: SourceMap, hint: str,
                       related=tuple(related), fixes=fixes)
 
 
-def _ids(doc: Mapping[str, Any], name: str, sources: SourceMap, found: list[Diagnostic]) -> set[str]:
+def _ids(doc: Mapping[str, Any], name: str, sources: SourceMap,
+         found: list[Diagnostic]) -> set[str]:
     """Ids of one list, reporting duplicates (R302) at the second occurrence."""
     seen: dict[str, int] = {}
     for index, item in enumerate(doc.get(name) or ()):
