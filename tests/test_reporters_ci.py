@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from charterc.cli import main
 from charterc.cli.formats import REPORTERS, reporter
 from charterc.cli.formats.github import annotation, escape_data, escape_property
-from charterc.diagnostics import Diagnostic, Severity
+from charterc.diagnostics import Diagnostic, Edit, Fix, Severity
 from charterc.loaders.yaml import load_text
 from charterc.model.charter import Suppression
 from charterc.pipeline import FileResult, PortfolioResult
@@ -129,6 +129,65 @@ def test_sarif_uri_is_relative_to_the_repository_root(monkeypatch, tmp_path):
     log = json.loads(reporter("sarif")(_portfolio("x y.charter.yaml"), color=False))
     uri = log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
     assert uri == {"uri": "sub/x%20y.charter.yaml", "uriBaseId": "%SRCROOT%", "index": 0}
+
+
+
+def _validate_sarif(log: dict) -> None:
+    from jsonschema import validators
+    schema = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
+    errors = [f"{e.json_path}: {e.message}"
+              for e in validators.validator_for(schema)(schema).iter_errors(log)]
+    assert not errors, errors
+
+
+def test_sarif_carries_a_findings_fixes(monkeypatch, tmp_path):
+    """SARIF 2.1.0 `fixes` (section 3.55): the fix's title, its replacements in the file of
+    the finding, an insertion as an empty region; valid against the official schema."""
+    file = "charters/demo.charter.yaml"
+    fixes = (Fix('Quote it: "1.10"', (Edit(2, 12, 2, 16, '"1.10"', "1.10"),)),
+             Fix("Add P4: 1d", (Edit(5, 30, 5, 30, ", P4: 1d"),)))
+    found = [Diagnostic("S201", Severity.ERROR, "a number", file, 2, 12, "/metadata/version",
+                        "quote it", fixes=fixes)]
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("GITHUB_WORKSPACE", raising=False)
+    (tmp_path / ".git").mkdir()
+    result = PortfolioResult([FileResult(file, load_text(CHARTER, file), diagnostics=found)])
+    log = json.loads(reporter("sarif")(result, color=False))
+    _validate_sarif(log)
+    [item] = log["runs"][0]["results"]
+    location = {"uri": "charters/demo.charter.yaml", "uriBaseId": "%SRCROOT%", "index": 0}
+    assert item["fixes"] == [
+        {"description": {"text": 'Quote it: "1.10"'},
+         "artifactChanges": [{"artifactLocation": location, "replacements": [
+             {"deletedRegion": {"startLine": 2, "startColumn": 12, "endLine": 2,
+                                "endColumn": 16},
+              "insertedContent": {"text": '"1.10"'}}]}]},
+        {"description": {"text": "Add P4: 1d"},
+         "artifactChanges": [{"artifactLocation": location, "replacements": [
+             {"deletedRegion": {"startLine": 5, "startColumn": 30, "endLine": 5,
+                                "endColumn": 30},
+              "insertedContent": {"text": ", P4: 1d"}}]}]}]
+    assert "fixes" not in json.loads(reporter("sarif")(_portfolio(), color=False))[
+        "runs"][0]["results"][0]
+
+
+def test_check_sarif_of_a_fixable_charter_validates(monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("GITHUB_WORKSPACE", raising=False)
+    (tmp_path / ".git").mkdir()
+    fixture = (REPO / "tests" / "rules" / "T601.fail.charter.yaml").read_text(encoding="utf-8")
+    (tmp_path / "t601.charter.yaml").write_text(fixture, encoding="utf-8")
+    run = CliRunner().invoke(main, ["check", "--no-cache", "--today", "2026-06-01",
+                                    "--format", "sarif", "t601.charter.yaml"])
+    assert run.exit_code == 1, run.output
+    log = json.loads(run.stdout)
+    _validate_sarif(log)
+    [t601] = [r for r in log["runs"][0]["results"] if r["ruleId"] == "T601"]
+    [change] = t601["fixes"][0]["artifactChanges"]
+    assert change["artifactLocation"]["uri"] == "t601.charter.yaml"
+    assert change["replacements"] == [{
+        "deletedRegion": {"startLine": 23, "startColumn": 43, "endLine": 23, "endColumn": 43},
+        "insertedContent": {"text": ", P2: 8h"}}]
 
 
 # -- GitHub ------------------------------------------------------------------------------

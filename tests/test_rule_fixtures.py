@@ -6,9 +6,14 @@ exactly as its header says; `<ID>.pass[.<name>].charter.yaml` must not report
 
     # today: 2026-06-01                      the date baseline rules compare with
     # expect: C401 error 14:12 "95%"         id, severity, line:column, text in the message
+    # fix: 10:12 'Quote it: "1.10"' 10:12-10:16 '"1.10"'
 
 Several `expect` lines may be given; each must match a distinct finding, and the
-fixture must report no other finding of that rule.
+fixture must report no other finding of that rule. A `fix` line (at the end of the file,
+so that it moves no position) names the finding at line:column, the title of its fix
+and the fix's edits: a range start-end and the text written there (`\\n` a line
+break), as `charterc check --format json` prints them. A fixture with `fix` lines must
+list every fix of the rule's findings.
 """
 from __future__ import annotations
 
@@ -29,7 +34,7 @@ _NAME = re.compile(r"(?P<rule>[A-Z]\d{3})\.(?P<kind>fail|pass)")
 
 
 def _header(path: Path):
-    today, expects = date(2026, 6, 1), []
+    today, expects, fixes = date(2026, 6, 1), [], []
     for line in path.read_text(encoding="utf-8").splitlines():
         if not line.startswith("#"):
             continue
@@ -41,7 +46,23 @@ def _header(path: Path):
             rule, severity, where = parts[:3]
             line_no, column = (int(x) for x in where.split(":"))
             expects.append((rule, severity, line_no, column, parts[3:]))
-    return today, expects
+        elif body.startswith("fix:"):
+            where, title, *edits = shlex.split(body.split(":", 1)[1])
+            fixes.append((_position(where), {"title": title, "edits": [
+                _edit(edits[n], edits[n + 1]) for n in range(0, len(edits), 2)]}))
+    return today, expects, fixes
+
+
+def _position(text: str) -> tuple[int, int]:
+    line, column = text.split(":")
+    return int(line), int(column)
+
+
+def _edit(where: str, text: str) -> dict[str, object]:
+    start, end = where.split("-")
+    return dict(zip(("line", "column"), _position(start), strict=True)) | dict(
+        zip(("end_line", "end_column"), _position(end), strict=True)) | {
+        "text": text.replace("\\n", "\n")}
 
 
 @pytest.mark.parametrize("path", FIXTURES, ids=[p.name for p in FIXTURES])
@@ -49,7 +70,7 @@ def test_rule_fixture(path: Path):
     match = _NAME.match(path.name)
     assert match, f"fixture name must start with RULE.fail or RULE.pass: {path.name}"
     rule = match["rule"]
-    today, expects = _header(path)
+    today, expects, fixes = _header(path)
     loaded = load_path(path, display=path.name)
     found = [d for d in check_loaded(loaded, CheckOptions(today=today)).diagnostics
              if d.rule == rule]
@@ -67,6 +88,31 @@ def test_rule_fixture(path: Path):
             f"found {[(d.severity.value, d.line, d.column, d.message) for d in found]}")
         remaining.remove(hit)
     assert not remaining, f"{path.name}: unexpected extra {rule} findings: {remaining}"
+    if fixes:
+        _assert_fixes(path, rule, today, fixes)
+
+
+def _assert_fixes(path: Path, rule: str, today: date, expected: list) -> None:
+    """The fixes of `--format json` are the listed ones; each edit's `original` is the text
+    its range holds in the fixture."""
+    import json
+
+    from click.testing import CliRunner
+
+    from charterc.cli import main
+
+    run = CliRunner().invoke(main, ["check", "--no-cache", "--today", today.isoformat(),
+                                    "--format", "json", str(path)])
+    assert run.exit_code in (0, 1), run.output
+    found = [((d["line"], d["column"]), fix) for d in json.loads(run.stdout)
+             if d["rule"] == rule for fix in d.get("fixes", ())]
+    lines = path.read_text(encoding="utf-8").split("\n")
+    for _, fix in found:
+        for edit in fix["edits"]:
+            assert edit["line"] == edit["end_line"]  # the fixes of today edit one line
+            written = lines[edit["line"] - 1][edit["column"] - 1:edit["end_column"] - 1]
+            assert edit.pop("original") == written, (path.name, edit)
+    assert found == expected, f"{path.name}: fixes {found}"
 
 
 def test_every_rule_has_fixtures():

@@ -1,7 +1,8 @@
 """Consistency checks: one module per area, one function per rule, registered with `@rule`.
 
 A check is a pure function of a `CheckContext` (the typed charter, its derived
-facts, and "today") that yields `problem(...)`s; `run_checks`
+facts, and "today") that yields `problem(...)`s; a rule that has a safe edit for its
+finding reads the context's source map to write it (`diagnostics.fixes`). `run_checks`
 completes them into positioned `Diagnostic`s, applies the rule's default
 severity and the charter's suppressions. The modules are listed in
 `charterc.diagnostics.rules.RULE_MODULES`; reading `RULES` imports them.
@@ -27,10 +28,12 @@ __all__ = ["CheckContext", "enabled", "run_checks"]
 
 @record(eq=True, frozen=False)
 class CheckContext:
-    """What a rule is given: the charter and the day it is judged on."""
+    """What a rule is given: the charter and the day it is judged on; and where its text
+    is, for the rules that offer a fix (None: no fixes, e.g. a charter built in memory)."""
 
     charter: Charter
     today: date
+    sources: SourceMap | None = None
 
     @cached_property
     def facts(self) -> Facts:
@@ -49,7 +52,7 @@ def run_checks(charter: Charter, sources: SourceMap, *, today: date,
                select: Iterable[str] | None = None,
                ignore: Iterable[str] = ()) -> list[Diagnostic]:
     """Every enabled rule's findings on one charter, positioned, in source order."""
-    context = CheckContext(charter, today)
+    context = CheckContext(charter, today, sources)
     found: list[Diagnostic] = []
     for rule in RULES.checks():
         if rule.check is None or not enabled(rule.id, select, ignore):

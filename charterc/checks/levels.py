@@ -12,7 +12,8 @@ from decimal import Decimal
 
 from ..calendar import CoverageGap, gaps
 from ..calendar.targets import Target, Verdict, compare
-from ..diagnostics import Diagnostic, Severity
+from ..diagnostics import Diagnostic, Fix, Severity
+from ..diagnostics.fixes import append_entries, token_at
 from ..diagnostics.rules import problem, rule
 from ..model.charter import Charter, Objective, Tier
 from ..model.values import fmt_percent
@@ -92,7 +93,32 @@ def targets_complete(ctx: CheckContext) -> Iterator[Diagnostic]:
                 yield problem(objective.pointer,
                               f"tier {tier.id}'s {kind} objective has no target for "
                               f"{', '.join(missing)}",
-                              f"add a {kind} target for {', '.join(missing)}")
+                              f"add a {kind} target for {', '.join(missing)}",
+                              fixes=_missing_targets(ctx, objective, missing))
+
+
+def _missing_targets(ctx: CheckContext, objective: Objective,
+                     missing: list[str]) -> tuple[Fix, ...]:
+    """The missing priorities added with the target of the priority before each (else the
+    one after it), as written: T603's order holds, and the author tightens from there."""
+    sources, priorities = ctx.sources, ctx.charter.priorities
+    if sources is None:
+        return ()
+    if any(f"{objective.pointer}/{p}" in sources.keys for p in missing):
+        return ()  # written without a target: adding the key again would repeat it
+    written = {p: token.text for p in priorities if p in objective.priority_targets
+               and (token := token_at(sources, f"{objective.pointer}/{p}")) is not None}
+    if not written:
+        return ()
+    added = []
+    for priority in missing:
+        index = priorities.index(priority)
+        before = [written[p] for p in priorities[:index] if p in written]
+        later = [written[p] for p in priorities[index + 1:] if p in written]
+        added.append((priority, before[-1] if before else later[0]))
+    shown = ", ".join(f"{p} {v}" if sources.dsl else f"{p}: {v}" for p, v in added)
+    title = f"Add {shown} to the {objective.kind} objective"
+    return append_entries(sources, objective.pointer, list(written), added, title)
 
 
 # -- T602 -------------------------------------------------------------------------------

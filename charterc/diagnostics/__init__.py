@@ -3,6 +3,10 @@
 Loaders, the schema, reference resolution and the rule checks all return
 `Diagnostic` values; reporters turn them into text. A stage never raises for bad
 input: it returns diagnostics and the pipeline stops that file only.
+
+A finding that has one safe edit carries it as data (`Diagnostic.fixes`), set by the
+rule that made the finding (`fixes.py` computes the ranges): the command line, SARIF
+and the language server all read the same `Fix`, never the wording of a hint.
 """
 from __future__ import annotations
 
@@ -13,6 +17,8 @@ from ..records import record
 
 __all__ = [
     "Diagnostic",
+    "Edit",
+    "Fix",
     "Severity",
     "SourceMap",
     "escape_token",
@@ -27,6 +33,39 @@ class Severity(str, enum.Enum):  # noqa: UP042
     ERROR = "error"
     WARNING = "warning"
     INFO = "info"
+
+
+@record(eq=True, slots=True)
+class Edit:
+    """Replace the text from line:column to end_line:end_column with `text`.
+
+    Positions are 1-based like a diagnostic's, in code points; the end is exclusive (the
+    character after the range, as SARIF's `endColumn`), so an insertion has its start
+    equal to its end. `original` is what the range held when the finding was made: an
+    edit is applied only where the text still reads so.
+    """
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    text: str
+    original: str = ""
+
+    def to_dict(self) -> dict[str, object]:
+        return {"line": self.line, "column": self.column, "end_line": self.end_line,
+                "end_column": self.end_column, "text": self.text, "original": self.original}
+
+
+@record(eq=True, slots=True)
+class Fix:
+    """One way to resolve a finding: a title a person reads, and the edits it makes."""
+
+    title: str
+    edits: tuple[Edit, ...]
+
+    def to_dict(self) -> dict[str, object]:
+        return {"title": self.title, "edits": [edit.to_dict() for edit in self.edits]}
 
 
 @record(eq=True, slots=True)
@@ -48,6 +87,7 @@ class Diagnostic:
     hint: str = ""
     suppressed: bool = False
     related: tuple[tuple[str, int, int], ...] = ()  # other places: (file, line, column)
+    fixes: tuple[Fix, ...] = ()  # safe edits that resolve the finding, set by its rule
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.file, self.line, self.column, self.rule, self.message)
@@ -66,6 +106,8 @@ class Diagnostic:
         }
         if self.related:
             data["related"] = [{"file": f, "line": ln, "column": c} for f, ln, c in self.related]
+        if self.fixes:
+            data["fixes"] = [fix.to_dict() for fix in self.fixes]
         return data
 
 
@@ -105,6 +147,7 @@ class SourceMap:
     keys: dict[str, tuple[int, int]] = field(default_factory=dict)
     raw: dict[str, str] = field(default_factory=dict)
     lines: list[str] | None = None  # source lines, for reporters that show a caret
+    dsl: bool = False  # written in the DSL (`*.charter`), not YAML: how a fix writes text
 
     def locate(self, pointer: str, *, key: bool = False) -> tuple[int, int]:
         """Position of `pointer`, or of its nearest ancestor that has one."""

@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TypeVar
 
 from ..records import record
-from . import Diagnostic, Severity
+from . import Diagnostic, Fix, Severity
 
 __all__ = ["RULES", "RULE_MODULES", "Catalogue", "Rule", "declare", "problem", "rule"]
 
@@ -139,10 +139,11 @@ def rule(rule_id: str, severity: Severity) -> Callable[[CheckFunction], CheckFun
     return register
 
 
-def problem(pointer: str, message: str, hint: str = "",
-            severity: Severity | None = None) -> Diagnostic:
+def problem(pointer: str, message: str, hint: str = "", severity: Severity | None = None,
+            fixes: tuple[Fix, ...] = ()) -> Diagnostic:
     """A finding from a check; the runner completes rule id, severity and position."""
-    return Diagnostic(rule="", severity=severity, message=message, pointer=pointer, hint=hint)
+    return Diagnostic(rule="", severity=severity, message=message, pointer=pointer, hint=hint,
+                      fixes=fixes)
 
 
 _FAMILIES = {"P": "Loading", "S": "Schema", "R": "References", "C": "Cost",

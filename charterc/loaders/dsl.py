@@ -482,7 +482,7 @@ class _Builder:
     def __init__(self, file: str, lines: list[str]) -> None:
         self.file = file
         self.lines = lines
-        self.sources = SourceMap(file, lines=lines)
+        self.sources = SourceMap(file, lines=lines, dsl=True)
         self.diagnostics: list[Diagnostic] = []
         self.soft: set[str] = set()      # keys set by default (`apiVersion` from `charter`)
         self.empties: set[str] = set()   # lists written as `[]`

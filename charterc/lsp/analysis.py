@@ -12,7 +12,6 @@ them to the client's units.
 """
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ..diagnostics import Diagnostic, Severity, SourceMap, pointer_parts
+from ..diagnostics.fixes import token_end
 from ..loaders import Loaded, load_bytes, load_path, loader_for
 from ..pipeline import CheckOptions, FileResult, charter_id, check_loaded, discover
 
@@ -30,38 +30,6 @@ Position = tuple[int, int]  # (line, character), 0-based, in code points
 
 def is_dsl(path: str) -> bool:
     return path.endswith(".charter")
-
-
-_PLAIN_END = re.compile(r"\s#|,|\]|\}|:\s|:$")
-
-
-def token_end(line: str, start: int, *, dsl: bool = False) -> int:
-    """Where the scalar or key starting at `start` ends on its line (exclusive)."""
-    if start >= len(line):
-        return start
-    quote = line[start]
-    if quote in "\"'":
-        index = start + 1
-        while index < len(line):
-            char = line[index]
-            if quote == '"' and char == "\\":
-                index += 2
-                continue
-            if char == quote:
-                if quote == "'" and line[index + 1:index + 2] == "'":
-                    index += 2
-                    continue
-                return index + 1
-            index += 1
-        return len(line)
-    if quote in "{[":
-        return start + 1
-    if dsl:
-        match = re.compile(r"[^\s,{}]+").match(line, start)
-        return match.end() if match else start + 1
-    found = _PLAIN_END.search(line, start)
-    end = found.start() if found else len(line)
-    return start + len(line[start:end].rstrip()) or start + 1
 
 
 @dataclass(frozen=True)

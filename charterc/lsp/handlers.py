@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from lsprotocol import types
 
-from .actions import Edit, fixes, format_document
+from .actions import TextEdit, fixes, format_document
 from .completion import complete
 from .convert import to_lsp
 from .hover import hover
@@ -188,6 +188,6 @@ def _code_actions(ls: CharterServer,
     return actions
 
 
-def _edit(ls: CharterServer, uri: str, edit: Edit) -> types.TextEdit:
+def _edit(ls: CharterServer, uri: str, edit: TextEdit) -> types.TextEdit:
     return types.TextEdit(range=ls.range_of(uri, edit.line, edit.start, edit.end_line, edit.end),
                           new_text=edit.text)

@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import __version__
-from ..diagnostics import Diagnostic, Severity
+from ..diagnostics import Diagnostic, Edit, Fix, Severity
 
 if TYPE_CHECKING:
     from . import CheckOptions
@@ -46,7 +46,7 @@ if TYPE_CHECKING:
 __all__ = ["DEFAULT_DIR", "FORMAT", "CheckCache", "Entry"]
 
 DEFAULT_DIR = ".charterc_cache"
-FORMAT = 1  # the layout of an entry; a new layout is a new key, so old entries are misses
+FORMAT = 2  # the layout of an entry; a new layout is a new key, so old entries are misses
 _PACKAGE = Path(__file__).resolve().parent.parent
 
 
@@ -97,18 +97,28 @@ def _text(value: Any) -> str:
 
 def _diagnostic_json(d: Diagnostic) -> list[Any]:
     return [d.rule, d.severity.value if d.severity else None, d.message, d.file, d.line,
-            d.column, d.pointer, d.hint, d.suppressed, [list(r) for r in d.related]]
+            d.column, d.pointer, d.hint, d.suppressed, [list(r) for r in d.related],
+            [[f.title, [[e.line, e.column, e.end_line, e.end_column, e.text, e.original]
+                        for e in f.edits]] for f in d.fixes]]
 
 
 def _diagnostic_from(item: Any) -> Diagnostic:
-    rule, severity, message, file, line, column, pointer, hint, suppressed, related = item
+    rule, severity, message, file, line, column, pointer, hint, suppressed, related, fixes = item
     if not all(isinstance(v, str) for v in (rule, message, file, pointer, hint)):
         raise TypeError("not a diagnostic")
     if not (isinstance(line, int) and isinstance(column, int) and isinstance(suppressed, bool)):
         raise TypeError("not a diagnostic")
     return Diagnostic(rule, Severity(severity) if severity is not None else None, message, file,
                       line, column, pointer, hint, suppressed,
-                      tuple((str(f), int(ln), int(c)) for f, ln, c in related))
+                      tuple((str(f), int(ln), int(c)) for f, ln, c in related),
+                      tuple(Fix(_text(title), tuple(_edit_from(e) for e in edits))
+                            for title, edits in fixes))
+
+
+def _edit_from(item: Any) -> Edit:
+    line, column, end_line, end_column, text, original = item
+    return Edit(int(line), int(column), int(end_line), int(end_column), _text(text),
+                _text(original))
 
 
 def _stat_line(path: Path) -> str:

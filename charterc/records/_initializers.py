@@ -9,7 +9,21 @@ _set = object.__setattr__
 _DEFAULT = None  # each record gives its function its fields' defaults
 
 
-def diagnostics_Diagnostic(self, rule, severity, message, file=_DEFAULT, line=_DEFAULT, column=_DEFAULT, pointer=_DEFAULT, hint=_DEFAULT, suppressed=_DEFAULT, related=_DEFAULT):
+def diagnostics_Edit(self, line, column, end_line, end_column, text, original=_DEFAULT):
+    _set(self, 'line', line)
+    _set(self, 'column', column)
+    _set(self, 'end_line', end_line)
+    _set(self, 'end_column', end_column)
+    _set(self, 'text', text)
+    _set(self, 'original', original)
+
+
+def diagnostics_Fix(self, title, edits):
+    _set(self, 'title', title)
+    _set(self, 'edits', edits)
+
+
+def diagnostics_Diagnostic(self, rule, severity, message, file=_DEFAULT, line=_DEFAULT, column=_DEFAULT, pointer=_DEFAULT, hint=_DEFAULT, suppressed=_DEFAULT, related=_DEFAULT, fixes=_DEFAULT):
     _set(self, 'rule', rule)
     _set(self, 'severity', severity)
     _set(self, 'message', message)
@@ -20,14 +34,16 @@ def diagnostics_Diagnostic(self, rule, severity, message, file=_DEFAULT, line=_D
     _set(self, 'hint', hint)
     _set(self, 'suppressed', suppressed)
     _set(self, 'related', related)
+    _set(self, 'fixes', fixes)
 
 
-def diagnostics_SourceMap(self, file, values=_FACTORY, keys=_FACTORY, raw=_FACTORY, lines=_DEFAULT):
+def diagnostics_SourceMap(self, file, values=_FACTORY, keys=_FACTORY, raw=_FACTORY, lines=_DEFAULT, dsl=_DEFAULT):
     _set(self, 'file', file)
     _set(self, 'values', type(self).__dataclass_fields__['values'].default_factory() if values is _FACTORY else values)
     _set(self, 'keys', type(self).__dataclass_fields__['keys'].default_factory() if keys is _FACTORY else keys)
     _set(self, 'raw', type(self).__dataclass_fields__['raw'].default_factory() if raw is _FACTORY else raw)
     _set(self, 'lines', lines)
+    _set(self, 'dsl', dsl)
 
 
 def diagnostics_rules_Rule(self, id, severity, doc, check=_DEFAULT):
@@ -443,14 +459,17 @@ def model_projection_ClientYear(self, units, per_unit, fixed, share, charge, cos
     _set(self, 'cost', cost)
 
 
-def checks_CheckContext(self, charter, today):
+def checks_CheckContext(self, charter, today, sources=_DEFAULT):
     _set(self, 'charter', charter)
     _set(self, 'today', today)
+    _set(self, 'sources', sources)
 
 
 INITS = {
-    'diagnostics_Diagnostic': (diagnostics_Diagnostic, "def diagnostics_Diagnostic(self, rule, severity, message, file=_DEFAULT, line=_DEFAULT, column=_DEFAULT, pointer=_DEFAULT, hint=_DEFAULT, suppressed=_DEFAULT, related=_DEFAULT):\n    _set(self, 'rule', rule)\n    _set(self, 'severity', severity)\n    _set(self, 'message', message)\n    _set(self, 'file', file)\n    _set(self, 'line', line)\n    _set(self, 'column', column)\n    _set(self, 'pointer', pointer)\n    _set(self, 'hint', hint)\n    _set(self, 'suppressed', suppressed)\n    _set(self, 'related', related)\n"),
-    'diagnostics_SourceMap': (diagnostics_SourceMap, "def diagnostics_SourceMap(self, file, values=_FACTORY, keys=_FACTORY, raw=_FACTORY, lines=_DEFAULT):\n    _set(self, 'file', file)\n    _set(self, 'values', type(self).__dataclass_fields__['values'].default_factory() if values is _FACTORY else values)\n    _set(self, 'keys', type(self).__dataclass_fields__['keys'].default_factory() if keys is _FACTORY else keys)\n    _set(self, 'raw', type(self).__dataclass_fields__['raw'].default_factory() if raw is _FACTORY else raw)\n    _set(self, 'lines', lines)\n"),
+    'diagnostics_Edit': (diagnostics_Edit, "def diagnostics_Edit(self, line, column, end_line, end_column, text, original=_DEFAULT):\n    _set(self, 'line', line)\n    _set(self, 'column', column)\n    _set(self, 'end_line', end_line)\n    _set(self, 'end_column', end_column)\n    _set(self, 'text', text)\n    _set(self, 'original', original)\n"),
+    'diagnostics_Fix': (diagnostics_Fix, "def diagnostics_Fix(self, title, edits):\n    _set(self, 'title', title)\n    _set(self, 'edits', edits)\n"),
+    'diagnostics_Diagnostic': (diagnostics_Diagnostic, "def diagnostics_Diagnostic(self, rule, severity, message, file=_DEFAULT, line=_DEFAULT, column=_DEFAULT, pointer=_DEFAULT, hint=_DEFAULT, suppressed=_DEFAULT, related=_DEFAULT, fixes=_DEFAULT):\n    _set(self, 'rule', rule)\n    _set(self, 'severity', severity)\n    _set(self, 'message', message)\n    _set(self, 'file', file)\n    _set(self, 'line', line)\n    _set(self, 'column', column)\n    _set(self, 'pointer', pointer)\n    _set(self, 'hint', hint)\n    _set(self, 'suppressed', suppressed)\n    _set(self, 'related', related)\n    _set(self, 'fixes', fixes)\n"),
+    'diagnostics_SourceMap': (diagnostics_SourceMap, "def diagnostics_SourceMap(self, file, values=_FACTORY, keys=_FACTORY, raw=_FACTORY, lines=_DEFAULT, dsl=_DEFAULT):\n    _set(self, 'file', file)\n    _set(self, 'values', type(self).__dataclass_fields__['values'].default_factory() if values is _FACTORY else values)\n    _set(self, 'keys', type(self).__dataclass_fields__['keys'].default_factory() if keys is _FACTORY else keys)\n    _set(self, 'raw', type(self).__dataclass_fields__['raw'].default_factory() if raw is _FACTORY else raw)\n    _set(self, 'lines', lines)\n    _set(self, 'dsl', dsl)\n"),
     'diagnostics_rules_Rule': (diagnostics_rules_Rule, "def diagnostics_rules_Rule(self, id, severity, doc, check=_DEFAULT):\n    _set(self, 'id', id)\n    _set(self, 'severity', severity)\n    _set(self, 'doc', doc)\n    _set(self, 'check', check)\n"),
     'loaders_Limits': (loaders_Limits, "def loaders_Limits(self, max_bytes=_DEFAULT, max_depth=_DEFAULT, max_nodes=_DEFAULT):\n    _set(self, 'max_bytes', max_bytes)\n    _set(self, 'max_depth', max_depth)\n    _set(self, 'max_nodes', max_nodes)\n"),
     'loaders_Loaded': (loaders_Loaded, "def loaders_Loaded(self, file, document, sources, diagnostics=_FACTORY):\n    _set(self, 'file', file)\n    _set(self, 'document', document)\n    _set(self, 'sources', sources)\n    _set(self, 'diagnostics', type(self).__dataclass_fields__['diagnostics'].default_factory() if diagnostics is _FACTORY else diagnostics)\n"),
@@ -504,5 +523,5 @@ INITS = {
     'model_charter_Terms': (model_charter_Terms, "def model_charter_Terms(self, effective, renewal, termination_notice, credits, exclusions, client_obligations, escalation, disputes, pointer=_DEFAULT):\n    _set(self, 'effective', effective)\n    _set(self, 'renewal', renewal)\n    _set(self, 'termination_notice', termination_notice)\n    _set(self, 'credits', credits)\n    _set(self, 'exclusions', exclusions)\n    _set(self, 'client_obligations', client_obligations)\n    _set(self, 'escalation', escalation)\n    _set(self, 'disputes', disputes)\n    _set(self, 'pointer', pointer)\n"),
     'model_charter_Charter': (model_charter_Charter, "def model_charter_Charter(self, source, metadata, provider, period, baseline, business, costs, features, priorities, tiers, clients, governance, reporting, security, terms=_DEFAULT):\n    _set(self, 'source', source)\n    _set(self, 'metadata', metadata)\n    _set(self, 'provider', provider)\n    _set(self, 'period', period)\n    _set(self, 'baseline', baseline)\n    _set(self, 'business', business)\n    _set(self, 'costs', costs)\n    _set(self, 'features', features)\n    _set(self, 'priorities', priorities)\n    _set(self, 'tiers', tiers)\n    _set(self, 'clients', clients)\n    _set(self, 'governance', governance)\n    _set(self, 'reporting', reporting)\n    _set(self, 'security', security)\n    _set(self, 'terms', terms)\n"),
     'model_projection_ClientYear': (model_projection_ClientYear, "def model_projection_ClientYear(self, units, per_unit, fixed, share, charge, cost):\n    _set(self, 'units', units)\n    _set(self, 'per_unit', per_unit)\n    _set(self, 'fixed', fixed)\n    _set(self, 'share', share)\n    _set(self, 'charge', charge)\n    _set(self, 'cost', cost)\n"),
-    'checks_CheckContext': (checks_CheckContext, "def checks_CheckContext(self, charter, today):\n    _set(self, 'charter', charter)\n    _set(self, 'today', today)\n"),
+    'checks_CheckContext': (checks_CheckContext, "def checks_CheckContext(self, charter, today, sources=_DEFAULT):\n    _set(self, 'charter', charter)\n    _set(self, 'today', today)\n    _set(self, 'sources', sources)\n"),
 }

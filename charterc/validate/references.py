@@ -8,11 +8,13 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from typing import Any
 
-from ..diagnostics import Diagnostic, Severity, SourceMap
+from ..diagnostics import Diagnostic, Fix, Severity, SourceMap, pointer_parts
+from ..diagnostics.fixes import quoted_like, replace_scalar
 from ..diagnostics.rules import RULES, declare
 from ..records import record
 
-__all__ = ["Reference", "did_you_mean", "duplicate_charters", "references", "resolve"]
+__all__ = ["Reference", "closest", "did_you_mean", "duplicate_charters", "references",
+           "resolve"]
 
 _LISTS = ("features", "costs", "tiers", "clients")
 _OBJECTIVE_RESERVED = {"clock", "attainment", "measured_by", "pause_on"}
@@ -37,24 +39,57 @@ declare("R302", Severity.ERROR, """
 """)
 
 
-def did_you_mean(name: str, known: Iterable[str]) -> str:
+def closest(name: str, known: Iterable[str]) -> str | None:
+    """The defined id `name` was most likely meant to be, if one is close enough."""
     import difflib  # only for a suggestion: a valid charter never needs it
 
+    close = difflib.get_close_matches(name, sorted(set(known)), n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def did_you_mean(name: str, known: Iterable[str]) -> str:
     known = sorted(set(known))
-    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
-    if close:
-        return f"did you mean '{close[0]}'?"
+    meant = closest(name, known)
+    if meant is not None:
+        return f"did you mean '{meant}'?"
     return f"defined: {', '.join(known)}" if known else "none is defined"
 
 
+def _rename(doc: Mapping[str, Any], ref: Reference, meant: str | None,
+            sources: SourceMap) -> tuple[Fix, ...]:
+    """The unknown id written as the one it was most likely meant to be; none when that id
+    is beside it already (the edit would write it twice)."""
+    if meant is None or not isinstance(ref.value, str):
+        return ()
+    beside = _at(doc, ref.pointer.rsplit("/", 1)[0])
+    if isinstance(beside, dict | list) and meant in beside:
+        return ()
+    return replace_scalar(sources, ref.pointer, f"Change to '{meant}'",
+                          lambda written: quoted_like(written, meant), key=ref.key,
+                          expect=lambda written: written.strip("\"'") == ref.value)
+
+
+def _at(doc: Any, pointer: str) -> Any:
+    for part in pointer_parts(pointer):
+        if isinstance(doc, dict):
+            doc = doc.get(part)
+        elif isinstance(doc, list) and part.isdigit() and int(part) < len(doc):
+            doc = doc[int(part)]
+        else:
+            return None
+    return doc
+
+
 def _diag(rule: str, message: str, pointer: str, sources: SourceMap, hint: str,
-          *, key: bool = False, related: Iterable[tuple[str, int, int]] = ()) -> Diagnostic:
+          *, key: bool = False, related: Iterable[tuple[str, int, int]] = (),
+          fixes: tuple[Fix, ...] = ()) -> Diagnostic:
     line, column = sources.locate(pointer, key=key)
     return Diagnostic(rule, Severity.ERROR, message, sources.file, line, column, pointer, hint,
-                      related=tuple(related))
+                      related=tuple(related), fixes=fixes)
 
 
-def _ids(doc: Mapping, name: str, sources: SourceMap, found: list[Diagnostic]) -> set[str]:
+def _ids(doc: Mapping[str, Any], name: str, sources: SourceMap,
+         found: list[Diagnostic]) -> set[str]:
     """Ids of one list, reporting duplicates (R302) at the second occurrence."""
     seen: dict[str, int] = {}
     for index, item in enumerate(doc.get(name) or ()):
@@ -133,8 +168,10 @@ def resolve(doc: Mapping[str, Any], sources: SourceMap) -> list[Diagnostic]:
     for ref in references(doc):
         among = known[ref.among]
         if ref.value not in among:
+            meant = closest(ref.value, among) if isinstance(ref.value, str) else None
             found.append(_diag("R301", f"unknown {ref.kind} '{ref.value}'", ref.pointer, sources,
-                               did_you_mean(ref.value, among), key=ref.key))
+                               did_you_mean(ref.value, among), key=ref.key,
+                               fixes=_rename(doc, ref, meant, sources)))
     return found
 
 

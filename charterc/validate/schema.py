@@ -25,7 +25,8 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
-from ..diagnostics import Diagnostic, Severity, SourceMap, pointer_join, pointer_parts
+from ..diagnostics import Diagnostic, Fix, Severity, SourceMap, pointer_join, pointer_parts
+from ..diagnostics.fixes import replace_scalar
 from ..diagnostics.rules import declare
 
 if TYPE_CHECKING:  # jsonschema is imported only when a document is invalid
@@ -349,11 +350,11 @@ class _Explainer:
         return sorted(kept, key=lambda d: (d.line, d.column, d.pointer, d.message))
 
     def add(self, pointer: str, message: str, hint: str = "", *, key: bool = False,
-            scalar_depth: int | None = None) -> None:
+            scalar_depth: int | None = None, fixes: tuple[Fix, ...] = ()) -> None:
         line, column = self.sources.locate(pointer, key=key)
         message = f"{message} (schema: {self.keyword})"
         diagnostic = Diagnostic(RULE, Severity.ERROR, message, self.sources.file, line, column,
-                                pointer, hint)
+                                pointer, hint, fixes=fixes)
         ident = (pointer, message)
         if scalar_depth is not None:
             # One complaint per value: keep the one from the most specific schema
@@ -373,7 +374,8 @@ class _Explainer:
         handler = getattr(self, "on_" + error.validator, None)
         try:
             if handler is not None:
-                return handler(error, pointer)
+                handler(error, pointer)
+                return
         except Exception:  # an unforeseen error shape: say it plainly rather than crash
             pass
         self.keyword = error.validator
@@ -419,13 +421,15 @@ class _Explainer:
         else:
             message = (f"{_field(pointer)}: {self.show(value, pointer)} is {_kind(value)}; "
                        f"expected {expected}")
-        self.add(pointer, message, hint, scalar_depth=len(error.schema_path))
+        self.add(pointer, message, hint, scalar_depth=len(error.schema_path),
+                 fixes=self.fixes_for(error.schema, value, pointer))
 
     def on_pattern(self, error: _Error, pointer: str) -> None:
         self.add(pointer, f"{_field(pointer)}: {self.show(error.instance, pointer)} is not "
                  f"{self.expected(error.schema)}", self.hint_for(error.schema, error.instance,
                                                                   pointer),
-                 scalar_depth=len(error.schema_path))
+                 scalar_depth=len(error.schema_path),
+                 fixes=self.fixes_for(error.schema, error.instance, pointer))
 
     def on_enum(self, error: _Error, pointer: str) -> None:
         choices = [str(c) for c in error.validator_value]
@@ -465,7 +469,8 @@ class _Explainer:
                 f": {self.show(value, pointer)} is {_kind(value)}"
             return self.add(pointer, f"{_field(pointer)}{what}; expected {words}",
                             self.hint_for(error.schema, value, pointer),
-                            scalar_depth=len(error.schema_path))
+                            scalar_depth=len(error.schema_path),
+                            fixes=self.fixes_for(error.schema, value, pointer))
         by_branch = {i: [_as_error(e) for e in error.context if e.relative_schema_path[0] == i]
                      for i in fits}
         # the branch that got furthest into the value, then the one with fewest complaints
@@ -475,9 +480,11 @@ class _Explainer:
         same_place = all(not e.path and e.validator in _SCALAR_KEYWORDS for e in errors)
         if same_place and words:
             hint = (self.hint_for(errors[0].schema, error.instance, pointer) if errors else "")
+            schema = errors[0].schema if hint else error.schema  # the one the hint is of
             self.add(pointer, f"{_field(pointer)}: {self.show(error.instance, pointer)} is not "
                      f"{words}", hint or self.hint_for(error.schema, error.instance, pointer),
-                     scalar_depth=len(error.schema_path))
+                     scalar_depth=len(error.schema_path),
+                     fixes=self.fixes_for(schema, error.instance, pointer))
         else:
             for sub in errors:
                 self.explain(sub)
@@ -506,12 +513,30 @@ class _Explainer:
         kind = schema.get("type")
         if isinstance(kind, str):
             return _TYPE_WORDS.get(kind, kind)
-        return schema.get("description", "another value").rstrip(".")
+        described: str = schema.get("description", "another value")
+        return described.rstrip(".")
+
+    def unquoted(self, schema: Mapping[str, Any], value: Any, pointer: str) -> str | None:
+        """The text of a number or boolean written where the schema wants a text, which
+        quotes make one (`version: 1.10`); None otherwise."""
+        raw = self.sources.raw.get(pointer)
+        if schema.get("type") == "string" and raw is not None and not isinstance(value, str):
+            return raw
+        return None
+
+    def fixes_for(self, schema: Mapping[str, Any], value: Any, pointer: str) -> tuple[Fix, ...]:
+        """The quotes that make a value text, when they are the edit (YAML only: in the DSL
+        a quoted value may need more than quotes, and is left to the author)."""
+        raw = self.unquoted(schema, value, pointer)
+        if raw is None or self.sources.dsl or '"' in raw or "\\" in raw:
+            return ()
+        return replace_scalar(self.sources, pointer, f'Quote it: "{raw}"',
+                              lambda written: f'"{written}"', expect=lambda written: written == raw)
 
     def hint_for(self, schema: Mapping[str, Any], value: Any, pointer: str) -> str:
         name = _def_names().get(id(schema))
-        raw = self.sources.raw.get(pointer)
-        if schema.get("type") == "string" and raw is not None and not isinstance(value, str):
+        raw = self.unquoted(schema, value, pointer)
+        if raw is not None:
             hint = f'quote it: "{raw}"'
             if "pattern" in schema and not _regex(schema["pattern"]).search(raw):
                 hint += f"; it must also be {EXPECTED.get(name or '', 'in the expected form')}"

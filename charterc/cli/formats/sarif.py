@@ -11,6 +11,10 @@ repeated findings at one place) - never the line, which moves when lines are
 added above. Suppressed findings (`metadata.suppress`) are kept with an
 `inSource` suppression and the stated reason, so the platform shows them as
 dismissed rather than losing them.
+
+A finding that carries fixes (`Diagnostic.fixes`) has them as SARIF `fixes`: each a
+description (the fix's title) and the replacements in its file, regions in the same
+code-point columns as the locations (an insertion is an empty region).
 """
 from __future__ import annotations
 
@@ -22,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from ... import __version__
-from ...diagnostics import Diagnostic, Severity
+from ...diagnostics import Diagnostic, Fix, Severity
 
 if TYPE_CHECKING:
     from ...diagnostics.rules import Rule
@@ -110,6 +114,21 @@ def _location(file: str, line: int, column: int,
     return {"physicalLocation": physical}
 
 
+def _fix(fix: Fix, location: dict[str, Any]) -> dict[str, Any]:
+    """SARIF 2.1.0 `fix` (section 3.55): the edits of one fix, in the finding's file."""
+    artifact = dict(location["physicalLocation"]["artifactLocation"])
+    replacements = []
+    for edit in fix.edits:
+        replacement: dict[str, Any] = {"deletedRegion": {
+            "startLine": edit.line, "startColumn": edit.column,
+            "endLine": edit.end_line, "endColumn": edit.end_column}}
+        if edit.text:
+            replacement["insertedContent"] = {"text": edit.text}
+        replacements.append(replacement)
+    return {"description": {"text": fix.title},
+            "artifactChanges": [{"artifactLocation": artifact, "replacements": replacements}]}
+
+
 def _reasons(result: PortfolioResult) -> dict[tuple[str, str], str]:
     """(file, rule) -> the reason stated in that charter's `metadata.suppress`.
 
@@ -149,6 +168,8 @@ def sarif_log(result: PortfolioResult) -> dict[str, Any]:
         if d.related:
             item["relatedLocations"] = [dict(_location(f, ln, col, artifacts), id=n)
                                         for n, (f, ln, col) in enumerate(d.related)]
+        if d.fixes:
+            item["fixes"] = [_fix(fix, location) for fix in d.fixes]
         if d.suppressed:
             item["suppressions"] = [{"kind": "inSource", "status": "accepted",
                                      "justification": reasons.get((d.file, d.rule), "")}]

@@ -1,5 +1,5 @@
 """Compiler-style text: `file:line:col: error[S201]: message`, the source line, a caret,
-the hint."""
+the hint, and the title of each fix the finding carries (an editor or SARIF applies it)."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -31,6 +31,7 @@ def format_diagnostic(d: Diagnostic, source_line: str | None, *, color: bool = F
         lines.append(f" {pad} | {' ' * (d.column - 1)}^")
     if d.hint:
         lines.append("   = hint: " + visible(d.hint, keep="\n"))
+    lines.extend("   = fix: " + visible(fix.title) for fix in d.fixes)
     return "\n".join(lines)
 
 
