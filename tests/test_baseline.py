@@ -23,6 +23,7 @@ import math
 import random
 import re
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -627,3 +628,91 @@ def test_every_bundled_charter_takes_a_proposal_in_place(path: Path) -> None:
     for i, client in enumerate(document["clients"]):
         assert client["volume"]["units"] == 1234 + i
         assert client["needs"]["features"] == features[:i + 1]
+
+
+# -- baselines that can be trusted (spec section 10.2) -----------------------------------------
+
+def test_too_few_tickets_never_agree(tmp_path: Path) -> None:
+    """17 tickets against 1,200 stated: every client is too thin, nothing agrees."""
+    rates = {cid: (4, 0.0, 0.0, {"incident": 1.0}) for cid in RATES}
+    tickets = tmp_path / "few.csv"
+    counts = year_of_tickets(tickets, rates)
+    assert sum(sum(c) for c in counts.values()) < 30
+    code, output = run("baseline", str(CHARTER), "--tickets", str(tickets), "--from", "2026-01",
+                       "--to", "2026-12", "--format", "json,md,html", "--lang", "en,fr",
+                       "-o", str(tmp_path / "out"))
+    assert code == 0, output
+    folder = tmp_path / "out" / "it-service-desk" / "baseline-2026-01--2026-12"
+    document = json.loads((folder / "baseline.json").read_text(encoding="utf-8"))
+    assert {f["kind"] for f in document["findings"]} == {"thin"}
+    assert document["proposal"]["clients"] == {}
+    for name in ("baseline.en.md", "baseline.en.html"):
+        text = (folder / name).read_text(encoding="utf-8")
+        assert "agree with the charter" not in text
+        assert "Too few tickets to judge any client: nothing is proposed." in text
+    french = (folder / "baseline.fr.md").read_text(encoding="utf-8")
+    assert "conformes" not in french and "assez de tickets pour conclure" in french
+
+
+def test_some_thin_clients_are_not_said_to_agree(tmp_path: Path) -> None:
+    rates = {cid: (RATES[cid][0], RATES[cid][1], 0.0, {"incident": 1.0}) for cid in RATES}
+    rates["procurement"] = (20, 0.0, 0.0, {"incident": 1.0})
+    rates["hr"] = (6000, 0.02, 0.0, {"incident": 1.0})
+    tickets = tmp_path / "some.csv"
+    year_of_tickets(tickets, rates)
+    code, output = run("baseline", str(CHARTER), "--tickets", str(tickets), "--from", "2026-01",
+                       "--to", "2026-12", "--format", "md", "-o", str(tmp_path / "out"))
+    assert code == 0, output
+    text = next((tmp_path / "out").rglob("baseline.en.md")).read_text(encoding="utf-8")
+    assert "The tickets agree with the charter." not in text
+    assert "### Too few tickets to judge" in text
+
+
+def _flat(units_a_month: int) -> list[int]:
+    return [units_a_month] * 12
+
+
+def test_a_flat_monthly_volume_proposes_no_growth(tmp_path: Path) -> None:
+    """The same tickets every month: tickets per day still vary with the month's length,
+    but the interval holds no growth at all, so nothing is proposed (spec 10.2)."""
+    from charterc.baseline.compare import implied_growth, supported
+    days = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+    growth = implied_growth(_flat(100), days)
+    assert growth is not None and growth.low < 0 < growth.high
+    assert not supported(growth, growth.rate) and not supported(growth, Decimal(5))
+
+    tickets = tmp_path / "flat.csv"
+    with tickets.open("w", newline="", encoding="utf-8") as handle:
+        out = csv.writer(handle)
+        out.writerow(["id", "client", "priority", "opened", "first_response", "resolved"])
+        n = 0
+        for cid, units in (("finance", 1300), ("hr", 500), ("legal", 300), ("procurement", 200)):
+            for month in range(1, 13):
+                for i in range(units // 12):
+                    n += 1
+                    opened = datetime(2026, month, 2 + i % 26, 10, 0, tzinfo=PARIS)
+                    out.writerow([f"T{n}", cid, "P3", opened.isoformat(), "",
+                                  (opened + timedelta(hours=3)).isoformat()])
+    document = baseline_json(CHARTER, tickets, tmp_path / "out")
+    for cid, c in document["clients"].items():
+        low, high = c["volume"]["implied_growth_interval"]
+        assert low < 0 < high, cid
+        assert c["volume"]["growth_supported"] is False
+        assert c["volume"]["proposed_growth"] is None
+        assert "growth" not in document["proposal"]["clients"].get(cid, {})
+    assert not [f for f in document["findings"] if f["kind"] == "volume"
+                and f["implied_growth"] is not None
+                and abs(f["annualised"] - f["forecast"]) <= f["forecast"] / 10]
+
+
+def test_a_growth_the_data_supports_is_proposed_with_its_interval(found) -> None:
+    document, _ = found
+    hr = document["clients"]["hr"]["volume"]
+    low, high = hr["implied_growth_interval"]
+    assert low <= hr["implied_growth"] <= high and low > 2      # stated 2%: outside
+    assert hr["growth_supported"] and hr["proposed_growth"] == 20.0
+    finance = document["clients"]["finance"]["volume"]          # stated 3%, drawn 3%
+    low, high = finance["implied_growth_interval"]
+    assert low <= 3 <= high
+    assert not finance["growth_supported"] and finance["proposed_growth"] is None
+    assert "growth" not in document["proposal"]["clients"]["finance"]

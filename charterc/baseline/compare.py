@@ -46,7 +46,8 @@ from .types import (
 if TYPE_CHECKING:
     from ..report.profiles import Instants, Profile
 
-__all__ = ["THIN", "Baseline", "BaselineError", "compare"]
+__all__ = ["THIN", "Baseline", "BaselineError", "Growth", "compare", "implied_growth",
+           "supported"]
 
 THIN = 30                 # fewer tickets than this in the window: too thin to say
 VOLUME_GAP = Decimal(10)  # annualised units this many percent off the forecast: a finding
@@ -154,10 +155,32 @@ def _dec(value: Decimal | Fraction | float | int, places: int = 1) -> float:
     return float(Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN))
 
 
-def implied_growth(months: list[int], days: list[int]) -> Decimal | None:
+# Student's t at 95% (one side), by degrees of freedom: the half-width of a two-sided 90%
+# interval in standard errors. Past the table the normal quantile is within 1% of it.
+_T95 = (6.314, 2.920, 2.353, 2.132, 2.015, 1.943, 1.895, 1.860, 1.833, 1.812, 1.796, 1.782,
+        1.771, 1.761, 1.753, 1.746, 1.740, 1.734, 1.729, 1.725, 1.721, 1.717, 1.714, 1.711,
+        1.708, 1.706, 1.703, 1.701, 1.699, 1.697)
+_Z95 = 1.645
+
+
+@dataclass(frozen=True)
+class Growth:
+    """The yearly growth the tickets imply, in percent, with its 90% interval."""
+
+    rate: Decimal
+    low: Decimal
+    high: Decimal
+
+    def holds(self, value: Decimal) -> bool:
+        """Whether `value` (a growth in percent) is inside the interval."""
+        return self.low <= value <= self.high
+
+
+def implied_growth(months: list[int], days: list[int]) -> Growth | None:
     """Yearly growth of the daily ticket rate: a least-squares line through the logarithm
-    of each month's tickets per day, against the month's middle in years; None with fewer
-    than three months holding tickets. A rate growing g a year gives exactly g."""
+    of each month's tickets per day, against the month's middle in years, with the 90%
+    interval of its slope (Student's t on the residuals); None with fewer than three months
+    holding tickets. A rate growing g a year gives exactly g."""
     points, elapsed = [], 0
     for n, d in zip(months, days, strict=True):
         if n:
@@ -169,7 +192,21 @@ def implied_growth(months: list[int], days: list[int]) -> Decimal | None:
     my = sum(y for _, y in points) / len(points)
     sxx = sum((x - mx) ** 2 for x, _ in points)
     slope = sum((x - mx) * (y - my) for x, y in points) / sxx
-    return (Decimal(math.exp(slope)) - 1) * _HUNDRED
+    freedom = len(points) - 2
+    residuals = sum((y - my - slope * (x - mx)) ** 2 for x, y in points)
+    half = (_T95[freedom - 1] if freedom <= len(_T95) else _Z95) * \
+        math.sqrt(residuals / freedom / sxx)
+
+    def percent(log_rate: float) -> Decimal:
+        return (Decimal(math.exp(log_rate)) - 1) * _HUNDRED
+    return Growth(percent(slope), percent(slope - half), percent(slope + half))
+
+
+def supported(growth: Growth | None, stated: Decimal) -> bool:
+    """Whether the data supports changing the stated growth (spec section 10.2): its 90%
+    interval holds neither the stated growth nor no growth at all. A volume that is flat
+    month to month never does: its interval holds zero."""
+    return growth is not None and not growth.holds(stated) and not growth.holds(Decimal(0))
 
 
 def _whole(value: Decimal) -> Decimal:
@@ -276,17 +313,20 @@ def _window(charter: Charter, period: Period, state: dict[str, _Client],
                               primary_of(observed, threshold) if total else None), with_features)
 
 
-def _proposal(w: _Window, c: Client, s: _Client, growth: Decimal | None) -> Proposal:
-    """The values `--write` sets for a client with enough tickets (section 10)."""
-    rate = _whole(growth) if growth is not None else c.growth_or_default.value
+def _proposal(w: _Window, c: Client, s: _Client, growth: Growth | None) -> Proposal:
+    """The values `--write` sets for a client with enough tickets (section 10): a growth
+    only where the data supports a change (`supported`)."""
+    stated = c.growth_or_default.value
+    changed = growth.rate if growth is not None and supported(growth, stated) else None
+    rate = _whole(changed) if changed is not None else stated
     # `volume.units` is the term's first year: the window's rate taken back to it
     offset = (w.period.first - w.charter.period.start).days / 365.25
     base = 1 + float(rate) / 100
     annualised = Decimal(s.count) * w.annual
     units = annualised / Decimal(base ** offset) if base > 0 else annualised
     proposal: Proposal = {"units": int(_whole(units))}
-    if growth is not None:
-        proposal["growth"] = _percent_text(_whole(growth))
+    if changed is not None:
+        proposal["growth"] = _percent_text(_whole(changed))
     if c.share is not None:
         proposal["share"] = _percent_text(_tenth(w.observed[c.id]))
     if w.with_features and s.featured >= THIN:
@@ -299,7 +339,7 @@ def _proposal(w: _Window, c: Client, s: _Client, growth: Decimal | None) -> Prop
     return proposal
 
 
-def _entry(w: _Window, c: Client, s: _Client, growth: Decimal | None,
+def _entry(w: _Window, c: Client, s: _Client, growth: Growth | None,
            proposal: Proposal | None) -> ClientBaseline:
     """`proposal`: None for a client too thin to propose anything."""
     tier = w.charter.tier(c.tier)
@@ -318,10 +358,13 @@ def _entry(w: _Window, c: Client, s: _Client, growth: Decimal | None,
             "forecast": _dec(forecast), "observed": s.count, "annualised": _dec(annualised),
             "difference_percent": (_dec((annualised - forecast) * _HUNDRED / forecast)
                                    if forecast else None),
-            "implied_growth": _dec(growth) if growth is not None else None,
+            "implied_growth": _dec(growth.rate) if growth is not None else None,
+            "implied_growth_interval": [_dec(growth.low), _dec(growth.high)]
+            if growth is not None else None,
+            "growth_supported": supported(growth, c.growth_or_default.value),
             "proposed_units": proposal["units"] if proposal is not None else None,
-            "proposed_growth": _dec(_whole(growth))
-            if growth is not None and proposal else None},
+            "proposed_growth": _dec(Decimal(proposal["growth"].rstrip("%")))
+            if proposal is not None and "growth" in proposal else None},
         "share": {
             "stated": _dec(c.share.value) if c.share is not None else None,
             "projected": _dec(projected) if projected is not None else None,
@@ -353,12 +396,14 @@ def _findings(cid: str, entry: ClientBaseline) -> list[Finding]:
     out: list[Finding] = []
     volume, share = entry["volume"], entry["share"]
     gap, implied = volume["difference_percent"], volume["implied_growth"]
+    # a growth off the stated one counts only where its interval leaves the stated one out
     if (gap is not None and abs(Decimal(str(gap))) > VOLUME_GAP) or (
-            implied is not None and
+            implied is not None and volume["growth_supported"] and
             abs(Decimal(str(implied)) - Decimal(str(volume["stated_growth"]))) > GROWTH_GAP):
         out.append({"kind": "volume", "client": cid, "forecast": volume["forecast"],
                     "annualised": volume["annualised"],
-                    "stated_growth": volume["stated_growth"], "implied_growth": implied})
+                    "stated_growth": volume["stated_growth"], "implied_growth": implied,
+                    "implied_growth_interval": volume["implied_growth_interval"]})
     before = share["stated"] if share["stated"] is not None else share["projected"]
     if before is not None and abs(Decimal(str(share["observed"])) -
                                   Decimal(str(before))) > SHARE_GAP:
@@ -397,7 +442,8 @@ def _document(charter: Charter, period: Period, state: dict[str, _Client],
         proposals[c.id] = proposal
         findings.extend(_findings(c.id, entry))
     unvalued: list[UnvaluedCost] = []
-    if with_features:
+    # a cost no ticket used is a finding only where there are tickets enough to say so
+    if with_features and w.total >= THIN:
         used: Counter[str] = Counter()
         for s in state.values():
             used.update(s.features)

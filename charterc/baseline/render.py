@@ -27,8 +27,8 @@ FORMATS = ("md", "html")
 
 FINDINGS = {
     "volume": N_("%(client)s: %(annualised)s tickets a year against a forecast of "
-                 "%(forecast)s; the data implies a growth of %(implied)s a year, the charter "
-                 "states %(stated)s."),
+                 "%(forecast)s; the data implies a growth of %(implied)s a year (90%% "
+                 "interval %(low)s to %(high)s), the charter states %(stated)s."),
     "share": N_("%(client)s: an observed share of %(observed)s against %(stated)s."),
     "role": N_("%(client)s: %(projected)s in the projection, %(observed)s on the observed "
                "shares."),
@@ -39,8 +39,8 @@ FINDINGS = {
                         "tier's hours: %(weekday)s on weekdays, %(weekend)s at weekends."),
     "unvalued-cost": N_("Cost %(cost)s (%(amount)s a year) exists for %(feature)s, which no "
                         "client used."),
-    "thin": N_("%(client)s: %(tickets)s tickets, fewer than %(thin)s: too thin to say, left "
-               "unchanged."),
+    "thin": N_("%(client)s: %(tickets)s tickets, fewer than %(thin)s: too few tickets to "
+               "judge, left unchanged."),
 }
 ROLES = {"primary": N_("primary"), "secondary": N_("secondary")}
 
@@ -63,6 +63,15 @@ def _features(items: list[str] | None) -> str | None:
     return None if items is None else (", ".join(items) or "—")
 
 
+def _interval(interval: list[float] | None, language: Language) -> str | None:
+    """The implied growth's 90% interval: `-0.4% to 6.7%`."""
+    if interval is None:
+        return None
+    _ = language.gettext
+    return str(_("%(low)s to %(high)s") % {"low": language.fmt(_p(interval[0])),
+                                            "high": language.fmt(_p(interval[1]))})
+
+
 def _rows(c: ClientBaseline, language: Language) -> list[SummaryRow]:
     """The summary rows of one client: figure, stated, observed, proposed (view values)."""
     _ = language.gettext
@@ -73,6 +82,8 @@ def _rows(c: ClientBaseline, language: Language) -> list[SummaryRow]:
          "observed": _n(volume["annualised"]), "proposed": _n(volume["proposed_units"])},
         {"label": _("Growth a year"), "stated": _p(volume["stated_growth"]),
          "observed": _p(volume["implied_growth"]), "proposed": _p(volume["proposed_growth"])},
+        {"label": _("Growth, 90% interval"), "stated": None,
+         "observed": _interval(volume["implied_growth_interval"], language), "proposed": None},
         {"label": _("Share"),
          "stated": _p(share["stated"] if share["stated"] is not None else share["projected"]),
          "observed": _p(share["observed"]), "proposed": _p(share["proposed"])},
@@ -98,6 +109,10 @@ def _finding(f: Finding, names: dict[str, str], document: BaselineDocument,
     params: dict[str, str] = {}
     for key, value in f.items():
         if key == "kind":
+            continue
+        if key == "implied_growth_interval":
+            low, high = value if isinstance(value, list) else (None, None)
+            params["low"], params["high"] = (language.fmt(_p(low)), language.fmt(_p(high)))
             continue
         if key == "client":
             params[key] = names[str(value)]
@@ -134,6 +149,7 @@ def _view(document: BaselineDocument, language: Language) -> BaselineView:
         "clients": [{"id": cid, "name": c["name"], "tier": c["tier"], "thin": c["thin"],
                      "tickets": _n(c["tickets"]), "rows": _rows(c, language)}
                     for cid, c in document["clients"].items()],
+        "judged": sum(1 for c in document["clients"].values() if not c["thin"]),
         "findings": [_finding(f, names, document, language) for f in document["findings"]
                      if f["kind"] != "thin"],
         "thin": [_finding(f, names, document, language) for f in document["findings"]

@@ -86,6 +86,8 @@ class VolumeFigures(TypedDict):
     annualised: float
     difference_percent: float | None
     implied_growth: float | None
+    implied_growth_interval: list[float] | None   # 90%: [low, high]
+    growth_supported: bool          # the interval holds neither the stated growth nor zero
     proposed_units: int | None
     proposed_growth: float | None
 
@@ -162,6 +164,7 @@ class VolumeFinding(TypedDict):
     annualised: float
     stated_growth: float
     implied_growth: float | None
+    implied_growth_interval: list[float] | None
 
 
 class ShareFinding(TypedDict):

@@ -47,6 +47,7 @@ class BaselineView(TypedDict):
     skipped: Units | None
     reviewed: date
     clients: list[ClientSummary]
+    judged: int                     # clients with enough tickets to judge
     findings: list[str]             # in sentences, the thin clients apart
     thin: list[str]
     charts: list[str] | None        # inline SVG (Markup), HTML only
