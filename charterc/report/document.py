@@ -23,7 +23,7 @@ from .measure import GROUPS, OBJECTIVES, Breach, Pending, Tally, Usage, quantile
 
 if TYPE_CHECKING:
     from ..model.charter import Objective
-    from .engine import _Report
+    from .measured import MeasuredPeriod
 
 __all__ = ["Document", "client_document", "dumps", "provider_document"]
 
@@ -195,7 +195,21 @@ def _usage(usage: Usage, tz: tzinfo, columns: Sequence[str]) -> Document:
     return out
 
 
-def client_entry(report: _Report, client_id: str) -> Document:
+def _availability(report: MeasuredPeriod, cid: str) -> Document | None:
+    figures = report.available[cid]
+    if figures is None:
+        return None
+    objective = report.tiers[cid].objectives.availability
+    assert objective is not None and objective.target is not None  # measured only then
+    return {"percent": attained(figures.fraction),
+            "target": percent(objective.target.value),
+            "credit_percent": percent(report.credit_percent(cid)),
+            "downtime_minutes": minutes(figures.downtime),
+            "window_minutes": minutes(figures.window),
+            "excluded_minutes": minutes(figures.excluded)}
+
+
+def client_entry(report: MeasuredPeriod, client_id: str) -> Document:
     """One client's figures (the value under `clients.<id>`)."""
     usage = report.measure.usage[client_id]
     client, tier = usage.client, report.tiers[client_id]
@@ -206,7 +220,7 @@ def client_entry(report: _Report, client_id: str) -> Document:
         objective = getattr(tier.objectives, kind)
         entry[kind] = _objective(usage.objectives[k], objective,
                                  objective.clock_or_default if objective is not None else None)
-    entry["availability"] = report.availability_entry(client_id)
+    entry["availability"] = _availability(report, client_id)
     charge = report.charges[client_id]
     entry["share"] = {"actual": percent(_ratio(count, everyone)),
                       "stated": percent(client.share.value if client.share else None),
@@ -231,7 +245,7 @@ def client_entry(report: _Report, client_id: str) -> Document:
     return entry
 
 
-def _header(report: _Report, scope: str) -> Document:
+def _header(report: MeasuredPeriod, scope: str) -> Document:
     charter, period = report.charter, report.period
     return {
         "charter": {"id": charter.id, "title": charter.metadata.title,
@@ -247,7 +261,7 @@ def _header(report: _Report, scope: str) -> Document:
     }
 
 
-def provider_document(report: _Report) -> Document:
+def provider_document(report: MeasuredPeriod) -> Document:
     """Every client, the skipped rows, and the provider's aggregates."""
     doc = _header(report, "provider")
     doc["skipped"] = {"count": report.skipped,
