@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import click
 
 from . import _nonempty_list
-from .options import columns, input_zone, languages
+from .options import columns, input_zone, languages, reading_bar
 
 if TYPE_CHECKING:
     from ..baseline.run import BaselineRequest, BaselineRun
@@ -95,7 +95,6 @@ def baseline(request: BaselineRequest) -> int:
     """Run the baseline, print what it did; the exit status (0 written, 1 charter or file
     errors, 2 cannot)."""
     from ..baseline.run import run_baseline
-    from .report import reading_bar
 
     with reading_bar(request.tickets) as progress:
         run = run_baseline(request, progress=progress)

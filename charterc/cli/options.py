@@ -1,17 +1,20 @@
 """Options more than one command declares, declared once, and the values they share.
 
 The decorators are applied when the commands are defined; the parsers run when a
-command does (`report` and `baseline` read usage files alike).
+command does (`report` and `baseline` read usage files alike, under one progress bar).
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import click
 
-__all__ = ["columns", "input_zone", "languages", "output_and_languages", "today_option",
-           "usage_columns", "usage_source"]
+__all__ = ["columns", "input_zone", "languages", "output_and_languages", "reading_bar",
+           "today_option", "usage_columns", "usage_source"]
 
 Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
 
@@ -85,3 +88,24 @@ def input_zone(zone: str | None, profile: str | None) -> str | None:
     if problem:
         raise click.BadParameter(problem, param_hint="--input-timezone")
     return zone
+
+
+@contextlib.contextmanager
+def reading_bar(tickets: Path) -> Iterator[Callable[[int], None] | None]:
+    """A progress bar on stderr for a large ticket file read on a terminal, shown from the
+    first rows read (nothing is shown while the charter is checked)."""
+    size = tickets.stat().st_size
+    if not (sys.stderr.isatty() and size > 8 << 20):
+        yield None
+        return
+    bar = click.progressbar(length=size, label="reading tickets", file=sys.stderr)
+    with contextlib.ExitStack() as stack:
+        shown = False
+
+        def update(read: int) -> None:
+            nonlocal shown
+            if not shown:   # the first rows: the bar appears
+                stack.enter_context(bar)
+                shown = True
+            bar.update(read)
+        yield update

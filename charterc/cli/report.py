@@ -3,9 +3,6 @@
 """
 from __future__ import annotations
 
-import contextlib
-import sys
-from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -13,7 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from . import _day, _nonempty_list
-from .options import columns, input_zone, languages
+from .options import columns, input_zone, languages, reading_bar
 
 if TYPE_CHECKING:
     from ..report.run import ReportRequest, ReportRun
@@ -58,27 +55,6 @@ def parse_request(charter: str, tickets: str, outages: str | None, period: str |
     return ReportRequest(Path(charter), Path(tickets), Path(outages) if outages else None,
                          start, end, Path(out), langs, formats, mapping, strict,
                          Path(history) if history else None, profile, zone, charter_rev)
-
-
-@contextlib.contextmanager
-def reading_bar(tickets: Path) -> Iterator[Callable[[int], None] | None]:
-    """A progress bar on stderr for a large ticket file read on a terminal, shown from the
-    first rows read (nothing is shown while the charter is checked)."""
-    size = tickets.stat().st_size
-    if not (sys.stderr.isatty() and size > 8 << 20):
-        yield None
-        return
-    bar = click.progressbar(length=size, label="reading tickets", file=sys.stderr)
-    with contextlib.ExitStack() as stack:
-        shown = False
-
-        def update(read: int) -> None:
-            nonlocal shown
-            if not shown:   # the first rows: the bar appears
-                stack.enter_context(bar)
-                shown = True
-            bar.update(read)
-        yield update
 
 
 def _print(run: ReportRun) -> None:
