@@ -20,10 +20,13 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from oracle.report_rows import build_report_rows
 
 from charterc.loaders import load_path
 from charterc.model.charter import build_model
 from charterc.report import build_report
+
+ENGINES = {"rows": build_report_rows, "columnar": build_report}
 
 HERE = Path(__file__).parent / "report"
 CHARTER = HERE / "pauses.charter.yaml"
@@ -118,9 +121,9 @@ def _write(folder: Path, tickets: list[dict], changes: list[list[str]]) -> tuple
 
 def _both(tickets: Path, history: Path | None, start: date, end: date):
     model, loaded = charter()
-    results = [build_report(model, loaded, tickets=tickets, outages=None, start=start, end=end,
+    results = [ENGINES[engine](model, loaded, tickets=tickets, outages=None, start=start, end=end,
                             tickets_display="tickets.csv", history=history,
-                            history_display=history and "history.csv", engine=engine)
+                            history_display=history and "history.csv")
                for engine in ("rows", "columnar")]
     return results
 
@@ -218,14 +221,14 @@ def test_parquet_exports_give_the_figures_and_lines_of_the_csv(tmp_path, monkeyp
     path, history = _write(tmp_path, tickets, changes)
     model, loaded = charter()
     november = (date(2026, 11, 1), date(2026, 11, 30))
-    want = build_report(model, loaded, tickets=path, outages=None, start=november[0],
+    want = ENGINES["rows"](model, loaded, tickets=path, outages=None, start=november[0],
                         end=november[1], tickets_display="t", history=history,
-                        history_display="h", engine="rows")
+                        history_display="h")
     assert want.diagnostics and want.document is not None
     for engine_name in ("rows", "columnar"):
-        got = build_report(model, loaded, tickets=_parquet(path), outages=None,
+        got = ENGINES[engine_name](model, loaded, tickets=_parquet(path), outages=None,
                            start=november[0], end=november[1], tickets_display="t",
-                           history=_parquet(history), history_display="h", engine=engine_name)
+                           history=_parquet(history), history_display="h")
         _same(want, got)
 
 
@@ -246,12 +249,12 @@ def test_parquet_timestamps_are_read_to_the_second(tmp_path):
                         encoding="utf-8")
     for engine_name in ("rows", "columnar"):
         model, loaded = charter()
-        got = build_report(model, loaded, tickets=tmp_path / "t.parquet", outages=None,
+        got = ENGINES[engine_name](model, loaded, tickets=tmp_path / "t.parquet", outages=None,
                            start=date(2026, 11, 1), end=date(2026, 11, 30),
-                           tickets_display="tickets.csv", engine=engine_name)
-        want = build_report(model, loaded, tickets=csv_path, outages=None,
+                           tickets_display="tickets.csv")
+        want = ENGINES["rows"](model, loaded, tickets=csv_path, outages=None,
                             start=date(2026, 11, 1), end=date(2026, 11, 30),
-                            tickets_display="tickets.csv", engine="rows")
+                            tickets_display="tickets.csv")
         _same(want, got)
 
 

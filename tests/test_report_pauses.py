@@ -40,16 +40,15 @@ from pathlib import Path
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from oracle.report_rows import RowHistory, RowMeasure, row_clocks
 
 from charterc.cli import main
 from charterc.loaders import load_path
 from charterc.model.charter import build_model
 from charterc.model.projection import Facts
 from charterc.report import build_report
-from charterc.report.engine import _clocks
-from charterc.report.history import History
 from charterc.report.inputs import Ticket
-from charterc.report.measure import Measure, range_period
+from charterc.report.measure import range_period
 
 HERE = Path(__file__).parent / "report"
 CHARTER = HERE / "pauses.charter.yaml"
@@ -184,7 +183,7 @@ def _tickets(draw):
 def _measure(history):
     model, _ = charter()
     period = range_period(*NOVEMBER, model.provider.timezone)
-    return Measure(model, Facts(model), period, _clocks(model), history), period
+    return RowMeasure(model, Facts(model), period, row_clocks(model), history), period
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -192,8 +191,8 @@ def _measure(history):
 def test_no_history_gives_todays_figures_and_a_pause_never_breaks_a_met_ticket(case):
     ticket, changes = case
     today, period = _measure(None)
-    empty, _ = _measure(History(["awaiting-customer", "pending-vendor"]))
-    log = History(["awaiting-customer", "pending-vendor"])
+    empty, _ = _measure(RowHistory(["awaiting-customer", "pending-vendor"]))
+    log = RowHistory(["awaiting-customer", "pending-vendor"])
     for at, status in changes:
         log.add(ticket.id, at, status)
     paused, _ = _measure(log)

@@ -21,19 +21,12 @@ from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..calendar import zone
+from ..calendar import local_midnight, zone
 from ..diagnostics import Diagnostic
 from ..model.charter import Charter, Client
 from ..model.projection import Facts, primary_of
 from ..report.inputs import Skipped, UnreadableFile, read_outages, read_tickets
-from ..report.measure import (
-    Period,
-    TierClock,
-    _midnight,
-    period_charge,
-    quantile,
-    range_period,
-)
+from ..report.measure import Period, groups_of, period_charge, quantile, range_period
 from .types import (
     BaselineDocument,
     ClientBaseline,
@@ -44,6 +37,9 @@ from .types import (
 )
 
 if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
+    from ..calendar import Schedule
     from ..report.profiles import Instants, Profile
 
 __all__ = ["THIN", "Baseline", "BaselineError", "Growth", "compare", "implied_growth",
@@ -101,7 +97,7 @@ def _month_starts(period: Period) -> list[int]:
     """UTC starts of each month of the window, and the window's end."""
     starts, day = [], period.first
     while day <= period.last:
-        starts.append(_midnight(period.zone, day))
+        starts.append(local_midnight(period.zone, day))
         day = date(day.year + day.month // 12, day.month % 12 + 1, 1)
     return [*starts, period.end]
 
@@ -113,14 +109,22 @@ def _client_zone(client: Client) -> str:
     return needs.zone if needs is not None else client.zone
 
 
+def _tier_hours(charter: Charter, client: Client) -> tuple[Schedule, ZoneInfo]:
+    """The client's tier's schedule and zone: in or out of hours, weekday or weekend."""
+    tier = charter.tier(client.tier)
+    assert tier is not None, "the references (R301) checked that a client's tier exists"
+    if tier.hours.schedule is None:
+        raise ValueError(f"tier {tier.id}: its hours cannot be read (V505)")
+    return tier.hours.schedule, zone(tier.hours.zone)
+
+
 def _read(charter: Charter, tickets: Path, display: str, period: Period,
           columns: dict[str, str] | None, profile: Profile | None, instants: Instants,
           progress: Callable[[int], None] | None,
           skip: Callable[[Skipped], None]) -> tuple[dict[str, _Client], bool]:
-    clocks = {t.id: TierClock(t, t.hours.schedule, t.hours.zone) for t in charter.tiers}
     bounds = _month_starts(period)
     state = {c.id: _Client(c, [0] * (len(bounds) - 1)) for c in charter.clients}
-    clock_of = {c.id: clocks[c.tier] for c in charter.clients}
+    hours_of = {c.id: _tier_hours(charter, c) for c in charter.clients}
     zone_of = {c.id: zone(_client_zone(c)) for c in charter.clients}
     start, end = period.start, period.end
     shape: dict[str, int] = {}
@@ -137,7 +141,7 @@ def _read(charter: Charter, tickets: Path, display: str, period: Period,
         if t.feature is not None:
             usage.features[t.feature] += 1
             usage.featured += 1
-        day, hours = clock_of[t.client].groups(t.opened)
+        day, hours = groups_of(*hours_of[t.client], t.opened)
         if hours == 3:
             usage.outside[day] += 1
             local = datetime.fromtimestamp(t.opened, zone_of[t.client])

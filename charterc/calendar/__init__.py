@@ -33,7 +33,7 @@ from .holiday import NO_HOLIDAYS, HolidayCalendar
 from .intervals import Intervals, bucket_totals, clip, intersect, merge, subtract, total, union
 from .schedule import TWENTY_FOUR_SEVEN, Range, Schedule, ScheduleError, expand
 from .syntax import DAY_NAMES, format_days, format_time, parse_days, parse_time
-from .zones import zone, zone_problem
+from .zones import local_midnight, zone, zone_problem
 
 __all__ = [
     "DAY_NAMES",
@@ -65,6 +65,7 @@ __all__ = [
     "hours_per_week",
     "intersect",
     "is_open",
+    "local_midnight",
     "merge",
     "open_seconds",
     "overlap",

@@ -21,8 +21,8 @@ from datetime import UTC, date, datetime
 from functools import cache, lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-__all__ = ["EPOCH_ORDINAL", "LocalTime", "local_time", "wall_seconds", "zone", "zone_names",
-           "zone_problem"]
+__all__ = ["EPOCH_ORDINAL", "LocalTime", "local_midnight", "local_time", "wall_seconds", "zone",
+           "zone_names", "zone_problem"]
 
 EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 _PROBE = 86400  # offset changes are at least months apart; daily steps cannot miss one
@@ -143,3 +143,9 @@ class LocalTime:
 @lru_cache(maxsize=1024)
 def local_time(name: str, first_year: int, last_year: int) -> LocalTime:
     return LocalTime(name, first_year, last_year)
+
+
+def local_midnight(name: str, day: date) -> int:
+    """UTC seconds of `day`'s local midnight in zone `name` (a midnight skipped by daylight
+    saving maps to the jump): where a report's period, month or projection year starts."""
+    return local_time(name, day.year - 1, day.year + 1).to_utc(wall_seconds(day))

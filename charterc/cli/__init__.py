@@ -14,6 +14,7 @@ import click
 from .. import __version__
 from ..render.formats import formats_of
 from .formats import REPORTERS, visible
+from .options import output_and_languages, today_option, usage_columns, usage_source
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -136,9 +137,7 @@ def main() -> None:
 @click.option("--format", "fmt", default="text", show_default=True,
               type=click.Choice(sorted(REPORTERS)), help="Output format.")
 @click.option("--strict", is_flag=True, help="Warnings fail too (exit 1).")
-@click.option("--today", metavar="YYYY-MM-DD",
-              help="The date baseline rules compare with "
-                   "(default: SOURCE_DATE_EPOCH, else the clock).")
+@today_option()
 @click.option("--select", multiple=True, metavar="RULES",
               help="Only these rule ids or prefixes (comma-separated, repeatable).")
 @click.option("--ignore", multiple=True, metavar="RULES",
@@ -306,9 +305,8 @@ def _formats_option(document: str, default: str
 @click.option("--lang", default="en", show_default=True, metavar="LANGS",
               help="Languages, comma-separated, e.g. en,fr.")
 @_formats_option("charter", "md,html")
-@click.option("--today", metavar="YYYY-MM-DD",
-              help="The date documents show and checks use (default: SOURCE_DATE_EPOCH; "
-                   "checks fall back to the clock).")
+@today_option("The date documents show and checks use (default: SOURCE_DATE_EPOCH; "
+              "checks fall back to the clock).")
 @click.option("--templates", type=click.Path(file_okay=False),
               help="Folder whose templates override the built-in ones by name (sandboxed).")
 @click.option("--partial", is_flag=True,
@@ -444,9 +442,7 @@ def fmt_command(paths: tuple[str, ...], check_only: bool) -> None:
 
 
 @main.command("lsp")
-@click.option("--today", metavar="YYYY-MM-DD",
-              help="The date baseline rules compare with "
-                   "(default: SOURCE_DATE_EPOCH, else the clock).")
+@today_option()
 @click.option("--debounce", type=click.IntRange(min=0), default=50, show_default=True,
               metavar="MS", help="Pause after a change before checking again, in ms.")
 @click.option("--stdio", is_flag=True, help="Talk over stdin and stdout (the only transport).")
@@ -469,34 +465,6 @@ def lsp_command(today: str | None, debounce: int, stdio: bool) -> None:
     serve(day, debounce / 1000)
 
 
-# The options `report` and `baseline` share, declared once so that they read alike.
-
-def _options(*options: Callable[[Callable[..., None]], Callable[..., None]]
-             ) -> Callable[[Callable[..., None]], Callable[..., None]]:
-    """One decorator applying `options` in the order listed (as stacked decorators would)."""
-    def apply(command: Callable[..., None]) -> Callable[..., None]:
-        for option in reversed(options):
-            command = option(command)
-        return command
-    return apply
-
-
-_output_and_languages = _options(
-    click.option("-o", "--output", "out", default="reports", show_default=True,
-                 type=click.Path(file_okay=False), help="Output folder."),
-    click.option("--lang", default="en", show_default=True, metavar="LANGS",
-                 help="Languages, comma-separated, e.g. en,fr."))
-_usage_columns = click.option(
-    "--columns", multiple=True, metavar="NAME=HEADER,...",
-    help="Header names of other tools, e.g. opened=created_at,resolved=closed_at.")
-_usage_source = _options(
-    click.option("--profile", type=click.Choice(["servicenow", "jira"]),
-                 help="Read the files as that tool exports them (columns, priorities, dates)."),
-    click.option("--input-timezone", "input_timezone", metavar="ZONE",
-                 help="IANA zone of times written without a UTC offset "
-                      "(required with --profile)."))
-
-
 @main.command("report")
 @click.argument("charter", type=click.Path(exists=True, dir_okay=False))
 @click.option("--tickets", required=True, type=click.Path(exists=True, dir_okay=False),
@@ -508,14 +476,14 @@ _usage_source = _options(
 @click.option("--period", metavar="YYYY-MM", help="A calendar month in the provider's zone.")
 @click.option("--from", "first", metavar="YYYY-MM-DD", help="First day (with --to).")
 @click.option("--to", "last", metavar="YYYY-MM-DD", help="Last day, inclusive (with --from).")
-@_output_and_languages
+@output_and_languages
 @_formats_option("report", "md,html,json")
-@_usage_columns
+@usage_columns
 @click.option("--strict", is_flag=True, help="A skipped row is fatal (exit 1, nothing written).")
 @click.option("--history", type=click.Path(exists=True, dir_okay=False),
               help="Status history, CSV or Parquet (id, at, status): pauses the clocks "
                    "that pause_on names.")
-@_usage_source
+@usage_source
 @click.option("--charter-rev", "charter_rev", metavar="auto|REV",
               help="Measure against the charter as committed in git: auto = the newest commit "
                    "before the period's end.")
@@ -530,12 +498,12 @@ def report_command(charter: str, tickets: str, outages: str | None, period: str 
     The charter is checked first (as at the period's last day). See docs/report.md.
     """
     _require("reports", "charterc report")
-    from .report import parse_request, run_report
+    from .report import parse_request, report
 
     request = parse_request(charter, tickets, outages, period, first, last, out, lang, fmt,
                             columns, strict, history=history, profile=profile,
                             input_timezone=input_timezone, charter_rev=charter_rev)
-    sys.exit(run_report(request))
+    sys.exit(report(request))
 
 
 @main.command("baseline")
@@ -548,10 +516,10 @@ def report_command(charter: str, tickets: str, outages: str | None, period: str 
               help="First month of the window.")
 @click.option("--to", "last", required=True, metavar="YYYY-MM",
               help="Last month of the window, inclusive.")
-@_output_and_languages
+@output_and_languages
 @_formats_option("baseline", "md,html,json")
-@_usage_columns
-@_usage_source
+@usage_columns
+@usage_source
 @click.option("--write", "write", type=click.Path(dir_okay=False), metavar="FILE",
               help="Write the proposed charter here, in the input's syntax, comments kept.")
 def baseline_command(charter: str, tickets: str, outages: str | None, first: str, last: str,
@@ -566,9 +534,9 @@ def baseline_command(charter: str, tickets: str, outages: str | None, first: str
     updated. See docs/baseline.md.
     """
     _require("reports", "charterc baseline")
-    from .baseline import parse_request, run_baseline
+    from .baseline import baseline, parse_request
 
     request = parse_request(charter, tickets, outages, first, last, out, lang, fmt, columns,
                             write, profile, input_timezone)
-    sys.exit(run_baseline(request))
+    sys.exit(baseline(request))
 

@@ -1,7 +1,11 @@
 """Management reports (`charterc report`): usage exports measured against a charter.
 
-    read (inputs.py) -> measure (measure.py) -> document (document.py) -> write
-    (engine.py: JSON; render.py: Markdown and HTML)
+    read (inputs.py, columnar.py) -> measure (columnar.py on the clocks of clock.py,
+    into measure.py's figures) -> document (document.py) -> write (engine.py: JSON;
+    render.py: Markdown and HTML)
+
+`run_report` (run.py) is the command as a function: a `ReportRequest` in, a `ReportRun`
+out, for the command line, library users and the language server alike.
 
 The report document is JSON-compatible typed dicts (`types.py`) whose shape is
 fixed in docs/report.md; the renderers read nothing else. Bad rows of the usage files
@@ -27,6 +31,7 @@ if TYPE_CHECKING:
     )
     from .inputs import COLUMN_NAMES, parse_columns
     from .measure import Period, month_period, range_period
+    from .run import ReportRequest, ReportRun, run_report
 
 # name -> the module of this package that defines it
 _EXPORTS = {
@@ -34,12 +39,15 @@ _EXPORTS = {
     "MAX_LISTED": "engine",
     "Period": "measure",
     "ReportError": "engine",
+    "ReportRequest": "run",
     "ReportResult": "engine",
+    "ReportRun": "run",
     "build_report": "engine",
     "check_formats": "engine",
     "month_period": "measure",
     "parse_columns": "inputs",
     "range_period": "measure",
+    "run_report": "run",
     "write_reports": "engine",
 }
 
@@ -48,12 +56,15 @@ __all__ = [
                      "MAX_LISTED",
                      "Period",
                      "ReportError",
+                     "ReportRequest",
                      "ReportResult",
+                     "ReportRun",
                      "build_report",
                      "check_formats",
                      "month_period",
                      "parse_columns",
                      "range_period",
+                     "run_report",
                      "write_reports",
 ]
 

@@ -1,8 +1,8 @@
 """The report engine on columns: usage files read in batches by pyarrow, measured with numpy.
 
     tickets (CSV or Parquet) -> batches of typed columns -> `ColumnarMeasure.add_batch`
-    (deadlines, pauses and groups as array searches, clockindex.py) -> the same `Usage`
-    figures as `Measure.add`, ticket by ticket, gives.
+    (deadlines, pauses and groups as array searches, clock.py) -> per-client `Usage`
+    (measure.py).
 
 Reading. A CSV is read by pyarrow's streaming reader, every column as text, BATCH_ROWS
 rows at a time; the rows are then checked as columns (instants of the form
@@ -33,10 +33,11 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..calendar.index import Ints, local_ordinals
 from ..model.charter import Charter, status_key
 from ..model.projection import Facts
-from .clockindex import NONE, Ints, VectorClock, local_ordinals
-from .history import History
+from .clock import TierClock
+from .history import OTHER, History
 from .inputs import (
     HISTORY_COLUMNS,
     TICKET_COLUMNS,
@@ -48,7 +49,6 @@ from .inputs import (
     _bad,
     _delimiter,
     _header,
-    _Record,
     _Table,
     change_parser,
     diagnostic,
@@ -57,19 +57,19 @@ from .inputs import (
     read_tickets,
     ticket_parser,
 )
-from .measure import Measure, Period, TierClock
+from .measure import Measure, Period
 
 if TYPE_CHECKING:
     from .profiles import Instants, Profile
 
 __all__ = ["BATCH_ROWS", "BLOCK_BYTES", "ColumnarHistory", "ColumnarMeasure", "Ids",
-           "Irregular", "TicketBatch", "history_rows", "parquet_rows", "ticket_batches"]
+           "Irregular", "TicketBatch", "history_rows", "ticket_batches"]
 
 BATCH_ROWS = 1 << 16      # rows of a Parquet batch, or of tickets read row by row
 BLOCK_BYTES = 1 << 21     # bytes of CSV a batch holds
+NONE = np.int64(1 << 62)   # a missing instant: after every end
 _MAX_ID = 256   # bytes: a longer id sends its file to the row reader (ids are padded)
 _FOREVER = 1 << 62
-_OTHER = 255
 
 
 class Irregular(Exception):
@@ -234,24 +234,6 @@ def _instants(column: pa.Array) -> tuple[Ints, npt.NDArray[np.bool_], npt.NDArra
     return np.where(read, seconds, 0), read, empty
 
 
-def _text(column: pa.Array | pa.ChunkedArray) -> pa.Array:
-    if isinstance(column, pa.ChunkedArray):
-        column = column.combine_chunks()
-    if pa.types.is_large_string(column.type):
-        column = column.cast(pa.string())
-    if pa.types.is_timestamp(column.type):
-        # to the second, as instants are read; with a zone in UTC, without one as written
-        if column.type.tz is not None:
-            column = pc.strftime(column.cast(pa.timestamp("s", "UTC"), safe=False),
-                                 format="%Y-%m-%dT%H:%M:%SZ")
-        else:
-            column = pc.strftime(column.cast(pa.timestamp("s"), safe=False),
-                                 format="%Y-%m-%dT%H:%M:%S")
-    elif not pa.types.is_string(column.type):
-        column = pc.cast(column, pa.string())
-    return column
-
-
 def _plain_cells(columns: Iterable[pa.Array]) -> None:
     """`Irregular` if a cell holds a quote (the row reader unquotes) or a row is empty in
     every column read (a blank line, which the row reader skips, or a row of empty
@@ -397,6 +379,11 @@ class _Seen(dict[str, int]):
             self.clear()
 
 
+def _unreadable_parquet(display: str, exc: Exception) -> UnreadableFile:
+    return UnreadableFile(diagnostic("U106", display, 0, 0,
+                                     f"cannot read the Parquet file: {exc}"))
+
+
 class _Source:
     """The batches of a plain CSV or a Parquet file: (first line, columns by field index)."""
 
@@ -415,13 +402,11 @@ class _Source:
             self.table = _header(header, display, spec, mapping or {}, profile)
 
     def _open_parquet(self) -> None:
-        import pyarrow.parquet as pq
+        from .parquet import ParquetError, open_parquet
         try:
-            self.file = pq.ParquetFile(self.path)
-            self.names = list(self.file.schema_arrow.names)
-        except (OSError, pa.ArrowException) as exc:
-            raise UnreadableFile(diagnostic("U106", self.display, 0, 0,
-                                            f"cannot read the Parquet file: {exc}")) from None
+            self.file, self.names = open_parquet(self.path)
+        except ParquetError as exc:
+            raise _unreadable_parquet(self.display, exc) from None
 
     def _plain(self) -> str:
         """The header line, if it is plain (no quote; else `Irregular`). The rest of the
@@ -446,16 +431,11 @@ class _Source:
     def batches(self) -> Iterator[tuple[int, dict[int, pa.Array]]]:
         wanted = sorted(set(self.table.index.values()))
         if self.parquet:
-            line = 2
-            names = [self.names[i] for i in wanted]
+            from .parquet import ParquetError, text_batches
             try:
-                for batch in self.file.iter_batches(batch_size=BATCH_ROWS, columns=names):
-                    yield line, {i: _text(batch.column(n)) for i, n in zip(wanted, names,
-                                                                             strict=True)}
-                    line += batch.num_rows
-            except (OSError, pa.ArrowException) as exc:
-                raise UnreadableFile(diagnostic("U106", self.display, 0, 0,
-                                                f"cannot read the Parquet file: {exc}")) from None
+                yield from text_batches(self.file, self.names, wanted, BATCH_ROWS)
+            except ParquetError as exc:
+                raise _unreadable_parquet(self.display, exc) from None
             return
         import pyarrow.csv as pcsv
         names = [f"f{i}" for i in range(self.table.width)]
@@ -601,24 +581,6 @@ def ticket_batches(path: Path, display: str, *, clients: list[str], priorities: 
             yield rest
 
 
-def parquet_rows(path: Path, display: str) -> tuple[list[str], Iterator[_Record]]:
-    """The header (column names) and the rows of a Parquet file as the row reader takes
-    them: (line, fields as text, None), the line being the row's number plus one."""
-    source = _Source.__new__(_Source)
-    source.path, source.display, source.progress, source.parquet = path, display, None, True
-    source._open_parquet()
-    header = list(source.names)
-    source.table = _Table(display, {name: i for i, name in enumerate(header)}, len(header))
-
-    def records() -> Iterator[_Record]:
-        for line0, columns in source.batches():
-            values = [columns[i].to_pylist() for i in range(len(header))]
-            for r in range(len(values[0]) if values else 0):
-                yield line0 + r, ["" if column[r] is None else str(column[r])
-                                  for column in values], None
-    return header, records()
-
-
 def _plain(ids: Ids) -> npt.NDArray[np.bool_]:
     """Ids of printable ASCII with no space first or last (nothing `str.strip` removes)."""
     matrix, length = ids.matrix, ids.length
@@ -636,10 +598,10 @@ def _plain(ids: Ids) -> npt.NDArray[np.bool_]:
 
 class ColumnarHistory:
     """The status history as three integer columns, and per set of pause statuses the
-    pauses of every ticket (`History.pauses` for all tickets at once)."""
+    pauses of every ticket, for all tickets at once."""
 
     def __init__(self, statuses: Iterable[str]) -> None:
-        self.log = History(statuses)   # the status codes, as the row engine numbers them
+        self.log = History(statuses)   # the status codes
         self.codes = self.log.codes
         self._ids: list[pa.Array] = []
         self._at: list[Ints] = []
@@ -656,7 +618,7 @@ class ColumnarHistory:
         return self.log.codes_of(statuses)
 
     def code(self, status: str | None) -> int:
-        return -1 if not status else self.codes.get(status_key(status), _OTHER)
+        return -1 if not status else self.codes.get(status_key(status), OTHER)
 
     def add_columns(self, ids: pa.Array, at: Ints, code: Ints) -> None:
         """Rows in the file's order (at one instant, that order decides)."""
@@ -819,18 +781,18 @@ def history_rows(log: ColumnarHistory, path: Path, display: str, *,
 # -- measuring ----------------------------------------------------------------------------
 
 class ColumnarMeasure(Measure):
-    """`Measure` for batches of tickets: the same `Usage` figures, computed per column."""
+    """`Measure` filled from batches of tickets, every figure computed per column."""
 
     def __init__(self, charter: Charter, facts: Facts, period: Period,
-                 clocks: dict[str, TierClock], history: ColumnarHistory | None = None):
-        super().__init__(charter, facts, period, clocks, None)
+                 history: ColumnarHistory | None = None):
+        super().__init__(charter, facts, period)
         self.columns = history
         first = datetime.fromtimestamp(self.months[0], UTC).year - 1
         last = datetime.fromtimestamp(period.end, UTC).year + 1
         self.first_year, self.last_year = first, last
-        vector = {tid: VectorClock(clock, first, last) for tid, clock in clocks.items()}
+        clocks = {t.id: TierClock(t, first, last) for t in charter.tiers}
         self.clients = [c.id for c in charter.clients]
-        self.vclocks = [vector[c.tier] for c in charter.clients]
+        self.vclocks = [clocks[c.tier] for c in charter.clients]
         self.codes = [tuple(history.codes_of(statuses) if history else frozenset()
                             for statuses in clocks[c.tier].pause_on) for c in charter.clients]
         self.priorities = tuple(charter.priorities)
@@ -963,7 +925,7 @@ class ColumnarMeasure(Measure):
             value = b.features[int(code)]
             if value is not None:
                 usage.features[value] += int(n)
-                if value not in clock.clock.features:
+                if value not in clock.features:
                     for r in rows[features == code].tolist():
                         usage.unpaid.append((int(b.opened[r]), b.id_of(r), value,
                                              int(b.line[r])))

@@ -23,6 +23,7 @@ from ..render.view import canonical_sha256
 from .measure import GROUPS, Breach, Pending, Tally, Usage, quantile
 from .types import (
     OBJECTIVE_KEYS,
+    AvailabilityEntry,
     BreachEntry,
     CharterHeader,
     ClientEntry,
@@ -44,7 +45,7 @@ from .types import (
 
 if TYPE_CHECKING:
     from ..model.charter import Objective
-    from .engine import _Report
+    from .measured import MeasuredPeriod
 
 __all__ = ["ProviderDocument", "ReportDocument", "client_document", "dumps", "provider_document"]
 
@@ -224,7 +225,21 @@ def _usage(usage: Usage, tz: tzinfo, columns: Sequence[str]) -> UsageEntry:
     return out
 
 
-def client_entry(report: _Report, client_id: str) -> ClientEntry:
+def _availability(report: MeasuredPeriod, cid: str) -> AvailabilityEntry | None:
+    figures = report.available[cid]
+    if figures is None:
+        return None
+    objective = report.tiers[cid].objectives.availability
+    assert objective is not None and objective.target is not None  # measured only then
+    return {"percent": attained(figures.fraction),
+            "target": percent(objective.target.value),
+            "credit_percent": percent(report.credit_percent(cid)),
+            "downtime_minutes": minutes(figures.downtime),
+            "window_minutes": minutes(figures.window),
+            "excluded_minutes": minutes(figures.excluded)}
+
+
+def client_entry(report: MeasuredPeriod, client_id: str) -> ClientEntry:
     """One client's figures (the value under `clients.<id>`)."""
     usage = report.measure.usage[client_id]
     client, tier = usage.client, report.tiers[client_id]
@@ -248,7 +263,7 @@ def client_entry(report: _Report, client_id: str) -> ClientEntry:
     entry: ClientEntry = {
         "name": client.name, "tier": tier.id, "tickets": _tickets(usage.tickets),
         "response": objective("response"), "resolution": objective("resolution"),
-        "availability": report.availability_entry(client_id),
+        "availability": _availability(report, client_id),
         "share": {"actual": percent(_ratio(count, everyone)),
                   "stated": percent(client.share.value if client.share else None),
                   "forecast": percent(charge.share)},
@@ -266,7 +281,7 @@ def client_entry(report: _Report, client_id: str) -> ClientEntry:
     return entry
 
 
-def _header(report: _Report, scope: str) -> ReportHead:
+def _header(report: MeasuredPeriod, scope: str) -> ReportHead:
     charter, period = report.charter, report.period
     head: CharterHeader = {"id": charter.id, "title": charter.metadata.title,
                            "version": charter.version, "currency": charter.business.currency,
@@ -287,7 +302,7 @@ def _header(report: _Report, scope: str) -> ReportHead:
     return out
 
 
-def provider_document(report: _Report) -> ProviderDocument:
+def provider_document(report: MeasuredPeriod) -> ProviderDocument:
     """Every client, the skipped rows, and the provider's aggregates."""
     clients = {cid: client_entry(report, cid) for cid in report.measure.usage}
     usages = list(report.measure.usage.values())

@@ -1,9 +1,10 @@
 """`charterc report`: usage files + a checked charter -> report documents -> files.
 
-The pipeline: read the outages (small) -> stream the tickets through `Measure`
-(one pass, nothing kept per row) -> availability, charges and credits per client
--> the provider's document (`document.py`) -> one document per client -> JSON
-here, Markdown and HTML by `render.py`. Semantics: docs/report.md.
+The pipeline: read the outages (small) -> stream the tickets in batches through
+`columnar.ColumnarMeasure` (one pass, nothing kept per row) -> availability, charges
+and credits per client (`measured.MeasuredPeriod`) -> the provider's document
+(`document.py`) -> one document per client -> JSON here, Markdown and HTML by
+`render.py`. Semantics: docs/report.md.
 """
 from __future__ import annotations
 
@@ -11,37 +12,18 @@ import importlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
-from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from ..diagnostics import Diagnostic, Severity
-from ..model.charter import Charter, Tier
+from ..model.charter import Charter
 from ..model.projection import Facts
 from ..publish.files import write_all
 from . import document as doc
-from .history import History
-from .inputs import (
-    Outage,
-    Skipped,
-    UnreadableFile,
-    diagnostic,
-    read_history,
-    read_outages,
-    read_tickets,
-)
-from .measure import (
-    Availability,
-    Measure,
-    Period,
-    PeriodCharge,
-    TierClock,
-    availability,
-    credit_percent,
-    period_charge,
-    range_period,
-)
-from .types import AvailabilityEntry, CharterRevision, Pauses, ProviderDocument, ReportDocument
+from .inputs import Outage, Skipped, UnreadableFile, diagnostic, read_outages
+from .measure import Measure, Period, range_period
+from .measured import MeasuredPeriod, Notes
+from .types import CharterRevision, Pauses, ProviderDocument, ReportDocument
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -103,66 +85,6 @@ class ReportResult:
         return out
 
 
-class _Report:
-    """The measured period, as `document.py` reads it."""
-
-    def __init__(self, charter: Charter, period: Period, measure: Measure,
-                 outages: list[Outage] | None) -> None:
-        self.charter, self.period, self.measure = charter, period, measure
-        self.facts = measure.facts
-        self.tiers: dict[str, Tier] = {}
-        for c in charter.clients:
-            tier = charter.tier(c.tier)
-            assert tier is not None, "the references (R301) checked that a client's tier exists"
-            self.tiers[c.id] = tier
-        self.ticket_count = sum(u.count for u in measure.usage.values())
-        self.charges: dict[str, PeriodCharge] = {
-            cid: period_charge(charter, self.facts, u.client, period, u.units)
-            for cid, u in measure.usage.items()}
-        self.available: dict[str, Availability | None] = {}
-        for client in charter.clients:
-            tier = self.tiers[client.id]
-            figures = None
-            if outages is not None and tier.objectives.availability is not None:
-                maintenance = tier.maintenance.schedule if tier.maintenance else None
-                figures = availability(client, tier, maintenance, outages, period)
-            self.available[client.id] = figures
-        self.skipped = 0
-        self.listed: list[Diagnostic] = []
-        self.reviews: list[str] = []
-        self.pauses: Pauses | None = None
-        self.revision: CharterRevision | None = None
-        self.usage_columns: tuple[str, ...] = ()  # feature, channel: the ones the file has
-
-    def credit_percent(self, cid: str) -> Decimal:
-        figures = self.available[cid]
-        return Decimal(0) if figures is None else credit_percent(self.tiers[cid], figures.fraction)
-
-    def charge(self, cid: str) -> Decimal:
-        return self.charges[cid].charge
-
-    def credit(self, cid: str) -> Decimal:
-        """The band's percent of the period's charge as invoiced (rounded to cents)."""
-        return self.facts.money(self.charge(cid) * self.credit_percent(cid) / 100)
-
-    def availability_entry(self, cid: str) -> AvailabilityEntry | None:
-        figures = self.available[cid]
-        if figures is None:
-            return None
-        objective = self.tiers[cid].objectives.availability
-        assert objective is not None and objective.target is not None  # measured: see __init__
-        return {"percent": doc.attained(figures.fraction),
-                "target": doc.percent(objective.target.value),
-                "credit_percent": doc.percent(self.credit_percent(cid)),
-                "downtime_minutes": doc.minutes(figures.downtime),
-                "window_minutes": doc.minutes(figures.window),
-                "excluded_minutes": doc.minutes(figures.excluded)}
-
-
-def _clocks(charter: Charter) -> dict[str, TierClock]:
-    return {t.id: TierClock(t, t.hours.schedule, t.hours.zone) for t in charter.tiers}
-
-
 def pause_statuses(charter: Charter) -> list[str]:
     """Every status some objective's clock pauses on (normalised, sorted)."""
     return sorted({status for tier in charter.tiers for objective in tier.objectives
@@ -217,18 +139,6 @@ def _read_outages(charter: Charter, path: Path, display: str, period: Period,
     return kept
 
 
-def _read_history(log: History, path: Path, display: str, columns: dict[str, str] | None,
-                  profile: Profile | None, instants: Instants,
-                  skip: Callable[[Skipped], None]) -> None:
-    remember = log.add
-    for change in read_history(path, display, mapping=columns, profile=profile,
-                               instants=instants):
-        if isinstance(change, Skipped):
-            skip(change)
-        else:
-            remember(change.id, change.at, change.status)
-
-
 class _Skips:
     """Counts the skipped rows (per client too) and lists the first MAX_LISTED."""
 
@@ -245,65 +155,31 @@ class _Skips:
             self.listed.append(row.diagnostic)
 
 
-class _Irregular(Exception):
-    """Stands for `columnar.Irregular` where the columnar module is not imported."""
-
-
-def _rows(charter: Charter, period: Period, tickets: Path, display: str,
-          history: Path | None, history_display: str | None, statuses: list[str],
-          columns: dict[str, str] | None, profile: Profile | None, instants: Instants,
-          progress: Callable[[int], None] | None, shape: dict[str, int],
-          skip: Callable[[Skipped], None]) -> Measure:
-    """The row engine: every ticket a `Ticket`, measured one at a time."""
-    log: History | None = History(statuses) if history is not None and statuses else None
-    measure = Measure(charter, Facts(charter), period, _clocks(charter), log)
-    if log is not None and history is not None:
-        _read_history(log, history, history_display or str(history), columns, profile,
-                      instants, skip)
-    add = measure.add
-    for ticket in read_tickets(tickets, display, clients=[c.id for c in charter.clients],
-                               priorities=charter.priorities, mapping=columns,
-                               progress=progress, profile=profile, instants=instants,
-                               shape=shape):
-        if isinstance(ticket, Skipped):
-            skip(ticket)
-        else:
-            add(ticket)
-    return measure
-
-
 def _columnar(charter: Charter, period: Period, tickets: Path, display: str,
               history: Path | None, history_display: str | None, statuses: list[str],
               columns: dict[str, str] | None, profile: Profile | None, instants: Instants,
               progress: Callable[[int], None] | None, shape: dict[str, int],
               skip: Callable[[Skipped], None], *, rows: bool) -> Measure:
-    """The columnar engine (columnar.py); `rows`: read the files row by row."""
-    from .columnar import (
-        ColumnarHistory,
-        ColumnarMeasure,
-        Irregular,
-        history_rows,
-        ticket_batches,
-    )
-    try:
-        log = ColumnarHistory(statuses) if history is not None and statuses else None
-        if log is not None and history is not None:
-            for row in history_rows(log, history, history_display or str(history),
-                                    mapping=columns, profile=profile, instants=instants,
-                                    rows=rows):
-                skip(row)
-        measure = ColumnarMeasure(charter, Facts(charter), period, _clocks(charter), log)
-        add = measure.add_batch
-        for batch in ticket_batches(tickets, display, clients=[c.id for c in charter.clients],
-                                    priorities=tuple(charter.priorities), mapping=columns,
-                                    progress=progress, profile=profile, instants=instants,
-                                    shape=shape, rows=rows):
-            if isinstance(batch, Skipped):
-                skip(batch)
-            else:
-                add(batch)
-    except Irregular:
-        raise _Irregular from None
+    """The tickets measured in batches of columns (columnar.py); `rows`: read the files
+    row by row into those batches (a file that is not plain CSV: `columnar.Irregular`)."""
+    from .columnar import ColumnarHistory, ColumnarMeasure, history_rows, ticket_batches
+
+    log = ColumnarHistory(statuses) if history is not None and statuses else None
+    if log is not None and history is not None:
+        for row in history_rows(log, history, history_display or str(history),
+                                mapping=columns, profile=profile, instants=instants,
+                                rows=rows):
+            skip(row)
+    measure = ColumnarMeasure(charter, Facts(charter), period, log)
+    add = measure.add_batch
+    for batch in ticket_batches(tickets, display, clients=[c.id for c in charter.clients],
+                                priorities=tuple(charter.priorities), mapping=columns,
+                                progress=progress, profile=profile, instants=instants,
+                                shape=shape, rows=rows):
+        if isinstance(batch, Skipped):
+            skip(batch)
+        else:
+            add(batch)
     return measure
 
 
@@ -318,8 +194,7 @@ def build_report(charter: Charter, loaded: Loaded | None = None, *, tickets: Pat
                  history_display: str | None = None,
                  profile: Profile | None = None,
                  input_timezone: str | None = None,
-                 revision: CharterRevision | None = None,
-                 engine: str = "columnar") -> ReportResult:
+                 revision: CharterRevision | None = None) -> ReportResult:
     """Measure the period [start, end] (local dates, inclusive, provider's zone).
 
     `charter` must have passed the checks. Never raises for bad input: unreadable
@@ -330,19 +205,16 @@ def build_report(charter: Charter, loaded: Loaded | None = None, *, tickets: Pat
     document under `reviews`. `history`: the status history that pauses clocks
     (`pause_on`); `profile` and `input_timezone`: how the files are written;
     `revision`: the committed version of the charter measured against, for the header.
-    `engine`: "columnar" (batches of columns, clockindex.py) or "rows" (one ticket at a
-    time, measure.py); both give the same figures.
     """
+    from .columnar import Irregular
     from .profiles import Instants
 
-    if engine not in ("columnar", "rows"):
-        raise ValueError(f"unknown report engine {engine!r}: columnar or rows")
     period = range_period(start, end, charter.provider.timezone)
     statuses = pause_statuses(charter)
     instants = Instants(input_timezone, profile.formats if profile is not None else ())
     display = tickets_display or str(tickets)
     measure: Measure | None = None
-    for by_rows in ((False, True) if engine == "columnar" else (True,)):
+    for by_rows in (False, True):
         skips = _Skips(charter)
         kept: list[Outage] | None = None
         shape: dict[str, int] = {}
@@ -350,20 +222,29 @@ def build_report(charter: Charter, loaded: Loaded | None = None, *, tickets: Pat
             if outages is not None:
                 kept = _read_outages(charter, outages, outages_display or str(outages),
                                      period, columns, instants, skips)
-            if engine == "columnar":
-                measure = _columnar(charter, period, tickets, display, history,
-                                    history_display, statuses, columns, profile, instants,
-                                    progress, shape, skips, rows=by_rows)
-            else:
-                measure = _rows(charter, period, tickets, display, history, history_display,
-                                statuses, columns, profile, instants, progress, shape, skips)
+            measure = _columnar(charter, period, tickets, display, history, history_display,
+                                statuses, columns, profile, instants, progress, shape, skips,
+                                rows=by_rows)
         except UnreadableFile as exc:
             return ReportResult(None, [*skips.listed, exc.diagnostic], skips.count,
                                 skips.per_client, strict)
-        except _Irregular:
+        except Irregular:
             continue   # a file that is not plain CSV: read again, row by row
         break
     assert measure is not None  # the row readers never find a file irregular
+    return _result(charter, loaded, period, measure, kept, skips, shape, strict=strict,
+                   display=display, reviews=reviews, history=history,
+                   history_display=history_display, revision=revision)
+
+
+def _result(charter: Charter, loaded: Loaded | None, period: Period,
+            measure: Measure, outages: list[Outage] | None, skips: _Skips,
+            shape: dict[str, int], *, strict: bool, display: str, reviews: Sequence[str],
+            history: Path | None, history_display: str | None,
+            revision: CharterRevision | None) -> ReportResult:
+    """The result of a period once its files are read and measured: the warnings (U107,
+    U108), `strict` applied, the provider's document."""
+    statuses = pause_statuses(charter)
     diagnostics, skipped, per_client = skips.listed, skips.count, skips.per_client
     warnings: list[Diagnostic] = []
     if statuses and history is None:
@@ -373,14 +254,12 @@ def build_report(charter: Charter, loaded: Loaded | None = None, *, tickets: Pat
         diagnostics = [replace(d, severity=Severity.ERROR) for d in diagnostics]
         if skipped:
             return ReportResult(None, diagnostics, skipped, per_client, strict, warnings)
-    report = _Report(charter, period, measure, kept)
-    report.skipped, report.listed = skipped, diagnostics
-    report.reviews = list(reviews)
-    if statuses:
-        report.pauses = {"statuses": statuses, "measured": history is not None,
-                         "history": (history_display or str(history)) if history else None}
-    report.revision = revision
-    report.usage_columns = tuple(c for c in ("feature", "channel") if c in shape)
+    pauses: Pauses | None = {
+        "statuses": statuses, "measured": history is not None,
+        "history": (history_display or str(history)) if history else None} if statuses else None
+    notes = Notes(skipped, tuple(diagnostics), tuple(reviews), pauses, revision,
+                  tuple(c for c in ("feature", "channel") if c in shape))
+    report = MeasuredPeriod(charter, period, measure, outages, notes)
     return ReportResult(doc.provider_document(report), diagnostics, skipped, per_client, strict,
                         warnings)
 

@@ -266,9 +266,12 @@ def _rows(path: Path, display: str, spec: dict[str, bool], mapping: dict[str, st
           profile: Profile | None = None) -> tuple[_Table, Iterator[_Record]]:
     """The table (read now), and (line, fields, error) for every non-blank record after it."""
     if is_parquet(path):
-        from .columnar import parquet_rows  # pyarrow: only for a Parquet file
-        header, records = parquet_rows(path, display)
-        return _header(header, display, spec, mapping, profile), records
+        from .parquet import ParquetError, parquet_records  # pyarrow: only for Parquet
+        try:
+            header, records = parquet_records(path, _PARQUET_ROWS)
+        except ParquetError as exc:
+            raise _unreadable_parquet(display, exc) from None
+        return _header(header, display, spec, mapping, profile), _parquet_rows(records, display)
     with contextlib.ExitStack() as stack:
         try:
             # binary, decoded line by line: a bad byte is placed on its line
@@ -295,6 +298,22 @@ def _rows(path: Path, display: str, spec: dict[str, bool], mapping: dict[str, st
         table = _header(header, display, spec, mapping, profile)
         owned = stack.pop_all()  # the records close the file once read
     return table, _records(owned, lines, source, delimiter, progress)
+
+
+_PARQUET_ROWS = 1 << 16   # rows of a Parquet file read at a time
+
+
+def _unreadable_parquet(display: str, exc: Exception) -> UnreadableFile:
+    return UnreadableFile(diagnostic("U106", display, 0, 0,
+                                     f"cannot read the Parquet file: {exc}"))
+
+
+def _parquet_rows(records: Iterator[_Record], display: str) -> Iterator[_Record]:
+    from .parquet import ParquetError
+    try:
+        yield from records
+    except ParquetError as exc:
+        raise _unreadable_parquet(display, exc) from None
 
 
 def _records(owned: contextlib.ExitStack, lines: _Lines, source: Iterator[str],

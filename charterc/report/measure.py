@@ -17,43 +17,41 @@ Semantics (spec sections 3 and 7; every decision in docs/report.md):
   the tier's maintenance windows; unplanned time always counts.
 
 Only counters, the listed breaches and pending tickets, and one integer per
-resolved ticket (for the turnaround quantiles) are kept; rows are not.
+resolved ticket (for the turnaround quantiles) are kept; rows are not. The tickets are
+measured by the columnar engine (`columnar.py`, on the clocks of `clock.py`); this module
+holds what it fills (`Measure`, `Usage`) and the figures of the period that are not per
+ticket.
 """
 from __future__ import annotations
 
 import calendar as _calendar
 from array import array
-from bisect import bisect_right
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from decimal import Decimal
 from fractions import Fraction
 
 from ..calendar import (
     Intervals,
     Schedule,
-    add_business,
-    add_open_seconds,
     clip,
     expand,
     intersect,
     is_open,
+    local_midnight,
     merge,
-    open_seconds,
     subtract,
     total,
     union,
     zone,
 )
-from ..calendar.zones import local_time, wall_seconds
 from ..model.charter import Charter, Client, Tier
 from ..model.projection import Facts
-from ..model.values import Duration, add_period
 from ..model.values import Period as Span
-from .history import History, Pause
-from .inputs import Outage, Ticket
+from ..model.values import add_period
+from .inputs import Outage
 
 __all__ = [
     "GROUPS",
@@ -62,9 +60,9 @@ __all__ = [
     "Measure",
     "Period",
     "PeriodCharge",
-    "TierClock",
     "Usage",
     "availability",
+    "groups_of",
     "month_period",
     "period_charge",
     "quantile",
@@ -102,11 +100,6 @@ class Period:
         return (self.last - self.first).days + 1
 
 
-def _midnight(zone_name: str, day: date) -> int:
-    """UTC seconds of local midnight (a midnight skipped by DST maps to the jump)."""
-    return local_time(zone_name, day.year - 1, day.year + 1).to_utc(wall_seconds(day))
-
-
 def range_period(first: date, last: date, zone_name: str) -> Period:
     """`--from/--to`: labelled `YYYY-MM` when it is exactly a month, else `FIRST--LAST`."""
     if last < first:
@@ -114,8 +107,8 @@ def range_period(first: date, last: date, zone_name: str) -> Period:
     whole_month = first.day == 1 and last == first.replace(
         day=_calendar.monthrange(first.year, first.month)[1])
     label = f"{first:%Y-%m}" if whole_month else f"{first.isoformat()}--{last.isoformat()}"
-    return Period(label, first, last, zone_name, _midnight(zone_name, first),
-                  _midnight(zone_name, last + timedelta(days=1)))
+    return Period(label, first, last, zone_name, local_midnight(zone_name, first),
+                  local_midnight(zone_name, last + timedelta(days=1)))
 
 
 def month_period(text: str, zone_name: str) -> Period:
@@ -140,71 +133,16 @@ def _month_starts(period: Period) -> list[int]:
     for back in range(TREND_MONTHS, -1, -1):
         index = year * 12 + month - 1 - back
         firsts.append(date(index // 12, index % 12 + 1, 1))
-    return [_midnight(period.zone, d) for d in firsts]
+    return [local_midnight(period.zone, d) for d in firsts]
 
 
-# -- clocks -------------------------------------------------------------------------------
+# -- hour groups --------------------------------------------------------------------------
 
-class TierClock:
-    """Deadlines of one tier's response and resolution targets, and how to classify a ticket."""
-
-    def __init__(self, tier: Tier, schedule: Schedule | None, zone_name: str) -> None:
-        self.tier = tier
-        self.schedule = schedule   # None: hours that cannot be read (V505)
-        self.zone = zone(zone_name)
-        self.targets: list[tuple[dict[str, Duration], str]] = []
-        self.pause_on: list[tuple[str, ...]] = []
-        for kind in OBJECTIVES:
-            objective = getattr(tier.objectives, kind)
-            self.targets.append(({} if objective is None else dict(objective.priority_targets),
-                                 "calendar" if objective is None else objective.clock_or_default))
-            self.pause_on.append(() if objective is None else objective.pause_on)
-        self.features = frozenset(tier.features or ())
-
-    def due(self, k: int, priority: str, opened: int) -> int | None:
-        """Deadline (UTC seconds) of objective k for a ticket opened at `opened`, or None."""
-        targets, clock = self.targets[k]
-        target = targets.get(priority)
-        if target is None:
-            return None
-        if clock == "calendar" or self._hours().is_24x7:
-            return opened + target.calendar_minutes * 60
-        start = datetime.fromtimestamp(opened, UTC)
-        due = add_business(self._hours(), start, minutes=target.minutes, days=target.days)
-        return int(due.timestamp())
-
-    def extend(self, k: int, due: int, pauses: Sequence[Pause]) -> tuple[int, int]:
-        """The deadline of objective k moved by the pauses that start before it, and the
-        time paused on that objective's clock (open time under a business clock).
-
-        The clock stops at a pause's start and runs again at its end: a pause
-        from s to e adds its length on the clock, so the time left at s is what is
-        left at e. A pause that starts after the deadline changes nothing.
-        """
-        paused = 0
-        calendar_clock = self.targets[k][1] == "calendar"
-        for start, end in pauses:
-            if start >= due:
-                break
-            if calendar_clock:
-                length = end - start
-                due += length
-            else:
-                length = open_seconds(self._hours(), start, end)
-                due = add_open_seconds(self._hours(), due, length)
-            paused += length
-        return due, paused
-
-    def groups(self, opened: int) -> tuple[int, int]:
-        """(weekday 0 / weekend 1, in hours 2 / out of hours 3): indexes into GROUPS."""
-        moment = datetime.fromtimestamp(opened, self.zone)
-        weekend = 1 if moment.weekday() >= 5 else 0
-        return weekend, 2 if is_open(self._hours(), moment) else 3
-
-    def _hours(self) -> Schedule:
-        if self.schedule is None:
-            raise ValueError(f"tier {self.tier.id}: its hours cannot be read (V505)")
-        return self.schedule
+def groups_of(schedule: Schedule, tz: tzinfo, opened: int) -> tuple[int, int]:
+    """(weekday 0 / weekend 1, in hours 2 / out of hours 3) of a ticket opened at `opened`:
+    indexes into GROUPS; the weekday in `tz`, the hours on the business clock."""
+    moment = datetime.fromtimestamp(opened, tz)
+    return (1 if moment.weekday() >= 5 else 0), (2 if is_open(schedule, moment) else 3)
 
 
 # -- per-client usage ---------------------------------------------------------------------
@@ -253,104 +191,17 @@ class Usage:
 
 
 class Measure:
-    """Feeds tickets one at a time into per-client `Usage`; keeps nothing else per row."""
+    """A period's figures per client, as the engine fills them (`columnar.ColumnarMeasure`):
+    the clients' `Usage`, the trend months that hold tickets, the bounds of those months
+    and of the projection years."""
 
-    def __init__(self, charter: Charter, facts: Facts, period: Period,
-                 clocks: dict[str, TierClock], history: History | None = None):
+    def __init__(self, charter: Charter, facts: Facts, period: Period) -> None:
         self.charter, self.facts, self.period = charter, facts, period
-        self.history = history
-        # per tier, per objective: the history's codes of its pause_on statuses
-        self.pause_codes = {
-            tid: tuple(history.codes_of(statuses) if history else frozenset()
-                       for statuses in clock.pause_on) for tid, clock in clocks.items()}
-        self.client_codes = {c.id: self.pause_codes[c.tier] for c in charter.clients}
-        self.clocks = {c.id: clocks[c.tier] for c in charter.clients}
         self.usage = {c.id: Usage(c, charter.priorities) for c in charter.clients}
         self.months = _month_starts(period)
         self.trend_months: set[int] = set()
         self.provider_zone = zone(period.zone)
         self.years = _year_starts(charter, period.zone)
-
-    def add(self, t: Ticket) -> None:
-        period = self.period
-        if t.opened >= period.end:
-            return
-        if t.opened >= period.start:
-            self._in_period(t)
-        elif t.opened >= self.months[0] and t.opened < self.months[-1]:
-            m = bisect_right(self.months, t.opened) - 1
-            self._in_trend(t, m)
-
-    def _status(self, t: Ticket, k: int, end: int,
-                clock: TierClock) -> tuple[int, str, int | None, int] | None:
-        """(due, status, at, paused) with status 'met' | 'breached' | 'pending'; None: no
-        target. `paused`: seconds the clock stood still (the deadline moved by as much)."""
-        due = clock.due(k, t.priority, t.opened)
-        if due is None:
-            return None
-        event = t.response if k == 0 else t.resolved
-        happened = event is not None and event < end
-        paused = 0
-        codes = self.client_codes[t.client][k]
-        if codes and self.history is not None:
-            stop = event if happened and event is not None else end
-            pauses = self.history.pauses(t.id, codes, t.opened, stop)
-            if pauses:
-                due, paused = clock.extend(k, due, pauses)
-        if happened:
-            assert event is not None
-            return due, ("met" if event <= due else "breached"), event, paused
-        return due, ("breached" if due < end else "pending"), None, paused
-
-    def _in_period(self, t: Ticket) -> None:
-        usage, clock, end = self.usage[t.client], self.clocks[t.client], self.period.end
-        ok, waiting = True, False
-        for k in (0, 1):
-            result = self._status(t, k, end, clock)
-            if result is None:
-                continue
-            due, status, at, paused = result
-            tally = usage.objectives[k][t.priority]
-            if status == "pending":
-                tally.pending += 1
-                waiting = True
-                usage.pending.append((t.opened, t.id, k, t.priority, due, paused))
-                continue
-            tally.total += 1
-            if status == "met":
-                tally.met += 1
-            else:
-                ok = False
-                usage.breaches.append((t.opened, t.id, k, t.priority, due, at, paused))
-        tally = usage.tickets[t.priority]
-        tally.total += 1
-        tally.met += ok and not waiting
-        tally.pending += waiting
-        if t.resolved is not None and t.resolved < end:
-            day, hours = clock.groups(t.opened)
-            usage.turnaround[day].append(t.resolved - t.opened)
-            usage.turnaround[hours].append(t.resolved - t.opened)
-        iso = datetime.fromtimestamp(t.opened, self.provider_zone).isocalendar()
-        usage.weekly[f"{iso.year}-W{iso.week:02d}"] += 1
-        usage.units[max(1, bisect_right(self.years, t.opened))] += 1
-        if t.feature is not None:
-            usage.features[t.feature] += 1
-            if t.feature not in clock.features:
-                usage.unpaid.append((t.opened, t.id, t.feature, t.line))
-        if t.channel is not None:
-            usage.channels[t.channel] += 1
-
-    def _in_trend(self, t: Ticket, m: int) -> None:
-        usage, clock, end = self.usage[t.client], self.clocks[t.client], self.months[m + 1]
-        self.trend_months.add(m)
-        row = usage.trend.setdefault(m, [0, 0, 0, 0, 0])
-        row[0] += 1
-        for k in (0, 1):
-            result = self._status(t, k, end, clock)
-            if result is None or result[1] == "pending":
-                continue
-            row[2 + 2 * k] += 1
-            row[1 + 2 * k] += result[1] == "met"
 
     def month_label(self, m: int) -> str:
         day = datetime.fromtimestamp(self.months[m], self.provider_zone)
@@ -446,7 +297,7 @@ def credit_percent(tier: Tier, percent: Fraction) -> Decimal:
 def _year_starts(charter: Charter, zone_name: str) -> list[int]:
     """UTC starts of projection years 1..years+1 (year y runs [starts[y-1], starts[y]))."""
     start = charter.period.start
-    return [_midnight(zone_name, add_period(start, Span(months=12 * y)))
+    return [local_midnight(zone_name, add_period(start, Span(months=12 * y)))
             for y in range(charter.period.years_or_default + 1)]
 
 
