@@ -8,7 +8,8 @@ starts on 1 January of this year. The YAML form carries the
 there is one (a relative path that works for everyone in the repository), else at
 the schema's published id (never at a path on this machine). The DSL form is the
 same document written by the DSL writer, each YAML comment moved above the
-statement it annotates, in the layout `charterc fmt` keeps. An existing file is never overwritten.
+statement it annotates, in the layout `charterc fmt` keeps. An existing file is never overwritten,
+and the file appears whole or not at all (`publish.files.create_new`).
 """
 from __future__ import annotations
 
@@ -168,10 +169,9 @@ def write_starter(path: str | None = None, charter_id: str | None = None, fmt: s
         raise InitError(f"{target} already exists; charterc init never overwrites a file "
                         f"(choose another PATH or --id)")
     text = starter_text(charter_id, folder=target.parent, today=today, fmt=fmt)
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with open(target, "x", encoding="utf-8") as handle:  # "x": never overwrite
-            handle.write(text)
+    from ..publish.files import create_new
+    try:  # all or nothing: a full disk leaves no file, never a truncated charter
+        create_new(target, text.encode("utf-8"))
     except FileExistsError:
         raise InitError(f"{target} already exists; charterc init never overwrites a file") \
             from None

@@ -75,11 +75,16 @@ def _known_rule(rule_id: str, hint: str, *, prefix: bool) -> None:
     raise click.BadParameter(f"unknown {kind} {rule_id!r}: {suggestion}", param_hint=hint)
 
 
-def _emit(text: str, output: str | None) -> None:
-    """Print `text`, or write it atomically to `output` when one is given."""
+def _emit(text: str, output: str | None, command: str) -> None:
+    """Print `text`, or write it atomically to `output` when one is given (a file that
+    cannot be written: a usage error naming it and why, exit 2)."""
     if output:
-        from ..publish.files import write_atomic
-        write_atomic(output, text.encode("utf-8"))
+        from ..publish.files import WriteProblem, write_atomic
+        try:
+            write_atomic(output, text.encode("utf-8"))
+        except WriteProblem as exc:
+            click.echo(f"charterc {command}: {visible(str(exc))}", err=True)
+            sys.exit(EXIT_USAGE)
     else:
         click.echo(text, nl=False)
 
@@ -188,7 +193,7 @@ def check(paths: tuple[str, ...], fmt: str, strict: bool, today: str | None,
     if color is None:
         color = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     text = reporter(fmt)(result, color=color)
-    _emit(text, output)
+    _emit(text, output, "check")
     for line in result.internal_errors:
         click.echo(f"charterc: {visible(line)}", err=True)
     sys.exit(result.exit_code(strict))
@@ -257,7 +262,7 @@ def diff(old: str, new: str, paths: tuple[str, ...], fmt: str, output: str | Non
     except SourceError as exc:
         raise click.UsageError(str(exc)) from exc
     (data,) = render_set([fmt], [], result=result).values()
-    _emit(data.decode("utf-8"), output)
+    _emit(data.decode("utf-8"), output, "diff")
     sys.exit(result.exit_code)
 
 
@@ -393,7 +398,7 @@ def convert(file: str, target: str, output: str | None) -> None:
             click.echo(f"charterc convert: warning: {dropped} comment"
                        f"{'s' if dropped != 1 else ''} of {file} dropped: the {target} output "
                        "does not carry comments over", err=True)
-    _emit(text, output)
+    _emit(text, output, "convert")
 
 
 @main.command("fmt")
@@ -406,14 +411,14 @@ def fmt_command(paths: tuple[str, ...], check_only: bool) -> None:
 
     from ..authoring.fmt import format_text
     from ..pipeline import UsageError, discover
-    from ..publish.files import write_atomic
+    from ..publish.files import WriteProblem, write_atomic
     from .formats.text import format_diagnostic
 
     try:
         files = [p for p in discover(paths or ("charters",)) if p.name.endswith(".charter")]
     except UsageError as exc:
         raise click.UsageError(str(exc)) from exc
-    changed = failed = 0
+    changed = failed = unwritten = 0
     for path in files:
         try:
             text = Path(path).read_text(encoding="utf-8")
@@ -433,11 +438,20 @@ def fmt_command(paths: tuple[str, ...], check_only: bool) -> None:
             if check_only:
                 click.echo(f"would reformat {path}")
             else:
-                write_atomic(path, formatted.encode("utf-8"))
+                try:  # owner, mode and hard links kept (publish/files.py)
+                    write_atomic(path, formatted.encode("utf-8"))
+                except WriteProblem as exc:
+                    click.echo(f"charterc fmt: {visible(str(exc))}", err=True)
+                    unwritten += 1
+                    continue
                 click.echo(f"reformatted {path}")
     verb = "would be reformatted" if check_only else "reformatted"
-    click.echo(f"{changed} file(s) {verb}, {len(files) - changed - failed} unchanged"
-               + (f", {failed} with errors" if failed else ""), err=True)
+    changed -= unwritten
+    click.echo(f"{changed} file(s) {verb}, {len(files) - changed - failed - unwritten} unchanged"
+               + (f", {failed} with errors" if failed else "")
+               + (f", {unwritten} could not be written" if unwritten else ""), err=True)
+    if unwritten:
+        sys.exit(EXIT_USAGE)
     sys.exit(EXIT_FINDINGS if failed or (check_only and changed) else EXIT_CLEAN)
 
 

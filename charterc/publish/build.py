@@ -618,9 +618,13 @@ def _publish(claim: Claim, writer: _Writer, documents: Documents, compiled: _Log
     manifest = {"generator": f"charterc {__version__}",
                 "files": [{"path": p, "sha256": writer.files[p]} for p in sorted(writer.files)]}
     writer.write(MANIFEST, json.dumps(manifest, indent=2) + "\n")
-    # readers see the documents before the index and the manifest that list them
-    claim.publish([*sorted(set(writer.files) - {INDEX, MANIFEST}), INDEX, MANIFEST],
-                  kept=writer.kept)
+    # where files move one by one, readers see the documents before the index and the
+    # manifest that list them
+    order = [*sorted(set(writer.files) - {INDEX, MANIFEST}), INDEX, MANIFEST]
+    claim.publish({path: writer.files[path] for path in order}, kept=writer.kept)
+    if claim.leftover is not None:
+        result.log.append(f"the previous {result.out} is kept as {claim.leftover}: files were "
+                          f"added to it during the build (the new build has the others)")
     result.files = writer.files
     result.published = True
     for lang in documents.languages:
