@@ -467,15 +467,16 @@ def test_html_and_markdown_in_english_and_french(year, tmp_path: Path) -> None:
 
 
 def test_no_translation_is_missing(found) -> None:
-    from charterc.baseline.render import _view
-    from charterc.report.render import report_documents
+    from charterc.render.baseline import _view
+    from charterc.render.report import report_documents
     language = report_documents("EUR").language("fr")
     _view(found[0], language)
     assert language.missing == set()
 
 
 def test_without_matplotlib_the_page_says_so(found, monkeypatch) -> None:
-    from charterc.baseline import charts, render
+    from charterc.render import baseline as render
+    from charterc.render.baseline import charts
 
     def refuse(*_args, **_kwargs):
         raise charts.ChartsUnavailable("charts need matplotlib")
@@ -486,7 +487,7 @@ def test_without_matplotlib_the_page_says_so(found, monkeypatch) -> None:
 
 
 def test_pages_are_deterministic(found) -> None:
-    from charterc.baseline.render import render_baseline
+    from charterc.render.baseline import render_baseline
     for fmt in ("md", "html"):
         assert render_baseline(found[0], lang="fr", fmt=fmt) == \
             render_baseline(found[0], lang="fr", fmt=fmt)

@@ -82,7 +82,7 @@ def test_report_opens_cleanly_with_its_charts(browser, tmp_path, scope, lang):
     pytest.importorskip("matplotlib", reason="report charts need matplotlib (charterc[reports])")
     import json
 
-    from charterc.report.render import render_report
+    from charterc.render.report import render_report
     document = json.loads((ROOT / "tests/report_render_sample.json").read_text(encoding="utf-8"))
     path = tmp_path / f"{scope}.{lang}.html"
     path.write_text(render_report(document, scope=scope, lang=lang, fmt="html"), encoding="utf-8")

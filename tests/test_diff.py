@@ -213,7 +213,7 @@ def test_semver_bumps():
 
 def test_renderers():
     result, _ = _diff({"tiers": NO_WEEKEND["tiers"] + PRICE_RISE["tiers"]}, "2.4.1")
-    from charterc.diff.render import render_json, render_markdown, render_text
+    from charterc.render.diff import render_json, render_markdown, render_text
     data = json.loads(render_json(result))
     assert data["exit_code"] == 1
     assert data["charters"][0]["required"] == "major"

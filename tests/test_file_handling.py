@@ -49,7 +49,7 @@ def test_report_with_an_unknown_language_writes_nothing_and_names_the_known_ones
 
 
 def test_report_files_are_written_only_when_all_rendered(tmp_path, monkeypatch):
-    import charterc.report.render as render
+    import charterc.render.report as render
     out = tmp_path / "reports"
 
     def fails(document, *, scope, lang, fmt):

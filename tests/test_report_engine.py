@@ -662,7 +662,7 @@ def test_cli_checks_the_charter_first(tmp_path):
 
 
 def test_cli_without_the_renderer_says_so(tmp_path, monkeypatch):
-    monkeypatch.setitem(sys.modules, "charterc.report.render", None)  # import fails
+    monkeypatch.setitem(sys.modules, "charterc.render.report", None)  # import fails
     result = invoke("--tickets", str(TICKETS), "--period", "2026-10", "-o", str(tmp_path),
                     "--format", "md,json")
     assert result.exit_code == 2

@@ -21,8 +21,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from charterc.report import charts
-from charterc.report.render import render_report, report_documents
+from charterc.render.report import render_report, report_documents
+from charterc.render.report import charts
 
 ROOT = Path(__file__).parent.parent
 SAMPLE = ROOT / "tests" / "report_render_sample.json"
@@ -147,7 +147,7 @@ def test_rendering_twice_gives_the_same_bytes(fmt):
 
 def test_the_same_bytes_under_other_hash_seeds():
     pytest.importorskip("matplotlib")
-    code = ("import json,sys; from charterc.report.render import render_report; "
+    code = ("import json,sys; from charterc.render.report import render_report; "
             f"d=json.load(open({str(SAMPLE)!r}, encoding='utf-8')); "
             "sys.stdout.buffer.write(render_report(d, scope='provider', lang='fr', "
             "fmt='html').encode())")

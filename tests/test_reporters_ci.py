@@ -11,12 +11,12 @@ import pytest
 from click.testing import CliRunner
 
 from charterc.cli import main
-from charterc.cli.formats import REPORTERS, reporter
-from charterc.cli.formats.github import annotation, escape_data, escape_property
 from charterc.diagnostics import Diagnostic, Edit, Fix, Severity
 from charterc.loaders.yaml import load_text
 from charterc.model.charter import Suppression
 from charterc.pipeline import FileResult, PortfolioResult
+from charterc.render.findings import REPORTERS, reporter
+from charterc.render.findings.github import annotation, escape_data, escape_property
 
 REPO = Path(__file__).resolve().parents[1]
 # OASIS SARIF 2.1.0 with Errata 01, kept with the tests (provenance: its SOURCES.txt)

@@ -29,7 +29,7 @@ def write_baseline(result: Baseline, out: Path, langs: Sequence[str],
     from ..render.formats import render_set
 
     def template(fmt: str, lang: str) -> str:
-        from .render import render_baseline
+        from ..render.baseline import render_baseline
         return render_baseline(result.document, lang=lang, fmt=fmt)
 
     base = folder(out, result.document) / "baseline"

@@ -74,7 +74,7 @@ class BaselineRun:
 
 def _charts_warning(formats: list[str]) -> list[str]:
     if "html" in formats:
-        from .render import charts_unavailable
+        from ..render.baseline import charts_unavailable
         if hint := charts_unavailable():
             return [f"warning: {hint}; the HTML report is written without charts"]
     return []

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Literal
 import click
 
 from .. import __version__
+from ..render.findings import REPORTERS, visible
 from ..render.formats import formats_of
-from .formats import REPORTERS, visible
 from .options import output_and_languages, today_option, usage_columns, usage_source
 
 if TYPE_CHECKING:
@@ -165,7 +165,7 @@ def check(paths: tuple[str, ...], fmt: str, strict: bool, today: str | None,
     from ..loaders import Limits
     from ..pipeline import CheckOptions, UsageError, check_paths, discover, misnamed
     from ..pipeline.today import SourceDateError, resolve_today
-    from .formats import reporter
+    from ..render.findings import reporter
 
     searched = paths or ("charters",)
     try:
@@ -328,7 +328,7 @@ def build_command(paths: tuple[str, ...], out: str, lang: str, fmt: str, today: 
     """Check, then write each charter's documents, sla.json and openslo.yaml into dist/."""
     from ..pipeline import UsageError
     from ..publish.build import BuildProblem, build
-    from .formats import reporter
+    from ..render.findings import reporter
 
     try:
         result = build(paths or ("charters",), out, langs=_nonempty_list(lang, "--lang"),
@@ -361,7 +361,7 @@ def convert(file: str, target: str, output: str | None) -> None:
 
     from ..authoring import Unrepresentable
     from ..loaders import load_path
-    from .formats.text import format_diagnostic
+    from ..render.findings.text import format_diagnostic
 
     loaded = load_path(file)
     if not loaded.ok:
@@ -412,7 +412,7 @@ def fmt_command(paths: tuple[str, ...], check_only: bool) -> None:
     from ..authoring.fmt import format_text
     from ..pipeline import UsageError, discover
     from ..publish.files import WriteProblem, write_atomic
-    from .formats.text import format_diagnostic
+    from ..render.findings.text import format_diagnostic
 
     try:
         files = [p for p in discover(paths or ("charters",)) if p.name.endswith(".charter")]

@@ -66,8 +66,8 @@ def _syntax(name: str) -> str:
 
 
 def _print(run: BaselineRun, out: Path) -> None:
-    from .formats import reporter
-    from .formats.text import format_diagnostic
+    from ..render.findings import reporter
+    from ..render.findings.text import format_diagnostic
 
     for warning in run.warnings:
         click.echo(f"charterc baseline: {warning}", err=True)

@@ -58,8 +58,8 @@ def parse_request(charter: str, tickets: str, outages: str | None, period: str |
 
 
 def _print(run: ReportRun) -> None:
-    from .formats import reporter
-    from .formats.text import format_diagnostic
+    from ..render.findings import reporter
+    from ..render.findings.text import format_diagnostic
 
     for warning in run.warnings:
         click.echo(f"charterc report: {warning}", err=True)

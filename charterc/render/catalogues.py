@@ -27,9 +27,6 @@ _ROOT = Path(__file__).parent
 _FIXED = datetime(2026, 1, 1, tzinfo=UTC)
 _KEYWORDS = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2)}
 _METHODS = [("templates/**.j2", "jinja2.ext:babel_extract"), ("**.py", "python")]
-# The report and baseline renderers live beside their engines; only these modules carry labels.
-_REPORT = (_ROOT.parent / "report", [("render.py", "python"), ("charts.py", "python")])
-_BASELINE = (_ROOT.parent / "baseline", [("render.py", "python"), ("charts.py", "python")])
 
 
 def po_path(lang: str) -> Path:
@@ -41,7 +38,8 @@ def mo_path(lang: str) -> Path:
 
 
 def extract() -> Catalog:
-    """Every msgid of the templates and the renderer's Python code."""
+    """Every msgid of the templates and the output stage's Python code (`render/`, where
+    every document is rendered)."""
     catalog = Catalog(project="charterc", domain=DOMAIN)
     options = {"templates/**.j2": {"extensions": "jinja2.ext.i18n", "trim_blocks": "True",
                                    "lstrip_blocks": "True"}}
@@ -49,14 +47,6 @@ def extract() -> Catalog:
             str(_ROOT), method_map=_METHODS, options_map=options, keywords=_KEYWORDS,
             strip_comment_tags=True):
         catalog.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
-    for folder, methods in (_REPORT, _BASELINE):
-        if not folder.is_dir():
-            continue
-        for filename, lineno, message, comments, context in extract_from_dir(
-                str(folder), method_map=methods, keywords=_KEYWORDS,
-                strip_comment_tags=True):
-            catalog.add(message, None, [(filename, lineno)], auto_comments=comments,
-                        context=context)
     return catalog
 
 

@@ -86,9 +86,9 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
     Format("pdf", ".pdf", "PDF", (*_CONTRACTS, "report"), convert="charterc.render.pdf:convert",
            from_format="html", available="charterc.render.pdf:require"),
     # `charterc diff` prints to the terminal or a pull request, in one language
-    Format("text", ".txt", "Text", ("diff",), serialise="charterc.diff.render:render_text"),
+    Format("text", ".txt", "Text", ("diff",), serialise="charterc.render.diff:render_text"),
     Format("markdown", ".md", "Markdown", ("diff",),
-           serialise="charterc.diff.render:render_markdown"),
+           serialise="charterc.render.diff:render_markdown"),
 )}
 
 

@@ -337,7 +337,7 @@ def check_formats(formats: Sequence[str], langs: Sequence[str] = ()) -> Renderer
 
 def _renderer() -> Renderer:
     try:
-        module = importlib.import_module("charterc.report.render")
+        module = importlib.import_module("charterc.render.report")
         render: Renderer = module.render_report
         return render
     except ImportError as exc:

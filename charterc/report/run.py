@@ -117,7 +117,7 @@ def checked_as_at(loaded: Loaded, day: date) -> CheckedCharter:
 
 def _charts_warning(formats: list[str]) -> list[str]:
     if "html" in formats or "pdf" in formats:
-        from .charts import unavailable
+        from ..render.report.charts import unavailable
         if hint := unavailable():
             return [f"warning: {hint}; HTML reports are written without charts"]
     return []

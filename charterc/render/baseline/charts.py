@@ -1,4 +1,4 @@
-"""Baseline charts, inline SVG, drawn as the report's are (`report/charts.py`: matplotlib
+"""Baseline charts, inline SVG, drawn as the report's are (`render/report/charts.py`: matplotlib
 from the optional extra `charterc[reports]`, deterministic bytes, a title and a description
 in words): volume stated, observed and proposed per client, and per client a heat map of
 the tickets opened outside its tier's hours by weekday and hour in its own zone."""
@@ -19,7 +19,7 @@ from ..report.charts import (
 )
 
 if TYPE_CHECKING:
-    from ..render.i18n import Formatter
+    from ..i18n import Formatter
 
 __all__ = ["ChartsUnavailable", "heat_chart", "unavailable", "volume_chart"]
 

@@ -23,13 +23,9 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
 
-from ..model.values import Duration
-from ..render import Documents
-from ..render.filters import Language
-from ..render.i18n import languages
-from ..render.view import N_, Dur, Money, Pct, Token, Units
+from ...model.values import Duration
 from . import charts
-from .types import (
+from ...report.types import (
     ClientEntry,
     Counts,
     GroupKey,
@@ -43,6 +39,10 @@ from .types import (
     TurnaroundEntry,
     UsageEntry,
 )
+from .. import Documents
+from ..filters import Language
+from ..i18n import languages
+from ..view import N_, Dur, Money, Pct, Token, Units
 from .views import (
     ClientView,
     CountsView,

@@ -21,12 +21,12 @@ class Reporter(Protocol):
 
 # name -> "module:function", imported on use so a text run never loads the SARIF code.
 REPORTERS: dict[str, str] = {
-    "text": "charterc.cli.formats.text:report",
-    "json": "charterc.cli.formats.json:report",
-    "sarif": "charterc.cli.formats.sarif:report",
-    "github": "charterc.cli.formats.github:report",
-    "parsable": "charterc.cli.formats.parsable:report",
-    "auto": "charterc.cli.formats.github:auto",
+    "text": "charterc.render.findings.text:report",
+    "json": "charterc.render.findings.json:report",
+    "sarif": "charterc.render.findings.sarif:report",
+    "github": "charterc.render.findings.github:report",
+    "parsable": "charterc.render.findings.parsable:report",
+    "auto": "charterc.render.findings.github:auto",
 }
 
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 from datetime import date
 from typing import TypedDict
 
-from ..render.view import Dur, Money, Pct, Token, Units
-from .types import CharterHeader, CharterRevision, Pauses, SkippedRow, WeekTickets
+from ...report.types import CharterHeader, CharterRevision, Pauses, SkippedRow, WeekTickets
+from ..view import Dur, Money, Pct, Token, Units
 
 __all__ = [
     "AvailabilityView",

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import TypedDict
 
-from ..render.view import Pct, Units
-from .types import BaselineCharter
+from ...baseline.types import BaselineCharter
+from ..view import Pct, Units
 
 __all__ = ["BaselineView", "ClientSummary", "SummaryRow", "WindowView"]
 

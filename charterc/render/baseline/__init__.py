@@ -12,14 +12,14 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from ..render.i18n import languages
-from ..render.view import N_, Pct, Units
-from ..report.render import report_documents
-from .types import BaselineDocument, ClientBaseline, Finding
+from ...baseline.types import BaselineDocument, ClientBaseline, Finding
+from ..i18n import languages
+from ..report import report_documents
+from ..view import N_, Pct, Units
 from .views import BaselineView, SummaryRow
 
 if TYPE_CHECKING:
-    from ..render.filters import Language
+    from ..filters import Language
 
 __all__ = ["FORMATS", "charts_unavailable", "render_baseline"]
 

@@ -22,13 +22,13 @@ from html import escape
 from types import ModuleType
 from typing import TYPE_CHECKING, Literal, TypedDict
 
-from .types import WeekTickets
+from ...report.types import WeekTickets
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-    from ..render.i18n import Formatter
+    from ..i18n import Formatter
 
 __all__ = [
     "MISSING",

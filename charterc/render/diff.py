@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..cli.formats.text import format_diagnostic
+from .findings.text import format_diagnostic
 
 if TYPE_CHECKING:
-    from . import CharterDiff, DiffResult
-    from .changes import Change
+    from ..diff import CharterDiff, DiffResult
+    from ..diff.changes import Change
 
 __all__ = ["RENDERERS", "render_json", "render_markdown", "render_text"]
 
@@ -68,7 +68,7 @@ def render_text(result: DiffResult, *, color: bool = False) -> str:
 
 
 def render_json(result: DiffResult, *, color: bool = False) -> str:
-    from ..render.data import dumps
+    from .data import dumps
     return dumps(result)
 
 
