@@ -125,8 +125,18 @@ class _Group(click.Group):
             sys.exit(EXIT_USAGE)
 
 
+def _show_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    """`--version`: the version and the git commit it was installed from."""
+    if not value or ctx.resilient_parsing:
+        return
+    from ..commit import installed_commit
+    click.echo(f"charterc, version {__version__}\ncommit {installed_commit()}")
+    ctx.exit()
+
+
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "--version", prog_name="charterc")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True,
+              callback=_show_version, help="Show the version and the commit, and exit.")
 def main() -> None:
     """charterc: check, compile and report on service charters."""
 
