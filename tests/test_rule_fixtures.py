@@ -8,7 +8,9 @@ exactly as its header says; `<ID>.pass[.<name>].charter.yaml` must not report
     # expect: C401 error 14:12 "95%"         id, severity, line:column, text in the message
 
 Several `expect` lines may be given; each must match a distinct finding, and the
-fixture must report no other finding of that rule.
+fixture must report no other finding of that rule. An `expect` line may name another
+rule than the file's (findings reported together, such as S201 beside R301): the
+fixture must then report exactly the expected findings of that rule too.
 """
 from __future__ import annotations
 
@@ -51,22 +53,24 @@ def test_rule_fixture(path: Path):
     rule = match["rule"]
     today, expects = _header(path)
     loaded = load_path(path, display=path.name)
-    found = [d for d in check_loaded(loaded, CheckOptions(today=today)).diagnostics
-             if d.rule == rule]
+    diagnostics = check_loaded(loaded, CheckOptions(today=today)).diagnostics
+    found = [d for d in diagnostics if d.rule == rule]
     if match["kind"] == "pass":
         assert not found, f"{path.name} should not report {rule}: {found}"
         return
     assert expects, f"{path.name} has no '# expect:' line"
+    named = {rule} | {rule_id for rule_id, *_ in expects}
+    found = [d for d in diagnostics if d.rule in named]
     remaining = list(found)
     for rule_id, severity, line_no, column, texts in expects:
-        assert rule_id == rule
-        hit = next((d for d in remaining if d.severity.value == severity and d.line == line_no
+        hit = next((d for d in remaining if d.rule == rule_id and d.severity.value == severity
+                    and d.line == line_no
                     and d.column == column and all(t in d.message for t in texts)), None)
         assert hit is not None, (
-            f"{path.name}: expected {rule} {severity} at {line_no}:{column} with {texts}; "
-            f"found {[(d.severity.value, d.line, d.column, d.message) for d in found]}")
+            f"{path.name}: expected {rule_id} {severity} at {line_no}:{column} with {texts}; "
+            f"found {[(d.rule, d.severity.value, d.line, d.column, d.message) for d in found]}")
         remaining.remove(hit)
-    assert not remaining, f"{path.name}: unexpected extra {rule} findings: {remaining}"
+    assert not remaining, f"{path.name}: unexpected extra {sorted(named)} findings: {remaining}"
 
 
 def test_every_rule_has_fixtures():
