@@ -240,9 +240,23 @@ def explain(rule_id: str) -> None:
 
 @main.command()
 @click.option("--path", "show_path", is_flag=True, help="Print the schema's path instead.")
-def schema(show_path: bool) -> None:
-    """Print the charter JSON Schema (for editors), or its path."""
+@click.option("--write", "folder", metavar="[DIR]", is_flag=False, flag_value="schemas",
+              default=None, type=click.Path(file_okay=False),
+              help="Write it as DIR/charter.schema.json (default DIR: schemas), for a "
+                   "modeline that works offline.")
+def schema(show_path: bool, folder: str | None) -> None:
+    """Print the charter JSON Schema (for editors), or its path, or write it into a folder."""
     from ..validate.schema import schema_path
+    if folder is not None:
+        from ..authoring.init import InitError, write_schema
+        try:
+            written = write_schema(folder)
+        except InitError as exc:
+            click.echo(f"charterc schema: {exc}", err=True)
+            sys.exit(EXIT_USAGE)
+        click.echo(f"wrote {written}; a charter names it with a first line "
+                   f"`# yaml-language-server: $schema=<path from the charter to it>`")
+        return
     path = schema_path()
     click.echo(str(path) if show_path else path.read_text(encoding="utf-8"), nl=show_path)
 
@@ -288,7 +302,11 @@ def init(path: str | None, charter_id: str | None, fmt: str) -> None:
     except InitError as exc:
         click.echo(f"charterc init: {exc}", err=True)
         sys.exit(EXIT_USAGE)
-    click.echo(f"wrote {written}; check it with: charterc check {written}")
+    click.echo(f"wrote {written.charter}; check it with: charterc check {written.charter}")
+    if written.schema is not None:
+        click.echo(f"wrote {written.schema}, the schema its first line names for editors "
+                   f"(commit it; refresh it with: charterc schema --write "
+                   f"{written.schema.parent})")
 
 
 def _require(extra: str, what: str) -> None:
