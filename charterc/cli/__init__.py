@@ -440,9 +440,11 @@ def fmt_command(paths: tuple[str, ...], check_only: bool) -> None:
     from .formats.text import format_diagnostic
 
     try:
-        files = [p for p in discover(paths or ("charters",)) if p.name.endswith(".charter")]
+        found = discover(paths or ("charters",))
     except UsageError as exc:
         raise click.UsageError(str(exc)) from exc
+    files = [p for p in found if p.name.endswith(".charter")]
+    skipped = len(found) - len(files)  # YAML charters: fmt lays out the DSL only
     changed = failed = 0
     for path in files:
         try:
@@ -467,7 +469,9 @@ def fmt_command(paths: tuple[str, ...], check_only: bool) -> None:
                 click.echo(f"reformatted {path}")
     verb = "would be reformatted" if check_only else "reformatted"
     click.echo(f"{changed} file(s) {verb}, {len(files) - changed - failed} unchanged"
-               + (f", {failed} with errors" if failed else ""), err=True)
+               + (f", {failed} with errors" if failed else "")
+               + (f"; skipped {skipped} YAML file(s): fmt formats DSL files (*.charter)"
+                  if skipped else ""), err=True)
     sys.exit(EXIT_FINDINGS if failed or (check_only and changed) else EXIT_CLEAN)
 
 
