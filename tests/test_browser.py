@@ -175,3 +175,37 @@ def test_every_bundled_document_fits_the_page_and_the_screen(browser, bundled):
     page.close()
     assert overflowing == {}
     assert scrolling == []
+
+
+# Where the text of each id in the index's tables wraps: the characters a new line starts at.
+ID_BREAKS = """() => [...document.querySelectorAll('#charters th code, #clients th code')]
+.flatMap(code => {
+  const text = code.firstChild, out = [];
+  let top = null;
+  for (let i = 0; i < text.length; i++) {
+    const range = document.createRange();
+    range.setStart(text, i);
+    range.setEnd(text, i + 1);
+    const y = range.getBoundingClientRect().top;
+    if (top !== null && y > top + 1) out.push(text.data.slice(0, i) + '|' + text.data.slice(i));
+    top = y;
+  }
+  return out;
+})"""
+
+
+def test_index_ids_break_only_at_a_hyphen(browser, bundled):
+    """A client or charter id in the index wraps, if at all, after a hyphen: never
+    `procureme|nt`, on a screen of any usual width or on the printed page."""
+    page = browser.new_page()
+    broken: dict[str, list[str]] = {}
+    for media, width in (("screen", 1280), ("screen", 1024), ("screen", 768), ("screen", 600),
+                         ("print", int(PORTRAIT_PX))):
+        page.emulate_media(media=media)
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto((bundled / "index.html").as_uri(), wait_until="load")
+        found = [cut for cut in page.evaluate(ID_BREAKS) if not cut.split("|")[0].endswith("-")]
+        if found:
+            broken[f"{media} {width}px"] = found
+    page.close()
+    assert broken == {}

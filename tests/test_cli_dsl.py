@@ -45,6 +45,19 @@ def test_fmt_check_reports_then_fmt_fixes(tmp_path):
     assert run("fmt", "--check", str(tmp_path)).exit_code == 0
 
 
+def test_fmt_says_it_skips_yaml_files(tmp_path):
+    shutil.copy(ROOT / "charters/hr-legal.charter.yaml", tmp_path)
+    result = run("fmt", "--check", str(tmp_path / "hr-legal.charter.yaml"))
+    assert result.exit_code == 0
+    assert result.stderr == ("0 file(s) would be reformatted, 0 unchanged; skipped 1 YAML "
+                             "file(s): fmt formats DSL files (*.charter)\n")
+    shutil.copy(ROOT / "examples/dsl/hr-legal.charter", tmp_path)
+    result = run("fmt", str(tmp_path))
+    assert result.exit_code == 0
+    assert result.stderr == ("0 file(s) reformatted, 1 unchanged; skipped 1 YAML file(s): "
+                             "fmt formats DSL files (*.charter)\n")
+
+
 def test_a_portfolio_may_mix_yaml_and_dsl(tmp_path):
     shutil.copy(ROOT / "charters/hr-legal.charter.yaml", tmp_path)
     shutil.copy(ROOT / "examples/dsl/it-service-desk.charter", tmp_path)

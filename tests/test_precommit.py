@@ -27,7 +27,8 @@ import pytest
 from charterc.authoring.init import starter_text
 
 REPO = Path(__file__).resolve().parents[1]
-SNAPSHOT = ("pyproject.toml", "README.md", ".pre-commit-hooks.yaml", "charterc", "schemas")
+SNAPSHOT = ("pyproject.toml", "hatch_build.py", "README.md", ".pre-commit-hooks.yaml", "charterc",
+            "schemas")
 
 pytestmark = [
     pytest.mark.slow,

@@ -21,8 +21,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from charterc.render.report import render_report, report_documents
-from charterc.render.report import charts
+from charterc.render.report import charts, render_report, report_documents
 
 ROOT = Path(__file__).parent.parent
 SAMPLE = ROOT / "tests" / "report_render_sample.json"

@@ -131,6 +131,11 @@ def test_init_with_no_space_left_names_the_file_and_the_reason(tmp_path, monkeyp
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
         real(fd)
 
+    from charterc.validate.schema import schema_path
+
+    # the repository's schema is there already (init writes it first where it is not)
+    (tmp_path / "schemas").mkdir()
+    (tmp_path / "schemas" / "charter.schema.json").write_bytes(Path(schema_path()).read_bytes())
     monkeypatch.setattr(os, "fsync", full)
     monkeypatch.chdir(tmp_path)
     (tmp_path / "charters").mkdir()

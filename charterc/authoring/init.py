@@ -3,13 +3,16 @@
 The starter (`starter/starter.charter.yaml`) passes `charterc check` with no
 finding on the day it is written: its baseline is reviewed today and its term
 starts on 1 January of this year. The YAML form carries the
-`yaml-language-server` modeline, pointing at the nearest
-`schemas/charter.schema.json` above the new file, within its repository, when
-there is one (a relative path that works for everyone in the repository), else at
-the schema's published id (never at a path on this machine). The DSL form is the
-same document written by the DSL writer, each YAML comment moved above the
-statement it annotates, in the layout `charterc fmt` keeps. An existing file is never overwritten,
-and the file appears whole or not at all (`publish.files.create_new`).
+`yaml-language-server` modeline, a path relative to the new file that leads to
+the nearest `schemas/charter.schema.json` above it, within its repository: a
+path that works offline and for everyone who clones the repository (never a path
+on this machine). When there is none, `init` writes one first, the schema
+installed with charterc, in `schemas/` at the repository's root (outside a
+repository: in the working folder, or beside the file when it is written
+elsewhere), as `charterc schema --write` does. The DSL form is the same document
+written by the DSL writer, each YAML comment moved above the statement it
+annotates, in the layout `charterc fmt` keeps. An existing file is never
+overwritten, and the file appears whole or not at all (`publish.files.create_new`).
 """
 from __future__ import annotations
 
@@ -18,7 +21,7 @@ import re
 from datetime import date
 from pathlib import Path
 from string import Template
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from ..diagnostics import SourceMap
@@ -27,34 +30,73 @@ if TYPE_CHECKING:
 __all__ = [
     "ID_PATTERN",
     "InitError",
+    "Written",
+    "repository_schema",
+    "schema_home",
     "schema_reference",
     "starter_text",
     "target_path",
+    "write_schema",
     "write_starter",
 ]
 
 ID_PATTERN = re.compile(r"[a-z][a-z0-9-]{0,62}\Z")
 STARTER = Path(__file__).with_name("starter") / "starter.charter.yaml"
 SUFFIX = {"yaml": ".charter.yaml", "dsl": ".charter"}
+SCHEMA_NAME = "charter.schema.json"
 
 
 class InitError(Exception):
     """Why the starter cannot be written (a usage error: exit 2)."""
 
 
-def schema_reference(folder: Path) -> str:
-    """The `$schema` a charter in `folder` names: the repository's own
-    `schemas/charter.schema.json` as a path relative to `folder` (found in `folder` or
-    above it, up to the repository's root), else the schema's published id. Never a
-    path on this machine: the file is shared with everyone who clones the repository."""
+def repository_schema(folder: Path) -> Path | None:
+    """The repository's own `schemas/charter.schema.json` in `folder` or above it, up to
+    the repository's root; None when there is none."""
     folder = Path(os.path.abspath(folder))
     for parent in (folder, *folder.parents):
-        candidate = parent / "schemas" / "charter.schema.json"
+        candidate = parent / "schemas" / SCHEMA_NAME
         if candidate.is_file():
-            return Path(os.path.relpath(candidate, folder)).as_posix()
+            return candidate
         if (parent / ".git").exists():
             break
+    return None
+
+
+def schema_reference(folder: Path) -> str:
+    """The `$schema` a charter in `folder` names: the repository's own
+    `schemas/charter.schema.json` as a path relative to `folder` (`repository_schema`),
+    else the schema's published id. Never a path on this machine: the file is shared
+    with everyone who clones the repository."""
+    found = repository_schema(folder)
+    if found is not None:
+        return Path(os.path.relpath(found, Path(os.path.abspath(folder)))).as_posix()
     return published_schema_id()
+
+
+def schema_home(folder: Path) -> Path:
+    """Where `init` puts `schemas/` for a charter in `folder`: the root of its git
+    repository; outside one, the working folder when `folder` is in it, else `folder`."""
+    folder = Path(os.path.abspath(folder))
+    for parent in (folder, *folder.parents):
+        if (parent / ".git").exists():
+            return parent
+    here = Path.cwd()
+    return here if folder.is_relative_to(here) else folder
+
+
+def write_schema(folder: str | Path) -> Path:
+    """The charter schema installed with charterc written (atomically) as
+    `folder/charter.schema.json`, replacing an older copy; its path."""
+    from ..publish.files import write_atomic
+    from ..validate.schema import schema_path
+
+    target = Path(folder) / SCHEMA_NAME
+    try:
+        write_atomic(target, schema_path().read_bytes())
+    except OSError as exc:
+        raise InitError(f"cannot write {target}: {exc.strerror or exc}") from None
+    return target
 
 
 def published_schema_id() -> str:
@@ -62,7 +104,8 @@ def published_schema_id() -> str:
     import json
 
     from ..validate.schema import schema_path
-    return json.loads(Path(schema_path()).read_text(encoding="utf-8"))["$id"]
+    schema_id: str = json.loads(Path(schema_path()).read_text(encoding="utf-8"))["$id"]
+    return schema_id
 
 
 def _title(charter_id: str) -> str:
@@ -161,13 +204,25 @@ def target_path(path: str | None, charter_id: str | None, fmt: str) -> tuple[Pat
     return target, charter_id
 
 
+class Written(NamedTuple):
+    """What `init` wrote: the charter, and the schema its modeline leads to when `init`
+    had to write that too."""
+
+    charter: Path
+    schema: Path | None = None
+
+
 def write_starter(path: str | None = None, charter_id: str | None = None, fmt: str = "yaml",
-                  today: date | None = None) -> Path:
-    """Write the starter charter; InitError if the file exists or cannot be written."""
+                  today: date | None = None) -> Written:
+    """Write the starter charter (and, for YAML, the schema its modeline names when the
+    repository has none); InitError if the file exists or cannot be written."""
     target, charter_id = target_path(path, charter_id, fmt)
     if target.exists():
         raise InitError(f"{target} already exists; charterc init never overwrites a file "
                         f"(choose another PATH or --id)")
+    schema = None
+    if fmt == "yaml" and repository_schema(target.parent) is None:
+        schema = write_schema(_shown(schema_home(target.parent) / "schemas"))
     text = starter_text(charter_id, folder=target.parent, today=today, fmt=fmt)
     from ..publish.files import create_new
     try:  # all or nothing: a full disk leaves no file, never a truncated charter
@@ -177,4 +232,12 @@ def write_starter(path: str | None = None, charter_id: str | None = None, fmt: s
             from None
     except OSError as exc:
         raise InitError(f"cannot write {target}: {exc.strerror or exc}") from None
-    return target
+    return Written(target, schema)
+
+
+def _shown(path: Path) -> Path:
+    """The path relative to the working folder when it is inside it (as the user reads it)."""
+    try:
+        return path.relative_to(Path.cwd())
+    except ValueError:
+        return path

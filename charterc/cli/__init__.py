@@ -131,8 +131,18 @@ class _Group(click.Group):
             sys.exit(EXIT_USAGE)
 
 
+def _show_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    """`--version`: the version and the git commit it was installed from."""
+    if not value or ctx.resilient_parsing:
+        return
+    from ..commit import installed_commit
+    click.echo(f"charterc, version {__version__}\ncommit {installed_commit()}")
+    ctx.exit()
+
+
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "--version", prog_name="charterc")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True,
+              callback=_show_version, help="Show the version and the commit, and exit.")
 def main() -> None:
     """charterc: check, compile and report on service charters."""
 
@@ -234,9 +244,23 @@ def explain(rule_id: str) -> None:
 
 @main.command()
 @click.option("--path", "show_path", is_flag=True, help="Print the schema's path instead.")
-def schema(show_path: bool) -> None:
-    """Print the charter JSON Schema (for editors), or its path."""
+@click.option("--write", "folder", metavar="[DIR]", is_flag=False, flag_value="schemas",
+              default=None, type=click.Path(file_okay=False),
+              help="Write it as DIR/charter.schema.json (default DIR: schemas), for a "
+                   "modeline that works offline.")
+def schema(show_path: bool, folder: str | None) -> None:
+    """Print the charter JSON Schema (for editors), or its path, or write it into a folder."""
     from ..validate.schema import schema_path
+    if folder is not None:
+        from ..authoring.init import InitError, write_schema
+        try:
+            written = write_schema(folder)
+        except InitError as exc:
+            click.echo(f"charterc schema: {exc}", err=True)
+            sys.exit(EXIT_USAGE)
+        click.echo(f"wrote {written}; a charter names it with a first line "
+                   f"`# yaml-language-server: $schema=<path from the charter to it>`")
+        return
     path = schema_path()
     click.echo(str(path) if show_path else path.read_text(encoding="utf-8"), nl=show_path)
 
@@ -282,7 +306,11 @@ def init(path: str | None, charter_id: str | None, fmt: str) -> None:
     except InitError as exc:
         click.echo(f"charterc init: {exc}", err=True)
         sys.exit(EXIT_USAGE)
-    click.echo(f"wrote {written}; check it with: charterc check {written}")
+    click.echo(f"wrote {written.charter}; check it with: charterc check {written.charter}")
+    if written.schema is not None:
+        click.echo(f"wrote {written.schema}, the schema its first line names for editors "
+                   f"(commit it; refresh it with: charterc schema --write "
+                   f"{written.schema.parent})")
 
 
 def _require(extra: str, what: str) -> None:
@@ -415,9 +443,11 @@ def fmt_command(paths: tuple[str, ...], check_only: bool) -> None:
     from ..render.findings.text import format_diagnostic
 
     try:
-        files = [p for p in discover(paths or ("charters",)) if p.name.endswith(".charter")]
+        found = discover(paths or ("charters",))
     except UsageError as exc:
         raise click.UsageError(str(exc)) from exc
+    files = [p for p in found if p.name.endswith(".charter")]
+    skipped = len(found) - len(files)  # YAML charters: fmt lays out the DSL only
     changed = failed = unwritten = 0
     for path in files:
         try:
@@ -449,7 +479,9 @@ def fmt_command(paths: tuple[str, ...], check_only: bool) -> None:
     changed -= unwritten
     click.echo(f"{changed} file(s) {verb}, {len(files) - changed - failed - unwritten} unchanged"
                + (f", {failed} with errors" if failed else "")
-               + (f", {unwritten} could not be written" if unwritten else ""), err=True)
+               + (f", {unwritten} could not be written" if unwritten else "")
+               + (f"; skipped {skipped} YAML file(s): fmt formats DSL files (*.charter)"
+                  if skipped else ""), err=True)
     if unwritten:
         sys.exit(EXIT_USAGE)
     sys.exit(EXIT_FINDINGS if failed or (check_only and changed) else EXIT_CLEAN)

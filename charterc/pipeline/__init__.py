@@ -6,8 +6,10 @@ loading, the schema and the references pass. Every command that needs a
 checked charter (`check`, `build`, `diff`, `report`) gets it here, with its
 run's `CheckOptions`.
 
-Each file goes through the stages in order; a stage that reports an error stops
-that file only, and the other files go on. Cross-file rules (duplicate charter
+Each file goes through the stages in order. The schema and the references run
+together (the references on the parts of the document the schema lets them read),
+so a schema error does not hide an unknown id; an error of either stops that file
+before the model and the rules, and the other files go on. Cross-file rules (duplicate charter
 ids) run once every file is loaded.
 """
 from __future__ import annotations
@@ -207,17 +209,20 @@ def charter_id(document: Any) -> str | None:
 # -- the stages of one file -------------------------------------------------------------
 
 def _document_problems(loaded: Loaded) -> list[Diagnostic]:
-    """The document stages in order, stopping at the first that finds something: the
-    schema, then the references (which trust the shape the schema checked)."""
+    """The schema's findings and the references' (R301, R302), together: the references
+    read the parts of the document that have the shape they need even when the schema
+    refuses others, so that one round shows an unknown tier beside a malformed version.
+    A reference at a place the schema already reports (`tier: Premium` is no id) is
+    said once, by the schema."""
     from ..validate.references import resolve
     from ..validate.schema import validate
 
-    stages: tuple[Callable[[Any, SourceMap], list[Diagnostic]], ...] = (validate, resolve)
-    for stage in stages:
-        problems = stage(loaded.document, loaded.sources)
-        if problems:
-            return problems
-    return []
+    problems = validate(loaded.document, loaded.sources)
+    if not isinstance(loaded.document, dict):
+        return problems
+    placed = {d.pointer for d in problems}
+    return problems + [d for d in resolve(loaded.document, loaded.sources)
+                       if d.pointer not in placed]
 
 
 def _rule_findings(charter: Charter, sources: SourceMap, options: CheckOptions) -> list[Diagnostic]:

@@ -1,7 +1,11 @@
 """Reference resolution: R301 unknown ids, R302 duplicate ids (in a charter and a portfolio).
 
-Runs on a schema-valid document, before the typed model is built: a charter with
-dangling references stops here, so the checks can trust every id they follow.
+Runs before the typed model is built: a charter with dangling references stops
+there, so the checks can trust every id they follow. It also runs on a document
+that fails the schema, on the parts that have the shape it reads (a list of
+mappings whose `id` is a text, a reference that is a text), so that a schema error
+does not hide an unknown tier; it judges no reference among a list it cannot read
+(`tiers: {}`, or `features` left out while the schema requires it).
 """
 from __future__ import annotations
 
@@ -17,6 +21,7 @@ __all__ = ["Reference", "closest", "did_you_mean", "duplicate_charters", "refere
            "resolve"]
 
 _LISTS = ("features", "costs", "tiers", "clients")
+_REQUIRED_LISTS = {"features", "priorities"}  # the schema's: left out, their ids are unknown
 _OBJECTIVE_RESERVED = {"clock", "attainment", "measured_by", "pause_on"}
 
 declare("R301", Severity.ERROR, """
@@ -88,12 +93,30 @@ def _diag(rule: str, message: str, pointer: str, sources: SourceMap, hint: str,
                       related=tuple(related), fixes=fixes)
 
 
+_ABSENT = object()
+
+
+def _items(doc: Mapping[str, Any], name: str) -> list[Any] | None:
+    """The list `name` of the document; [] when an optional one is left out; None when it
+    cannot be read (another type, or a required one left out: the schema says so)."""
+    value = doc.get(name, _ABSENT)
+    if type(value) is list:
+        return value
+    return [] if value is _ABSENT and name not in _REQUIRED_LISTS else None
+
+
 def _ids(doc: Mapping[str, Any], name: str, sources: SourceMap,
-         found: list[Diagnostic]) -> set[str]:
-    """Ids of one list, reporting duplicates (R302) at the second occurrence."""
+         found: list[Diagnostic]) -> set[str] | None:
+    """Ids of one list, reporting duplicates (R302) at the second occurrence; None when
+    the list cannot be read."""
+    items = _items(doc, name)
+    if items is None:
+        return None
     seen: dict[str, int] = {}
-    for index, item in enumerate(doc.get(name) or ()):
-        ident = item.get("id")
+    for index, item in enumerate(items):
+        ident = item.get("id") if type(item) is dict else None
+        if type(ident) is not str:
+            continue  # no id, or one of another type: the schema says so
         if ident in seen:
             first = sources.locate(f"/{name}/{seen[ident]}/id")
             found.append(_diag(
@@ -106,15 +129,31 @@ def _ids(doc: Mapping[str, Any], name: str, sources: SourceMap,
 
 
 def _priorities(doc: Mapping[str, Any], sources: SourceMap,
-                found: list[Diagnostic]) -> dict[str, int]:
-    """Priority -> its first index, reporting repeats (R302)."""
+                found: list[Diagnostic]) -> dict[str, int] | None:
+    """Priority -> its first index, reporting repeats (R302); None when the list cannot
+    be read."""
+    items = _items(doc, "priorities")
+    if items is None:
+        return None
     priorities: dict[str, int] = {}
-    for index, priority in enumerate(doc.get("priorities") or ()):
+    for index, priority in enumerate(items):
+        if type(priority) is not str:
+            continue
         if priority in priorities:
             found.append(_diag("R302", f"duplicate priority '{priority}'", f"/priorities/{index}",
                                sources, "list each priority once"))
         priorities.setdefault(priority, index)
     return priorities
+
+
+def _mapping(value: Any) -> Mapping[str, Any]:
+    """The value when it is a mapping, else an empty one (a shape the schema refuses)."""
+    return value if type(value) is dict else {}
+
+
+def _list(value: Any) -> list[Any]:
+    """The value when it is a list, else an empty one (a shape the schema refuses)."""
+    return value if type(value) is list else []
 
 
 @record(eq=True)
@@ -129,10 +168,11 @@ class Reference:
 
 
 def _tier_references(t: int, tier: Mapping[str, Any]) -> Iterator[Reference]:
-    for f, feature in enumerate(tier.get("features") or ()):
+    for f, feature in enumerate(_list(tier.get("features"))):
         yield Reference("feature", "features", f"/tiers/{t}/features/{f}", feature)
+    objectives = _mapping(tier.get("objectives"))
     for kind in ("response", "resolution"):
-        for key in (tier.get("objectives") or {}).get(kind) or {}:
+        for key in _mapping(objectives.get(kind)):
             if key not in _OBJECTIVE_RESERVED:
                 yield Reference("priority", "priorities", f"/tiers/{t}/objectives/{kind}/{key}",
                                  key, key=True)
@@ -140,33 +180,45 @@ def _tier_references(t: int, tier: Mapping[str, Any]) -> Iterator[Reference]:
 
 def _client_references(c: int, client: Mapping[str, Any]) -> Iterator[Reference]:
     yield Reference("tier", "tiers", f"/clients/{c}/tier", client.get("tier"))
-    for f, feature in enumerate((client.get("needs") or {}).get("features") or ()):
+    for f, feature in enumerate(_list(_mapping(client.get("needs")).get("features"))):
         yield Reference("feature", "features", f"/clients/{c}/needs/features/{f}", feature)
 
 
+def _entries(doc: Mapping[str, Any], name: str) -> Iterator[tuple[int, Mapping[str, Any]]]:
+    """(index, entry) of the mappings of one list of the document."""
+    for index, entry in enumerate(_list(doc.get(name))):
+        if type(entry) is dict:
+            yield index, entry
+
+
 def references(doc: Mapping[str, Any]) -> Iterator[Reference]:
-    """Every id reference of a schema-valid document, in document order of its sections
-    (R301 here; definitions and references in `charterc lsp`)."""
-    for t, tier in enumerate(doc.get("tiers") or ()):
+    """Every id reference of a document, in document order of its sections (R301 here;
+    definitions and references in `charterc lsp`). Parts of a shape the schema refuses
+    are passed by; a reference's value is as written (not always a text)."""
+    for t, tier in _entries(doc, "tiers"):
         yield from _tier_references(t, tier)
-    for c, client in enumerate(doc.get("clients") or ()):
+    for c, client in _entries(doc, "clients"):
         yield from _client_references(c, client)
-    for c, cost in enumerate(doc.get("costs") or ()):
+    for c, cost in _entries(doc, "costs"):
         if "feature" in cost:
             yield Reference("feature", "features", f"/costs/{c}/feature", cost["feature"])
-    for s, entry in enumerate((doc.get("metadata") or {}).get("suppress") or ()):
-        yield Reference("rule", "rules", f"/metadata/suppress/{s}/rule", entry.get("rule"))
+    for s, entry in enumerate(_list(_mapping(doc.get("metadata")).get("suppress"))):
+        if type(entry) is dict:
+            yield Reference("rule", "rules", f"/metadata/suppress/{s}/rule", entry.get("rule"))
 
 
 def resolve(doc: Mapping[str, Any], sources: SourceMap) -> list[Diagnostic]:
-    """All R301/R302 findings of one schema-valid charter document."""
+    """All R301/R302 findings of one charter document: every one of a schema-valid
+    document; of one that fails the schema, those among the parts it can read."""
     found: list[Diagnostic] = []
-    known: dict[str, Collection[str]] = {name: _ids(doc, name, sources, found)
-                                         for name in _LISTS}
+    known: dict[str, Collection[str] | None] = {name: _ids(doc, name, sources, found)
+                                                for name in _LISTS}
     known["priorities"] = _priorities(doc, sources, found)
     known["rules"] = RULES  # the catalogue: suppressions must name a real rule
     for ref in references(doc):
         among = known[ref.among]
+        if among is None or type(ref.value) is not str:
+            continue  # a list that cannot be read, or a value of another type (S201)
         if ref.value not in among:
             meant = closest(ref.value, among) if isinstance(ref.value, str) else None
             found.append(_diag("R301", f"unknown {ref.kind} '{ref.value}'", ref.pointer, sources,

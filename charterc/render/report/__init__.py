@@ -24,7 +24,6 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date
 
 from ...model.values import Duration
-from . import charts
 from ...report.types import (
     ClientEntry,
     Counts,
@@ -43,6 +42,7 @@ from .. import Documents
 from ..filters import Language
 from ..i18n import languages
 from ..view import N_, Dur, Money, Pct, Token, Units
+from . import charts
 from .views import (
     ClientView,
     CountsView,
