@@ -29,7 +29,8 @@ from ..errors import CharterError
 from ..records import record
 
 __all__ = ["FORMATS", "Attachment", "Facts", "Format", "OutputRequestError",
-           "check_request", "formats_of", "function", "labels", "render_set"]
+           "check_request", "formats_of", "function", "labels", "render_set",
+           "templated"]
 
 
 class OutputRequestError(CharterError, ValueError):
@@ -97,6 +98,12 @@ def formats_of(document: str) -> tuple[str, ...]:
     """The formats `document` (charter, agreement, index, report, baseline, diff) has, in
     the registry's order: what its command's `--format` accepts."""
     return tuple(name for name, fmt in FORMATS.items() if document in fmt.documents)
+
+
+def templated(document: str) -> tuple[str, ...]:
+    """The formats of `document` rendered from its templates (the others are made from
+    these, or serialised)."""
+    return tuple(name for name in formats_of(document) if FORMATS[name].finalize is not None)
 
 
 def function(spec: str) -> Callable[..., Any]:

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from ...baseline.types import BaselineDocument, ClientBaseline, Finding
+from ..formats import templated
 from ..i18n import languages
 from ..report import report_documents
 from ..view import N_, Pct, Units
@@ -21,9 +22,8 @@ from .views import BaselineView, SummaryRow
 if TYPE_CHECKING:
     from ..filters import Language
 
-__all__ = ["FORMATS", "charts_unavailable", "render_baseline"]
+__all__ = ["charts_unavailable", "render_baseline"]
 
-FORMATS = ("md", "html")
 
 FINDINGS = {
     "volume": N_("%(client)s: %(annualised)s tickets a year against a forecast of "
@@ -182,8 +182,8 @@ def _dec(value: float | int | None) -> Decimal | None:
 
 def render_baseline(document: BaselineDocument, *, lang: str, fmt: str) -> str:
     """The baseline page in `lang` as `fmt` ("md" | "html"); ValueError for an unknown one."""
-    if fmt not in FORMATS:
-        raise ValueError(f"unknown format {fmt!r} (one of: {', '.join(FORMATS)})")
+    if fmt not in templated("baseline"):
+        raise ValueError(f"unknown format {fmt!r} (one of: {', '.join(templated('baseline'))})")
     if lang not in languages():
         raise ValueError(f"no catalogue for language {lang!r} (one of: {', '.join(languages())})")
     documents = report_documents(document["charter"]["currency"])

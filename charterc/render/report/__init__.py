@@ -40,6 +40,7 @@ from ...report.types import (
 )
 from .. import Documents
 from ..filters import Language
+from ..formats import templated
 from ..i18n import languages
 from ..view import N_, Dur, Money, Pct, Token, Units
 from . import charts
@@ -58,9 +59,8 @@ from .views import (
     WeekView,
 )
 
-__all__ = ["FORMATS", "render_report", "report_documents"]
+__all__ = ["render_report", "report_documents"]
 
-FORMATS = ("md", "html")
 OBJECTIVES: dict[ObjectiveKey, str] = {"response": N_("Response"),
                                        "resolution": N_("Resolution")}
 TURNAROUND: dict[GroupKey, str] = {"weekday": N_("Weekdays"), "weekend": N_("Weekends"),
@@ -95,8 +95,9 @@ def render_report(document: ReportDocument, *, scope: str, lang: str, fmt: str) 
 
     ValueError for an unknown format, language or client.
     """
-    if fmt not in FORMATS:
-        raise ValueError(f"unknown report format {fmt!r} (one of: {', '.join(FORMATS)})")
+    if fmt not in templated("report"):
+        raise ValueError(f"unknown report format {fmt!r} "
+                         f"(one of: {', '.join(templated('report'))})")
     if lang not in languages():
         raise ValueError(f"no catalogue for language {lang!r} (one of: {', '.join(languages())})")
     if scope != "provider" and scope not in document["clients"]:
