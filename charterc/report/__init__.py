@@ -27,7 +27,7 @@ if TYPE_CHECKING:
                          write_reports,
     )
     from .inputs import COLUMN_NAMES, parse_columns
-    from .measure import Period, month_period, range_period
+    from .measure import Period, month_period, range_period, span_problem
 
 # name -> the module of this package that defines it
 _EXPORTS = {
@@ -42,6 +42,7 @@ _EXPORTS = {
     "month_period": "measure",
     "parse_columns": "inputs",
     "range_period": "measure",
+    "span_problem": "measure",
     "write_reports": "engine",
 }
 
@@ -57,6 +58,7 @@ __all__ = [
                      "month_period",
                      "parse_columns",
                      "range_period",
+                     "span_problem",
                      "write_reports",
 ]
 
