@@ -21,6 +21,9 @@ if TYPE_CHECKING:
     from ..diagnostics import Severity
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+# The reader of standard output went away (`charterc rules | head -5`): the status a shell
+# reports for a program stopped by SIGPIPE, as `cat` or `grep` would be
+EXIT_CLOSED_PIPE = 128 + 13
 
 
 def _today(value: str | None) -> date | None:
@@ -105,6 +108,18 @@ def _day(value: str, hint: str) -> date:
                                  param_hint=hint) from None
 
 
+def _stop_writing() -> None:
+    """Point standard output at /dev/null, so that flushing it at exit, into the closed
+    pipe, neither raises nor prints Python's "Exception ignored" note."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # not a real file (a test's capture): nothing to flush
+        pass
+    finally:
+        os.close(devnull)
+
+
 class _Group(click.Group):
     """Turns an unexpected exception into a one-line error and exit 2 (no traceback)."""
 
@@ -116,6 +131,9 @@ class _Group(click.Group):
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
             sys.exit(130)
+        except BrokenPipeError:
+            _stop_writing()
+            sys.exit(EXIT_CLOSED_PIPE)
         except Exception as exc:
             if os.environ.get("CHARTERC_DEBUG"):
                 raise
