@@ -314,8 +314,8 @@ def init(path: str | None, charter_id: str | None, fmt: str) -> None:
 @click.option("--partial", is_flag=True,
               help="Publish the charters without errors even when others have errors.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), metavar="N",
-              help="Processes compiling charters (default: the CPU count); the output is "
-                   "the same whatever N.")
+              help="Processes compiling charters (default and most: the CPU count); the "
+                   "output is the same whatever N.")
 @click.option("-v", "--verbose", is_flag=True,
               help="Also list what the build log counts (e.g. each objective left out of "
                    "openslo.yaml).")
@@ -357,9 +357,12 @@ def convert(file: str, target: str, output: str | None) -> None:
     from pathlib import Path
 
     from ..authoring import Unrepresentable
-    from ..loaders import load_path
+    from ..loaders import load_path, special_kind
     from .formats.text import format_diagnostic
 
+    kind = special_kind(os.stat(file).st_mode)
+    if kind is not None:  # opening a FIFO would wait for a writer
+        raise click.BadParameter(f"{file} is {kind}, not a charter file", param_hint="FILE")
     loaded = load_path(file)
     if not loaded.ok:
         for d in loaded.diagnostics:
