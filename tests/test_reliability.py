@@ -228,3 +228,22 @@ def test_a_closed_pipe_exits_141(tmp_path):
     stderr = process.stderr.read().decode()
     assert process.wait(timeout=30) == 141
     assert stderr == ""
+
+
+# -- 7. a library's warnings are escaped as diagnostics are --------------------------------
+
+def test_control_characters_in_a_library_warning_are_escaped(tmp_path):
+    lines = (REPORT / "tickets.csv").read_text().splitlines()
+    header = lines[0].split(",")
+    feature = header.index("feature")
+    rows = [header]
+    for line in lines[1:]:
+        cells = line.split(",")
+        cells[feature] = "inc\x1b]0;pwned\x07ident"  # drawn in the usage chart
+        rows.append(cells)
+    tickets = tmp_path / "tickets.csv"
+    tickets.write_text("\n".join(",".join(r) for r in rows) + "\n")
+    done = charterc("report", str(REPORT / "desk.charter.yaml"), "--tickets", str(tickets),
+                    "--period", "2026-10", "-o", str(tmp_path / "out"), "--format", "html")
+    assert "\x1b" not in done.stderr and "\x07" not in done.stderr
+    assert "charterc: warning: UserWarning: Glyph 27 (\\x1b) missing" in done.stderr

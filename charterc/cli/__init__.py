@@ -4,10 +4,13 @@ Exit status: 0 clean, 1 findings, 2 usage or internal error.
 """
 from __future__ import annotations
 
+import logging
 import os
 import sys
+import warnings
+from contextlib import contextmanager
 from datetime import date
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, TextIO
 
 import click
 
@@ -15,7 +18,7 @@ from .. import __version__
 from .formats import REPORTERS, visible
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
 
     from ..authoring import Document
     from ..diagnostics import Severity
@@ -120,12 +123,48 @@ def _stop_writing() -> None:
         os.close(devnull)
 
 
+def _show_warning(message: Warning | str, category: type[Warning], filename: str,
+                  lineno: int, file: TextIO | None = None, line: str | None = None) -> None:
+    """A library's warning (matplotlib's "Glyph 27 (ESC) missing") on one line, its control
+    characters escaped: they come from the charter or the usage files."""
+    click.echo(f"charterc: warning: {category.__name__}: {visible(str(message))}", err=True)
+
+
+class _EscapedRecords(logging.Formatter):
+    """Library log records (the last-resort handler's) with their control characters
+    escaped, for the same reason."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return visible(super().format(record), keep="\n")
+
+
+@contextmanager
+def _escaped_library_output() -> Iterator[None]:
+    """Route the warnings and log records of the libraries a command calls through
+    `visible`, as every diagnostic is."""
+    root = logging.getLogger()
+    handler = logging.StreamHandler()
+    handler.setFormatter(_EscapedRecords("charterc: %(levelname)s: %(name)s: %(message)s"))
+    handler.setLevel(logging.WARNING)
+    added = not root.handlers  # without handlers, logging's last resort prints them raw
+    if added:
+        root.addHandler(handler)
+    with warnings.catch_warnings():
+        warnings.showwarning = _show_warning
+        try:
+            yield
+        finally:
+            if added:
+                root.removeHandler(handler)
+
+
 class _Group(click.Group):
     """Turns an unexpected exception into a one-line error and exit 2 (no traceback)."""
 
     def invoke(self, ctx: click.Context) -> object:
         try:
-            return super().invoke(ctx)
+            with _escaped_library_output():
+                return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
             raise
         except KeyboardInterrupt:
