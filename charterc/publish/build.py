@@ -291,9 +291,10 @@ def default_jobs() -> int:
 
 
 def worker_count(requested: int | None, charters: int) -> int:
-    """Processes to compile `charters` with: `requested` (default: the CPU count), but never
-    more than the CPU count, for more would only share the same cores (`-j 100000` would
-    fork until memory ran out), nor more than the charters, each compiled in one process."""
+    """Worker processes to compile `charters` with: `requested` (default: the CPU count),
+    but never more than the CPU count, for more would only share the same cores
+    (`-j 100000` forked until memory ran out), nor more than the charters, each compiled
+    in one process."""
     cores = default_jobs()
     return max(1, min(cores if requested is None else requested, cores, charters))
 
@@ -511,10 +512,10 @@ def build(paths: Sequence[str | Path] = ("charters",), out: str | Path = "dist",
         raise BuildProblem(f"--templates {templates}: no such folder")
     shown = shown_date(today)
     options = CheckOptions(today=resolve_today(shown), limits=limits)
-    jobs = worker_count(jobs, len(discover(paths)))
+    jobs = default_jobs() if jobs is None else jobs
     if jobs > 1 and "fork" in multiprocessing.get_all_start_methods():
         return _build_overlapped(paths, out, langs, formats, shown, templates, partial,
-                                 options, jobs)
+                                 options, worker_count(jobs, len(discover(paths))))
     checked = check_paths(paths, options)
     result, subjects = _decide(checked, out, _Subjects(paths, shown), partial)
     if subjects is None:
