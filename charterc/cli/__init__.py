@@ -4,10 +4,13 @@ Exit status: 0 clean, 1 findings, 2 usage or internal error.
 """
 from __future__ import annotations
 
+import logging
 import os
 import sys
+import warnings
+from contextlib import contextmanager
 from datetime import date
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, TextIO
 
 import click
 
@@ -17,12 +20,15 @@ from ..render.formats import formats_of
 from .options import output_and_languages, today_option, usage_columns, usage_source
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
 
     from ..authoring import Document
     from ..diagnostics import Severity
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+# The reader of standard output went away (`charterc rules | head -5`): the status a shell
+# reports for a program stopped by SIGPIPE, as `cat` or `grep` would be
+EXIT_CLOSED_PIPE = 128 + 13
 
 
 def _today(value: str | None) -> date | None:
@@ -112,17 +118,68 @@ def _day(value: str, hint: str) -> date:
                                  param_hint=hint) from None
 
 
+def _stop_writing() -> None:
+    """Point standard output at /dev/null, so that flushing it at exit, into the closed
+    pipe, neither raises nor prints Python's "Exception ignored" note."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # not a real file (a test's capture): nothing to flush
+        pass
+    finally:
+        os.close(devnull)
+
+
+def _show_warning(message: Warning | str, category: type[Warning], filename: str,
+                  lineno: int, file: TextIO | None = None, line: str | None = None) -> None:
+    """A library's warning (matplotlib's "Glyph 27 (ESC) missing") on one line, its control
+    characters escaped: they come from the charter or the usage files."""
+    click.echo(f"charterc: warning: {category.__name__}: {visible(str(message))}", err=True)
+
+
+class _EscapedRecords(logging.Formatter):
+    """Library log records (the last-resort handler's) with their control characters
+    escaped, for the same reason."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return visible(super().format(record), keep="\n")
+
+
+@contextmanager
+def _escaped_library_output() -> Iterator[None]:
+    """Route the warnings and log records of the libraries a command calls through
+    `visible`, as every diagnostic is."""
+    root = logging.getLogger()
+    handler = logging.StreamHandler()
+    handler.setFormatter(_EscapedRecords("charterc: %(levelname)s: %(name)s: %(message)s"))
+    handler.setLevel(logging.WARNING)
+    added = not root.handlers  # without handlers, logging's last resort prints them raw
+    if added:
+        root.addHandler(handler)
+    with warnings.catch_warnings():
+        warnings.showwarning = _show_warning
+        try:
+            yield
+        finally:
+            if added:
+                root.removeHandler(handler)
+
+
 class _Group(click.Group):
     """Turns an unexpected exception into a one-line error and exit 2 (no traceback)."""
 
     def invoke(self, ctx: click.Context) -> object:
         try:
-            return super().invoke(ctx)
+            with _escaped_library_output():
+                return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
             raise
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
             sys.exit(130)
+        except BrokenPipeError:
+            _stop_writing()
+            sys.exit(EXIT_CLOSED_PIPE)
         except Exception as exc:
             if os.environ.get("CHARTERC_DEBUG"):
                 raise
@@ -345,8 +402,8 @@ def _formats_option(document: str, default: str
 @click.option("--partial", is_flag=True,
               help="Publish the charters without errors even when others have errors.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), metavar="N",
-              help="Processes compiling charters (default: the CPU count); the output is "
-                   "the same whatever N.")
+              help="Processes compiling charters (default and most: the CPU count); the "
+                   "output is the same whatever N.")
 @click.option("-v", "--verbose", is_flag=True,
               help="Also list what the build log counts (e.g. each objective left out of "
                    "openslo.yaml).")
@@ -388,9 +445,12 @@ def convert(file: str, target: str, output: str | None) -> None:
     from pathlib import Path
 
     from ..authoring import Unrepresentable
-    from ..loaders import load_path
+    from ..loaders import load_path, special_kind
     from ..render.findings.text import format_diagnostic
 
+    kind = special_kind(os.stat(file).st_mode)
+    if kind is not None:  # opening a FIFO would wait for a writer
+        raise click.BadParameter(f"{file} is {kind}, not a charter file", param_hint="FILE")
     loaded = load_path(file)
     if not loaded.ok:
         for d in loaded.diagnostics:

@@ -46,6 +46,9 @@ def parse_request(charter: str, tickets: str, outages: str | None, first: str, l
     start, end = _month(first, "--from", last=False), _month(last, "--to", last=True)
     if end < start:
         raise click.BadParameter(f"--to {last} is before --from {first}", param_hint="--to")
+    from ..report import span_problem
+    if problem := span_problem(start, end):
+        raise click.BadParameter(problem, param_hint="--from/--to")
     zone = input_zone(input_timezone, profile)
     target = Path(write) if write else None
     if target is not None and target.resolve() == Path(charter).resolve():

@@ -20,7 +20,7 @@ __all__ = ["parse_request", "report"]
 
 def _span(period: str | None, first: str | None, last: str | None) -> tuple[date, date]:
     """The period's first and last day, from `--period` or `--from` and `--to`."""
-    from ..report import month_period
+    from ..report import month_period, span_problem
     if (period and (first or last)) or (not period and not (first and last)):
         raise click.UsageError("give --period YYYY-MM, or both --from and --to")
     if period:
@@ -34,6 +34,8 @@ def _span(period: str | None, first: str | None, last: str | None) -> tuple[date
         start, end = _day(first, "--from"), _day(last, "--to")
     if end < start:
         raise click.BadParameter(f"--to {end} is before --from {start}", param_hint="--to")
+    if problem := span_problem(start, end):
+        raise click.BadParameter(problem, param_hint="--period" if period else "--from/--to")
     return start, end
 
 

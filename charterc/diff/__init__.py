@@ -263,5 +263,8 @@ def diff_sides(old: str, new: str, paths: Sequence[str] = (), *,
                           + " or ".join(s.label for s in (old_side, new_side)
                                         if s.matched is not None)
                           + " (paths are relative to the working directory)")
+    if not old_side.files and not new_side.files:
+        raise SourceError(f"no charter in {old} nor in {new}: nothing to compare (charters are "
+                          "named *.charter.yaml, *.charter.yml or *.charter)")
     return diff_loaded(old_side.files, new_side.files, old_label=old, new_label=new)
 

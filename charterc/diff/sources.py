@@ -53,8 +53,12 @@ def _git(args: Sequence[str], *, binary: bool = False) -> str | bytes | None:
 
 
 def _from_disk(path: Path, limits: Limits) -> list[Loaded]:
-    from ..pipeline import discover, display_path
-    return [load_path(p, display=display_path(p), limits=limits) for p in discover([path])]
+    from ..pipeline import UsageError, discover, display_path
+    try:
+        found = discover([path])
+    except UsageError as exc:  # a FIFO or another file that is not one
+        raise SourceError(str(exc)) from None
+    return [load_path(p, display=display_path(p), limits=limits) for p in found]
 
 
 def _from_revision(revision: str, paths: Sequence[str],

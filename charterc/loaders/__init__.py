@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import re
+import stat
 from collections.abc import Iterable
 from dataclasses import field
 from pathlib import Path
@@ -29,6 +30,7 @@ __all__ = [
     "load_path",
     "loader_for",
     "refuse_surrogates",
+    "special_kind",
 ]
 
 
@@ -204,11 +206,31 @@ def load_bytes(data: bytes, file: str, *, limits: Limits = DEFAULT_LIMITS,
     return (loader or loader_for(file))(text, file, limits=limits)
 
 
+_SPECIAL_FILES = ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISSOCK, "a socket"),
+                  (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"))
+
+
+def special_kind(mode: int) -> str | None:
+    """What a file of `mode` is when it is neither a regular file nor a folder (a FIFO, a
+    device, a socket): reading one may block for ever or never end, so it is refused
+    before it is opened."""
+    for test, kind in _SPECIAL_FILES:
+        if test(mode):
+            return kind
+    return None
+
+
 def load_path(path: str | Path, *, display: str | None = None,
               limits: Limits = DEFAULT_LIMITS) -> Loaded:
     file = display if display is not None else str(path)
     try:
-        size = Path(path).stat().st_size
+        info = Path(path).stat()
+        kind = special_kind(info.st_mode)
+        if kind is not None:
+            return Loaded(file, None, SourceMap(file), [error(
+                "P101", f"cannot read file: it is {kind}, not a regular file", file,
+                hint="give a charter file")])
+        size = info.st_size
         if size > limits.max_bytes:  # refused before reading it
             return Loaded(file, None, SourceMap(file), [_too_large(size, file, limits)])
         data = Path(path).read_bytes()

@@ -132,9 +132,10 @@ def _index(sources: SourceMap | None, lines: Sequence[str], dsl: bool) -> dict[i
             index.setdefault(line - 1, []).append(
                 Spot(pointer, key, line - 1, start, token_end(text, start, dsl=dsl)))
     for spots in index.values():
-        # at one column, keys before values and a list before its first item: the last
-        # spot starting at or before a position, the most specific, is the one it is on
-        spots.sort(key=lambda s: (s.start, not s.key, len(s.pointer)))
+        # at one column, a mapping or list (its value placed at its first key or item)
+        # before what it holds, and a key before its value: the last spot starting at or
+        # before a position, the most specific, is the one it is on
+        spots.sort(key=lambda s: (s.start, s.pointer.count("/"), not s.key))
     return index
 
 

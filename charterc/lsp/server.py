@@ -274,6 +274,7 @@ def serve(today: date | None = None, debounce: float = 0.05) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(logging.WARNING)
-    build(today, debounce).start_io()
+    from .frames import run_stdio
+    run_stdio(build(today, debounce))
 
 

@@ -26,7 +26,15 @@ from typing import TYPE_CHECKING, Any
 
 from ..diagnostics import Diagnostic, Severity, SourceMap
 from ..diagnostics.rules import declare
-from ..loaders import Limits, Loaded, is_charter_file, load_bytes, load_path, loader_for
+from ..loaders import (
+    Limits,
+    Loaded,
+    is_charter_file,
+    load_bytes,
+    load_path,
+    loader_for,
+    special_kind,
+)
 from ..records import record
 from .today import resolve_today
 
@@ -158,12 +166,17 @@ def discover(paths: Sequence[str | Path]) -> list[Path]:
     found: list[Path] = []
     for raw in paths:
         path = Path(raw)
+        try:
+            mode = path.stat().st_mode
+        except OSError:
+            raise UsageError(f"no such file or folder: {raw}") from None
+        kind = special_kind(mode)
+        if kind is not None:
+            raise UsageError(f"{raw} is {kind}, not a charter file or folder")
         if path.is_dir():
             found.extend(sorted(p for p in path.rglob("*") if p.is_file() and is_charter_file(p)))
-        elif path.is_file():
-            found.append(path)
         else:
-            raise UsageError(f"no such file or folder: {raw}")
+            found.append(path)
     unique: list[Path] = []
     seen: set[Path] = set()
     for path in found:

@@ -45,7 +45,14 @@ from typing import TYPE_CHECKING
 from .. import __version__
 from ..diagnostics import Severity
 from ..loaders import Limits
-from ..pipeline import CheckOptions, FileResult, PortfolioResult, check_paths, collector_paused
+from ..pipeline import (
+    CheckOptions,
+    FileResult,
+    PortfolioResult,
+    check_paths,
+    collector_paused,
+    discover,
+)
 from ..pipeline.today import SourceDateError, resolve_today, source_date
 from . import BuildProblem
 from .files import default_mode
@@ -266,6 +273,15 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def worker_count(requested: int | None, charters: int) -> int:
+    """Worker processes to compile `charters` with: `requested` (default: the CPU count),
+    but never more than the CPU count, for more would only share the same cores
+    (`-j 100000` forked until memory ran out), nor more than the charters, each compiled
+    in one process."""
+    cores = default_jobs()
+    return max(1, min(cores if requested is None else requested, cores, charters))
+
+
 # what forked workers inherit: set just before the pool is created, cleared after
 _JOB: tuple[Documents, _Writer, Sequence[str], Sequence[str]] | None = None
 
@@ -468,7 +484,8 @@ def build(paths: Sequence[str | Path] = ("charters",), out: str | Path = "dist",
           jobs: int | None = None) -> BuildResult:
     """Check and compile every charter under `paths` into `out`; BuildProblem for bad requests.
 
-    `jobs`: processes compiling charters (default: the CPU count; 1: this process only).
+    `jobs`: processes compiling charters (default and most: the CPU count; 1: this process
+    only; never more than the charters).
     With more than one, charters are compiled while the next ones are checked (`_Compiler`).
     """
     out = Path(out)
@@ -481,7 +498,7 @@ def build(paths: Sequence[str | Path] = ("charters",), out: str | Path = "dist",
     jobs = default_jobs() if jobs is None else jobs
     if jobs > 1 and "fork" in multiprocessing.get_all_start_methods():
         return _build_overlapped(paths, out, langs, formats, shown, templates, partial,
-                                 options, jobs)
+                                 options, worker_count(jobs, len(discover(paths))))
     checked = check_paths(paths, options)
     result, subjects = _decide(checked, out, _Subjects(paths, shown), partial)
     if subjects is None:

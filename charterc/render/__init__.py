@@ -7,7 +7,9 @@ package data (`render/templates/<document>.<format>.j2`); a `--templates DIR` fo
 any of them by name. With overrides, every template runs in Jinja2's sandbox
 with `StrictUndefined`, so an override can neither reach Python internals
 (`''.__class__`) nor silently print a misspelt field: both stop the build with a
-`TemplateProblem` naming the template and line. (Without overrides the
+`TemplateProblem` naming the template and line. The sandbox is bounded
+(`sandbox.py`): a template that runs too long, writes too much or makes too
+large a value stops with a `TemplateProblem` too. (Without overrides the
 built-in templates, which are trusted, run outside the sandbox: it costs a
 check on every call and attribute.)
 
@@ -126,15 +128,15 @@ class Documents:
         key = (fmt, lang)
         if key not in self._envs:
             from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
-            from jinja2.sandbox import SandboxedEnvironment
 
             from .filters import make_filters
+            from .sandbox import bounded_filters, bounded_sandbox
             loaders = [FileSystemLoader(str(TEMPLATE_DIR))]
             if self.templates:
                 loaders.insert(0, _bounded_loader(self.templates))
             # Overrides run sandboxed (and so do the built-ins they include); the built-in
             # templates alone are trusted code, and skip the sandbox's per-call checks.
-            kind = SandboxedEnvironment if self.templates else _view_environment()
+            kind = bounded_sandbox() if self.templates else _view_environment()
             extensions: list[Any] = ["jinja2.ext.i18n"]
             if not self.templates:
                 extensions.append(_translated_literals())
@@ -153,6 +155,8 @@ class Documents:
                 # context calls per message (a third of rendering time).
                 env.globals["_"] = _direct_gettext(language.gettext, markup=fmt == "html")
             env.filters.update(make_filters(language))
+            if self.templates:
+                env.filters = bounded_filters(env.filters)
             env.globals.update(lang=lang)
             self._envs[key] = env
         return self._envs[key]
@@ -162,10 +166,16 @@ class Documents:
         from jinja2 import TemplateError, TemplateNotFound, TemplateSyntaxError
         from jinja2.exceptions import SecurityError
 
+        from .sandbox import TemplateLimit, render_bounded
+
         name = f"{document}.{fmt}.j2"
         try:
             template = self.environment(fmt, lang).get_template(name)
+            if self.templates:
+                return render_bounded(template, view)
             return template.render(view)
+        except TemplateLimit as exc:
+            raise TemplateProblem(f"template {name}{_line(exc)}: {exc}") from None
         except TemplateNotFound as exc:
             raise TemplateProblem(f"template {exc.name} not found") from None
         except TemplateSyntaxError as exc:
@@ -179,6 +189,12 @@ class Documents:
         except RecursionError as exc:
             raise TemplateProblem(f"template {name}{_line(exc)}: includes itself, or nests "
                                   "templates without end") from None
+        except (ArithmeticError, LookupError, TypeError, ValueError) as exc:
+            if not self.templates:
+                raise  # the built-in templates' own bug: an internal error
+            # an override is the user's code: its mistakes (1/0, a float too large) are its own
+            raise TemplateProblem(f"template {name}{_line(exc)}: {type(exc).__name__}: "
+                                  f"{exc}") from None
 
 
 @cache

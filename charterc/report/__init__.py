@@ -30,7 +30,7 @@ if TYPE_CHECKING:
                          write_reports,
     )
     from .inputs import COLUMN_NAMES, parse_columns
-    from .measure import Period, month_period, range_period
+    from .measure import Period, month_period, range_period, span_problem
     from .run import ReportRequest, ReportRun, run_report
 
 # name -> the module of this package that defines it
@@ -48,6 +48,7 @@ _EXPORTS = {
     "parse_columns": "inputs",
     "range_period": "measure",
     "run_report": "run",
+    "span_problem": "measure",
     "write_reports": "engine",
 }
 
@@ -65,6 +66,7 @@ __all__ = [
                      "parse_columns",
                      "range_period",
                      "run_report",
+                     "span_problem",
                      "write_reports",
 ]
 

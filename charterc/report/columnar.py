@@ -21,7 +21,6 @@ and per client the counters and the listed tickets.
 """
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -49,6 +48,7 @@ from .inputs import (
     _bad,
     _delimiter,
     _header,
+    _header_fields,
     _Table,
     change_parser,
     diagnostic,
@@ -398,7 +398,7 @@ class _Source:
         else:
             first = self._plain()
             self.delimiter = _delimiter(first)
-            header = next(csv.reader([first], delimiter=self.delimiter))
+            header = _header_fields(first, self.delimiter, display)
             self.table = _header(header, display, spec, mapping or {}, profile)
 
     def _open_parquet(self) -> None:

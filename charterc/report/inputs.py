@@ -223,6 +223,16 @@ def _delimiter(header_line: str) -> str:
     return best if counts[best] else ","
 
 
+def _header_fields(first: str, delimiter: str, display: str) -> list[str]:
+    """The header line's fields; U106 when it is not CSV (e.g. a field over the csv
+    module's limit of 131,072 characters)."""
+    try:
+        return next(csv.reader([first], delimiter=delimiter))
+    except csv.Error as exc:
+        raise UnreadableFile(diagnostic("U106", display, 1, 1,
+                                        f"the header line cannot be read: {exc}")) from None
+
+
 # (line, fields, error): fields is None when the record cannot be read as CSV
 _Record = tuple[int, list[str] | None, csv.Error | None]
 
@@ -290,12 +300,8 @@ def _rows(path: Path, display: str, spec: dict[str, bool], mapping: dict[str, st
                                             "the file is empty: a header line is expected",
                                             f"first line: {','.join(spec)}"))
         delimiter = _delimiter(first)
-        try:
-            header = next(csv.reader([first], delimiter=delimiter))
-        except csv.Error as exc:
-            raise UnreadableFile(diagnostic("U106", display, 1, 1,
-                                            f"the header line cannot be read: {exc}")) from None
-        table = _header(header, display, spec, mapping, profile)
+        table = _header(_header_fields(first, delimiter, display), display, spec, mapping,
+                        profile)
         owned = stack.pop_all()  # the records close the file once read
     return table, _records(owned, lines, source, delimiter, progress)
 

@@ -29,7 +29,7 @@ from array import array
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import MAXYEAR, MINYEAR, date, datetime, timedelta, tzinfo
 from decimal import Decimal
 from fractions import Fraction
 
@@ -67,6 +67,7 @@ __all__ = [
     "period_charge",
     "quantile",
     "range_period",
+    "span_problem",
 ]
 
 OBJECTIVES = ("response", "resolution")
@@ -100,10 +101,26 @@ class Period:
         return (self.last - self.first).days + 1
 
 
+# The days a period may cover: its UTC bounds read a zone's transitions a year either side
+# of each day, and the trend goes back TREND_MONTHS, all within datetime's years 1-9999.
+FIRST_DAY, LAST_DAY = date(MINYEAR + 2, 1, 1), date(MAXYEAR - 3, 12, 31)
+
+
+def span_problem(first: date, last: date) -> str | None:
+    """Why a period from `first` to `last` cannot be measured, or None when it can."""
+    for day in (first, last):
+        if not FIRST_DAY <= day <= LAST_DAY:
+            return (f"{day.isoformat()} is outside the days a period can cover "
+                    f"({FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()})")
+    return None
+
+
 def range_period(first: date, last: date, zone_name: str) -> Period:
     """`--from/--to`: labelled `YYYY-MM` when it is exactly a month, else `FIRST--LAST`."""
     if last < first:
         raise ValueError(f"--to {last} is before --from {first}")
+    if problem := span_problem(first, last):
+        raise ValueError(problem)
     whole_month = first.day == 1 and last == first.replace(
         day=_calendar.monthrange(first.year, first.month)[1])
     label = f"{first:%Y-%m}" if whole_month else f"{first.isoformat()}--{last.isoformat()}"
