@@ -717,3 +717,56 @@ def test_a_growth_the_data_supports_is_proposed_with_its_interval(found) -> None
     assert low <= 3 <= high
     assert not finance["growth_supported"] and finance["proposed_growth"] is None
     assert "growth" not in document["proposal"]["clients"]["finance"]
+
+
+def test_a_proposal_that_fails_check_is_reported_with_its_findings(tmp_path: Path) -> None:
+    """Three times the stated volumes: the proposed units raise the per-unit charges past
+    the recovery tolerance (C403); the report lists the finding and the prices per unit
+    that bring recovery back to its target (spec 10.2)."""
+    rates = {cid: (units * 3, growth, 0.0, mix) for cid, (units, growth, _, mix)
+             in RATES.items()}
+    tickets = tmp_path / "many.csv"
+    year_of_tickets(tickets, rates)
+    code, output = run("baseline", str(CHARTER), "--tickets", str(tickets), "--from", "2026-01",
+                       "--to", "2026-12", "--format", "json,md,html", "--lang", "en,fr",
+                       "-o", str(tmp_path / "out"))
+    assert code == 0, output
+    assert "the proposed charter would fail charterc check: C403" in output
+    folder = tmp_path / "out" / "it-service-desk" / "baseline-2026-01--2026-12"
+    document = json.loads((folder / "baseline.json").read_text(encoding="utf-8"))
+    check = document["proposal"]["check"]
+    assert check["checked"] is True
+    assert "C403" in {f["rule"] for f in check["findings"]}
+    assert check["restore"], check
+    for price in check["restore"]:
+        assert price["recovery"] > price["target"]          # charges too high: a lower price
+        assert 0 < price["restores"] < price["per_unit"]
+    markdown = (folder / "baseline.en.md").read_text(encoding="utf-8")
+    assert "The proposed charter would fail charterc check:" in markdown
+    assert "- C403 (line " in markdown and "brings recovery from" in markdown
+    french = (folder / "baseline.fr.md").read_text(encoding="utf-8")
+    assert "échouerait à la vérification" in french and "ramène le taux" in french
+
+
+def test_the_years_proposal_is_checked_and_its_recovery_restored(found) -> None:
+    """The generated year grows hr 20% a year where the charter says 2%: with the proposed
+    growth the projection's charges outgrow the costs, and recovery leaves its tolerance in
+    2027 and 2028 (the issue's 'C403, recovery 108.6%' that went unsaid)."""
+    document, _ = found
+    check = document["proposal"]["check"]
+    assert check["checked"] and {f["rule"] for f in check["findings"]} == {"C403"}
+    assert {f["message"].split()[2] for f in check["findings"]} == {"2027", "2028"}
+    assert {r["year"] for r in check["restore"]} == {"2027", "2028"}
+    assert all(r["restores"] < r["per_unit"] for r in check["restore"])
+
+
+def test_a_proposal_that_passes_check_says_so(tmp_path: Path) -> None:
+    rates = {cid: (units, 0.0 if cid == "hr" else growth, 0.0, mix)
+             for cid, (units, growth, _, mix) in RATES.items()}
+    tickets = tmp_path / "steady.csv"
+    year_of_tickets(tickets, rates)
+    document = baseline_json(CHARTER, tickets, tmp_path / "out", "--format", "json,md")
+    assert document["proposal"]["check"] == {"checked": True, "reason": None, "findings": [],
+                                             "restore": []}
+    markdown = next((tmp_path / "out").rglob("baseline.en.md")).read_text(encoding="utf-8")
+    assert "The proposed charter passes charterc check." in markdown

@@ -93,6 +93,7 @@ def run_baseline(request: BaselineRequest, *,
     from .compare import BaselineError, compare
     from .output import write_baseline
     from .propose import ProposalError, propose
+    from .verify import check_proposal, unchecked
 
     run = BaselineRun(warnings=_charts_warning(request.formats))
     loaded = load_path(request.charter, display=display_path(request.charter))
@@ -113,12 +114,18 @@ def run_baseline(request: BaselineRequest, *,
         return run
     run.result, run.diagnostics = result, result.diagnostics
     proposal = None
-    if request.write is not None:
-        try:
-            proposal = propose(loaded, result, request.charter)
-        except ProposalError as exc:
+    try:
+        proposal = propose(loaded, result, request.charter)
+    except ProposalError as exc:
+        if request.write is not None:
             run.problem = f"--write: {exc}"
             return run
+        check = unchecked(str(exc))
+    else:
+        check = check_proposal(proposal, request.charter, request.end)
+    result.document["proposal"]["check"] = check
+    run.warnings += [f"warning: the proposed charter would fail charterc check: {f['rule']} "
+                     f"(line {f['line']}): {f['message']}" for f in check["findings"]]
     try:
         run.written = write_baseline(result, request.out, request.langs, request.formats)
         if proposal is not None and request.write is not None:

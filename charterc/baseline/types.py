@@ -222,9 +222,40 @@ Finding = (VolumeFinding | ShareFinding | RoleFinding | NeededUnusedFinding
 
 # -- the document ----------------------------------------------------------------------------
 
+class ProposalFinding(TypedDict):
+    """An error `charterc check` would report on the proposed charter."""
+
+    rule: str
+    severity: str
+    message: str
+    line: int
+    column: int
+
+
+class RestoringPrice(TypedDict):
+    """The price per unit of a tier that brings a year's recovery back to its target."""
+
+    year: str
+    tier: str
+    per_unit: float                # as the proposal leaves it
+    restores: float                # what brings recovery to the target
+    recovery: float                # the year's recovery with the proposal, percent
+    target: float
+
+
+class ProposalCheck(TypedDict):
+    """The proposal checked like any charter (spec section 10.2)."""
+
+    checked: bool                  # False: the proposal could not be written (`reason`)
+    reason: str | None
+    findings: list[ProposalFinding]
+    restore: list[RestoringPrice]
+
+
 class ProposalSection(TypedDict):
     reviewed: str                  # the window's last day: the new baseline.reviewed
     clients: dict[str, Proposal]   # the clients with enough tickets
+    check: NotRequired[ProposalCheck]
 
 
 class BaselineDocument(TypedDict):

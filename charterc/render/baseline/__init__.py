@@ -17,7 +17,7 @@ from ..formats import templated
 from ..i18n import languages
 from ..report import report_documents
 from ..view import N_, Pct, Units
-from .views import BaselineView, SummaryRow
+from .views import BaselineView, CheckView, SummaryRow
 
 if TYPE_CHECKING:
     from ..filters import Language
@@ -154,7 +154,32 @@ def _view(document: BaselineDocument, language: Language) -> BaselineView:
                      if f["kind"] != "thin"],
         "thin": [_finding(f, names, document, language) for f in document["findings"]
                  if f["kind"] == "thin"],
+        "check": _check(document, language),
         "charts": None, "charts_missing": None,
+    }
+
+
+def _check(document: BaselineDocument, language: Language) -> CheckView | None:
+    """The proposal's check in sentences: the findings as `charterc check` words them
+    (rule, line, message), and the prices per unit that would restore recovery."""
+    check = document["proposal"].get("check")
+    if check is None:
+        return None
+    _ = language.gettext
+    currency = document["charter"]["currency"]
+    return {
+        "checked": check["checked"], "reason": check["reason"],
+        "findings": [str(_("%(rule)s (line %(line)s): %(message)s") % {
+            "rule": f["rule"], "line": f["line"], "message": f["message"]})
+            for f in check["findings"]],
+        "restore": [str(_("%(tier)s, %(year)s: a price per unit of %(restores)s instead of "
+                          "%(per_unit)s brings recovery from %(recovery)s back to "
+                          "%(target)s.") % {
+            "tier": r["tier"], "year": r["year"],
+            "restores": language.money(Decimal(str(r["restores"])), currency),
+            "per_unit": language.money(Decimal(str(r["per_unit"])), currency),
+            "recovery": language.fmt(_p(r["recovery"])),
+            "target": language.fmt(_p(r["target"]))}) for r in check["restore"]],
     }
 
 

@@ -8,7 +8,7 @@ from typing import TypedDict
 from ...baseline.types import BaselineCharter
 from ..view import Pct, Units
 
-__all__ = ["BaselineView", "ClientSummary", "SummaryRow", "WindowView"]
+__all__ = ["BaselineView", "CheckView", "ClientSummary", "SummaryRow", "WindowView"]
 
 
 class SummaryRow(TypedDict):
@@ -37,6 +37,15 @@ class WindowView(TypedDict):
     months: int
 
 
+class CheckView(TypedDict):
+    """The proposal checked like any charter, in sentences."""
+
+    checked: bool
+    reason: str | None              # why it could not be checked
+    findings: list[str]             # what `charterc check` would report
+    restore: list[str]              # the prices per unit that restore recovery
+
+
 class BaselineView(TypedDict):
     """The templates' context."""
 
@@ -50,5 +59,6 @@ class BaselineView(TypedDict):
     judged: int                     # clients with enough tickets to judge
     findings: list[str]             # in sentences, the thin clients apart
     thin: list[str]
+    check: CheckView | None         # the proposal checked (spec 10.2)
     charts: list[str] | None        # inline SVG (Markup), HTML only
     charts_missing: str | None      # why there are no charts
