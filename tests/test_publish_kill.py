@@ -163,3 +163,66 @@ def test_kills_while_a_journal_moves_files_are_completed_before_the_folder_is_re
         recover(out)
         held.append(_whole(out, manifests))
     assert len(set(held)) == 2
+
+
+def _marker_write_killed(work: Callable[[], None]) -> None:
+    """Run `work` in a forked child killed (SIGKILL) at the moment a marker's temporary
+    file is complete and about to be renamed into place."""
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child
+        real = os.replace
+
+        def replace(source: object, target: object) -> None:
+            if Path(str(source)).name.startswith(f".{MARKER}."):
+                os.kill(os.getpid(), signal.SIGKILL)
+            real(source, target)  # type: ignore[arg-type]
+        os.replace = replace  # type: ignore[assignment]
+        try:
+            work()
+        finally:
+            os._exit(1)
+    _, status = os.waitpid(pid, 0)
+    assert os.WIFSIGNALED(status)
+
+
+def test_a_kill_while_the_journal_writes_the_marker_leaves_no_temporary_in_the_output(
+        tmp_path, monkeypatch):
+    versions = _versions(tmp_path)
+    manifests = []
+    for n, source in enumerate(versions):
+        _build(source, tmp_path / f"reference-{n}")
+        manifests.append((tmp_path / f"reference-{n}" / "manifest.json").read_bytes())
+    monkeypatch.setattr(folder_module, "_next_folder", lambda folder: None)
+    out = tmp_path / "dist"
+    _build(versions[0], out)
+    (out / "CNAME").write_text("mine\n")
+    _marker_write_killed(lambda: _build(versions[1], out))
+    assert not [p.name for p in out.iterdir() if p.name.startswith(f".{MARKER}.")]
+    recover(out)
+    assert _whole(out, manifests) == 1
+
+
+def test_a_marker_temporary_a_killed_run_left_is_removed_and_never_carried(tmp_path):
+    """A marker's temporary file in the output (as a charterc that wrote the marker in
+    place left it when killed) is charterc's: the next build neither keeps nor carries it,
+    while a user's file of a similar name stays."""
+    versions = _versions(tmp_path)
+    manifests = []
+    for n, source in enumerate(versions):
+        _build(source, tmp_path / f"reference-{n}")
+        manifests.append((tmp_path / f"reference-{n}" / "manifest.json").read_bytes())
+    out = tmp_path / "dist"
+    _build(versions[0], out)
+    (out / "CNAME").write_text("mine\n")
+    (out / f".{MARKER}.k1ll3d_x").write_text('{\n  "generator": "charterc')
+    (out / "notes").mkdir()
+    (out / "notes" / f".{MARKER}.abcdefgh").write_text("a user's file\n")
+    _build(versions[1], out)
+    assert not (out / f".{MARKER}.k1ll3d_x").exists()
+    assert (out / "notes" / f".{MARKER}.abcdefgh").read_text() == "a user's file\n"
+    (out / "notes" / f".{MARKER}.abcdefgh").unlink()
+    (out / "notes").rmdir()
+    assert _whole(out, manifests) == 1
+    (out / f".{MARKER}.zzzzzzzz").write_text("")
+    recover(out)
+    assert _whole(out, manifests) == 1

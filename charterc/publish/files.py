@@ -18,14 +18,18 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
 import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["WriteProblem", "create_new", "default_mode", "fsync_folder", "write_all",
-           "write_atomic"]
+__all__ = ["WriteProblem", "create_new", "default_mode", "fsync_folder", "is_temporary",
+           "write_all", "write_atomic"]
+
+# `tempfile.mkstemp` ends a name with 8 of these characters
+_TEMPORARY_TAIL = r"[a-z0-9_]{8}"
 
 
 class WriteProblem(OSError):
@@ -71,6 +75,18 @@ def fsync_folder(folder: str | Path) -> None:
         os.close(handle)
 
 
+def _temporary_prefix(name: str) -> str:
+    """How the temporary file staged beside a file named `name` begins."""
+    return f".{name}."
+
+
+def is_temporary(entry: str, name: str) -> bool:
+    """Whether `entry` is the name of a temporary file this module stages beside a file
+    named `name` (`.<name>.` and the 8 characters `mkstemp` adds): one that a killed
+    run left behind, when no write is under way."""
+    return re.fullmatch(re.escape(_temporary_prefix(name)) + _TEMPORARY_TAIL, entry) is not None
+
+
 def _stage(path: Path, data: bytes) -> tuple[str, bool]:
     """`data` in a temporary file beside `path`, flushed, with the mode (and, when this
     process may give it, the owner) that `path` has or would get. Also whether the owner
@@ -86,7 +102,7 @@ def _stage(path: Path, data: bytes) -> tuple[str, bool]:
     except FileNotFoundError:
         st = None
     mode = stat.S_IMODE(st.st_mode) if st is not None else default_mode()
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=_temporary_prefix(path.name), dir=path.parent)
     owner_kept = True
     try:
         with os.fdopen(fd, "wb") as handle:

@@ -21,9 +21,12 @@ is a mount point or whose parent folder cannot be written), the build stages ins
 output (`.charterc-staging-*`) and moves the files in one rename each, driven by a
 journal (`.charterc-journal` in the staging folder) written before the first move: a
 killed run leaves each file old or new, and the next charterc command to open the folder
-completes the journal before it reads anything (`claimed`, `recover`). A lock on the
-folder (flock) makes a second build at the same time stop with a clear error. A
-symlinked output is followed.
+completes the journal before it reads anything (`claimed`, `recover`). The new marker too
+is written in the staging folder and renamed into the output, so no temporary file of
+charterc's is ever left in the output; one that an older charterc left there (the
+marker's, `..charterc-build.` and 8 characters) is removed first, never carried into the
+new folder as the user's. A lock on the folder (flock) makes a second build at the same
+time stop with a clear error. A symlinked output is followed.
 """
 from __future__ import annotations
 
@@ -42,7 +45,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from . import BuildProblem
-from .files import fsync_folder, write_atomic
+from .files import fsync_folder, is_temporary, write_atomic
 
 if sys.platform != "win32":
     import fcntl
@@ -63,6 +66,12 @@ _ABOUT = ("charterc build wrote the files listed here, with their sha256; it rep
 def output_path(out: str | Path) -> Path:
     """The folder a build writes: `out` with every symlink followed."""
     return Path(os.path.realpath(out))
+
+
+def _charterc_entry(name: str) -> bool:
+    """A file at the top of an output folder that is charterc's, not the user's: the
+    marker, or the temporary file of a marker write that a killed run left."""
+    return name == MARKER or is_temporary(name, MARKER)
 
 
 def _safe(relative: object) -> bool:
@@ -147,6 +156,7 @@ def _present(folder: Path) -> list[str]:
         here = Path(parent).relative_to(folder)
         if here == Path("."):  # a killed build's staging folder is charterc's, not the user's
             dirs[:] = [d for d in dirs if not d.startswith(STAGING)]
+            files = [n for n in files if not is_temporary(n, MARKER)]
         found += [(here / name).as_posix() for name in files]
         found += [(here / name).as_posix() for name in dirs if (Path(parent) / name).is_symlink()]
     return sorted(found)
@@ -342,7 +352,7 @@ class Claim:
             here = Path(parent).relative_to(self.folder)
             if here == Path("."):
                 dirs[:] = [d for d in dirs if not d.startswith(STAGING)]
-                names = [n for n in names if n != MARKER]
+                names = [n for n in names if not _charterc_entry(n)]
             if here != Path(".") and (new / here).is_dir():
                 _like(new / here, os.stat(parent))
             if not dirs and not names and here != Path("."):
@@ -390,7 +400,7 @@ class Claim:
             here = Path(parent).relative_to(old)
             if here == Path("."):
                 dirs[:] = [d for d in dirs if not d.startswith(STAGING)]
-                names = [n for n in names if n != MARKER]
+                names = [n for n in names if not _charterc_entry(n)]
             for name in [*names, *(d for d in dirs if (Path(parent) / d).is_symlink())]:
                 relative = (here / name).as_posix()
                 inode = self.carried.get(relative)
@@ -478,7 +488,9 @@ def _complete(folder: Path, staging: Path) -> None:
     the files no longer built (while their bytes are charterc's), record the new files.
     Moving again what a killed run moved already, or removing what it removed, does
     nothing: a journal is completed however often it is interrupted. It is written, in
-    full (`write_atomic`), only once everything it moves is staged."""
+    full (`write_atomic`), only once everything it moves is staged. The new marker is
+    written in the staging folder too and renamed into place, so that a kill never leaves
+    its temporary file in the output."""
     journal = _load(staging / JOURNAL) or {}
     files, moves, drop = journal.get("files"), journal.get("move"), journal.get("drop")
     if not (isinstance(files, dict) and isinstance(moves, list) and isinstance(drop, dict)):
@@ -496,7 +508,8 @@ def _complete(folder: Path, staging: Path) -> None:
     for relative, digest in sorted(drop.items()):
         if _safe(relative) and relative not in files and _sha256(folder / relative) == digest:
             _remove(folder, relative)
-    _write_marker(folder, {p: h for p, h in files.items() if _safe(p) and isinstance(h, str)})
+    _write_marker(staging, {p: h for p, h in files.items() if _safe(p) and isinstance(h, str)})
+    os.replace(staging / MARKER, folder / MARKER)
     fsync_folder(folder)
     (staging / JOURNAL).unlink()
     shutil.rmtree(staging, ignore_errors=True)
@@ -568,6 +581,10 @@ def _tidy(folder: Path) -> None:
         _complete(folder, journaled)
     for stale in folder.glob(STAGING + "*"):
         shutil.rmtree(stale, ignore_errors=True)
+    for entry in os.listdir(folder):
+        # a marker's temporary file, from a charterc that wrote the marker in place
+        if is_temporary(entry, MARKER) and stat.S_ISREG(os.lstat(folder / entry).st_mode):
+            (folder / entry).unlink()
     for leftover in [*_legacy_leftovers(folder), *_stale_next(folder)]:
         shutil.rmtree(leftover, ignore_errors=True)
 
