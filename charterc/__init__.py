@@ -12,13 +12,15 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 from .diagnostics import Diagnostic, Severity, SourceMap
+from .errors import CharterError
 
 if TYPE_CHECKING:
     from .loaders import Loaded
     from .pipeline import PortfolioResult
     from .publish.build import BuildResult
 
-__all__ = ["Diagnostic", "Severity", "SourceMap", "__version__", "build", "check", "load"]
+__all__ = ["CharterError", "Diagnostic", "Severity", "SourceMap", "__version__", "build", "check",
+           "load"]
 
 
 def load(path: str | Path) -> Loaded:

@@ -19,6 +19,8 @@ from pathlib import Path
 from string import Template
 from typing import TYPE_CHECKING
 
+from ..errors import CharterError
+
 if TYPE_CHECKING:
     from ..diagnostics import SourceMap
     from .dsl import Line
@@ -37,7 +39,7 @@ STARTER = Path(__file__).with_name("starter") / "starter.charter.yaml"
 SUFFIX = {"yaml": ".charter.yaml", "dsl": ".charter"}
 
 
-class InitError(Exception):
+class InitError(CharterError):
     """Why the starter cannot be written (a usage error: exit 2)."""
 
 
@@ -61,7 +63,7 @@ def published_schema_id() -> str:
     import json
 
     from ..validate.schema import schema_path
-    return json.loads(Path(schema_path()).read_text(encoding="utf-8"))["$id"]
+    return str(json.loads(Path(schema_path()).read_text(encoding="utf-8"))["$id"])
 
 
 def _title(charter_id: str) -> str:

@@ -20,13 +20,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..errors import CharterError
 from ..loaders import Loaded, load_bytes, loader_for
 from .compare import Baseline
 
 __all__ = ["ProposalError", "propose", "propose_text"]
 
 
-class ProposalError(Exception):
+class ProposalError(CharterError):
     """The proposal cannot be written in place (a layout the editor does not know)."""
 
 

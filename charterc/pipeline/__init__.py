@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..diagnostics import Diagnostic, Severity, SourceMap
 from ..diagnostics.rules import declare
+from ..errors import CharterError
 from ..loaders import Limits, Loaded, is_charter_file, load_bytes, load_path, loader_for
 from ..records import record
 from .today import resolve_today
@@ -49,7 +50,7 @@ __all__ = [
 ]
 
 
-class UsageError(Exception):
+class UsageError(CharterError):
     """A problem with how charterc was called (exit status 2), not with a charter."""
 
 

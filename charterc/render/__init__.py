@@ -21,6 +21,8 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..errors import CharterError
+
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
@@ -34,7 +36,7 @@ __all__ = ["RENDERERS", "TEMPLATE_DIR", "Documents", "Renderer", "TemplateProble
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 
 
-class TemplateProblem(Exception):
+class TemplateProblem(CharterError):
     """A template could not be loaded or rendered (syntax, unsafe access, undefined name,
     too large, or nested without end)."""
 

@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
+from ..errors import CharterError
+
 __all__ = ["Attached", "Pdf", "PdfProblem", "available", "created_from", "html_to_pdf"]
 
 # What the PDF of a document needs from the system, named in PdfProblem's message.
@@ -32,7 +34,7 @@ SYSTEM_LIBRARIES = ("libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-
                     "fonts-dejavu-core")
 
 
-class PdfProblem(Exception):
+class PdfProblem(CharterError):
     """A PDF cannot be made: WeasyPrint or its system libraries are missing, or it failed."""
 
 

@@ -22,6 +22,8 @@ from html import escape
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, TypedDict
 
+from ..errors import CharterError
+
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
@@ -61,7 +63,7 @@ class WeekTickets(TypedDict):
     tickets: int
 
 
-class ChartsUnavailable(Exception):
+class ChartsUnavailable(CharterError):
     """matplotlib is not installed: the report is written without its charts."""
 
 

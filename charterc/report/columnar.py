@@ -33,6 +33,7 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..errors import CharterError
 from ..model.charter import Charter, status_key
 from ..model.projection import Facts
 from .clockindex import NONE, Ints, VectorClock, local_ordinals
@@ -72,7 +73,7 @@ _FOREVER = 1 << 62
 _OTHER = 255
 
 
-class Irregular(Exception):
+class Irregular(CharterError):
     """The file is not plain CSV: read it row by row (inputs.py)."""
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from ..diagnostics import Diagnostic, Severity
+from ..errors import CharterError
 from ..model.charter import Charter, Tier
 from ..model.projection import Facts
 from ..publish.files import write_all
@@ -68,7 +69,7 @@ class Renderer(Protocol):
     def __call__(self, document: Document, *, scope: str, lang: str, fmt: str) -> str: ...
 
 
-class ReportError(Exception):
+class ReportError(CharterError):
     """A report cannot be written as asked (a missing optional renderer, a bad format)."""
 
 
@@ -245,7 +246,7 @@ class _Skips:
             self.listed.append(row.diagnostic)
 
 
-class _Irregular(Exception):
+class _Irregular(CharterError):
     """Stands for `columnar.Irregular` where the columnar module is not imported."""
 
 
