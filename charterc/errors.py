@@ -1,9 +1,7 @@
 """`CharterError`: the base of every error charterc raises on purpose.
 
-Each failure charterc means to raise is a subclass, named for what went wrong (`UsageError`,
-`BuildProblem`, `TemplateProblem`, `ScheduleError`, ...), that keeps its own meaning (a
-`ValueError` subclass is a `ValueError` too): a library user catches `CharterError` to tell
-them from a bug. A bad charter is never an exception: its problems are diagnostics.
+A caller (the CLI, the language server, a library user) catches `CharterError` to tell
+charterc's own refusals (a usage problem, an output it cannot write) from a defect.
 """
 from __future__ import annotations
 
@@ -11,4 +9,4 @@ __all__ = ["CharterError"]
 
 
 class CharterError(Exception):
-    """The base of every error charterc raises on purpose."""
+    """An error charterc raises on purpose, with a message meant for the user."""
