@@ -11,7 +11,8 @@ Generates N charters (default 1,000) from the bundled examples with varied ids
 
 and prints the ratio b/a as the last line (`ratio: 3.10`). Each timing is the
 best of --repeat runs, the check and the build taking turns (check, build, check,
-build, ...), so that a burst of load on a shared machine falls on both. Before it,
+build, ...), so that a burst of load on a shared machine falls on both; the garbage
+collector runs as the `charterc` program runs it (`charterc.__main__.tune_collector`). Before it,
 the build of one charter with --clients and five times as many clients (the bundled
 IT charter's clients repeated under new ids; each build in a child process forked from
 a warm one, the two sizes in turns, best of --rounds each), whose ratio shows that build
@@ -58,8 +59,11 @@ def main() -> None:
                         help="builds of each one-charter size, in turns (best kept)")
     args = parser.parse_args()
 
+    from charterc.__main__ import tune_collector
     from charterc.pipeline import CheckOptions, check_paths
     from charterc.publish.build import build
+
+    tune_collector()  # the garbage collector as the charterc program runs it
 
     today = date.fromisoformat(args.today)
     by_clients(args.clients, args.lang, today, args.rounds)

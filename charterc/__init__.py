@@ -12,14 +12,15 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 from .diagnostics import Diagnostic, Edit, Fix, Severity, SourceMap
+from .errors import CharterError
 
 if TYPE_CHECKING:
     from .loaders import Loaded
     from .pipeline import PortfolioResult
     from .publish.build import BuildResult
 
-__all__ = ["Diagnostic", "Edit", "Fix", "Severity", "SourceMap", "__version__", "build", "check",
-           "load"]
+__all__ = ["CharterError", "Diagnostic", "Edit", "Fix", "Severity", "SourceMap", "__version__",
+           "build", "check", "load"]
 
 
 def load(path: str | Path) -> Loaded:

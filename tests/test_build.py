@@ -187,25 +187,6 @@ def test_an_sla_entry_off_its_schema_stops_the_build_and_is_named(monkeypatch):
     assert "comparator" in str(raised.value)
 
 
-def test_a_build_pauses_the_collector_per_document_and_leaves_it_as_it_found_it(
-        tmp_path, monkeypatch):
-    import gc
-
-    from charterc.publish import build as building
-    collecting = []
-    documents = building._documents
-    monkeypatch.setattr(building, "_documents", lambda *args: (
-        collecting.append((gc.isenabled(), gc.get_freeze_count() > 0)), documents(*args))[1])
-    assert gc.get_freeze_count() == 0 and gc.isenabled()
-    for jobs in (1, 2):
-        build([ROOT / CHARTER], tmp_path / f"dist-{jobs}", langs=["en"], formats=["md"],
-              today=TODAY, jobs=jobs)
-        assert gc.get_freeze_count() == 0 and gc.isenabled()
-    # the charter and its four agreements, each time paused; with one job the checked
-    # charter is frozen (with two, the first charter is compiled while the check goes on)
-    assert collecting == [(False, True)] * 5 + [(False, False)] * 5
-
-
 def test_building_twice_gives_identical_files(built, tmp_path, monkeypatch):
     monkeypatch.chdir(ROOT)
     again = build([CHARTER], tmp_path / "dist", langs=["en", "fr"], formats=["md", "html"],

@@ -71,26 +71,6 @@ def test_the_portfolio_is_clean():
     assert result.exit_code(strict=True) == 0
 
 
-def test_a_check_pauses_the_collector_per_file_and_leaves_it_as_it_was(monkeypatch):
-    import gc
-
-    from charterc import pipeline
-    from charterc.pipeline import CheckOptions, check_paths
-
-    states = []
-    check_loaded = pipeline.check_loaded
-    monkeypatch.setattr(pipeline, "check_loaded", lambda loaded, options: (
-        states.append(gc.isenabled()), check_loaded(loaded, options))[1])
-    check_paths([PORTFOLIO], CheckOptions(today=TODAY))
-    assert gc.isenabled() and states == [False] * len(EXAMPLES)
-    gc.disable()
-    try:
-        check_paths([PORTFOLIO], CheckOptions(today=TODAY))
-        assert not gc.isenabled()   # a caller's paused collector stays paused
-    finally:
-        gc.enable()
-
-
 def test_check_strict_exits_0_on_the_portfolio():
     from click.testing import CliRunner
 

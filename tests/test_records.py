@@ -1,76 +1,67 @@
-"""`@record` (charterc.records): charterc's dataclasses with a precompiled `__init__`.
+"""`@record` (charterc.records): charterc's dataclasses, one compiled method each.
 
-The generated module must match the classes (else every start compiles them again), and a
-record must behave as the frozen dataclass it replaces: same signature and defaults,
+A record must behave as the frozen dataclass it replaces: same signature and defaults,
 `__post_init__` run, assignment and deletion refused, `replace()` and `fields()` working,
 values comparing by number.
 """
 from __future__ import annotations
 
 import dataclasses
-import importlib
 import inspect
-import subprocess
-import sys
-from dataclasses import FrozenInstanceError, field, fields, replace
+from dataclasses import FrozenInstanceError, field, replace
 from decimal import Decimal
-from pathlib import Path
+from typing import Any
 
 import pytest
 
-import charterc.records as record_module
 from charterc.model.values import Amount, Duration, Percent, Period, duration, percent
-from charterc.records import FACTORY, MODULE, RECORD_MODULES, module_source, record
-from charterc.records.__main__ import main as generate
+from charterc.records import record
 
 
-def _records() -> list[type]:
-    for name in RECORD_MODULES:
-        importlib.import_module(name)
-    return [cls for cls in record_module._made if cls.__module__ in RECORD_MODULES]
+def _sample(decorate: Any) -> Any:
+    """The same class body, made a record or a stock dataclass."""
+    @decorate
+    class Sample:
+        name: str
+        size: int = 3
+        tags: list[str] = field(default_factory=list)
+        note: str = field(default="", compare=False)
+        seen: int = field(default=0, init=False)
+        made: list[str] = field(default_factory=list, init=False)
+
+        def __post_init__(self) -> None:
+            if not self.note:
+                object.__setattr__(self, "note", f"{self.name}:{self.size}")
+
+    return Sample
 
 
-def test_the_generated_initializers_match_the_classes() -> None:
-    assert MODULE.read_text(encoding="utf-8") == module_source(), (
-        "charterc/records/_initializers.py is stale: run python -m charterc.records")
+def _parameters(cls: type) -> list[tuple[str, Any, str]]:
+    return [(p.name, p.kind, repr(p.default)) for p in inspect.signature(cls).parameters.values()]
 
 
-def test_no_record_compiles_its_init_at_import() -> None:
-    # a fresh interpreter: this one's classes may have been made by another test's reload
-    code = ("import importlib, pkgutil, charterc, charterc.records as r\n"
-            "for m in pkgutil.walk_packages(charterc.__path__, 'charterc.'):\n"
-            "    if not m.name.startswith('charterc.lsp') and not m.name.endswith('__main__'):\n"
-            "        importlib.import_module(m.name)\n"
-            "print(','.join(r.compiled_at_import))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True).stdout.strip()
-    assert out == ""
+def test_a_record_has_the_dataclass_signature() -> None:
+    ours, stock = _sample(record), _sample(dataclasses.dataclass(frozen=True))
+    assert _parameters(ours) == _parameters(stock)
+    assert [p[0] for p in _parameters(ours)] == ["name", "size", "tags", "note"]
+    assert vars(ours)["__init__"].__qualname__ == f"{ours.__qualname__}.__init__"
+    for cls in (ours, stock):
+        assert [f.name for f in dataclasses.fields(cls)] == [
+            "name", "size", "tags", "note", "seen", "made"]
 
 
-def test_check_option_reports_a_stale_module(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-                                             ) -> None:
-    stale = tmp_path / "_initializers.py"
-    stale.write_text("INITS = {}\n", encoding="utf-8")
-    monkeypatch.setattr(record_module, "MODULE", stale)
-    monkeypatch.setattr("charterc.records.__main__.MODULE", stale)
-    assert generate(["--check"]) == 1
-    assert generate([]) == 0
-    assert stale.read_text(encoding="utf-8") == module_source()
-    assert generate(["--check"]) == 0
-
-
-@pytest.mark.parametrize("cls", _records(), ids=lambda cls: cls.__qualname__)
-def test_a_record_has_the_dataclass_signature(cls: type) -> None:
-    def default(f: dataclasses.Field) -> object:
-        if f.default_factory is not dataclasses.MISSING:
-            return FACTORY
-        return inspect.Parameter.empty if f.default is dataclasses.MISSING else f.default
-
-    expected = [inspect.Parameter(f.name, inspect.Parameter.POSITIONAL_OR_KEYWORD,
-                                  default=default(f))
-                for f in fields(cls) if f.init]
-    assert list(inspect.signature(cls).parameters.values()) == expected
-    assert vars(cls)["__init__"].__qualname__ == f"{cls.__qualname__}.__init__"
+def test_a_record_sets_its_fields_in_order_then_runs_post_init() -> None:
+    Sample = _sample(record)
+    sample = Sample("a")
+    assert (sample.name, sample.size, sample.tags, sample.note) == ("a", 3, [], "a:3")
+    assert (sample.seen, sample.made) == (0, [])  # init=False: default, factory
+    assert sample.tags is not Sample("b").tags  # a fresh list each
+    assert Sample("b", 4, ["x"], "x").note == "x"
+    assert Sample(name="c", size=5).note == "c:5"
+    with pytest.raises(FrozenInstanceError):
+        sample.size = 4
+    with pytest.raises(TypeError):
+        Sample()
 
 
 def test_a_record_is_frozen_and_replaceable() -> None:
@@ -89,28 +80,7 @@ def test_a_record_is_frozen_and_replaceable() -> None:
         Feature("sso")  # type: ignore[call-arg]
 
 
-def test_a_class_missing_from_the_module_compiles_the_same_init() -> None:
-    before = len(record_module.compiled_at_import)
-
-    @record
-    class Sample:
-        name: str
-        size: int = 3
-        note: str = field(default="", compare=False)
-
-        def __post_init__(self) -> None:
-            if not self.note:
-                object.__setattr__(self, "note", f"{self.name}:{self.size}")
-
-    assert record_module.compiled_at_import[before:] == [f"{__name__}.{Sample.__qualname__}"]
-    sample = Sample("a")
-    assert (sample.name, sample.size, sample.note) == ("a", 3, "a:3")
-    assert Sample("b", 4, "x").note == "x"
-    with pytest.raises(FrozenInstanceError):
-        sample.size = 4  # type: ignore[misc]
-
-
-def test_records_refuse_fields_the_generated_init_cannot_take() -> None:
+def test_records_refuse_keyword_only_fields() -> None:
     with pytest.raises(TypeError, match="positional"):
         @record
         class Listed:

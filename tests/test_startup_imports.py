@@ -58,3 +58,12 @@ def test_importing_the_cli_leaves_the_collector_alone():
     run = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True,
                          check=True, cwd=ROOT)
     assert run.stdout.split() == ["True", "True", "True"]
+
+
+def test_the_program_tunes_the_collector_once_its_modules_are_imported():
+    program = ("import gc\nfrom charterc.__main__ import THRESHOLDS, run\n"
+               "try:\n    run(['explain', 'C401'])\nexcept SystemExit:\n    pass\n"
+               "print(gc.isenabled(), gc.get_freeze_count() > 0, gc.get_threshold() == THRESHOLDS)")
+    run = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True,
+                         check=True, cwd=ROOT)
+    assert run.stdout.split()[-3:] == ["True", "True", "True"]

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..errors import CharterError
+
 __all__ = ["Document", "Unrepresentable"]
 
 Document = dict[str, Any]
 """A charter as loaded: JSON-like values under string keys."""
 
 
-class Unrepresentable(ValueError):
+class Unrepresentable(CharterError, ValueError):
     """The document holds something the target syntax cannot write."""
 
     def __init__(self, pointer: str, reason: str) -> None:

@@ -23,6 +23,8 @@ from pathlib import Path
 from string import Template
 from typing import TYPE_CHECKING, NamedTuple
 
+from ..errors import CharterError
+
 if TYPE_CHECKING:
     from ..diagnostics import SourceMap
     from .dsl import Line
@@ -46,7 +48,7 @@ SUFFIX = {"yaml": ".charter.yaml", "dsl": ".charter"}
 SCHEMA_NAME = "charter.schema.json"
 
 
-class InitError(Exception):
+class InitError(CharterError):
     """Why the starter cannot be written (a usage error: exit 2)."""
 
 
@@ -104,8 +106,7 @@ def published_schema_id() -> str:
     import json
 
     from ..validate.schema import schema_path
-    schema_id: str = json.loads(Path(schema_path()).read_text(encoding="utf-8"))["$id"]
-    return schema_id
+    return str(json.loads(Path(schema_path()).read_text(encoding="utf-8"))["$id"])
 
 
 def _title(charter_id: str) -> str:

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from ..calendar import local_midnight, zone
 from ..diagnostics import Diagnostic
+from ..errors import CharterError
 from ..model.charter import Charter, Client
 from ..model.projection import Facts, primary_of
 from ..report.inputs import Skipped, UnreadableFile, read_outages, read_tickets
@@ -55,7 +56,7 @@ _HUNDRED = Decimal(100)
 _HALF = Fraction(1, 2)
 
 
-class BaselineError(Exception):
+class BaselineError(CharterError):
     """The comparison cannot be made as asked (an unreadable file: its U106 diagnostic)."""
 
     def __init__(self, message: str, diagnostics: list[Diagnostic]) -> None:

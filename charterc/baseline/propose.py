@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..errors import CharterError
 from ..loaders import Loaded, load_bytes, loader_for
 from .compare import Baseline
 from .types import Proposal
@@ -28,7 +29,7 @@ from .types import Proposal
 __all__ = ["ProposalError", "propose", "propose_text"]
 
 
-class ProposalError(Exception):
+class ProposalError(CharterError):
     """The proposal cannot be written in place (a layout the editor does not know)."""
 
 

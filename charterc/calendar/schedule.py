@@ -21,6 +21,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Any, TypeVar
 
+from ..errors import CharterError
 from ..records import record
 from .holiday import NO_HOLIDAYS, HolidayCalendar
 from .intervals import Intervals, clip, merge
@@ -33,7 +34,7 @@ Range = tuple[frozenset[int], int, int]
 """(days, from_minutes, to_minutes): to <= from runs past midnight; 1440 is 24:00."""
 
 
-class ScheduleError(ValueError):
+class ScheduleError(CharterError, ValueError):
     """A malformed `hours` value; `path` locates it inside the value (for a JSON pointer)."""
 
     def __init__(self, message: str, path: tuple[str | int, ...] = ()) -> None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, overload
 
+from ..errors import CharterError
 from ..loaders import Limits, Loaded, is_charter_file, load_bytes, load_path, loader_for
 
 __all__ = ["Side", "SourceError", "read_side", "unmatched"]
@@ -22,7 +23,7 @@ __all__ = ["Side", "SourceError", "read_side", "unmatched"]
 _DEFAULT_LIMITS = Limits()  # frozen, so one instance serves every call
 
 
-class SourceError(Exception):
+class SourceError(CharterError):
     """A side that is neither a path nor a known revision (a usage error: exit 2)."""
 
 

@@ -20,6 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypedDict, cast
 
+from ..errors import CharterError
 from ..model.hours import Hours
 from ..model.values import Percent
 from . import Exported
@@ -48,7 +49,7 @@ class SlaDocument(TypedDict):
     entries: list[dict[str, object]]
 
 
-class SlaSchemaError(Exception):
+class SlaSchemaError(CharterError):
     """sla.json does not match schemas/sla.schema.json (an internal error)."""
 
 

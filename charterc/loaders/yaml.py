@@ -21,6 +21,7 @@ import yaml
 
 from ..diagnostics import Diagnostic, Severity, SourceMap, escape_token
 from ..diagnostics.rules import declare
+from ..errors import CharterError
 from . import DEFAULT_LIMITS, Limits, Loaded, error, refuse_surrogates
 
 if TYPE_CHECKING:
@@ -109,7 +110,7 @@ def resolve_plain(text: str) -> Scalar:
     return text
 
 
-class _Stop(Exception):
+class _Stop(CharterError):
     """Raised inside the builder to abandon a document with one diagnostic."""
 
     def __init__(self, diagnostic: Diagnostic) -> None:

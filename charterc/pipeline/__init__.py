@@ -14,11 +14,9 @@ ids) run once every file is loaded.
 """
 from __future__ import annotations
 
-import gc
 import os
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import field, replace
 from datetime import date
 from pathlib import Path
@@ -26,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..diagnostics import Diagnostic, Severity, SourceMap
 from ..diagnostics.rules import declare
+from ..errors import CharterError
 from ..loaders import (
     Limits,
     Loaded,
@@ -52,14 +51,13 @@ __all__ = [
     "check_file",
     "check_loaded",
     "check_paths",
-    "collector_paused",
     "discover",
     "display_path",
     "misnamed",
 ]
 
 
-class UsageError(Exception):
+class UsageError(CharterError):
     """A problem with how charterc was called (exit status 2), not with a charter."""
 
 
@@ -296,8 +294,7 @@ def check_paths(paths: Sequence[str | Path] = ("charters",),
         from .cache import CheckCache
         store = CheckCache(options.cache, options)
     for path in discover(paths):
-        with collector_paused():
-            result = _check_path(path, options, store, internal)
+        result = _check_path(path, options, store, internal)
         results.append(result)
         if each is not None:
             each(result)
@@ -305,24 +302,6 @@ def check_paths(paths: Sequence[str | Path] = ("charters",),
             progress(1)
     _add_duplicate_charters(results, options)
     return PortfolioResult(results, internal)
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """The garbage collector paused while one tree of objects is made: a file's document,
-    model and findings (check), a document's view and text (build).
-
-    The collector's passes over a tree while it is made find nothing to free, and the
-    larger the tree the more passes walk all of it (a tenth of the check of a charter with
-    5,000 clients). It runs as usual once the tree is done; a collector the caller had
-    paused stays paused."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _check_path(path: Path, options: CheckOptions, store: CheckCache | None,

@@ -12,10 +12,12 @@ from __future__ import annotations
 import os
 from datetime import UTC, date, datetime
 
+from ..errors import CharterError
+
 __all__ = ["SourceDateError", "resolve_today", "source_date"]
 
 
-class SourceDateError(ValueError):
+class SourceDateError(CharterError, ValueError):
     """`SOURCE_DATE_EPOCH` is set but is not a number of seconds."""
 
 

@@ -27,7 +27,6 @@ processes cannot be forked (not Linux or macOS), the build runs in one process.
 """
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
 import multiprocessing
@@ -45,14 +44,7 @@ from typing import TYPE_CHECKING
 from .. import __version__
 from ..diagnostics import Severity
 from ..loaders import Limits
-from ..pipeline import (
-    CheckOptions,
-    FileResult,
-    PortfolioResult,
-    check_paths,
-    collector_paused,
-    discover,
-)
+from ..pipeline import CheckOptions, FileResult, PortfolioResult, check_paths, discover
 from ..pipeline.today import SourceDateError, resolve_today, source_date
 from . import BuildProblem
 from .files import default_mode
@@ -214,13 +206,11 @@ def _compile(subject: Subject, documents: Documents, writer: _Writer, langs: Seq
         log.details += [f"{cid}: {note}" for note in exported.details]
     from ..render.formats import FORMATS
     pdf = _pdf(subject, exports) if any(FORMATS[f].convert for f in formats) else None
-    with collector_paused():
-        _documents(documents, writer, f"{cid}/charter", "charter", charter_view(subject),
-                   langs, formats, pdf)
+    _documents(documents, writer, f"{cid}/charter", "charter", charter_view(subject), langs,
+               formats, pdf)
     for client in subject.charter.clients:
-        with collector_paused():
-            _documents(documents, writer, f"{cid}/agreements/{client.id}", "agreement",
-                       agreement_view(subject, client), langs, formats, pdf)
+        _documents(documents, writer, f"{cid}/agreements/{client.id}", "agreement",
+                   agreement_view(subject, client), langs, formats, pdf)
     return log
 
 
@@ -357,15 +347,11 @@ class _Compiler:
     def _fork(self) -> ProcessPoolExecutor:
         global _JOB
         _JOB = (self.documents, self.writer, self.langs, self.formats)
-        # Workers inherit the parent's heap (the templates, the charters checked so far).
-        # Frozen, it is left out of their garbage collections, which would otherwise walk
-        # all of it again and again and copy the pages they touch.
         try:
-            with _settled():
-                pool = ProcessPoolExecutor(max_workers=self.jobs,
-                                           mp_context=multiprocessing.get_context("fork"))
-                # forked workers start with the first task; start them now, with this heap
-                pool.submit(int).result()
+            pool = ProcessPoolExecutor(max_workers=self.jobs,
+                                       mp_context=multiprocessing.get_context("fork"))
+            # forked workers start with the first task; start them now, with this heap
+            pool.submit(int).result()
         finally:
             _JOB = None
         return pool
@@ -396,9 +382,7 @@ class _Compiler:
         """Drop what was staged, and compile `subjects` here."""
         self.close()
         self.writer.clear()
-        with _settled():
-            return _compile_all(subjects, self.documents, self.writer, self.langs,
-                                self.formats)
+        return _compile_all(subjects, self.documents, self.writer, self.langs, self.formats)
 
     def close(self) -> None:
         if self.pool is not None:
@@ -503,7 +487,7 @@ def build(paths: Sequence[str | Path] = ("charters",), out: str | Path = "dist",
     result, subjects = _decide(checked, out, _Subjects(paths, shown), partial)
     if subjects is None:
         return result
-    with claimed(out) as claim, _template_problems(), _settled():
+    with claimed(out) as claim, _template_problems():
         documents = _documents_for(templates)
         writer = _Writer(claim.staging, claim.folder, frozenset(claim.owned))
         compiled = _compile_all(subjects, documents, writer, langs, formats)
@@ -535,9 +519,7 @@ def _build_overlapped(paths: Sequence[str | Path], out: Path, langs: Sequence[st
             compiled = compiler.finish(subjects)
         finally:
             compiler.close()
-        with _settled():
-            _publish(claim, writer, documents, compiled, subjects, result, langs, formats,
-                     shown)
+        _publish(claim, writer, documents, compiled, subjects, result, langs, formats, shown)
     return result
 
 
@@ -588,23 +570,6 @@ def _decide(checked: PortfolioResult, out: Path, made: _Subjects,
     for file in result.left_out:
         result.log.append(f"{file}: left out (errors)")
     return result, sorted(subjects, key=lambda s: s.charter.id)
-
-
-@contextmanager
-def _settled() -> Iterator[None]:
-    """Everything alive now (the checked charters, the templates) left out of the garbage
-    collector's full passes until the build is over.
-
-    It all lives until then, and compiling a large charter promotes enough short-lived
-    objects to start a full pass every few hundred thousand allocations: each one walked
-    the whole heap again, so that a charter with 5,000 clients spent a tenth of its build
-    walking its own model (a fifth more per client than one with 1,000).
-    """
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
 
 
 @contextmanager

@@ -25,6 +25,8 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
+from ..errors import CharterError
+
 __all__ = ["WriteProblem", "create_new", "default_mode", "fsync_folder", "is_temporary",
            "write_all", "write_atomic"]
 
@@ -32,7 +34,7 @@ __all__ = ["WriteProblem", "create_new", "default_mode", "fsync_folder", "is_tem
 _TEMPORARY_TAIL = r"[a-z0-9_]{8}"
 
 
-class WriteProblem(OSError):
+class WriteProblem(CharterError, OSError):
     """A file could not be written (read-only folder, full disk, ...): which, and why."""
 
     def __init__(self, path: str | Path, cause: OSError) -> None:

@@ -1,16 +1,16 @@
-"""`@record`: charterc's dataclasses, with their methods compiled ahead of time.
+"""`@record`: charterc's dataclasses, each compiling one method where dataclasses compiles six.
 
 dataclasses writes every method it generates as source text and compiles it each time a
-class is created, that is at every start: three methods for a frozen class, up to ten with
-`order`. charterc's types (the diagnostic, the source map, the model's forty sections and
-values, the calendar's schedules) cost 30 ms of a one-file check that way on Python 3.11,
-more than the check itself. A record is a dataclass all the same (`fields()`, `replace()`,
-`asdict()` and mypy see one, through `dataclass_transform`), but:
+class is created, that is at every start: `__init__`, `__repr__`, and for a frozen class
+`__setattr__` and `__delattr__`, with `eq` an `__eq__` (and `__hash__`). charterc's types
+(the diagnostic, the source map, the model's forty sections and values, the calendar's
+schedules) would cost a one-file check about 18 ms more that way on Python 3.11 than they do
+as records, more than the check itself. A record is a dataclass all the same (`fields()`,
+`replace()`, `asdict()` and mypy see one, through `dataclass_transform`), but:
 
-- its `__init__` comes from `_initializers.py`, generated from the classes by
-  `python -m charterc.records` and cached as bytecode like any module. A class whose fields
-  no longer match it (a field added, the module not regenerated) compiles the same source
-  at import instead, and a test requires that none does;
+- its `__init__` is compiled here from its fields, as dataclasses would write it, setting
+  each field with `object.__setattr__` (dataclasses writes that only for a frozen class,
+  and then also compiles its own `__setattr__` and `__delattr__`: 10 ms more a start);
 - its other methods are written once, here, and shared: `__setattr__`/`__delattr__` refusing
   assignment (frozen, the default) and `__setstate__` letting pickle and copy past them, the
   dataclass `__repr__`, and with `eq=True` an `__eq__` and `__hash__` over the compared
@@ -21,50 +21,20 @@ more than the check itself. A record is a dataclass all the same (`fields()`, `r
 `@record(frozen=False)` makes a mutable one, `@record(slots=True)` one with `__slots__`.
 Fields are positional; `field(default=...)`, `default_factory`, `init=False`,
 `compare=False` and `hash=False` mean what they mean to dataclasses; `kw_only` is refused.
-
-    python -m charterc.records            # rewrite _initializers.py
-    python -m charterc.records --check    # exit 1 when it is out of date
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import MISSING, Field, FrozenInstanceError, dataclass, fields
 from operator import attrgetter
-from pathlib import Path
 from typing import Any, TypeVar, cast, dataclass_transform, overload
 
-__all__ = ["FACTORY", "MODULE", "RECORD_MODULES", "compiled_at_import", "init_source",
-           "module_source", "record"]
+__all__ = ["record"]
 
 _T = TypeVar("_T")
 
-MODULE = Path(__file__).resolve().parent / "_initializers.py"
-# The modules whose records `_initializers.py` holds, in the order they are generated.
-RECORD_MODULES = (
-    "charterc.diagnostics",
-    "charterc.diagnostics.rules",
-    "charterc.loaders",
-    "charterc.pipeline",
-    "charterc.validate.references",
-    "charterc.calendar.holiday",
-    "charterc.calendar.schedule",
-    "charterc.calendar.targets",
-    "charterc.calendar.coverage",
-    "charterc.model.values",
-    "charterc.model.hours",
-    "charterc.model.charter",
-    "charterc.model.projection",
-    "charterc.checks",
-)
-
 # The default of a parameter whose field has a `default_factory`: the factory is called.
-FACTORY: Any = type("Factory", (), {"__repr__": lambda self: "<factory>"})()
-
-# Records whose `__init__` had to be compiled at import (stale or not generated).
-compiled_at_import: list[str] = []
-# Every record made in this process, in order: what the generator writes out.
-_made: list[type] = []
+_FACTORY: Any = type("Factory", (), {"__repr__": lambda self: "<factory>"})()
 
 
 # -- the methods every record shares ----------------------------------------------------------
@@ -110,12 +80,7 @@ def _getter(names: list[str]) -> Callable[[Any], tuple[Any, ...]]:
     return attrgetter(*names) if names else (lambda value: ())
 
 
-# -- __init__, ahead of time -------------------------------------------------------------------
-
-def _function_name(cls: type) -> str:
-    """The name of `cls`'s `__init__` in `_initializers.py`, unique across RECORD_MODULES."""
-    return re.sub(r"\W", "_", f"{cls.__module__.removeprefix('charterc.')}.{cls.__qualname__}")
-
+# -- __init__ ----------------------------------------------------------------------------------
 
 def _field_line(f: Field[Any]) -> str | None:
     """The statement of `__init__` that sets `f` (None: a field `__init__` leaves unset)."""
@@ -133,15 +98,15 @@ def _field_line(f: Field[Any]) -> str | None:
     return f"    _set(self, {f.name!r}, {value})"
 
 
-def init_source(cls: type) -> str:
-    """The source of `cls`'s `__init__`: each field set in order, then `__post_init__`.
+def _initializer(cls: type) -> Any:
+    """`cls`'s `__init__`: each field set in order, then `__post_init__`.
 
-    A parameter with a default is written `=_DEFAULT` (or `=_FACTORY`); `record` gives the
-    function the fields' real defaults (`__defaults__`), so the source holds no value's repr.
-    """
+    A parameter with a default is written `=_DEFAULT` (or `=_FACTORY`) and the function is
+    given the fields' real defaults (`__defaults__`), so the source holds no value's repr."""
     parameters = ["self"]
     body = []
-    for f in fields(cls):
+    every = fields(cast(Any, cls))
+    for f in every:
         if f.kw_only:
             raise TypeError(f"{cls.__qualname__}.{f.name}: a record's fields are positional "
                             "(kw_only is not supported)")
@@ -154,34 +119,13 @@ def init_source(cls: type) -> str:
             body.append(line)
     if hasattr(cls, "__post_init__"):
         body.append("    self.__post_init__()")
-    return (f"def {_function_name(cls)}({', '.join(parameters)}):\n"
-            + "\n".join(body or ["    pass"]) + "\n")
-
-
-def _generated() -> dict[str, tuple[Any, str]]:
-    """`_initializers.INITS`: function name -> (function, its source); empty if absent."""
-    try:
-        from . import _initializers
-    except ImportError:  # being generated for the first time
-        return {}
-    return cast(dict[str, tuple[Any, str]], _initializers.INITS)
-
-
-def _initializer(cls: type) -> Any:
-    """`cls`'s `__init__`: the generated one when its source is the class's, else compiled."""
-    source = init_source(cls)
-    name = _function_name(cls)
-    function, generated = _generated().get(name, (None, None))
-    if function is None or generated != source:
-        namespace = {"_set": object.__setattr__, "_DEFAULT": None, "_FACTORY": FACTORY}
-        exec(source, namespace)  # our own source, written from the class's fields
-        function = namespace[name]
-        compiled_at_import.append(f"{cls.__module__}.{cls.__qualname__}")
+    source = f"def __init__({', '.join(parameters)}):\n" + "\n".join(body or ["    pass"])
+    namespace = {"_set": object.__setattr__, "_DEFAULT": None, "_FACTORY": _FACTORY}
+    exec(source, namespace)  # our own source, written from the class's fields
+    function = namespace["__init__"]
     function.__defaults__ = tuple(
-        f.default if f.default_factory is MISSING else FACTORY
-        for f in fields(cast(Any, cls))
+        f.default if f.default_factory is MISSING else _FACTORY for f in every
         if f.init and (f.default is not MISSING or f.default_factory is not MISSING)) or None
-    function.__name__ = "__init__"
     function.__qualname__ = f"{cls.__qualname__}.__init__"
     function.__module__ = cls.__module__
     return function
@@ -190,7 +134,6 @@ def _initializer(cls: type) -> Any:
 def _make(cls: type[_T], *, eq: bool, frozen: bool, slots: bool) -> type[_T]:
     cls = dataclass(init=False, repr=False, eq=False, slots=slots)(cls)
     cls.__init__ = _initializer(cls)  # type: ignore[method-assign]
-    _made.append(cls)
     if "__repr__" not in vars(cls):
         cls.__repr__ = _repr  # type: ignore[method-assign]
     if frozen:
@@ -218,34 +161,7 @@ def record(*, eq: bool = False, frozen: bool = True,
 @dataclass_transform(frozen_default=True, eq_default=False)
 def record(cls: type[_T] | None = None, /, *, eq: bool = False, frozen: bool = True,
            slots: bool = False) -> type[_T] | Callable[[type[_T]], type[_T]]:
-    """A dataclass with a precompiled `__init__` and shared methods (see the module's doc)."""
+    """A dataclass with one compiled method and the others shared (see the module's doc)."""
     if cls is None:
         return lambda cls: _make(cls, eq=eq, frozen=frozen, slots=slots)
     return _make(cls, eq=eq, frozen=frozen, slots=slots)
-
-
-# -- generating _initializers.py ---------------------------------------------------------------
-
-def module_source() -> str:
-    """`_initializers.py` as the record classes of RECORD_MODULES now are."""
-    import importlib
-    import inspect
-
-    sources: list[tuple[str, str]] = []
-    for module_name in RECORD_MODULES:
-        module = importlib.import_module(module_name)
-        classes = [cls for cls in _made if cls.__module__ == module_name
-                   and getattr(module, cls.__qualname__, None) is cls]
-        classes.sort(key=lambda cls: inspect.getsourcelines(cls)[1])
-        sources.extend((_function_name(cls), init_source(cls)) for cls in classes)
-    table = "".join(f"    {name!r}: ({name}, {source!r}),\n" for name, source in sources)
-    return ("# Generated by `python -m charterc.records` from the records of RECORD_MODULES:\n"
-            "# each one's `__init__`, and its source (charterc.records compares it with the\n"
-            "# class's). Do not edit: regenerate.\n"
-            "# ruff: noqa\n"
-            "# mypy: ignore-errors\n"
-            "from charterc.records import FACTORY as _FACTORY\n\n"
-            "_set = object.__setattr__\n"
-            "_DEFAULT = None  # each record gives its function its fields' defaults\n\n\n"
-            + "\n\n".join(source for _, source in sources)
-            + "\n\nINITS = {\n" + table + "}\n")

@@ -23,6 +23,8 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..errors import CharterError
+
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
@@ -36,7 +38,7 @@ __all__ = ["TEMPLATE_DIR", "Documents", "TemplateProblem"]
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 
 
-class TemplateProblem(Exception):
+class TemplateProblem(CharterError):
     """A template could not be loaded or rendered (syntax, unsafe access, undefined name,
     too large, or nested without end)."""
 

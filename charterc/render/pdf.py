@@ -23,6 +23,7 @@ import io
 from datetime import UTC, date, datetime
 from typing import Any
 
+from ..errors import CharterError
 from .formats import Attachment, Facts, OutputRequestError
 
 __all__ = ["Attached", "Pdf", "PdfProblem", "available", "convert", "created_from", "html_to_pdf",
@@ -33,7 +34,7 @@ SYSTEM_LIBRARIES = ("libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-
                     "fonts-dejavu-core")
 
 
-class PdfProblem(Exception):
+class PdfProblem(CharterError):
     """A PDF cannot be made: WeasyPrint or its system libraries are missing, or it failed."""
 
 

@@ -27,6 +27,8 @@ from typing import TYPE_CHECKING, Any
 
 from jinja2.exceptions import SecurityError
 
+from ..errors import CharterError
+
 if TYPE_CHECKING:
     from jinja2 import Template
     from jinja2.compiler import Frame
@@ -50,7 +52,7 @@ _FORMAT_WIDTHS = re.compile(r"\{[^{}]*?:[^{}\d]*(\d*)(?:[,_])?(?:\.(\d*))?[^{}]*
 _WIDTH_METHODS = frozenset({"center", "ljust", "rjust", "zfill", "expandtabs"})
 
 
-class TemplateLimit(SecurityError):
+class TemplateLimit(CharterError, SecurityError):
     """A template went over one of the sandbox's bounds (time, output, size, range)."""
 
 

@@ -33,6 +33,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..calendar.index import Ints, local_ordinals
+from ..errors import CharterError
 from ..model.charter import Charter, status_key
 from ..model.projection import Facts
 from .clock import TierClock
@@ -72,7 +73,7 @@ _MAX_ID = 256   # bytes: a longer id sends its file to the row reader (ids are p
 _FOREVER = 1 << 62
 
 
-class Irregular(Exception):
+class Irregular(CharterError):
     """The file is not plain CSV: read it row by row (inputs.py)."""
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from ..diagnostics import Diagnostic, Severity
+from ..errors import CharterError
 from ..model.charter import Charter
 from ..model.projection import Facts
 from ..publish.files import write_all
@@ -50,7 +51,7 @@ class Renderer(Protocol):
     def __call__(self, document: ReportDocument, *, scope: str, lang: str, fmt: str) -> str: ...
 
 
-class ReportError(Exception):
+class ReportError(CharterError):
     """A report cannot be written as asked (a missing optional renderer, a bad format)."""
 
 

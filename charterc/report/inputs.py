@@ -24,6 +24,7 @@ from typing import BinaryIO, NamedTuple
 
 from ..diagnostics import Diagnostic, Severity
 from ..diagnostics.rules import declare
+from ..errors import CharterError
 from ..validate.references import did_you_mean
 from .profiles import BadInstant, Instants, Profile
 
@@ -161,7 +162,7 @@ class Skipped(NamedTuple):
     client: str | None = None
 
 
-class UnreadableFile(Exception):
+class UnreadableFile(CharterError):
     """The file cannot be read as a table (U106); `diagnostic` says why and where."""
 
     def __init__(self, diagnostic: Diagnostic):
@@ -169,7 +170,7 @@ class UnreadableFile(Exception):
         self.diagnostic = diagnostic
 
 
-class BadRow(Exception):
+class BadRow(CharterError):
     """One row cannot be used: (rule, column index, message, hint)."""
 
     def __init__(self, rule: str, column: int, message: str, hint: str = ""):

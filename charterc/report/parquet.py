@@ -13,13 +13,15 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from ..errors import CharterError
+
 __all__ = ["ParquetError", "TextBatches", "open_parquet", "parquet_records", "text_column"]
 
 # (line of the batch's first row, the columns read by their index in the file)
 TextBatches = Iterator[tuple[int, dict[int, pa.Array]]]
 
 
-class ParquetError(Exception):
+class ParquetError(CharterError):
     """The file cannot be read as Parquet (the readers make it U106)."""
 
 

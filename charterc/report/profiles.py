@@ -24,10 +24,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+from ..errors import CharterError
+
 __all__ = ["PROFILES", "BadInstant", "Instants", "Profile", "profile"]
 
 
-class BadInstant(ValueError):
+class BadInstant(CharterError, ValueError):
     """An instant that cannot be read: the message and a hint (U101)."""
 
     def __init__(self, message: str, hint: str = "") -> None:

@@ -15,10 +15,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from ..errors import CharterError
+
 __all__ = ["Revision", "RevisionError", "charter_at"]
 
 
-class RevisionError(Exception):
+class RevisionError(CharterError):
     """The charter cannot be read at that revision (a usage error: exit 2)."""
 
 

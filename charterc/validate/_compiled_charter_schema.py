@@ -1332,8 +1332,10 @@ VERSION = "2.22.3"
 from decimal import Decimal
 import re
 
+from charterc.errors import CharterError
 
-class JsonSchemaValueException(ValueError):
+
+class JsonSchemaValueException(CharterError, ValueError):
     """fastjsonschema's exception for one invalid value (same arguments), without the library."""
 
     def __init__(self, message, value=None, name=None, definition=None, rule=None):
@@ -1345,7 +1347,7 @@ class JsonSchemaValueException(ValueError):
         self.rule = rule
 
 
-class JsonSchemaValuesException(ValueError):
+class JsonSchemaValuesException(CharterError, ValueError):
     """fastjsonschema's exception for several invalid values, without the library."""
 
     def __init__(self, errors):

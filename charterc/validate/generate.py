@@ -70,12 +70,15 @@ def _lazy_patterns(code: str) -> str:
 # The generated code raises and catches fastjsonschema's two exceptions; importing them
 # imports the whole library (its drafts and code generator). The module defines the same
 # two classes instead: the fast path only asks whether a document is valid, and
-# `schema.is_valid` catches any exception.
+# `schema.is_valid` catches any exception. They derive from charterc's own base, as every
+# exception charterc defines does.
 _IMPORT_EXCEPTIONS = ("from fastjsonschema import JsonSchemaValueException, "
                       "JsonSchemaValuesException\n")
 _OWN_EXCEPTIONS = '''
+from charterc.errors import CharterError
 
-class JsonSchemaValueException(ValueError):
+
+class JsonSchemaValueException(CharterError, ValueError):
     """fastjsonschema's exception for one invalid value (same arguments), without the library."""
 
     def __init__(self, message, value=None, name=None, definition=None, rule=None):
@@ -87,7 +90,7 @@ class JsonSchemaValueException(ValueError):
         self.rule = rule
 
 
-class JsonSchemaValuesException(ValueError):
+class JsonSchemaValuesException(CharterError, ValueError):
     """fastjsonschema's exception for several invalid values, without the library."""
 
     def __init__(self, errors):

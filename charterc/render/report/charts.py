@@ -22,6 +22,7 @@ from html import escape
 from types import ModuleType
 from typing import TYPE_CHECKING, Literal, TypedDict
 
+from ...errors import CharterError
 from ...report.types import WeekTickets
 
 if TYPE_CHECKING:
@@ -76,7 +77,7 @@ class TurnaroundBar(TypedDict):
     count: int
 
 
-class ChartsUnavailable(Exception):
+class ChartsUnavailable(CharterError):
     """matplotlib is not installed: the report is written without its charts."""
 
 
