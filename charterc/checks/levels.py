@@ -13,7 +13,6 @@ from decimal import Decimal
 from ..calendar import CoverageGap, gaps
 from ..calendar.targets import Target, Verdict, compare
 from ..diagnostics import Diagnostic, Fix, Severity
-from ..diagnostics.fixes import append_entries, token_at
 from ..diagnostics.rules import problem, rule
 from ..model.charter import Charter, Objective, Tier
 from ..model.values import fmt_percent
@@ -101,6 +100,8 @@ def _missing_targets(ctx: CheckContext, objective: Objective,
                      missing: list[str]) -> tuple[Fix, ...]:
     """The missing priorities added with the target of the priority before each (else the
     one after it), as written: T603's order holds, and the author tightens from there."""
+    from ..diagnostics.fixes import append_entries, token_at  # only when a fix is made
+
     sources, priorities = ctx.sources, ctx.charter.priorities
     if sources is None:
         return ()

@@ -4,23 +4,19 @@ Exit status: 0 clean, 1 findings, 2 usage or internal error.
 """
 from __future__ import annotations
 
-import logging
 import os
 import sys
-import warnings
-from contextlib import contextmanager
 from datetime import date
-from typing import TYPE_CHECKING, Literal, TextIO
+from typing import TYPE_CHECKING, Any, Literal
 
 import click
 
 from .. import __version__
 from ..render.findings import REPORTERS, visible
-from ..render.formats import formats_of
 from .options import output_and_languages, today_option, usage_columns, usage_source
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Callable
 
     from ..authoring import Document
     from ..diagnostics import Severity
@@ -130,47 +126,13 @@ def _stop_writing() -> None:
         os.close(devnull)
 
 
-def _show_warning(message: Warning | str, category: type[Warning], filename: str,
-                  lineno: int, file: TextIO | None = None, line: str | None = None) -> None:
-    """A library's warning (matplotlib's "Glyph 27 (ESC) missing") on one line, its control
-    characters escaped: they come from the charter or the usage files."""
-    click.echo(f"charterc: warning: {category.__name__}: {visible(str(message))}", err=True)
-
-
-class _EscapedRecords(logging.Formatter):
-    """Library log records (the last-resort handler's) with their control characters
-    escaped, for the same reason."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        return visible(super().format(record), keep="\n")
-
-
-@contextmanager
-def _escaped_library_output() -> Iterator[None]:
-    """Route the warnings and log records of the libraries a command calls through
-    `visible`, as every diagnostic is."""
-    root = logging.getLogger()
-    handler = logging.StreamHandler()
-    handler.setFormatter(_EscapedRecords("charterc: %(levelname)s: %(name)s: %(message)s"))
-    handler.setLevel(logging.WARNING)
-    added = not root.handlers  # without handlers, logging's last resort prints them raw
-    if added:
-        root.addHandler(handler)
-    with warnings.catch_warnings():
-        warnings.showwarning = _show_warning
-        try:
-            yield
-        finally:
-            if added:
-                root.removeHandler(handler)
-
-
 class _Group(click.Group):
     """Turns an unexpected exception into a one-line error and exit 2 (no traceback)."""
 
     def invoke(self, ctx: click.Context) -> object:
         try:
-            with _escaped_library_output():
+            from ..render.findings.libraries import escaped_library_output
+            with escaped_library_output():
                 return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
             raise
@@ -322,12 +284,39 @@ def schema(show_path: bool, folder: str | None) -> None:
     click.echo(str(path) if show_path else path.read_text(encoding="utf-8"), nl=show_path)
 
 
+class _RegistryChoice(click.Choice[str]):
+    """The formats a document has, read from the registry (`render/formats.py`) when the
+    command line is parsed or its help shown, not when the CLI is imported."""
+
+    def __init__(self, document: str) -> None:
+        self.document, self.case_sensitive = document, True
+
+    @property
+    def choices(self) -> tuple[str, ...]:  # type: ignore[override]
+        from ..render.formats import formats_of
+        return formats_of(self.document)
+
+
+class _FormatsOption(click.Option):
+    """`--format` of a command writing a document: its help lists the registry's formats
+    for that document, looked up when the help is shown."""
+
+    def __init__(self, *args: Any, document: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.document = document
+
+    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
+        from ..render.formats import formats_of
+        self.help = f"Formats, comma-separated: {', '.join(formats_of(self.document))}."
+        return super().get_help_record(ctx)
+
+
 @main.command()
 @click.argument("old")
 @click.argument("new")
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--format", "fmt", default="text", show_default=True,
-              type=click.Choice(formats_of("diff")), help="Output format.")
+              type=_RegistryChoice("diff"), help="Output format.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report here.")
 def diff(old: str, new: str, paths: tuple[str, ...], fmt: str, output: str | None) -> None:
     """Changes in commitments between two versions (paths or git revisions), per client.
@@ -381,11 +370,10 @@ def _require(extra: str, what: str) -> None:
 
 def _formats_option(document: str, default: str
                     ) -> Callable[[Callable[..., None]], Callable[..., None]]:
-    """`--format` of a command writing `document`: the formats it has, from the registry
-    (`render/formats.py`); they are checked, with the languages, when the command runs."""
+    """`--format` of a command writing `document`: the formats it has, from the registry;
+    they are checked, with the languages, when the command runs."""
     return click.option("--format", "fmt", default=default, show_default=True,
-                        metavar="FORMATS", help="Formats, comma-separated: "
-                        f"{', '.join(formats_of(document))}.")
+                        metavar="FORMATS", cls=_FormatsOption, document=document)
 
 
 @main.command("build")

@@ -44,6 +44,8 @@ Pdf = Facts
 
 
 def _weasyprint() -> Any:
+    from .findings.libraries import escape_logging
+    escape_logging()  # WeasyPrint and fontTools log
     try:
         import weasyprint  # type: ignore[import-untyped]
     except ImportError as exc:

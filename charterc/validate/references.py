@@ -13,7 +13,6 @@ from collections.abc import Collection, Iterable, Iterator, Mapping
 from typing import Any
 
 from ..diagnostics import Diagnostic, Fix, Severity, SourceMap, pointer_parts
-from ..diagnostics.fixes import quoted_like, replace_scalar
 from ..diagnostics.rules import RULES, declare
 from ..records import record
 
@@ -69,6 +68,7 @@ def _rename(doc: Mapping[str, Any], ref: Reference, meant: str | None,
     beside = _at(doc, ref.pointer.rsplit("/", 1)[0])
     if isinstance(beside, dict | list) and meant in beside:
         return ()
+    from ..diagnostics.fixes import quoted_like, replace_scalar  # only when a fix is made
     return replace_scalar(sources, ref.pointer, f"Change to '{meant}'",
                           lambda written: quoted_like(written, meant), key=ref.key,
                           expect=lambda written: written.strip("\"'") == ref.value)

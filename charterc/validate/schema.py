@@ -26,7 +26,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from ..diagnostics import Diagnostic, Fix, Severity, SourceMap, pointer_join, pointer_parts
-from ..diagnostics.fixes import replace_scalar
 from ..diagnostics.rules import declare
 
 if TYPE_CHECKING:  # jsonschema is imported only when a document is invalid
@@ -531,6 +530,7 @@ class _Explainer:
         raw = self.unquoted(schema, value, pointer)
         if raw is None or self.sources.dsl or '"' in raw or "\\" in raw:
             return ()
+        from ..diagnostics.fixes import replace_scalar  # only when a fix is made
         return replace_scalar(self.sources, pointer, f'Quote it: "{raw}"',
                               lambda written: f'"{written}"', expect=lambda written: written == raw)
 

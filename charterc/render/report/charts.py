@@ -82,6 +82,8 @@ class ChartsUnavailable(CharterError):
 
 
 def _matplotlib() -> tuple[ModuleType, type[Figure]]:
+    from ..findings.libraries import escape_logging
+    escape_logging()  # matplotlib logs (its font manager)
     try:
         import matplotlib
         from matplotlib.figure import Figure
