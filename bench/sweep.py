@@ -101,12 +101,16 @@ def run_cli(item: Case, folder: Path) -> tuple[str, str]:
     try:
         # a fresh process shows each warning once: so does each input
         with warnings.catch_warnings():
-            result = CliRunner().invoke(main, item.args, catch_exceptions=True)
+            # color=True: the text exactly as printed (the runner strips ANSI sequences
+            # otherwise, and would hide one that a charter smuggled to the terminal)
+            result = CliRunner().invoke(main, item.args, catch_exceptions=True, color=True)
     finally:
         os.chdir("/")
     exception = result.exception if not isinstance(result.exception, SystemExit) else None
     stderr = result.stderr
-    outcome = _classify(result.exit_code, result.stdout, stderr, exception)
+    # --color asks for ANSI sequences on standard output: only standard error is judged
+    stdout = "" if "--color" in item.args else result.stdout
+    outcome = _classify(result.exit_code, stdout, stderr, exception)
     detail = ""
     if exception is not None:
         detail = f"{type(exception).__name__}: {exception}"
@@ -114,7 +118,7 @@ def run_cli(item: Case, folder: Path) -> tuple[str, str]:
         detail = next((line for line in (stderr + result.stdout).splitlines()
                        if "internal error" in line or "Error" in line), stderr[-300:])
     elif outcome == "raw control":
-        text = stderr if RAW_CONTROL.search(stderr) else result.stdout
+        text = stderr if RAW_CONTROL.search(stderr) else stdout
         match = RAW_CONTROL.search(text)
         detail = repr(text[max(0, match.start() - 60):match.end() + 20]) if match else ""
     outside = _outside(before, _snapshot(folder), item.writable)
