@@ -16,6 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
+from sweep import _classify, _outside  # noqa: E402
 from sweep_inputs import WEIGHTS, case  # noqa: E402
 
 SUMMARY = re.compile(r"^sweep: (\d+) inputs, (\d+) internal errors, (\d+) tracebacks, "
@@ -29,6 +30,20 @@ def test_inputs_are_a_function_of_seed_and_index():
         [(c.args, c.files, c.frames) for c in again]
     assert {c.command for c in first} == set(WEIGHTS)
     assert case(29, 5).files != case(28, 5).files or case(29, 5).args != case(28, 5).args
+
+
+def test_outcomes_are_told_apart():
+    assert _classify(1, "x.charter.yaml:3:1: error[S201]: ...", "", None) == "exit 1"
+    assert _classify(2, "", "charterc: internal error: ValueError: year 0", None) == \
+        "internal error"
+    assert _classify(2, "", "Traceback (most recent call last):\n", None) == "traceback"
+    assert _classify(0, "", "", KeyError("x")) == "traceback"
+    assert _classify(0, "", "warning: Glyph 27 (\x1b) missing", None) == "raw control"
+    assert _classify(0, "report\twritten\r\n", "", None) == "exit 0"
+    before = {"in/a.charter": (10, 1), "out/x": (1, 1)}
+    after = {"in/a.charter": (11, 2), "out/x": (2, 2), "out/y": (1, 1), "stray": (1, 1)}
+    assert _outside(before, after, ("out/",)) == ["in/a.charter", "stray"]
+    assert _outside(before, after, ("out/", "in/")) == ["stray"]
 
 
 def test_a_short_sweep_finds_no_internal_error():
