@@ -257,8 +257,9 @@ def _template(rng: random.Random) -> tuple[str, bytes, str]:
         original = dict(SOURCES["templates"]).get(target, "{{ 1 }}")
         text, what = mutate(rng, original)
         return target, encode(text), f"template {target} {what}"
-    choices = [t for t in HOSTILE_TEMPLATES if t[0] not in EXPENSIVE or rng.random() < 0.02]
-    label, body = rng.choice(choices)
+    label, body = rng.choice(HOSTILE_TEMPLATES)
+    if label in EXPENSIVE and rng.random() < 0.9:
+        label, body = rng.choice([t for t in HOSTILE_TEMPLATES if t[0] not in EXPENSIVE])
     body = body.replace("SELF", target)
     return target, encode(body), f"template {target}: {label}"
 
@@ -327,7 +328,10 @@ def _mutate_csv(rng: random.Random, text: str) -> tuple[str, str]:
         row = rng.randrange(len(rows))
         cells = rows[row].split(",")
         column = rng.randrange(len(cells))
-        cells[column] += rng.choice(("\x1b]0;pwn\x07", "\x1b[2J", "\x07", "\x9b1m", "\x7f"))
+        if "feature" in header and rng.random() < 0.5:  # free text that reaches the charts
+            column = header.index("feature")
+        cells[min(column, len(cells) - 1)] += rng.choice(
+            ("\x1b]0;pwn\x07", "\x1b[2J", "\x07", "\x9b1m", "\x7f"))
         rows[row] = ",".join(cells)
         what = f"control characters in column {column + 1}"
     else:
