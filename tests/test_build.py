@@ -340,9 +340,20 @@ def test_a_template_override_replaces_the_builtin_by_name(tmp_path):
     ("{{ title.__class__ }}", "unsafe"),
     ("{{ no_such_field }}", "'no_such_field' is undefined"),
     ("{% if %}", "syntax error"),
+    # an override's expression raising: once an internal error
+    ("{{ 1 / 0 }}", r"line 1\): ZeroDivisionError: division by zero"),
+    ("{{ 1 % 0 }}", "ZeroDivisionError"),
+    ("{{ 1 + 'a' }}", "TypeError: unsupported operand"),
+    ("{{ none | length }}", "TypeError: object of type 'NoneType' has no len"),
+    ("{{ '%d' % 'a' }}", "TypeError: %d format"),
+    ("{{ 'abc'.index('z') }}", "ValueError: substring not found"),
+    ("{{ version ~ 1e999 }}", "NameError: name 'inf' is not defined"),
+    # not UTF-8: once an internal error (UnicodeDecodeError)
+    (b"\xff{{ title }}", r"not UTF-8 text \(byte 0xff at offset 0\)"),
 ])
 def test_template_tricks_fail_with_a_clear_error(tmp_path, body, message):
-    templates = _override(tmp_path, body)
+    templates = _override(tmp_path, "")
+    (templates / "charter.md.j2").write_bytes(body if isinstance(body, bytes) else body.encode())
     out = tmp_path / "dist"
     build([_write(tmp_path / "in", BASE)], out, formats=["md"], today=TODAY)
     before = (out / "manifest.json").read_bytes()

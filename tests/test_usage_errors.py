@@ -231,6 +231,17 @@ def test_convert_from_yaml_warns_about_dropped_comments(tmp_path, target):
     assert "warning" not in result.stdout
 
 
+@pytest.mark.parametrize("target", ["yaml", "dsl"])
+def test_convert_counts_comments_of_a_text_only_libyaml_scans(tmp_path, target):
+    # a tab inside a flow sequence's plain scalar: the loader (libyaml) takes it, PyYAML's
+    # pure-Python scanner refused it, and counting the comments was an internal error
+    text = BASE.replace("    features: [incident, weekend]",
+                        "    features: [incident, week\tend]  # a note", 1)
+    result = CliRunner().invoke(main, ["convert", write(tmp_path, text), "--to", target])
+    assert result.exit_code == 0, result.output
+    assert "warning: 4 comments" in result.stderr
+
+
 def test_convert_from_yaml_without_comments_says_nothing(tmp_path):
     text = "\n".join(line for line in BASE.splitlines() if not line.startswith("#"))
     result = CliRunner().invoke(main, ["convert", write(tmp_path, text + "\n"), "--to", "dsl"])

@@ -27,8 +27,10 @@ def _dsl_comments(text: str) -> int:
 def _yaml_comments(text: str) -> int:
     import yaml
 
+    from ..loaders.yaml import _Loader  # the scanner that loaded the text takes it again
+
     spans = sorted((token.start_mark.index, token.end_mark.index)
-                   for token in yaml.scan(text, Loader=yaml.SafeLoader)
+                   for token in yaml.scan(text, Loader=_Loader)
                    if token.start_mark.index != token.end_mark.index)
     count, index, span = 0, text.find("#"), 0
     while index != -1:

@@ -57,7 +57,8 @@ declare("P105", Severity.ERROR, """
     Passes:  version: "1.10"
 """)
 
-# libyaml's parser when available; the pure-Python one gives the same events
+# libyaml's parser when available. The pure-Python one refuses some texts libyaml takes (a
+# tab inside a plain scalar of a flow sequence), so whatever scans a charter again uses this.
 _Loader: type[yaml.SafeLoader | yaml.CSafeLoader] = (
     yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader)
 

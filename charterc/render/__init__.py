@@ -64,7 +64,12 @@ def _bounded_loader(folder: Path) -> FileSystemLoader:
             if size > MAX_TEMPLATE_BYTES:
                 raise TemplateProblem(f"template {template}: {size} bytes, over the "
                                       f"{MAX_TEMPLATE_BYTES // 1024} KiB a template may have")
-            return super().get_source(environment, template)
+            try:
+                return super().get_source(environment, template)
+            except UnicodeDecodeError as exc:
+                raise TemplateProblem(f"template {template}: not UTF-8 text (byte "
+                                      f"0x{exc.object[exc.start]:02x} at offset {exc.start})"
+                                      ) from None
 
     return BoundedLoader(str(folder))
 
@@ -191,10 +196,10 @@ class Documents:
         except RecursionError as exc:
             raise TemplateProblem(f"template {name}{_line(exc)}: includes itself, or nests "
                                   "templates without end") from None
-        except (ArithmeticError, LookupError, TypeError, ValueError) as exc:
-            if not self.templates:
-                raise  # the built-in templates' own bug: an internal error
-            # an override is the user's code: its mistakes (1/0, a float too large) are its own
+        except (ArithmeticError, LookupError, NameError, TypeError, ValueError) as exc:
+            if self.templates is None:
+                raise  # a built-in template failing is a bug in charterc
+            # an override's own expression failed (`1 / 0`, `1 + 'a'`, `none | length`)
             raise TemplateProblem(f"template {name}{_line(exc)}: {type(exc).__name__}: "
                                   f"{exc}") from None
 
