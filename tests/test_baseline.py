@@ -770,3 +770,25 @@ def test_a_proposal_that_passes_check_says_so(tmp_path: Path) -> None:
                                              "restore": []}
     markdown = next((tmp_path / "out").rglob("baseline.en.md")).read_text(encoding="utf-8")
     assert "The proposed charter passes charterc check." in markdown
+
+
+def test_comments_beside_changed_values_are_listed_as_possibly_stale(year, tmp_path) -> None:
+    """`share: 57%  # 16,000 of 27,900 tickets: 57.3%`: the proposal changes the share and
+    keeps the comment; the report lists it with its line in the proposed charter."""
+    tickets, _ = year
+    proposal = tmp_path / "proposed.charter.yaml"
+    document = baseline_json(CHARTER, tickets, tmp_path / "out", "--write", str(proposal))
+    stale = document["proposal"]["stale_comments"]
+    assert {"comment": "# 16,000 of 27,900 tickets: 57.3%"} in \
+        [{"comment": s["comment"]} for s in stale]
+    written = proposal.read_text(encoding="utf-8").splitlines()
+    original = CHARTER.read_text(encoding="utf-8").splitlines()
+    for s in stale:
+        line = written[s["line"] - 1]
+        assert line.endswith(s["comment"]), (s, line)
+        assert line not in original  # its value changed; its comment did not
+    code, output = run("baseline", str(CHARTER), "--tickets", str(tickets), "--from", "2026-01",
+                       "--to", "2026-12", "--format", "md", "-o", str(tmp_path / "md"))
+    markdown = next((tmp_path / "md").rglob("baseline.en.md")).read_text(encoding="utf-8")
+    assert "### Comments that may be stale" in markdown
+    assert f"line {stale[0]['line']}: " in markdown

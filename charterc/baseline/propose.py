@@ -24,9 +24,10 @@ from typing import Any
 from ..errors import CharterError
 from ..loaders import Loaded, load_bytes, loader_for
 from .compare import Baseline
-from .types import Proposal
+from .types import Proposal, StaleComment
 
-__all__ = ["ProposalError", "propose", "propose_text"]
+__all__ = ["ProposalError", "propose", "propose_text", "propose_with_notes",
+           "stale_comments"]
 
 
 class ProposalError(CharterError):
@@ -373,6 +374,29 @@ _DSL = re.compile(r"\.charter$")
 
 def propose_text(text: str, loaded: Loaded, result: Baseline, name: str) -> str:
     """The proposal for the charter `text` (loaded as `loaded`) named `name`."""
+    return proposed_with_notes(text, loaded, result, name)[0]
+
+
+def stale_comments(src: _Source, edits: list[_Edit]) -> list[StaleComment]:
+    """The comments kept on lines whose value the proposal changes (spec section 10.2):
+    they may state the old figure (`share: 57.4%  # 57.3%`). Lines as in the proposal."""
+    found: dict[int, StaleComment] = {}
+    for e in edits:
+        if e.new_line or e.text == "\0":
+            continue
+        comment = _COMMENT.search(src.text(e.line).rstrip("\r\n")[e.end:])
+        if comment is None:
+            continue
+        shift = sum(other.text.count("\n") + 1 for other in edits
+                    if other.new_line and other.line < e.line) \
+            - sum(1 for other in edits if other.text == "\0" and other.line < e.line)
+        found[e.line] = {"line": e.line + shift, "comment": comment.group(2)}
+    return [found[line] for line in sorted(found)]
+
+
+def proposed_with_notes(text: str, loaded: Loaded, result: Baseline,
+                        name: str) -> tuple[str, list[StaleComment]]:
+    """The proposal for the charter `text`, and the comments it keeps that may be stale."""
     document = loaded.document
     if not isinstance(document, dict):
         raise ProposalError("the charter did not load")
@@ -397,14 +421,21 @@ def propose_text(text: str, loaded: Loaded, result: Baseline, name: str) -> str:
     if not again.ok or not _same(again.document, _expected(document, result)):
         raise ProposalError("the edited charter does not read back as proposed; nothing "
                             "written (its layout is one the editor does not know)")
-    return proposed
+    return proposed, stale_comments(src, edits)
 
 
 def propose(loaded: Loaded, result: Baseline, path: Path | None = None) -> str:
     """The proposal for the charter file `path` (default: the file `loaded` came from)."""
+    return propose_with_notes(loaded, result, path)[0]
+
+
+def propose_with_notes(loaded: Loaded, result: Baseline, path: Path | None = None
+                       ) -> tuple[str, list[StaleComment]]:
+    """The proposal for the charter file `path`, and the comments it keeps that may be
+    stale."""
     source = Path(path if path is not None else loaded.file)
     try:
         text = source.read_bytes().decode("utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise ProposalError(f"cannot read {source}: {exc}") from None
-    return propose_text(text, loaded, result, source.name)
+    return proposed_with_notes(text, loaded, result, source.name)

@@ -92,7 +92,7 @@ def run_baseline(request: BaselineRequest, *,
     from ..report.run import checked_as_at
     from .compare import BaselineError, compare
     from .output import write_baseline
-    from .propose import ProposalError, propose
+    from .propose import ProposalError, propose_with_notes
     from .verify import check_proposal, unchecked
 
     run = BaselineRun(warnings=_charts_warning(request.formats))
@@ -115,7 +115,7 @@ def run_baseline(request: BaselineRequest, *,
     run.result, run.diagnostics = result, result.diagnostics
     proposal = None
     try:
-        proposal = propose(loaded, result, request.charter)
+        proposal, stale = propose_with_notes(loaded, result, request.charter)
     except ProposalError as exc:
         if request.write is not None:
             run.problem = f"--write: {exc}"
@@ -123,6 +123,7 @@ def run_baseline(request: BaselineRequest, *,
         check = unchecked(str(exc))
     else:
         check = check_proposal(proposal, request.charter, request.end)
+        result.document["proposal"]["stale_comments"] = stale
     result.document["proposal"]["check"] = check
     run.warnings += [f"warning: the proposed charter would fail charterc check: {f['rule']} "
                      f"(line {f['line']}): {f['message']}" for f in check["findings"]]

@@ -243,6 +243,14 @@ class RestoringPrice(TypedDict):
     target: float
 
 
+class StaleComment(TypedDict):
+    """A comment the proposal keeps on a line whose value it changes (it may state the old
+    figure), at its line in the proposed charter."""
+
+    line: int
+    comment: str
+
+
 class ProposalCheck(TypedDict):
     """The proposal checked like any charter (spec section 10.2)."""
 
@@ -256,6 +264,7 @@ class ProposalSection(TypedDict):
     reviewed: str                  # the window's last day: the new baseline.reviewed
     clients: dict[str, Proposal]   # the clients with enough tickets
     check: NotRequired[ProposalCheck]
+    stale_comments: NotRequired[list[StaleComment]]
 
 
 class BaselineDocument(TypedDict):

@@ -155,6 +155,9 @@ def _view(document: BaselineDocument, language: Language) -> BaselineView:
         "thin": [_finding(f, names, document, language) for f in document["findings"]
                  if f["kind"] == "thin"],
         "check": _check(document, language),
+        "stale": [str(language.gettext("line %(line)s: %(comment)s") % {
+            "line": c["line"], "comment": c["comment"]})
+            for c in document["proposal"].get("stale_comments", [])],
         "charts": None, "charts_missing": None,
     }
 

@@ -60,5 +60,6 @@ class BaselineView(TypedDict):
     findings: list[str]             # in sentences, the thin clients apart
     thin: list[str]
     check: CheckView | None         # the proposal checked (spec 10.2)
+    stale: list[str]                # comments the proposal keeps beside changed values
     charts: list[str] | None        # inline SVG (Markup), HTML only
     charts_missing: str | None      # why there are no charts
