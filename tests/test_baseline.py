@@ -789,6 +789,7 @@ def test_comments_beside_changed_values_are_listed_as_possibly_stale(year, tmp_p
         assert line not in original  # its value changed; its comment did not
     code, output = run("baseline", str(CHARTER), "--tickets", str(tickets), "--from", "2026-01",
                        "--to", "2026-12", "--format", "md", "-o", str(tmp_path / "md"))
+    assert code == 0, output
     markdown = next((tmp_path / "md").rglob("baseline.en.md")).read_text(encoding="utf-8")
     assert "### Comments that may be stale" in markdown
     assert f"line {stale[0]['line']}: " in markdown
