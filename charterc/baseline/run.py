@@ -15,6 +15,8 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..exits import EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE
+
 if TYPE_CHECKING:
     from ..diagnostics import Diagnostic
     from ..pipeline import PortfolioResult
@@ -22,7 +24,6 @@ if TYPE_CHECKING:
 
 __all__ = ["BaselineRequest", "BaselineRun", "run_baseline"]
 
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
 
 @dataclass(frozen=True)

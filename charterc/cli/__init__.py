@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import click
 
 from .. import __version__
+from ..exits import EXIT_CLEAN, EXIT_CLOSED_PIPE, EXIT_FINDINGS, EXIT_USAGE
 from ..render.findings import REPORTERS, visible
 from .options import output_and_languages, today_option, usage_columns, usage_source
 
@@ -21,10 +22,6 @@ if TYPE_CHECKING:
     from ..authoring import Document
     from ..diagnostics import Severity
 
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
-# The reader of standard output went away (`charterc rules | head -5`): the status a shell
-# reports for a program stopped by SIGPIPE, as `cat` or `grep` would be
-EXIT_CLOSED_PIPE = 128 + 13
 
 
 def _today(value: str | None) -> date | None:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..diagnostics import Diagnostic, Severity
+from ..exits import EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE
 
 if TYPE_CHECKING:
     from ..loaders import Loaded
@@ -28,7 +29,6 @@ if TYPE_CHECKING:
 __all__ = ["CheckedCharter", "ReportRequest", "ReportRun", "checked_as_at", "is_review",
            "run_report"]
 
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
 
 @dataclass(frozen=True)
