@@ -1,8 +1,8 @@
-"""The baseline report's files: JSON always the same bytes for the same input; Markdown and
-HTML per language from `render.py`. Written together, atomically (`publish.files.write_all`)."""
+"""The baseline report's files, made by the output stage (`render.formats.render_set`: JSON
+always the same bytes for the same input, Markdown and HTML per language from
+`render/baseline/`) and written together, atomically (`publish.files.write_all`)."""
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -10,11 +10,7 @@ from ..publish.files import write_all
 from .compare import Baseline
 from .types import BaselineDocument
 
-__all__ = ["dumps", "folder", "write_baseline"]
-
-
-def dumps(document: BaselineDocument) -> str:
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+__all__ = ["folder", "write_baseline"]
 
 
 def folder(out: Path, document: BaselineDocument) -> Path:

@@ -21,7 +21,7 @@ matplotlib).
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
@@ -29,7 +29,7 @@ from ..errors import CharterError
 from ..records import record
 
 __all__ = ["FORMATS", "Attachment", "Facts", "Format", "OutputRequestError",
-           "check_request", "formats_of", "function", "labels", "render_set",
+           "check_request", "formats_of", "function", "render_set",
            "templated"]
 
 
@@ -175,8 +175,3 @@ def render_set(formats: Sequence[str], langs: Sequence[str], *,
                 stated = facts()
             files[f".{lang}{fmt.extension}"] = function(fmt.convert)(rendered[source], stated)
     return files
-
-
-def labels() -> Mapping[str, str]:
-    """Each format's label, for links to its files."""
-    return {name: fmt.label for name, fmt in FORMATS.items()}
