@@ -578,11 +578,14 @@ def lsp_command(today: str | None, debounce: int, stdio: bool) -> None:
 @click.option("--charter-rev", "charter_rev", metavar="auto|REV",
               help="Measure against the charter as committed in git: auto = the newest commit "
                    "before the period's end.")
+@click.option("--itsm-sla", "itsm_sla", type=click.Path(exists=True, dir_okay=False),
+              help="The ITSM's own SLA records (id, objective, breached, due; with "
+                   "--profile servicenow its task_sla export): compared ticket by ticket.")
 def report_command(charter: str, tickets: str, outages: str | None, period: str | None,
                    first: str | None, last: str | None, out: str, lang: str, fmt: str,
                    columns: tuple[str, ...], strict: bool, history: str | None,
                    profile: str | None, input_timezone: str | None,
-                   charter_rev: str | None) -> None:
+                   charter_rev: str | None, itsm_sla: str | None = None) -> None:
     """Measure a period's tickets and outages against a charter; write per-client reports.
 
     Writes OUT/<charter>/<period>/provider.<lang>.<fmt> and clients/<client>.<lang>.<fmt>.
@@ -593,7 +596,8 @@ def report_command(charter: str, tickets: str, outages: str | None, period: str 
 
     request = parse_request(charter, tickets, outages, period, first, last, out, lang, fmt,
                             columns, strict, history=history, profile=profile,
-                            input_timezone=input_timezone, charter_rev=charter_rev)
+                            input_timezone=input_timezone, charter_rev=charter_rev,
+                            itsm_sla=itsm_sla)
     sys.exit(report(request))
 
 

@@ -44,7 +44,8 @@ RULE_MODULES = (
     "charterc.checks.levels",        # T6xx
     "charterc.checks.security",      # D8xx
     "charterc.checks.reporting",     # M9xx
-    "charterc.report.inputs",        # U101-U106
+    "charterc.report.inputs",        # U101-U108
+    "charterc.report.itsm",          # U109
     "charterc.diff",                 # G706
     "charterc.pipeline",             # X001
 )

@@ -61,6 +61,7 @@ from .inputs import (
 from .measure import Measure, Period
 
 if TYPE_CHECKING:
+    from .itsm import ItsmAgreement
     from .profiles import Instants, Profile
 
 __all__ = ["BATCH_ROWS", "BLOCK_BYTES", "ColumnarHistory", "ColumnarMeasure", "Ids",
@@ -799,6 +800,7 @@ class ColumnarMeasure(Measure):
         self.priorities = tuple(charter.priorities)
         self._months = np.asarray(self.months, dtype=np.int64)
         self._years = np.asarray(self.years, dtype=np.int64)
+        self.itsm: ItsmAgreement | None = None   # --itsm-sla: the ITSM's verdicts compared
 
     def add_batch(self, b: TicketBatch) -> None:
         start, end = self.period.start, self.period.end
@@ -816,6 +818,14 @@ class ColumnarMeasure(Measure):
             rows = np.flatnonzero(mine & trend)
             if len(rows):
                 self._batch_trend(b, c, cid, rows, hkeys)
+        if self.itsm is not None:
+            self.itsm.add_batch(self, b, inside, hkeys)
+
+    def verdicts(self, b: TicketBatch, c: int, k: int, p: str, rows: Ints, end: Ints,
+                 hkeys: Ints | None) -> tuple[Ints, Ints, Ints, Ints] | None:
+        """(due, status 0 met / 1 breached / 2 pending, event, paused) of objective k for
+        these rows of client c and priority p, as at `end`; None: no target."""
+        return self._batch_status(b, c, k, p, rows, end, hkeys)
 
     def _batch_status(self, b: TicketBatch, c: int, k: int, p: str, rows: Ints, end: Ints,
                 hkeys: Ints | None) -> tuple[Ints, Ints, Ints, Ints] | None:
