@@ -102,12 +102,13 @@ def read_itsm_sla(path: Path, display: str, *, profile: Profile | None,
             found = [k for k, word in enumerate(_WORDS) if word.search(written)]
         else:
             found = [k for k, word in enumerate(OBJECTIVE_KEYS) if written.lower() == word]
-        if len(found) != 1:
+        if len(found) != 1 and servicenow:
             what = "both response and resolution" if found else "neither response nor resolution"
-            raise BadRow("U109", c_objective,
-                         f"the SLA {written!r} of ticket {ident} says {what}",
-                         "name each SLA definition with the word response or resolution"
-                         if servicenow else "objective is response or resolution")
+            raise BadRow("U109", c_objective, f"the SLA {written!r} of ticket {ident} says {what}",
+                         "name each SLA definition with the word response or resolution")
+        if len(found) != 1:
+            raise BadRow("U109", c_objective, f"objective {written!r} of ticket {ident} is "
+                         "neither response nor resolution", "write response or resolution")
         value, c_breached = _required(fields, table, "breached")
         if value.lower() not in _BOOLEANS:
             raise BadRow("U101", c_breached, f"breached: {value!r} is not true or false")
@@ -221,9 +222,12 @@ class ItsmAgreement:
 
     def _reason(self, measure: ColumnarMeasure, c: int, k: int, p: str, opened: int,
                 due: int, itsm: int | None, paused: int) -> str | None:
-        """The likely reason the ITSM's due time differs from charterc's (docs/report.md):
-        a pause, a time-zone offset, a holiday, a weekend, a different target; `event`
-        when both give the same due time (the ITSM stopped its clock at another time)."""
+        """The likely reason the ITSM's due time differs from charterc's (docs/report.md),
+        the first that fits: `event` (the same due time: the ITSM stopped its clock at
+        another time), `pause` (the ITSM's due is charterc's without the pauses, or later
+        on an objective that pauses), `timezone` (off by the zone's UTC offset), `holiday`
+        (a holiday of the tier's calendar between the two), `weekend` (the ITSM's due on a
+        day the tier's hours never open), else `target`."""
         import numpy as np
 
         if itsm is None:
@@ -248,7 +252,8 @@ class ItsmAgreement:
                 return "target"
             if days & schedule.holidays.dates(min(days).year, max(days).year):
                 return "holiday"
-            if any(not _open_weekday(schedule, d.weekday()) for d in days):
+            local = datetime.fromtimestamp(itsm, tz).date()
+            if not _open_weekday(schedule, local.weekday()):   # the ITSM's due on a closed day
                 return "weekend"
         return "target"
 
