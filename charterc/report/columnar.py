@@ -482,15 +482,18 @@ def _cells(columns: dict[int, pa.Array], width: int, row: int) -> list[str]:
 def ticket_batches(path: Path, display: str, *, clients: list[str], priorities: tuple[str, ...],
                    mapping: dict[str, str] | None, progress: Callable[[int], None] | None,
                    profile: Profile | None, instants: Instants, shape: dict[str, int],
-                   rows: bool = False) -> Iterator[TicketBatch | Skipped]:
+                   rows: bool = False,
+                   window: tuple[int, int] | None = None) -> Iterator[TicketBatch | Skipped]:
     """The tickets of a file in batches, and its skipped rows, in the order of the file.
 
-    `rows`: read the file row by row (a file that is not plain CSV, see `Irregular`)."""
+    `rows`: read the file row by row (a file that is not plain CSV, see `Irregular`).
+    `window`: duplicate ids (U104) are looked for among the tickets opened in [start, end)
+    only, the period measured: the ids kept are the period's, not the file's."""
     if rows:
         yield from _row_batches(read_tickets(
             path, display, clients=clients, priorities=priorities, mapping=mapping,
-            progress=progress, profile=profile, instants=instants, shape=shape),
-            clients, priorities)
+            progress=progress, profile=profile, instants=instants, shape=shape,
+            window=window), clients, priorities)
         return
     source = _Source(path, display, TICKET_COLUMNS, mapping, profile, progress)
     table = source.table
@@ -498,7 +501,7 @@ def ticket_batches(path: Path, display: str, *, clients: list[str], priorities: 
     known = frozenset(clients)
     seen = _Seen()
     parse = ticket_parser(table, clients=known, priorities=priorities, profile=profile,
-                          instants=instants, first_line=seen)
+                          instants=instants, first_line=seen, window=window)
     batcher = _Batcher(clients, priorities)
     client_ix = {c: i for i, c in enumerate(clients)}
     priority_ix = {p: i for i, p in enumerate(priorities)}
@@ -543,18 +546,20 @@ def ticket_batches(path: Path, display: str, *, clients: list[str], priorities: 
                 codes.append(_coded(columns[ix[name]], _strip_or_none))
         lines = np.arange(line0, line0 + n, dtype=np.int64)
         bad = np.flatnonzero(~good)
-        earlier = seen.lines(hashed)
+        counted, kept, checked = _counted(hashed, good, opened, window)
+        earlier = seen.lines(checked)
         if not len(bad) and not np.any(earlier >= 0) and \
-                len(np.unique(hashed.hash)) == n:
-            seen.add(hashed, lines)
+                len(np.unique(checked.hash)) == len(kept):
+            seen.add(checked, lines[kept])
             yield TicketBatch(lines, ids, client, priority, opened, response, resolved,
                               codes[0][0], codes[0][1], codes[1][0], codes[1][1], hashed)
             continue
-        # rows in order: the good ones checked for duplicates, the others read by rows
-        keep = np.zeros(n, dtype=bool)
+        # rows in order: the good ones of the window checked for duplicates, the others
+        # read by rows; the good ones outside the window are kept as they are
+        keep = good & ~counted
         bad_rows = set(bad.tolist())
         idents: list[str] = ids.to_pylist()
-        for r in range(n):
+        for r in np.flatnonzero(counted | ~good).tolist():
             if r in bad_rows:
                 fields = _cells(columns, table.width, r)
                 try:
@@ -583,6 +588,15 @@ def ticket_batches(path: Path, display: str, *, clients: list[str], priorities: 
             yield rest
 
 
+def _counted(hashed: Ids, good: npt.NDArray[np.bool_], opened: Ints,
+             window: tuple[int, int] | None) -> tuple[npt.NDArray[np.bool_], Ints, Ids]:
+    """The rows checked for duplicate ids (U104): the good ones opened in the window (all
+    good ones without a window); their indexes, and their ids."""
+    counted = good if window is None else good & (opened >= window[0]) & (opened < window[1])
+    kept = np.flatnonzero(counted)
+    return counted, kept, hashed if len(kept) == len(hashed) else hashed.take(kept)
+
+
 def _plain(ids: Ids) -> npt.NDArray[np.bool_]:
     """Ids of printable ASCII with no space first or last (nothing `str.strip` removes)."""
     matrix, length = ids.matrix, ids.length
@@ -602,8 +616,11 @@ class ColumnarHistory:
     """The status history as three integer columns, and per set of pause statuses the
     pauses of every ticket, for all tickets at once."""
 
-    def __init__(self, statuses: Iterable[str]) -> None:
+    def __init__(self, statuses: Iterable[str], until: int | None = None) -> None:
         self.log = History(statuses)   # the status codes
+        # rows at or after `until` (the period's end) are not kept: a pause they start
+        # begins after every clock measured stops, one they end is clipped at the end anyway
+        self.until = until
         self.codes = self.log.codes
         self._ids: list[pa.Array] = []
         self._at: list[Ints] = []
@@ -625,6 +642,11 @@ class ColumnarHistory:
     def add_columns(self, ids: pa.Array, at: Ints, code: Ints) -> None:
         """Rows in the file's order (at one instant, that order decides)."""
         self._flush()
+        if self.until is not None:
+            before = at < self.until
+            if not bool(np.all(before)):
+                rows = np.flatnonzero(before)
+                ids, at, code = ids.take(pa.array(rows)), at[rows], code[rows]
         self._ids.append(ids)
         self._at.append(at)
         self._code.append(code.astype(np.uint8))

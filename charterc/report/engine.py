@@ -167,7 +167,7 @@ def _columnar(charter: Charter, period: Period, tickets: Path, display: str,
     row by row into those batches (a file that is not plain CSV: `columnar.Irregular`)."""
     from .columnar import ColumnarHistory, ColumnarMeasure, history_rows, ticket_batches
 
-    log = ColumnarHistory(statuses) if history is not None and statuses else None
+    log = ColumnarHistory(statuses, period.end) if history is not None and statuses else None
     if log is not None and history is not None:
         for row in history_rows(log, history, history_display or str(history),
                                 mapping=columns, profile=profile, instants=instants,
@@ -179,7 +179,7 @@ def _columnar(charter: Charter, period: Period, tickets: Path, display: str,
     for batch in ticket_batches(tickets, display, clients=[c.id for c in charter.clients],
                                 priorities=tuple(charter.priorities), mapping=columns,
                                 progress=progress, profile=profile, instants=instants,
-                                shape=shape, rows=rows):
+                                shape=shape, rows=rows, window=(period.start, period.end)):
         if isinstance(batch, Skipped):
             skip(batch)
         else:

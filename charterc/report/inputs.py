@@ -437,9 +437,12 @@ def _bad(table: _Table, line: int, exc: BadRow) -> Diagnostic:
 def ticket_parser(table: _Table, *, clients: frozenset[str], priorities: Iterable[str],
                   profile: Profile | None = None, instants: Instants = _ISO,
                   first_line: dict[str, int] | None = None,
+                  window: tuple[int, int] | None = None,
                   ) -> Callable[[int, list[str]], Ticket]:
     """The reader of one ticket row (raises `BadRow`), as `read_tickets` applies it; the ids
-    of the rows read are remembered in `first_line` (id -> line) for U104."""
+    of the rows read are remembered in `first_line` (id -> line) for U104. `window`: only
+    the tickets opened in [start, end) (UTC seconds: the period a report measures) are
+    checked and remembered for U104; None: every row of the file."""
     priorities = tuple(priorities)
     known = frozenset(priorities)
     first_line = {} if first_line is None else first_line
@@ -488,10 +491,12 @@ def ticket_parser(table: _Table, *, clients: frozenset[str], priorities: Iterabl
             raise BadRow("U103", i_response + 1, f"ticket {ident} is first answered "
                          f"({fields[i_response].strip()}) before it was opened "
                          f"({fields[i_opened].strip()})")
-        if ident in first_line:
-            raise BadRow("U104", i_id + 1, f"duplicate id {ident} (first on line "
-                         f"{first_line[ident]})", "the first row is measured; remove the copy")
-        first_line[ident] = line
+        if window is None or window[0] <= opened < window[1]:
+            if ident in first_line:
+                raise BadRow("U104", i_id + 1, f"duplicate id {ident} (first on line "
+                             f"{first_line[ident]})",
+                             "the first row is measured; remove the copy")
+            first_line[ident] = line
         if resolved is not None and (response is None or resolved < response):
             response = resolved  # a resolution answers the ticket
         feature = fields[i_feature].strip() or None if i_feature is not None else None
@@ -507,7 +512,8 @@ def read_tickets(path: StrPath, display: str, *, clients: Iterable[str],
                  progress: Callable[[int], None] | None = None,
                  profile: Profile | None = None,
                  instants: Instants = _ISO,
-                 shape: dict[str, int] | None = None) -> Iterator[Ticket | Skipped]:
+                 shape: dict[str, int] | None = None,
+                 window: tuple[int, int] | None = None) -> Iterator[Ticket | Skipped]:
     """Every ticket row as a `Ticket`, or a `Skipped` row with its diagnostic.
 
     Raises `UnreadableFile` (before yielding anything) when the header is unusable.
@@ -515,14 +521,15 @@ def read_tickets(path: StrPath, display: str, *, clients: Iterable[str],
     thing kept across rows (id -> line of the first row, for the message).
     `profile`: a tool's export (its column names and priority labels); `instants`
     reads the times (an input zone for times without an offset). `shape`, if given,
-    is filled with the 1-based column of each canonical column the file has.
+    is filled with the 1-based column of each canonical column the file has. `window`:
+    U104 only among the tickets opened in [start, end) (see `ticket_parser`).
     """
     table, rows = _stream(path, display, TICKET_COLUMNS, mapping, progress, profile)
     if shape is not None:
         shape.update({name: i + 1 for name, i in table.index.items()})
     clients = frozenset(clients)
     ticket = ticket_parser(table, clients=clients, priorities=priorities, profile=profile,
-                           instants=instants)
+                           instants=instants, window=window)
     i_client = table.index["client"]
 
     for line, fields, error in rows:

@@ -265,7 +265,8 @@ def _rows(charter: Charter, period: Period, tickets: Path, display: str,
     add = measure.add
     for ticket in read_tickets(tickets, display, clients=[c.id for c in charter.clients],
                                priorities=charter.priorities, mapping=columns,
-                               profile=profile, instants=instants, shape=shape):
+                               profile=profile, instants=instants, shape=shape,
+                               window=(period.start, period.end)):
         if isinstance(ticket, Skipped):
             skip(ticket)
         else:
