@@ -79,7 +79,9 @@ declare("U104", Severity.WARNING, """
     Duplicate ticket id: the later row is skipped.
 
     Ticket ids are unique in an export; a repeated id is usually a row exported
-    twice. The first row is measured; the message names its line.
+    twice. The first row is measured; the message names its line. A report looks
+    for duplicates among the tickets opened in its period (the ones it measures),
+    so that what it keeps follows the period, not the file.
 """)
 declare("U105", Severity.WARNING, """
     Unknown priority in a usage file: skipped.
