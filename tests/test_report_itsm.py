@@ -263,3 +263,22 @@ def test_agreement_everywhere_says_so():
         entry["disagreements"] = []
     text = render_report(document, scope="provider", lang="en", fmt="md")
     assert text.count("The ITSM agrees on every ticket compared.") == 2
+
+
+def test_an_itsm_that_does_not_pause_is_told_by_its_due_time(tmp_path):
+    """tests/report/pauses*: B (finance, P2, resolution 8h on the calendar clock, paused on
+    awaiting-customer 10:00-11:30 and 13:00-14:00) is due 19:30 and met at 19:00; an ITSM
+    that does not pause has it due at 17:00, breached."""
+    sla = tmp_path / "sla.csv"
+    sla.write_text("id,objective,breached,due\nB,resolution,true,2026-11-02T17:00:00+01:00\n",
+                   encoding="utf-8")
+    loaded = load_path(HERE / "pauses.charter.yaml")
+    result = build_report(build_model(loaded.document), loaded,
+                          tickets=HERE / "pauses-tickets.csv", outages=None,
+                          start=NOVEMBER[0], end=NOVEMBER[1],
+                          history=HERE / "pauses-history.csv", itsm_sla=sla)
+    finance = result.document["clients"]["finance"]["itsm_agreement"]
+    assert finance["disagreements"] == [
+        {"id": "B", "objective": "resolution", "charterc": "met", "itsm": "breached",
+         "charterc_due": "2026-11-02T19:30:00+01:00", "itsm_due": "2026-11-02T17:00:00+01:00",
+         "reason": "pause"}]
