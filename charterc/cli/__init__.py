@@ -585,7 +585,8 @@ def report_command(charter: str, tickets: str, outages: str | None, period: str 
                    first: str | None, last: str | None, out: str, lang: str, fmt: str,
                    columns: tuple[str, ...], strict: bool, history: str | None,
                    profile: str | None, input_timezone: str | None,
-                   charter_rev: str | None, itsm_sla: str | None = None) -> None:
+                   exclude_status: str | None, charter_rev: str | None,
+                   itsm_sla: str | None = None) -> None:
     """Measure a period's tickets and outages against a charter; write per-client reports.
 
     Writes OUT/<charter>/<period>/provider.<lang>.<fmt> and clients/<client>.<lang>.<fmt>.
@@ -597,7 +598,7 @@ def report_command(charter: str, tickets: str, outages: str | None, period: str 
     request = parse_request(charter, tickets, outages, period, first, last, out, lang, fmt,
                             columns, strict, history=history, profile=profile,
                             input_timezone=input_timezone, charter_rev=charter_rev,
-                            itsm_sla=itsm_sla)
+                            exclude_status=exclude_status, itsm_sla=itsm_sla)
     sys.exit(report(request))
 
 
@@ -620,7 +621,7 @@ def report_command(charter: str, tickets: str, outages: str | None, period: str 
 def baseline_command(charter: str, tickets: str, outages: str | None, first: str, last: str,
                      out: str, lang: str, fmt: str, columns: tuple[str, ...],
                      profile: str | None, input_timezone: str | None,
-                     write: str | None) -> None:
+                     exclude_status: str | None, write: str | None) -> None:
     """Compare a window of tickets with a charter; propose its next baseline.
 
     Volumes, shares and roles, features, demand outside the tier's hours, weekday and
@@ -632,6 +633,6 @@ def baseline_command(charter: str, tickets: str, outages: str | None, first: str
     from .baseline import baseline, parse_request
 
     request = parse_request(charter, tickets, outages, first, last, out, lang, fmt, columns,
-                            write, profile, input_timezone)
+                            write, profile, input_timezone, exclude_status)
     sys.exit(baseline(request))
 

@@ -21,7 +21,15 @@ from ..model.charter import Charter
 from ..model.projection import Facts
 from ..publish.files import write_all
 from . import document as doc
-from .inputs import Outage, Skipped, UnreadableFile, diagnostic, read_outages
+from .inputs import (
+    Excluded,
+    Outage,
+    Skipped,
+    UnreadableFile,
+    diagnostic,
+    excluded_statuses,
+    read_outages,
+)
 from .measure import Measure, Period, range_period
 from .measured import MeasuredPeriod, Notes
 from .types import CharterRevision, Pauses, ProviderDocument, ReportDocument
@@ -162,10 +170,12 @@ def _columnar(charter: Charter, period: Period, tickets: Path, display: str,
               columns: dict[str, str] | None, profile: Profile | None, instants: Instants,
               progress: Callable[[int], None] | None, shape: dict[str, int],
               skip: Callable[[Skipped], None], *, rows: bool,
+              exclude: frozenset[str] = frozenset(),
               itsm: ItsmAgreement | None = None) -> Measure:
     """The tickets measured in batches of columns (columnar.py); `rows`: read the files
     row by row into those batches (a file that is not plain CSV: `columnar.Irregular`)."""
     from .columnar import ColumnarHistory, ColumnarMeasure, history_rows, ticket_batches
+    from .names import client_names, feature_names
 
     log = ColumnarHistory(statuses, period.end) if history is not None and statuses else None
     if log is not None and history is not None:
@@ -176,12 +186,17 @@ def _columnar(charter: Charter, period: Period, tickets: Path, display: str,
     measure = ColumnarMeasure(charter, Facts(charter), period, log)
     measure.itsm = itsm
     add = measure.add_batch
-    for batch in ticket_batches(tickets, display, clients=[c.id for c in charter.clients],
+    for batch in ticket_batches(tickets, display, clients=client_names(charter),
                                 priorities=tuple(charter.priorities), mapping=columns,
                                 progress=progress, profile=profile, instants=instants,
-                                shape=shape, rows=rows, window=(period.start, period.end)):
+                                shape=shape, rows=rows, features=feature_names(charter),
+                                exclude=exclude, window=(period.start, period.end)):
         if isinstance(batch, Skipped):
             skip(batch)
+        elif isinstance(batch, Excluded):
+            measure.exclude(batch.client, batch.opened)
+            if itsm is not None:   # a cancelled ticket's SLA records are left out with it
+                itsm.seen.add(batch.id)
         else:
             add(batch)
     return measure
@@ -199,6 +214,7 @@ def build_report(charter: Charter, loaded: Loaded | None = None, *, tickets: Pat
                  profile: Profile | None = None,
                  input_timezone: str | None = None,
                  revision: CharterRevision | None = None,
+                 exclude_status: Sequence[str] | None = None,
                  itsm_sla: Path | None = None,
                  itsm_sla_display: str | None = None) -> ReportResult:
     """Measure the period [start, end] (local dates, inclusive, provider's zone).
@@ -211,6 +227,9 @@ def build_report(charter: Charter, loaded: Loaded | None = None, *, tickets: Pat
     document under `reviews`. `history`: the status history that pauses clocks
     (`pause_on`); `profile` and `input_timezone`: how the files are written;
     `revision`: the committed version of the charter measured against, for the header.
+    `exclude_status`: the statuses whose tickets are out of every figure (None: the
+    default, `canceled` and `cancelled`; empty: none), counted per client when the
+    tickets file has a status column.
     `itsm_sla`: the ITSM's own SLA records, compared ticket by ticket (`itsm_agreement`).
     """
     from .columnar import Irregular
@@ -220,6 +239,7 @@ def build_report(charter: Charter, loaded: Loaded | None = None, *, tickets: Pat
     statuses = pause_statuses(charter)
     instants = Instants(input_timezone, profile.formats if profile is not None else ())
     display = tickets_display or str(tickets)
+    exclude = excluded_statuses(exclude_status)
     measure: Measure | None = None
     for by_rows in (False, True):
         skips = _Skips(charter)
@@ -235,7 +255,7 @@ def build_report(charter: Charter, loaded: Loaded | None = None, *, tickets: Pat
                                   profile, instants, skips)
             measure = _columnar(charter, period, tickets, display, history, history_display,
                                 statuses, columns, profile, instants, progress, shape, skips,
-                                rows=by_rows, itsm=itsm)
+                                rows=by_rows, exclude=exclude, itsm=itsm)
         except UnreadableFile as exc:
             return ReportResult(None, [*skips.listed, exc.diagnostic], skips.count,
                                 skips.per_client, strict)
@@ -287,7 +307,8 @@ def _result(charter: Charter, loaded: Loaded | None, period: Period,
         "statuses": statuses, "measured": history is not None,
         "history": (history_display or str(history)) if history else None} if statuses else None
     notes = Notes(skipped, tuple(diagnostics), tuple(reviews), pauses, revision,
-                  tuple(c for c in ("feature", "channel") if c in shape), itsm)
+                  tuple(c for c in ("feature", "channel") if c in shape),
+                  excluding=any(u.excluded for u in measure.usage.values()), itsm=itsm)
     report = MeasuredPeriod(charter, period, measure, outages, notes)
     return ReportResult(doc.provider_document(report), diagnostics, skipped, per_client, strict,
                         warnings)

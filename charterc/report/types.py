@@ -255,6 +255,7 @@ class ClientEntry(TypedDict):
     trend: list[TrendMonth]
     weekly: list[WeekTickets]
     usage: NotRequired[UsageEntry]
+    excluded: NotRequired[int]   # only when the period has excluded tickets (--exclude-status)
     itsm_agreement: NotRequired[ItsmAgreementEntry]   # with --itsm-sla only
 
 
@@ -267,6 +268,7 @@ class ProviderEntry(TypedDict):
     charge: float
     credit: float
     turnaround: TurnaroundEntry
+    excluded: NotRequired[int]   # only when the period has excluded tickets: the clients' sum
     itsm_agreement: NotRequired[ItsmAgreementEntry]   # with --itsm-sla only
 
 
