@@ -282,3 +282,25 @@ def test_an_itsm_that_does_not_pause_is_told_by_its_due_time(tmp_path):
         {"id": "B", "objective": "resolution", "charterc": "met", "itsm": "breached",
          "charterc_due": "2026-11-02T19:30:00+01:00", "itsm_due": "2026-11-02T17:00:00+01:00",
          "reason": "pause"}]
+
+
+def test_a_cancelled_tickets_sla_records_are_left_out_with_it(tmp_path):
+    """A ticket whose state is cancelled (--exclude-status) is out of every figure; its
+    SLA records are left out too, not reported as unknown (U109)."""
+    incident = tmp_path / "incident.csv"
+    incident.write_bytes((ITSM / "incident.csv").read_bytes() + (
+        b"INC0010006,Duplicate call,legal,3 - Moderate,Canceled,2026-10-21 09:00:00,,\r\n"
+    ))
+    task_sla = tmp_path / "task_sla.csv"
+    task_sla.write_bytes((ITSM / "task_sla.csv").read_bytes() + (
+        b"INC0010006,Priority 3 response (1 business day),Completed,true,"
+        b"2026-10-22 18:00:00,100,2026-10-21 09:00:00,\r\n"))
+    model, loaded = charter()
+    result = build_report(model, loaded, tickets=incident, outages=None, start=OCTOBER[0],
+                          end=OCTOBER[1], profile=profile("servicenow"),
+                          input_timezone="Europe/Paris", itsm_sla=task_sla,
+                          itsm_sla_display="task_sla.csv")
+    assert [d.line for d in result.diagnostics if d.rule == "U109"] == [9, 11]
+    assert result.document["clients"]["legal"]["excluded"] == 1
+    assert result.document["provider"]["itsm_agreement"] == \
+        servicenow().document["provider"]["itsm_agreement"]
