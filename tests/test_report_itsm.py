@@ -304,3 +304,22 @@ def test_a_cancelled_tickets_sla_records_are_left_out_with_it(tmp_path):
     assert result.document["clients"]["legal"]["excluded"] == 1
     assert result.document["provider"]["itsm_agreement"] == \
         servicenow().document["provider"]["itsm_agreement"]
+
+
+def test_the_generic_rows_validate_against_their_schema():
+    """schemas/itsm-sla.csv.schema.json: the fixture's readable rows pass, its U101 and
+    U109 rows of a bad value fail (an unknown ticket and a second record are charterc's
+    to find)."""
+    import csv
+
+    import jsonschema
+    schema = json.loads((ROOT / "schemas" / "itsm-sla.csv.schema.json").read_text())
+    jsonschema.Draft202012Validator.check_schema(schema)
+    validator = jsonschema.Draft202012Validator(schema)
+    with open(ITSM / "itsm-sla.csv", encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    valid = [validator.is_valid(row) for row in rows]
+    assert [n + 2 for n, ok in enumerate(valid) if not ok] == [10, 11]   # lines
+    for example in schema["examples"]:
+        validator.validate(example)
+    assert not validator.is_valid({**rows[0], "due": "2026-11-11T18:00"})   # no offset
