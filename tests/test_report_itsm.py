@@ -323,3 +323,22 @@ def test_the_generic_rows_validate_against_their_schema():
     for example in schema["examples"]:
         validator.validate(example)
     assert not validator.is_valid({**rows[0], "due": "2026-11-11T18:00"})   # no offset
+
+
+def test_a_task_sla_export_is_read_by_its_header_without_the_profile(tmp_path):
+    """charterc's own tickets CSV (ids) with ServiceNow's task_sla export: the header tells
+    the shape; its times without an offset are placed by --input-timezone."""
+    sla = tmp_path / "task_sla.csv"
+    sla.write_text("task,sla,stage,has_breached,planned_end_time\n"
+                   "L11,Priority 1 resolution (8 business hours),Completed,true,"
+                   "2026-11-11 18:00:00\n"
+                   "L13,Priority 3 resolution (5 business days),Cancelled,true,"
+                   "2026-11-06 18:00:00\n", encoding="utf-8")
+    model, loaded = charter()
+    result = build_report(model, loaded, tickets=HERE / "tickets.csv", outages=None,
+                          start=NOVEMBER[0], end=NOVEMBER[1], itsm_sla=sla,
+                          input_timezone="Europe/Paris")
+    assert result.diagnostics == []
+    provider = result.document["provider"]["itsm_agreement"]
+    assert (provider["compared"], provider["agree"]) == (1, 0)
+    assert brief(provider) == [("L11", "resolution", "met", "breached", "holiday")]

@@ -23,7 +23,19 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from ..diagnostics import Diagnostic, Severity
 from ..diagnostics.rules import declare
-from .inputs import BadRow, Skipped, _bad, _instant, _required, _stream, _width, diagnostic
+from .inputs import (
+    BadRow,
+    Skipped,
+    UnreadableFile,
+    _bad,
+    _instant,
+    _Record,
+    _required,
+    _stream,
+    _Table,
+    _width,
+    diagnostic,
+)
 from .types import OBJECTIVE_KEYS, ItsmAgreementEntry, ItsmDisagreement
 
 if TYPE_CHECKING:
@@ -81,13 +93,28 @@ def _u109(display: str, line: int, column: int, message: str, hint: str) -> Diag
     return Diagnostic("U109", Severity.WARNING, message, display, line, column, "", hint)
 
 
+def _open(path: Path, display: str, servicenow: bool) -> tuple[bool, _Table, Iterator[_Record]]:
+    """(whether the file is a task_sla export, its table, its records)."""
+    try:
+        return servicenow, *_stream(path, display, _SPEC,
+                                    SERVICENOW_COLUMNS if servicenow else GENERIC_COLUMNS, None)
+    except UnreadableFile as exc:
+        if servicenow:
+            raise
+        try:   # a task_sla export without --profile: its own header says so
+            return True, *_stream(path, display, _SPEC, SERVICENOW_COLUMNS, None)
+        except UnreadableFile:
+            raise exc from None
+
+
 def read_itsm_sla(path: Path, display: str, *, profile: Profile | None,
                   instants: Instants) -> Iterator[ItsmRecord | Skipped]:
     """Every SLA record of the file, or a `Skipped` row (U101, U109); a cancelled stage
-    yields nothing. `UnreadableFile` (U106) when the header is unusable."""
-    servicenow = profile is not None and profile.name == "servicenow"
-    table, rows = _stream(path, display, _SPEC,
-                          SERVICENOW_COLUMNS if servicenow else GENERIC_COLUMNS, None)
+    yields nothing. `UnreadableFile` (U106) when the header is unusable. The `task_sla`
+    columns are read with `--profile servicenow`, and without it when the header has them
+    and not the generic ones."""
+    servicenow, table, rows = _open(path, display,
+                                    profile is not None and profile.name == "servicenow")
     i_due, i_stage = table.index.get("due"), table.index.get("stage")
     c_objective = table.index["objective"] + 1
     seen: dict[tuple[str, int], int] = {}
