@@ -195,3 +195,16 @@ def test_markdown_and_html_say_how_many_cancelled_tickets_were_left_out(tmp_path
                                        "--format", "md", "--exclude-status", ""])
     assert "Cancelled tickets" not in \
         (plain / "report-desk" / "2026-10" / "provider.en.md").read_text(encoding="utf-8")
+
+
+def test_baseline_leaves_cancelled_tickets_out_too(tmp_path):
+    def finance_tickets(*args: str) -> int:
+        out = tmp_path / str(len(args))
+        result = CliRunner().invoke(main, ["baseline", str(CHARTER), "--tickets", str(OURS),
+                                           "--from", "2026-10", "--to", "2026-11", "-o",
+                                           str(out), "--format", "json", *args])
+        assert result.exit_code == 0, result.output
+        (folder,) = list((out / "report-desk").iterdir())
+        document = json.loads((folder / "baseline.json").read_text(encoding="utf-8"))
+        return int(document["clients"]["finance"]["tickets"])
+    assert finance_tickets("--exclude-status", "") == finance_tickets() + 1
