@@ -342,3 +342,14 @@ def test_a_task_sla_export_is_read_by_its_header_without_the_profile(tmp_path):
     provider = result.document["provider"]["itsm_agreement"]
     assert (provider["compared"], provider["agree"]) == (1, 0)
     assert brief(provider) == [("L11", "resolution", "met", "breached", "holiday")]
+
+
+def test_a_client_without_records_says_none_was_compared():
+    document = json.loads(json.dumps(servicenow().document))
+    document["clients"]["finance"]["itsm_agreement"] = {"compared": 0, "agree": 0,
+                                                        "disagreements": []}
+    for lang, text in (("en", "No SLA record of the ITSM was compared."),
+                       ("fr", "Aucun enregistrement SLA de l’outil ITSM n’a été comparé.")):
+        for fmt in ("md", "html"):
+            shown = render_report(document, scope="finance", lang=lang, fmt=fmt)
+            assert text in shown
