@@ -46,6 +46,7 @@ RULE_MODULES = (
     "charterc.checks.reporting",     # M9xx
     "charterc.report.inputs",        # U101-U106
     "charterc.diff",                 # G706
+    "charterc.export.itsm.drift",    # I101-I109
     "charterc.pipeline",             # X001
 )
 
@@ -149,7 +150,8 @@ def problem(pointer: str, message: str, hint: str = "", severity: Severity | Non
 _FAMILIES = {"P": "Loading", "S": "Schema", "R": "References", "C": "Cost",
              "V": "Coverage", "T": "Service levels", "G": "Governance and baselines",
              "D": "Security and data protection", "M": "Reporting",
-             "U": "Usage data (charterc report)", "X": "Internal failures"}
+             "U": "Usage data (charterc report)",
+             "I": "ITSM drift (charterc drift)", "X": "Internal failures"}
 
 
 def catalogue_markdown(entries: Sequence[Rule]) -> str:
