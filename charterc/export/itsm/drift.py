@@ -89,7 +89,7 @@ declare("I109", Severity.ERROR, """
 
 _TARGET = {"duration", "duration_type", "target", "metric", "business_hours", "goal"}
 _CONDITION = {"start_condition", "jql", "organizations", "priority"}
-_PAUSE = {"pause_condition", "pause"}
+_PAUSE = {"pause_condition", "pauseConditions"}
 _SCHEDULE = {"schedule", "calendar", "timezone", "timezone_source", "time_zone", "timezoneId"}
 
 
