@@ -384,3 +384,16 @@ def test_jsm_pause_conditions_come_from_pause_on(tmp_path):
     data = json.loads(file.read_text(encoding="utf-8"))
     metric = next(m for m in data["metrics"] if m["name"] == "Time to first response (Standard)")
     assert metric["pauseConditions"] == ["Status: Waiting for customer"]
+
+
+def test_a_drift_finding_the_charter_accepts_is_suppressed(tmp_path):
+    file = _export(tmp_path, "servicenow")
+    file.write_text(file.read_text(encoding="utf-8").replace(
+        "<active>true</active>", "<active>false</active>", 1), encoding="utf-8")
+    text = DESK.read_text(encoding="utf-8").replace(
+        "  suppress: []",
+        '  suppress: [{rule: I109, reason: "P1 response switched off during the migration"}]')
+    charter = tmp_path / "accepting.charter.yaml"
+    charter.write_text(text, encoding="utf-8")
+    code, found = _findings(charter, "servicenow", file)
+    assert code == 0 and [(d["rule"], d["suppressed"]) for d in found] == [("I109", True)]

@@ -161,7 +161,7 @@ def catalogue_markdown(entries: Sequence[Rule]) -> str:
            "`charterc explain ID` prints one. Severities are defaults: a charter accepts a "
            "finding with `metadata.suppress`, a run re-levels one with `--level ID=LEVEL`. "
            "The decisions behind each area's rules are in docs/rules/ (cost, governance, "
-           "coverage, levels, security, reporting).\n"]
+           "coverage, levels, security, reporting, itsm).\n"]
     out.append("| id | severity | title |\n| --- | --- | --- |")
     out.extend(f"| [{r.id}](#{r.id.lower()}) | {r.severity.value} | {r.title} |" for r in entries)
     family = None

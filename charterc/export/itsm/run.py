@@ -5,7 +5,7 @@ into an ITSM (its findings are the result, exit 1).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -91,10 +91,13 @@ def drift(path: str, name: str, file: str, options: Options, today: date | None 
     else:
         findings = list(compare(mine, theirs))
     sources = result.sources
+    accepted = {entry.rule for entry in result.charter.metadata.suppress}
     found: list[Diagnostic] = []
     for finding in findings:
         line, column = sources.locate(finding.pointer)
-        found.append(finding.diagnostic(result.file, line, column))
+        diagnostic = finding.diagnostic(result.file, line, column)
+        found.append(replace(diagnostic, suppressed=True) if finding.rule in accepted
+                     else diagnostic)
     # the drift findings only: the charter's own warnings are `check`'s
     return DriftRun(PortfolioResult([FileResult(result.file, result.loaded, result.charter,
                                                 found)]), checked=True)
