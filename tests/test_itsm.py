@@ -397,3 +397,25 @@ def test_a_drift_finding_the_charter_accepts_is_suppressed(tmp_path):
     charter.write_text(text, encoding="utf-8")
     code, found = _findings(charter, "servicenow", file)
     assert code == 0 and [(d["rule"], d["suppressed"]) for d in found] == [("I109", True)]
+
+
+def test_drift_compares_a_charter_whose_review_is_overdue(tmp_path):
+    """The consistency rules are check's: an overdue review (G703) still has SLAs."""
+    file = _export(tmp_path, "jsm")
+    run = CliRunner().invoke(main, ["drift", str(DESK), "--jsm", str(file),
+                                    "--today", "2031-01-01"])
+    assert run.exit_code == 0, run.output
+
+
+def test_drift_on_a_charter_that_does_not_load_reports_its_findings(tmp_path):
+    broken = tmp_path / "broken.charter.yaml"
+    broken.write_text("apiVersion: [\n", encoding="utf-8")
+    file = _export(tmp_path, "jsm")
+    code, found = _findings(broken, "jsm", file)
+    assert code == 1 and [d["rule"] for d in found] == ["P101"]
+
+
+def test_zendesk_organization_by_client_id(tmp_path):
+    file = _export(tmp_path, "zendesk", DESK, "--organization", "finance=42")
+    data = json.loads(file.read_text(encoding="utf-8"))
+    assert data["sla_policies"][1]["filter"]["any"][0]["value"] == 42

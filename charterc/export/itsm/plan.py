@@ -66,6 +66,7 @@ class Goal:
     exact: bool                    # False: a business `Nd` written as open minutes
     pause_on: tuple[str, ...]      # normalised statuses (`awaiting-customer`)
     clients: tuple[str, ...]       # the names of the clients on the tier, in charter order
+    client_ids: tuple[str, ...]    # their ids, in the same order
     attainment: str                # `95%`; `100%` when not stated
     pointer: str                   # the target's JSON pointer in the charter
 
@@ -113,6 +114,7 @@ def _business_day_minutes(tier: Tier) -> int:
 
 def _goals(charter: Charter, tier: Tier, objective: Objective) -> list[Goal]:
     clients = tuple(c.name for c in charter.clients if c.tier == tier.id)
+    client_ids = tuple(c.id for c in charter.clients if c.tier == tier.id)
     business = objective.clock_or_default == "business" and not tier.hours.is_24x7
     day = _business_day_minutes(tier) if business else 1440
     goals = []
@@ -124,7 +126,7 @@ def _goals(charter: Charter, tier: Tier, objective: Objective) -> list[Goal]:
             tier=tier.id, tier_name=tier.name, kind=objective.kind, priority=priority, rank=rank,
             minutes=target.days * day + target.minutes, written=target.text or str(target),
             business=business, exact=not (business and target.days),
-            pause_on=objective.pause_on, clients=clients,
+            pause_on=objective.pause_on, clients=clients, client_ids=client_ids,
             attainment=str(objective.attainment_or_default),
             pointer=f"{objective.pointer}/{priority}"))
     return goals

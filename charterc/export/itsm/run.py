@@ -76,9 +76,12 @@ def _extras(module: object, result: FileResult, config: Configuration) -> dict[s
 
 def drift(path: str, name: str, file: str, options: Options, today: date | None = None
           ) -> DriftRun:
-    """The charter checked, then compared with the ITSM's file; findings on the charter."""
-    result = _checked(path, today)
-    if result.charter is None or result.errors:
+    """The charter loaded and validated (its model built), then compared with the ITSM's
+    file; findings on the charter. The consistency rules are `check`'s: a charter whose
+    review is overdue still has SLAs to compare (a loading, schema or reference error
+    stops it: there is no model to compare)."""
+    result = check_file(path, CheckOptions(today=today, rules=False))
+    if result.charter is None:
         return DriftRun(PortfolioResult([result]), checked=False)
     mine, _ = expected(result, name, options)
     findings: list[Finding]

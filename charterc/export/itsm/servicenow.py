@@ -145,6 +145,9 @@ def configuration(plan: Plan, options: Options) -> tuple[Configuration, list[str
         if not goal.clients:
             warnings.append(f"{goal.tier} {goal.priority} {goal.kind}: no client is on the "
                             f"tier; the SLA is exported inactive")
+    for name in sorted({c for goal in plan.goals for c in goal.clients if "," in c}):
+        warnings.append(f"client {name!r}: a comma in a name splits ServiceNow's "
+                        "company.nameIN list; rename the company or edit start_condition")
     if len(plan.priorities) > 5:
         warnings.append(f"the charter has {len(plan.priorities)} priorities; a stock "
                         "instance has 5 (priority=6 and above match no incident)")

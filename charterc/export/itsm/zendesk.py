@@ -98,8 +98,11 @@ def _metric(goal: Goal, options: Options, warnings: list[str]) -> str:
     return "requester_wait_time"
 
 
-def _organizations(goal: Goal, plan: Plan, options: Options) -> list[str]:
-    return [options.organizations.get(name, name) for name in goal.clients]
+def _organizations(goal: Goal, options: Options) -> list[str]:
+    """The tier's organizations: the ids `--organization` gives (by client id or name),
+    else the clients' names."""
+    return [options.organizations.get(ident, options.organizations.get(name, name))
+            for ident, name in zip(goal.client_ids, goal.clients, strict=True)]
 
 
 def configuration(plan: Plan, options: Options) -> tuple[Configuration, list[str]]:
@@ -128,7 +131,7 @@ def configuration(plan: Plan, options: Options) -> tuple[Configuration, list[str
         by_tier.setdefault(goal.tier, []).append(goal)
     for position, (tier, goals) in enumerate(by_tier.items(), start=1):
         title = f"{plan.charter} {goals[0].tier_name}"
-        orgs = _organizations(goals[0], plan, options)
+        orgs = _organizations(goals[0], options)
         records.append(Record("sla_policy", title, title, "sla", {
             "title": title, "description": f"{plan.title}: {tier} tier",
             "@position": str(position), "organizations": "; ".join(orgs)},
