@@ -419,3 +419,18 @@ def test_zendesk_organization_by_client_id(tmp_path):
     file = _export(tmp_path, "zendesk", DESK, "--organization", "finance=42")
     data = json.loads(file.read_text(encoding="utf-8"))
     assert data["sla_policies"][1]["filter"]["any"][0]["value"] == 42
+
+
+def test_holidays_are_the_calendars_with_its_extra_and_removed_dates(tmp_path):
+    text = DESK.read_text(encoding="utf-8").replace(
+        "      timezone: Europe/Paris\n      holidays: FR\n",
+        "      timezone: Europe/Paris\n"
+        "      holidays: {country: FR, extra: [2026-12-26], remove: [2026-05-08]}\n", 1)
+    charter = tmp_path / "adjusted.charter.yaml"
+    charter.write_text(text, encoding="utf-8")
+    data = _export(tmp_path, "servicenow", charter).read_text(encoding="utf-8")
+    assert "<name>extra closing day 2026-12-26</name>" in data
+    assert "<start_date_time>20261226T000000</start_date_time>" in data
+    assert "20260508T000000" not in data and "20270508T000000" in data
+    assert _drift(charter, "servicenow", _export(tmp_path / "d", "servicenow", charter)
+                  ).exit_code == 0
