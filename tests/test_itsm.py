@@ -434,3 +434,8 @@ def test_holidays_are_the_calendars_with_its_extra_and_removed_dates(tmp_path):
     assert "20260508T000000" not in data and "20270508T000000" in data
     assert _drift(charter, "servicenow", _export(tmp_path / "d", "servicenow", charter)
                   ).exit_code == 0
+
+
+def test_a_missing_itsm_file_is_a_usage_error(tmp_path):
+    run = _drift(DESK, "zendesk", tmp_path / "nowhere.json")
+    assert run.exit_code == 2 and "nowhere.json" in run.output

@@ -86,11 +86,11 @@ def export_command(charters: tuple[str, ...], target: str, out: str,
 
 @click.command("drift")
 @click.argument("charter", type=click.Path(exists=True, dir_okay=False))
-@click.option("--servicenow", type=click.Path(dir_okay=False),
+@click.option("--servicenow", type=click.Path(exists=True, dir_okay=False),
               help="The ServiceNow unload (XML) of the SLA definitions and schedules.")
-@click.option("--jsm", type=click.Path(dir_okay=False),
+@click.option("--jsm", type=click.Path(exists=True, dir_okay=False),
               help="The Jira Service Management SLA configuration (JSON).")
-@click.option("--zendesk", type=click.Path(dir_okay=False),
+@click.option("--zendesk", type=click.Path(exists=True, dir_okay=False),
               help="The Zendesk schedules and SLA policies GET responses (JSON).")
 @click.option("--format", "fmt", default="text", show_default=True,
               type=click.Choice(sorted(REPORTERS)), help="Output format.")
