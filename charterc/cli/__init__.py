@@ -636,3 +636,9 @@ def baseline_command(charter: str, tickets: str, outages: str | None, first: str
                             write, profile, input_timezone, exclude_status)
     sys.exit(baseline(request))
 
+
+
+from .itsm import drift_command, export_command  # noqa: E402 - the commands need `main`'s helpers
+
+main.add_command(export_command)
+main.add_command(drift_command)
