@@ -180,6 +180,7 @@ def test_the_same_tag_gives_the_same_bytes_and_progress_goes_to_stderr(released,
     repo, first = released
     assert first.exit_code == 0
     assert "charterc release: comparing" in first.stderr
+    assert "charterc release: compiled alpha" in first.stderr       # each charter built
     assert "charterc release: bundling clients/first-client.zip" in first.stderr
     assert "charterc release:" not in first.stdout
     again = _release(repo, monkeypatch, "-o", "again", "--format", "md,html")

@@ -169,7 +169,8 @@ def release(request: ReleaseRequest,
     with tempfile.TemporaryDirectory(prefix="charterc-release-") as scratch:
         try:
             built = build(request.paths, Path(scratch) / "dist", langs=request.langs,
-                          formats=request.formats, today=day, jobs=request.jobs)
+                          formats=request.formats, today=day, jobs=request.jobs,
+                          progress=progress)
         except BuildProblem as exc:
             raise ReleaseProblem(str(exc)) from None
         result = ReleaseResult(built, compared)
