@@ -156,9 +156,12 @@ def test_each_client_bundle_holds_only_its_documents_and_sla_slice(released):
                                    + ["alpha/sla.json", "beta/sla.json"])
             assert not any(other in name for name in names)
             for cid in ("alpha", "beta"):
-                for ext in ("html", "md"):   # the documents as released
-                    assert archive.read(f"{cid}/{client}.en.{ext}") == \
+                for ext in ("html", "md"):   # the documents as released, naming no other
+                    document = archive.read(f"{cid}/{client}.en.{ext}")
+                    assert document == \
                         (out / cid / "agreements" / f"{client}.en.{ext}").read_bytes()
+                    assert other.encode() not in document
+                    assert other.replace("-", " ").title().encode() not in document
                 sla = json.loads(archive.read(f"{cid}/sla.json"))
                 whole = json.loads((out / cid / "sla.json").read_bytes())
                 assert sla["entries"] and {e["client"] for e in sla["entries"]} == {client}

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 
 from .. import __version__
 from ..errors import CharterError
-from .bundle import SUMS, bundle, checksums, sla_slice
+from .bundle import SUMS, bundle, checksums
 
 if TYPE_CHECKING:
     from ..diff import DiffResult
@@ -241,8 +241,10 @@ def _bundles(files: Mapping[str, bytes],
 
 
 def client_sla(sla: bytes, client: str) -> bytes:
-    """A client's own `sla.json`: the charter's, with that client's entries only."""
-    return sla_slice(sla, client)
+    """A client's own `sla.json` (spec section 8.2): the charter's `sla.json` with that
+    client's entries only, the same head, validated and written as the build writes it."""
+    from ..export.sla import client_sla_bytes
+    return client_sla_bytes(json.loads(sla), client)
 
 
 # -- DIR: a new folder, or the previous release in it ---------------------------------------

@@ -2,8 +2,9 @@
 
 - `clients/<client>.zip`: that client's agreements, from every charter that serves it
   (clients are matched by id), in every language and format built, each with its own
-  `sla.json` slice: the charter's entries for that client only, under the same head (the
-  same schema). Nothing of another client: no other agreement, no other entry.
+  `sla.json` slice: the charter's entries for that client only, under the same head
+  (`export.sla.client_sla_bytes`). Nothing of another client: no other agreement, no
+  other entry.
 - `SHA256SUMS`: one line per file of the release, `<sha256>  <path>`, sorted by path, the
   format `sha256sum -c` reads.
 
@@ -14,27 +15,13 @@ from __future__ import annotations
 
 import hashlib
 import io
-import json
 import zipfile
 from collections.abc import Mapping
 from datetime import date
 
-__all__ = ["SUMS", "bundle", "checksums", "sla_slice"]
+__all__ = ["SUMS", "bundle", "checksums"]
 
 SUMS = "SHA256SUMS"
-
-
-def sla_slice(sla: bytes, client: str) -> bytes:
-    """The `sla.json` of a charter cut down to `client`'s entries, written as the build
-    writes it (indented head, one entry per line)."""
-    document = json.loads(sla)
-    head = {k: v for k, v in document.items() if k != "entries"}
-    entries = [e for e in document.get("entries", []) if e.get("client") == client]
-    lines = [f"  {json.dumps(k)}: {json.dumps(v, ensure_ascii=False)}," for k, v in head.items()]
-    body = ",\n".join(f"    {json.dumps(e, ensure_ascii=False)}" for e in entries)
-    text = "{\n" + "\n".join(lines) + '\n  "entries": [\n' + body + ("\n" if body else "") \
-        + "  ]\n}\n"
-    return text.encode("utf-8")
 
 
 def bundle(files: Mapping[str, bytes], day: date) -> bytes:
