@@ -5,7 +5,11 @@ SubFilter `ETSI.CAdES.detached`, with the signing certificate as a signed attrib
 written as an **incremental update**: the signed file is the unsigned file, byte for byte,
 followed by the signature's objects. So what the PDF declared before signing (PDF/A-3b:
 its XMP identification, output intent, embedded fonts and attachments) still holds, and
-the signature covers the whole file as the build made it.
+the signature covers the whole file as the build made it. The document's metadata (the
+Info dictionary and the XMP stream) is left as the build wrote it: pyHanko would otherwise
+rewrite the two differently (its name appended to one producer, replacing the other), which
+PDF/A forbids. The signature field is invisible (a zero rectangle, printable and locked),
+which PDF/A allows without an appearance.
 
 The signing time is the moment of signing: a signed PDF is the one file of a release whose
 bytes differ from one run to the next (docs/release.md). pyHanko is imported only here,
@@ -80,6 +84,10 @@ class Signer:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 writer = writer_type(io.BytesIO(data))
+                # the document's metadata stays as the build wrote it: pyHanko would add
+                # its name to the Info dictionary's /Producer but write only its own in
+                # the XMP, and date each "now" apart, and PDF/A wants the two to agree
+                writer._update_meta = lambda: None
                 meta = signers.PdfSignatureMetadata(
                     field_name=FIELD, subfilter=fields.SigSeedSubFilter.PADES,
                     md_algorithm="sha256")
