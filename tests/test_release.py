@@ -384,3 +384,29 @@ def test_every_pdf_carries_an_intact_pades_signature(workflow):
     with zipfile.ZipFile(out / "clients" / "first-client.zip") as archive:
         bundled = archive.read("alpha/first-client.en.pdf")
     assert bundled == (out / "alpha" / "agreements" / "first-client.en.pdf").read_bytes()
+
+
+def test_a_key_that_does_not_load_stops_the_release_before_anything_is_built(
+        tmp_path, monkeypatch):
+    from charterc.extras import missing
+    if missing("sign"):
+        pytest.skip("the sign extra (pyHanko) is not installed")
+    repo = _repository(tmp_path)
+    key, _ = _key(tmp_path, b"right")
+    monkeypatch.setenv("CHARTERC_SIGN_PASSWORD", "wrong")
+    run = _release(repo, monkeypatch, "-o", "out", "--format", "md", "--sign", str(key))
+    assert run.exit_code == 2 and "cannot read a PKCS#12 key" in run.stderr
+    assert "CHARTERC_SIGN_PASSWORD" in run.stderr and "Traceback" not in run.output
+    assert not (repo / "out").exists()
+    run = _release(repo, monkeypatch, "-o", "out", "--sign", str(tmp_path / "none.p12"))
+    assert run.exit_code == 2 and "no such file" in run.stderr
+
+
+def test_a_charter_with_errors_stops_the_release_and_writes_nothing(tmp_path, monkeypatch):
+    repo = _repository(tmp_path)
+    beta = repo / "charters" / "beta.charter.yaml"
+    beta.write_text(beta.read_text(encoding="utf-8").replace("tier: standard", "tier: gold", 1),
+                    encoding="utf-8")
+    run = _release(repo, monkeypatch, "-o", "out", "--format", "md")
+    assert run.exit_code == 1 and "R301" in run.output
+    assert "nothing written" in run.stderr and not (repo / "out").exists()

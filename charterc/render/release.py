@@ -89,7 +89,9 @@ def render_notes(notes: ReleaseNotes) -> str:
         out += [f"**This release fails (exit 1): {_plural(len(failing), 'charter')} "
                 "bumped its version less than its changes require (G706): "
                 + ", ".join(f"`{d.id}`" for d in failing) + ".**", ""]
-    out += [f"Documents: {', '.join(notes.formats)} in {', '.join(notes.langs)}"
+    from .formats import FORMATS
+    labels = [FORMATS[f].label if f in FORMATS else f for f in notes.formats]
+    out += [f"Documents: {', '.join(labels)}, in {', '.join(notes.langs)}"
             + (f", dated {notes.day.isoformat()}" if notes.day else "") + ".  ",
             (f"Signatures: every PDF carries a PAdES signature by {notes.signed_by} "
              "(its time is the signing moment's)." if notes.signed_by else
