@@ -634,7 +634,7 @@ def baseline_command(charter: str, tickets: str, outages: str | None, first: str
 
 
 @main.command("release")
-@click.argument("paths", nargs=-1, type=click.Path())
+@click.argument("paths", nargs=-1, type=click.Path(), metavar="[CHARTERS]...")
 @click.option("--since", required=True, metavar="REF",
               help="The previous release: a tag or a commit (the notes say what changed since).")
 @click.option("-o", "--output", "out", default="release", show_default=True,
@@ -654,7 +654,7 @@ def release_command(paths: tuple[str, ...], since: str, out: str, lang: str, fmt
                     key: str | None, today: str | None, jobs: int | None) -> None:
     """Publish a release: documents, notes since REF, client bundles, SHA256SUMS.
 
-    Builds every document of CHARTERS (default: charters/) into OUT, with
+    Builds every document of CHARTERS (default: charters/) into DIR (-o), with
     RELEASE-NOTES.md (per charter and client, what changed since REF and the semver
     verdict), clients/<client>.zip (a client's agreements and its sla.json) and
     SHA256SUMS. Exit 1 when a version is bumped less than its changes require (G706).
