@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import zipfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -307,7 +308,12 @@ def workflow(tmp_path_factory):
     env = {**os.environ, "GITHUB_REF_NAME": "v2", "RUNNER_TEMP": str(runner),
            "CHARTERC_SIGN_PASSWORD": "provider-secret"}
     env.pop("SOURCE_DATE_EPOCH", None)
-    env["PATH"] = f"{Path(shutil.which('charterc') or 'charterc').parent}:{env['PATH']}"
+    # `charterc` on PATH is this checkout's, run by this interpreter
+    shim = runner / "bin" / "charterc"
+    shim.parent.mkdir()
+    shim.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m charterc "$@"\n', encoding="utf-8")
+    shim.chmod(0o755)
+    env["PATH"] = f"{shim.parent}:{env['PATH']}"
     env["PYTHONPATH"] = str(ROOT)
     done = subprocess.run(["bash", "-e", "-o", "pipefail", "-c", step["run"]], cwd=repo,
                           env=env, capture_output=True, text=True, timeout=900)
