@@ -120,10 +120,11 @@ def test_release_between_two_tags_writes_documents_notes_and_checksums(released)
     assert "2.0.0 is a major bump" in alpha and "G706" not in alpha
     client = alpha.split("### Second Client (`second-client`)", 1)[1]
     assert "**weakening** (major): response P1: 30m" in client and "-> 1h" in client
+    assert "`clients/second-client.zip`" in client
     assert "first-client" not in alpha                     # its service level did not change
     unchanged = _section(notes, "Unchanged")
     assert "`beta` Beta 1.2.0: unchanged" in unchanged
-    assert "not signed" in notes                           # without --sign, the notes say so
+    assert "Signatures: none" in notes                     # without --sign, the notes say so
     _sums_pass(out)
 
 

@@ -64,6 +64,8 @@ def _changed(notes: ReleaseNotes, diff: CharterDiff) -> list[str]:
         out += [f"### {name} (`{client}`)" if name else f"### `{client}`", "",
                 "What it signs differently:", ""]
         out += [_change(c) for c in mine]
+        if name:  # still a client: its new agreement is in its bundle
+            out += ["", f"Its agreement to sign: `clients/{client}.zip`."]
         out.append("")
     shared = [c for c in diff.changes if c.client is None]
     if shared:
@@ -91,12 +93,13 @@ def render_notes(notes: ReleaseNotes) -> str:
                 + ", ".join(f"`{d.id}`" for d in failing) + ".**", ""]
     from .formats import FORMATS
     labels = [FORMATS[f].label if f in FORMATS else f for f in notes.formats]
-    out += [f"Documents: {', '.join(labels)}, in {', '.join(notes.langs)}"
+    out += [f"Documents: {', '.join(labels)}; languages: {', '.join(notes.langs)}"
             + (f", dated {notes.day.isoformat()}" if notes.day else "") + ".  ",
             (f"Signatures: every PDF carries a PAdES signature by {notes.signed_by} "
              "(its time is the signing moment's)." if notes.signed_by else
              "Signatures: none: the PDFs are not signed (`charterc release --sign KEY.p12` "
-             "signs them)."), ""]
+             "signs them)." if "pdf" in notes.formats else
+             "Signatures: none: no PDF was built."), ""]
     for diff in changed:
         out += _changed(notes, diff)
     if added:
