@@ -390,8 +390,13 @@ def test_every_pdf_carries_an_intact_pades_signature(workflow):
     assert "Signatures: every PDF carries a PAdES signature by" in \
         (out / "RELEASE-NOTES.md").read_text(encoding="utf-8")
     with zipfile.ZipFile(out / "clients" / "first-client.zip") as archive:
-        bundled = archive.read("alpha/first-client.en.pdf")
-    assert bundled == (out / "alpha" / "agreements" / "first-client.en.pdf").read_bytes()
+        assert sorted(archive.namelist()) == sorted(
+            [f"{cid}/first-client.{lang}.{ext}" for cid in ("alpha", "beta")
+             for lang in ("en", "fr") for ext in ("md", "html", "pdf")]
+            + ["alpha/sla.json", "beta/sla.json"])
+        bundled = archive.read("alpha/first-client.fr.pdf")
+    # the signed PDF, as released
+    assert bundled == (out / "alpha" / "agreements" / "first-client.fr.pdf").read_bytes()
 
 
 def test_a_key_that_does_not_load_stops_the_release_before_anything_is_built(
