@@ -277,11 +277,15 @@ def test_signing_keeps_a_pdfa_3b_declaration(tmp_path):
     """The signature is an incremental update: the PDF/A-3b file as it was, then the
     signature; its XMP still declares PDF/A-3b, and pyHanko finds the signature intact."""
     _needs_pdf_and_sign()
-    import weasyprint  # type: ignore[import-untyped]
-
     from charterc.release.sign import load_signer
-    unsigned = weasyprint.HTML(string="<html lang=en><title>t</title><p>Agreed.</p></html>"
-                               ).write_pdf(pdf_variant="pdf/a-3b")
+
+    # WeasyPrint's own PDF/A-3b, made in another process: this one's fonts stay untouched
+    # for the PDF tests that may run after it in the same worker
+    unsigned = subprocess.run(
+        [sys.executable, "-c", "import sys, weasyprint; sys.stdout.buffer.write(weasyprint.HTML("
+         "string='<html lang=en><title>t</title><p>Agreed.</p></html>')"
+         ".write_pdf(pdf_variant='pdf/a-3b'))"],
+        check=True, capture_output=True, timeout=300).stdout
     assert _declares_pdfa_3b(_xmp(unsigned))
     key, certificate = _key(tmp_path, b"secret")
     signed = load_signer(key, "secret").sign(unsigned, "t.pdf")
