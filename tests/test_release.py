@@ -425,3 +425,27 @@ def test_a_charter_with_errors_stops_the_release_and_writes_nothing(tmp_path, mo
     run = _release(repo, monkeypatch, "-o", "out", "--format", "md")
     assert run.exit_code == 1 and "R301" in run.output
     assert "nothing written" in run.stderr and not (repo / "out").exists()
+
+
+def test_the_actions_release_mode_runs_the_same_release(workflow):
+    """action.yml's `Release` step (mode: release), as written, in the same repository:
+    since the previous tag, unsigned without a key, checksums checked by the step."""
+    repo, done, _ = workflow
+    assert done.returncode == 0, done.stderr
+    action = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))
+    (step,) = [s for s in action["runs"]["steps"] if s.get("name") == "Release"]
+    env = {**os.environ, "PATHS": "charters", "SINCE": "", "OUTPUT": "action-release",
+           "LANGS": "en", "KEY": "", "CHARTERC_SIGN_PASSWORD": "", "PYTHONPATH": str(ROOT),
+           "PATH": f"{repo.parent / 'runner' / 'bin'}:{os.environ.get('PATH', '')}"}
+    env.pop("SOURCE_DATE_EPOCH", None)
+    run = subprocess.run(["bash", "-e", "-o", "pipefail", "-c", step["run"]], cwd=repo,
+                         env=env, capture_output=True, text=True, timeout=900)
+    assert run.returncode == 0, run.stdout + run.stderr
+    out = repo / "action-release"
+    notes = (out / "RELEASE-NOTES.md").read_text(encoding="utf-8")
+    assert "since `v1`" in notes and "1.0.0 -> 2.0.0" in _section(notes, "`alpha`")
+    assert "Signatures: none" in notes
+    assert sorted(p.name for p in (out / "clients").iterdir()) == [
+        "first-client.zip", "second-client.zip"]
+    assert len(list(out.rglob("*.pdf"))) == 6
+    _sums_pass(out)
