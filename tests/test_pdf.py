@@ -115,13 +115,20 @@ def test_pdf_pages_metadata_and_attachments(dist, readers, name):
     assert reader.trailer["/Root"]["/Lang"] == lang
 
     attachments = reader.attachments
-    assert attachments["sla.json"] == [(dist / cid / "sla.json").read_bytes()]
     (charter,) = attachments[f"{cid}.charter.yaml"]
     from charterc.loaders import load_bytes
     from charterc.render.view import canonical_sha256
+    attached = load_bytes(charter, "attached.charter.yaml").document
+    if "/agreements/" in name:
+        # an agreement carries its client's slices only (spec 8.2)
+        from charterc.export.sla import client_sla_bytes
+        client = name.split("/")[-1].split(".")[0]
+        assert attachments["sla.json"] == [client_sla_bytes(sla, client)]
+        assert [c["id"] for c in attached["clients"]] == [client]
+        return
+    assert attachments["sla.json"] == [(dist / cid / "sla.json").read_bytes()]
     # the attached charter is the canonical document the PDF states the hash of
-    assert canonical_sha256(load_bytes(charter, "attached.charter.yaml").document) == \
-        sla["sha256"]
+    assert canonical_sha256(attached) == sla["sha256"]
 
 
 def test_wide_tables_are_on_landscape_pages(readers):

@@ -637,6 +637,77 @@ def baseline_command(charter: str, tickets: str, outages: str | None, first: str
     sys.exit(baseline(request))
 
 
+@main.command("release")
+@click.argument("paths", nargs=-1, type=click.Path(), metavar="[CHARTERS]...")
+@click.option("--since", required=True, metavar="REF",
+              help="The previous release: a tag or a commit (the notes say what changed since).")
+@click.option("-o", "--output", "out", default="release", show_default=True,
+              type=click.Path(file_okay=False),
+              help="Output folder: new, empty, or a previous release (its files are replaced).")
+@click.option("--lang", default="en", show_default=True, metavar="LANGS",
+              help="Languages, comma-separated, e.g. en,fr.")
+@_formats_option("charter", "md,html,pdf")
+@click.option("--sign", "key", type=click.Path(dir_okay=False), metavar="KEY.p12",
+              help="Sign every PDF (PAdES) with this PKCS#12 key and certificate; its "
+                   "password from CHARTERC_SIGN_PASSWORD (needs charterc[sign]).")
+@today_option("The date the documents show and the checks use (default: SOURCE_DATE_EPOCH, "
+              "else the date of the commit checked out).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), metavar="N",
+              help="Processes compiling charters (default: the CPU count).")
+def release_command(paths: tuple[str, ...], since: str, out: str, lang: str, fmt: str,
+                    key: str | None, today: str | None, jobs: int | None) -> None:
+    """Publish a release: documents, notes since REF, client bundles, SHA256SUMS.
+
+    Builds every document of CHARTERS (default: charters/) into DIR (-o), with
+    RELEASE-NOTES.md (per charter and client, what changed since REF and the semver
+    verdict), clients/<client>.zip (a client's agreements and its sla.json) and
+    SHA256SUMS. Exit 1 when a version is bumped less than its changes require (G706).
+    See docs/release.md.
+    """
+    from ..release import ReleaseProblem, ReleaseRequest, release
+    from ..render.findings import reporter
+
+    request = ReleaseRequest(paths or ("charters",), since, out,
+                             langs=_nonempty_list(lang, "--lang"),
+                             formats=_nonempty_list(fmt, "--format"), sign=key,
+                             password=os.environ.get("CHARTERC_SIGN_PASSWORD"),
+                             today=_today(today), jobs=jobs)
+
+    def progress(line: str) -> None:
+        click.echo(f"charterc release: {visible(line)}", err=True)
+
+    try:
+        result = release(request, progress)
+    except ReleaseProblem as exc:
+        click.echo(f"charterc release: {visible(str(exc))}", err=True)
+        sys.exit(EXIT_USAGE)
+    if not result.build.published:
+        click.echo(reporter("text")(result.build.check, color=False), nl=False)
+        for line in result.build.log:
+            click.echo(line)
+        click.echo(f"charterc release: nothing written in {out}: fix the charters first",
+                   err=True)
+        sys.exit(result.exit_code)
+    diff = result.diff
+    assert diff is not None
+    for charter in diff.charters:
+        state = ("unchanged" if not charter.changes else
+                 f"{charter.old_version or 'new'} -> {charter.new_version or 'removed'}, "
+                 f"requires {charter.required}")
+        click.echo(f"{charter.id}: {state}")
+        for d in charter.diagnostics:
+            click.echo(f"  {d.file}:{d.line}:{d.column}: error[{d.rule}]: {visible(d.message)}")
+            click.echo(f"    hint: {visible(d.hint)}")
+    for d in diff.problems:
+        click.echo(f"{d.file}:{d.line}:{d.column}: error[{d.rule}]: {visible(d.message)} "
+                   "(not compared)")
+    click.echo(f"released {len(result.build.built)} charter(s) and {len(result.bundles)} "
+               f"client bundle(s): {len(result.files)} files in {out}"
+               + (f"; {result.signed} PDF(s) signed" if result.signed else ""))
+    if result.exit_code:
+        click.echo("charterc release: the release fails: see RELEASE-NOTES.md", err=True)
+    sys.exit(result.exit_code)
+
 
 from .itsm import drift_command, export_command  # noqa: E402 - the commands need `main`'s helpers
 

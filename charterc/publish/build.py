@@ -33,7 +33,7 @@ import multiprocessing
 import os
 import shutil
 import stat
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -209,8 +209,9 @@ def _compile(subject: Subject, documents: Documents, writer: _Writer, langs: Seq
     _documents(documents, writer, f"{cid}/charter", "charter", charter_view(subject), langs,
                formats, pdf)
     for client in subject.charter.clients:
+        own = _client_pdf(subject, client.id, pdf) if pdf is not None else None
         _documents(documents, writer, f"{cid}/agreements/{client.id}", "agreement",
-                   agreement_view(subject, client), langs, formats, pdf)
+                   agreement_view(subject, client), langs, formats, own)
     return log
 
 
@@ -255,6 +256,27 @@ def _pdf(subject: Subject, exports: dict[str, bytes]) -> Pdf:
         ))
 
 
+def _client_pdf(subject: Subject, client_id: str, whole: Pdf) -> Pdf:
+    """What one client's agreement carries (spec section 8.2): the charter's facts, with its
+    own slice of `sla.json` (`export.sla.export_client`) and of the canonical charter
+    (`export.confidential.client_charter`) in place of the whole portfolio's."""
+    from ..authoring.yaml import dump
+    from ..export.confidential import client_charter
+    from ..export.sla import export_client
+    from ..render.pdf import Attached, Pdf
+    from ..render.view import canonical_sha256
+    charter = subject.charter
+    sliced = client_charter(charter.source, client_id)
+    return Pdf(author=whole.author, created=whole.created, attachments=(
+        Attached("sla.json", export_client(subject, client_id).data,
+                 "Service levels of this agreement as data (schemas/sla.schema.json)", "Data"),
+        Attached(f"{charter.id}.charter.yaml",
+                 dump(sliced, schema=None).encode("utf-8"),
+                 f"The canonical charter as this client's agreement applies it (sha256 "
+                 f"{canonical_sha256(sliced)})", "Source"),
+    ))
+
+
 def default_jobs() -> int:
     """The CPU count this process may use."""
     try:
@@ -293,12 +315,26 @@ def _compile_sent(subject: Subject) -> _Compiled:
 
 
 def _compile_all(subjects: list[Subject], documents: Documents, writer: _Writer,
-                 langs: Sequence[str], formats: Sequence[str]) -> _Log:
+                 langs: Sequence[str], formats: Sequence[str],
+                 progress: Progress | None = None) -> _Log:
     """Compile every charter in this process, in charter-id order; the log lines."""
     log = _Log()
     for subject in subjects:
         log.extend(_compile(subject, documents, writer, langs, formats))
+        if progress is not None:
+            progress(f"compiled {subject.charter.id}")
     return log
+
+
+# told each charter compiled, as it is (`build(progress=...)`: `release` prints it)
+Progress = Callable[[str], None]
+
+
+def _told(progress: Progress, cid: str) -> Callable[[Future[_Compiled]], None]:
+    """What a worker's result, once it arrives, tells `progress`."""
+    def done(future: Future[_Compiled]) -> None:
+        progress(f"compiled {cid}" if future.exception() is None else f"failed {cid}")
+    return done
 
 
 class _Compiler:
@@ -318,8 +354,8 @@ class _Compiler:
     """
 
     def __init__(self, documents: Documents, writer: _Writer, langs: Sequence[str],
-                 formats: Sequence[str], jobs: int) -> None:
-        self.documents, self.writer = documents, writer
+                 formats: Sequence[str], jobs: int, progress: Progress | None = None) -> None:
+        self.documents, self.writer, self.progress = documents, writer, progress
         self.langs, self.formats, self.jobs = langs, formats, jobs
         self.logs: dict[str, _Log] = {}           # charter id -> its log, compiled here
         self.sent: dict[str, Future[_Compiled]] = {}  # charter id -> a worker's result
@@ -337,10 +373,14 @@ class _Compiler:
             if not self.logs and not self.sent:
                 self.logs[cid] = _compile(subject, self.documents, self.writer, self.langs,
                                           self.formats)
+                if self.progress is not None:
+                    self.progress(f"compiled {cid}")
                 return
             if self.pool is None:
                 self.pool = self._fork()
             self.sent[cid] = self.pool.submit(_compile_sent, subject)
+            if self.progress is not None:
+                self.sent[cid].add_done_callback(_told(self.progress, cid))
         except Exception as exc:  # a template problem: raised once the check has spoken
             self.failure = exc
 
@@ -465,12 +505,13 @@ def build(paths: Sequence[str | Path] = ("charters",), out: str | Path = "dist",
           langs: Sequence[str] = ("en",), formats: Sequence[str] = ("md", "html"),
           today: date | None = None, templates: str | Path | None = None,
           partial: bool = False, limits: Limits = DEFAULT_LIMITS,
-          jobs: int | None = None) -> BuildResult:
+          jobs: int | None = None, progress: Progress | None = None) -> BuildResult:
     """Check and compile every charter under `paths` into `out`; BuildProblem for bad requests.
 
     `jobs`: processes compiling charters (default and most: the CPU count; 1: this process
     only; never more than the charters).
     With more than one, charters are compiled while the next ones are checked (`_Compiler`).
+    `progress` is told each charter compiled (from a worker's result, as it arrives).
     """
     out = Path(out)
     _check_request(langs, formats)
@@ -482,7 +523,7 @@ def build(paths: Sequence[str | Path] = ("charters",), out: str | Path = "dist",
     jobs = default_jobs() if jobs is None else jobs
     if jobs > 1 and "fork" in multiprocessing.get_all_start_methods():
         return _build_overlapped(paths, out, langs, formats, shown, templates, partial,
-                                 options, worker_count(jobs, len(discover(paths))))
+                                 options, worker_count(jobs, len(discover(paths))), progress)
     checked = check_paths(paths, options)
     result, subjects = _decide(checked, out, _Subjects(paths, shown), partial)
     if subjects is None:
@@ -490,7 +531,7 @@ def build(paths: Sequence[str | Path] = ("charters",), out: str | Path = "dist",
     with claimed(out) as claim, _template_problems():
         documents = _documents_for(templates)
         writer = _Writer(claim.staging, claim.folder, frozenset(claim.owned))
-        compiled = _compile_all(subjects, documents, writer, langs, formats)
+        compiled = _compile_all(subjects, documents, writer, langs, formats, progress)
         _publish(claim, writer, documents, compiled, subjects, result, langs, formats, shown)
     return result
 
@@ -498,12 +539,12 @@ def build(paths: Sequence[str | Path] = ("charters",), out: str | Path = "dist",
 def _build_overlapped(paths: Sequence[str | Path], out: Path, langs: Sequence[str],
                       formats: Sequence[str], shown: date | None,
                       templates: str | Path | None, partial: bool, options: CheckOptions,
-                      jobs: int) -> BuildResult:
+                      jobs: int, progress: Progress | None = None) -> BuildResult:
     """`build` on `jobs` processes: each charter compiled as soon as the check passes it."""
     with claimed(out) as claim, _template_problems():
         documents = _documents_for(templates)
         writer = _Writer(claim.staging, claim.folder, frozenset(claim.owned))
-        compiler = _Compiler(documents, writer, langs, formats, jobs)
+        compiler = _Compiler(documents, writer, langs, formats, jobs, progress)
         try:
             made = _Subjects(paths, shown)
 

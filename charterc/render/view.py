@@ -140,7 +140,8 @@ PHRASES = {
     "stance": {"grow": N_("grow"), "cap": N_("stay capped"), "shrink": N_("shrink")},
 }
 # The other tokens documents show, listed so that the catalogues carry them.
-WORDS = (N_("draft"), N_("active"), N_("retired"), N_("public"), N_("internal"),
+WORDS = (N_("A change concerning another client (not shown in this agreement)."),
+         N_("draft"), N_("active"), N_("retired"), N_("public"), N_("internal"),
          N_("confidential"), N_("restricted"), N_("daily"), N_("weekly"), N_("monthly"),
          N_("quarterly"), N_("yearly"), N_("business"), N_("calendar"), N_("primary"),
          N_("secondary"), N_("needed"), N_("included"), N_("missing"), N_("provider"),
@@ -427,12 +428,20 @@ def agreement_view(s: Subject, client: Client) -> dict[str, object]:
     c, f = s.charter, s.facts
     view = _common(s)
     tier = c.tier_of(client)
+    from ..export.confidential import WITHHELD, names_other_client
+    others = [w for x in c.clients if x.id != client.id for w in (x.name, x.id)]
+    own_tier = _tier(c, f, tier)
+    own_tier["clients"] = [client.name]   # a client sees no other client (spec 8.2)
     view.update({
         "client": _client(c, f, client),
-        "tier": _tier(c, f, tier),
+        "tier": own_tier,
         "objective_rows": _objective_rows(c, [tier]),
-        "changes": [{"version": x.version, "date": x.date, "summary": x.summary}
+        "changes": [{"version": x.version, "date": x.date,
+                     "summary": Token(WITHHELD) if names_other_client(x.summary, others)
+                     else x.summary}
                     for x in c.metadata.changes],
+        "signatories": [x for x in view["signatories"]  # type: ignore[attr-defined]
+                        if x["party"].text == "provider"],
     })
     view["contract"] = Contract(c, f, client, view)
     return view
