@@ -8,6 +8,7 @@ libraries are extras (pyproject.toml), so that a pre-commit `check` installs lig
   and matplotlib, which draws their charts (optional within the extra: without it the HTML
   has no charts, and says so);
 - `lsp`: pygls and lsprotocol, for `charterc lsp`;
+- `statement`: icalendar, for `charterc statement --format ics`;
 - `all`: every one of them.
 
 `require` looks the modules up without importing them, so the check costs nothing.
@@ -25,6 +26,7 @@ EXTRAS: dict[str, tuple[str, ...]] = {
     "pdf": ("weasyprint",),
     "reports": ("pyarrow", "numpy"),
     "lsp": ("pygls", "lsprotocol"),
+    "statement": ("icalendar",),
 }
 
 
