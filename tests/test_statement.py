@@ -271,3 +271,34 @@ def test_ics_without_icalendar_names_the_extra(tmp_path, monkeypatch):
     assert result.exit_code == 2
     assert "charterc[statement]" in result.output
     assert not any(tmp_path.iterdir())
+
+
+def test_a_window_of_a_longer_period_has_the_figures_of_its_own_statement(tmp_path):
+    """The June window of the quarter (credits are owed per availability window) has the
+    figures of a statement for June alone."""
+    quarter, june = tmp_path / "q", tmp_path / "m"
+    assert statement(quarter, *with_usage()).exit_code == 0
+    assert statement(june, *with_usage(), period="2027-06").exit_code == 0
+
+    def fa(folder: Path, period: str) -> dict:
+        document = load(folder, period)
+        return next(s for s in document["services"] if s["charter"]["id"] == FA)
+
+    from_quarter = fa(quarter, "2027-Q2")["measured"]["windows"][-1]
+    [alone] = fa(june, "2027-06")["measured"]["windows"]
+    assert from_quarter == alone
+    # share charging: a window's charge counts no units, its window is measured without
+    # the tickets; the same figures again (May: a day's outage, and no credit band)
+    may = tmp_path / "may"
+    extra = ["--outages", f"{HR}={DATA / 'hr-legal.outages.csv'}"]
+    assert statement(quarter, *with_usage(), *extra).exit_code == 0
+    assert statement(may, *with_usage(), *extra, period="2027-05").exit_code == 0
+
+    def hr(folder: Path, period: str) -> list[dict]:
+        document = load(folder, period)
+        service = next(s for s in document["services"] if s["charter"]["id"] == HR)
+        return service["measured"]["windows"]
+
+    assert hr(quarter, "2027-Q2")[1] == hr(may, "2027-05")[0]
+    assert hr(may, "2027-05")[0]["percent"] < 99.0 and hr(may, "2027-05")[0]["credit"] == 0
+    assert load(quarter)["claims"][0]["credit"] == load(june, "2027-06")["claims"][0]["credit"]

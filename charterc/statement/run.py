@@ -346,17 +346,23 @@ def _service(service: _Service, request: StatementRequest, run: StatementRun,
         claim_to = _claim_to(charter)
         for first, last in windows(request.start, request.end,
                                    availability.window_or_default):
+            window: dict[str, Any]
             if (first, last) == (request.start, request.end):
-                window = figures
+                window = dict(figures)
             else:
-                part = _measure(service, request, measured_tickets, outages, first, last)
+                # availability and charges that do not count units need no tickets
+                per_unit = charter.business.charging == "per-unit" and tickets is not None
+                part = _measure(service, request,
+                                measured_tickets if per_unit else _empty_tickets(folder),
+                                outages, first, last)
                 if part.document is None:
                     run.diagnostics.extend(part.diagnostics)
                     run.failed = True
                     return None
-                window = part.document["clients"][client.id]
+                window = dict(part.document["clients"][client.id])
             avail: dict[str, Any] = dict(window["availability"] or {})
-            credit = Decimal(str(window["credit"]))
+            percent = Decimal(str(avail.get("credit_percent") or 0))
+            credit = facts.money(Decimal(str(window["charge"])) * percent / 100)
             credit_total += credit
             row = {"from": first.isoformat(), "to": last.isoformat(),
                    "percent": avail.get("percent"), "target": avail.get("target"),
