@@ -302,3 +302,20 @@ def test_a_window_of_a_longer_period_has_the_figures_of_its_own_statement(tmp_pa
     assert hr(quarter, "2027-Q2")[1] == hr(may, "2027-05")[0]
     assert hr(may, "2027-05")[0]["percent"] < 99.0 and hr(may, "2027-05")[0]["credit"] == 0
     assert load(quarter)["claims"][0]["credit"] == load(june, "2027-06")["claims"][0]["credit"]
+
+
+def test_usage_of_a_charter_that_does_not_serve_the_client_is_left_out(tmp_path):
+    # Group Finance is a client of the IT service desk only
+    result = statement(tmp_path, "--tickets", f"{HR}={DATA / 'hr-legal.tickets.csv'}",
+                       client="Group Finance")
+    assert result.exit_code == 0, result.output
+    assert "does not serve 'Group Finance'" in result.output
+    document = json.loads(next(tmp_path.rglob("statement.json")).read_text())
+    assert [s["charter"]["id"] for s in document["services"]] == ["it-service-desk"]
+    assert document["services"][0]["measured"] is None
+
+
+def test_usage_naming_a_charter_not_given_is_a_usage_error(tmp_path):
+    result = statement(tmp_path, "--tickets", f"nowhere={DATA / 'hr-legal.tickets.csv'}")
+    assert result.exit_code == 2
+    assert "no charter 'nowhere' was given" in result.output

@@ -105,6 +105,7 @@ class StatementRun:
     folder: Path | None = None
     problem: str | None = None
     failed: bool = False             # a usage file could not be read (diagnostics say why)
+    others: list[str] = field(default_factory=list)   # charters given that do not serve it
 
     @property
     def exit_code(self) -> int:
@@ -258,6 +259,8 @@ def _load(request: StatementRequest, run: StatementRun) -> list[_Service] | None
         run.problem = (f"client {request.client!r} is in none of the charters given; the "
                        f"clients known are {_known_clients(charters)}")
         return None
+    serving = {s.charter.id for s in services}
+    run.others = sorted(ids.keys() - serving)
     return services
 
 
@@ -466,11 +469,19 @@ def run_statement(request: StatementRequest) -> StatementRun:
     if services is None:
         return run
     ids = [s.charter.id for s in services]
+    kept: dict[str, list[UsageAssignment]] = {"--tickets": [], "--outages": []}
+    for option, values in (("--tickets", request.tickets), ("--outages", request.outages)):
+        for value in values:
+            if value.charter in run.others:
+                run.warnings.append(f"{option} {value.charter}={value.path}: left out, charter "
+                                    f"{value.charter} does not serve {request.client!r}")
+            else:
+                kept[option].append(value)
     with tempfile.TemporaryDirectory(prefix="charterc-statement-") as temp:
         folder = Path(temp)
         try:
-            tickets = assign(request.tickets, ids, folder, "--tickets")
-            outages = assign(request.outages, ids, folder, "--outages")
+            tickets = assign(kept["--tickets"], ids, folder, "--tickets")
+            outages = assign(kept["--outages"], ids, folder, "--outages")
         except UsageFileError as exc:
             run.problem = str(exc)
             return run
