@@ -609,6 +609,8 @@ def report_command(charter: str, tickets: str, outages: str | None, period: str 
                    "repeatable.")
 @click.option("--outages", multiple=True, metavar="[CHARTER_ID=]FILE",
               help="Outages, matched to charters as --tickets; repeatable.")
+@click.option("--history", multiple=True, metavar="[CHARTER_ID=]FILE",
+              help="Status histories (pauses), matched to charters as --tickets; repeatable.")
 @click.option("-o", "--output", "out", default="statements", show_default=True,
               type=click.Path(file_okay=False), help="Output folder.")
 @click.option("--lang", default="en", show_default=True, metavar="LANGS",
@@ -620,8 +622,8 @@ def report_command(charter: str, tickets: str, outages: str | None, period: str 
               "calendar's DTSTAMP (default: SOURCE_DATE_EPOCH, else the clock).")
 def statement_command(client: str, charters: tuple[str, ...], period: str | None,
                       first: str | None, last: str | None, tickets: tuple[str, ...],
-                      outages: tuple[str, ...], out: str, lang: str, fmt: str,
-                      columns: tuple[str, ...], profile: str | None,
+                      outages: tuple[str, ...], history: tuple[str, ...], out: str,
+                      lang: str, fmt: str, columns: tuple[str, ...], profile: str | None,
                       input_timezone: str | None, today: str | None) -> None:
     """One statement for a client across every charter it buys from.
 
@@ -633,10 +635,10 @@ def statement_command(client: str, charters: tuple[str, ...], period: str | None
     """
     from .statement import parse_request, statement
 
-    if tickets or outages:
+    if tickets or outages or history:
         _require("reports", "charterc statement with usage files")
-    request = parse_request(client, charters, period, first, last, tickets, outages, out,
-                            lang, fmt, columns, profile, input_timezone, _today(today))
+    request = parse_request(client, charters, period, first, last, tickets, outages, history,
+                            out, lang, fmt, columns, profile, input_timezone, _today(today))
     sys.exit(statement(request))
 
 

@@ -37,7 +37,8 @@ def _span(period: str | None, first: str | None, last: str | None) -> tuple[date
 
 def parse_request(client: str, charters: tuple[str, ...], period: str | None,
                   first: str | None, last: str | None, tickets: tuple[str, ...],
-                  outages: tuple[str, ...], out: str, lang: str, fmt: str,
+                  outages: tuple[str, ...], history: tuple[str, ...], out: str, lang: str,
+                  fmt: str,
                   column_names: tuple[str, ...], profile: str | None,
                   input_timezone: str | None, today: date | None) -> StatementRequest:
     from ..statement.run import StatementRequest
@@ -51,7 +52,8 @@ def parse_request(client: str, charters: tuple[str, ...], period: str | None,
         client=client, charters=[Path(c) for c in charters or ("charters",)], start=start,
         end=end, label=label, out=Path(out), langs=languages(lang),
         formats=_nonempty_list(fmt, "--format"), tickets=[parse(t) for t in tickets],
-        outages=[parse(o) for o in outages], columns=columns(column_names),
+        outages=[parse(o) for o in outages], history=[parse(h) for h in history],
+        columns=columns(column_names),
         profile=profile, input_timezone=input_zone(input_timezone, profile), today=today)
 
 

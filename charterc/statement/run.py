@@ -86,6 +86,7 @@ class StatementRequest:
     formats: list[str]
     tickets: list[UsageAssignment] = field(default_factory=list)
     outages: list[UsageAssignment] = field(default_factory=list)
+    history: list[UsageAssignment] = field(default_factory=list)   # status histories
     columns: dict[str, str] = field(default_factory=dict)
     profile: str | None = None
     input_timezone: str | None = None
@@ -273,7 +274,8 @@ def _empty_tickets(folder: Path) -> Path:
 
 
 def _measure(service: _Service, request: StatementRequest, tickets: Path,
-             outages: Path | None, start: date, end: date) -> ReportResult:
+             outages: Path | None, start: date, end: date,
+             history: Path | None = None) -> ReportResult:
     from ..pipeline import display_path
     from ..report.engine import build_report
     from ..report.profiles import profile
@@ -282,7 +284,8 @@ def _measure(service: _Service, request: StatementRequest, tickets: Path,
         end=end, columns=request.columns or None, profile=profile(request.profile),
         input_timezone=request.input_timezone, reviews=service.reviews,
         tickets_display=display_path(tickets),
-        outages_display=display_path(outages) if outages else None)
+        outages_display=display_path(outages) if outages else None,
+        history=history, history_display=display_path(history) if history else None)
 
 
 def _objective(entry: dict[str, Any]) -> Document:
@@ -297,7 +300,7 @@ def _claim_to(charter: Charter) -> str:
 
 def _service(service: _Service, request: StatementRequest, run: StatementRun,
              tickets: Path | None, outages: Path | None, issued: date,
-             folder: Path) -> Document | None:
+             folder: Path, history: Path | None = None) -> Document | None:
     from ..model.projection import Facts
     from ..model.values import add_period
     from ..render.view import canonical_sha256
@@ -324,7 +327,8 @@ def _service(service: _Service, request: StatementRequest, run: StatementRun,
     if tickets is None and outages is None:
         return entry
     measured_tickets = tickets if tickets is not None else _empty_tickets(folder)
-    result = _measure(service, request, measured_tickets, outages, request.start, request.end)
+    result = _measure(service, request, measured_tickets, outages, request.start, request.end,
+                      history)
     run.diagnostics.extend([*result.diagnostics, *result.warnings])
     if result.document is None:
         run.failed = True
@@ -357,7 +361,7 @@ def _service(service: _Service, request: StatementRequest, run: StatementRun,
                 per_unit = charter.business.charging == "per-unit" and tickets is not None
                 part = _measure(service, request,
                                 measured_tickets if per_unit else _empty_tickets(folder),
-                                outages, first, last)
+                                outages, first, last, history if per_unit else None)
                 if part.document is None:
                     run.diagnostics.extend(part.diagnostics)
                     run.failed = True
@@ -469,8 +473,10 @@ def run_statement(request: StatementRequest) -> StatementRun:
     if services is None:
         return run
     ids = [s.charter.id for s in services]
-    kept: dict[str, list[UsageAssignment]] = {"--tickets": [], "--outages": []}
-    for option, values in (("--tickets", request.tickets), ("--outages", request.outages)):
+    kept: dict[str, list[UsageAssignment]] = {"--tickets": [], "--outages": [],
+                                              "--history": []}
+    for option, values in (("--tickets", request.tickets), ("--outages", request.outages),
+                           ("--history", request.history)):
         for value in values:
             if value.charter in run.others:
                 run.warnings.append(f"{option} {value.charter}={value.path}: left out, charter "
@@ -482,10 +488,12 @@ def run_statement(request: StatementRequest) -> StatementRun:
         try:
             tickets = assign(kept["--tickets"], ids, folder, "--tickets")
             outages = assign(kept["--outages"], ids, folder, "--outages")
+            history = assign(kept["--history"], ids, folder, "--history")
         except UsageFileError as exc:
             run.problem = str(exc)
             return run
-        for option, assigned in (("--tickets", tickets), ("--outages", outages)):
+        for option, assigned in (("--tickets", tickets), ("--outages", outages),
+                                 ("--history", history)):
             for charter, count in sorted(assigned.left_out.items()):
                 run.warnings.append(f"{option}: {count} row(s) for charter {charter!r} left "
                                     "out: it is not one of the statement's charters or does "
@@ -493,7 +501,8 @@ def run_statement(request: StatementRequest) -> StatementRun:
         entries = []
         for service in services:
             entry = _service(service, request, run, tickets.files.get(service.charter.id),
-                             outages.files.get(service.charter.id), issued, folder)
+                             outages.files.get(service.charter.id), issued, folder,
+                             history.files.get(service.charter.id))
             if entry is None:
                 return run
             entries.append(entry)
