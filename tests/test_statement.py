@@ -319,3 +319,26 @@ def test_usage_naming_a_charter_not_given_is_a_usage_error(tmp_path):
     result = statement(tmp_path, "--tickets", f"nowhere={DATA / 'hr-legal.tickets.csv'}")
     assert result.exit_code == 2
     assert "no charter 'nowhere' was given" in result.output
+
+
+def test_the_documented_run_on_examples_usage(tmp_path):
+    """docs/statement.md and the README: Germany GmbH in 2027-Q1 on examples/usage/."""
+    usage = ROOT / "examples" / "usage"
+    args = []
+    for charter in (FA, HR):
+        args += ["--tickets", f"{charter}={usage / f'{charter}.tickets.csv'}",
+                 "--outages", f"{charter}={usage / f'{charter}.outages.csv'}"]
+    result = run("statement", "germany", str(CHARTERS), "--period", "2027-Q1", "--today",
+                 "2027-04-15", "-o", str(tmp_path), "--format", "md,json,ics", *args)
+    assert result.exit_code == 0, result.output
+    document = load(tmp_path, "2027-Q1")
+    [claim] = document["claims"]
+    assert (claim["charter"], claim["lapses"], claim["credit"]) == (FA, "2027-05-15", 297.19)
+    text = (tmp_path / "germany" / "2027-Q1" / "statement.en.md").read_text()
+    documented = (ROOT / "docs" / "statement.md").read_text()
+    readme = (ROOT / "README.md").read_text()
+    for row in ("| EUR | €207,800.00 | €88,845.26 | €297.19 | €297.19 |",
+                "| Finance and Accounting Shared Services (finance-accounting 1.2.0) | Group "
+                "Finance Shared Services | Global | €135,000.00 | €17,042.52 | €297.19 |"):
+        assert row in text and row in documented
+    assert "€17,042.52 | €297.19 |" in readme and "15 May 2027" in readme

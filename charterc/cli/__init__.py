@@ -582,7 +582,7 @@ def report_command(charter: str, tickets: str, outages: str | None, period: str 
                    first: str | None, last: str | None, out: str, lang: str, fmt: str,
                    columns: tuple[str, ...], strict: bool, history: str | None,
                    profile: str | None, input_timezone: str | None,
-                   charter_rev: str | None) -> None:
+                   exclude_status: str | None, charter_rev: str | None) -> None:
     """Measure a period's tickets and outages against a charter; write per-client reports.
 
     Writes OUT/<charter>/<period>/provider.<lang>.<fmt> and clients/<client>.<lang>.<fmt>.
@@ -593,7 +593,8 @@ def report_command(charter: str, tickets: str, outages: str | None, period: str 
 
     request = parse_request(charter, tickets, outages, period, first, last, out, lang, fmt,
                             columns, strict, history=history, profile=profile,
-                            input_timezone=input_timezone, charter_rev=charter_rev)
+                            input_timezone=input_timezone, charter_rev=charter_rev,
+                            exclude_status=exclude_status)
     sys.exit(report(request))
 
 
@@ -624,7 +625,8 @@ def statement_command(client: str, charters: tuple[str, ...], period: str | None
                       first: str | None, last: str | None, tickets: tuple[str, ...],
                       outages: tuple[str, ...], history: tuple[str, ...], out: str,
                       lang: str, fmt: str, columns: tuple[str, ...], profile: str | None,
-                      input_timezone: str | None, today: str | None) -> None:
+                      input_timezone: str | None, exclude_status: str | None,
+                      today: str | None) -> None:
     """One statement for a client across every charter it buys from.
 
     Per service: tier, projected charges (and measured ones with usage files), attainment,
@@ -638,7 +640,8 @@ def statement_command(client: str, charters: tuple[str, ...], period: str | None
     if tickets or outages or history:
         _require("reports", "charterc statement with usage files")
     request = parse_request(client, charters, period, first, last, tickets, outages, history,
-                            out, lang, fmt, columns, profile, input_timezone, _today(today))
+                            out, lang, fmt, columns, profile, input_timezone, _today(today),
+                            exclude_status)
     sys.exit(statement(request))
 
 
@@ -661,7 +664,7 @@ def statement_command(client: str, charters: tuple[str, ...], period: str | None
 def baseline_command(charter: str, tickets: str, outages: str | None, first: str, last: str,
                      out: str, lang: str, fmt: str, columns: tuple[str, ...],
                      profile: str | None, input_timezone: str | None,
-                     write: str | None) -> None:
+                     exclude_status: str | None, write: str | None) -> None:
     """Compare a window of tickets with a charter; propose its next baseline.
 
     Volumes, shares and roles, features, demand outside the tier's hours, weekday and
@@ -673,6 +676,6 @@ def baseline_command(charter: str, tickets: str, outages: str | None, first: str
     from .baseline import baseline, parse_request
 
     request = parse_request(charter, tickets, outages, first, last, out, lang, fmt, columns,
-                            write, profile, input_timezone)
+                            write, profile, input_timezone, exclude_status)
     sys.exit(baseline(request))
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from . import _day, _nonempty_list
-from .options import columns, input_zone, languages
+from .options import columns, exclude_statuses, input_zone, languages
 
 if TYPE_CHECKING:
     from ..statement.run import StatementRequest, StatementRun
@@ -40,7 +40,8 @@ def parse_request(client: str, charters: tuple[str, ...], period: str | None,
                   outages: tuple[str, ...], history: tuple[str, ...], out: str, lang: str,
                   fmt: str,
                   column_names: tuple[str, ...], profile: str | None,
-                  input_timezone: str | None, today: date | None) -> StatementRequest:
+                  input_timezone: str | None, today: date | None,
+                  exclude_status: str | None = None) -> StatementRequest:
     from ..statement.run import StatementRequest
     from ..statement.usage import parse
 
@@ -54,7 +55,8 @@ def parse_request(client: str, charters: tuple[str, ...], period: str | None,
         formats=_nonempty_list(fmt, "--format"), tickets=[parse(t) for t in tickets],
         outages=[parse(o) for o in outages], history=[parse(h) for h in history],
         columns=columns(column_names),
-        profile=profile, input_timezone=input_zone(input_timezone, profile), today=today)
+        profile=profile, input_timezone=input_zone(input_timezone, profile), today=today,
+        exclude_status=exclude_statuses(exclude_status))
 
 
 def _print(run: StatementRun) -> None:

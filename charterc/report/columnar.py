@@ -42,6 +42,7 @@ from .inputs import (
     HISTORY_COLUMNS,
     TICKET_COLUMNS,
     BadRow,
+    Excluded,
     Skipped,
     StatusChange,
     Ticket,
@@ -54,6 +55,7 @@ from .inputs import (
     change_parser,
     diagnostic,
     is_parquet,
+    names_of,
     read_history,
     read_tickets,
     ticket_parser,
@@ -61,6 +63,7 @@ from .inputs import (
 from .measure import Measure, Period
 
 if TYPE_CHECKING:
+    from .names import Names
     from .profiles import Instants, Profile
 
 __all__ = ["BATCH_ROWS", "BLOCK_BYTES", "ColumnarHistory", "ColumnarMeasure", "Ids",
@@ -134,11 +137,11 @@ class _Batcher:
             ints(channels.setdefault(t.channel, len(channels)) for t in rows), list(channels))
 
 
-def _row_batches(rows: Iterator[Ticket | Skipped], clients: list[str],
-                 priorities: tuple[str, ...]) -> Iterator[TicketBatch | Skipped]:
+def _row_batches(rows: Iterator[Ticket | Excluded | Skipped], clients: list[str],
+                 priorities: tuple[str, ...]) -> Iterator[TicketBatch | Excluded | Skipped]:
     batcher = _Batcher(clients, priorities)
     for row in rows:
-        if isinstance(row, Skipped):
+        if isinstance(row, Skipped | Excluded):
             yield row
             continue
         batcher.add(row)
@@ -249,6 +252,12 @@ def _plain_cells(columns: Iterable[pa.Array]) -> None:
         blank = length == 0 if blank is None else blank & (length == 0)
     if blank is not None and bool(np.any(blank)):
         raise Irregular
+
+
+def _mapped(column: pa.Array, mapping: Callable[[str], int]) -> Ints:
+    """Each cell of a text column mapped to an integer (once per distinct cell)."""
+    codes, values = _coded(column, mapping)
+    return np.asarray(values, dtype=np.int64)[codes] if values else codes
 
 
 def _coded(column: pa.Array, mapping: Callable[[str], Any]) -> tuple[Ints, list[Any]]:
@@ -478,34 +487,41 @@ def _cells(columns: dict[int, pa.Array], width: int, row: int) -> list[str]:
     return fields
 
 
-def ticket_batches(path: Path, display: str, *, clients: list[str], priorities: tuple[str, ...],
+def ticket_batches(path: Path, display: str, *, clients: list[str] | Names,
+                   priorities: tuple[str, ...],
                    mapping: dict[str, str] | None, progress: Callable[[int], None] | None,
                    profile: Profile | None, instants: Instants, shape: dict[str, int],
-                   rows: bool = False) -> Iterator[TicketBatch | Skipped]:
-    """The tickets of a file in batches, and its skipped rows, in the order of the file.
+                   rows: bool = False, features: Names | None = None,
+                   exclude: frozenset[str] = frozenset(),
+                   ) -> Iterator[TicketBatch | Excluded | Skipped]:
+    """The tickets of a file in batches, its excluded tickets (`exclude`: statuses, folded)
+    and its skipped rows, in the order of the file.
 
+    `clients`: the charter's clients (ids, or `Names` to match names and aliases too);
+    `features`: its features' `Names`, to count a feature cell under its id.
     `rows`: read the file row by row (a file that is not plain CSV, see `Irregular`)."""
+    names = names_of(clients)
+    ids = list(names.ids)
     if rows:
         yield from _row_batches(read_tickets(
-            path, display, clients=clients, priorities=priorities, mapping=mapping,
-            progress=progress, profile=profile, instants=instants, shape=shape),
-            clients, priorities)
+            path, display, clients=names, priorities=priorities, mapping=mapping,
+            progress=progress, profile=profile, instants=instants, shape=shape,
+            features=features, exclude=exclude), ids, priorities)
         return
+    profile = profile.for_tickets() if profile is not None else None
     source = _Source(path, display, TICKET_COLUMNS, mapping, profile, progress)
     table = source.table
     shape.update({name: i + 1 for name, i in table.index.items()})
-    known = frozenset(clients)
     seen = _Seen()
-    parse = ticket_parser(table, clients=known, priorities=priorities, profile=profile,
-                          instants=instants, first_line=seen)
+    parse = ticket_parser(table, clients=names, priorities=priorities, profile=profile,
+                          instants=instants, first_line=seen, features=features,
+                          exclude=exclude)
+    clients = ids
     batcher = _Batcher(clients, priorities)
-    client_ix = {c: i for i, c in enumerate(clients)}
-    priority_ix = {p: i for i, p in enumerate(priorities)}
+    cells = _Values(names, priorities, features, exclude)
     ix = table.index
     i_client = ix["client"]
-
-    def priority_of(text: str) -> int:
-        return priority_ix.get(text, -1)   # mapped priorities, stripped cells: the row reader
+    i_status = ix.get("status") if exclude else None
 
     for line0, columns in source.batches():
         ids = columns[ix["id"]]
@@ -514,32 +530,19 @@ def ticket_batches(path: Path, display: str, *, clients: list[str], priorities: 
             raise Irregular
         hashed = Ids(ids)
         good = _plain(hashed)
-        client, client_values = _coded(columns[i_client], lambda v: client_ix.get(v, -1))
-        client = np.asarray(client_values, dtype=np.int64)[client] if client_values \
-            else client
-        priority, values = _coded(columns[ix["priority"]], priority_of)
-        priority = np.asarray(values, dtype=np.int64)[priority] if values else priority
+        client = _mapped(columns[i_client], cells.client)
+        priority = _mapped(columns[ix["priority"]], cells.priority)
         good &= (client >= 0) & (priority >= 0)
-        opened, read, empty = _instants(columns[ix["opened"]])
+        if i_status is not None:   # excluded tickets (cancelled) are read by the row reader
+            good &= _mapped(columns[i_status], cells.excluded) == 0
+        opened, response, resolved, read = _times(columns, ix, n)
         good &= read
-        resolved, read, empty = _instants(columns[ix["resolved"]])
-        good &= read | empty
-        resolved = np.where(empty, NONE, resolved)
-        good &= resolved >= opened
-        if ix.get("first_response") is not None:
-            response, read, empty = _instants(columns[ix["first_response"]])
-            good &= read | empty
-            response = np.where(empty, NONE, response)
-            good &= (response >= opened) | empty
-        else:
-            response = np.full(n, NONE, dtype=np.int64)
-        response = np.where(resolved < response, resolved, response)
         codes: list[tuple[Ints, list[str | None]]] = []
-        for name in ("feature", "channel"):
+        for name, label in (("feature", cells.feature), ("channel", _strip_or_none)):
             if ix.get(name) is None:
                 codes.append((np.zeros(n, dtype=np.int64), [None]))
             else:
-                codes.append(_coded(columns[ix[name]], _strip_or_none))
+                codes.append(_coded(columns[ix[name]], label))
         lines = np.arange(line0, line0 + n, dtype=np.int64)
         bad = np.flatnonzero(~good)
         earlier = seen.lines(hashed)
@@ -557,10 +560,14 @@ def ticket_batches(path: Path, display: str, *, clients: list[str], priorities: 
             if r in bad_rows:
                 fields = _cells(columns, table.width, r)
                 try:
-                    batcher.add(parse(line0 + r, fields))
+                    parsed = parse(line0 + r, fields)
                 except BadRow as exc:
-                    named = fields[i_client].strip()
-                    yield Skipped(_bad(table, line0 + r, exc), named if named in known else None)
+                    yield Skipped(_bad(table, line0 + r, exc), names.find(fields[i_client]))
+                    continue
+                if isinstance(parsed, Excluded):
+                    yield parsed
+                else:
+                    batcher.add(parsed)
                 continue
             ident = idents[r]
             if ident in seen:
@@ -580,6 +587,50 @@ def ticket_batches(path: Path, display: str, *, clients: list[str], priorities: 
         rest = batcher.flush()
         if rest is not None:
             yield rest
+
+
+class _Values:
+    """What a distinct cell of a batch's column means (-1: the row reader will say)."""
+
+    def __init__(self, clients: Names, priorities: tuple[str, ...], features: Names | None,
+                 exclude: frozenset[str]) -> None:
+        self.clients, self.features, self.exclude = clients, features, exclude
+        self.client_ix = {c: i for i, c in enumerate(clients.ids)}
+        self.priority_ix = {p: i for i, p in enumerate(priorities)}
+
+    def client(self, text: str) -> int:
+        found = self.clients.find(text)
+        return -1 if found is None else self.client_ix[found]
+
+    def priority(self, text: str) -> int:
+        return self.priority_ix.get(text, -1)  # mapped priorities, stripped cells: the row reader
+
+    def feature(self, text: str) -> str | None:
+        return self.features.label(text) if self.features is not None else _strip_or_none(text)
+
+    def excluded(self, text: str) -> int:
+        from .names import fold
+        return int(fold(text) in self.exclude)
+
+
+def _times(columns: dict[int, pa.Array], ix: dict[str, int],
+           n: int) -> tuple[Ints, Ints, Ints, npt.NDArray[np.bool_]]:
+    """(opened, response, resolved, read) of a batch: `read` where the three are plain
+    instants (or empty where they may be) in order; the response is the resolution when
+    that came first."""
+    opened, good, empty = _instants(columns[ix["opened"]])
+    resolved, read, empty = _instants(columns[ix["resolved"]])
+    good &= read | empty
+    resolved = np.where(empty, NONE, resolved)
+    good &= resolved >= opened
+    if ix.get("first_response") is not None:
+        response, read, empty = _instants(columns[ix["first_response"]])
+        good &= read | empty
+        response = np.where(empty, NONE, response)
+        good &= (response >= opened) | empty
+    else:
+        response = np.full(n, NONE, dtype=np.int64)
+    return opened, np.where(resolved < response, resolved, response), resolved, good
 
 
 def _plain(ids: Ids) -> npt.NDArray[np.bool_]:

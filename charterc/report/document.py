@@ -278,6 +278,8 @@ def client_entry(report: MeasuredPeriod, client_id: str) -> ClientEntry:
     }
     if report.usage_columns:
         entry["usage"] = _usage(usage, tz, report.usage_columns)
+    if report.excluding:
+        entry["excluded"] = usage.excluded
     return entry
 
 
@@ -327,6 +329,8 @@ def provider_document(report: MeasuredPeriod) -> ProviderDocument:
         "turnaround": _turnaround(
             [[v for u in usages for v in u.turnaround[g]] for g in range(len(GROUPS))]),
     }
+    if report.excluding:
+        provider["excluded"] = sum(u.excluded for u in usages)
     return {**_header(report, "provider"),
             "skipped": {"count": report.skipped,
                         "rows": [{"file": d.file, "line": d.line, "rule": d.rule,

@@ -21,7 +21,15 @@ from ..model.charter import Charter
 from ..model.projection import Facts
 from ..publish.files import write_all
 from . import document as doc
-from .inputs import Outage, Skipped, UnreadableFile, diagnostic, read_outages
+from .inputs import (
+    Excluded,
+    Outage,
+    Skipped,
+    UnreadableFile,
+    diagnostic,
+    excluded_statuses,
+    read_outages,
+)
 from .measure import Measure, Period, range_period
 from .measured import MeasuredPeriod, Notes
 from .types import CharterRevision, Pauses, ProviderDocument, ReportDocument
@@ -160,10 +168,12 @@ def _columnar(charter: Charter, period: Period, tickets: Path, display: str,
               history: Path | None, history_display: str | None, statuses: list[str],
               columns: dict[str, str] | None, profile: Profile | None, instants: Instants,
               progress: Callable[[int], None] | None, shape: dict[str, int],
-              skip: Callable[[Skipped], None], *, rows: bool) -> Measure:
+              skip: Callable[[Skipped], None], *, rows: bool,
+              exclude: frozenset[str] = frozenset()) -> Measure:
     """The tickets measured in batches of columns (columnar.py); `rows`: read the files
     row by row into those batches (a file that is not plain CSV: `columnar.Irregular`)."""
     from .columnar import ColumnarHistory, ColumnarMeasure, history_rows, ticket_batches
+    from .names import client_names, feature_names
 
     log = ColumnarHistory(statuses) if history is not None and statuses else None
     if log is not None and history is not None:
@@ -173,12 +183,15 @@ def _columnar(charter: Charter, period: Period, tickets: Path, display: str,
             skip(row)
     measure = ColumnarMeasure(charter, Facts(charter), period, log)
     add = measure.add_batch
-    for batch in ticket_batches(tickets, display, clients=[c.id for c in charter.clients],
+    for batch in ticket_batches(tickets, display, clients=client_names(charter),
                                 priorities=tuple(charter.priorities), mapping=columns,
                                 progress=progress, profile=profile, instants=instants,
-                                shape=shape, rows=rows):
+                                shape=shape, rows=rows, features=feature_names(charter),
+                                exclude=exclude):
         if isinstance(batch, Skipped):
             skip(batch)
+        elif isinstance(batch, Excluded):
+            measure.exclude(batch.client, batch.opened)
         else:
             add(batch)
     return measure
@@ -195,7 +208,8 @@ def build_report(charter: Charter, loaded: Loaded | None = None, *, tickets: Pat
                  history_display: str | None = None,
                  profile: Profile | None = None,
                  input_timezone: str | None = None,
-                 revision: CharterRevision | None = None) -> ReportResult:
+                 revision: CharterRevision | None = None,
+                 exclude_status: Sequence[str] | None = None) -> ReportResult:
     """Measure the period [start, end] (local dates, inclusive, provider's zone).
 
     `charter` must have passed the checks. Never raises for bad input: unreadable
@@ -206,6 +220,9 @@ def build_report(charter: Charter, loaded: Loaded | None = None, *, tickets: Pat
     document under `reviews`. `history`: the status history that pauses clocks
     (`pause_on`); `profile` and `input_timezone`: how the files are written;
     `revision`: the committed version of the charter measured against, for the header.
+    `exclude_status`: the statuses whose tickets are out of every figure (None: the
+    default, `canceled` and `cancelled`; empty: none), counted per client when the
+    tickets file has a status column.
     """
     from .columnar import Irregular
     from .profiles import Instants
@@ -214,6 +231,7 @@ def build_report(charter: Charter, loaded: Loaded | None = None, *, tickets: Pat
     statuses = pause_statuses(charter)
     instants = Instants(input_timezone, profile.formats if profile is not None else ())
     display = tickets_display or str(tickets)
+    exclude = excluded_statuses(exclude_status)
     measure: Measure | None = None
     for by_rows in (False, True):
         skips = _Skips(charter)
@@ -225,7 +243,7 @@ def build_report(charter: Charter, loaded: Loaded | None = None, *, tickets: Pat
                                      period, columns, instants, skips)
             measure = _columnar(charter, period, tickets, display, history, history_display,
                                 statuses, columns, profile, instants, progress, shape, skips,
-                                rows=by_rows)
+                                rows=by_rows, exclude=exclude)
         except UnreadableFile as exc:
             return ReportResult(None, [*skips.listed, exc.diagnostic], skips.count,
                                 skips.per_client, strict)
@@ -259,7 +277,8 @@ def _result(charter: Charter, loaded: Loaded | None, period: Period,
         "statuses": statuses, "measured": history is not None,
         "history": (history_display or str(history)) if history else None} if statuses else None
     notes = Notes(skipped, tuple(diagnostics), tuple(reviews), pauses, revision,
-                  tuple(c for c in ("feature", "channel") if c in shape))
+                  tuple(c for c in ("feature", "channel") if c in shape),
+                  excluding=any(u.excluded for u in measure.usage.values()))
     report = MeasuredPeriod(charter, period, measure, outages, notes)
     return ReportResult(doc.provider_document(report), diagnostics, skipped, per_client, strict,
                         warnings)

@@ -37,6 +37,7 @@ class Notes:
     pauses: Pauses | None = None           # docs/report.md, `pauses`
     revision: CharterRevision | None = None  # the committed charter measured against
     usage_columns: tuple[str, ...] = ()    # feature, channel: the ones the file has
+    excluding: bool = False                # some tickets of the period were excluded (cancelled)
 
 
 class MeasuredPeriod:
@@ -70,6 +71,7 @@ class MeasuredPeriod:
         self.pauses = notes.pauses
         self.revision = notes.revision
         self.usage_columns = notes.usage_columns
+        self.excluding = notes.excluding
 
     def credit_percent(self, cid: str) -> Decimal:
         figures = self.available[cid]

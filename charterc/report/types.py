@@ -231,6 +231,7 @@ class ClientEntry(TypedDict):
     trend: list[TrendMonth]
     weekly: list[WeekTickets]
     usage: NotRequired[UsageEntry]
+    excluded: NotRequired[int]   # only when the period has excluded tickets (--exclude-status)
 
 
 class ProviderEntry(TypedDict):
@@ -242,6 +243,7 @@ class ProviderEntry(TypedDict):
     charge: float
     credit: float
     turnaround: TurnaroundEntry
+    excluded: NotRequired[int]   # only when the period has excluded tickets: the clients' sum
 
 
 # -- the document ----------------------------------------------------------------------------

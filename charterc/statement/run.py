@@ -91,6 +91,8 @@ class StatementRequest:
     profile: str | None = None
     input_timezone: str | None = None
     today: date | None = None        # the issue date (default SOURCE_DATE_EPOCH, else clock)
+    exclude_status: tuple[str, ...] | None = None   # statuses out of every figure (None:
+    #                                                 cancelled, as `charterc report`)
 
 
 @dataclass
@@ -285,7 +287,8 @@ def _measure(service: _Service, request: StatementRequest, tickets: Path,
         input_timezone=request.input_timezone, reviews=service.reviews,
         tickets_display=display_path(tickets),
         outages_display=display_path(outages) if outages else None,
-        history=history, history_display=display_path(history) if history else None)
+        history=history, history_display=display_path(history) if history else None,
+        exclude_status=request.exclude_status)
 
 
 def _objective(entry: dict[str, Any]) -> Document:
