@@ -342,3 +342,22 @@ def test_the_documented_run_on_examples_usage(tmp_path):
                 "Finance Shared Services | Global | €135,000.00 | €17,042.52 | €297.19 |"):
         assert row in text and row in documented
     assert "€17,042.52 | €297.19 |" in readme and "15 May 2027" in readme
+
+
+def test_a_client_found_by_an_alias(tmp_path):
+    """France Retail is a client of the finance charter by name, and of the legal one
+    (client `france`, France SAS) by an alias."""
+    legal = (CHARTERS / "hr-legal.charter.yaml").read_text()
+    marked = legal.replace("    name: France SAS\n",
+                           "    name: France SAS\n    aliases: [\"France  RETAIL\"]\n")
+    assert marked != legal
+    folder = tmp_path / "charters"
+    folder.mkdir()
+    (folder / "hr-legal.charter.yaml").write_text(marked)
+    (folder / "finance-accounting.charter.yaml").write_text(
+        (CHARTERS / "finance-accounting.charter.yaml").read_text())
+    result = statement(tmp_path / "out", client="France Retail", charters=(str(folder),))
+    assert result.exit_code == 0, result.output
+    document = json.loads(next((tmp_path / "out").rglob("statement.json")).read_text())
+    assert [(s["charter"]["id"], s["client"]["id"]) for s in document["services"]] == \
+        [(FA, "france-retail"), (HR, "france")]

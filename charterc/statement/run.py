@@ -121,21 +121,14 @@ class StatementRun:
 
 # -- the client ---------------------------------------------------------------------------
 
-def _key(text: str) -> str:
-    """Names compared case-insensitively, runs of white space read as one space (9.2)."""
-    return " ".join(text.split()).casefold()
-
-
-def _aliases(client: Client) -> tuple[str, ...]:
-    aliases = getattr(client, "aliases", None) or ()
-    return tuple(a for a in aliases if isinstance(a, str))
-
-
 def find_client(charter: Charter, query: str) -> list[Client]:
-    """The clients of `charter` whose id, name or one of whose aliases is `query`."""
-    wanted = _key(query)
+    """The clients of `charter` whose id, name or one of whose aliases is `query`, compared
+    as exports are (spec 9.2: case-insensitively, runs of white space as one space)."""
+    from ..report.names import fold, texts
+    wanted = fold(query)
     return [c for c in charter.clients
-            if wanted in {_key(c.id), _key(c.name), *(_key(a) for a in _aliases(c))}]
+            if wanted in {fold(c.id), *(fold(t) for t in texts(c.name)),
+                          *(fold(a) for a in c.aliases)}]
 
 
 def _known_clients(charters: list[Charter]) -> str:
