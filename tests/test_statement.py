@@ -361,3 +361,27 @@ def test_a_client_found_by_an_alias(tmp_path):
     document = json.loads(next((tmp_path / "out").rglob("statement.json")).read_text())
     assert [(s["charter"]["id"], s["client"]["id"]) for s in document["services"]] == \
         [(FA, "france-retail"), (HR, "france")]
+
+
+def test_a_charter_with_errors_stops_the_statement(tmp_path):
+    broken = tmp_path / "broken.charter.yaml"
+    broken.write_text((CHARTERS / "hr-legal.charter.yaml").read_text()
+                      .replace("tier: advisory", "tier: advisroy", 1))
+    result = statement(tmp_path / "out", charters=(str(CHARTERS / f"{FA}.charter.yaml"),
+                                                   str(broken)))
+    assert result.exit_code == 1
+    assert "R301" in result.output and "no statement written" in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_unreadable_usage_file_is_a_finding_not_a_traceback(tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(b"id,client\n\xff\xfe\x00garbage\n")
+    result = statement(tmp_path / "out", "--tickets", f"{FA}={bad}")
+    assert result.exit_code in (1, 2)
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "out").exists()
+    combined = tmp_path / "combined.csv"
+    combined.write_bytes(b"charter,id\n\xff\xfe\n")
+    result = statement(tmp_path / "out", "--tickets", str(combined))
+    assert result.exit_code == 2 and "cannot be read" in result.output
