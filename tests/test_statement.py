@@ -30,11 +30,12 @@ def run(*args: str):
     return CliRunner().invoke(main, list(args), catch_exceptions=False)
 
 
-def statement(tmp_path: Path, *args: str, period: str = "2027-Q2", client: str = "germany",
-              formats: str = "json", charters: tuple[str, ...] = (str(CHARTERS),)):
-    result = run("statement", client, *charters, "--period", period, "-o", str(tmp_path),
-                 "--format", formats, "--today", "2027-07-15", *args)
-    return result
+def statement(tmp_path: Path, *args: str, period: str | None = "2027-Q2",
+              client: str = "germany", formats: str = "json",
+              charters: tuple[str, ...] = (str(CHARTERS),)):
+    chosen = ["--period", period] if period else []
+    return run("statement", client, *charters, *chosen, "-o", str(tmp_path),
+               "--format", formats, "--today", "2027-07-15", *args)
 
 
 def load(tmp_path: Path, period: str = "2027-Q2", client: str = "germany") -> dict:
@@ -92,11 +93,21 @@ def test_a_projection_year_is_the_agreements_year_to_the_cent(tmp_path, agreemen
     services = {s["charter"]["id"]: s for s in load(tmp_path, "2027")["services"]}
     # the FA term's first year is the calendar year 2027: its row exactly
     assert cents(services[FA]["projected"]["charge"]) == agreements[FA]["2027"]
+    # HR's years run from July: its year 2027 (its row 2027) is 1 July 2027 - 30 June 2028
+    assert cents(services[HR]["projected"]["charge"]) == agreements[HR]["2027"]
+    assert services[HR]["period"] == {"from": "2027-07-01", "to": "2028-06-30"}
+    assert cents(load(tmp_path, "2027")["totals"]["projected"]) == \
+        agreements[FA]["2027"] + agreements[HR]["2027"]
+
+
+def test_a_calendar_span_takes_twelfths_of_each_agreement_year(tmp_path, agreements):
+    result = statement(tmp_path, "--from", "2027-01-01", "--to", "2027-12-31", period=None)
+    assert result.exit_code == 0, result.output
+    document = json.loads(next(tmp_path.rglob("statement.json")).read_text())
+    services = {s["charter"]["id"]: s for s in document["services"]}
     # HR's years run from July: half of each of its 2026 and 2027 rows, rounded once
     expected = cents(agreements[HR]["2026"] / 2 + agreements[HR]["2027"] / 2)
     assert cents(services[HR]["projected"]["charge"]) == expected
-    assert cents(load(tmp_path, "2027")["totals"]["projected"]) == \
-        agreements[FA]["2027"] + expected
 
 
 def test_the_statement_shows_only_that_clients_figures(tmp_path):

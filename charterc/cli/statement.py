@@ -49,6 +49,7 @@ def parse_request(client: str, charters: tuple[str, ...], period: str | None,
         raise click.BadParameter("the client is empty: give its id, name or alias",
                                  param_hint="CLIENT")
     start, end, label = _span(period, first, last)
+    year = start.year if period and label.isdigit() else None
     return StatementRequest(
         client=client, charters=[Path(c) for c in charters or ("charters",)], start=start,
         end=end, label=label, out=Path(out), langs=languages(lang),
@@ -56,6 +57,7 @@ def parse_request(client: str, charters: tuple[str, ...], period: str | None,
         outages=[parse(o) for o in outages], history=[parse(h) for h in history],
         columns=columns(column_names),
         profile=profile, input_timezone=input_zone(input_timezone, profile), today=today,
+        year=year,
         exclude_status=exclude_statuses(exclude_status))
 
 

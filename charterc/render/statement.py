@@ -130,6 +130,7 @@ def statement_view(document: dict[str, Any], language: Language) -> dict[str, An
     return {
         "client": ", ".join(document["client"]["names"]),
         "period": document["period"]["label"],
+        "agreement_year": bool(document["period"].get("agreement_year")),
         "from": _day(language, document["period"]["from"]),
         "to": _day(language, document["period"]["to"]),
         "issued": _day(language, document["issued"]),

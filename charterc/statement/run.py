@@ -91,6 +91,7 @@ class StatementRequest:
     profile: str | None = None
     input_timezone: str | None = None
     today: date | None = None        # the issue date (default SOURCE_DATE_EPOCH, else clock)
+    year: int | None = None          # `--period 2027`: each agreement's year of that label
     exclude_status: tuple[str, ...] | None = None   # statuses out of every figure (None:
     #                                                 cancelled, as `charterc report`)
 
@@ -186,6 +187,22 @@ def projected_charge(charter: Charter, facts: Facts, client: Client, start: date
     charge = facts.money(Decimal(exact.numerator) / Decimal(exact.denominator)
                          if exact else Decimal(0))
     return {"charge": charge, "years": rows, "days_outside_term": outside}
+
+
+def service_span(charter: Charter, request: StatementRequest) -> tuple[date, date]:
+    """The days a service's statement covers: the period's, except for a year period
+    (`--period 2027`), which is each agreement's year of that label (its table's row
+    `2027`: the term year that starts in 2027, the calendar year for a term starting on
+    1 January); a year outside the term is the calendar year."""
+    from ..model.values import Period, add_period
+    if request.year is None:
+        return request.start, request.end
+    for y in range(1, charter.period.years_or_default + 1):
+        first = add_period(charter.period.start, Period(months=12 * (y - 1)))
+        if first.year == request.year:
+            stop = add_period(charter.period.start, Period(months=12 * y))
+            return first, stop - timedelta(days=1)
+    return request.start, request.end
 
 
 # -- windows --------------------------------------------------------------------------------
@@ -304,7 +321,8 @@ def _service(service: _Service, request: StatementRequest, run: StatementRun,
     charter, client = service.charter, service.client
     tier = charter.tier_of(client)
     facts = Facts(charter)
-    projected = projected_charge(charter, facts, client, request.start, request.end)
+    start, end = service_span(charter, request)
+    projected = projected_charge(charter, facts, client, start, end)
     currency = charter.business.currency
     entry: Document = {
         "charter": {"id": charter.id, "title": charter.metadata.title,
@@ -312,6 +330,7 @@ def _service(service: _Service, request: StatementRequest, run: StatementRun,
         "provider": charter.provider.name,
         "client": {"id": client.id, "name": client.name},
         "tier": {"id": tier.id, "name": tier.name},
+        "period": {"from": start.isoformat(), "to": end.isoformat()},
         "currency": currency,
         "charging": charter.business.charging,
         "projected": {**projected, "charge": float(projected["charge"])},
@@ -323,8 +342,7 @@ def _service(service: _Service, request: StatementRequest, run: StatementRun,
     if tickets is None and outages is None:
         return entry
     measured_tickets = tickets if tickets is not None else _empty_tickets(folder)
-    result = _measure(service, request, measured_tickets, outages, request.start, request.end,
-                      history)
+    result = _measure(service, request, measured_tickets, outages, start, end, history)
     run.diagnostics.extend([*result.diagnostics, *result.warnings])
     if result.document is None:
         run.failed = True
@@ -347,10 +365,10 @@ def _service(service: _Service, request: StatementRequest, run: StatementRun,
     if outages is not None and availability is not None:
         terms = charter.terms_or_default.credits_or_default
         claim_to = _claim_to(charter)
-        for first, last in windows(request.start, request.end,
+        for first, last in windows(start, end,
                                    availability.window_or_default):
             window: dict[str, Any]
-            if (first, last) == (request.start, request.end):
+            if (first, last) == (start, end):
                 window = dict(figures)
             else:
                 # availability and charges that do not count units need no tickets
@@ -441,8 +459,10 @@ def build_document(request: StatementRequest, services: list[Document],
     return {
         "client": {"query": request.client, "ids": ids,
                    "names": list(dict.fromkeys(s["client"]["name"] for s in services))},
-        "period": {"label": request.label, "from": request.start.isoformat(),
-                   "to": request.end.isoformat()},
+        "period": {"label": request.label,
+                   "agreement_year": request.year is not None,
+                   "from": min(s["period"]["from"] for s in services),
+                   "to": max(s["period"]["to"] for s in services)},
         "issued": issued.isoformat(),
         "currency": currency,
         "services": services,
