@@ -172,3 +172,39 @@ def test_the_status_column_comes_from_each_profile():
     assert JIRA_PROFILE.for_tickets().header("status", ["Issue key", "Status"]) == "Status"
     # the status history keeps its own names (the state entered)
     assert SN_PROFILE.header("status", ["number", "value"]) == "value"
+
+
+def test_markdown_and_html_say_how_many_cancelled_tickets_were_left_out(tmp_path):
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["report", str(CHARTER), "--tickets", str(OURS),
+                                       "--period", "2026-10", "-o", str(out),
+                                       "--format", "md,html", "--lang", "en,fr"])
+    assert result.exit_code == 0, result.output
+    folder = out / "report-desk" / "2026-10"
+    assert "| Cancelled tickets left out | 1 |" in \
+        (folder / "provider.en.md").read_text(encoding="utf-8")
+    assert "| Tickets annulés écartés | 1 |" in \
+        (folder / "clients" / "finance.fr.md").read_text(encoding="utf-8")
+    assert "| Cancelled tickets left out | 0 |" in \
+        (folder / "clients" / "legal.en.md").read_text(encoding="utf-8")
+    assert "<dt>Cancelled tickets left out</dt><dd>1</dd>" in \
+        (folder / "provider.en.html").read_text(encoding="utf-8")
+    plain = tmp_path / "plain"
+    result = CliRunner().invoke(main, ["report", str(CHARTER), "--tickets", str(OURS),
+                                       "--period", "2026-10", "-o", str(plain),
+                                       "--format", "md", "--exclude-status", ""])
+    assert "Cancelled tickets" not in \
+        (plain / "report-desk" / "2026-10" / "provider.en.md").read_text(encoding="utf-8")
+
+
+def test_baseline_leaves_cancelled_tickets_out_too(tmp_path):
+    def finance_tickets(*args: str) -> int:
+        out = tmp_path / str(len(args))
+        result = CliRunner().invoke(main, ["baseline", str(CHARTER), "--tickets", str(OURS),
+                                           "--from", "2026-10", "--to", "2026-11", "-o",
+                                           str(out), "--format", "json", *args])
+        assert result.exit_code == 0, result.output
+        (folder,) = list((out / "report-desk").iterdir())
+        document = json.loads((folder / "baseline.json").read_text(encoding="utf-8"))
+        return int(document["clients"]["finance"]["tickets"])
+    assert finance_tickets("--exclude-status", "") == finance_tickets() + 1

@@ -131,6 +131,7 @@ def report_view(document: ReportDocument, scope: str, language: Language) -> Rep
                    "to": date.fromisoformat(period["to"]), "timezone": period["timezone"]},
         "skipped": {"count": Units(Decimal(skipped["count"] if own else 0)),
                     "rows": skipped.get("rows", []) if provider and own else []},
+        "excluded": _excluded(document, scope),
         "reviews": list(document.get("reviews") or []),
         "pauses": pauses,
         "paused": bool(pauses and pauses.get("measured")),
@@ -142,6 +143,17 @@ def report_view(document: ReportDocument, scope: str, language: Language) -> Rep
         "weeks": _weeks(clients),
         "charts": None, "charts_missing": None,
     }
+
+
+def _excluded(document: ReportDocument, scope: str) -> Units | None:
+    """The tickets of the period left out as cancelled (`--exclude-status`), for `scope`;
+    None when the document counts none."""
+    if scope == "provider":
+        totals = document.get("provider")
+        count = totals.get("excluded") if isinstance(totals, dict) else None
+    else:
+        count = document["clients"][scope].get("excluded")
+    return None if count is None else _count(count)
 
 
 def _has_totals(document: ReportDocument) -> TypeGuard[ProviderDocument]:

@@ -201,6 +201,7 @@ class ReportView(TypedDict):
     scope_name: str | None          # the client's name, in a client's report
     period: PeriodView
     skipped: SkippedView
+    excluded: Units | None          # tickets left out (--exclude-status); None: none was
     reviews: list[str]
     pauses: Pauses | None
     paused: bool
