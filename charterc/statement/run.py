@@ -371,11 +371,14 @@ def _service(service: _Service, request: StatementRequest, run: StatementRun,
             if (first, last) == (start, end):
                 window = dict(figures)
             else:
-                # availability and charges that do not count units need no tickets
-                per_unit = charter.business.charging == "per-unit" and tickets is not None
+                # availability and charges that do not count units need no tickets (an
+                # empty file in charterc's own columns: not under a profile or --columns)
+                full = tickets is not None and (
+                    charter.business.charging == "per-unit" or request.profile is not None
+                    or bool(request.columns))
                 part = _measure(service, request,
-                                measured_tickets if per_unit else _empty_tickets(folder),
-                                outages, first, last, history if per_unit else None)
+                                measured_tickets if full else _empty_tickets(folder),
+                                outages, first, last, history if full else None)
                 if part.document is None:
                     run.diagnostics.extend(part.diagnostics)
                     run.failed = True
