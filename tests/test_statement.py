@@ -200,9 +200,21 @@ def test_a_file_with_a_charter_column_is_split_by_it(tmp_path):
 
 
 def test_a_file_without_charter_column_needs_its_charter_named(tmp_path):
-    result = statement(tmp_path, "--tickets", str(DATA / "hr-legal.tickets.csv"))
+    unnamed = tmp_path / "legal-tickets.csv"
+    unnamed.write_bytes((DATA / "hr-legal.tickets.csv").read_bytes())
+    result = statement(tmp_path / "out", "--tickets", str(unnamed))
     assert result.exit_code == 2
-    assert "hr-legal.tickets.csv" in result.output and "CHARTER_ID=" in result.output
+    assert "legal-tickets.csv" in result.output and "CHARTER_ID=" in result.output
+
+
+def test_a_file_named_after_its_charter_measures_it(tmp_path):
+    one, two = tmp_path / "one", tmp_path / "two"
+    assert statement(one, *with_usage()).exit_code == 0
+    named = ["--tickets", str(DATA / "finance-accounting.tickets.csv"),
+             "--tickets", str(DATA / "hr-legal.tickets.csv"),
+             "--outages", str(DATA / "finance-accounting.outages.csv")]
+    assert statement(two, *named).exit_code == 0
+    assert load(one)["services"] == load(two)["services"]
 
 
 # -- unknown clients and other currencies ---------------------------------------------------

@@ -6,8 +6,9 @@ A file is given to `charterc statement` in one of two ways:
   report` reads: CSV or Parquet, any profile);
 - `--tickets FILE`: a CSV file with a `charter` column holding a charter id on each row;
   its rows are split by that column into one file per charter (rows naming a charter the
-  statement was not given are left out and counted). With a single charter, a file without
-  a `charter` column measures that charter.
+  statement was not given are left out and counted). A file without a `charter` column
+  whose name starts with a charter's id and a dot (`hr-legal.tickets.csv`, as in
+  `examples/usage/`) measures that charter; with a single charter, any file does.
 
 Outages (`--outages`) are matched the same way.
 """
@@ -113,8 +114,11 @@ def assign(values: list[UsageAssignment], charters: list[str], folder: Path,
             continue
         if not value.path.is_file():
             raise UsageFileError(f"{option}: no such file: {value.path}")
+        named = value.path.name.split(".")[0]
         if CHARTER_COLUMN in _header(value.path):
             _split(value.path, known, folder, option, assigned)
+        elif named in known and named not in assigned.files:
+            assigned.files[named] = value.path   # examples/usage/<charter-id>.tickets.csv
         elif len(charters) == 1 and charters[0] not in assigned.files:
             assigned.files[charters[0]] = value.path
         else:
