@@ -123,7 +123,8 @@ def statement_view(document: dict[str, Any], language: Language) -> dict[str, An
         "from": _day(language, c["window"]["from"]), "to": _day(language, c["window"]["to"]),
         "measured": _pct(language, c["measured"]), "target": _pct(language, c["target"]),
         "credit": _money(language, c["credit"], c["currency"]),
-        "lapses": _day(language, c["lapses"]), "claim_to": c["claim_to"],
+        "lapses": _day(language, c["lapses"]), "lapses_iso": c["lapses"],
+        "claim_to": c["claim_to"],
         "claim_within": c["claim_within"], "open": c["open"]} for c in document["claims"]]
     events = [{"date": _day(language, e["date"]), "what": language.gettext(KINDS[e["kind"]]),
                "service": e["service"]} for e in document["calendar"]]
