@@ -9,6 +9,7 @@ libraries are extras (pyproject.toml), so that a pre-commit `check` installs lig
   has no charts, and says so);
 - `lsp`: pygls and lsprotocol, for `charterc lsp`;
 - `sign`: pyHanko, which signs the PDFs of `charterc release --sign` (PAdES);
+- `statement`: icalendar, for `charterc statement --format ics`;
 - `all`: every one of them.
 
 `require` looks the modules up without importing them, so the check costs nothing.
@@ -27,6 +28,7 @@ EXTRAS: dict[str, tuple[str, ...]] = {
     "reports": ("pyarrow", "numpy"),
     "lsp": ("pygls", "lsprotocol"),
     "sign": ("pyhanko",),
+    "statement": ("icalendar",),
 }
 
 

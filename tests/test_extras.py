@@ -30,7 +30,7 @@ def test_each_extra_installs_what_charterc_checks_for():
     for extra, modules in EXTRAS.items():
         listed = " ".join(extras[extra]).lower()
         assert all(module in listed for module in modules), (extra, listed)
-    assert extras["all"] == ["charterc[pdf,reports,lsp,sign]"]
+    assert extras["all"] == ["charterc[pdf,reports,lsp,sign,statement]"]
 
 
 def _without(modules: tuple[str, ...], *args: str) -> subprocess.CompletedProcess[str]:

@@ -42,6 +42,7 @@ def test_documents_have_the_formats_their_commands_accept():
     assert formats_of("report") == ("json", "md", "html", "pdf")
     assert formats_of("baseline") == ("json", "md", "html")
     assert formats_of("diff") == ("json", "text", "markdown")
+    assert formats_of("statement") == ("json", "md", "html", "pdf", "ics")
 
 
 @pytest.mark.parametrize(("document", "formats", "langs", "message"), [
@@ -105,7 +106,7 @@ def test_an_unknown_format_is_a_usage_error_naming_the_known_ones(tmp_path, monk
 
 def test_help_lists_the_registry():
     for command, document in (("build", "charter"), ("report", "report"),
-                              ("baseline", "baseline")):
+                              ("baseline", "baseline"), ("statement", "statement")):
         result = CliRunner().invoke(main, [command, "--help"])
         assert f"comma-separated: {', '.join(formats_of(document))}." in \
             " ".join(result.output.split())

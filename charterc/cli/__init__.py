@@ -602,6 +602,53 @@ def report_command(charter: str, tickets: str, outages: str | None, period: str 
     sys.exit(report(request))
 
 
+@main.command("statement")
+@click.argument("client")
+@click.argument("charters", nargs=-1, type=click.Path())
+@click.option("--period", metavar="PERIOD",
+              help="A year (2026), a quarter (2026-Q2) or a month (2026-06).")
+@click.option("--from", "first", metavar="YYYY-MM-DD", help="First day (with --to).")
+@click.option("--to", "last", metavar="YYYY-MM-DD", help="Last day, inclusive (with --from).")
+@click.option("--tickets", multiple=True, metavar="[CHARTER_ID=]FILE",
+              help="Tickets of one charter (CHARTER_ID=FILE), or a CSV with a charter column; "
+                   "repeatable.")
+@click.option("--outages", multiple=True, metavar="[CHARTER_ID=]FILE",
+              help="Outages, matched to charters as --tickets; repeatable.")
+@click.option("--history", multiple=True, metavar="[CHARTER_ID=]FILE",
+              help="Status histories (pauses), matched to charters as --tickets; repeatable.")
+@click.option("-o", "--output", "out", default="statements", show_default=True,
+              type=click.Path(file_okay=False), help="Output folder.")
+@click.option("--lang", default="en", show_default=True, metavar="LANGS",
+              help="Languages, comma-separated, e.g. en,fr.")
+@_formats_option("statement", "md,html,json")
+@usage_columns
+@usage_source
+@today_option("The statement's issue date: claims lapsed by then are marked so, and the "
+              "calendar's DTSTAMP (default: SOURCE_DATE_EPOCH, else the clock).")
+def statement_command(client: str, charters: tuple[str, ...], period: str | None,
+                      first: str | None, last: str | None, tickets: tuple[str, ...],
+                      outages: tuple[str, ...], history: tuple[str, ...], out: str,
+                      lang: str, fmt: str, columns: tuple[str, ...], profile: str | None,
+                      input_timezone: str | None, exclude_status: str | None,
+                      today: str | None) -> None:
+    """One statement for a client across every charter it buys from.
+
+    Per service: tier, projected charges (and measured ones with usage files), attainment,
+    credits due and the claims open with the day each lapses; totals per currency; with
+    --format ics, a calendar of claim deadlines, reviews and notice dates. CHARTERS are
+    files or folders (default: charters/). Writes OUT/<client>/<period>/statement.*.
+    See docs/statement.md.
+    """
+    from .statement import parse_request, statement
+
+    if tickets or outages or history:
+        _require("reports", "charterc statement with usage files")
+    request = parse_request(client, charters, period, first, last, tickets, outages, history,
+                            out, lang, fmt, columns, profile, input_timezone, _today(today),
+                            exclude_status)
+    sys.exit(statement(request))
+
+
 @main.command("baseline")
 @click.argument("charter", type=click.Path(exists=True, dir_okay=False))
 @click.option("--tickets", required=True, type=click.Path(exists=True, dir_okay=False),

@@ -78,18 +78,23 @@ class Format:
 _CONTRACTS = ("charter", "agreement")
 
 FORMATS: dict[str, Format] = {f.name: f for f in (
-    Format("json", ".json", "JSON", ("report", "baseline", "diff"),
+    Format("json", ".json", "JSON", ("report", "baseline", "diff", "statement"),
            serialise="charterc.render.data:dumps"),
-    Format("md", ".md", "Markdown", (*_CONTRACTS, "report", "baseline"),
+    Format("md", ".md", "Markdown", (*_CONTRACTS, "report", "baseline", "statement"),
            finalize="charterc.render.markdown:finalize"),
-    Format("html", ".html", "HTML", (*_CONTRACTS, "report", "baseline", "index"),
+    Format("html", ".html", "HTML", (*_CONTRACTS, "report", "baseline", "index", "statement"),
            finalize="charterc.render.filters:html_finalize"),
-    Format("pdf", ".pdf", "PDF", (*_CONTRACTS, "report"), convert="charterc.render.pdf:convert",
-           from_format="html", available="charterc.render.pdf:require"),
+    Format("pdf", ".pdf", "PDF", (*_CONTRACTS, "report", "statement"),
+           convert="charterc.render.pdf:convert", from_format="html",
+           available="charterc.render.pdf:require"),
     # `charterc diff` prints to the terminal or a pull request, in one language
     Format("text", ".txt", "Text", ("diff",), serialise="charterc.render.diff:render_text"),
     Format("markdown", ".md", "Markdown", ("diff",),
            serialise="charterc.render.diff:render_markdown"),
+    # `charterc statement`: claim deadlines, reviews and notice dates as a calendar
+    Format("ics", ".ics", "Calendar", ("statement",),
+           serialise="charterc.statement.calendar:dumps",
+           available="charterc.statement.calendar:require"),
 )}
 
 
