@@ -32,6 +32,7 @@ __all__ = [
     "Money",
     "Pct",
     "Per",
+    "Rate",
     "Subject",
     "Target",
     "Token",
@@ -55,6 +56,12 @@ class Money:
 @dataclass(frozen=True)
 class Pct:
     value: Decimal
+
+
+@dataclass(frozen=True)
+class Rate(Pct):
+    """A share printed with every decimal it has (at least two): the share a `share` charge
+    is recomputed from (`ClientYear.rate`), which two decimals would not give."""
 
 
 @dataclass(frozen=True)
@@ -288,7 +295,8 @@ def _client(charter: Charter, facts: Facts, client: Client) -> dict[str, object]
         primary = facts.primary[y - 1]
         rows.append({
             "year": facts.label(y), "units": Units(cy.units), "per_unit": Money(cy.per_unit),
-            "fixed": Money(cy.fixed), "charge": Money(cy.charge), "share": _pct(cy.share),
+            "fixed": Money(cy.fixed), "charge": Money(cy.charge),
+            "share": Rate(cy.rate) if cy.rate is not None else _pct(cy.share),
             "cost": Money(facts.total_cost[y - 1]),
             "role": Token("primary" if primary == client.id else "secondary"),
             "over_budget": client.budget is not None and cy.charge > client.budget.value})
@@ -297,6 +305,8 @@ def _client(charter: Charter, facts: Facts, client: Client) -> dict[str, object]
         "id": client.id, "name": client.name, "tier_id": client.tier, "tier": tier.name,
         "share_stated": _pct(client.share), "share_derived": _pct(facts.derived_share[client.id]),
         "years": rows,
+        "total": Money(sum((facts.table[client.id][y - 1].charge for y in facts.years),
+                           Decimal(0))),
         "budget": Money(client.budget.value) if client.budget is not None else None,
         "zone": zone,
         "needs_hours": needs,
@@ -414,6 +424,7 @@ def charter_view(s: Subject) -> dict[str, object]:
                    "recovery": _pct(f.recovery[y - 1]),
                    "primary": next((x.name for x in c.clients if x.id == f.primary[y - 1]), None)}
                   for y in f.years],
+        "term_charges": Money(sum(f.total_charges, Decimal(0))),
         "changes": [{"version": x.version, "date": x.date, "summary": x.summary}
                     for x in c.metadata.changes],
         "client_signatories": [{"client": x["name"], "signatory": x["signatory"]}
