@@ -124,6 +124,11 @@ class Language(Formatter):
             self._clauses = (contract, build(contract, self))
         return self._clauses[1]
 
+    def annex(self, contract: Contract) -> Clause | None:
+        """The data processing annex of an agreement (spec 8.2), in this language."""
+        from .clauses import annex
+        return annex(contract, self)
+
     def free(self, value: Text) -> str:
         """Free text of `terms` in this language (a map without it: its first entry)."""
         return value.in_language(self.lang)[0]
@@ -269,6 +274,7 @@ def make_filters(language: Language) -> dict[str, Callable[..., Any]]:
         "md_rule": md_rule,
         "hours": language.hours,
         "clauses": language.clauses,
+        "annex": language.annex,
         "spelled": language.spelled,
         "holidays": language.holidays,
         "money": language.money,
