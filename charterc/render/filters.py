@@ -124,6 +124,14 @@ class Language(Formatter):
             self._clauses = (contract, build(contract, self))
         return self._clauses[1]
 
+    def regimes(self, values: list[str]) -> str:
+        """Regimes and regions as this language writes them (French: RGPD, UE); a dash for
+        none."""
+        from .clauses import REGIMES
+        if not values:
+            return self.fmt(None)
+        return ", ".join(self.gettext(REGIMES[v]) if v in REGIMES else v for v in values)
+
     def annex(self, contract: Contract) -> Clause | None:
         """The data processing annex of an agreement (spec 8.2), in this language."""
         from .clauses import annex
@@ -275,6 +283,7 @@ def make_filters(language: Language) -> dict[str, Callable[..., Any]]:
         "hours": language.hours,
         "clauses": language.clauses,
         "annex": language.annex,
+        "regimes": language.regimes,
         "spelled": language.spelled,
         "holidays": language.holidays,
         "money": language.money,
