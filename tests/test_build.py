@@ -210,7 +210,10 @@ def test_manifest_is_identical_under_different_hash_seeds(tmp_path):
         .read_text()
 
 
-def test_no_date_is_shown_without_today_or_source_date_epoch(tmp_path, monkeypatch):
+def test_without_today_or_source_date_epoch_the_issue_date_is_the_last_commit_date(
+        tmp_path, monkeypatch):
+    """One date (spec 8.2): SOURCE_DATE_EPOCH, else the charter file's last commit date,
+    else today."""
     monkeypatch.chdir(ROOT)
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
 
@@ -221,7 +224,17 @@ def test_no_date_is_shown_without_today_or_source_date_epoch(tmp_path, monkeypat
 
     monkeypatch.setattr("charterc.pipeline.today.date", Today)   # the checks still need a date
     assert build([CHARTER], tmp_path / "dist", langs=["en"], formats=["md"]).published
-    assert "Issued on" not in (tmp_path / "dist/it-service-desk/charter.en.md").read_text()
+    import subprocess
+    committed = subprocess.run(["git", "log", "-1", "--format=%cs", "--", CHARTER],
+                               capture_output=True, text=True, check=False).stdout.strip()
+    issued = date.fromisoformat(committed) if committed else date.today()
+    assert f"Issued on | {issued:%B} {issued.day}, {issued.year} |" in \
+        (tmp_path / "dist/it-service-desk/charter.en.md").read_text()
+    # a charter outside any repository is issued today
+    from charterc.publish.build import issue_date
+    outside = tmp_path / "x.charter.yaml"
+    outside.write_text("x")
+    assert issue_date(outside) == date.today()
 
 
 # -- atomicity ---------------------------------------------------------------------------
