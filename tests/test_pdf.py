@@ -118,14 +118,25 @@ def test_pdf_pages_metadata_and_attachments(dist, readers, name):
     assert canonical_sha256(attached) == sla["sha256"]
 
 
-def test_wide_tables_are_on_landscape_pages(readers):
-    """The four-year charter's projection (13 columns) is printed across a landscape page."""
+def test_wide_tables_are_on_landscape_pages(readers, tmp_path):
+    """A four-year per-unit charter's prices per tier and year (10 columns) are printed
+    across a landscape page; the four-year share charter, which prints no price table
+    (spec 8.2: no table of zero prices), has none."""
     reader = readers["hr-legal/charter.en.pdf"]
-    shapes = {(float(p.mediabox.width) > float(p.mediabox.height)) for p in reader.pages}
-    assert shapes == {False, True}
-    landscape = [p.extract_text() for p in reader.pages
+    assert not any(float(p.mediabox.width) > float(p.mediabox.height) for p in reader.pages)
+    from pypdf import PdfReader
+
+    from charterc.publish.build import build
+    text = (ROOT / "charters/it-service-desk.charter.yaml").read_text()
+    source = tmp_path / "it-service-desk.charter.yaml"
+    source.write_text(text.replace("period: {start: 2026-01-01, years: 3}",
+                                   "period: {start: 2026-01-01, years: 4}"))
+    assert build([source], tmp_path / "dist", langs=["en"], formats=["pdf"], today=TODAY,
+                 jobs=1).published
+    wide = PdfReader(tmp_path / "dist/it-service-desk/charter.en.pdf")
+    landscape = [p.extract_text() for p in wide.pages
                  if float(p.mediabox.width) > float(p.mediabox.height)]
-    assert any("Projection per client and year" in text for text in landscape)
+    assert any("Prices per tier and year" in text for text in landscape)
 
 
 def test_two_builds_give_the_same_bytes(dist, tmp_path):
