@@ -25,11 +25,11 @@ IT = ROOT / "charters" / "it-service-desk.charter.yaml"
 
 def with_aliases() -> str:
     text = IT.read_text(encoding="utf-8")
-    text = text.replace("  - {id: incident, name: Incident management}",
-                        '  - {id: incident, name: Incident management, aliases: [Incident, '
-                        '"IT Incident", aliases]}')
-    return text.replace("    name: Group Finance\n", "    name: Group Finance\n"
-                        '    aliases: ["ACME Group Finance SAS", GRPFIN]\n')
+    feature = "  - {id: incident, name: {en: Incident management, fr: Gestion des incidents}}"
+    client = "    name: Group Finance\n"
+    assert feature in text and client in text, "the bundled charter's lines moved"
+    text = text.replace(feature, feature[:-1] + ', aliases: [Incident, "IT Incident", aliases]}')
+    return text.replace(client, client + '    aliases: ["ACME Group Finance SAS", GRPFIN]\n')
 
 
 def test_aliases_are_in_the_schema_and_the_model(tmp_path):
@@ -54,8 +54,8 @@ def test_aliases_are_in_the_schema_and_the_model(tmp_path):
 def test_the_dsl_says_aliases_and_convert_round_trips_them():
     document = yaml_loader.load_text(with_aliases(), "it.charter.yaml").document
     text = dsl_writer.dump(document)
-    assert 'feature incident "Incident management" aliases Incident, "IT Incident", ' \
-           '"aliases"\n' in text
+    assert ('feature incident en "Incident management" fr "Gestion des incidents" aliases '
+            'Incident, "IT Incident", "aliases"\n') in text
     assert '  aliases "ACME Group Finance SAS", GRPFIN\n' in text
     loaded = dsl_loader.load_text(text, "it.charter")
     assert loaded.diagnostics == []

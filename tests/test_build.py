@@ -88,7 +88,7 @@ def test_the_documents_carry_the_figures_in_each_language(built):
     assert "\\| Group Finance \\|" not in en and "| Group Finance | Premium |" in en
     assert "98.76%" in en and "98,76\xa0%" in fr                       # recovery in 2026
     assert "January 1, 2026 – December 31, 2028" in en
-    assert "1 janvier 2026 – 31 décembre 2028" in fr
+    assert "1er janvier 2026 – 31 décembre 2028" in fr   # 1er: the first of a month in French
     assert "## 14. Order of precedence" in en and "## 2. Définitions" in fr
     assert "## Signatures" in en
     sha = json.loads((built.out / "it-service-desk/sla.json").read_text())["sha256"]
@@ -134,11 +134,11 @@ def test_sla_json_of_every_bundled_charter_matches_its_schema(tmp_path, monkeypa
     first = sla["entries"][0]
     assert (first["id"], first["comparator"], first["target"]) == \
         ("finance/availability", ">=", {"percent": 99.9})
-    assert first["source"] == {"file": CHARTER, "line": 70, "column": 30,
+    assert first["source"] == {"file": CHARTER, "line": 72, "column": 30,
                                "pointer": "/tiers/1/objectives/availability/target"}
     p3 = next(e for e in sla["entries"] if e["id"] == "hr/response/P3")
     assert (p3["target"], p3["clock"], p3["attainment"]) == \
-        ({"duration": "1d", "days": 1, "minutes": 0}, "business", 100)
+        ({"duration": "1d", "days": 1, "minutes": 0}, "business", 95)
 
 
 def _subject(path: str = CHARTER):
@@ -210,7 +210,10 @@ def test_manifest_is_identical_under_different_hash_seeds(tmp_path):
         .read_text()
 
 
-def test_no_date_is_shown_without_today_or_source_date_epoch(tmp_path, monkeypatch):
+def test_without_today_or_source_date_epoch_the_issue_date_is_the_last_commit_date(
+        tmp_path, monkeypatch):
+    """One date (spec 8.2): SOURCE_DATE_EPOCH, else the charter file's last commit date,
+    else today."""
     monkeypatch.chdir(ROOT)
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
 
@@ -221,7 +224,17 @@ def test_no_date_is_shown_without_today_or_source_date_epoch(tmp_path, monkeypat
 
     monkeypatch.setattr("charterc.pipeline.today.date", Today)   # the checks still need a date
     assert build([CHARTER], tmp_path / "dist", langs=["en"], formats=["md"]).published
-    assert "Issued on" not in (tmp_path / "dist/it-service-desk/charter.en.md").read_text()
+    import subprocess
+    committed = subprocess.run(["git", "log", "-1", "--format=%cs", "--", CHARTER],
+                               capture_output=True, text=True, check=False).stdout.strip()
+    issued = date.fromisoformat(committed) if committed else date.today()
+    assert f"Issued on | {issued:%B} {issued.day}, {issued.year} |" in \
+        (tmp_path / "dist/it-service-desk/charter.en.md").read_text()
+    # a charter outside any repository is issued today
+    from charterc.publish.build import issue_date
+    outside = tmp_path / "x.charter.yaml"
+    outside.write_text("x")
+    assert issue_date(outside) == date.today()
 
 
 # -- atomicity ---------------------------------------------------------------------------

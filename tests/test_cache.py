@@ -67,7 +67,7 @@ def test_an_unchanged_file_is_not_checked_again_and_reads_the_same(folder, tmp_p
     warm = check_paths([folder], options)
     assert counted == []
     assert shape(warm) == shape(cold)
-    assert {d.rule for d in warm.diagnostics} == {"C401", "C404", "G707"}
+    assert {d.rule for d in warm.diagnostics} == {"C401", "C404", "G707", "G710"}
     assert shape(cold) == shape(check_paths([folder], CheckOptions(today=TODAY)))
     assert all(f.cached is not None and f.charter is None for f in warm.files)
 

@@ -60,17 +60,6 @@ def _documents() -> list[str]:
 DOCUMENTS = _documents()
 
 
-def _effective(cid: str):
-    """`terms.effective` of a bundled charter, or None."""
-    from charterc.loaders import load_path
-    from charterc.model.charter import build_model
-    for path in (ROOT / "charters").glob("*.charter.yaml"):
-        model = build_model(load_path(path).document)
-        if model.metadata.id == cid:
-            return model.terms.effective if model.terms else None
-    raise AssertionError(f"no bundled charter {cid}")
-
-
 @pytest.fixture(scope="module")
 def readers(dist):
     from pypdf import PdfReader
@@ -108,10 +97,8 @@ def test_pdf_pages_metadata_and_attachments(dist, readers, name):
     assert meta is not None
     assert meta.title == title.group(1).replace("&amp;", "&")
     assert meta.author == sla["provider"]
-    # the terms' effective date where the charter states one, else --today
-    effective = _effective(cid)
-    dated = effective.strftime("D:%Y%m%d000000Z") if effective else "D:20261127000000Z"
-    assert meta["/CreationDate"] == meta["/ModDate"] == dated
+    # one date (spec 8.2): the issue date, --today here, as "Issued on" shows it
+    assert meta["/CreationDate"] == meta["/ModDate"] == "D:20261127000000Z"
     assert reader.trailer["/Root"]["/Lang"] == lang
 
     attachments = reader.attachments
@@ -131,14 +118,25 @@ def test_pdf_pages_metadata_and_attachments(dist, readers, name):
     assert canonical_sha256(attached) == sla["sha256"]
 
 
-def test_wide_tables_are_on_landscape_pages(readers):
-    """The four-year charter's projection (13 columns) is printed across a landscape page."""
+def test_wide_tables_are_on_landscape_pages(readers, tmp_path):
+    """A four-year per-unit charter's prices per tier and year (10 columns) are printed
+    across a landscape page; the four-year share charter, which prints no price table
+    (spec 8.2: no table of zero prices), has none."""
     reader = readers["hr-legal/charter.en.pdf"]
-    shapes = {(float(p.mediabox.width) > float(p.mediabox.height)) for p in reader.pages}
-    assert shapes == {False, True}
-    landscape = [p.extract_text() for p in reader.pages
+    assert not any(float(p.mediabox.width) > float(p.mediabox.height) for p in reader.pages)
+    from pypdf import PdfReader
+
+    from charterc.publish.build import build
+    text = (ROOT / "charters/it-service-desk.charter.yaml").read_text()
+    source = tmp_path / "it-service-desk.charter.yaml"
+    source.write_text(text.replace("period: {start: 2026-01-01, years: 3}",
+                                   "period: {start: 2026-01-01, years: 4}"))
+    assert build([source], tmp_path / "dist", langs=["en"], formats=["pdf"], today=TODAY,
+                 jobs=1).published
+    wide = PdfReader(tmp_path / "dist/it-service-desk/charter.en.pdf")
+    landscape = [p.extract_text() for p in wide.pages
                  if float(p.mediabox.width) > float(p.mediabox.height)]
-    assert any("Projection per client and year" in text for text in landscape)
+    assert any("Prices per tier and year" in text for text in landscape)
 
 
 def test_two_builds_give_the_same_bytes(dist, tmp_path):
@@ -152,10 +150,13 @@ def test_two_builds_give_the_same_bytes(dist, tmp_path):
         assert (again / name).read_bytes() == (dist / name).read_bytes(), name
 
 
-def test_the_date_is_the_term_start_without_today(tmp_path, monkeypatch):
-    """Without --today or SOURCE_DATE_EPOCH (and without terms.effective) the PDF is dated
-    the first day of the term: never the clock."""
+def test_one_date_issued_on_and_the_pdf_dates(tmp_path, monkeypatch):
+    """One date (spec 8.2): "Issued on" and the PDF's creation and modification dates are
+    SOURCE_DATE_EPOCH, else the charter file's last commit date, else today; the terms'
+    effective date does not date the document."""
     _weasyprint_or_skip()
+    from datetime import date as day
+
     from pypdf import PdfReader
 
     from charterc.publish.build import build
@@ -167,24 +168,23 @@ def test_the_date_is_the_term_start_without_today(tmp_path, monkeypatch):
     clockless = ('  suppress: [{rule: G703, reason: "dated by the clock"},'
                  ' {rule: G704, reason: "dated by the clock"}]\n')
     text = text.replace("  suppress: []\n", clockless)
-    file.write_text(text.replace("  effective: 2026-01-01\n", ""))
-    assert file.read_text() != text
-    result = build([file], tmp_path / "dist", langs=["en"], formats=["pdf"], jobs=1)
-    assert result.published
-    reader = PdfReader(tmp_path / "dist/it-service-desk/agreements/finance.en.pdf")
-    meta = reader.metadata
-    assert meta is not None and meta["/CreationDate"] == "D:20260101000000Z"
+    file.write_text(text)
+
+    def dates() -> tuple[str, str, str]:
+        result = build([file], tmp_path / "dist", langs=["en"], formats=["html", "pdf"],
+                       jobs=1)
+        assert result.published, result.log
+        meta = PdfReader(tmp_path / "dist/it-service-desk/agreements/finance.en.pdf").metadata
+        assert meta is not None
+        html = (tmp_path / "dist/it-service-desk/agreements/finance.en.html").read_text()
+        issued = html.split("Issued on</dt><dd>", 1)[1].split("<", 1)[0]
+        return meta["/CreationDate"], meta["/ModDate"], issued
+
+    today = day.today()   # outside a repository, never committed: today
+    assert dates() == (today.strftime("D:%Y%m%d000000Z"),) * 2 + (
+        f"{today:%B} {today.day}, {today.year}",)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795824000")   # 2026-11-28 00:00 UTC
-    result = build([file], tmp_path / "dist", langs=["en"], formats=["pdf"], jobs=1)
-    assert result.published, result.log
-    meta = PdfReader(tmp_path / "dist/it-service-desk/agreements/finance.en.pdf").metadata
-    assert meta is not None and meta["/CreationDate"] == "D:20261128000000Z"
-    # a stated effective date wins over SOURCE_DATE_EPOCH
-    file.write_text(text.replace("  effective: 2026-01-01\n", "  effective: 2026-02-01\n"))
-    result = build([file], tmp_path / "dist", langs=["en"], formats=["pdf"], jobs=1)
-    assert result.published, result.log
-    meta = PdfReader(tmp_path / "dist/it-service-desk/agreements/finance.en.pdf").metadata
-    assert meta is not None and meta["/CreationDate"] == "D:20260201000000Z"
+    assert dates() == ("D:20261128000000Z", "D:20261128000000Z", "November 28, 2026")
 
 
 def test_without_weasyprint_the_build_is_a_usage_error(tmp_path, monkeypatch):

@@ -76,7 +76,7 @@ def test_a_record_is_frozen_and_replaceable() -> None:
     assert (moved.id, moved.name, moved.pointer) == ("sso", "Single sign-on", "/features/1")
     assert moved != feature and feature == feature  # identity
     assert repr(feature) == ("Feature(id='sso', name='Single sign-on', pointer='/features/0', "
-                             "aliases=())")
+                             "aliases=(), label=None)")
     with pytest.raises(TypeError):
         Feature("sso")  # type: ignore[call-arg]
 

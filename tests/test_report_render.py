@@ -283,7 +283,7 @@ def test_rendering_does_not_change_the_document():
     ("2026-10", "en", "October 2026"),
     ("2026-10", "fr", "octobre 2026"),
     ("2026-10-01--2026-11-30", "en", "October 1, 2026 \u2013 November 30, 2026"),
-    ("2026-10-01--2026-11-30", "fr", "1 octobre 2026 \u2013 30 novembre 2026"),
+    ("2026-10-01--2026-11-30", "fr", "1er octobre 2026 \u2013 30 novembre 2026"),
     ("2026-13", "en", "2026-13"),
     ("Q4 <b>", "en", "Q4 &lt;b&gt;"),
 ])

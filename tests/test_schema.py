@@ -452,8 +452,8 @@ def test_refused_ranges_in_a_dsl_charter_point_at_the_dsl_times():
     loaded = load_bytes(text.encode(), "f.charter")
     found = validate(loaded.document, loaded.sources)
     assert where(found) == [
-        ("S201", 33, 19, "/tiers/0/maintenance/schedule/0/from"),
-        ("S201", 65, 29, "/clients/1/needs/hours/schedule/0/to"),
+        ("S201", 36, 19, "/tiers/0/maintenance/schedule/0/from"),
+        ("S201", 68, 29, "/clients/1/needs/hours/schedule/0/to"),
     ]
 
 

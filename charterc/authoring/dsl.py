@@ -159,8 +159,12 @@ class _Writer:
         self.each(doc, "", "features", self.feature)
         if "priorities" in doc:
             kw = rule_keywords()["priorities"]
-            self.emit("/priorities", "priorities",
-                      self.values(doc["priorities"], "/priorities", kw, " "))
+            items = self.items(doc["priorities"], "/priorities")
+            ids = [p.get("id") if type(p) is dict else p for p in items]
+            self.emit("/priorities", "priorities", self.values(ids, "/priorities", kw, " "))
+            for index, item in enumerate(items):
+                if type(item) is dict:
+                    self.priority(item, f"/priorities/{index}")
         for key, write in (("tiers", self.tier), ("clients", self.client)):
             self.blank()
             self.each(doc, "", key, write, spaced=True)
@@ -319,10 +323,23 @@ class _Writer:
         item = self.mapping(item, pointer, ("id", "name", "aliases"))
         self.require(item, pointer, "id")
         kw = rule_keywords()["feature"]
-        texts, _ = self.positional(item, pointer, kw, ("id", "name"))
+        texts = [scalar(item["id"], kw, f"{pointer}/id")]
+        if "name" in item:
+            texts.append(self.text(item["name"], f"{pointer}/name", kw))
         if "aliases" in item:
             texts += ["aliases", self.values(item["aliases"], f"{pointer}/aliases", kw)]
         self.emit(pointer, "feature", *texts)
+
+    def priority(self, item: Document, pointer: str) -> None:
+        """`priority P1 name ... means ...`: a priority written as a map (spec 8.2)."""
+        item = self.mapping(item, pointer, ("id", "name", "means"))
+        self.require(item, pointer, "id")
+        kw = rule_keywords()["priority"]
+        parts = ["priority", scalar(item["id"], kw, f"{pointer}/id")]
+        for key in ("name", "means"):
+            if key in item:
+                parts += [key, self.text(item[key], f"{pointer}/{key}", kw)]
+        self.emit(pointer, *parts)
 
     # -- tiers -------------------------------------------------------------------------
 
@@ -342,7 +359,10 @@ class _Writer:
     def tier(self, item: object, pointer: str) -> None:
         item = self.mapping(item, pointer, _TIER)
         self.require(item, pointer, "id")
-        texts, _ = self.positional(item, pointer, rule_keywords()["tier"], ("id", "name"))
+        kw = rule_keywords()["tier"]
+        texts = [scalar(item["id"], kw, f"{pointer}/id")]
+        if "name" in item:
+            texts.append(self.text(item["name"], f"{pointer}/name", kw))
 
         def body() -> None:
             if "features" in item:
@@ -452,19 +472,29 @@ class _Writer:
         self.emit(pointer, *parts)
 
     def credit(self, value: object, pointer: str) -> None:
-        value = self.mapping(value, pointer, ("bands", "cap"))
+        value = self.mapping(value, pointer, ("bands", "cap", "response", "resolution"))
         kw = rule_keywords()["credit"]
         parts = ["credit"]
+
+        def bands(listed: object, where: str) -> str:
+            written = []
+            for index, band in enumerate(self.items(listed, where)):
+                here = f"{where}/{index}"
+                band = self.mapping(band, here, ("below", "credit"))
+                self.require(band, here, "below", "credit")
+                written.append(f"below {scalar(band['below'], kw, here + '/below')} "
+                               f"{scalar(band['credit'], kw, here + '/credit')}")
+            return ", ".join(written) if written else "[]"
+
         if "bands" in value:
-            bands = []
-            for index, band in enumerate(self.items(value["bands"], f"{pointer}/bands")):
-                where = f"{pointer}/bands/{index}"
-                band = self.mapping(band, where, ("below", "credit"))
-                self.require(band, where, "below", "credit")
-                bands.append(f"below {scalar(band['below'], kw, where + '/below')} "
-                             f"{scalar(band['credit'], kw, where + '/credit')}")
-            parts.append(", ".join(bands) if bands else "[]")
+            parts.append(bands(value["bands"], f"{pointer}/bands"))
         parts += self.clauses(value, pointer, kw, (("cap", "cap"),))
+        for kind in ("response", "resolution"):
+            if kind in value:
+                where = f"{pointer}/{kind}"
+                ticket = self.mapping(value[kind], where, ("bands",))
+                self.require(ticket, where, "bands")
+                parts += [kind, bands(ticket["bands"], f"{where}/bands")]
         self.emit(pointer, *parts)
 
     # -- clients -----------------------------------------------------------------------
@@ -625,11 +655,13 @@ class _Writer:
             if "credits" in value:
                 where = f"{pointer}/credits"
                 credits = self.mapping(value["credits"], where,
-                                       ("claim_within", "applied", "remedy"))
+                                       ("claim_within", "applied", "remedy", "claim_to",
+                                        "answer_within"))
                 self.emit(where, "credits", *self.clauses(
                     credits, where, keywords["terms_credits"],
                     (("claim_within", "claimed within"), ("applied", "applied"),
-                     ("remedy", "remedy"))))
+                     ("remedy", "remedy"), ("claim_to", "claims to"),
+                     ("answer_within", "answered within"))))
             if "exclusions" in value:
                 self.emit(f"{pointer}/exclusions", "exclusions", self.values(
                     value["exclusions"], f"{pointer}/exclusions", keywords["exclusions"]))
@@ -658,7 +690,36 @@ class _Writer:
             if "disputes" in value:
                 self.emit(f"{pointer}/disputes", "disputes", self.text(
                     value["disputes"], f"{pointer}/disputes", keywords["disputes"]))
+            self.terms_82(value, pointer)
         self.block("terms", [], pointer, body)
+
+    def terms_82(self, value: Document, pointer: str) -> None:
+        """The `terms` keys of spec section 8.2: invoicing, liability, law, courts, notices."""
+        keywords = rule_keywords()
+        if "invoicing" in value:
+            where = f"{pointer}/invoicing"
+            invoicing = self.mapping(value["invoicing"], where,
+                                     ("every", "payment_days", "true_up"))
+            parts = self.clauses(invoicing, where, keywords["invoicing"],
+                                 (("every", "every"), ("payment_days", "payment"),
+                                  ("true_up", "true-up")))
+            self.emit(where, "invoicing", *[f"{p} days" if p.startswith("payment ") else p
+                                            for p in parts])
+        if "liability" in value:
+            where = f"{pointer}/liability"
+            liability = self.mapping(value["liability"], where, ("cap",))
+            self.emit(where, "liability", *self.clauses(
+                liability, where, keywords["liability"], (("cap", "cap"),)))
+        for key in ("law", "jurisdiction"):
+            if key in value:
+                self.emit(f"{pointer}/{key}", key, self.text(
+                    value[key], f"{pointer}/{key}", keywords[key]))
+        if "notices" in value:
+            where = f"{pointer}/notices"
+            notices = self.mapping(value["notices"], where, ("provider",))
+            self.require(notices, where, "provider")
+            self.emit(where, "notices", *self.clauses(
+                notices, where, keywords["notices"], (("provider", "provider"),)))
 
 
 _TOP = ("apiVersion", "kind", "metadata", "provider", "period", "baseline", "business", "costs",
@@ -671,7 +732,8 @@ _CLIENT = ("id", "name", "aliases", "tier", "share", "volume", "budget", "needs"
 _SECURITY = ("classification", "isolation", "residency", "controls", "breach_notification",
              "subprocessors", "transfers", "retention", "exit")
 _TERMS = ("effective", "renewal", "termination_notice", "credits", "exclusions",
-          "client_obligations", "escalation", "disputes")
+          "client_obligations", "escalation", "disputes", "invoicing", "liability", "law",
+          "jurisdiction", "notices")
 
 
 def lines(document: Document) -> list[Line]:

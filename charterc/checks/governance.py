@@ -1,5 +1,5 @@
-"""Governance and baseline checks (G701-G708): who steers, when needs were last reviewed,
-and whether the agreements can be signed and their credits claimed (spec section 8).
+"""Governance and baseline checks (G701-G710): who steers, when needs were last reviewed,
+and whether the agreements can be signed and their credits claimed (spec sections 8, 8.2).
 
 Roles come from the projected shares of spec section 4 (`derive.Facts.primary`);
 dates are compared with the run's "today" (`--today`), never the clock, so that
@@ -293,3 +293,91 @@ def claim_window_covers_reports(ctx: CheckContext) -> Iterator[Diagnostic]:
             f"is reported {cadence}: it learns of a missed objective after its claim lapsed",
             f"set terms.credits.claim_within to at least {CADENCE_DAYS[cadence]}d, "
             "or report to the client more often")
+
+
+@rule("G709", Severity.WARNING)
+def different_signatories(ctx: CheckContext) -> Iterator[Diagnostic]:
+    """The same person should not sign for the provider and for a client.
+
+    An agreement binds two parties; one person signing on both sides (a
+    provider signatory in `metadata.signatories` whose name, ignoring case and
+    spacing, is a client's `signatory`, or a charter signatory for the clients)
+    leaves the client without anyone answerable on its side.
+
+    Fails:
+      metadata: {signatories: [{name: Alex Martin, role: CFO, party: provider}]}
+      clients:
+        - {id: alpha, signatory: {name: alex martin, role: CFO}}
+
+    Passes:
+      metadata: {signatories: [{name: Alex Martin, role: CFO, party: provider}]}
+      clients:
+        - {id: alpha, signatory: {name: Sam Roux, role: Finance Director}}
+    """
+    charter = ctx.charter
+    signers = charter.metadata.signatories
+
+    def key(name: str) -> str:
+        return " ".join(name.split()).casefold()
+
+    provider = {key(s.name): s for s in signers if s.party_or_default == "provider"}
+    if not provider:
+        return
+    for index, signer in enumerate(signers):
+        if signer.party_or_default == "client" and key(signer.name) in provider:
+            yield problem(
+                f"/metadata/signatories/{index}/name",
+                f"{signer.name} signs the charter for the provider and for the clients",
+                "name a different person for one of the two sides")
+    for client in charter.clients:
+        if client.signatory is not None and key(client.signatory.name) in provider:
+            yield problem(
+                f"{client.pointer}/signatory/name",
+                f"{client.signatory.name} signs for the provider and for client {client.id}: "
+                f"one person on both sides of its agreement",
+                f"name who signs for {client.name}, or another provider signatory")
+
+
+@rule("G710", Severity.WARNING)
+def breach_has_remedy(ctx: CheckContext) -> Iterator[Diagnostic]:
+    """An objective at 100% should have credit bands when credits are the sole remedy.
+
+    A response or resolution objective without `attainment` (or at 100%)
+    promises every ticket: one late ticket is a breach. When the tier has no
+    credit bands on that objective (`tiers[].credits.response` or
+    `.resolution`; for availability, `credits.bands`) and
+    `terms.credits.remedy` is `sole` (the default), the client can claim
+    nothing for it: a breach without a remedy.
+
+    Fails:
+      tiers:
+        - {id: standard, credits: {response: null}}   # every ticket, no band
+      terms: {credits: {remedy: sole}}
+
+    Passes:
+      tiers:
+        - {id: standard, credits: {response: {bands: [{below: 100%, credit: 5%}]}}}
+      terms: {credits: {remedy: sole}}
+    """
+    charter = ctx.charter
+    if charter.terms_or_default.credits_or_default.remedy_or_default != "sole":
+        return
+    for tier in charter.tiers:
+        for objective in tier.objectives:
+            if objective.kind == "availability":
+                target = objective.target
+                if target is None or target.value < 100:
+                    continue
+            elif objective.attainment_or_default.value < 100:
+                continue
+            if tier.credits is not None and tier.credits.bands_of(objective.kind):
+                continue
+            pointer = (f"{objective.pointer}/attainment" if objective.attainment is not None
+                       else objective.pointer)
+            yield problem(
+                pointer,
+                f"tier {tier.id} promises {objective.kind} at 100% with no credit band while "
+                f"service credits are the sole remedy: one late ticket is a breach the client "
+                f"cannot claim for",
+                f"set an attainment below 100%, add tiers.credits.{objective.kind} bands, or "
+                f"make terms.credits.remedy non-exclusive")

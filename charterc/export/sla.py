@@ -26,7 +26,7 @@ from ..model.values import Percent
 from . import Exported
 
 if TYPE_CHECKING:
-    from ..model.charter import Client
+    from ..model.charter import Client, Tier
     from ..render.view import Subject
 
 __all__ = ["SlaSchemaError", "client_sla", "client_sla_bytes", "export", "export_client",
@@ -171,9 +171,20 @@ def _entries(subject: Subject, client: Client) -> Iterator[dict[str, object]]:
                            "minutes": target.minutes},
                 "attainment": _number(objective.attainment_or_default), "window": cadence,
                 "clock": objective.clock_or_default, "hours": hours, "maintenance": None,
-                "credits": None,
+                "credits": _ticket_credits(tier, objective.kind),
                 "measured_by": objective.measured_by,
                 "source": _source(subject, f"{objective.pointer}/{priority}")}
+
+
+def _ticket_credits(tier: Tier, kind: str) -> dict[str, object] | None:
+    """The bands on a response or resolution objective's attainment (spec 8.2), with the
+    tier's cap; None when the tier states none."""
+    credits = tier.credits
+    bands = credits.bands_of(kind) if credits is not None else ()
+    if credits is None or not bands:
+        return None
+    return {"bands": [{"below": _number(b.below), "credit": _number(b.credit)} for b in bands],
+            "cap": _number(credits.cap)}
 
 
 def sla_head(subject: Subject) -> dict[str, object]:

@@ -42,6 +42,8 @@ __all__ = ["GRAMMAR_PATH", "keywords", "load_text", "parser", "rule_keywords"]
 GRAMMAR_PATH = Path(__file__).with_name("charter.lark")
 
 SET, APPEND, EMPTY, DEFAULT, UNIT = range(5)
+# `priority` statements are gathered here, then merged into `priorities` (`_priorities`)
+PRIORITY_DEFS = "\x00priority"
 _NO_KEY = 0
 
 # The light tree of the module docstring. Its shapes differ by their first item, which
@@ -78,6 +80,9 @@ _FIELDS = {
     "termination_notice": "termination_notice", "claim_within": "claim_within",
     "applied": "applied", "remedy": "remedy", "exclusions": "exclusions",
     "contact": "contact", "within": "within", "disputes": "disputes",
+    "priority_name": "name", "priority_means": "means", "claim_to": "claim_to",
+    "answer_within": "answer_within", "payment_days": "payment_days", "true_up": "true_up",
+    "law": "law", "jurisdiction": "jurisdiction", "notices_provider": "provider",
 }
 
 # Statements that build a mapping from positional values and clauses:
@@ -109,6 +114,10 @@ _MAPS: dict[str, tuple[int | None, tuple[str, ...], str, tuple[str, ...]]] = {
     "terms": (SET, (), "terms", ()),
     "terms_credits": (SET, (), "credits", ()),
     "escalation": (APPEND, (), "escalation", ("level", "role")),
+    "priority": (APPEND, (), PRIORITY_DEFS, ("id",)),
+    "invoicing": (SET, (), "invoicing", ()),
+    "liability": (SET, (), "liability", ()),
+    "notices": (SET, (), "notices", ()),
 }
 
 # `meta` and `empty_list` statements: keyword -> (path, key).
@@ -126,6 +135,7 @@ _PERCENT_KEYS = frozenset({"growth", "indexation", "attainment", "share", "targe
                            "tolerance", "primary_threshold", "below", "credit", "cap"})
 
 _JSON = json.JSONDecoder(strict=False)
+_LANG = re.compile(r"^[a-z]{2,3}(?:-[A-Z]{2})?$")   # the schema's language codes
 
 
 def _string(token: Token) -> Node:
@@ -221,6 +231,21 @@ class _Callbacks:
         if _is_node(first):
             return first
         return ("m", first[3], first[4], children)
+
+    def name_text(self, children: Children) -> Node:
+        """A name: a value, or texts per language whose keys are language codes; words
+        left unquoted (`feature incident Incident management`) are a P103 with a hint."""
+        node = self.text(children)
+        if node[0] != "m":
+            return node
+        for instr in node[3]:
+            key, value = instr[2], instr[5]
+            if not _LANG.match(key):
+                words = f"{key} {value[4] if value[4] is not None else value[3]}"
+                return ("e", instr[3], instr[4],
+                        f"unexpected `{value[3]}`: a name with spaces needs quotes",
+                        f'write "{words}"')
+        return node
 
     def obligation(self, children: Children) -> Instruction:
         keyword, node = children
@@ -351,6 +376,13 @@ class _Callbacks:
 
     def tier_block(self, children: Children) -> Instructions:
         return _instructions(children)
+
+    def credit_tickets(self, children: Children) -> Instruction:
+        """`response below 95% 5%, ...` inside `credit`: that objective's bands."""
+        keyword, bands = children[0], children[1]
+        return (SET, (), keyword.value, keyword.line, keyword.column,
+                ("m", keyword.line, keyword.column,
+                 [(SET, (), "bands", _NO_KEY, 0, bands)]))
 
     client_block = security_block = terms_block = tier_block
 
@@ -504,7 +536,7 @@ class _Builder:
                 self.apply(mapping, pointer, instr)
             return mapping
         self.diagnostics.append(error("P103", node[3], self.file, node[1], node[2],
-                                      pointer=pointer))
+                                      pointer=pointer, hint=node[4] if len(node) > 4 else ""))
         return None
 
     def apply(self, target: dict[str, Any], pointer: str, instr: Instruction) -> None:
@@ -546,7 +578,8 @@ class _Builder:
             self.soft.add(here)
         elif mode == EMPTY:
             self.empties.add(here)
-        if key in _PERCENT_KEYS and node[0] == "s" and type(node[3]) in (int, float):
+        if key in _PERCENT_KEYS and node[0] == "s" and type(node[3]) in (int, float) \
+                and not here.endswith("/liability/cap"):   # a percent or an amount there
             raw = node[4]
             self.diagnostics.append(error(
                 "P103", f"`{raw}` is a percent: write `{raw}%`", self.file, node[1], node[2],
@@ -576,6 +609,34 @@ class _Builder:
                     "P103", f"`per {word}` does not match the business unit"
                     + (f" `{unit}`" if type(unit) is str else ""), self.file,
                     node[1], node[2], hint=f"write {expected}"))
+
+
+def _priorities(document: dict[str, Any], sources: SourceMap) -> None:
+    """`priority P1 name ... means ...` statements merged into `priorities`: each defined
+    id becomes its map, in place (appended when the list does not name it), with the
+    positions of its statement."""
+    defs = document.pop(PRIORITY_DEFS, None)
+    if type(defs) is not list:
+        return
+    listed = document.get("priorities")
+    if type(listed) is not list:
+        listed = document["priorities"] = []
+    old = f"/{escape_token(PRIORITY_DEFS)}"
+    sources.values.pop(old, None)
+    sources.keys.pop(old, None)
+    for index, item in enumerate(defs):
+        if type(item) is not dict:
+            continue
+        at = next((i for i, p in enumerate(listed) if p == item.get("id")), None)
+        if at is None:
+            at = len(listed)
+            listed.append(item)
+        else:
+            listed[at] = item
+        for table in (sources.values, sources.keys):
+            prefix = f"{old}/{index}"
+            for pointer in [p for p in table if p == prefix or p.startswith(prefix + "/")]:
+                table[f"/priorities/{at}{pointer[len(prefix):]}"] = table.pop(pointer)
 
 
 def _word_at(lines: list[str], line: int, column: int) -> str:
@@ -628,6 +689,7 @@ def load_with_anchors(text: str, file: str, *, limits: Limits = DEFAULT_LIMITS
         for instr in (item if isinstance(item, list) else (item,)):
             builder.apply(document, "", instr)
     builder.check_units(document)
+    _priorities(document, sources)
     if limits.max_depth < 16 and _depth(document) > limits.max_depth:
         builder.diagnostics.append(error("P104", f"nesting deeper than {limits.max_depth} "
                                          "levels", file, hint="flatten the structure"))

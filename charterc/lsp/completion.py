@@ -162,6 +162,8 @@ def _ids(analysis: Analysis, among: str) -> list[Item]:
             continue
         entry = analysis.value(pointer.rsplit("/", 1)[0]) if among != "priorities" else None
         name = entry.get("name") if isinstance(entry, dict) else None
+        if isinstance(name, dict):  # one name per language (spec 8.2): English, else the first
+            name = name.get("en", next(iter(name.values()), None))
         detail = name if isinstance(name, str) else among[:-1]
         aliases = entry.get("aliases") if isinstance(entry, dict) else None
         if isinstance(aliases, list) and aliases:

@@ -247,9 +247,10 @@ class Feature:
     """One feature the provider offers (`features`)."""
 
     id: str
-    name: str
+    name: str                      # the English (else first) name: what findings say
     pointer: str
     aliases: tuple[str, ...] = ()   # other spellings in ITSM exports (spec section 9.2)
+    label: Text | None = None      # the name as written, when one per language (spec 8.2)
 
 
 @record
@@ -362,6 +363,15 @@ class Credits:
     bands: tuple[Band, ...]
     cap: Percent | None
     pointer: str
+    # bands on the attainment of the response and resolution objectives (spec 8.2)
+    response: tuple[Band, ...] | None = None
+    resolution: tuple[Band, ...] | None = None
+
+    def bands_of(self, kind: str) -> tuple[Band, ...]:
+        """The bands of `availability`, `response` or `resolution` (none when not stated)."""
+        if kind == "availability":
+            return self.bands
+        return (self.response if kind == "response" else self.resolution) or ()
 
 
 @record
@@ -378,6 +388,7 @@ class Tier:
     price: Price | None            # None: no price block at all
     credits: Credits | None
     pointer: str
+    label: Text | None = None      # the name as written, when one per language (spec 8.2)
 
     @property
     def is_24x7(self) -> bool:
@@ -583,6 +594,12 @@ class TermsCredits:
     applied: str | None
     remedy: str | None
     pointer: str = "/terms/credits"
+    claim_to: str | None = None
+    answer_within: Period | None = None
+
+    @property
+    def answer_within_or_default(self) -> Period:
+        return self.answer_within or period("15d")
 
     @property
     def claim_within_or_default(self) -> Period:
@@ -609,6 +626,37 @@ class Escalation:
 
 
 @record
+class Invoicing:
+    """`terms.invoicing` (spec 8.2): how often, the payment term, the true-up."""
+
+    every: str | None
+    payment_days: int | None
+    true_up: str | None
+
+    @property
+    def every_or_default(self) -> str:
+        return self.every or "monthly"
+
+    @property
+    def payment_days_or_default(self) -> int:
+        return 30 if self.payment_days is None else self.payment_days
+
+    @property
+    def true_up_or_default(self) -> str:
+        return self.true_up or "yearly"
+
+
+@record
+class Priority:
+    """A priority of `priorities`: its id, and the name and meaning a map gives it."""
+
+    id: str
+    name: Text | None
+    means: Text | None
+    pointer: str
+
+
+@record
 class Terms:
     """`terms` (spec section 8): effective date, renewal, notice, credits, escalation."""
 
@@ -621,6 +669,11 @@ class Terms:
     escalation: tuple[Escalation, ...] | None
     disputes: Text | None
     pointer: str = "/terms"
+    invoicing: Invoicing | None = None
+    liability_cap: Percent | Amount | None = None   # None: no cap is agreed
+    law: Text | None = None                          # None: an internal agreement
+    jurisdiction: Text | None = None
+    notices_to: str | None = None                    # the provider's address for notices
 
     def effective_or_default(self, period_: CharterPeriod) -> date:
         return self.effective or period_.start
@@ -650,6 +703,10 @@ class Terms:
         return self.escalation or ()
 
     @property
+    def invoicing_or_default(self) -> Invoicing:
+        return self.invoicing or Invoicing(None, None, None)
+
+    @property
     def disputes_or_default(self) -> Text:
         return self.disputes or Text("steering-committee", f"{self.pointer}/disputes")
 
@@ -675,6 +732,7 @@ class Charter:
     reporting: Reporting | None
     security: Security
     terms: Terms | None = None
+    priority_defs: tuple[Priority, ...] = ()   # each priority, with its name and meaning
 
     @property
     def id(self) -> str:
@@ -759,7 +817,7 @@ def _tier(value: Mapping[str, Any], index: int, provider: Provider) -> Tier:
                   _with(written, "holidays", provider.holidays_or_default), f"{pointer}/hours")
     windows = value.get("maintenance")
     return Tier(
-        id=value["id"], name=value.get("name", value["id"]), index=index,
+        id=value["id"], name=_name(value), index=index, label=_label(value, f"{pointer}/name"),
         features=tuple(value.get("features", ())), hours=hours,
         objectives=Objectives(
             availability=_objective("availability", objectives.get("availability"),
@@ -776,8 +834,40 @@ def _tier(value: Mapping[str, Any], index: int, provider: Provider) -> Tier:
             bands=tuple(Band(percent(b["below"]), percent(b["credit"]),
                              f"{pointer}/credits/bands/{i}")
                         for i, b in enumerate(credits.get("bands", ()))),
-            cap=percent(credits.get("cap")), pointer=f"{pointer}/credits"),
+            cap=percent(credits.get("cap")), pointer=f"{pointer}/credits",
+            response=_bands(credits.get("response"), f"{pointer}/credits/response"),
+            resolution=_bands(credits.get("resolution"), f"{pointer}/credits/resolution")),
         pointer=pointer)
+
+
+def _bands(value: Mapping[str, Any] | None, pointer: str) -> tuple[Band, ...] | None:
+    if value is None:
+        return None
+    return tuple(Band(percent(b["below"]), percent(b["credit"]), f"{pointer}/bands/{i}")
+                 for i, b in enumerate(value.get("bands", ())))
+
+
+def _name(value: Mapping[str, Any]) -> str:
+    """A feature's or tier's name for findings: as written, or its English (else first)
+    text when written per language; the id when it has none."""
+    name = value.get("name", value["id"])
+    if isinstance(name, Mapping):
+        return str(name.get("en") or next(iter(name.values())))
+    return str(name)
+
+
+def _label(value: Mapping[str, Any], pointer: str) -> Text | None:
+    name = value.get("name")
+    return Text(name, pointer) if isinstance(name, Mapping) else None
+
+
+def _priority(value: Any, index: int) -> Priority:
+    pointer = f"/priorities/{index}"
+    if not isinstance(value, Mapping):
+        return Priority(value, None, None, pointer)
+    name, means = value.get("name"), value.get("means")
+    return Priority(value["id"], None if name is None else Text(name, f"{pointer}/name"),
+                    None if means is None else Text(means, f"{pointer}/means"), pointer)
 
 
 def _client(value: Mapping[str, Any], index: int, provider: Provider) -> Client:
@@ -862,12 +952,15 @@ def _terms(terms: Mapping[str, Any]) -> Terms:
     credits, obligations, levels = (terms.get("credits"), terms.get("client_obligations"),
                                     terms.get("escalation"))
     disputes = terms.get("disputes")
+    invoicing, cap = terms.get("invoicing"), (terms.get("liability") or {}).get("cap")
+    law, court = terms.get("law"), terms.get("jurisdiction")
     return Terms(
         effective=_opt(terms.get("effective"), iso_date), renewal=terms.get("renewal"),
         termination_notice=_opt(terms.get("termination_notice"), period),
         credits=None if credits is None else TermsCredits(
             _opt(credits.get("claim_within"), period), credits.get("applied"),
-            credits.get("remedy")),
+            credits.get("remedy"), claim_to=credits.get("claim_to"),
+            answer_within=_opt(credits.get("answer_within"), period)),
         exclusions=_tuple(terms.get("exclusions")),
         client_obligations=None if obligations is None else tuple(
             Text(o, f"{p}/client_obligations/{i}") for i, o in enumerate(obligations)),
@@ -876,7 +969,14 @@ def _terms(terms: Mapping[str, Any]) -> Terms:
                        e.get("contact"), _opt(e.get("within"), duration),
                        f"{p}/escalation/{i}")
             for i, e in enumerate(levels)),
-        disputes=None if disputes is None else Text(disputes, f"{p}/disputes"))
+        disputes=None if disputes is None else Text(disputes, f"{p}/disputes"),
+        invoicing=None if invoicing is None else Invoicing(
+            invoicing.get("every"), invoicing.get("payment_days"), invoicing.get("true_up")),
+        liability_cap=None if cap is None else (percent(cap) if isinstance(cap, str)
+                                                else money(cap)),
+        law=None if law is None else Text(law, f"{p}/law"),
+        jurisdiction=None if court is None else Text(court, f"{p}/jurisdiction"),
+        notices_to=(terms.get("notices") or {}).get("provider"))
 
 
 def build_model(doc: Mapping[str, Any]) -> Charter:
@@ -897,10 +997,12 @@ def build_model(doc: Mapping[str, Any]) -> Charter:
         costs=tuple(Cost(c["id"], money(c["amount"]), percent(c.get("growth")),
                          c.get("feature"), f"/costs/{i}")
                     for i, c in enumerate(doc.get("costs", ()))),
-        features=tuple(Feature(f["id"], f.get("name", f["id"]), f"/features/{i}",
-                               tuple(f.get("aliases", ())))
+        features=tuple(Feature(f["id"], _name(f), f"/features/{i}",
+                               tuple(f.get("aliases", ())),
+                               _label(f, f"/features/{i}/name"))
                        for i, f in enumerate(doc["features"])),
-        priorities=tuple(doc["priorities"]),
+        priorities=tuple(p["id"] if isinstance(p, Mapping) else p for p in doc["priorities"]),
+        priority_defs=tuple(_priority(p, i) for i, p in enumerate(doc["priorities"])),
         tiers=tuple(_tier(t, i, provider) for i, t in enumerate(doc["tiers"])),
         clients=tuple(_client(c, i, provider) for i, c in enumerate(doc.get("clients", ()))),
         governance=None if governance is None else Governance(

@@ -38,6 +38,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -96,6 +97,34 @@ def shown_date(today: date | None) -> date | None:
         return source_date()
     except SourceDateError as exc:
         raise BuildProblem(str(exc)) from None
+
+
+def issue_date(file: str | Path) -> date:
+    """The date a charter's documents are issued on when neither `--today` nor
+    SOURCE_DATE_EPOCH gives one (spec section 8.2, one date): the last commit date of the
+    charter file, else today. "Issued on", and the PDF's creation and modification dates,
+    are this date."""
+    return _committed(str(Path(file).resolve())) or date.today()
+
+
+@lru_cache(maxsize=4096)
+def _committed(path: str) -> date | None:
+    """The committer date of the last commit that touched `path` (None outside a
+    repository, for a file never committed, or without git)."""
+    import subprocess
+    try:
+        done = subprocess.run(["git", "log", "-1", "--format=%cs", "--", path],
+                              cwd=os.path.dirname(path), capture_output=True, text=True,
+                              timeout=10, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    text = done.stdout.strip()
+    if done.returncode != 0 or not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
 
 
 def _errors(file_result: FileResult) -> int:
@@ -236,9 +265,8 @@ def _pdf(subject: Subject, exports: dict[str, bytes]) -> Pdf:
     """What every PDF of a charter carries: author, date, `sla.json` and the charter.
 
     The date (creation and modification, of the PDF and of its attachments) is the
-    terms' effective date when the charter states one, else the date the documents
-    show (`--today`, else SOURCE_DATE_EPOCH), else the first day of the term: never the
-    clock, so the bytes are the same on every run.
+    date the documents are issued on, "Issued on" (spec 8.2, one date: `--today`, else
+    SOURCE_DATE_EPOCH, else the charter file's last commit date, else today; `issue_date`).
     """
     from ..authoring.yaml import dump
     from ..render.pdf import Attached, Pdf, created_from
@@ -247,7 +275,7 @@ def _pdf(subject: Subject, exports: dict[str, bytes]) -> Pdf:
     canonical = dump(dict(charter.source), schema=None).encode("utf-8")
     return Pdf(
         author=charter.provider.name,
-        created=created_from(effective, subject.today, charter.period.start),
+        created=created_from(subject.today, effective, charter.period.start),
         attachments=(
             Attached("sla.json", exports["sla.json"], "Service levels as data "
                      "(schemas/sla.schema.json)", "Data"),
@@ -586,7 +614,7 @@ class _Subjects:
         file = portfolio_path(checked_file.file, _given(checked_file.file, self.paths),
                               self.roots)
         subject = Subject(checked_file.charter, checked_file.loaded.sources, file, notes,
-                          self.shown)
+                          self.shown or issue_date(checked_file.file))
         self.made[id(checked_file)] = subject
         return subject
 

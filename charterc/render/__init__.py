@@ -176,6 +176,9 @@ class Documents:
         from .sandbox import TemplateLimit, render_bounded
 
         name = f"{document}.{fmt}.j2"
+        if view.get("localised_names"):
+            from .view import localise
+            view = localise(view, lang)
         try:
             template = self.environment(fmt, lang).get_template(name)
             if self.templates:

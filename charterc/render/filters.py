@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from .hours import HoursView
 from .i18n import Formatter
 from .markdown import MdSafe, escape, md_filter, scrub
-from .view import Dur, Money, Pct, Per, Target, Token, Units
+from .view import Dur, Money, Pct, Per, Rate, Target, Token, Units
 
 if TYPE_CHECKING:
     from ..model.charter import Text
@@ -124,6 +124,19 @@ class Language(Formatter):
             self._clauses = (contract, build(contract, self))
         return self._clauses[1]
 
+    def regimes(self, values: list[str]) -> str:
+        """Regimes and regions as this language writes them (French: RGPD, UE); a dash for
+        none."""
+        from .clauses import REGIMES
+        if not values:
+            return self.fmt(None)
+        return ", ".join(self.gettext(REGIMES[v]) if v in REGIMES else v for v in values)
+
+    def annex(self, contract: Contract) -> Clause | None:
+        """The data processing annex of an agreement (spec 8.2), in this language."""
+        from .clauses import annex
+        return annex(contract, self)
+
     def free(self, value: Text) -> str:
         """Free text of `terms` in this language (a map without it: its first entry)."""
         return value.in_language(self.lang)[0]
@@ -202,6 +215,8 @@ _DIRECT: dict[type, Callable[[Language, Any], str]] = {
     type(None): lambda language, value: DASH,
     Money: lambda language, value: language.money(value.amount),
     Pct: lambda language, value: language.percent(value.value),
+    Rate: lambda language, value: language.percent(
+        value.value, max(2, -int(value.value.as_tuple().exponent))),
     Units: lambda language, value: language.number(value.value),
     Target: lambda language, value: language.spelled(value.value, value.clock),
     Dur: lambda language, value: language.duration(value.value, value.clock),
@@ -267,6 +282,8 @@ def make_filters(language: Language) -> dict[str, Callable[..., Any]]:
         "md_rule": md_rule,
         "hours": language.hours,
         "clauses": language.clauses,
+        "annex": language.annex,
+        "regimes": language.regimes,
         "spelled": language.spelled,
         "holidays": language.holidays,
         "money": language.money,

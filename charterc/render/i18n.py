@@ -111,7 +111,10 @@ class Formatter:
     def date(self, value: date) -> str:
         text = self._dates.get(value)
         if text is None:
-            text = self._dates[value] = format_date(value, "long", locale=self.locale)
+            text = format_date(value, "long", locale=self.locale)
+            if value.day == 1 and self.locale.language == "fr":
+                text = "1er" + text[1:]   # French writes the first of a month 1er janvier
+            self._dates[value] = text
         return text
 
     def duration(self, value: Duration, clock: str = "calendar") -> str:

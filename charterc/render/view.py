@@ -32,6 +32,7 @@ __all__ = [
     "Money",
     "Pct",
     "Per",
+    "Rate",
     "Subject",
     "Target",
     "Token",
@@ -39,6 +40,8 @@ __all__ = [
     "agreement_view",
     "canonical_sha256",
     "charter_view",
+    "localise",
+    "named",
 ]
 
 
@@ -55,6 +58,57 @@ class Money:
 @dataclass(frozen=True)
 class Pct:
     value: Decimal
+
+
+@dataclass(frozen=True)
+class Rate(Pct):
+    """A share printed with every decimal it has (at least two): the share a `share` charge
+    is recomputed from (`ClientYear.rate`), which two decimals would not give."""
+
+
+class Name(str):
+    """A feature's or tier's name written per language (spec 8.2): the English (else first)
+    text as a `str`, and every text, so that a document in another language shows its own
+    (`localise`, applied to a view before it is rendered in a language)."""
+
+    texts: Mapping[str, str]
+
+    def __new__(cls, default: str, texts: Mapping[str, str]) -> Name:
+        made = super().__new__(cls, default)
+        made.texts = texts
+        return made
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Name, (str(self), dict(self.texts)))
+
+    def in_language(self, lang: str) -> str:
+        return self.texts.get(lang, str(self))
+
+
+def named(item: Any) -> str:
+    """`item.name`, as a `Name` when the charter writes it per language."""
+    label = getattr(item, "label", None)
+    if label is not None and isinstance(label.value, Mapping):
+        return Name(item.name, dict(label.value))
+    return str(item.name)
+
+
+def localise(value: Any, lang: str) -> Any:
+    """`value` (a view or part of it) with every `Name` in `lang`: containers are copied
+    only where they hold one."""
+    if isinstance(value, Name):
+        return value.in_language(lang)
+    if isinstance(value, dict):
+        out = {k: localise(v, lang) for k, v in value.items()}
+        return value if all(out[k] is value[k] for k in value) else out
+    if isinstance(value, list):
+        items = [localise(v, lang) for v in value]
+        return value if all(a is b for a, b in zip(items, value, strict=True)) else items
+    if isinstance(value, tuple) and not hasattr(value, "_fields"):
+        items = [localise(v, lang) for v in value]
+        return value if all(a is b for a, b in zip(items, value, strict=True)) else \
+            tuple(items)
+    return value
 
 
 @dataclass(frozen=True)
@@ -181,10 +235,10 @@ def next_review(charter: Charter) -> date | None:
 
 
 def _tier(charter: Charter, facts: Facts, tier: Tier) -> dict[str, object]:
-    names = {f.id: f.name for f in charter.features}
+    names = {f.id: named(f) for f in charter.features}
     price = tier.price_or_default
     return {
-        "id": tier.id, "name": tier.name,
+        "id": tier.id, "name": named(tier),
         "features": [names.get(f, f) for f in tier.features],
         "hours": _tier_hours(charter, tier),
         "maintenance": _maintenance(charter, tier),
@@ -276,7 +330,7 @@ def _needs(charter: Charter, client: Client) -> HoursView | None:
 
 
 def _client(charter: Charter, facts: Facts, client: Client) -> dict[str, object]:
-    names = {f.id: f.name for f in charter.features}
+    names = {f.id: named(f) for f in charter.features}
     tier = charter.tier_of(client)
     needs = _needs(charter, client)
     zone = needs.zone if needs else client.zone   # where the client reads its hours
@@ -288,15 +342,18 @@ def _client(charter: Charter, facts: Facts, client: Client) -> dict[str, object]
         primary = facts.primary[y - 1]
         rows.append({
             "year": facts.label(y), "units": Units(cy.units), "per_unit": Money(cy.per_unit),
-            "fixed": Money(cy.fixed), "charge": Money(cy.charge), "share": _pct(cy.share),
+            "fixed": Money(cy.fixed), "charge": Money(cy.charge),
+            "share": Rate(cy.rate) if cy.rate is not None else _pct(cy.share),
             "cost": Money(facts.total_cost[y - 1]),
             "role": Token("primary" if primary == client.id else "secondary"),
             "over_budget": client.budget is not None and cy.charge > client.budget.value})
     own_reporting = client.reporting.to if client.reporting else None
     return {
-        "id": client.id, "name": client.name, "tier_id": client.tier, "tier": tier.name,
+        "id": client.id, "name": client.name, "tier_id": client.tier, "tier": named(tier),
         "share_stated": _pct(client.share), "share_derived": _pct(facts.derived_share[client.id]),
         "years": rows,
+        "total": Money(sum((facts.table[client.id][y - 1].charge for y in facts.years),
+                           Decimal(0))),
         "budget": Money(client.budget.value) if client.budget is not None else None,
         "zone": zone,
         "needs_hours": needs,
@@ -332,8 +389,8 @@ def _matrix(charter: Charter) -> dict[str, object]:
             cells.append(Token("needed") if included and needed else
                          Token("included") if included else
                          Token("missing") if needed else None)
-        rows.append({"client": client.name, "tier": tier.name, "cells": cells})
-    return {"features": [f.name for f in charter.features], "rows": rows}
+        rows.append({"client": client.name, "tier": named(tier), "cells": cells})
+    return {"features": [named(f) for f in charter.features], "rows": rows}
 
 
 def _security(charter: Charter) -> dict[str, object]:
@@ -397,15 +454,15 @@ def charter_view(s: Subject) -> dict[str, object]:
     view = _common(s)
     clients = [_client(c, f, client) for client in c.clients]
     view.update({
-        "features": [{"id": x.id, "name": x.name,
-                      "tiers": [t.name for t in c.tiers if x.id in t.features]}
+        "features": [{"id": x.id, "name": named(x),
+                      "tiers": [named(t) for t in c.tiers if x.id in t.features]}
                      for x in c.features],
         "tiers": [_tier(c, f, t) for t in c.tiers],
         "objective_rows": _objective_rows(c, list(c.tiers)),
         "clients": clients,
         "matrix": _matrix(c),
         "costs": [{"id": x.id, "name": humanise(x.id),
-                   "feature": next((f.name for f in c.features if f.id == x.feature),
+                   "feature": next((named(f) for f in c.features if f.id == x.feature),
                                    x.feature),
                    "growth": Pct(x.growth_or_default.value),
                    "amounts": [Money(a) for a in f.cost_items[x.id]]} for x in c.costs],
@@ -414,12 +471,14 @@ def charter_view(s: Subject) -> dict[str, object]:
                    "recovery": _pct(f.recovery[y - 1]),
                    "primary": next((x.name for x in c.clients if x.id == f.primary[y - 1]), None)}
                   for y in f.years],
+        "term_charges": Money(sum(f.total_charges, Decimal(0))),
         "changes": [{"version": x.version, "date": x.date, "summary": x.summary}
                     for x in c.metadata.changes],
         "client_signatories": [{"client": x["name"], "signatory": x["signatory"]}
                                for x in clients],
     })
     view["contract"] = Contract(c, f, None, view)
+    view["localised_names"] = _any_label(c)
     return view
 
 
@@ -444,4 +503,12 @@ def agreement_view(s: Subject, client: Client) -> dict[str, object]:
                         if x["party"].text == "provider"],
     })
     view["contract"] = Contract(c, f, client, view)
+    view["localised_names"] = _any_label(c)
     return view
+
+
+def _any_label(charter: Charter) -> bool:
+    """Whether a feature or tier name is written per language (the view is then localised
+    for each language it is rendered in)."""
+    return any(f.label is not None for f in charter.features) or \
+        any(t.label is not None for t in charter.tiers)

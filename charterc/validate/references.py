@@ -136,7 +136,9 @@ def _priorities(doc: Mapping[str, Any], sources: SourceMap,
     if items is None:
         return None
     priorities: dict[str, int] = {}
-    for index, priority in enumerate(items):
+    for index, item in enumerate(items):
+        # a priority is its id, or a map with its id (spec section 8.2)
+        priority = item.get("id") if type(item) is dict else item
         if type(priority) is not str:
             continue
         if priority in priorities:

@@ -49,7 +49,8 @@ declare(RULE, Severity.ERROR, """
 # What each `$defs` shape means, in words: "`4 hours` is not <EXPECTED>".
 EXPECTED = {
     "id": "an id (a lower-case letter, then lower-case letters, digits or hyphens)",
-    "priority": "a priority id such as P1 (starting with an upper-case letter)",
+    "priority-id": "a priority id such as P1 (starting with an upper-case letter)",
+    "priority": "a priority id such as P1, or a map with its id, name and means",
     "text": "a non-empty text",
     "semver": "a semantic version such as 2.3.0",
     "date": "a date YYYY-MM-DD from 1900-01-01 to 2999-12-31 such as 2026-01-15",
