@@ -239,18 +239,19 @@ def _pdf(subject: Subject, exports: dict[str, bytes]) -> Pdf:
     show (`--today`, else SOURCE_DATE_EPOCH), else the first day of the term: never the
     clock, so the bytes are the same on every run.
     """
-    from ..authoring.yaml import dump
     from ..render.pdf import Attached, Pdf, created_from
+    from ..render.view import canonical_json, canonical_name
     charter = subject.charter
     effective = charter.terms.effective if charter.terms is not None else None
-    canonical = dump(dict(charter.source), schema=None).encode("utf-8")
+    # the very bytes whose sha256 the documents print beside this file's name
+    canonical = canonical_json(charter.source)
     return Pdf(
         author=charter.provider.name,
         created=created_from(effective, subject.today, charter.period.start),
         attachments=(
             Attached("sla.json", exports["sla.json"], "Service levels as data "
                      "(schemas/sla.schema.json)", "Data"),
-            Attached(f"{charter.id}.charter.yaml", canonical,
+            Attached(canonical_name(charter.id), canonical,
                      f"The canonical charter (sha256 {subject.sha256})", "Source"),
         ))
 

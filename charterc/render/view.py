@@ -37,6 +37,8 @@ __all__ = [
     "Token",
     "Units",
     "agreement_view",
+    "canonical_json",
+    "canonical_name",
     "canonical_sha256",
     "charter_view",
 ]
@@ -119,11 +121,22 @@ class Subject:
         return derive(self.charter)
 
 
-def canonical_sha256(document: Any) -> str:
-    """sha256 of the canonical document as compact JSON with sorted keys (UTF-8)."""
+def canonical_json(document: Any) -> bytes:
+    """The canonical document as compact JSON with sorted keys (UTF-8): the bytes its
+    sha256 is taken of, and the charter a PDF carries (`<id>.charter.json`)."""
     text = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
                       default=str)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return text.encode("utf-8")
+
+
+def canonical_name(charter_id: str) -> str:
+    """The file name of the canonical document a PDF carries, printed beside its sha256."""
+    return f"{charter_id}.charter.json"
+
+
+def canonical_sha256(document: Any) -> str:
+    """sha256 of the canonical document as compact JSON with sorted keys (UTF-8)."""
+    return hashlib.sha256(canonical_json(document)).hexdigest()
 
 
 # Enum values shown with a phrase rather than the bare token (the token alone would be
@@ -359,7 +372,8 @@ def _common(s: Subject) -> dict[str, object]:
                    for x in meta.signatories]
     return {
         "id": meta.id, "title": meta.title, "version": meta.version, "status": Token(meta.status),
-        "owner": meta.owner, "sha256": s.sha256, "today": s.today, "file": s.file,
+        "owner": meta.owner, "sha256": s.sha256,
+        "canonical_file": canonical_name(meta.id), "today": s.today, "file": s.file,
         "provider": {"name": c.provider.name, "timezone": c.provider.timezone,
                      "holidays": c.provider.holidays_or_default},
         "period": {"start": c.period.start, "end": term_end(c),
