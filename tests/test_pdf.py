@@ -170,7 +170,7 @@ def test_pdf_is_pdf_a_3b(readers, name):
     assert fonts and all(fonts.values()), fonts
     # only the fonts charterc ships (render/fonts/)
     assert {base.split("+", 1)[1] for base in fonts} <= \
-        {"DejaVu-Sans", "DejaVu-Sans-Bold", "DejaVu-Sans-Mono"}, fonts
+        {"Liberation-Sans", "Liberation-Sans-Bold", "Liberation-Mono"}, fonts
 
 
 def _body_lines(page) -> list[str]:
@@ -279,7 +279,7 @@ def test_the_fonts_are_package_data_with_their_licence():
     folder = ROOT / "charterc/render/fonts"
     assert sorted(p.name for p in folder.glob("*.ttf")) == sorted(f for _, _, f in FONTS)
     licence = (folder / "LICENSE").read_text(encoding="utf-8")
-    assert "Bitstream" in licence and "Permission is hereby granted" in licence
+    assert "SIL Open Font License" in licence and "Liberation" in licence
 
 
 def test_the_date_is_the_term_start_without_today(tmp_path, monkeypatch):

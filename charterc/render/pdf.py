@@ -12,12 +12,12 @@ What the PDF adds to the HTML:
   an output intent (WeasyPrint's sRGB ICC profile), every font embedded, and the
   embedded files (as Factur-X attaches its XML) listed in the catalogue's `/AF`, each
   with its AFRelationship: `sla.json` (Data) and the canonical charter (Source);
-- fonts that come with charterc (`render/fonts/`: DejaVu Sans, Sans Bold and Sans Mono,
-  from Debian's fonts-dejavu-core, with their licence), declared by `@font-face` and
-  served from the package; the font configuration is an empty one (`fonts/empty.conf`)
-  plus these, so that no font of the machine is ever reachable: the same document gives
-  the same bytes on any machine (text beyond DejaVu's coverage shows as missing glyphs
-  rather than a font the next machine lacks);
+- fonts that come with charterc (`render/fonts/`: Liberation Sans, Sans Bold and Mono
+  2.1.5, from Debian's fonts-liberation2, under the SIL Open Font License beside them),
+  declared by `@font-face` and served from the package; the font configuration is an
+  empty one (`fonts/empty.conf`) plus these, so that no font of the machine is ever
+  reachable: the same document gives the same bytes on any machine (text beyond the
+  fonts' coverage shows as missing glyphs rather than in a font the next machine lacks);
 - reproducible bytes: the dates are given (`Pdf.created`), never the clock; the
   file identifier is derived from the document's own content.
 
@@ -48,9 +48,9 @@ VARIANT = "pdf/a-3b"
 
 # The faces shipped in render/fonts/ (font-family, weight, file): the print stylesheet
 # (_style.css.j2) names these families; a bold mono is synthesised from the mono face.
-FONTS = (("DejaVu Sans", "normal", "DejaVuSans.ttf"),
-         ("DejaVu Sans", "bold", "DejaVuSans-Bold.ttf"),
-         ("DejaVu Sans Mono", "normal", "DejaVuSansMono.ttf"))
+FONTS = (("Liberation Sans", "normal", "LiberationSans-Regular.ttf"),
+         ("Liberation Sans", "bold", "LiberationSans-Bold.ttf"),
+         ("Liberation Mono", "normal", "LiberationMono-Regular.ttf"))
 # The scheme of the fonts' URLs in the @font-face rules: served from the package only.
 FONT_SCHEME = "charterc-font"
 
