@@ -101,7 +101,6 @@ def test_pdf_pages_metadata_and_attachments(dist, readers, name):
     assert count >= 1
     for n, text in enumerate(pages, 1):
         assert PAGE_OF[lang].format(n=n, m=count) in text, (name, n)
-        assert f"sha256 {sla['sha256'][:16]}" in text, (name, n)
         assert sla["title"] in text and sla["version"] in text, (name, n)   # running header
     # no section left alone on a near-empty page: every page but the last is well filled
     for n, page in enumerate(reader.pages[:-1], 1):
@@ -122,16 +121,26 @@ def test_pdf_pages_metadata_and_attachments(dist, readers, name):
     assert reader.trailer["/Root"]["/Lang"] == lang
 
     attachments = reader.attachments
-    assert attachments["sla.json"] == [(dist / cid / "sla.json").read_bytes()]
     (charter,) = attachments[f"{cid}.charter.json"]
     from charterc.loaders import load_bytes
     from charterc.render.view import canonical_sha256
-    # the attached charter is the file whose sha256 every page prints beside its name
-    assert hashlib.sha256(charter).hexdigest() == sla["sha256"]
+    attached = load_bytes(charter, "attached.charter.yaml").document
+    digest = hashlib.sha256(charter).hexdigest()
+    # the attached charter is the file whose sha256 every page prints beside its name, and
+    # document control in full: its canonical form, byte for byte
+    assert canonical_sha256(attached) == digest
     for n, text in enumerate(pages, 1):
-        assert f"{cid}.charter.json sha256 {sla['sha256'][:16]}" in text, (name, n)
-    assert canonical_sha256(load_bytes(charter, "attached.charter.yaml").document) == \
-        sla["sha256"]
+        assert f"{cid}.charter.json sha256 {digest[:16]}" in text, (name, n)
+    assert digest in html
+    if "/agreements/" in name:
+        # an agreement carries its client's slices only (spec 8.2)
+        from charterc.export.sla import client_sla_bytes
+        client = name.split("/")[-1].split(".")[0]
+        assert attachments["sla.json"] == [client_sla_bytes(sla, client)]
+        assert [c["id"] for c in attached["clients"]] == [client]
+        return
+    assert attachments["sla.json"] == [(dist / cid / "sla.json").read_bytes()]
+    assert digest == sla["sha256"]
 
 
 @pytest.mark.parametrize("name", DOCUMENTS)
@@ -218,30 +227,39 @@ def test_no_signature_block_alone_on_a_page(readers, name):
             assert blocks > 1, (name, n, "a signature block alone on a page", lines)
 
 
-def test_wide_tables_fit_or_go_landscape(readers, tmp_path):
-    """The four-year charter's prices per tier and year (10 columns) fit a portrait page in
-    a smaller size; a six-year charter's (14 columns) is set alone on a landscape page, the
-    prose around it staying portrait."""
-    reader = readers["hr-legal/charter.en.pdf"]
-    assert all(float(p.mediabox.width) < float(p.mediabox.height) for p in reader.pages)
-    assert any("Prices per tier and year" in (p.extract_text() or "") for p in reader.pages)
+@pytest.mark.parametrize("years, landscape", [(4, False), (6, True)])
+def test_wide_tables_fit_or_go_landscape(tmp_path, years, landscape):
+    """The prices per tier and year over four years (10 columns) fit a portrait page in a
+    smaller size; over six years (14 columns) the table is set alone on a landscape page,
+    the prose around it staying portrait."""
+    _weasyprint_or_skip()
     from pypdf import PdfReader
 
     from charterc.publish.build import build
-    text = (ROOT / "charters/hr-legal.charter.yaml").read_text(encoding="utf-8")
-    longer = text.replace("period: {start: 2026-07-01, years: 4}",
-                          "period: {start: 2026-07-01, years: 6}")
+    text = (ROOT / "charters/it-service-desk.charter.yaml").read_text(encoding="utf-8")
+    longer = text.replace("period: {start: 2026-01-01, years: 3}",
+                          f"period: {{start: 2026-01-01, years: {years}}}")
     assert longer != text
+    # six years of indexed prices outgrow the costs' growth: the recovery rule says so
+    longer = longer.replace("  suppress: []\n",
+                            '  suppress: [{rule: C403, reason: "a long term"}]\n')
     (tmp_path / "src").mkdir()
-    (tmp_path / "src/hr-legal.charter.yaml").write_text(longer, encoding="utf-8")
-    result = build([tmp_path / "src"], tmp_path / "dist", langs=["en"], formats=["pdf"],
+    (tmp_path / "src/it-service-desk.charter.yaml").write_text(longer, encoding="utf-8")
+    result = build([tmp_path / "src"], tmp_path / "dist", langs=["en"], formats=["html", "pdf"],
                    today=TODAY, jobs=1)
     assert result.published, [d.message for d in result.check.diagnostics]
-    reader = PdfReader(tmp_path / "dist/hr-legal/charter.en.pdf")
-    landscape = [p.extract_text() or "" for p in reader.pages
-                 if float(p.mediabox.width) > float(p.mediabox.height)]
-    assert len(landscape) == 1 and "Prices per tier and year" in landscape[0]
-    assert "Parties and term" not in landscape[0] and "Shares of the clients" not in landscape[0]
+    html = (tmp_path / "dist/it-service-desk/charter.en.html").read_text(encoding="utf-8")
+    assert '<table class="wide">' in html
+    reader = PdfReader(tmp_path / "dist/it-service-desk/charter.en.pdf")
+    texts = [p.extract_text() or "" for p in reader.pages]
+    wide = [t for p, t in zip(reader.pages, texts, strict=True)
+            if float(p.mediabox.width) > float(p.mediabox.height)]
+    assert any("Prices per tier and year" in t for t in texts)
+    if not landscape:
+        assert wide == []
+        return
+    assert len(wide) == 1 and "Prices per tier and year" in wide[0]
+    assert "Charges" not in wide[0] and "Projection per client and year" not in wide[0]
 
 
 def test_two_builds_give_the_same_bytes(dist, tmp_path):

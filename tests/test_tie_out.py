@@ -10,7 +10,7 @@ as the locale writes them (babel's `parse_decimal`), and checks each row:
 - per-unit charging: charge = units x price per unit + fixed fee, to the cent;
 - fixed charging: charge = fixed fee;
 - share charging, where the table shows the share and the cost: charge = share x cost,
-  within what the share's printed decimals can say;
+  rounded half-even to the cent (the share is printed with the decimals this needs);
 and that each total row is the sum of the rows above it, and the charter's "Total charges"
 the total of its projection.
 
@@ -228,10 +228,10 @@ def check_row(v: dict[str, Decimal | None], charging: str, where: str,
     elif charging == "fixed":
         if fixed is not None and fixed != charge:
             problems.append(f"{where}: charge {charge} is not the fixed fee {fixed}")
-    elif share is not None and cost is not None:
-        slack = cost * Decimal("0.00005") + CENT   # the share is printed to 0.01 of a point
-        if abs(share * cost / 100 - charge) > slack:
-            problems.append(f"{where}: {share}% of {cost} is not the {charge} printed")
+    # the share is printed with the decimals the charge needs (spec 8.2): to the cent
+    elif share is not None and cost is not None and \
+            (share * cost / 100).quantize(CENT) != charge:
+        problems.append(f"{where}: {share}% of {cost} is not the {charge} printed")
 
 
 def check_total_charges(table: Table, reader: Reader, projected: dict[str | None, Decimal],
@@ -323,13 +323,18 @@ def test_projection_figures_tie_out(document):
                 assert row.charge == row.units * row.per_unit + row.fixed
             elif charging == "fixed":
                 assert row.charge == row.fixed
-            else:
-                exact = (row.share or 0) * facts.total_cost[y - 1] / 100
-                assert abs(row.charge - exact) <= Decimal("0.005")
+            else:  # the cost at the cent allocated by the largest remainder (spec 8.2)
+                exact = (row.share or 0) * facts.money(facts.total_cost[y - 1]) / 100
+                assert abs(row.charge - exact) < Decimal("0.01")
+                if row.rate is not None:
+                    assert (row.rate * facts.money(row.cost) / 100).quantize(CENT) == \
+                        row.charge
             assert row.cost == facts.total_cost[y - 1]
             charges += row.charge
             units += row.units
         assert facts.total_charges[y - 1] == charges
+        if charging == "share" and any(s[y - 1] for s in facts.projected_share.values()):
+            assert charges == facts.money(facts.total_cost[y - 1])   # never a cent above
         assert facts.total_units[y - 1] == units
         cost = facts.total_cost[y - 1]
         recovery = facts.recovery[y - 1]

@@ -14,7 +14,7 @@ build stops rather than ship it.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -29,8 +29,8 @@ if TYPE_CHECKING:
     from ..model.charter import Client
     from ..render.view import Subject
 
-__all__ = ["SlaSchemaError", "export", "schema_path", "sla_document", "sla_entries",
-           "sla_head"]
+__all__ = ["SlaSchemaError", "client_sla", "client_sla_bytes", "export", "export_client",
+           "schema_path", "sla_document", "sla_entries", "sla_head", "sla_text"]
 
 SCHEMA_NAME = "sla.schema.json"
 
@@ -204,15 +204,52 @@ def export(subject: Subject) -> Exported:
     """Indented head, then one entry per line: readable, diffable, and fast to write.
 
     Each entry is checked against the schema, written and dropped as it is made."""
-    head = sla_head(subject)
+    return Exported(sla_text(sla_head(subject), sla_entries(subject)).encode("utf-8"))
+
+
+def export_client(subject: Subject, client_id: str) -> Exported:
+    """One client's `sla.json` (spec section 8.2): the same head, that client's entries only,
+    written and validated as `export` writes the whole file. KeyError for an unknown client."""
+    client = next((c for c in subject.charter.clients if c.id == client_id), None)
+    if client is None:
+        raise KeyError(client_id)
+    return Exported(sla_text(sla_head(subject), _entries(subject, client)).encode("utf-8"))
+
+
+def sla_text(head: Mapping[str, object], entries: Iterable[Mapping[str, object]]) -> str:
+    """sla.json's text: the head checked and written one key a line, then each entry
+    checked and written on its own line."""
     where = str(head["charter"])
     _valid({**head, "entries": []}, _HEAD, where)
-    lines = [f"  {json.dumps(k)}: {json.dumps(v, ensure_ascii=False)}," for k, v in head.items()]
-    entries = []
-    for entry in sla_entries(subject):
+    lines = [f"  {json.dumps(k)}: {json.dumps(v, ensure_ascii=False)}," for k, v in head.items()
+             if k != "entries"]
+    written = []
+    for entry in entries:
         _valid(entry, _ENTRY, f"{where} {entry.get('id')}")
-        entries.append(f"    {json.dumps(entry, ensure_ascii=False)}")
-    body = ",\n".join(entries)
-    text = "{\n" + "\n".join(lines) + '\n  "entries": [\n' + body + ("\n" if body else "") \
+        written.append(f"    {json.dumps(entry, ensure_ascii=False)}")
+    body = ",\n".join(written)
+    return "{\n" + "\n".join(lines) + '\n  "entries": [\n' + body + ("\n" if body else "") \
         + "  ]\n}\n"
-    return Exported(text.encode("utf-8"))
+
+
+def client_sla(document: Mapping[str, object], client_id: str) -> SlaDocument:
+    """The slice of a whole `sla.json` document (as `sla_document` returns it, or as read
+    back from the file) that one client may see: the same head, only the entries whose
+    `client` is `client_id`, in their order. It is validated against the schema (SlaSchemaError
+    otherwise); a client with no entry gets an empty list. The release bundles and each
+    agreement's attachment are this slice (spec section 8.2: a client sees only its own)."""
+    head = {k: v for k, v in document.items() if k != "entries"}
+    entries = document.get("entries")
+    mine = [dict(e) for e in (entries if isinstance(entries, list) else ())
+            if isinstance(e, Mapping) and e.get("client") == client_id]
+    where = f"{head.get('charter')} ({client_id})"
+    _valid({**head, "entries": []}, _HEAD, where)
+    for entry in mine:
+        _valid(entry, _ENTRY, f"{where} {entry.get('id')}")
+    return cast(SlaDocument, {**head, "entries": mine})
+
+
+def client_sla_bytes(document: Mapping[str, object], client_id: str) -> bytes:
+    """`client_sla` written as the build writes sla.json (same layout, UTF-8)."""
+    sliced = client_sla(document, client_id)
+    return sla_text(cast(Mapping[str, object], sliced), sliced["entries"]).encode("utf-8")

@@ -11,8 +11,19 @@ forecast units are rounded half-even to a whole unit, prices per unit and fixed
 fees to the currency's minor unit (cents); a per-unit charge is then exactly
 units x price + fixed fee, a share charge is share x total cost rounded to the
 minor unit, a fixed charge is the fixed fee; totals are sums of rounded rows.
-Shares and costs are kept exact. Checks, documents, exports and reports read
-these figures and never round or recompute a charge themselves.
+Shares and costs are kept exact.
+
+A `share` charge (spec section 8.2) is an allocation of the year's cost, rounded to the
+minor unit (the cost a document prints), among the clients with a share by the largest
+remainder method: each client gets share x cost rounded down to the cent, then the cents
+left over go one each to the largest remainders (ties: the client written first). The
+charges therefore sum to the printed cost exactly, never a cent above it, and each is
+within a cent of share x cost. The share a document prints beside it (`ClientYear.rate`) is
+the exact share with the fewest decimals (at least two) such that printed share x printed
+cost, rounded half-even to the cent, is the printed charge.
+
+Checks, documents, exports and reports read these figures and never round or recompute a
+charge themselves.
 """
 from __future__ import annotations
 
@@ -26,7 +37,8 @@ from .charter import Charter, Client
 from .values import quantize
 
 __all__ = [
-    "MINOR_UNIT", "ROUNDING", "ClientYear", "Facts", "derive", "primary_of", "round_money",
+    "MINOR_UNIT", "ROUNDING", "ClientYear", "Facts", "allocate", "derive", "primary_of",
+    "printed_rate", "round_money",
 ]
 
 ROUNDING = decimal.ROUND_HALF_EVEN
@@ -70,6 +82,9 @@ class ClientYear:
     share: Decimal | None  # projected share in percent, exact (None when the client has no share)
     charge: Decimal
     cost: Decimal
+    # the share as printed beside a `share` charge: rate x cost (at the minor unit) rounds
+    # half-even to the charge (None when the client has no share)
+    rate: Decimal | None = None
 
 
 class Facts:
@@ -185,9 +200,21 @@ class Facts:
             charge = _EXACT.add(_EXACT.multiply(units, per_unit), fixed)
         elif charging == "fixed":
             charge = fixed
-        else:  # share of the total cost
-            charge = self.money(_CONTEXT.divide(_CONTEXT.multiply(share or _ZERO, cost), _HUNDRED))
+        else:  # share of the total cost, allocated by the largest remainder
+            charge = self._allocated[year - 1].get(client.id, _ZERO)
+            rate = None if share is None else printed_rate(share, self.money(cost), charge,
+                                                           self.places)
+            return ClientYear(units, per_unit, fixed, share, charge, cost, rate)
         return ClientYear(units, per_unit, fixed, share, charge, cost)
+
+    @cached_property
+    def _allocated(self) -> tuple[dict[str, Decimal], ...]:
+        """Per year: each client's `share` charge, the year's cost at the minor unit
+        allocated by the largest remainder (module docstring)."""
+        return tuple(allocate(self.money(self.total_cost[y - 1]),
+                              {cid: s[y - 1] for cid, s in self.projected_share.items()
+                               if s[y - 1] is not None}, self.places)
+                     for y in self.years)
 
     @cached_property
     def table(self) -> dict[str, tuple[ClientYear, ...]]:
@@ -224,6 +251,51 @@ def primary_of(shares: Mapping[str, Decimal], threshold: Decimal) -> str | None:
                                                    ranked[1][0] == ranked[0][0]):
         return None
     return ranked[0][1]
+
+
+def allocate(total: Decimal, shares: Mapping[str, Decimal | None],
+             places: int = MINOR_UNIT) -> dict[str, Decimal]:
+    """`total` (at `places` decimals) split by `shares` (percent, summing to 100) with the
+    largest remainder method: each part rounded down, then one minor unit each to the
+    largest remainders (ties: first in `shares`' order) until the parts sum to `total`."""
+    unit = Decimal(1).scaleb(-places)
+    exact = {k: _CONTEXT.divide(_CONTEXT.multiply(v or _ZERO, total), _HUNDRED)
+             for k, v in shares.items()}
+    parts = {k: quantize(v, places, decimal.ROUND_FLOOR) for k, v in exact.items()}
+    if not parts:
+        return parts
+    left = int(quantize(_CONTEXT.divide(_EXACT.subtract(total, _sum(parts.values())), unit), 0))
+    order = sorted(exact, key=lambda k: (-(exact[k] - parts[k]), list(exact).index(k)))
+    for k in order[:max(0, min(left, len(order)))]:
+        parts[k] = _EXACT.add(parts[k], unit)
+    return parts
+
+
+def printed_rate(share: Decimal, cost: Decimal, charge: Decimal,
+                 places: int = MINOR_UNIT) -> Decimal:
+    """`share` (percent) with the fewest decimals, at least two, such that it times `cost`,
+    rounded half-even to `places`, is `charge`: the share a reader can recompute the charge
+    from. The nearest such value to `share` at that precision."""
+    def gives(rate: Decimal) -> bool:
+        return quantize(_CONTEXT.divide(_CONTEXT.multiply(rate, cost), _HUNDRED),
+                        places, ROUNDING) == charge
+
+    if not cost:
+        return quantize(share, 2)
+    half = Decimal(1).scaleb(-places) / 2
+    low = _CONTEXT.divide(_CONTEXT.multiply(charge - half, _HUNDRED), cost)
+    high = _CONTEXT.divide(_CONTEXT.multiply(charge + half, _HUNDRED), cost)
+    for digits in range(2, 30):
+        step = Decimal(1).scaleb(-digits)
+        first = quantize(low, digits, decimal.ROUND_CEILING)
+        last = quantize(high, digits, decimal.ROUND_FLOOR)
+        if first > last:
+            continue
+        near = min(max(quantize(share, digits), first), last)
+        for rate in (near, near + step, near - step, first + step, last - step):
+            if first <= rate <= last and gives(rate):
+                return rate
+    return share
 
 
 def _units(client: Client) -> Decimal:

@@ -209,8 +209,9 @@ def _compile(subject: Subject, documents: Documents, writer: _Writer, langs: Seq
     _documents(documents, writer, f"{cid}/charter", "charter", charter_view(subject), langs,
                formats, pdf)
     for client in subject.charter.clients:
+        own = _client_pdf(subject, client.id, pdf) if pdf is not None else None
         _documents(documents, writer, f"{cid}/agreements/{client.id}", "agreement",
-                   agreement_view(subject, client), langs, formats, pdf)
+                   agreement_view(subject, client), langs, formats, own)
     return log
 
 
@@ -254,6 +255,26 @@ def _pdf(subject: Subject, exports: dict[str, bytes]) -> Pdf:
             Attached(canonical_name(charter.id), canonical,
                      f"The canonical charter (sha256 {subject.sha256})", "Source"),
         ))
+
+
+def _client_pdf(subject: Subject, client_id: str, whole: Pdf) -> Pdf:
+    """What one client's agreement carries (spec section 8.2): the charter's facts, with its
+    own slice of `sla.json` (`export.sla.export_client`) and of the canonical charter
+    (`export.confidential.client_charter`) in place of the whole portfolio's."""
+    from ..export.confidential import client_charter
+    from ..export.sla import export_client
+    from ..render.pdf import Attached, Pdf
+    from ..render.view import canonical_json, canonical_name, canonical_sha256
+    charter = subject.charter
+    sliced = client_charter(charter.source, client_id)
+    # the very bytes whose sha256 the agreement prints beside this file's name
+    return Pdf(author=whole.author, created=whole.created, attachments=(
+        Attached("sla.json", export_client(subject, client_id).data,
+                 "Service levels of this agreement as data (schemas/sla.schema.json)", "Data"),
+        Attached(canonical_name(charter.id), canonical_json(sliced),
+                 f"The canonical charter as this client's agreement applies it (sha256 "
+                 f"{canonical_sha256(sliced)})", "Source"),
+    ))
 
 
 def default_jobs() -> int:

@@ -23,10 +23,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from ..model.charter import Charter, Objective, Text, Tier
-from .view import N_, Contract, Dur, Money, Pct, Per
+from .view import N_, Contract, Dur, Money, Pct, Per, Units
 
 if TYPE_CHECKING:
     from .filters import Language
@@ -373,9 +374,16 @@ class _Writer:
         currency = business.currency
         if business.charging == "share":
             yield self._("For each year of the term, %(party)s pays its share of the "
-                         "provider's cost for that year: the share times the cost, rounded to "
-                         "the cent. Amounts are in %(currency)s.", party=self.party,
-                         currency=currency)
+                         "provider's cost for that year. Amounts are in %(currency)s.",
+                         party=self.party, currency=currency)
+            yield from self._share_basis()
+            yield self._("The provider's cost of each year, rounded to the cent, is divided "
+                         "among the clients by their shares: each charge is the share times "
+                         "that cost rounded down to the cent, and the cents left over go one "
+                         "each to the largest remainders, so that the charges add up to the "
+                         "cost exactly. The table prints each share with as many decimals as "
+                         "needed for the share times the cost, rounded to the nearest cent, to "
+                         "give the charge.")
         elif business.charging == "fixed":
             yield self._("For each year of the term, %(party)s pays the fixed fee of its "
                          "service level for that year. Amounts are in %(currency)s.",
@@ -395,9 +403,43 @@ class _Writer:
                     yield self._("The prices of the service level %(tier)s are indexed by "
                                  "%(indexation)s a year.", tier=tier.name,
                                  indexation=self.f(Pct(price.indexation_or_default.value)))
+        facts = self.facts
+        first, last = facts.label(facts.years[0]), facts.label(facts.years[-1])
+        if self.client:
+            total = sum((r.charge for r in facts.table[self.client.id]), Decimal(0))
+        else:
+            total = sum(facts.total_charges, Decimal(0))
+        yield self._("Over the term, from %(first)s to %(last)s, the charges amount to "
+                     "%(total)s.", first=first, last=last, total=self.f(Money(total)))
         if self.client and self.client.budget is not None:
             yield self._("The client's yearly budget is %(budget)s.",
                          budget=self.f(Money(self.client.budget.value)))
+
+    def _share_basis(self) -> Iterator[str | Para]:
+        """Where a `share` client's share comes from (spec 8.2: the basis beside the share)."""
+        facts, unit = self.facts, self.charter.business.unit
+        first = facts.label(facts.years[0])
+        later = self._("In later years each share follows the client's volume growth, and the "
+                       "shares are taken again so that they add up to 100%%.")
+        if self.client is None:
+            yield self._("Each client's share is the share stated for it or, where none is "
+                         "stated, its forecast units over the forecast units of all clients "
+                         "in %(year)s.", year=first) + " " + later
+            return
+        if self.client.share is not None:
+            yield self._("The client's share is the share stated for it: %(share)s in "
+                         "%(year)s.", share=self.f(Pct(self.client.share.value)),
+                         year=first) + " " + later
+            return
+        units = self.client.units
+        if units is None:
+            return
+        total = sum((c.units.value for c in self.charter.clients if c.units is not None),
+                    Decimal(0))
+        yield self._("The client's share is its forecast units over the forecast units of all "
+                     "clients: in %(year)s, %(units)s of %(total)s %(unit)s.", year=first,
+                     units=self.f(Units(units.value)), total=self.f(Units(total)),
+                     unit=unit) + " " + later
 
     def obligations(self) -> Iterator[str | Para]:
         items = [_text(t, self.lang.lang) for t in self.terms.client_obligations_or_default]

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from .hours import HoursView
 from .i18n import Formatter
 from .markdown import MdSafe, escape, md_filter, scrub
-from .view import Dur, Money, Pct, Per, Target, Token, Units
+from .view import Dur, Money, Pct, Per, Rate, Target, Token, Units
 
 if TYPE_CHECKING:
     from ..model.charter import Text
@@ -202,6 +202,8 @@ _DIRECT: dict[type, Callable[[Language, Any], str]] = {
     type(None): lambda language, value: DASH,
     Money: lambda language, value: language.money(value.amount),
     Pct: lambda language, value: language.percent(value.value),
+    Rate: lambda language, value: language.percent(
+        value.value, max(2, -int(value.value.as_tuple().exponent))),
     Units: lambda language, value: language.number(value.value),
     Target: lambda language, value: language.spelled(value.value, value.clock),
     Dur: lambda language, value: language.duration(value.value, value.clock),

@@ -32,6 +32,7 @@ __all__ = [
     "Money",
     "Pct",
     "Per",
+    "Rate",
     "Subject",
     "Target",
     "Token",
@@ -57,6 +58,12 @@ class Money:
 @dataclass(frozen=True)
 class Pct:
     value: Decimal
+
+
+@dataclass(frozen=True)
+class Rate(Pct):
+    """A share printed with every decimal it has (at least two): the share a `share` charge
+    is recomputed from (`ClientYear.rate`), which two decimals would not give."""
 
 
 @dataclass(frozen=True)
@@ -153,7 +160,8 @@ PHRASES = {
     "stance": {"grow": N_("grow"), "cap": N_("stay capped"), "shrink": N_("shrink")},
 }
 # The other tokens documents show, listed so that the catalogues carry them.
-WORDS = (N_("draft"), N_("active"), N_("retired"), N_("public"), N_("internal"),
+WORDS = (N_("A change concerning another client (not shown in this agreement)."),
+         N_("draft"), N_("active"), N_("retired"), N_("public"), N_("internal"),
          N_("confidential"), N_("restricted"), N_("daily"), N_("weekly"), N_("monthly"),
          N_("quarterly"), N_("yearly"), N_("business"), N_("calendar"), N_("primary"),
          N_("secondary"), N_("needed"), N_("included"), N_("missing"), N_("provider"),
@@ -300,7 +308,8 @@ def _client(charter: Charter, facts: Facts, client: Client) -> dict[str, object]
         primary = facts.primary[y - 1]
         rows.append({
             "year": facts.label(y), "units": Units(cy.units), "per_unit": Money(cy.per_unit),
-            "fixed": Money(cy.fixed), "charge": Money(cy.charge), "share": _pct(cy.share),
+            "fixed": Money(cy.fixed), "charge": Money(cy.charge),
+            "share": Rate(cy.rate) if cy.rate is not None else _pct(cy.share),
             "cost": Money(facts.total_cost[y - 1]),
             "role": Token("primary" if primary == client.id else "secondary"),
             "over_budget": client.budget is not None and cy.charge > client.budget.value})
@@ -309,6 +318,8 @@ def _client(charter: Charter, facts: Facts, client: Client) -> dict[str, object]
         "id": client.id, "name": client.name, "tier_id": client.tier, "tier": tier.name,
         "share_stated": _pct(client.share), "share_derived": _pct(facts.derived_share[client.id]),
         "years": rows,
+        "total": Money(sum((facts.table[client.id][y - 1].charge for y in facts.years),
+                           Decimal(0))),
         "budget": Money(client.budget.value) if client.budget is not None else None,
         "zone": zone,
         "needs_hours": needs,
@@ -427,6 +438,7 @@ def charter_view(s: Subject) -> dict[str, object]:
                    "recovery": _pct(f.recovery[y - 1]),
                    "primary": next((x.name for x in c.clients if x.id == f.primary[y - 1]), None)}
                   for y in f.years],
+        "term_charges": Money(sum(f.total_charges, Decimal(0))),
         "changes": [{"version": x.version, "date": x.date, "summary": x.summary}
                     for x in c.metadata.changes],
         "client_signatories": [{"client": x["name"], "signatory": x["signatory"]}
@@ -441,12 +453,23 @@ def agreement_view(s: Subject, client: Client) -> dict[str, object]:
     c, f = s.charter, s.facts
     view = _common(s)
     tier = c.tier_of(client)
+    from ..export.confidential import WITHHELD, client_charter, names_other_client
+    others = [w for x in c.clients if x.id != client.id for w in (x.name, x.id)]
+    # the agreement's PDF carries the charter as this client reads it: the hash printed is
+    # of that file (render/pdf.py), which names no other client
+    view["sha256"] = canonical_sha256(client_charter(c.source, client.id))
+    own_tier = _tier(c, f, tier)
+    own_tier["clients"] = [client.name]   # a client sees no other client (spec 8.2)
     view.update({
         "client": _client(c, f, client),
-        "tier": _tier(c, f, tier),
+        "tier": own_tier,
         "objective_rows": _objective_rows(c, [tier]),
-        "changes": [{"version": x.version, "date": x.date, "summary": x.summary}
+        "changes": [{"version": x.version, "date": x.date,
+                     "summary": Token(WITHHELD) if names_other_client(x.summary, others)
+                     else x.summary}
                     for x in c.metadata.changes],
+        "signatories": [x for x in view["signatories"]  # type: ignore[attr-defined]
+                        if x["party"].text == "provider"],
     })
     view["contract"] = Contract(c, f, client, view)
     return view
