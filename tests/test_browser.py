@@ -116,7 +116,8 @@ OVERFLOW = """([portrait, landscape]) => {
   for (const el of document.body.querySelectorAll('*')) {
     const box = el.getBoundingClientRect();
     if (box.width === 0 && box.height === 0) continue;
-    const limit = el.closest('table.wide') ? landscape : portrait;
+    const wide = el.closest('table.wide');
+    const limit = wide && wide.querySelector('thead th:nth-child(13)') ? landscape : portrait;
     // content wider than its element (a long word, a nowrap cell), unless it is a table
     // set on a landscape page
     const spills = el.scrollWidth > el.clientWidth + 1 && el.clientWidth > 0
@@ -156,7 +157,8 @@ def _bundled_documents() -> list[str]:
 def test_every_bundled_document_fits_the_page_and_the_screen(browser, bundled):
     """Printed at A4 (print media, the page's content box as the viewport), no element is
     wider than the content box: a portrait page's, or a landscape page's for a table set
-    on one (class "wide"). On a 1280 px screen no document scrolls sideways."""
+    on one (class "wide" with thirteen columns or more). On a 1280 px screen no document
+    scrolls sideways."""
     page = browser.new_page()
     overflowing: dict[str, list[str]] = {}
     scrolling = []

@@ -123,9 +123,9 @@ def test_the_pdf_carries_its_clients_slices_only(dist, file):
         (sla,) = attached["sla.json"]
         assert sla == client_sla_bytes(whole, client)
         assert {e["client"] for e in json.loads(sla)["entries"]} == {client}
-        (yaml_bytes,) = attached[f"{cid}.charter.yaml"]
+        (charter_bytes,) = attached[f"{cid}.charter.json"]   # canonical JSON: docs/outputs.md
         from charterc.loaders import load_bytes
-        sliced = load_bytes(yaml_bytes, "attached.charter.yaml").document
+        sliced = load_bytes(charter_bytes, "attached.charter.yaml").document
         assert [c["id"] for c in sliced["clients"]] == [client]
 
 

@@ -1,12 +1,15 @@
 """`charterc build --format pdf`: every bundled charter and agreement, in English and French,
 read back with pypdf: pages numbered "Page N of M" on every page, metadata, embedded
-`sla.json` and charter, no near-empty page, the same bytes on a second build.
+`sla.json` and charter, PDF/A-3b (XMP, output intent, /AF with AFRelationship, fonts
+embedded), fonts from charterc only, no page under a third full but the last, no signature
+block alone on a page, the same bytes on a second build.
 
 Each document is rendered once (module-scoped build); skips, saying why, when WeasyPrint
 or its system libraries are missing.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from datetime import date
@@ -20,6 +23,10 @@ CHARTERS = sorted((ROOT / "charters").glob("*.charter.yaml"))
 TODAY = date(2026, 11, 27)
 PAGE_OF = {"en": "Page {n} of {m}", "fr": "Page {n} sur {m}"}
 MIN_LINES = 8    # of body text on any page but the last (header and footer not counted)
+# What a page holds (docs/build.md, "How full a page is"): the lines of body text (9.5 pt at
+# a line height of 1.35) between the top and bottom page margins (20 mm and 18 mm).
+LINE_PT = 9.5 * 1.35
+MARGINS_PT = (20 + 18) * 72 / 25.4
 
 
 def _weasyprint_or_skip() -> None:
@@ -83,7 +90,6 @@ def test_pdf_pages_metadata_and_attachments(dist, readers, name):
     assert count >= 1
     for n, text in enumerate(pages, 1):
         assert PAGE_OF[lang].format(n=n, m=count) in text, (name, n)
-        assert f"sha256 {sla['sha256'][:16]}" in text, (name, n)
         assert sla["title"] in text and sla["version"] in text, (name, n)   # running header
     # no section left alone on a near-empty page: every page but the last is well filled
     for n, page in enumerate(reader.pages[:-1], 1):
@@ -102,10 +108,17 @@ def test_pdf_pages_metadata_and_attachments(dist, readers, name):
     assert reader.trailer["/Root"]["/Lang"] == lang
 
     attachments = reader.attachments
-    (charter,) = attachments[f"{cid}.charter.yaml"]
+    (charter,) = attachments[f"{cid}.charter.json"]
     from charterc.loaders import load_bytes
     from charterc.render.view import canonical_sha256
     attached = load_bytes(charter, "attached.charter.yaml").document
+    digest = hashlib.sha256(charter).hexdigest()
+    # the attached charter is the file whose sha256 every page prints beside its name, and
+    # document control in full: its canonical form, byte for byte
+    assert canonical_sha256(attached) == digest
+    for n, text in enumerate(pages, 1):
+        assert f"{cid}.charter.json sha256 {digest[:16]}" in text, (name, n)
+    assert digest in html
     if "/agreements/" in name:
         # an agreement carries its client's slices only (spec 8.2)
         from charterc.export.sla import client_sla_bytes
@@ -114,29 +127,126 @@ def test_pdf_pages_metadata_and_attachments(dist, readers, name):
         assert [c["id"] for c in attached["clients"]] == [client]
         return
     assert attachments["sla.json"] == [(dist / cid / "sla.json").read_bytes()]
-    # the attached charter is the canonical document the PDF states the hash of
-    assert canonical_sha256(attached) == sla["sha256"]
+    assert digest == sla["sha256"]
 
 
-def test_wide_tables_are_on_landscape_pages(readers, tmp_path):
-    """A four-year per-unit charter's prices per tier and year (10 columns) are printed
-    across a landscape page; the four-year share charter, which prints no price table
-    (spec 8.2: no table of zero prices), has none."""
-    reader = readers["hr-legal/charter.en.pdf"]
-    assert not any(float(p.mediabox.width) > float(p.mediabox.height) for p in reader.pages)
+@pytest.mark.parametrize("name", DOCUMENTS)
+def test_pdf_is_pdf_a_3b(readers, name):
+    """PDF/A-3b as spec 8.2 asks: the XMP metadata declares part 3 conformance B, an sRGB
+    output intent, each embedded file in the catalogue's /AF with its AFRelationship
+    (Data for sla.json, Source for the charter), and every font embedded."""
+    reader = readers[name]
+    cid = name.split("/")[0]
+    root = reader.trailer["/Root"]
+    xmp = root["/Metadata"].get_object().get_data().decode("utf-8")
+    assert 'pdfaid:part="3"' in xmp and 'pdfaid:conformance="B"' in xmp
+    assert reader.pdf_header == "%PDF-1.7"
+    (intent,) = root["/OutputIntents"]
+    intent = intent.get_object()
+    assert intent["/S"] == "/GTS_PDFA1"
+    profile = intent["/DestOutputProfile"].get_object()
+    assert profile["/N"] == 3 and profile.get_data()[36:40] == b"acsp"   # an RGB ICC profile
+    listed = [spec.get_object() for spec in root["/AF"]]
+    relationships = {str(spec["/F"]): spec["/AFRelationship"] for spec in listed}
+    assert relationships == {"sla.json": "/Data", f"{cid}.charter.json": "/Source"}
+    for spec in listed:
+        stream = spec["/EF"]["/F"].get_object()
+        assert stream["/Subtype"] == "/application#2Fjson" or \
+            stream["/Subtype"] == "/application/json"
+        assert "/ModDate" in stream["/Params"]
+    fonts = {}
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descendant = font.get("/DescendantFonts")
+            described = (descendant[0].get_object() if descendant else font)
+            descriptor = described["/FontDescriptor"].get_object()
+            fonts[str(font["/BaseFont"])] = any(
+                key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))
+    assert fonts and all(fonts.values()), fonts
+    # only the fonts charterc ships (render/fonts/)
+    assert {base.split("+", 1)[1] for base in fonts} <= \
+        {"Liberation-Sans", "Liberation-Sans-Bold", "Liberation-Mono"}, fonts
+
+
+def _body_lines(page) -> list[str]:
+    """The page's lines of text, less the running header and footer."""
+    lines = [line for line in (page.extract_text() or "").splitlines() if line.strip()]
+    return lines[1:-1] if len(lines) >= 2 else []
+
+
+def _capacity(page) -> float:
+    """The lines of body text the page holds: its height within the margins."""
+    return (float(page.mediabox.height) - MARGINS_PT) / LINE_PT
+
+
+@pytest.mark.parametrize("name", DOCUMENTS)
+def test_no_page_under_a_third_full_but_the_last(readers, name):
+    """No section or table starts a page of its own that it leaves mostly empty: every
+    page but the last holds at least a third of the lines a page holds; and no prose is set
+    on a landscape page (the bundled charters' tables all fit a portrait page)."""
+    reader = readers[name]
+    for n, page in enumerate(reader.pages[:-1], 1):
+        lines = _body_lines(page)
+        assert len(lines) >= _capacity(page) / 3, (name, n, len(lines), round(_capacity(page)))
+    for n, page in enumerate(reader.pages, 1):
+        assert float(page.mediabox.width) < float(page.mediabox.height), (name, n)
+
+
+_SIGNATURE_LINE = re.compile(r"^(For|Pour|Name|Nom|Title|Fonction|Date|Signature|Place|Lieu)\b"
+                             r"|^_+$")
+
+
+@pytest.mark.parametrize("name", DOCUMENTS)
+def test_no_signature_block_alone_on_a_page(readers, name):
+    """A signature block keeps with what it signs: the page holding the "Signatures"
+    heading holds text before it, and no page holds a single signature block and nothing
+    else (read from the text layer: a block's lines are its party, name, title, date and
+    signature lines)."""
+    reader = readers[name]
+    heading = "Signatures"
+    for n, page in enumerate(reader.pages, 1):
+        lines = _body_lines(page)
+        if heading in lines:
+            assert lines.index(heading) > 0, (name, n, "the signatures start the page")
+        if lines and all(_SIGNATURE_LINE.search(line.strip()) for line in lines):
+            blocks = sum(len(re.findall(r"\b(?:For|Pour) ", line)) for line in lines)
+            assert blocks > 1, (name, n, "a signature block alone on a page", lines)
+
+
+@pytest.mark.parametrize("years, landscape", [(4, False), (6, True)])
+def test_wide_tables_fit_or_go_landscape(tmp_path, years, landscape):
+    """The prices per tier and year over four years (10 columns) fit a portrait page in a
+    smaller size; over six years (14 columns) the table is set alone on a landscape page,
+    the prose around it staying portrait."""
+    _weasyprint_or_skip()
     from pypdf import PdfReader
 
     from charterc.publish.build import build
-    text = (ROOT / "charters/it-service-desk.charter.yaml").read_text()
-    source = tmp_path / "it-service-desk.charter.yaml"
-    source.write_text(text.replace("period: {start: 2026-01-01, years: 3}",
-                                   "period: {start: 2026-01-01, years: 4}"))
-    assert build([source], tmp_path / "dist", langs=["en"], formats=["pdf"], today=TODAY,
-                 jobs=1).published
-    wide = PdfReader(tmp_path / "dist/it-service-desk/charter.en.pdf")
-    landscape = [p.extract_text() for p in wide.pages
-                 if float(p.mediabox.width) > float(p.mediabox.height)]
-    assert any("Prices per tier and year" in text for text in landscape)
+    text = (ROOT / "charters/it-service-desk.charter.yaml").read_text(encoding="utf-8")
+    longer = text.replace("period: {start: 2026-01-01, years: 3}",
+                          f"period: {{start: 2026-01-01, years: {years}}}")
+    assert longer != text
+    # six years of indexed prices outgrow the costs' growth: the recovery rule says so
+    longer = longer.replace("  suppress: []\n",
+                            '  suppress: [{rule: C403, reason: "a long term"}]\n')
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src/it-service-desk.charter.yaml").write_text(longer, encoding="utf-8")
+    result = build([tmp_path / "src"], tmp_path / "dist", langs=["en"], formats=["html", "pdf"],
+                   today=TODAY, jobs=1)
+    assert result.published, [d.message for d in result.check.diagnostics]
+    html = (tmp_path / "dist/it-service-desk/charter.en.html").read_text(encoding="utf-8")
+    assert '<table class="wide">' in html
+    reader = PdfReader(tmp_path / "dist/it-service-desk/charter.en.pdf")
+    texts = [p.extract_text() or "" for p in reader.pages]
+    wide = [t for p, t in zip(reader.pages, texts, strict=True)
+            if float(p.mediabox.width) > float(p.mediabox.height)]
+    assert any("Prices per tier and year" in t for t in texts)
+    if not landscape:
+        assert wide == []
+        return
+    assert len(wide) == 1 and "Prices per tier and year" in wide[0]
+    assert "Charges" not in wide[0] and "Projection per client and year" not in wide[0]
 
 
 def test_two_builds_give_the_same_bytes(dist, tmp_path):
@@ -148,6 +258,33 @@ def test_two_builds_give_the_same_bytes(dist, tmp_path):
     names = [n for n in DOCUMENTS if n.startswith("it-service-desk/")]
     for name in names:
         assert (again / name).read_bytes() == (dist / name).read_bytes(), name
+
+
+def test_no_font_of_the_machine_is_used(dist, tmp_path, monkeypatch):
+    """The fonts come with charterc: with fontconfig pointed at an empty configuration (no
+    font of the machine reachable) the PDFs are the same bytes."""
+    from charterc.publish.build import build
+    empty = tmp_path / "fonts.conf"
+    empty.write_text('<?xml version="1.0"?>\n<fontconfig></fontconfig>\n', encoding="utf-8")
+    monkeypatch.setenv("FONTCONFIG_FILE", str(empty))
+    again = tmp_path / "dist"
+    result = build([ROOT / "charters/it-service-desk.charter.yaml"], again,
+                   langs=["en", "fr"], formats=["pdf"], today=TODAY, jobs=1)
+    assert result.published
+    names = [n for n in DOCUMENTS if n.startswith("it-service-desk/")]
+    assert names
+    for name in names:
+        assert (again / name).read_bytes() == (dist / name).read_bytes(), name
+
+
+def test_the_fonts_are_package_data_with_their_licence():
+    """The faces the stylesheet names are in the package, with the licence that allows
+    shipping them, and nothing more (regular, bold, mono)."""
+    from charterc.render.pdf import FONTS
+    folder = ROOT / "charterc/render/fonts"
+    assert sorted(p.name for p in folder.glob("*.ttf")) == sorted(f for _, _, f in FONTS)
+    licence = (folder / "LICENSE").read_text(encoding="utf-8")
+    assert "SIL Open Font License" in licence and "Liberation" in licence
 
 
 def test_one_date_issued_on_and_the_pdf_dates(tmp_path, monkeypatch):

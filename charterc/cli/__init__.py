@@ -314,22 +314,57 @@ class _FormatsOption(click.Option):
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--format", "fmt", default="text", show_default=True,
               type=_RegistryChoice("diff"), help="Output format.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report here.")
-def diff(old: str, new: str, paths: tuple[str, ...], fmt: str, output: str | None) -> None:
+@click.option("-o", "--output", type=click.Path(),
+              help="Write the report here (a file); with --redline, the folder of the redlines.")
+@click.option("--redline", is_flag=True,
+              help="Write, into the -o folder, a redline (HTML and Markdown) of every "
+                   "document whose text changes: the charter and each client agreement.")
+@click.option("--lang", "lang", default="en", show_default=True, metavar="LANG",
+              help="The language of the documents the redline compares.")
+def diff(old: str, new: str, paths: tuple[str, ...], fmt: str, output: str | None,
+         redline: bool, lang: str) -> None:
     """Changes in commitments between two versions (paths or git revisions), per client.
 
     OLD and NEW are files, folders or git revisions (`charterc diff main HEAD
     charters/`); revisions are read with git, without a checkout. Exit 1 when a
-    version is bumped less than the changes require (G706).
+    version is bumped less than the changes require (G706). With `--redline -o DIR`
+    the report is printed and DIR receives the redlines (spec 8.2).
     """
+    from pathlib import Path
+
     from ..diff import SourceError, diff_sides
     from ..render.formats import render_set
+    if redline and not output:
+        raise click.UsageError("--redline writes a folder: give it with -o DIR")
+    if redline:
+        from ..render.i18n import languages
+        if lang not in languages():
+            raise click.BadParameter(f"no catalogue for language {lang!r} (known: "
+                                     f"{', '.join(languages())})", param_hint="--lang")
+    elif output and Path(output).is_dir():
+        raise click.BadParameter(f"{output} is a folder (without --redline, -o names the "
+                                 "report's file)", param_hint="-o")
     try:
         result = diff_sides(old, new, paths)
     except SourceError as exc:
         raise click.UsageError(str(exc)) from exc
     (data,) = render_set([fmt], [], result=result).values()
-    _emit(data.decode("utf-8"), output, "diff")
+    if redline:
+        assert output is not None
+        from ..diff.redline import redlines, write
+        from ..publish.files import WriteProblem
+        if Path(output).exists() and not Path(output).is_dir():
+            raise click.BadParameter(f"{output} is a file (--redline writes a folder)",
+                                     param_hint="-o")
+        try:
+            written = write(redlines(result, lang), output)
+        except (WriteProblem, OSError) as exc:
+            click.echo(f"charterc diff: {visible(str(exc))}", err=True)
+            sys.exit(EXIT_USAGE)
+        _emit(data.decode("utf-8"), None, "diff")
+        click.echo(f"redlines: {len(written)} file(s) in {output}", err=True)
+    else:
+        _emit(data.decode("utf-8"), output, "diff")
     sys.exit(result.exit_code)
 
 

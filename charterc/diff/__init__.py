@@ -48,6 +48,9 @@ class CharterDiff:
     required: str = "none"
     made: str | None = None          # None for an added or removed charter
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    # each side's model and source map, for the redline (diff/redline.py): not in the JSON
+    old_side: tuple[Charter, SourceMap] | None = field(default=None, repr=False, compare=False)
+    new_side: tuple[Charter, SourceMap] | None = field(default=None, repr=False, compare=False)
 
     def to_dict(self) -> CharterDiffJSON:
         return {"id": self.id, "old": {"file": self.old_file, "version": self.old_version},
@@ -215,7 +218,9 @@ def diff_loaded(old_files: Sequence[Loaded], new_files: Sequence[Loaded], *,
             if len(old_files) == 1 == len(new_files) or _counterpart(cid, present[1], others):
                 continue  # its other version does not load: not compared (result.problems)
         diff = CharterDiff(cid, old[1].file if old else None, new[1].file if new else None,
-                           old[0].version if old else None, new[0].version if new else None)
+                           old[0].version if old else None, new[0].version if new else None,
+                           old_side=(old[0], old[1].sources) if old else None,
+                           new_side=(new[0], new[1].sources) if new else None)
         if old and new:
             diff.changes = _sort(diff_charters(old[0], new[0]))
         elif new:

@@ -268,18 +268,19 @@ def _pdf(subject: Subject, exports: dict[str, bytes]) -> Pdf:
     date the documents are issued on, "Issued on" (spec 8.2, one date: `--today`, else
     SOURCE_DATE_EPOCH, else the charter file's last commit date, else today; `issue_date`).
     """
-    from ..authoring.yaml import dump
     from ..render.pdf import Attached, Pdf, created_from
+    from ..render.view import canonical_json, canonical_name
     charter = subject.charter
     effective = charter.terms.effective if charter.terms is not None else None
-    canonical = dump(dict(charter.source), schema=None).encode("utf-8")
+    # the very bytes whose sha256 the documents print beside this file's name
+    canonical = canonical_json(charter.source)
     return Pdf(
         author=charter.provider.name,
         created=created_from(subject.today, effective, charter.period.start),
         attachments=(
             Attached("sla.json", exports["sla.json"], "Service levels as data "
                      "(schemas/sla.schema.json)", "Data"),
-            Attached(f"{charter.id}.charter.yaml", canonical,
+            Attached(canonical_name(charter.id), canonical,
                      f"The canonical charter (sha256 {subject.sha256})", "Source"),
         ))
 
@@ -288,18 +289,17 @@ def _client_pdf(subject: Subject, client_id: str, whole: Pdf) -> Pdf:
     """What one client's agreement carries (spec section 8.2): the charter's facts, with its
     own slice of `sla.json` (`export.sla.export_client`) and of the canonical charter
     (`export.confidential.client_charter`) in place of the whole portfolio's."""
-    from ..authoring.yaml import dump
     from ..export.confidential import client_charter
     from ..export.sla import export_client
     from ..render.pdf import Attached, Pdf
-    from ..render.view import canonical_sha256
+    from ..render.view import canonical_json, canonical_name, canonical_sha256
     charter = subject.charter
     sliced = client_charter(charter.source, client_id)
+    # the very bytes whose sha256 the agreement prints beside this file's name
     return Pdf(author=whole.author, created=whole.created, attachments=(
         Attached("sla.json", export_client(subject, client_id).data,
                  "Service levels of this agreement as data (schemas/sla.schema.json)", "Data"),
-        Attached(f"{charter.id}.charter.yaml",
-                 dump(sliced, schema=None).encode("utf-8"),
+        Attached(canonical_name(charter.id), canonical_json(sliced),
                  f"The canonical charter as this client's agreement applies it (sha256 "
                  f"{canonical_sha256(sliced)})", "Source"),
     ))

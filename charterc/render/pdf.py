@@ -8,8 +8,16 @@ a PDF is asked for: `charterc check` and the other formats never load it.
 What the PDF adds to the HTML:
 - metadata: title and language from the HTML (`<title>`, `<html lang>`), author
   (the provider), creation and modification dates;
-- embedded files (as Factur-X attaches its XML, PDF/A-3 style): `sla.json`
-  (relationship Data) and the canonical charter as YAML (relationship Source);
+- PDF/A-3b (spec 8.2): XMP metadata with `pdfaid:part` 3 and `pdfaid:conformance` B,
+  an output intent (WeasyPrint's sRGB ICC profile), every font embedded, and the
+  embedded files (as Factur-X attaches its XML) listed in the catalogue's `/AF`, each
+  with its AFRelationship: `sla.json` (Data) and the canonical charter (Source);
+- fonts that come with charterc (`render/fonts/`: Liberation Sans, Sans Bold and Mono
+  2.1.5, from Debian's fonts-liberation2, under the SIL Open Font License beside them),
+  declared by `@font-face` and served from the package; the font configuration is an
+  empty one (`fonts/empty.conf`) plus these, so that no font of the machine is ever
+  reachable: the same document gives the same bytes on any machine (text beyond the
+  fonts' coverage shows as missing glyphs rather than in a font the next machine lacks);
 - reproducible bytes: the dates are given (`Pdf.created`), never the clock; the
   file identifier is derived from the document's own content.
 
@@ -20,18 +28,31 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 from datetime import UTC, date, datetime
+from functools import cache
+from importlib.resources import files
 from typing import Any
 
 from ..errors import CharterError
 from .formats import Attachment, Facts, OutputRequestError
 
-__all__ = ["Attached", "Pdf", "PdfProblem", "available", "convert", "created_from", "html_to_pdf",
-           "require"]
+__all__ = ["FONTS", "VARIANT", "Attached", "Pdf", "PdfProblem", "available", "convert",
+           "created_from", "font_faces", "html_to_pdf", "require"]
 
 # What the PDF of a document needs from the system, named in PdfProblem's message.
-SYSTEM_LIBRARIES = ("libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation "
-                    "fonts-dejavu-core")
+SYSTEM_LIBRARIES = "libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0"
+
+# The PDF standard every PDF declares and meets (WeasyPrint's variant name).
+VARIANT = "pdf/a-3b"
+
+# The faces shipped in render/fonts/ (font-family, weight, file): the print stylesheet
+# (_style.css.j2) names these families; a bold mono is synthesised from the mono face.
+FONTS = (("Liberation Sans", "normal", "LiberationSans-Regular.ttf"),
+         ("Liberation Sans", "bold", "LiberationSans-Bold.ttf"),
+         ("Liberation Mono", "normal", "LiberationMono-Regular.ttf"))
+# The scheme of the fonts' URLs in the @font-face rules: served from the package only.
+FONT_SCHEME = "charterc-font"
 
 
 class PdfProblem(CharterError):
@@ -56,6 +77,61 @@ def _weasyprint() -> Any:
                          f"install {SYSTEM_LIBRARIES} (Debian and Ubuntu package names)") \
             from None
     return weasyprint
+
+
+def _fonts_folder() -> Any:
+    return files(__package__) / "fonts"
+
+
+def font_faces() -> str:
+    """The @font-face rules of the shipped fonts (a user stylesheet of every PDF)."""
+    return "\n".join(
+        f'@font-face {{ font-family: "{family}"; font-weight: {weight}; font-style: normal; '
+        f'src: url({FONT_SCHEME}:{file}); }}'
+        for family, weight, file in FONTS)
+
+
+@cache
+def _fetcher_class(weasyprint: Any) -> Any:
+    class Fetcher(weasyprint.URLFetcher):  # type: ignore[misc]
+        """Inline data, and the shipped fonts by name: nothing else is ever fetched."""
+
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            scheme, _, name = url.partition(":")
+            if scheme == FONT_SCHEME:
+                if name not in {file for _, _, file in FONTS}:
+                    raise ValueError(f"no font {name!r} in charterc")
+                body = (_fonts_folder() / name).read_bytes()
+                return weasyprint.urls.URLFetcherResponse(url, body=body)
+            return super().fetch(url, headers)
+
+    return Fetcher
+
+
+def _font_config(weasyprint: Any) -> Any:
+    """A font configuration that knows no font of the machine: fontconfig is started on
+    an empty configuration (`fonts/empty.conf`); the @font-face rules add charterc's."""
+    from weasyprint.text.fonts import FontConfiguration  # type: ignore[import-untyped]
+    empty = _fonts_folder() / "empty.conf"
+    before = os.environ.get("FONTCONFIG_FILE")
+    os.environ["FONTCONFIG_FILE"] = str(empty)
+    try:
+        return FontConfiguration()
+    finally:
+        if before is None:
+            del os.environ["FONTCONFIG_FILE"]
+        else:
+            os.environ["FONTCONFIG_FILE"] = before
+
+
+def _list_attachments_once(document: Any, pdf: Any) -> None:
+    """The catalogue's `/AF` names each embedded file once (WeasyPrint lists them twice:
+    from the names tree and from the file specifications)."""
+    listed = pdf.catalog.get("AF")
+    if listed:
+        unique = list(dict.fromkeys(listed))
+        listed.clear()
+        listed.extend(unique)
 
 
 def available() -> None:
@@ -91,9 +167,12 @@ def html_to_pdf(html: str, pdf: Pdf) -> bytes:
     moment = datetime(pdf.created.year, pdf.created.month, pdf.created.day, tzinfo=UTC)
     stamp = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
     try:
-        # documents stand alone: nothing but inline data is ever fetched
-        fetcher = weasyprint.URLFetcher(allowed_protocols=("data",))
-        document = weasyprint.HTML(string=html, url_fetcher=fetcher).render()
+        # documents stand alone: nothing but inline data and charterc's fonts is fetched
+        fetcher = _fetcher_class(weasyprint)(allowed_protocols=("data",))
+        fonts = _font_config(weasyprint)
+        faces = weasyprint.CSS(string=font_faces(), url_fetcher=fetcher, font_config=fonts)
+        document = weasyprint.HTML(string=html, url_fetcher=fetcher).render(
+            font_config=fonts, stylesheets=[faces], pdf_variant=VARIANT)
         metadata = document.metadata
         metadata.authors = [pdf.author]
         metadata.generator = "charterc"
@@ -108,7 +187,8 @@ def html_to_pdf(html: str, pdf: Pdf) -> bytes:
         digest = hashlib.sha256(html.encode("utf-8"))
         for a in pdf.attachments:
             digest.update(a.name.encode("utf-8") + b"\0" + a.data)
-        data: bytes = document.write_pdf(attachments=attachments,
+        data: bytes = document.write_pdf(attachments=attachments, pdf_variant=VARIANT,
+                                         finisher=_list_attachments_once,
                                          pdf_identifier=digest.hexdigest()[:32].encode("ascii"))
     except Exception as exc:  # WeasyPrint's own failures: not a traceback for the user
         raise PdfProblem(f"WeasyPrint could not lay out the document: "

@@ -38,6 +38,8 @@ __all__ = [
     "Token",
     "Units",
     "agreement_view",
+    "canonical_json",
+    "canonical_name",
     "canonical_sha256",
     "charter_view",
     "localise",
@@ -173,11 +175,22 @@ class Subject:
         return derive(self.charter)
 
 
-def canonical_sha256(document: Any) -> str:
-    """sha256 of the canonical document as compact JSON with sorted keys (UTF-8)."""
+def canonical_json(document: Any) -> bytes:
+    """The canonical document as compact JSON with sorted keys (UTF-8): the bytes its
+    sha256 is taken of, and the charter a PDF carries (`<id>.charter.json`)."""
     text = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
                       default=str)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return text.encode("utf-8")
+
+
+def canonical_name(charter_id: str) -> str:
+    """The file name of the canonical document a PDF carries, printed beside its sha256."""
+    return f"{charter_id}.charter.json"
+
+
+def canonical_sha256(document: Any) -> str:
+    """sha256 of the canonical document as compact JSON with sorted keys (UTF-8)."""
+    return hashlib.sha256(canonical_json(document)).hexdigest()
 
 
 # Enum values shown with a phrase rather than the bare token (the token alone would be
@@ -417,7 +430,8 @@ def _common(s: Subject) -> dict[str, object]:
                    for x in meta.signatories]
     return {
         "id": meta.id, "title": meta.title, "version": meta.version, "status": Token(meta.status),
-        "owner": meta.owner, "sha256": s.sha256, "today": s.today, "file": s.file,
+        "owner": meta.owner, "sha256": s.sha256,
+        "canonical_file": canonical_name(meta.id), "today": s.today, "file": s.file,
         "provider": {"name": c.provider.name, "timezone": c.provider.timezone,
                      "holidays": c.provider.holidays_or_default},
         "period": {"start": c.period.start, "end": term_end(c),
@@ -487,8 +501,11 @@ def agreement_view(s: Subject, client: Client) -> dict[str, object]:
     c, f = s.charter, s.facts
     view = _common(s)
     tier = c.tier_of(client)
-    from ..export.confidential import WITHHELD, names_other_client
+    from ..export.confidential import WITHHELD, client_charter, names_other_client
     others = [w for x in c.clients if x.id != client.id for w in (x.name, x.id)]
+    # the agreement's PDF carries the charter as this client reads it: the hash printed is
+    # of that file (render/pdf.py), which names no other client
+    view["sha256"] = canonical_sha256(client_charter(c.source, client.id))
     own_tier = _tier(c, f, tier)
     own_tier["clients"] = [client.name]   # a client sees no other client (spec 8.2)
     view.update({
