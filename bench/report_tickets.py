@@ -39,7 +39,8 @@ whose tiers are 24x7 with calendar clocks (like with like: a deadline is the ope
 plus the target), (e) `build_report` and the JSON document written (`dumps`), against
 (f) DuckDB reading the same CSV and computing each client's response and resolution
 met/total (the ticket in the period, its deadline from its client's tier and priority,
-breached once the deadline passed without an answer, pending if not yet). The two must
+breached once the deadline passed without an answer by the period's end, pending if
+not yet). The two must
 agree on every figure; `duckdb ratio: X` is (e)'s time over (f)'s (DuckDB is a bench
 dependency only: `pip install duckdb`).
 
@@ -236,6 +237,7 @@ def _duckdb(charter, path: str, span) -> tuple[float, dict]:
     connection.execute("CREATE TABLE targets (client VARCHAR, priority VARCHAR, "
                        "response BIGINT, resolution BIGINT)")
     connection.executemany("INSERT INTO targets VALUES (?, ?, ?, ?)", targets)
+    end = span.end  # an answer after the period's end is not known at its end
     query = f"""
         WITH t AS (
             SELECT client, priority, epoch(opened)::BIGINT AS opened,
@@ -251,12 +253,12 @@ def _duckdb(charter, path: str, span) -> tuple[float, dict]:
             WHERE t.opened >= {span.start} AND t.opened < {span.end}
         )
         SELECT client,
-            count(*) FILTER (answered <= due_response),
-            count(*) FILTER (answered IS NOT NULL OR due_response < {span.end}),
-            count(*) FILTER (answered IS NULL AND due_response >= {span.end}),
-            count(*) FILTER (done <= due_resolution),
-            count(*) FILTER (done IS NOT NULL OR due_resolution < {span.end}),
-            count(*) FILTER (done IS NULL AND due_resolution >= {span.end})
+            count(*) FILTER (answered < {end} AND answered <= due_response),
+            count(*) FILTER (answered < {end} OR due_response < {end}),
+            count(*) FILTER (NOT coalesce(answered < {end}, false) AND due_response >= {end}),
+            count(*) FILTER (done < {end} AND done <= due_resolution),
+            count(*) FILTER (done < {end} OR due_resolution < {end}),
+            count(*) FILTER (NOT coalesce(done < {end}, false) AND due_resolution >= {end})
         FROM d GROUP BY client ORDER BY client
     """
     began = time.perf_counter()
