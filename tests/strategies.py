@@ -352,8 +352,18 @@ _BANDS = st.lists(st.tuples(percents(80, 100, 2), percents(0, 100, 0)), min_size
 _EMAILS = st.lists(emails(), min_size=1, max_size=2)
 
 
+def _feature(draw, feature_id: str) -> dict:
+    feature: dict = {"id": feature_id}
+    _maybe(draw, feature, "name", _names())
+    if _chance(draw, 4):   # other spellings in ITSM exports (spec section 9.2)
+        feature["aliases"] = draw(st.lists(_names(), max_size=3))
+    return feature
+
+
 def _client(draw, client_id, tier_ids, feature_ids, share, volume_required: bool) -> dict:
     client = {"id": client_id, "name": draw(_names()), "tier": _pick(draw, tier_ids)}
+    if _chance(draw, 4):   # other spellings in ITSM exports (spec section 9.2)
+        client["aliases"] = draw(st.lists(_names(), max_size=3))
     if share is not None:
         client["share"] = share
     if volume_required or not _chance(draw, 5):
@@ -480,11 +490,7 @@ def charters(draw, *, charging: str | None = None, fixed_fees: bool = True,
         _maybe(draw, cost, "growth", signed_percents(10))
         _maybe(draw, cost, "feature", _choice(tuple(feature_ids)))
         costs.append(cost)
-    features = []
-    for feature_id in feature_ids:
-        feature: dict = {"id": feature_id}
-        _maybe(draw, feature, "name", _names())
-        features.append(feature)
+    features = [_feature(draw, feature_id) for feature_id in feature_ids]
     tiers = [_tier(draw, tier_id, feature_ids, priorities, fixed_fees, priced)
              for tier_id in tier_ids]
     shares = _shares(draw, len(client_ids))

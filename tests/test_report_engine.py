@@ -509,7 +509,7 @@ BAD_ROWS = [  # (file, line, column, rule, text in the message)
     # line 10 is blank; line 13-14 is one record with a quoted line break (B09, valid)
     ("bad_tickets.csv", 11, 1, "U101", "id is empty"),
     ("bad_tickets.csv", 12, 5, "U103", "ticket B08 is first answered"),
-    ("bad_tickets.csv", 15, 2, "U102", "unknown client 'Legal'"),
+    ("bad_tickets.csv", 15, 2, "U102", "unknown client 'Legl'"),
     ("bad_tickets.csv", 16, 4, "U101", "opened is empty"),
 ]
 
@@ -618,7 +618,7 @@ def test_cli_bad_rows_are_printed_and_counted(tmp_path):
                     str(HERE / "bad_outages.csv"), "--period", "2026-10", "-o", str(tmp_path),
                     "--format", "json")
     assert result.exit_code == 0
-    assert "bad_tickets.csv:15:2: warning[U102]: unknown client 'Legal'" in result.output
+    assert "bad_tickets.csv:15:2: warning[U102]: unknown client 'Legl'" in result.output
     assert "16 rows skipped" in result.output
     strict = invoke("--tickets", str(HERE / "bad_tickets.csv"), "--period", "2026-10",
                     "-o", str(tmp_path / "strict"), "--format", "json", "--strict")

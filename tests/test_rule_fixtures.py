@@ -130,9 +130,12 @@ def test_every_rule_has_fixtures():
 # Rules whose failing input cannot be a charter file on its own; they are tested elsewhere:
 # P104/P106 in test_loader_yaml.py (size, bytes), G706 in test_diff.py (two versions),
 # U101-U106 and U108 in test_report_engine.py (rows of usage CSV files, with their line
-# numbers), U107 in test_report_pauses.py (a report run without its status history).
+# numbers), U107 in test_report_pauses.py (a report run without its status history), U109
+# in test_report_itsm.py (rows of the ITSM's SLA records, tests/report/itsm/),
+# I101-I109 in test_drift_fixtures.py (an ITSM's file beside the charter: tests/itsm/drift/).
 _NOT_FIXTURE_RULES = {"P104", "P106", "G706", "X001",
-                      "U101", "U102", "U103", "U104", "U105", "U106", "U107", "U108"}
+                      "U101", "U102", "U103", "U104", "U105", "U106", "U107", "U108", "U109",
+                      "I101", "I102", "I103", "I104", "I105", "I106", "I107", "I108", "I109"}
 
 
 def test_the_checks_are_every_rule_with_a_check_in_catalogue_order():

@@ -316,9 +316,12 @@ class _Writer:
             item, pointer, kw, (("growth", "growing"), ("feature", "for"))))
 
     def feature(self, item: object, pointer: str) -> None:
-        item = self.mapping(item, pointer, ("id", "name"))
+        item = self.mapping(item, pointer, ("id", "name", "aliases"))
         self.require(item, pointer, "id")
-        texts, _ = self.positional(item, pointer, rule_keywords()["feature"], ("id", "name"))
+        kw = rule_keywords()["feature"]
+        texts, _ = self.positional(item, pointer, kw, ("id", "name"))
+        if "aliases" in item:
+            texts += ["aliases", self.values(item["aliases"], f"{pointer}/aliases", kw)]
         self.emit(pointer, "feature", *texts)
 
     # -- tiers -------------------------------------------------------------------------
@@ -479,6 +482,9 @@ class _Writer:
 
         def body() -> None:
             simple("tier", "client_tier", "tier")
+            if "aliases" in item:
+                self.emit(f"{pointer}/aliases", "aliases", self.values(
+                    item["aliases"], f"{pointer}/aliases", keywords["aliases"]))
             simple("share", "share", "share")
             if "volume" in item:
                 self.volume(item["volume"], f"{pointer}/volume")
@@ -660,7 +666,7 @@ _TOP = ("apiVersion", "kind", "metadata", "provider", "period", "baseline", "bus
         "terms")
 _METADATA = ("id", "title", "version", "status", "owner", "suppress", "changes", "signatories")
 _TIER = ("id", "name", "features", "hours", "objectives", "maintenance", "price", "credits")
-_CLIENT = ("id", "name", "tier", "share", "volume", "budget", "needs", "regions", "data",
+_CLIENT = ("id", "name", "aliases", "tier", "share", "volume", "budget", "needs", "regions", "data",
            "reporting", "signatory", "timezone")
 _SECURITY = ("classification", "isolation", "residency", "controls", "breach_notification",
              "subprocessors", "transfers", "retention", "exit")

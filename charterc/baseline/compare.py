@@ -13,7 +13,7 @@ import math
 from array import array
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
@@ -26,8 +26,16 @@ from ..diagnostics import Diagnostic
 from ..errors import CharterError
 from ..model.charter import Charter, Client
 from ..model.projection import Facts, primary_of
-from ..report.inputs import Skipped, UnreadableFile, read_outages, read_tickets
+from ..report.inputs import (
+    Excluded,
+    Skipped,
+    UnreadableFile,
+    excluded_statuses,
+    read_outages,
+    read_tickets,
+)
 from ..report.measure import Period, groups_of, period_charge, quantile, range_period
+from ..report.names import client_names, feature_names
 from .types import (
     BaselineDocument,
     ClientBaseline,
@@ -122,18 +130,22 @@ def _tier_hours(charter: Charter, client: Client) -> tuple[Schedule, ZoneInfo]:
 def _read(charter: Charter, tickets: Path, display: str, period: Period,
           columns: dict[str, str] | None, profile: Profile | None, instants: Instants,
           progress: Callable[[int], None] | None,
-          skip: Callable[[Skipped], None]) -> tuple[dict[str, _Client], bool]:
+          skip: Callable[[Skipped], None],
+          exclude: frozenset[str] = frozenset()) -> tuple[dict[str, _Client], bool]:
     bounds = _month_starts(period)
     state = {c.id: _Client(c, [0] * (len(bounds) - 1)) for c in charter.clients}
     hours_of = {c.id: _tier_hours(charter, c) for c in charter.clients}
     zone_of = {c.id: zone(_client_zone(c)) for c in charter.clients}
     start, end = period.start, period.end
     shape: dict[str, int] = {}
-    for t in read_tickets(tickets, display, clients=list(state), priorities=charter.priorities,
-                          mapping=columns, progress=progress, profile=profile,
-                          instants=instants, shape=shape):
+    for t in read_tickets(tickets, display, clients=client_names(charter),
+                          priorities=charter.priorities, mapping=columns, progress=progress,
+                          profile=profile, instants=instants, shape=shape,
+                          features=feature_names(charter), exclude=exclude):
         if isinstance(t, Skipped):
             skip(t)
+            continue
+        if isinstance(t, Excluded):   # cancelled: out of every figure
             continue
         if not start <= t.opened < end:
             continue
@@ -242,11 +254,13 @@ def compare(charter: Charter, *, tickets: Path, start: date, end: date,
             outages_display: str | None = None, columns: dict[str, str] | None = None,
             profile: Profile | None = None, input_timezone: str | None = None,
             progress: Callable[[int], None] | None = None,
-            file: str | None = None) -> Baseline:
+            file: str | None = None,
+            exclude_status: Sequence[str] | None = None) -> Baseline:
     """Compare the window [start, end] (local dates, provider's zone) with the charter.
 
     `charter` must have passed the checks. Bad rows are skipped with their diagnostic;
-    an unreadable file raises `BaselineError` with its U106 diagnostic.
+    an unreadable file raises `BaselineError` with its U106 diagnostic. Tickets in a
+    status of `exclude_status` (None: `canceled`, `cancelled`) are left out, as in a report.
     """
     from ..report.profiles import Instants
 
@@ -274,7 +288,8 @@ def compare(charter: Charter, *, tickets: Path, start: date, end: date,
                 elif o.end > period.start and o.start < period.end:
                     outage_count += 1
         state, with_features = _read(charter, tickets, tickets_display or str(tickets), period,
-                                     columns, profile, instants, progress, skip)
+                                     columns, profile, instants, progress, skip,
+                                     excluded_statuses(exclude_status))
     except UnreadableFile as exc:
         raise BaselineError(exc.diagnostic.message, [*diagnostics, exc.diagnostic]) from None
     return _document(charter, period, state, with_features, diagnostics, skipped,

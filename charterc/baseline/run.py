@@ -42,6 +42,7 @@ class BaselineRequest:
     write: Path | None = None
     profile: str | None = None
     input_timezone: str | None = None
+    exclude_status: tuple[str, ...] | None = None   # None: canceled, cancelled
 
 
 @dataclass
@@ -109,7 +110,8 @@ def run_baseline(request: BaselineRequest, *,
             tickets_display=display_path(request.tickets), outages=request.outages,
             outages_display=display_path(request.outages) if request.outages else None,
             columns=request.columns, profile=profile(request.profile),
-            input_timezone=request.input_timezone, progress=progress, file=loaded.file)
+            input_timezone=request.input_timezone, progress=progress, file=loaded.file,
+            exclude_status=request.exclude_status)
     except BaselineError as exc:
         run.diagnostics, run.unreadable = exc.diagnostics, True
         return run

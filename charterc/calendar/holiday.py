@@ -217,6 +217,16 @@ def _library_year(country: str, subdivision: str | None, year: int) -> frozenset
     return frozenset(holidays.country_holidays(country, subdiv=subdivision, years=year))
 
 
+@lru_cache(maxsize=1024)
+def _library_names(country: str, subdivision: str | None,
+                   year: int) -> tuple[tuple[date, str], ...]:
+    import holidays
+
+    _countries()
+    found = holidays.country_holidays(country, subdiv=subdivision, years=year)
+    return tuple(sorted((day, str(name)) for day, name in found.items()))
+
+
 def _date(value: object, where: str) -> date:
     if isinstance(value, date):
         return value
@@ -305,6 +315,16 @@ class HolidayCalendar:
     def dates(self, year_from: int, year_to: int) -> frozenset[date]:
         """The closed dates in the years year_from..year_to (inclusive)."""
         return _dates(self, year_from, year_to)
+
+    def named(self, year_from: int, year_to: int) -> dict[date, str]:
+        """The closed dates of `dates()`, each with its name: the library's (in its default
+        language for the country), `extra closing day` for a date the charter adds."""
+        closed = self.dates(year_from, year_to)
+        names: dict[date, str] = {}
+        if self.country is not None:
+            for year in range(year_from, year_to + 1):
+                names.update(_library_names(self.country, self.subdivision, year))
+        return {d: names.get(d, "extra closing day") for d in sorted(closed)}
 
     def __str__(self) -> str:
         code = self.country or "none"

@@ -577,11 +577,15 @@ def lsp_command(today: str | None, debounce: int, stdio: bool) -> None:
 @click.option("--charter-rev", "charter_rev", metavar="auto|REV",
               help="Measure against the charter as committed in git: auto = the newest commit "
                    "before the period's end.")
+@click.option("--itsm-sla", "itsm_sla", type=click.Path(exists=True, dir_okay=False),
+              help="The ITSM's own SLA records (id, objective, breached, due; with "
+                   "--profile servicenow its task_sla export): compared ticket by ticket.")
 def report_command(charter: str, tickets: str, outages: str | None, period: str | None,
                    first: str | None, last: str | None, out: str, lang: str, fmt: str,
                    columns: tuple[str, ...], strict: bool, history: str | None,
                    profile: str | None, input_timezone: str | None,
-                   charter_rev: str | None) -> None:
+                   exclude_status: str | None, charter_rev: str | None,
+                   itsm_sla: str | None = None) -> None:
     """Measure a period's tickets and outages against a charter; write per-client reports.
 
     Writes OUT/<charter>/<period>/provider.<lang>.<fmt> and clients/<client>.<lang>.<fmt>.
@@ -592,7 +596,8 @@ def report_command(charter: str, tickets: str, outages: str | None, period: str 
 
     request = parse_request(charter, tickets, outages, period, first, last, out, lang, fmt,
                             columns, strict, history=history, profile=profile,
-                            input_timezone=input_timezone, charter_rev=charter_rev)
+                            input_timezone=input_timezone, charter_rev=charter_rev,
+                            exclude_status=exclude_status, itsm_sla=itsm_sla)
     sys.exit(report(request))
 
 
@@ -615,7 +620,7 @@ def report_command(charter: str, tickets: str, outages: str | None, period: str 
 def baseline_command(charter: str, tickets: str, outages: str | None, first: str, last: str,
                      out: str, lang: str, fmt: str, columns: tuple[str, ...],
                      profile: str | None, input_timezone: str | None,
-                     write: str | None) -> None:
+                     exclude_status: str | None, write: str | None) -> None:
     """Compare a window of tickets with a charter; propose its next baseline.
 
     Volumes, shares and roles, features, demand outside the tier's hours, weekday and
@@ -627,6 +632,12 @@ def baseline_command(charter: str, tickets: str, outages: str | None, first: str
     from .baseline import baseline, parse_request
 
     request = parse_request(charter, tickets, outages, first, last, out, lang, fmt, columns,
-                            write, profile, input_timezone)
+                            write, profile, input_timezone, exclude_status)
     sys.exit(baseline(request))
 
+
+
+from .itsm import drift_command, export_command  # noqa: E402 - the commands need `main`'s helpers
+
+main.add_command(export_command)
+main.add_command(drift_command)

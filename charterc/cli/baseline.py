@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import click
 
 from . import _nonempty_list
-from .options import columns, input_zone, languages, reading_bar
+from .options import columns, exclude_statuses, input_zone, languages, reading_bar
 
 if TYPE_CHECKING:
     from ..baseline.run import BaselineRequest, BaselineRun
@@ -32,7 +32,8 @@ def _month(text: str, hint: str, *, last: bool) -> date:
 def parse_request(charter: str, tickets: str, outages: str | None, first: str, last: str,
                   out: str, lang: str, fmt: str, column_names: tuple[str, ...],
                   write: str | None, profile: str | None,
-                  input_timezone: str | None) -> BaselineRequest:
+                  input_timezone: str | None,
+                  exclude_status: str | None = None) -> BaselineRequest:
     """The command's options as a `BaselineRequest`; click errors (exit 2) for bad ones."""
     from ..baseline.run import BaselineRequest
     from ..render.formats import OutputRequestError, check_request
@@ -61,7 +62,7 @@ def parse_request(charter: str, tickets: str, outages: str | None, first: str, l
                                  f"({syntax}): name it *{suffix}", param_hint="--write")
     return BaselineRequest(Path(charter), Path(tickets), Path(outages) if outages else None,
                            start, end, Path(out), langs, formats, columns(column_names),
-                           target, profile, zone)
+                           target, profile, zone, exclude_statuses(exclude_status))
 
 
 def _syntax(name: str) -> str:

@@ -50,7 +50,18 @@ usage_source = _stacked(
                  help="Read the files as that tool exports them (columns, priorities, dates)."),
     click.option("--input-timezone", "input_timezone", metavar="ZONE",
                  help="IANA zone of times written without a UTC offset "
-                      "(required with --profile)."))
+                      "(required with --profile)."),
+    click.option("--exclude-status", "exclude_status", metavar="STATUSES",
+                 help="Ticket statuses left out of every figure, comma-separated, any case "
+                      "(default: canceled,cancelled; '' for none). Read from the status "
+                      "column (ServiceNow state, Jira Status)."))
+
+
+def exclude_statuses(text: str | None) -> tuple[str, ...] | None:
+    """`--exclude-status`: the statuses, or None for the default (canceled, cancelled)."""
+    if text is None:
+        return None
+    return tuple(s.strip() for s in text.split(",") if s.strip())
 
 
 def columns(values: tuple[str, ...]) -> dict[str, str]:

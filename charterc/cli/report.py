@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from . import _day, _nonempty_list
-from .options import columns, input_zone, languages, reading_bar
+from .options import columns, exclude_statuses, input_zone, languages, reading_bar
 
 if TYPE_CHECKING:
     from ..report.run import ReportRequest, ReportRun
@@ -43,7 +43,9 @@ def parse_request(charter: str, tickets: str, outages: str | None, period: str |
                   first: str | None, last: str | None, out: str, lang: str, fmt: str,
                   column_names: tuple[str, ...], strict: bool, *, history: str | None = None,
                   profile: str | None = None, input_timezone: str | None = None,
-                  charter_rev: str | None = None) -> ReportRequest:
+                  charter_rev: str | None = None,
+                  exclude_status: str | None = None,
+                  itsm_sla: str | None = None) -> ReportRequest:
     """The command's options as a `ReportRequest`; click errors (exit 2) for bad ones."""
     from ..report.run import ReportRequest
 
@@ -56,7 +58,9 @@ def parse_request(charter: str, tickets: str, outages: str | None, period: str |
                                  "branch or a commit", param_hint="--charter-rev")
     return ReportRequest(Path(charter), Path(tickets), Path(outages) if outages else None,
                          start, end, Path(out), langs, formats, mapping, strict,
-                         Path(history) if history else None, profile, zone, charter_rev)
+                         Path(history) if history else None, profile, zone, charter_rev,
+                         exclude_statuses(exclude_status),
+                         Path(itsm_sla) if itsm_sla else None)
 
 
 def _print(run: ReportRun) -> None:

@@ -44,8 +44,10 @@ RULE_MODULES = (
     "charterc.checks.levels",        # T6xx
     "charterc.checks.security",      # D8xx
     "charterc.checks.reporting",     # M9xx
-    "charterc.report.inputs",        # U101-U106
+    "charterc.report.inputs",        # U101-U108
+    "charterc.report.itsm",          # U109
     "charterc.diff",                 # G706
+    "charterc.export.itsm.drift",    # I101-I109
     "charterc.pipeline",             # X001
 )
 
@@ -149,7 +151,8 @@ def problem(pointer: str, message: str, hint: str = "", severity: Severity | Non
 _FAMILIES = {"P": "Loading", "S": "Schema", "R": "References", "C": "Cost",
              "V": "Coverage", "T": "Service levels", "G": "Governance and baselines",
              "D": "Security and data protection", "M": "Reporting",
-             "U": "Usage data (charterc report)", "X": "Internal failures"}
+             "U": "Usage data (charterc report)",
+             "I": "ITSM drift (charterc drift)", "X": "Internal failures"}
 
 
 def catalogue_markdown(entries: Sequence[Rule]) -> str:
@@ -159,7 +162,7 @@ def catalogue_markdown(entries: Sequence[Rule]) -> str:
            "`charterc explain ID` prints one. Severities are defaults: a charter accepts a "
            "finding with `metadata.suppress`, a run re-levels one with `--level ID=LEVEL`. "
            "The decisions behind each area's rules are in docs/rules/ (cost, governance, "
-           "coverage, levels, security, reporting).\n"]
+           "coverage, levels, security, reporting, itsm).\n"]
     out.append("| id | severity | title |\n| --- | --- | --- |")
     out.extend(f"| [{r.id}](#{r.id.lower()}) | {r.severity.value} | {r.title} |" for r in entries)
     family = None

@@ -77,7 +77,7 @@ _FIELDS = {
     "priorities": "priorities", "tier_features": "features", "hours": "hours",
     "maintenance": "maintenance", "schedule_empty": "schedule", "objectives": "objectives",
     "window": "window", "measured_by": "measured_by", "attainment": "attainment",
-    "pause_on": "pause_on",
+    "pause_on": "pause_on", "aliases": "aliases",
     "fixed": "fixed", "indexation": "indexation", "credit_cap": "cap",
     "client_tier": "tier", "share": "share", "budget": "budget", "needs_hours": "hours",
     "needs_features": "features", "regions": "regions", "classification": "classification",

@@ -5,7 +5,10 @@ What is being written at the cursor is read from the text itself, not from the
 loaded document, since a line being typed rarely parses: the keys above the cursor
 by indentation (block YAML) and the open `{`/`[` on its line (flow YAML) give the
 path; a `key:` before the cursor says a value is wanted. In the DSL the word before
-the cursor decides (`tier`, `features`, `timezone`, `holidays`).
+the cursor decides (`tier`, `features`, `timezone`, `holidays`); after a feature's name,
+and at the start of a statement in a client's block, `aliases` is offered (the other
+spellings ITSM exports use, spec section 9.2). A client's or feature's id shows its name
+and its aliases.
 """
 from __future__ import annotations
 
@@ -159,8 +162,34 @@ def _ids(analysis: Analysis, among: str) -> list[Item]:
             continue
         entry = analysis.value(pointer.rsplit("/", 1)[0]) if among != "priorities" else None
         name = entry.get("name") if isinstance(entry, dict) else None
-        items.append(Item(target.id, "id", name if isinstance(name, str) else among[:-1]))
+        detail = name if isinstance(name, str) else among[:-1]
+        aliases = entry.get("aliases") if isinstance(entry, dict) else None
+        if isinstance(aliases, list) and aliases:
+            detail += " (also " + ", ".join(str(a) for a in aliases) + ")"
+        items.append(Item(target.id, "id", detail))
     return items
+
+
+_ALIASES = Item("aliases", "field", "Other spellings in ITSM exports (spec section 9.2)",
+                "aliases ")
+_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[^\s,"]+')
+_OPEN_BLOCK = re.compile(r"^\s*(\w+)\b[^#]*\{\s*(?:#.*)?$")
+
+
+def _block_of(lines: Sequence[str], line: int) -> str | None:
+    """The keyword of the DSL block (`client`, `tier`, ...) that holds `line`, if any."""
+    depth = 0
+    for number in range(min(line, len(lines)) - 1, -1, -1):
+        text = lines[number].split("#")[0].strip()
+        if text.endswith("}") and not text.endswith("{"):
+            depth += 1
+            continue
+        match = _OPEN_BLOCK.match(text)
+        if match:
+            if depth == 0:
+                return match.group(1)
+            depth -= 1
+    return None
 
 
 _REFERENCES = {
@@ -200,9 +229,15 @@ def _yaml(analysis: Analysis, context: Context) -> list[Item]:
     return items
 
 
-def _dsl(analysis: Analysis, before: str) -> list[Item]:
+def _dsl(analysis: Analysis, before: str, line: int = 0) -> list[Item]:
     words = before.replace(",", " , ").split()
     last = words[-1] if words else ""
+    if not words and _block_of(analysis.text_lines, line) == "client":
+        return [_ALIASES]
+    if words[:1] == ["feature"]:
+        values = _TOKEN.findall(before)
+        if len(values) in (2, 3) and "aliases" not in values:
+            return [_ALIASES]
     if last == "tier" and before.startswith((" ", "\t")):
         return _ids(analysis, "tiers")
     if last in ("features", "for") or (last == "," and "features" in words):
@@ -224,7 +259,7 @@ def complete(analysis: Analysis, line: int, character: int) -> tuple[list[Item],
     prefix = match.group() if match else ""
     start = character - len(prefix)
     if analysis.dsl:
-        items = _dsl(analysis, before[:start])
+        items = _dsl(analysis, before[:start], line)
     else:
         items = _yaml(analysis, yaml_context(lines, line, start))
     folded = prefix.lower()

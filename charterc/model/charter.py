@@ -249,6 +249,7 @@ class Feature:
     id: str
     name: str
     pointer: str
+    aliases: tuple[str, ...] = ()   # other spellings in ITSM exports (spec section 9.2)
 
 
 @record
@@ -449,6 +450,7 @@ class Client:
     reporting: ClientReporting | None
     signatory: Signatory | None
     pointer: str
+    aliases: tuple[str, ...] = ()   # other spellings in ITSM exports (spec section 9.2)
 
     # The views below read the optional blocks with their documented defaults.
     @property
@@ -804,7 +806,7 @@ def _client(value: Mapping[str, Any], index: int, provider: Provider) -> Client:
             reporting.get("cadence"), _tuple(reporting.get("to")), f"{pointer}/reporting"),
         signatory=None if signatory is None else Signatory(
             signatory["name"], signatory["role"], None, f"{pointer}/signatory"),
-        pointer=pointer)
+        pointer=pointer, aliases=tuple(value.get("aliases", ())))
 
 
 def _get(value: Any, key: str) -> Any:
@@ -895,7 +897,8 @@ def build_model(doc: Mapping[str, Any]) -> Charter:
         costs=tuple(Cost(c["id"], money(c["amount"]), percent(c.get("growth")),
                          c.get("feature"), f"/costs/{i}")
                     for i, c in enumerate(doc.get("costs", ()))),
-        features=tuple(Feature(f["id"], f.get("name", f["id"]), f"/features/{i}")
+        features=tuple(Feature(f["id"], f.get("name", f["id"]), f"/features/{i}",
+                               tuple(f.get("aliases", ())))
                        for i, f in enumerate(doc["features"])),
         priorities=tuple(doc["priorities"]),
         tiers=tuple(_tier(t, i, provider) for i, t in enumerate(doc["tiers"])),

@@ -42,6 +42,7 @@ from .inputs import (
     HISTORY_COLUMNS,
     TICKET_COLUMNS,
     BadRow,
+    Excluded,
     Skipped,
     StatusChange,
     Ticket,
@@ -54,6 +55,7 @@ from .inputs import (
     change_parser,
     diagnostic,
     is_parquet,
+    names_of,
     read_history,
     read_tickets,
     ticket_parser,
@@ -61,6 +63,8 @@ from .inputs import (
 from .measure import Measure, Period
 
 if TYPE_CHECKING:
+    from .itsm import ItsmAgreement
+    from .names import Names
     from .profiles import Instants, Profile
 
 __all__ = ["BATCH_ROWS", "BLOCK_BYTES", "ColumnarHistory", "ColumnarMeasure", "Ids",
@@ -139,11 +143,11 @@ class _Batcher:
             ints(channels.setdefault(t.channel, len(channels)) for t in rows), list(channels))
 
 
-def _row_batches(rows: Iterator[Ticket | Skipped], clients: list[str],
-                 priorities: tuple[str, ...]) -> Iterator[TicketBatch | Skipped]:
+def _row_batches(rows: Iterator[Ticket | Excluded | Skipped], clients: list[str],
+                 priorities: tuple[str, ...]) -> Iterator[TicketBatch | Excluded | Skipped]:
     batcher = _Batcher(clients, priorities)
     for row in rows:
-        if isinstance(row, Skipped):
+        if isinstance(row, Skipped | Excluded):
             yield row
             continue
         batcher.add(row)
@@ -254,6 +258,12 @@ def _plain_cells(columns: Iterable[pa.Array]) -> None:
         blank = length == 0 if blank is None else blank & (length == 0)
     if blank is not None and bool(np.any(blank)):
         raise Irregular
+
+
+def _mapped(column: pa.Array, mapping: Callable[[str], int]) -> Ints:
+    """Each cell of a text column mapped to an integer (once per distinct cell)."""
+    codes, values = _coded(column, mapping)
+    return np.asarray(values, dtype=np.int64)[codes] if values else codes
 
 
 def _coded(column: pa.Array, mapping: Callable[[str], Any]) -> tuple[Ints, list[Any]]:
@@ -483,34 +493,44 @@ def _cells(columns: dict[int, pa.Array], width: int, row: int) -> list[str]:
     return fields
 
 
-def ticket_batches(path: Path, display: str, *, clients: list[str], priorities: tuple[str, ...],
+def ticket_batches(path: Path, display: str, *, clients: list[str] | Names,
+                   priorities: tuple[str, ...],
                    mapping: dict[str, str] | None, progress: Callable[[int], None] | None,
                    profile: Profile | None, instants: Instants, shape: dict[str, int],
-                   rows: bool = False) -> Iterator[TicketBatch | Skipped]:
-    """The tickets of a file in batches, and its skipped rows, in the order of the file.
+                   rows: bool = False, features: Names | None = None,
+                   exclude: frozenset[str] = frozenset(),
+                   window: tuple[int, int] | None = None,
+                   ) -> Iterator[TicketBatch | Excluded | Skipped]:
+    """The tickets of a file in batches, its excluded tickets (`exclude`: statuses, folded)
+    and its skipped rows, in the order of the file.
 
-    `rows`: read the file row by row (a file that is not plain CSV, see `Irregular`)."""
+    `clients`: the charter's clients (ids, or `Names` to match names and aliases too);
+    `features`: its features' `Names`, to count a feature cell under its id.
+    `rows`: read the file row by row (a file that is not plain CSV, see `Irregular`).
+    `window`: duplicate ids (U104) are looked for among the tickets opened in [start, end)
+    only, the period measured: the ids kept are the period's, not the file's."""
+    names = names_of(clients)
+    ids = list(names.ids)
     if rows:
         yield from _row_batches(read_tickets(
-            path, display, clients=clients, priorities=priorities, mapping=mapping,
-            progress=progress, profile=profile, instants=instants, shape=shape),
-            clients, priorities)
+            path, display, clients=names, priorities=priorities, mapping=mapping,
+            progress=progress, profile=profile, instants=instants, shape=shape,
+            features=features, exclude=exclude, window=window), ids, priorities)
         return
+    profile = profile.for_tickets() if profile is not None else None
     source = _Source(path, display, TICKET_COLUMNS, mapping, profile, progress)
     table = source.table
     shape.update({name: i + 1 for name, i in table.index.items()})
-    known = frozenset(clients)
     seen = _Seen()
-    parse = ticket_parser(table, clients=known, priorities=priorities, profile=profile,
-                          instants=instants, first_line=seen)
+    parse = ticket_parser(table, clients=names, priorities=priorities, profile=profile,
+                          instants=instants, first_line=seen, features=features,
+                          exclude=exclude, window=window)
+    clients = ids
     batcher = _Batcher(clients, priorities)
-    client_ix = {c: i for i, c in enumerate(clients)}
-    priority_ix = {p: i for i, p in enumerate(priorities)}
+    cells = _Values(names, priorities, features, exclude)
     ix = table.index
     i_client = ix["client"]
-
-    def priority_of(text: str) -> int:
-        return priority_ix.get(text, -1)   # mapped priorities, stripped cells: the row reader
+    i_status = ix.get("status") if exclude else None
 
     for line0, columns in source.batches():
         ids = columns[ix["id"]]
@@ -519,53 +539,46 @@ def ticket_batches(path: Path, display: str, *, clients: list[str], priorities: 
             raise Irregular
         hashed = Ids(ids)
         good = _plain(hashed)
-        client, client_values = _coded(columns[i_client], lambda v: client_ix.get(v, -1))
-        client = np.asarray(client_values, dtype=np.int64)[client] if client_values \
-            else client
-        priority, values = _coded(columns[ix["priority"]], priority_of)
-        priority = np.asarray(values, dtype=np.int64)[priority] if values else priority
+        client = _mapped(columns[i_client], cells.client)
+        priority = _mapped(columns[ix["priority"]], cells.priority)
         good &= (client >= 0) & (priority >= 0)
-        opened, read, empty = _instants(columns[ix["opened"]])
+        if i_status is not None:   # excluded tickets (cancelled) are read by the row reader
+            good &= _mapped(columns[i_status], cells.excluded) == 0
+        opened, response, resolved, read = _times(columns, ix, n)
         good &= read
-        resolved, read, empty = _instants(columns[ix["resolved"]])
-        good &= read | empty
-        resolved = np.where(empty, NONE, resolved)
-        good &= resolved >= opened
-        if ix.get("first_response") is not None:
-            response, read, empty = _instants(columns[ix["first_response"]])
-            good &= read | empty
-            response = np.where(empty, NONE, response)
-            good &= (response >= opened) | empty
-        else:
-            response = np.full(n, NONE, dtype=np.int64)
-        response = np.where(resolved < response, resolved, response)
         codes: list[tuple[Ints, list[str | None]]] = []
-        for name in ("feature", "channel"):
+        for name, label in (("feature", cells.feature), ("channel", _strip_or_none)):
             if ix.get(name) is None:
                 codes.append((np.zeros(n, dtype=np.int64), [None]))
             else:
-                codes.append(_coded(columns[ix[name]], _strip_or_none))
+                codes.append(_coded(columns[ix[name]], label))
         lines = np.arange(line0, line0 + n, dtype=np.int64)
         bad = np.flatnonzero(~good)
-        earlier = seen.lines(hashed)
+        counted, kept, checked = _counted(hashed, good, opened, window)
+        earlier = seen.lines(checked)
         if not len(bad) and not np.any(earlier >= 0) and \
-                len(np.unique(hashed.hash)) == n:
-            seen.add(hashed, lines)
+                len(np.unique(checked.hash)) == len(kept):
+            seen.add(checked, lines[kept])
             yield TicketBatch(lines, ids, client, priority, opened, response, resolved,
                               codes[0][0], codes[0][1], codes[1][0], codes[1][1], hashed)
             continue
-        # rows in order: the good ones checked for duplicates, the others read by rows
-        keep = np.zeros(n, dtype=bool)
+        # rows in order: the good ones of the window checked for duplicates, the others
+        # read by rows; the good ones outside the window are kept as they are
+        keep = good & ~counted
         bad_rows = set(bad.tolist())
         idents: list[str] = ids.to_pylist()
-        for r in range(n):
+        for r in np.flatnonzero(counted | ~good).tolist():
             if r in bad_rows:
                 fields = _cells(columns, table.width, r)
                 try:
-                    batcher.add(parse(line0 + r, fields))
+                    parsed = parse(line0 + r, fields)
                 except BadRow as exc:
-                    named = fields[i_client].strip()
-                    yield Skipped(_bad(table, line0 + r, exc), named if named in known else None)
+                    yield Skipped(_bad(table, line0 + r, exc), names.find(fields[i_client]))
+                    continue
+                if isinstance(parsed, Excluded):
+                    yield parsed
+                else:
+                    batcher.add(parsed)
                 continue
             ident = idents[r]
             if ident in seen:
@@ -587,6 +600,59 @@ def ticket_batches(path: Path, display: str, *, clients: list[str], priorities: 
             yield rest
 
 
+def _counted(hashed: Ids, good: npt.NDArray[np.bool_], opened: Ints,
+             window: tuple[int, int] | None) -> tuple[npt.NDArray[np.bool_], Ints, Ids]:
+    """The rows checked for duplicate ids (U104): the good ones opened in the window (all
+    good ones without a window); their indexes, and their ids."""
+    counted = good if window is None else good & (opened >= window[0]) & (opened < window[1])
+    kept = np.flatnonzero(counted)
+    return counted, kept, hashed if len(kept) == len(hashed) else hashed.take(kept)
+
+
+class _Values:
+    """What a distinct cell of a batch's column means (-1: the row reader will say)."""
+
+    def __init__(self, clients: Names, priorities: tuple[str, ...], features: Names | None,
+                 exclude: frozenset[str]) -> None:
+        self.clients, self.features, self.exclude = clients, features, exclude
+        self.client_ix = {c: i for i, c in enumerate(clients.ids)}
+        self.priority_ix = {p: i for i, p in enumerate(priorities)}
+
+    def client(self, text: str) -> int:
+        found = self.clients.find(text)
+        return -1 if found is None else self.client_ix[found]
+
+    def priority(self, text: str) -> int:
+        return self.priority_ix.get(text, -1)  # mapped priorities, stripped cells: the row reader
+
+    def feature(self, text: str) -> str | None:
+        return self.features.label(text) if self.features is not None else _strip_or_none(text)
+
+    def excluded(self, text: str) -> int:
+        from .names import fold
+        return int(fold(text) in self.exclude)
+
+
+def _times(columns: dict[int, pa.Array], ix: dict[str, int],
+           n: int) -> tuple[Ints, Ints, Ints, npt.NDArray[np.bool_]]:
+    """(opened, response, resolved, read) of a batch: `read` where the three are plain
+    instants (or empty where they may be) in order; the response is the resolution when
+    that came first."""
+    opened, good, empty = _instants(columns[ix["opened"]])
+    resolved, read, empty = _instants(columns[ix["resolved"]])
+    good &= read | empty
+    resolved = np.where(empty, NONE, resolved)
+    good &= resolved >= opened
+    if ix.get("first_response") is not None:
+        response, read, empty = _instants(columns[ix["first_response"]])
+        good &= read | empty
+        response = np.where(empty, NONE, response)
+        good &= (response >= opened) | empty
+    else:
+        response = np.full(n, NONE, dtype=np.int64)
+    return opened, np.where(resolved < response, resolved, response), resolved, good
+
+
 def _plain(ids: Ids) -> npt.NDArray[np.bool_]:
     """Ids of printable ASCII with no space first or last (nothing `str.strip` removes)."""
     matrix, length = ids.matrix, ids.length
@@ -606,8 +672,11 @@ class ColumnarHistory:
     """The status history as three integer columns, and per set of pause statuses the
     pauses of every ticket, for all tickets at once."""
 
-    def __init__(self, statuses: Iterable[str]) -> None:
+    def __init__(self, statuses: Iterable[str], until: int | None = None) -> None:
         self.log = History(statuses)   # the status codes
+        # rows at or after `until` (the period's end) are not kept: a pause they start
+        # begins after every clock measured stops, one they end is clipped at the end anyway
+        self.until = until
         self.codes = self.log.codes
         self._ids: list[pa.Array] = []
         self._at: list[Ints] = []
@@ -629,6 +698,11 @@ class ColumnarHistory:
     def add_columns(self, ids: pa.Array, at: Ints, code: Ints) -> None:
         """Rows in the file's order (at one instant, that order decides)."""
         self._flush()
+        if self.until is not None:
+            before = at < self.until
+            if not bool(np.all(before)):
+                rows = np.flatnonzero(before)
+                ids, at, code = ids.take(pa.array(rows)), at[rows], code[rows]
         self._ids.append(ids)
         self._at.append(at)
         self._code.append(code.astype(np.uint8))
@@ -804,6 +878,7 @@ class ColumnarMeasure(Measure):
         self.priorities = tuple(charter.priorities)
         self._months = np.asarray(self.months, dtype=np.int64)
         self._years = np.asarray(self.years, dtype=np.int64)
+        self.itsm: ItsmAgreement | None = None   # --itsm-sla: the ITSM's verdicts compared
 
     def add_batch(self, b: TicketBatch) -> None:
         start, end = self.period.start, self.period.end
@@ -821,6 +896,14 @@ class ColumnarMeasure(Measure):
             rows = np.flatnonzero(mine & trend)
             if len(rows):
                 self._batch_trend(b, c, cid, rows, hkeys)
+        if self.itsm is not None:
+            self.itsm.add_batch(self, b, inside, hkeys)
+
+    def verdicts(self, b: TicketBatch, c: int, k: int, p: str, rows: Ints, end: Ints,
+                 hkeys: Ints | None) -> tuple[Ints, Ints, Ints, Ints] | None:
+        """(due, status 0 met / 1 breached / 2 pending, event, paused) of objective k for
+        these rows of client c and priority p, as at `end`; None: no target."""
+        return self._batch_status(b, c, k, p, rows, end, hkeys)
 
     def _batch_status(self, b: TicketBatch, c: int, k: int, p: str, rows: Ints, end: Ints,
                 hkeys: Ints | None) -> tuple[Ints, Ints, Ints, Ints] | None:

@@ -325,6 +325,10 @@ def client_entry(report: MeasuredPeriod, client_id: str) -> ClientEntry:
     }
     if report.usage_columns:
         entry["usage"] = _usage(usage, tz, report.usage_columns)
+    if report.excluding:
+        entry["excluded"] = usage.excluded
+    if report.itsm is not None:
+        entry["itsm_agreement"] = report.itsm.entry(client_id, _instants(tz))
     return entry
 
 
@@ -374,6 +378,10 @@ def provider_document(report: MeasuredPeriod) -> ProviderDocument:
         "turnaround": _turnaround(
             [[v for u in usages for v in u.turnaround[g]] for g in range(len(GROUPS))]),
     }
+    if report.excluding:
+        provider["excluded"] = sum(u.excluded for u in usages)
+    if report.itsm is not None:
+        provider["itsm_agreement"] = report.itsm.total(_instants(zone(report.period.zone)))
     return {**_header(report, "provider"),
             "skipped": {"count": report.skipped,
                         "rows": [{"file": d.file, "line": d.line, "rule": d.rule,

@@ -21,7 +21,15 @@ from ..model.charter import Charter
 from ..model.projection import Facts
 from ..publish.files import write_all
 from . import document as doc
-from .inputs import Outage, Skipped, UnreadableFile, diagnostic, read_outages
+from .inputs import (
+    Excluded,
+    Outage,
+    Skipped,
+    UnreadableFile,
+    diagnostic,
+    excluded_statuses,
+    read_outages,
+)
 from .measure import Measure, Period, range_period
 from .measured import MeasuredPeriod, Notes
 from .types import CharterRevision, Pauses, ProviderDocument, ReportDocument
@@ -31,6 +39,7 @@ if TYPE_CHECKING:
 
     from ..loaders import Loaded
     from ..render.formats import Facts as Pdf
+    from .itsm import ItsmAgreement
     from .profiles import Instants, Profile
 
 __all__ = [
@@ -160,25 +169,34 @@ def _columnar(charter: Charter, period: Period, tickets: Path, display: str,
               history: Path | None, history_display: str | None, statuses: list[str],
               columns: dict[str, str] | None, profile: Profile | None, instants: Instants,
               progress: Callable[[int], None] | None, shape: dict[str, int],
-              skip: Callable[[Skipped], None], *, rows: bool) -> Measure:
+              skip: Callable[[Skipped], None], *, rows: bool,
+              exclude: frozenset[str] = frozenset(),
+              itsm: ItsmAgreement | None = None) -> Measure:
     """The tickets measured in batches of columns (columnar.py); `rows`: read the files
     row by row into those batches (a file that is not plain CSV: `columnar.Irregular`)."""
     from .columnar import ColumnarHistory, ColumnarMeasure, history_rows, ticket_batches
+    from .names import client_names, feature_names
 
-    log = ColumnarHistory(statuses) if history is not None and statuses else None
+    log = ColumnarHistory(statuses, period.end) if history is not None and statuses else None
     if log is not None and history is not None:
         for row in history_rows(log, history, history_display or str(history),
                                 mapping=columns, profile=profile, instants=instants,
                                 rows=rows):
             skip(row)
     measure = ColumnarMeasure(charter, Facts(charter), period, log)
+    measure.itsm = itsm
     add = measure.add_batch
-    for batch in ticket_batches(tickets, display, clients=[c.id for c in charter.clients],
+    for batch in ticket_batches(tickets, display, clients=client_names(charter),
                                 priorities=tuple(charter.priorities), mapping=columns,
                                 progress=progress, profile=profile, instants=instants,
-                                shape=shape, rows=rows):
+                                shape=shape, rows=rows, features=feature_names(charter),
+                                exclude=exclude, window=(period.start, period.end)):
         if isinstance(batch, Skipped):
             skip(batch)
+        elif isinstance(batch, Excluded):
+            measure.exclude(batch.client, batch.opened)
+            if itsm is not None:   # a cancelled ticket's SLA records are left out with it
+                itsm.seen.add(batch.id)
         else:
             add(batch)
     return measure
@@ -195,7 +213,10 @@ def build_report(charter: Charter, loaded: Loaded | None = None, *, tickets: Pat
                  history_display: str | None = None,
                  profile: Profile | None = None,
                  input_timezone: str | None = None,
-                 revision: CharterRevision | None = None) -> ReportResult:
+                 revision: CharterRevision | None = None,
+                 exclude_status: Sequence[str] | None = None,
+                 itsm_sla: Path | None = None,
+                 itsm_sla_display: str | None = None) -> ReportResult:
     """Measure the period [start, end] (local dates, inclusive, provider's zone).
 
     `charter` must have passed the checks. Never raises for bad input: unreadable
@@ -206,6 +227,10 @@ def build_report(charter: Charter, loaded: Loaded | None = None, *, tickets: Pat
     document under `reviews`. `history`: the status history that pauses clocks
     (`pause_on`); `profile` and `input_timezone`: how the files are written;
     `revision`: the committed version of the charter measured against, for the header.
+    `exclude_status`: the statuses whose tickets are out of every figure (None: the
+    default, `canceled` and `cancelled`; empty: none), counted per client when the
+    tickets file has a status column.
+    `itsm_sla`: the ITSM's own SLA records, compared ticket by ticket (`itsm_agreement`).
     """
     from .columnar import Irregular
     from .profiles import Instants
@@ -214,18 +239,23 @@ def build_report(charter: Charter, loaded: Loaded | None = None, *, tickets: Pat
     statuses = pause_statuses(charter)
     instants = Instants(input_timezone, profile.formats if profile is not None else ())
     display = tickets_display or str(tickets)
+    exclude = excluded_statuses(exclude_status)
     measure: Measure | None = None
     for by_rows in (False, True):
         skips = _Skips(charter)
         kept: list[Outage] | None = None
         shape: dict[str, int] = {}
+        itsm: ItsmAgreement | None = None
         try:
             if outages is not None:
                 kept = _read_outages(charter, outages, outages_display or str(outages),
                                      period, columns, instants, skips)
+            if itsm_sla is not None:
+                itsm = _read_itsm(charter, itsm_sla, itsm_sla_display or str(itsm_sla),
+                                  profile, instants, skips)
             measure = _columnar(charter, period, tickets, display, history, history_display,
                                 statuses, columns, profile, instants, progress, shape, skips,
-                                rows=by_rows)
+                                rows=by_rows, exclude=exclude, itsm=itsm)
         except UnreadableFile as exc:
             return ReportResult(None, [*skips.listed, exc.diagnostic], skips.count,
                                 skips.per_client, strict)
@@ -233,16 +263,34 @@ def build_report(charter: Charter, loaded: Loaded | None = None, *, tickets: Pat
             continue   # a file that is not plain CSV: read again, row by row
         break
     assert measure is not None  # the row readers never find a file irregular
+    if itsm is not None:
+        for row in itsm.unknown():
+            skips(row)
     return _result(charter, loaded, period, measure, kept, skips, shape, strict=strict,
                    display=display, reviews=reviews, history=history,
-                   history_display=history_display, revision=revision)
+                   history_display=history_display, revision=revision, itsm=itsm)
+
+
+def _read_itsm(charter: Charter, path: Path, display: str, profile: Profile | None,
+               instants: Instants, skip: Callable[[Skipped], None]) -> ItsmAgreement:
+    """The ITSM's SLA records (`--itsm-sla`), the unreadable rows skipped."""
+    from .itsm import ItsmAgreement, read_itsm_sla
+
+    records = []
+    for row in read_itsm_sla(path, display, profile=profile, instants=instants):
+        if isinstance(row, Skipped):
+            skip(row)
+        else:
+            records.append(row)
+    return ItsmAgreement(charter, records, display)
 
 
 def _result(charter: Charter, loaded: Loaded | None, period: Period,
             measure: Measure, outages: list[Outage] | None, skips: _Skips,
             shape: dict[str, int], *, strict: bool, display: str, reviews: Sequence[str],
             history: Path | None, history_display: str | None,
-            revision: CharterRevision | None) -> ReportResult:
+            revision: CharterRevision | None,
+            itsm: ItsmAgreement | None = None) -> ReportResult:
     """The result of a period once its files are read and measured: the warnings (U107,
     U108), `strict` applied, the provider's document."""
     statuses = pause_statuses(charter)
@@ -259,7 +307,8 @@ def _result(charter: Charter, loaded: Loaded | None, period: Period,
         "statuses": statuses, "measured": history is not None,
         "history": (history_display or str(history)) if history else None} if statuses else None
     notes = Notes(skipped, tuple(diagnostics), tuple(reviews), pauses, revision,
-                  tuple(c for c in ("feature", "channel") if c in shape))
+                  tuple(c for c in ("feature", "channel") if c in shape),
+                  excluding=any(u.excluded for u in measure.usage.values()), itsm=itsm)
     report = MeasuredPeriod(charter, period, measure, outages, notes)
     return ReportResult(doc.provider_document(report), diagnostics, skipped, per_client, strict,
                         warnings)

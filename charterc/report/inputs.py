@@ -26,13 +26,16 @@ from ..diagnostics import Diagnostic, Severity
 from ..diagnostics.rules import declare
 from ..errors import CharterError
 from ..validate.references import did_you_mean
+from .names import Ambiguous, Names
 from .profiles import BadInstant, Instants, Profile
 
 __all__ = [
     "COLUMN_NAMES",
+    "EXCLUDE_STATUS",
     "HISTORY_COLUMNS",
     "OUTAGE_COLUMNS",
     "TICKET_COLUMNS",
+    "Excluded",
     "Outage",
     "Skipped",
     "StatusChange",
@@ -46,10 +49,13 @@ __all__ = [
 
 # canonical column -> required
 TICKET_COLUMNS = {"id": True, "client": True, "priority": True, "opened": True,
-                  "first_response": True, "resolved": True, "feature": False, "channel": False}
+                  "first_response": True, "resolved": True, "feature": False, "channel": False,
+                  "status": False}
 OUTAGE_COLUMNS = {"start": True, "end": True, "scope": True, "planned": False}
 HISTORY_COLUMNS = {"id": True, "at": True, "status": True}
 COLUMN_NAMES = tuple(dict.fromkeys((*TICKET_COLUMNS, *OUTAGE_COLUMNS, *HISTORY_COLUMNS)))
+# --exclude-status: tickets in these statuses are out of every figure (spec section 9.2)
+EXCLUDE_STATUS = ("canceled", "cancelled")
 
 # file = the CSV, line = its line, column = the field
 declare("U101", Severity.WARNING, """
@@ -64,10 +70,12 @@ declare("U101", Severity.WARNING, """
 declare("U102", Severity.WARNING, """
     Unknown client, tier or scope in a usage file: skipped.
 
-    A ticket's `client` is not a client id of the charter, or an outage's `scope`
-    is neither `all`, a tier id nor a client id (`tier:ID` and `client:ID` name
-    one explicitly when a tier and a client share an id). The hint suggests the
-    closest id.
+    A ticket's `client` is neither the id, the name nor one of the `aliases` of a
+    client of the charter (compared case-insensitively, runs of white space read as
+    one space), or it names two clients at once (the name of one, the alias of
+    another: the message names both); or an outage's `scope` is neither `all`, a
+    tier id nor a client id (`tier:ID` and `client:ID` name one explicitly when a
+    tier and a client share an id). The hint suggests the closest id.
 """)
 declare("U103", Severity.WARNING, """
     Times out of order in a usage file: skipped.
@@ -79,7 +87,9 @@ declare("U104", Severity.WARNING, """
     Duplicate ticket id: the later row is skipped.
 
     Ticket ids are unique in an export; a repeated id is usually a row exported
-    twice. The first row is measured; the message names its line.
+    twice. The first row is measured; the message names its line. A report looks
+    for duplicates among the tickets opened in its period (the ones it measures),
+    so that what it keeps follows the period, not the file.
 """)
 declare("U105", Severity.WARNING, """
     Unknown priority in a usage file: skipped.
@@ -135,6 +145,17 @@ class Ticket(NamedTuple):
     resolved: int | None
     feature: str | None = None   # the `feature` cell; None when the column or cell is empty
     channel: str | None = None
+
+
+class Excluded(NamedTuple):
+    """A ticket in a status of `--exclude-status` (cancelled): out of every figure, counted
+    for its client."""
+
+    line: int
+    id: str
+    client: str
+    opened: int
+    status: str
 
 
 class StatusChange(NamedTuple):
@@ -434,29 +455,71 @@ def _bad(table: _Table, line: int, exc: BadRow) -> Diagnostic:
 
 # -- tickets ------------------------------------------------------------------------------
 
-def ticket_parser(table: _Table, *, clients: frozenset[str], priorities: Iterable[str],
+def names_of(clients: Iterable[str] | Names, what: str = "client") -> Names:
+    """`clients` as `Names` (ids alone match by id, case-insensitively)."""
+    return clients if isinstance(clients, Names) else Names.of_ids(clients, what)
+
+
+def excluded_statuses(values: Iterable[str] | None) -> frozenset[str]:
+    """`--exclude-status` values as compared: case folded, white space runs as one space."""
+    from .names import fold
+    return frozenset(fold(v) for v in (EXCLUDE_STATUS if values is None else values)
+                     if v.strip())
+
+
+def client_of(names: Names, written: str, column: int) -> str:
+    """The client id a cell names; `BadRow` U102 when it names none, or two."""
+    try:
+        client = names.match(written)
+    except Ambiguous as exc:
+        raise BadRow("U102", column, f"client {written!r} is ambiguous: it matches "
+                     + " and ".join(f"{i} ({names.labels[i]})" for i in exc.ids),
+                     "write the client's id, or make the names and aliases of "
+                     "these clients distinct") from None
+    if client is None:
+        raise BadRow("U102", column, f"unknown client {written!r}",
+                     did_you_mean(written, names.ids))
+    return client
+
+
+def ticket_parser(table: _Table, *, clients: Iterable[str] | Names,
+                  priorities: Iterable[str],
                   profile: Profile | None = None, instants: Instants = _ISO,
                   first_line: dict[str, int] | None = None,
-                  ) -> Callable[[int, list[str]], Ticket]:
+                  features: Names | None = None,
+                  exclude: frozenset[str] = frozenset(),
+                  window: tuple[int, int] | None = None,
+                  ) -> Callable[[int, list[str]], Ticket | Excluded]:
     """The reader of one ticket row (raises `BadRow`), as `read_tickets` applies it; the ids
-    of the rows read are remembered in `first_line` (id -> line) for U104."""
+    of the rows read are remembered in `first_line` (id -> line) for U104.
+
+    `clients`: the charter's clients (their `Names`: id, name, aliases); `features`: its
+    features, to count a feature cell under the feature's id; `exclude`: the statuses
+    (folded) whose tickets are `Excluded` (only the id, client and opening are read).
+    `window`: only the tickets opened in [start, end) (UTC seconds: the period a report
+    measures) are checked and remembered for U104; None: every row of the file."""
+    from .names import fold
     priorities = tuple(priorities)
     known = frozenset(priorities)
+    names = names_of(clients)
     first_line = {} if first_line is None else first_line
     ix = table.index
     i_id = ix["id"]
     i_opened, i_resolved = ix["opened"], ix["resolved"]
     i_response = ix.get("first_response")  # a profile's export may have none
     i_feature, i_channel = ix.get("feature"), ix.get("channel")
+    i_status = ix.get("status") if exclude else None
     labels = profile.priorities if profile is not None else priorities
 
-    def ticket(line: int, fields: list[str]) -> Ticket:
+    def ticket(line: int, fields: list[str]) -> Ticket | Excluded:
         _width(fields, table)
         ident, _ = _required(fields, table, "id")
-        client, c_client = _required(fields, table, "client")
-        if client not in clients:
-            raise BadRow("U102", c_client, f"unknown client {client!r}",
-                         did_you_mean(client, clients))
+        written_client, c_client = _required(fields, table, "client")
+        client = client_of(names, written_client, c_client)
+        if i_status is not None and fold(fields[i_status]) in exclude:
+            text, c_opened = _required(fields, table, "opened")
+            return Excluded(line, ident, client, _instant(text, "opened", c_opened, instants),
+                            fields[i_status].strip())
         written, c_priority = _required(fields, table, "priority")
         priority = written
         if written not in known:
@@ -488,13 +551,18 @@ def ticket_parser(table: _Table, *, clients: frozenset[str], priorities: Iterabl
             raise BadRow("U103", i_response + 1, f"ticket {ident} is first answered "
                          f"({fields[i_response].strip()}) before it was opened "
                          f"({fields[i_opened].strip()})")
-        if ident in first_line:
-            raise BadRow("U104", i_id + 1, f"duplicate id {ident} (first on line "
-                         f"{first_line[ident]})", "the first row is measured; remove the copy")
-        first_line[ident] = line
+        if window is None or window[0] <= opened < window[1]:
+            if ident in first_line:
+                raise BadRow("U104", i_id + 1, f"duplicate id {ident} (first on line "
+                             f"{first_line[ident]})",
+                             "the first row is measured; remove the copy")
+            first_line[ident] = line
         if resolved is not None and (response is None or resolved < response):
             response = resolved  # a resolution answers the ticket
-        feature = fields[i_feature].strip() or None if i_feature is not None else None
+        feature = None
+        if i_feature is not None:
+            feature = features.label(fields[i_feature]) if features is not None else \
+                fields[i_feature].strip() or None
         channel = fields[i_channel].strip() or None if i_channel is not None else None
         return Ticket(line, ident, client, priority, opened, response, resolved, feature,
                       channel)
@@ -502,27 +570,35 @@ def ticket_parser(table: _Table, *, clients: frozenset[str], priorities: Iterabl
     return ticket
 
 
-def read_tickets(path: StrPath, display: str, *, clients: Iterable[str],
+def read_tickets(path: StrPath, display: str, *, clients: Iterable[str] | Names,
                  priorities: Iterable[str], mapping: dict[str, str] | None = None,
                  progress: Callable[[int], None] | None = None,
                  profile: Profile | None = None,
                  instants: Instants = _ISO,
-                 shape: dict[str, int] | None = None) -> Iterator[Ticket | Skipped]:
-    """Every ticket row as a `Ticket`, or a `Skipped` row with its diagnostic.
+                 shape: dict[str, int] | None = None,
+                 features: Names | None = None,
+                 exclude: frozenset[str] = frozenset(),
+                 window: tuple[int, int] | None = None,
+                 ) -> Iterator[Ticket | Excluded | Skipped]:
+    """Every ticket row as a `Ticket`, an `Excluded` one (a status of `exclude`, e.g.
+    cancelled), or a `Skipped` row with its diagnostic.
 
     Raises `UnreadableFile` (before yielding anything) when the header is unusable.
     Duplicate ids (U104) are found here, so the ids of valid rows are the one
     thing kept across rows (id -> line of the first row, for the message).
     `profile`: a tool's export (its column names and priority labels); `instants`
     reads the times (an input zone for times without an offset). `shape`, if given,
-    is filled with the 1-based column of each canonical column the file has.
+    is filled with the 1-based column of each canonical column the file has. `window`:
+    U104 only among the tickets opened in [start, end) (see `ticket_parser`).
     """
+    profile = profile.for_tickets() if profile is not None else None
     table, rows = _stream(path, display, TICKET_COLUMNS, mapping, progress, profile)
     if shape is not None:
         shape.update({name: i + 1 for name, i in table.index.items()})
-    clients = frozenset(clients)
-    ticket = ticket_parser(table, clients=clients, priorities=priorities, profile=profile,
-                           instants=instants)
+    names = names_of(clients)
+    ticket = ticket_parser(table, clients=names, priorities=priorities, profile=profile,
+                           instants=instants, features=features, exclude=exclude,
+                           window=window)
     i_client = table.index["client"]
 
     for line, fields, error in rows:
@@ -533,8 +609,8 @@ def read_tickets(path: StrPath, display: str, *, clients: Iterable[str],
         try:
             yield ticket(line, fields)
         except BadRow as exc:
-            named = fields[i_client].strip() if i_client < len(fields) else None
-            yield Skipped(_bad(table, line, exc), named if named in clients else None)
+            named = names.find(fields[i_client]) if i_client < len(fields) else None
+            yield Skipped(_bad(table, line, exc), named)
 
 
 # -- status history -----------------------------------------------------------------------

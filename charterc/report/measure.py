@@ -196,6 +196,7 @@ class Usage:
     features: Counter[str] = field(default_factory=Counter)  # feature as written -> tickets
     channels: Counter[str] = field(default_factory=Counter)  # channel as written -> tickets
     unpaid: list[Unpaid] = field(default_factory=list)       # U108: outside the tier
+    excluded: int = 0    # tickets of the period in an --exclude-status status (cancelled)
 
     def __post_init__(self) -> None:
         self.tickets = {p: Tally() for p in self.priorities}
@@ -219,6 +220,11 @@ class Measure:
         self.trend_months: set[int] = set()
         self.provider_zone = zone(period.zone)
         self.years = _year_starts(charter, period.zone)
+
+    def exclude(self, client: str, opened: int) -> None:
+        """A ticket out of every figure (`--exclude-status`): counted if of the period."""
+        if self.period.start <= opened < self.period.end:
+            self.usage[client].excluded += 1
 
     def month_label(self, m: int) -> str:
         day = datetime.fromtimestamp(self.months[m], self.provider_zone)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from ..diagnostics import Diagnostic
 from ..model.charter import Charter, Tier
@@ -24,6 +25,9 @@ from .measure import (
 )
 from .types import CharterRevision, Pauses
 
+if TYPE_CHECKING:
+    from .itsm import ItsmAgreement
+
 __all__ = ["MeasuredPeriod", "Notes"]
 
 
@@ -37,6 +41,8 @@ class Notes:
     pauses: Pauses | None = None           # docs/report.md, `pauses`
     revision: CharterRevision | None = None  # the committed charter measured against
     usage_columns: tuple[str, ...] = ()    # feature, channel: the ones the file has
+    excluding: bool = False                # some tickets of the period were excluded (cancelled)
+    itsm: ItsmAgreement | None = None      # --itsm-sla: the ITSM's verdicts compared
 
 
 class MeasuredPeriod:
@@ -70,6 +76,8 @@ class MeasuredPeriod:
         self.pauses = notes.pauses
         self.revision = notes.revision
         self.usage_columns = notes.usage_columns
+        self.excluding = notes.excluding
+        self.itsm = notes.itsm
 
     def credit_percent(self, cid: str) -> Decimal:
         figures = self.available[cid]

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -48,6 +48,15 @@ class Profile:
     numbered: bool = False        # labels are `N - Name`: N is the position
     example: str = ""             # a real header line, for the docs and the tests
     optional: frozenset[str] = field(default_factory=frozenset)  # columns it may lack
+    # the names a tickets file uses where they differ from the other files' (the
+    # incident's state in a tickets export, the new state in a status history)
+    ticket_columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def for_tickets(self) -> Profile:
+        """The profile as a tickets file is read (`ticket_columns` override `columns`)."""
+        if not self.ticket_columns:
+            return self
+        return replace(self, columns={**self.columns, **self.ticket_columns}, ticket_columns={})
 
     def header(self, name: str, present: Sequence[str]) -> str | None:
         """The header this export uses for canonical column `name` (None: absent)."""
@@ -101,6 +110,7 @@ SERVICENOW = Profile(
     example="number,short_description,company,priority,state,contact_type,"
             "service_offering,opened_at,u_first_response,resolved_at",
     optional=frozenset({"first_response"}),
+    ticket_columns={"status": ("state", "incident_state")},
 )
 
 JIRA = Profile(
@@ -130,6 +140,7 @@ JIRA = Profile(
             "Custom field (Organizations),Custom field (Request Type),"
             "Custom field (Source),Created,Custom field (First response date),Resolved",
     optional=frozenset({"first_response"}),
+    ticket_columns={"status": ("Status",)},
 )
 
 PROFILES = {p.name: p for p in (SERVICENOW, JIRA)}

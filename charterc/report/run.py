@@ -49,6 +49,8 @@ class ReportRequest:
     profile: str | None = None        # servicenow | jira: how the files are written
     input_timezone: str | None = None  # the zone of times without an offset
     charter_rev: str | None = None    # auto | a git revision: the charter in force
+    exclude_status: tuple[str, ...] | None = None   # statuses out of every figure (None: cancelled)
+    itsm_sla: Path | None = None      # the ITSM's own SLA records, compared (spec 9.2)
 
 
 @dataclass
@@ -173,7 +175,10 @@ def _measure(request: ReportRequest, checked: CheckedCharter, revision: Revision
         outages_display=display_path(request.outages) if request.outages else None,
         history=request.history, profile=profile(request.profile),
         history_display=display_path(request.history) if request.history else None,
-        input_timezone=request.input_timezone, revision=committed)
+        input_timezone=request.input_timezone, revision=committed,
+        exclude_status=request.exclude_status,
+        itsm_sla=request.itsm_sla,
+        itsm_sla_display=display_path(request.itsm_sla) if request.itsm_sla else None)
 
 
 def run_report(request: ReportRequest, *,

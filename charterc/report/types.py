@@ -20,6 +20,8 @@ __all__ = [
     "ClientEntry",
     "Counts",
     "GroupKey",
+    "ItsmAgreementEntry",
+    "ItsmDisagreement",
     "ObjectiveEntry",
     "ObjectiveKey",
     "OutsideTier",
@@ -212,6 +214,28 @@ class UsageEntry(TypedDict, total=False):
     outside_tier: list[OutsideTier]
 
 
+class ItsmDisagreement(TypedDict):
+    """A ticket and objective the ITSM judged otherwise (`--itsm-sla`): both verdicts
+    (`met` | `breached`), both due times, and the likely reason (`pause`, `timezone`,
+    `holiday`, `weekend`, `target`, `event`; None when charterc cannot tell)."""
+
+    id: str
+    objective: ObjectiveKey
+    charterc: str
+    itsm: str
+    charterc_due: str | None
+    itsm_due: str | None
+    reason: str | None
+
+
+class ItsmAgreementEntry(TypedDict):
+    """charterc's verdicts against the ITSM's own SLA records (`--itsm-sla`)."""
+
+    compared: int
+    agree: int
+    disagreements: list[ItsmDisagreement]
+
+
 class ClientEntry(TypedDict):
     """The value under `clients.<id>`."""
 
@@ -231,6 +255,8 @@ class ClientEntry(TypedDict):
     trend: list[TrendMonth]
     weekly: list[WeekTickets]
     usage: NotRequired[UsageEntry]
+    excluded: NotRequired[int]   # only when the period has excluded tickets (--exclude-status)
+    itsm_agreement: NotRequired[ItsmAgreementEntry]   # with --itsm-sla only
 
 
 class ProviderEntry(TypedDict):
@@ -242,6 +268,8 @@ class ProviderEntry(TypedDict):
     charge: float
     credit: float
     turnaround: TurnaroundEntry
+    excluded: NotRequired[int]   # only when the period has excluded tickets: the clients' sum
+    itsm_agreement: NotRequired[ItsmAgreementEntry]   # with --itsm-sla only
 
 
 # -- the document ----------------------------------------------------------------------------

@@ -21,14 +21,17 @@ from charterc.model.values import Duration
 from charterc.report import engine
 from charterc.report.history import OTHER, History, Pause
 from charterc.report.inputs import (
+    Excluded,
     Outage,
     Skipped,
     Ticket,
     UnreadableFile,
+    excluded_statuses,
     read_history,
     read_tickets,
 )
 from charterc.report.measure import OBJECTIVES, Measure, Period, groups_of, range_period
+from charterc.report.names import client_names, feature_names
 from charterc.report.profiles import Instants, Profile
 
 __all__ = ["RowHistory", "RowMeasure", "ScalarClock", "build_report_rows", "row_clocks"]
@@ -263,11 +266,16 @@ def _rows(charter: Charter, period: Period, tickets: Path, display: str,
         _read_history(log, history, history_display or str(history), columns, profile,
                       instants, skip)
     add = measure.add
-    for ticket in read_tickets(tickets, display, clients=[c.id for c in charter.clients],
+    for ticket in read_tickets(tickets, display, clients=client_names(charter),
                                priorities=charter.priorities, mapping=columns,
-                               profile=profile, instants=instants, shape=shape):
+                               profile=profile, instants=instants, shape=shape,
+                               features=feature_names(charter),
+                               exclude=excluded_statuses(None),
+                               window=(period.start, period.end)):
         if isinstance(ticket, Skipped):
             skip(ticket)
+        elif isinstance(ticket, Excluded):
+            measure.exclude(ticket.client, ticket.opened)
         else:
             add(ticket)
     return measure

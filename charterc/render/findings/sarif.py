@@ -40,7 +40,8 @@ INFORMATION_URI = "https://github.com/charterc/charterc"
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 # rule id letter -> tag shown by code-scanning filters
 _AREA = {"P": "loading", "S": "schema", "R": "references", "C": "cost", "V": "coverage",
-         "T": "service-levels", "G": "governance", "D": "security", "M": "reporting"}
+         "T": "service-levels", "G": "governance", "D": "security", "M": "reporting",
+         "I": "itsm-drift"}
 
 
 def _repository_root(start: Path) -> Path | None:

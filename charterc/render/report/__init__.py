@@ -28,6 +28,7 @@ from ...report.types import (
     ClientEntry,
     Counts,
     GroupKey,
+    ItsmAgreementEntry,
     ObjectiveEntry,
     ObjectiveKey,
     PendingEntry,
@@ -48,6 +49,7 @@ from .views import (
     ClientView,
     CountsView,
     EventView,
+    ItsmView,
     ObjectiveView,
     PrioritiesView,
     PriorityTicketsView,
@@ -65,6 +67,13 @@ OBJECTIVES: dict[ObjectiveKey, str] = {"response": N_("Response"),
                                        "resolution": N_("Resolution")}
 TURNAROUND: dict[GroupKey, str] = {"weekday": N_("Weekdays"), "weekend": N_("Weekends"),
                                    "in_hours": N_("In hours"), "out_of_hours": N_("Out of hours")}
+VERDICTS = {"met": N_("met"), "breached": N_("breached")}
+REASONS = {"pause": N_("a pause: the clocks stopped differently"),
+           "timezone": N_("a time-zone offset"),
+           "holiday": N_("a holiday: the schedules differ"),
+           "weekend": N_("a weekend: the schedules differ"),
+           "target": N_("a different target"),
+           "event": N_("the same due time: the event was recorded at another time")}
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
 _RANGE = re.compile(r"(\d{4}-\d{2}-\d{2})--(\d{4}-\d{2}-\d{2})")
 
@@ -131,17 +140,30 @@ def report_view(document: ReportDocument, scope: str, language: Language) -> Rep
                    "to": date.fromisoformat(period["to"]), "timezone": period["timezone"]},
         "skipped": {"count": Units(Decimal(skipped["count"] if own else 0)),
                     "rows": skipped.get("rows", []) if provider and own else []},
+        "excluded": _excluded(document, scope),
         "reviews": list(document.get("reviews") or []),
         "pauses": pauses,
         "paused": bool(pauses and pauses.get("measured")),
         "revision": document["charter"].get("revision"),
         "sha256": document["charter"].get("sha256"),
         "usage": any(c["usage"] is not None for c in clients),
+        "itsm": any(c["itsm"] is not None for c in clients),
         "clients": clients,
         "totals": _totals(document, clients) if provider and _has_totals(document) else None,
         "weeks": _weeks(clients),
         "charts": None, "charts_missing": None,
     }
+
+
+def _excluded(document: ReportDocument, scope: str) -> Units | None:
+    """The tickets of the period left out as cancelled (`--exclude-status`), for `scope`;
+    None when the document counts none."""
+    if scope == "provider":
+        totals = document.get("provider")
+        count = totals.get("excluded") if isinstance(totals, dict) else None
+    else:
+        count = document["clients"][scope].get("excluded")
+    return None if count is None else _count(count)
 
 
 def _has_totals(document: ReportDocument) -> TypeGuard[ProviderDocument]:
@@ -288,7 +310,24 @@ def _client(cid: str, c: ClientEntry, zone: ZoneInfo, language: Language) -> Cli
                    "resolution": _pct(t["resolution_attainment"])} for t in c["trend"]],
         "weekly": c["weekly"],
         "usage": _usage(c.get("usage")),
+        "itsm": _itsm(c.get("itsm_agreement"), zone),
     }
+
+
+def _itsm(entry: ItsmAgreementEntry | None, zone: ZoneInfo) -> ItsmView | None:
+    """The comparison with the ITSM's SLA records: counts and each disagreement."""
+    if entry is None:
+        return None
+    rows = entry["disagreements"]
+    return {"compared": _count(entry["compared"]), "agree": _count(entry["agree"]),
+            "disagree": _count(entry["compared"] - entry["agree"]),
+            "rows": [{"id": r["id"], "objective": _objective_name(r["objective"]),
+                      "charterc": Token(VERDICTS.get(r["charterc"], r["charterc"])),
+                      "charterc_due": _instant(r["charterc_due"], zone),
+                      "itsm": Token(VERDICTS.get(r["itsm"], r["itsm"])),
+                      "itsm_due": _instant(r["itsm_due"], zone),
+                      "reason": Token(REASONS.get(r["reason"] or "", N_("cannot tell")))}
+                     for r in rows]}
 
 
 def _below(percent: float | None, target: float | None) -> bool:
@@ -317,6 +356,7 @@ def _totals(document: ProviderDocument, clients: list[ClientView]) -> TotalsView
         "turnaround": _turnaround(p["turnaround"]),
         "forecast_units": Units(sum((c["volume"]["forecast_units"].value for c in clients),
                                     Decimal(0))),
+        "itsm": _itsm(p.get("itsm_agreement"), ZoneInfo(document["period"]["timezone"])),
     }
 
 

@@ -19,6 +19,8 @@ __all__ = [
     "CountsView",
     "EventView",
     "FeatureView",
+    "ItsmRowView",
+    "ItsmView",
     "ObjectiveView",
     "OutsideView",
     "PeriodView",
@@ -114,6 +116,27 @@ class UsageView(TypedDict):
     outside: list[OutsideView]
 
 
+class ItsmRowView(TypedDict):
+    """A ticket and objective on which the ITSM's verdict differs from charterc's."""
+
+    id: str
+    objective: Token
+    charterc: Token              # met | breached
+    charterc_due: str | None
+    itsm: Token
+    itsm_due: str | None
+    reason: Token                # the likely reason, or "cannot tell"
+
+
+class ItsmView(TypedDict):
+    """charterc's verdicts against the ITSM's own SLA records (`--itsm-sla`)."""
+
+    compared: Units
+    agree: Units
+    disagree: Units
+    rows: list[ItsmRowView]
+
+
 class AvailabilityView(TypedDict):
     percent: Pct | None
     target: Pct | None
@@ -161,6 +184,7 @@ class ClientView(TypedDict):
     trend: list[TrendView]
     weekly: list[WeekTickets]
     usage: UsageView | None
+    itsm: ItsmView | None        # with --itsm-sla only
 
 
 class WeekView(TypedDict):
@@ -182,6 +206,7 @@ class TotalsView(TypedDict):
     net: Money
     turnaround: list[TurnaroundView]
     forecast_units: Units
+    itsm: ItsmView | None        # with --itsm-sla only (its rows: every client's)
 
 
 # "from" is a keyword: the functional form
@@ -201,12 +226,14 @@ class ReportView(TypedDict):
     scope_name: str | None          # the client's name, in a client's report
     period: PeriodView
     skipped: SkippedView
+    excluded: Units | None          # tickets left out (--exclude-status); None: none was
     reviews: list[str]
     pauses: Pauses | None
     paused: bool
     revision: CharterRevision | None
     sha256: str | None
     usage: bool                     # some client has usage figures
+    itsm: bool                      # the ITSM's SLA records were compared (--itsm-sla)
     clients: list[ClientView]
     totals: TotalsView | None       # the provider's report only
     weeks: list[WeekView]
