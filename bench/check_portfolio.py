@@ -18,7 +18,13 @@ and prints the ratios b/a, c/a and d/a (`cold cache ratio: 1.80`, `warm cache ra
 --repeat runs, so a busy machine disturbs it less. The garbage collector runs as the
 `charterc` program runs it (`charterc.__main__.tune_collector`).
 
+With --memory, it measures memory instead: `charterc check --no-cache` of the N
+charters in a fresh process, whose peak resident size (`ru_maxrss`) is printed as
+`peak rss: N MiB`; with --growth-from M as well, the same for M charters first, and
+`rss growth: X MiB per file` between the two.
+
     python bench/check_portfolio.py [-n 1000] [--repeat 3] [--profile]
+    python bench/check_portfolio.py --memory -n 5000 --growth-from 1000
 """
 from __future__ import annotations
 
@@ -76,7 +82,14 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--today", default="2026-11-27")
     parser.add_argument("--profile", action="store_true", help="print a cProfile of (b)")
+    parser.add_argument("--memory", action="store_true",
+                        help="peak memory of `charterc check` of the N charters instead")
+    parser.add_argument("--growth-from", type=int, metavar="M",
+                        help="with --memory: also M charters, and the growth per file")
     args = parser.parse_args()
+    if args.memory:
+        memory(args.count, args.growth_from, args.today)
+        return
 
     sys.path.insert(0, str(ROOT))
     from charterc.__main__ import tune_collector
@@ -127,6 +140,45 @@ def main() -> None:
         print(f"cold cache ratio: {c / a:.2f}")
         print(f"warm cache ratio: {d / a:.2f}")
         print(f"ratio: {b / a:.2f}")
+
+
+# `charterc check` in this process, then its peak resident size in KiB (Linux: ru_maxrss)
+_PEAK = """
+import resource, sys
+from charterc.__main__ import run
+try:
+    run(["check", "--no-cache", "--format", "json", "--output", sys.argv[3], "--today",
+         sys.argv[2], sys.argv[1]])
+except SystemExit:
+    pass
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def peak_rss(count: int, today: str) -> float:
+    """MiB: the peak resident size of `charterc check --no-cache` of `count` charters."""
+    import subprocess
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "charters"
+        folder.mkdir()
+        generate(folder, count)
+        done = subprocess.run([sys.executable, "-c", _PEAK, str(folder), today,
+                               str(Path(tmp) / "findings.json")], capture_output=True,
+                              text=True, check=True, cwd=ROOT)
+        return int(done.stdout.split()[-1]) / 1024
+
+
+def memory(count: int, growth_from: int | None, today: str) -> None:
+    if growth_from is not None:
+        small = peak_rss(growth_from, today)
+        print(f"charters: {growth_from}, peak rss: {small:.0f} MiB")
+    peak = peak_rss(count, today)
+    print(f"charters: {count}")
+    if growth_from is not None and count != growth_from:
+        print(f"rss growth: {(peak - small) / (count - growth_from):.3f} MiB per file "
+              f"({growth_from} to {count} charters)")
+    print(f"peak rss: {peak:.0f} MiB")
 
 
 if __name__ == "__main__":

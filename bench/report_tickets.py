@@ -33,6 +33,18 @@ integer per resolved ticket of the period (turnaround quantiles).
 
 `--parquet` also writes both files as Parquet (text columns, as exports are) and
 measures (c) on them.
+
+`--duckdb` compares with what an analyst would write instead: on a copy of the charter
+whose tiers are 24x7 with calendar clocks (like with like: a deadline is the opening
+plus the target), (e) `build_report` and the JSON document written (`dumps`), against
+(f) DuckDB reading the same CSV and computing each client's response and resolution
+met/total (the ticket in the period, its deadline from its client's tier and priority,
+breached once the deadline passed without an answer by the period's end, pending if
+not yet). The two must
+agree on every figure; `duckdb ratio: X` is (e)'s time over (f)'s (DuckDB is a bench
+dependency only: `pip install duckdb`).
+
+    python bench/report_tickets.py -n 200000 --duckdb
 """
 from __future__ import annotations
 
@@ -163,6 +175,9 @@ def child(kind: str, path: str, month: str, history: str | None, charter_path: s
                     rows += 1
             rows -= 1
         seconds = time.perf_counter() - began
+    elif kind == "duckdb":
+        seconds, extra = _duckdb(charter, path, span)
+        rows = extra.pop("rows")
     elif kind == "engine":
         began = time.perf_counter()
         result = build_report(charter, loaded, tickets=Path(path), outages=None,
@@ -171,6 +186,12 @@ def child(kind: str, path: str, month: str, history: str | None, charter_path: s
         seconds = time.perf_counter() - began
         doc = result.document
         assert doc is not None, [str(d) for d in result.diagnostics[:5]]
+        if "--dumps" in sys.argv:  # the JSON document written, as `charterc report` does
+            from charterc.report import document as report_document
+            began = time.perf_counter()
+            report_document.dumps(doc)
+            seconds += time.perf_counter() - began
+            figures = _figures(doc)
         for name in files:
             if name.endswith(".parquet"):
                 import pyarrow.parquet as pq
@@ -183,14 +204,92 @@ def child(kind: str, path: str, month: str, history: str | None, charter_path: s
                  "breaches": sum(len(c["breaches"]) for c in doc["clients"].values()),
                  "paused": sum(1 for e in events if e.get("paused_minutes")),
                  "skipped": result.skipped}
+        if "--dumps" in sys.argv:
+            extra["figures"] = figures
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
     print(json.dumps({"rows": rows, "seconds": seconds, "maxrss_kib": peak, **extra}))
 
 
+def _figures(doc: dict) -> dict[str, list[int]]:
+    """client -> [response met, total, pending, resolution met, total, pending]."""
+    return {cid: [entry[kind][key] for kind in ("response", "resolution")
+                  for key in ("met", "total", "pending")]
+            for cid, entry in doc["clients"].items()}
+
+
+def _duckdb(charter, path: str, span) -> tuple[float, dict]:
+    """Seconds DuckDB takes to read the tickets and compute each client's response and
+    resolution met/total/pending on calendar deadlines (a 24x7 charter), and the figures."""
+    import duckdb
+
+    targets = []  # (client, priority, response seconds, resolution seconds)
+    for client in charter.clients:
+        objectives = charter.tier_of(client).objectives
+        for priority in charter.priorities:
+            response = objectives.response.priority_targets.get(priority) \
+                if objectives.response else None
+            resolution = objectives.resolution.priority_targets.get(priority) \
+                if objectives.resolution else None
+            targets.append((client.id, priority,
+                            None if response is None else int(response.calendar_minutes * 60),
+                            None if resolution is None else int(resolution.calendar_minutes * 60)))
+    connection = duckdb.connect()
+    connection.execute("CREATE TABLE targets (client VARCHAR, priority VARCHAR, "
+                       "response BIGINT, resolution BIGINT)")
+    connection.executemany("INSERT INTO targets VALUES (?, ?, ?, ?)", targets)
+    end = span.end  # an answer after the period's end is not known at its end
+    query = f"""
+        WITH t AS (
+            SELECT client, priority, epoch(opened)::BIGINT AS opened,
+                   epoch(first_response)::BIGINT AS answered, epoch(resolved)::BIGINT AS done
+            FROM read_csv('{path}', header = true, columns = {{
+                'id': 'VARCHAR', 'client': 'VARCHAR', 'priority': 'VARCHAR',
+                'opened': 'TIMESTAMPTZ', 'first_response': 'TIMESTAMPTZ',
+                'resolved': 'TIMESTAMPTZ', 'channel': 'VARCHAR'}})
+        ), d AS (
+            SELECT t.client, t.answered, t.done, t.opened + g.response AS due_response,
+                   t.opened + g.resolution AS due_resolution
+            FROM t JOIN targets g ON g.client = t.client AND g.priority = t.priority
+            WHERE t.opened >= {span.start} AND t.opened < {span.end}
+        )
+        SELECT client,
+            count(*) FILTER (answered < {end} AND answered <= due_response),
+            count(*) FILTER (answered < {end} OR due_response < {end}),
+            count(*) FILTER (NOT coalesce(answered < {end}, false) AND due_response >= {end}),
+            count(*) FILTER (done < {end} AND done <= due_resolution),
+            count(*) FILTER (done < {end} OR due_resolution < {end}),
+            count(*) FILTER (NOT coalesce(done < {end}, false) AND due_resolution >= {end})
+        FROM d GROUP BY client ORDER BY client
+    """
+    began = time.perf_counter()
+    found = connection.execute(query).fetchall()
+    seconds = time.perf_counter() - began
+    rows = connection.execute(f"SELECT count(*) FROM read_csv('{path}', header = true)"
+                              ).fetchone()[0]
+    return seconds, {"rows": rows, "figures": {row[0]: list(row[1:]) for row in found}}
+
+
+def twenty_four_seven(path: Path) -> None:
+    """The bundled charter with every tier 24x7 and its objectives on the calendar clock
+    (and a distinct id), the clients' needed hours dropped (a 24x7 tier covers them)."""
+    import yaml
+    document = yaml.safe_load(CHARTER.read_text(encoding="utf-8"))
+    document["metadata"]["id"] = "it-service-desk-24x7"
+    for tier in document["tiers"]:
+        tier["hours"] = "24x7"
+        for kind in ("response", "resolution"):
+            if kind in tier.get("objectives", {}):
+                tier["objectives"][kind]["clock"] = "calendar"
+    for client in document["clients"]:
+        client.get("needs", {}).pop("hours", None)
+    path.write_text(yaml.safe_dump(document, sort_keys=False, allow_unicode=True),
+                    encoding="utf-8")
+
+
 def run_child(kind: str, path: Path, month: str, history: Path | None = None,
-              charter: Path = CHARTER) -> dict:
+              charter: Path = CHARTER, *extra: str) -> dict:
     command = [sys.executable, __file__, "--child", kind, str(path), "--period", month,
-               "--charter", str(charter)]
+               "--charter", str(charter), *extra]
     if history is not None:
         command += ["--child-history", str(history)]
     done = subprocess.run(command, capture_output=True, text=True, check=True)
@@ -206,6 +305,9 @@ def main() -> None:
     parser.add_argument("--keep", help="write the generated files in this folder and keep them")
     parser.add_argument("--parquet", action="store_true",
                         help="also measure the run with history on Parquet copies of the files")
+    parser.add_argument("--duckdb", action="store_true",
+                        help="also compare with DuckDB on a 24x7 copy of the charter")
+    parser.add_argument("--dumps", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--child", nargs=2, metavar=("KIND", "FILE"), help=argparse.SUPPRESS)
     parser.add_argument("--child-history", help=argparse.SUPPRESS)
     parser.add_argument("--charter", default=str(CHARTER), help=argparse.SUPPRESS)
@@ -252,6 +354,21 @@ def main() -> None:
             print(f"charterc report --history, Parquet files: {p['seconds']:.2f} s "
                   f"({p['rows'] / p['seconds']:,.0f} rows/s), peak "
                   f"{p['maxrss_kib'] * mib:.0f} MiB; {p['breaches']:,} breaches listed")
+        if args.duckdb:
+            plain = folder / "it-service-desk-24x7.charter.yaml"
+            twenty_four_seven(plain)
+            ours = [run_child("engine", path, args.period, None, plain, "--dumps")
+                    for _ in range(3)]
+            theirs = [run_child("duckdb", path, args.period, None, plain) for _ in range(3)]
+            e = min(ours, key=lambda r: r["seconds"])
+            f = min(theirs, key=lambda r: r["seconds"])
+            same = e["figures"] == f["figures"]
+            print(f"24x7 charter: charterc report and its JSON {e['seconds']:.2f} s, "
+                  f"DuckDB {f['seconds']:.2f} s (best of 3 each); figures "
+                  f"{'the same' if same else 'DIFFERENT'}")
+            if not same:
+                print(f"  charterc {e['figures']}\n  duckdb   {f['figures']}")
+            print(f"duckdb ratio: {e['seconds'] / f['seconds']:.2f}")
         print(f"ratio: {c['seconds'] / a['seconds']:.2f}")
 
 

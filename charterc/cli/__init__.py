@@ -213,9 +213,9 @@ def check(paths: tuple[str, ...], fmt: str, strict: bool, today: str | None,
                            cache=None if no_cache else cache_dir)
     if sys.stderr.isatty() and len(files) > 20:
         with click.progressbar(length=len(files), label="checking", file=sys.stderr) as bar:
-            result = check_paths(files, options, progress=bar.update)
+            result = check_paths(files, options, progress=bar.update, release=True)
     else:
-        result = check_paths(files, options)
+        result = check_paths(files, options, release=True)
     if color is None:
         color = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     text = reporter(fmt)(result, color=color)
@@ -584,10 +584,9 @@ def lsp_command(today: str | None, debounce: int, stdio: bool) -> None:
         raise click.UsageError(str(exc)) from exc
     if not available():
         raise click.UsageError(MISSING)
-    try:
-        from ..lsp.server import serve
-    except ImportError as exc:  # installed, but not the versions charterc[lsp] pins
-        raise click.UsageError(f"{MISSING} ({exc})") from exc
+    # the first diagnostics go out before pygls is imported (lsp/early.py), which then
+    # says if pygls is not of the versions charterc[lsp] pins
+    from ..lsp.early import serve
     serve(day, debounce / 1000)
 
 

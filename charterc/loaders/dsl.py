@@ -1,9 +1,11 @@
 """DSL loader: `.charter` text -> the same canonical document as its YAML twin, with positions.
 
 The grammar (`charter.lark`, beside this module) is parsed by Lark's LALR parser with the
-contextual lexer, built once. Parsing is tree-less: the callbacks in `_Callbacks` build a
-light tree of tuples as the parser reduces, and `_Builder` turns it into the document
-top-down, so that every value gets its JSON pointer and its line and column:
+contextual lexer, loaded once from tables generated ahead of time (`_charter_parser`, in
+Lark's standalone form: run `python -m charterc.loaders.dsl_generate` after editing the
+grammar). Parsing is tree-less: the callbacks in `_Callbacks` build a light tree of tuples
+as the parser reduces, and `_Builder` turns it into the document top-down, so that every
+value gets its JSON pointer and its line and column:
 
     node         ("s", line, column, value, raw)    a scalar (raw: source of a non-string)
                  ("l", line, column, [node, ...])   a list
@@ -24,22 +26,32 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterator
-from pathlib import Path
-from typing import Any, TypeAlias, TypeGuard, cast
-
-from lark import Lark, Token
-from lark.exceptions import LarkError, UnexpectedInput
-from lark.lexer import ContextualLexer, LexerState
-from lark.parsers.lalr_analysis import Shift
-from lark.parsers.lalr_parser_state import ParserState
+from typing import Any, ClassVar, TypeAlias, TypeGuard, cast
 
 from ..diagnostics import Diagnostic, SourceMap, escape_token
 from . import DEFAULT_LIMITS, Limits, Loaded, error, refuse_surrogates
+from . import _charter_parser as _runtime
+from ._charter_parser import (
+    BasicLexer,
+    ContextualLexer,
+    Lark,
+    LarkError,
+    LexerState,
+    ParserState,
+    PatternStr,
+    Scanner,
+    Shift,
+    Token,
+    UnexpectedInput,
+)
+from .dsl_generate import GRAMMAR_PATH
 from .yaml import resolve_plain
+
+# Lark's run-time is partly untyped: what is called untyped goes through this name.
+_untyped: Any = _runtime
 
 __all__ = ["GRAMMAR_PATH", "keywords", "load_text", "parser", "rule_keywords"]
 
-GRAMMAR_PATH = Path(__file__).with_name("charter.lark")
 
 SET, APPEND, EMPTY, DEFAULT, UNIT = range(5)
 # `priority` statements are gathered here, then merged into `priorities` (`_priorities`)
@@ -465,8 +477,122 @@ class _KeywordLexer(ContextualLexer):
         for token in inner:
             if token.type in keyword_types and parser_state.position in word_states \
                     and not _shiftable(parser_state, token.type):
-                token = Token.new_borrow_pos("WORD", token.value, token)
+                token = cast("Any", Token).new_borrow_pos("WORD", token.value, token)
             yield token
+
+
+class _Keywords:
+    """A regex terminal's callback that retypes a match spelling a keyword: Lark's
+    `UnlessCallback`, with a dict where Lark compiles an alternation of the keywords."""
+
+    __slots__ = ("types",)
+
+    def __init__(self, types: dict[str, str]) -> None:
+        self.types = types
+
+    def __call__(self, token: Token) -> Token:
+        found = self.types.get(token.value)
+        if found is not None:
+            token.type = found
+        return token
+
+
+class _SharedScanner:
+    """A state's scanner that tries the scanner of all the terminals first.
+
+    Both list their terminals in Lark's order (priority, then width, then name), and a
+    regex alternation matches the first of its alternatives that matches. When every
+    terminal of the state is in the shared list and the shared scanner's match is one of
+    them, the state's own alternation would have matched the same terminal and text;
+    when the shared scanner matches nothing, neither would it. Otherwise the state's
+    own scanner decides, compiled then.
+    """
+
+    def __init__(self, shared: Scanner, own: Callable[[], Scanner], allowed: set[str]) -> None:
+        self.shared = shared
+        self.allowed_types = allowed
+        self._build = own
+        self._own: Scanner | None = None
+
+    def own(self) -> Scanner:
+        if self._own is None:
+            self._own = self._build()
+        return self._own
+
+    def match(self, text: Any, pos: int) -> tuple[str, str] | None:
+        found: tuple[str, str] | None = self.shared.match(text, pos)
+        if found is None or found[1] in self.allowed_types:
+            return found
+        mine: tuple[str, str] | None = self.own().match(text, pos)
+        return mine
+
+    def fullmatch(self, text: str) -> str | None:
+        found: str | None = self.own().fullmatch(text)
+        return found
+
+
+class _StateLexer(BasicLexer):
+    """The lexer of one parser state, built faster than Lark's (same tokens).
+
+    Lark builds each state's scanner on first use: it tries every keyword against every
+    regex terminal, compiles for each regex terminal an alternation of the keywords it
+    matches (to retype a match spelling one), then an alternation of the state's
+    terminals. The contextual lexer has a lexer per set of acceptable terminals, so a
+    one-file parse compiled some ninety alternations, more than the parse itself costs.
+    Here which keywords a regex terminal matches is worked out once for all states
+    (`matches`), a match is retyped by a dict lookup, and a state whose terminals are all
+    in the root lexer's scanner uses that one first (`_SharedScanner`). Keywords with
+    flags (none in the grammar) keep Lark's way.
+    """
+
+    matches: ClassVar[dict[tuple[str, str], bool]] = {}
+    shared: BasicLexer | None = None  # the root lexer, whose scanner has every terminal
+
+    def _build_scanner(self) -> Scanner:
+        strings = [t for t in self.terminals if isinstance(t.pattern, PatternStr)]
+        if any(t.pattern.flags for t in strings):  # pragma: no cover - not in the grammar
+            return super()._build_scanner()
+        embedded = set()
+        self.callback = {}
+        for regex in self.terminals:
+            if isinstance(regex.pattern, PatternStr):
+                continue
+            types = {}
+            for string in strings:
+                if string.priority == regex.priority and self._matches(regex, string):
+                    types[string.pattern.value] = string.name
+                    if frozenset(string.pattern.flags) <= frozenset(regex.pattern.flags):
+                        embedded.add(string.name)
+            if types:
+                self.callback[regex.name] = _Keywords(types)
+        for type_, f in self.user_callbacks.items():  # pragma: no cover - none given
+            if type_ in self.callback:
+                self.callback[type_] = _untyped.CallChain(self.callback[type_], f,
+                                                 lambda t, type_=type_: t.type == type_)
+            else:
+                self.callback[type_] = f
+        own = [t for t in self.terminals if t.name not in embedded]
+
+        def build() -> Scanner:
+            scanner: Scanner = _untyped.Scanner(own, self.g_regex_flags, self.re, self.use_bytes)
+            return scanner
+
+        if self.shared is not None:
+            shared: Scanner = self.shared.scanner
+            names = {t.name for t in own}
+            if names <= shared.allowed_types:
+                return cast("Scanner", _SharedScanner(shared, build, names))
+        return build()
+
+    def _matches(self, regex: Any, string: Any) -> bool:
+        """Whether `regex` matches all of `string`'s text (Lark's test, remembered)."""
+        key = (regex.name, string.name)
+        found = self.matches.get(key)
+        if found is None:
+            text = string.pattern.value
+            match = self.re.match(regex.pattern.to_regexp(), text, self.g_regex_flags)
+            found = self.matches[key] = match is not None and match.group(0) == text
+        return found
 
 
 def _shiftable(parser_state: ParserState[Token], terminal: str) -> bool:
@@ -486,24 +612,44 @@ def _shiftable(parser_state: ParserState[Token], terminal: str) -> bool:
 
 _PARSER: Lark | None = None
 
-
 def parser() -> Lark:
-    """The LALR parser with the callbacks attached, built on first use."""
+    """The LALR parser with the callbacks attached, made on first use.
+
+    `_charter_parser` is Lark's run-time with the grammar's tables, generated ahead of
+    time (`python -m charterc.loaders.dsl_generate`); when the grammar file is no longer
+    the one they were made from, Lark computes the tables from it here (slower).
+    """
     global _PARSER
     if _PARSER is None:
-        lark = Lark(GRAMMAR_PATH.read_text(encoding="utf-8"), parser="lalr",
-                    lexer="contextual", maybe_placeholders=False,
-                    transformer=_Callbacks(), cache=False)
-        lexer = lark.parser.lexer
-        word = re.compile(lark.get_terminal("WORD").pattern.to_regexp())
-        lexer.__class__ = _KeywordLexer
-        lexer.keyword_types = frozenset(
-            [t.name for t in lark.terminals
-             if t.pattern.type == "str" and word.fullmatch(t.pattern.value)] + ["TIMERANGE"])
-        table = lark.parser.parser.parser.parse_table.states
-        lexer.word_states = frozenset(state for state, row in table.items() if "WORD" in row)
-        _PARSER = lark
+        grammar = GRAMMAR_PATH.read_text(encoding="utf-8")
+        data, memo = _runtime.DATA, _runtime.MEMO
+        if grammar != _runtime.GRAMMAR:
+            from .dsl_generate import tables
+            data, memo = tables(grammar)
+        _PARSER = make_parser(data, memo)
     return _PARSER
+
+
+def make_parser(data: dict[str, Any], memo: dict[int, Any], *, fast: bool = True) -> Lark:
+    """A parser from Lark's serialised tables, its lexer exact about keywords, and (`fast`)
+    its state lexers built the quick way (`_StateLexer`); tests compare with Lark's."""
+    lark: Lark = _untyped.Lark._load_from_dict(data, memo, transformer=_Callbacks())
+    lexer = lark.parser.lexer
+    root = lexer.root_lexer
+    if fast and type(root) is BasicLexer and root._scanner is None:
+        root.__class__ = _StateLexer
+        for state_lexer in {id(x): x for x in lexer.lexers.values()}.values():
+            if type(state_lexer) is BasicLexer and state_lexer._scanner is None:
+                state_lexer.__class__ = _StateLexer
+                cast("_StateLexer", state_lexer).shared = root
+    word = re.compile(lark.get_terminal("WORD").pattern.to_regexp())
+    lexer.__class__ = _KeywordLexer
+    lexer.keyword_types = frozenset(
+        [t.name for t in lark.terminals
+         if t.pattern.type == "str" and word.fullmatch(t.pattern.value)] + ["TIMERANGE"])
+    table = lark.parser.parser.parser.parse_table.states
+    lexer.word_states = frozenset(state for state, row in table.items() if "WORD" in row)
+    return lark
 
 
 # -- from tuples to the document ---------------------------------------------------------

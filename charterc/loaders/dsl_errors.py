@@ -14,11 +14,9 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
-from lark import Token
-from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
-
 from ..diagnostics import Diagnostic
 from . import error
+from ._charter_parser import Token, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 from .dsl import keywords, parser
 
 __all__ = ["describe"]

@@ -25,9 +25,10 @@ import json
 import logging
 import re
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from threading import Event
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 if TYPE_CHECKING:
     from pygls.lsp.server import LanguageServer
@@ -124,16 +125,22 @@ class Frames:
 
 
 def run_stdio(server: LanguageServer, stdin: BinaryIO | None = None,
-              stdout: BinaryIO | None = None) -> None:
-    """pygls's `start_io`, with `Frames` as the reader."""
+              stdout: BinaryIO | None = None, *, frames: Frames | None = None,
+              replay: Sequence[bytes] = (),
+              rest: Sequence[bytes | Refused] = ()) -> None:
+    """pygls's `start_io`, with `Frames` as the reader.
+
+    `replay` and `rest` are frames already read (`early.serve`): `replay` are handled
+    first, what they send dropped (it was sent), then `rest`, then the stream."""
     from pygls.io_ import StdoutWriter
 
     stop = Event()
     server._stop_event = stop  # pygls's shutdown and exit set it
-    server.protocol.set_writer(StdoutWriter(stdout or sys.stdout.buffer))
-    frames = Frames(stdin or sys.stdin.buffer)
+    writer = StdoutWriter(stdout or sys.stdout.buffer)
+    server.protocol.set_writer(writer)
+    frames = frames or Frames(stdin or sys.stdin.buffer)
     try:
-        asyncio.run(_serve(server, frames, stop))
+        asyncio.run(_serve(server, frames, stop, writer, replay, rest))
     except BrokenPipeError:
         logger.error("the client closed the connection: stopping")
     except (KeyboardInterrupt, SystemExit):
@@ -142,25 +149,49 @@ def run_stdio(server: LanguageServer, stdin: BinaryIO | None = None,
         server.shutdown()  # type: ignore[no-untyped-call]
 
 
-async def _serve(server: LanguageServer, frames: Frames, stop: Event) -> None:
+class _Dropped:
+    """A writer that drops what it is given (the answers `early` already sent)."""
+
+    def close(self) -> None:
+        pass
+
+    def write(self, data: bytes) -> None:
+        pass
+
+
+async def _serve(server: LanguageServer, frames: Frames, stop: Event, writer: Any,
+                 replay: Sequence[bytes], rest: Sequence[bytes | Refused]) -> None:
+    protocol = server.protocol
+    protocol.set_writer(_Dropped())
+    try:
+        for frame in replay:
+            _handle(server, frame)  # handlers of these messages finish before returning
+    finally:
+        protocol.set_writer(writer)
+    for unread in rest:
+        _handle(server, unread)
+    loop = asyncio.get_running_loop()
+    while not stop.is_set():
+        next_frame = await loop.run_in_executor(server.thread_pool, frames.next)
+        if next_frame is None:
+            break
+        _handle(server, next_frame)
+
+
+def _handle(server: LanguageServer, frame: bytes | Refused) -> None:
     from pygls.exceptions import JsonRpcException
 
-    loop = asyncio.get_running_loop()
     protocol = server.protocol
-    while not stop.is_set():
-        frame = await loop.run_in_executor(server.thread_pool, frames.next)
-        if frame is None:
-            break
-        if isinstance(frame, Refused):
-            logger.error("%s", frame.reason)
-            _answer_error(server, frame)
-            continue
-        try:
-            message = json.loads(frame, object_hook=protocol.structure_message)
-            protocol.handle_message(message)
-        except Exception as exc:  # pygls's own loop does the same: the next frame goes on
-            logger.error("cannot handle a message: %s: %s", type(exc).__name__, exc)
-            server._report_server_error(exc, JsonRpcException)
+    if isinstance(frame, Refused):
+        logger.error("%s", frame.reason)
+        _answer_error(server, frame)
+        return
+    try:
+        message = json.loads(frame, object_hook=protocol.structure_message)
+        protocol.handle_message(message)
+    except Exception as exc:  # pygls's own loop does the same: the next frame goes on
+        logger.error("cannot handle a message: %s: %s", type(exc).__name__, exc)
+        server._report_server_error(exc, JsonRpcException)
 
 
 def _answer_error(server: LanguageServer, refused: Refused) -> None:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
@@ -34,6 +34,7 @@ from ..loaders import is_charter_file
 from ..pipeline import CheckOptions
 from .analysis import Analysis, Portfolio, analyse
 from .convert import to_lsp
+from .frames import Frames, Refused
 
 __all__ = ["CharterServer", "build", "charter_path", "quietly", "serve"]
 
@@ -267,14 +268,25 @@ class _OneLine(logging.Formatter):
         return super().format(record).split("\n", 1)[0]
 
 
-def serve(today: date | None = None, debounce: float = 0.05) -> None:
-    """Run the server on stdin and stdout until the client says exit."""
+def serve(today: date | None = None, debounce: float = 0.05, *, frames: Frames | None = None,
+          replay: Sequence[bytes] = (), rest: Sequence[bytes | Refused] = (),
+          expected: Sequence[str] = ()) -> None:
+    """Run the server on stdin and stdout until the client says exit.
+
+    `early.serve` hands over the frames it read: `replay`, those it answered (read again
+    here, what they send dropped), `rest`, the first it did not, and the ids of the
+    requests it sent the client (`expected`: their answers are welcome)."""
     handler = logging.StreamHandler()
     handler.setFormatter(_OneLine("charterc lsp: %(levelname)s: %(message)s"))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(logging.WARNING)
     from .frames import run_stdio
-    run_stdio(build(today, debounce))
+    server = build(today, debounce)
+    if expected:
+        from concurrent.futures import Future
+        for msg_id in expected:
+            server.protocol._request_futures[msg_id] = Future()
+    run_stdio(server, frames=frames, replay=replay, rest=rest)
 
 

@@ -280,12 +280,15 @@ def check_file(path: str | Path, options: CheckOptions = DEFAULT_OPTIONS) -> Fil
 def check_paths(paths: Sequence[str | Path] = ("charters",),
                 options: CheckOptions = DEFAULT_OPTIONS, *,
                 progress: Callable[[int], None] | None = None,
-                each: Callable[[FileResult], None] | None = None) -> PortfolioResult:
+                each: Callable[[FileResult], None] | None = None,
+                release: bool = False) -> PortfolioResult:
     """Check every charter under `paths`; never raises for bad charters.
 
     `each` is handed every file's result as soon as it is checked, before the portfolio
     rules (R302, on the file that repeats an id) run over all of them (`build` starts
-    compiling while the next files are checked)."""
+    compiling while the next files are checked). With `release`, each result is kept
+    only as the check cache keeps it once its findings are out (`_released`): memory
+    stays flat over a large portfolio, for callers that need the findings only."""
     options = options.dated()
     results: list[FileResult] = []
     internal: list[str] = []
@@ -295,9 +298,9 @@ def check_paths(paths: Sequence[str | Path] = ("charters",),
         store = CheckCache(options.cache, options)
     for path in discover(paths):
         result = _check_path(path, options, store, internal)
-        results.append(result)
         if each is not None:
             each(result)
+        results.append(_released(result) if release else result)
         if progress:
             progress(1)
     _add_duplicate_charters(results, options)
@@ -365,6 +368,17 @@ def _from_cache(file: str, entry: Entry) -> FileResult:
     sources = SourceMap(file, values=values, lines=lines)
     return FileResult(file, Loaded(file, None, sources), diagnostics=list(entry.diagnostics),
                       cached=entry)
+
+
+def _released(result: FileResult) -> FileResult:
+    """The result without its document, positions, source text and model: its findings,
+    the position of its id and the source lines the findings point at (what the check
+    cache keeps of a file, and what the reporters and R302 need)."""
+    if result.cached is not None:
+        return result
+    released = _from_cache(result.file, _entry(result))
+    released.sources.dsl = result.sources.dsl
+    return released
 
 
 def _add_duplicate_charters(results: list[FileResult], options: CheckOptions) -> None:

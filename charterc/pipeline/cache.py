@@ -27,7 +27,6 @@ checks everything.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 from collections.abc import Iterable
@@ -150,6 +149,8 @@ def fingerprint() -> str:
     zone_folders = [*os.environ.get("PYTHONTZPATH", "").split(os.pathsep), "/usr/share/zoneinfo",
                     "/usr/lib/zoneinfo", "/usr/share/lib/zoneinfo", "/etc/zoneinfo"]
     lines.extend(_stat_line(Path(folder) / "tzdata.zi") for folder in zone_folders if folder)
+    import hashlib  # here: a check without the cache keeps its entries too (`_released`)
+
     return hashlib.sha256("\n".join(lines).encode()).hexdigest()
 
 
@@ -172,6 +173,8 @@ class CheckCache:
         self._ready = False
 
     def key(self, file: str, data: bytes) -> str:
+        import hashlib
+
         digest = hashlib.sha256(self._salt)
         digest.update(file.encode("utf-8", "surrogateescape") + b"\0")
         digest.update(data)

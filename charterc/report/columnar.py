@@ -107,6 +107,11 @@ class TicketBatch:
     def id_of(self, r: int) -> str:
         return str(self.ident[r].as_py())
 
+    def ids_of(self, rows: Ints) -> list[str]:
+        """`id_of` of each row, taken as a column."""
+        taken: list[str] = self.ident.take(rows).to_pylist()
+        return taken
+
 
 class _Batcher:
     """Collects `Ticket`s of the row reader into batches."""
@@ -969,15 +974,25 @@ class ColumnarMeasure(Measure):
                 tally.met += int((status == 0).sum())
                 breached = status == 1
                 ok &= ~breached
-                for i in np.flatnonzero(pending).tolist():
-                    r = int(sub[i])
-                    usage.pending.append((int(b.opened[r]), b.id_of(r), k, p, int(due[i]),
-                                          int(paused[i])))
-                for i in np.flatnonzero(breached).tolist():
-                    r = int(sub[i])
-                    happened = int(event[i]) if event[i] < self.period.end else None
-                    usage.breaches.append((int(b.opened[r]), b.id_of(r), k, p, int(due[i]),
-                                           happened, int(paused[i])))
+                # the listed rows, a column at a time (the same tuples as row by row)
+                at_pending = np.flatnonzero(pending)
+                if len(at_pending):
+                    r = sub[at_pending]
+                    n = len(r)
+                    usage.pending.extend(zip(
+                        b.opened[r].tolist(), b.ids_of(r), [k] * n, [p] * n,
+                        due[at_pending].tolist(), paused[at_pending].tolist(), strict=True))
+                at_breached = np.flatnonzero(breached)
+                if len(at_breached):
+                    r = sub[at_breached]
+                    n = len(r)
+                    seen = event[at_breached]
+                    happened = [None if late else value for value, late in zip(
+                        seen.tolist(), (seen >= self.period.end).tolist(), strict=True)]
+                    usage.breaches.extend(zip(
+                        b.opened[r].tolist(), b.ids_of(r), [k] * n, [p] * n,
+                        due[at_breached].tolist(), happened, paused[at_breached].tolist(),
+                        strict=True))
             tally = usage.tickets[p]
             tally.total += len(sub)
             tally.met += int((ok & ~waiting).sum())

@@ -15,7 +15,7 @@ from datetime import UTC, datetime, tzinfo
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..calendar import zone
 from ..model.projection import round_money
@@ -182,13 +182,57 @@ def _turnaround(arrays: Sequence[Iterable[int]]) -> TurnaroundEntry:
             "in_hours": _quantiles(in_hours), "out_of_hours": _quantiles(out_of_hours)}
 
 
-def _breaches(rows: Iterable[Breach], tz: tzinfo, paused: bool) -> list[BreachEntry]:
-    """`paused`: clocks were paused from a status history, so each row says for how long."""
+def _instant_column(stamps: Sequence[int | None], tz: tzinfo) -> list[str | None]:
+    """`instant` of each stamp, formatted as a column: the zone's offset looked up once per
+    UTC hour present (as `_Instants` does), the texts written by numpy in one call. A
+    stamp in an hour where the zone changes offset, or out of years 1000-9999, is written
+    by `instant` itself; the texts are the same."""
     at = _instants(tz)
+    if len(stamps) < 64:
+        return [at(ts) for ts in stamps]
+    try:
+        import numpy as np
+    except ImportError:  # pragma: no cover - the report's extra has numpy
+        return [at(ts) for ts in stamps]
+    known = [ts for ts in stamps if ts is not None]
+    if not known or min(known) < -30610224000 or max(known) > 253402297199 - 86400:
+        return [at(ts) for ts in stamps]
+    values = np.fromiter((0 if ts is None else ts for ts in stamps), dtype=np.int64,
+                         count=len(stamps))
+    hours, which = np.unique(values // 3600, return_inverse=True)
+    offsets = []
+    for hour in hours.tolist():
+        if hour not in at.hours:
+            at.hours[hour] = at._offset(hour)
+        offsets.append(at.hours[hour])
+    shift = np.array([o[0] if o is not None else 0 for o in offsets], dtype=np.int64)
+    suffix = [o[1] if o is not None else None for o in offsets]
+    walls = np.datetime_as_string((values + shift[which]).astype("datetime64[s]"), unit="s")
+    out: list[str | None] = []
+    for ts, wall, index in zip(stamps, walls.tolist(), which.tolist(), strict=True):
+        if ts is None:
+            out.append(None)
+        elif suffix[index] is None:
+            out.append(instant(ts, tz))
+        else:
+            out.append(wall + suffix[index])
+    return out
+
+
+def _breaches(rows: Iterable[Breach], tz: tzinfo, paused: bool) -> list[BreachEntry]:
+    """`paused`: clocks were paused from a status history, so each row says for how long.
+    The instants are formatted a column at a time (`_instant_column`)."""
+    ordered = sorted(rows, key=lambda r: (r[0], r[1], r[2]))
+    if not ordered:
+        return []
+    opened = _instant_column([r[0] for r in ordered], tz)
+    due = _instant_column([r[4] for r in ordered], tz)
+    late = _instant_column([r[5] for r in ordered], tz)
     out: list[BreachEntry] = []
-    for row in sorted(rows, key=lambda r: (r[0], r[1], r[2])):
-        entry: BreachEntry = {"id": row[1], "priority": row[3], "objective": OBJECTIVE_KEYS[row[2]],
-                              "opened": at(row[0]), "due": at(row[4]), "at": at(row[5])}
+    for row, o, d, a in zip(ordered, opened, due, late, strict=True):
+        entry: BreachEntry = {"id": row[1], "priority": row[3],
+                              "objective": OBJECTIVE_KEYS[row[2]], "opened": o, "due": d,
+                              "at": a}
         if paused:
             entry["paused_minutes"] = minutes(row[6])
         out.append(entry)
@@ -196,12 +240,15 @@ def _breaches(rows: Iterable[Breach], tz: tzinfo, paused: bool) -> list[BreachEn
 
 
 def _pending(rows: Iterable[Pending], tz: tzinfo, paused: bool) -> list[PendingEntry]:
-    at = _instants(tz)
+    ordered = sorted(rows, key=lambda r: (r[0], r[1], r[2]))
+    if not ordered:
+        return []
+    opened = _instant_column([r[0] for r in ordered], tz)
+    due = _instant_column([r[4] for r in ordered], tz)
     out: list[PendingEntry] = []
-    for row in sorted(rows, key=lambda r: (r[0], r[1], r[2])):
+    for row, o, d in zip(ordered, opened, due, strict=True):
         entry: PendingEntry = {"id": row[1], "priority": row[3],
-                               "objective": OBJECTIVE_KEYS[row[2]], "opened": at(row[0]),
-                               "due": at(row[4])}
+                               "objective": OBJECTIVE_KEYS[row[2]], "opened": o, "due": d}
         if paused:
             entry["paused_minutes"] = minutes(row[5])
         out.append(entry)
@@ -356,5 +403,74 @@ def client_document(provider: ReportDocument, client_id: str, skipped: int) -> R
 
 
 def dumps(document: ReportDocument) -> str:
-    """Canonical JSON bytes of a document: indented, key order kept, trailing newline."""
-    return json.dumps(document, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+    """Canonical JSON bytes of a document: indented, key order kept, trailing newline.
+
+    The listings of each client (`breaches`, `pending`: thousands of flat entries in a
+    large period) are written by `_listing`, a line per key as `json.dumps(indent=2)`
+    writes them, and spliced into the rest, which `json` writes: the same bytes, without
+    the pure-Python indenting encoder walking every entry."""
+    clients = document.get("clients")
+    if not isinstance(clients, dict):
+        return json.dumps(document, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+    listings: list[tuple[str, list[dict[str, Any]]]] = []
+    shallow: dict[str, Any] = dict(document)
+    shallow["clients"] = {}
+    for cid, entry in clients.items():
+        copied = dict(entry)
+        for key in _LISTINGS:
+            value = copied.get(key)
+            if isinstance(value, list) and value and all(
+                    type(item) is dict and not any(isinstance(v, dict | list | tuple)
+                                                   for v in item.values())
+                    for item in value):
+                copied[key] = f"{_MARK}{len(listings)}"
+                listings.append((key, value))
+        shallow["clients"][cid] = copied
+    text = json.dumps(shallow, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+    if not listings:
+        return text
+    parts = []
+    end = 0
+    for number, (key, items) in enumerate(listings):
+        # the key and the mark as json writes them: a text value cannot read so (its
+        # quotes would be escaped), nor can the mark be any value (its NUL would be)
+        mark = f"{json.dumps(key)}: {json.dumps(_MARK + str(number))}"
+        where = text.index(mark, end) + len(json.dumps(key)) + 2
+        line_start = text.rindex("\n", 0, where) + 1
+        indent = len(text[line_start:where]) - len(text[line_start:where].lstrip(" "))
+        parts.append(text[end:where])
+        parts.append(_listing(items, indent))
+        end = where + len(json.dumps(_MARK + str(number)))
+    parts.append(text[end:])
+    return "".join(parts)
+
+
+_LISTINGS = ("breaches", "pending")
+_MARK = "\x00charterc-listing-"
+_TEXT = json.encoder.encode_basestring  # what json writes a text with (ensure_ascii off)
+_ENCODE = json.JSONEncoder(ensure_ascii=False).encode
+
+
+def _encode(value: Any) -> str:
+    """A scalar as `json.dumps(ensure_ascii=False)` writes it (texts and None directly)."""
+    if type(value) is str:
+        return str(_TEXT(value))
+    if value is None:
+        return "null"
+    return str(_ENCODE(value))
+
+
+def _listing(items: list[dict[str, Any]], indent: int) -> str:
+    """A list of flat dicts as `json.dumps(indent=2)` writes it at `indent` spaces."""
+    inner, field = " " * (indent + 2), " " * (indent + 4)
+    encode = _encode
+    out = ["["]
+    last = len(items) - 1
+    for index, item in enumerate(items):
+        lines = [f"{field}{encode(key)}: {encode(value)}" for key, value in item.items()]
+        body = ",\n".join(lines)
+        out.append(f"\n{inner}{{\n{body}\n{inner}}}" if lines else f"\n{inner}{{}}")
+        if index != last:
+            out.append(",")
+    out.append(f"\n{' ' * indent}]")
+    return "".join(out)
