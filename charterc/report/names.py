@@ -111,4 +111,5 @@ def client_names(charter: Charter) -> Names:
 
 def feature_names(charter: Charter) -> Names:
     """The charter's features by id, name in every language and aliases."""
-    return Names(((f.id, [*texts(f.name), *f.aliases]) for f in charter.features), "feature")
+    return Names(((f.id, [*texts(f.name), *texts(f.label.value if f.label else None),
+                          *f.aliases]) for f in charter.features), "feature")
