@@ -163,10 +163,11 @@ def test_october_legal_availability_credit_and_charge():
     assert legal["availability"] == {
         "percent": 99.39, "target": 99.5, "credit_percent": 10.0, "downtime_minutes": 270.0,
         "window_minutes": 44700.0, "excluded_minutes": 180.0}
-    # 8 tickets x 35.70 = 285.60, plus 1,224 x 31/365 = 103.956... -> 389.556... -> 389.56
-    assert legal["charge"] == 389.56
-    assert legal["credit"] == 38.96                       # 10% of 389.56 = 38.956
-    assert legal["volume"] == {"tickets": 8, "forecast_units": 67.95}   # 800 x 31/365
+    # 8 tickets x 35.70 = 285.60, plus a month's twelfth of the fixed fee (the credit base,
+    # spec 8.2): 1,224 / 12 = 102.00 -> 387.60
+    assert legal["charge"] == 387.6
+    assert legal["credit"] == 38.76                       # 10% of 387.60
+    assert legal["volume"] == {"tickets": 8, "forecast_units": 66.67}   # 800 / 12
     assert legal["share"] == {"actual": 50.0, "stated": 40.0, "forecast": 40.0}
 
 
@@ -219,8 +220,8 @@ def test_october_finance():
     assert finance["availability"] == {
         "percent": 99.66, "target": 99.9, "credit_percent": 10.0, "downtime_minutes": 150.0,
         "window_minutes": 44700.0, "excluded_minutes": 0.0}
-    # 8 x 56.10 = 448.80, plus 6,120 x 31/365 = 519.780... -> 968.58; credit 96.858
-    assert (finance["charge"], finance["credit"]) == (968.58, 96.86)
+    # 8 x 56.10 = 448.80, plus 6,120 / 12 = 510.00 -> 958.80; credit 95.88
+    assert (finance["charge"], finance["credit"]) == (958.8, 95.88)
     # Turnaround: weekday 175, 180, 420, 480, 3600 (median 420; p90 rank 3.6: 480 +
     # 0.6 x 3120 = 2352); weekend F01 270, F08 180; everything in hours (24x7).
     assert finance["turnaround"] == {
@@ -238,8 +239,8 @@ def test_october_provider_aggregates():
     assert counts(provider["resolution"]) == (9, 13, 3)
     assert provider["resolution"]["attainment"] == 69.23   # 9/13 = 69.2307...
     assert provider["response"]["target"] is None          # 90% and 95%: no common target
-    assert provider["charge"] == 1358.14                    # 389.56 + 968.58
-    assert provider["credit"] == 135.82                     # 38.96 + 96.86
+    assert provider["charge"] == 1346.4                     # 387.60 + 958.80
+    assert provider["credit"] == 134.64                     # 38.76 + 95.88
     # weekday: 175 180 420 450 480 1290 3600 5790 6900 -> median 480, p90 rank 7.2
     assert provider["turnaround"]["weekday"] == {"median": 480.0, "p90": 6012.0, "count": 9}
     assert provider["turnaround"]["in_hours"] == {"median": 450.0, "p90": 5790.0, "count": 11}
@@ -287,8 +288,8 @@ def test_november_legal_credit_is_capped():
     assert legal["availability"] == {
         "percent": 96.52, "target": 99.5, "credit_percent": 30.0, "downtime_minutes": 1500.0,
         "window_minutes": 43200.0, "excluded_minutes": 60.0}
-    # 6 x 35.70 = 214.20 + 1,224 x 30/365 = 100.602... -> 314.80; 30% -> 94.44
-    assert (legal["charge"], legal["credit"]) == (314.8, 94.44)
+    # 6 x 35.70 = 214.20 + 1,224 / 12 = 102.00 -> 316.20; 30% -> 94.86
+    assert (legal["charge"], legal["credit"]) == (316.2, 94.86)
     assert legal["share"] == {"actual": 42.86, "stated": 40.0, "forecast": 40.0}   # 6/14
     # L10 (Tue 19:00) and L11 (the holiday) are weekday tickets opened out of hours.
     assert legal["turnaround"] == {
@@ -317,13 +318,13 @@ def test_november_finance_and_provider():
     # 1 - 120/43200 = 99.72% -> 10%
     assert finance["availability"]["percent"] == 99.72
     assert finance["availability"]["credit_percent"] == 10.0
-    # 8 x 56.10 = 448.80 + 6,120 x 30/365 = 503.013... -> 951.81; 10% -> 95.181
-    assert (finance["charge"], finance["credit"]) == (951.81, 95.18)
+    # 8 x 56.10 = 448.80 + 6,120 / 12 = 510.00 -> 958.80; 10% -> 95.88
+    assert (finance["charge"], finance["credit"]) == (958.8, 95.88)
     provider = doc["provider"]
     assert counts(provider["tickets"]) == (7, 14, 3)
     assert (provider["response"]["attainment"], provider["resolution"]["attainment"]) == \
         (84.61, 81.81)                                      # 11/13 and 9/11, rounded down
-    assert (provider["charge"], provider["credit"]) == (1266.61, 189.62)
+    assert (provider["charge"], provider["credit"]) == (1275.0, 190.74)
     assert provider["turnaround"]["out_of_hours"] == {"median": 7800.0, "p90": 12648.0,
                                                       "count": 2}
 
@@ -422,14 +423,14 @@ def test_without_outages_availability_is_not_measured():
     doc = run(OCTOBER, outages=None).document
     assert doc["clients"]["legal"]["availability"] is None
     assert doc["clients"]["legal"]["credit"] == 0.0
-    assert doc["clients"]["legal"]["charge"] == 389.56
+    assert doc["clients"]["legal"]["charge"] == 387.6
 
 
 def test_a_period_is_priced_with_the_projections_rounded_prices():
     # Indexed by 2.5%, year 2's standard price is 35 x 1.025 = 35.875, rounded half-even
     # to 35.88 (spec section 4, Rounding), its fixed fee 1,230. October 2026, legal:
-    # 8 x 35.88 = 287.04, plus 1,230 x 31/365 = 104.4657... -> 391.5057... -> 391.51
-    # (the unrounded price would give 8 x 35.875 + 104.4657... = 391.47).
+    # 8 x 35.88 = 287.04, plus 1,230 / 12 = 102.50 -> 389.54
+    # (the unrounded price would give 8 x 35.875 + 102.50 = 389.50).
     from charterc.loaders.yaml import load_text
 
     text = CHARTER.read_text().replace("price: {per_unit: 35, fixed: 1200, indexation: 2%}",
@@ -440,8 +441,8 @@ def test_a_period_is_priced_with_the_projections_rounded_prices():
                           end=OCTOBER[1], tickets_display="tickets.csv",
                           outages_display="outages.csv")
     legal = result.document["clients"]["legal"]
-    assert legal["charge"] == 391.51
-    assert legal["credit"] == 39.15                       # 10% of 391.51 = 39.151
+    assert legal["charge"] == 389.54
+    assert legal["credit"] == 38.95                       # 10% of 389.54 = 38.954
 
 
 def test_periods():
@@ -462,8 +463,8 @@ def test_a_two_month_range_is_the_sum_of_its_months():
     # 10:00 for 11:00, resolved Tue 12:00 for 18:00) is now met, L06 still breached its
     # response. Met: L01, L03, L04, L07, L09, L13, L14; L12 still pending.
     assert counts(legal["tickets"]) == (7, 14, 1)
-    # charge: 14 x 35.70 + 1,224 x 61/365 = 499.80 + 204.558... = 704.36
-    assert legal["charge"] == 704.36
+    # charge: 14 x 35.70 + two twelfths of 1,224 = 499.80 + 204.00 = 703.80
+    assert legal["charge"] == 703.8
 
 
 def test_column_mapping_reads_another_tools_header(tmp_path):

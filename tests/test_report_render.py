@@ -339,8 +339,8 @@ def test_fixture_figures_reach_the_page():
     text = render_report(engine_document("2026-10", "provider"), scope="provider", lang="en",
                          fmt="md")
     assert "| Legal Affairs | standard | 99.39% (missed) | 99.5% | 4 h 30 min | 3 h | 10% | " \
-           "€38.96 |" in text
-    assert "| **All clients** | €1,358.14 | €135.82 | €1,222.32 |" in text
+           "€38.76 |" in text
+    assert "| **All clients** | €1,346.40 | €134.64 | €1,211.76 |" in text
     assert "| P3 | 2 | 1 | 1 | 1 business day | 50% (1 / 2) | 5 business days | 100% (1 / 1) |" \
         in text
 

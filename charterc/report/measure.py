@@ -335,34 +335,52 @@ class PeriodCharge:
 def period_charge(charter: Charter, facts: Facts, client: Client, period: Period,
                   units: Counter[int]) -> PeriodCharge:
     """The period's charge: per-unit, the tickets of each projection year times that
-    year's price, plus fixed fees; fixed fees and `share` charges prorated by days.
+    year's price, plus fixed fees; fixed fees and `share` charges by windows.
 
-    Days are split by projection year (a period across a year boundary uses each
-    year's figures for its days); outside the term, the nearest year of the term.
+    The credit base of spec 8.2, the same as clause 6 of the agreements states: each whole
+    calendar month of the period counts a twelfth of its projection year's fixed fee or
+    share charge (a quarter is three twelfths, a year twelve); the days of a month the
+    period holds only in part, or which a projection year starting mid-month splits,
+    count by days (days / days of that projection year). Days are split by projection
+    year (a period across a year boundary uses each year's figures for its days);
+    outside the term, the nearest year of the term.
     The figures are the projection's, as invoiced (prices and fixed fees at the
     minor unit, share charges already rounded); the period's charge is rounded
     once, to the minor unit, as its invoice would be.
     """
     charge = forecast = Decimal(0)
     days_by_year: Counter[int] = Counter()
+    months_by_year: Counter[int] = Counter()
     day = period.first
     while day <= period.last:
-        days_by_year[_year_of(charter, day)] += 1
+        year = _year_of(charter, day)
+        month_end = day.replace(day=_calendar.monthrange(day.year, day.month)[1])
+        if day.day == 1 and month_end <= period.last and _year_of(charter, month_end) == year:
+            months_by_year[year] += 1   # a whole window: a twelfth of the year
+            day = month_end + timedelta(days=1)
+            continue
+        days_by_year[year] += 1
         day += timedelta(days=1)
     start, years = charter.period.start, charter.period.years_or_default
-    for year in sorted(set(days_by_year) | set(units)):
+    for year in sorted(set(days_by_year) | set(months_by_year) | set(units)):
         y = min(max(year, 1), years)
         first = add_period(start, Span(months=12 * (y - 1)))
         length = Decimal((add_period(start, Span(months=12 * y)) - first).days)
-        fraction = Decimal(days_by_year[year]) / length
+        months, days = months_by_year[year], days_by_year[year]
         row = facts.table[client.id][y - 1]
         if charter.business.charging == "per-unit":
-            charge += units[year] * row.per_unit + row.fixed * fraction
+            charge += units[year] * row.per_unit + _windows(row.fixed, months, days, length)
         else:
-            charge += row.charge * fraction
-        forecast += row.units * fraction
+            charge += _windows(row.charge, months, days, length)
+        forecast += _windows(row.units, months, days, length)
     y0 = min(max(_year_of(charter, period.first), 1), years)
     return PeriodCharge(facts.money(charge), forecast, facts.table[client.id][y0 - 1].share, y0)
+
+
+def _windows(amount: Decimal, months: int, days: int, year_days: Decimal) -> Decimal:
+    """`amount` (a year's) for whole months by twelfths and other days by days; multiplied
+    before dividing, so that a twelfth of 0.18 is exactly 0.015."""
+    return amount * months / 12 + amount * days / year_days
 
 
 def _year_of(charter: Charter, day: date) -> int:
