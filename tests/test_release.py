@@ -384,11 +384,13 @@ def test_every_pdf_carries_an_intact_pades_signature(workflow):
         status, reader = _validate(data, certificate)
         assert status.intact and status.valid, pdf
         # an incremental update: the PDF as built is revision 0, kept whole, and what it
-        # declared of itself (PDF/A-3b, once the build writes it) it still declares
+        # declared of itself (PDF/A-3b, spec 8.2) it still declares
         assert reader.xrefs.total_revisions == 2
         end = data.index(b"%%EOF") + len(b"%%EOF")
         built = data[:end + 1] if data[end:end + 1] == b"\n" else data[:end]
         assert _xmp(data) == _xmp(built), pdf
+        xmp = _xmp(data).decode("utf-8")
+        assert 'pdfaid:part="3"' in xmp and 'pdfaid:conformance="B"' in xmp, pdf
     assert "Signatures: every PDF carries a PAdES signature by" in \
         (out / "RELEASE-NOTES.md").read_text(encoding="utf-8")
     with zipfile.ZipFile(out / "clients" / "first-client.zip") as archive:
