@@ -158,7 +158,7 @@ def _french_documents(dist: Path) -> list[Path]:
 
 def test_french_documents_are_legal_french(dist):
     """No "GDPR", "EU" or English feature/tier name where an fr text exists; 1er janvier;
-    "Fait à" in every agreement."""
+    "Fait à" in every document signed (the charter and each agreement)."""
     english_names = []
     for path in CHARTERS:
         document = load_path(path).document
@@ -179,10 +179,12 @@ def test_french_documents_are_legal_french(dist):
                         text)[0]
         for name in english_names:
             assert name not in body, (path, name)
+        assert "Fait à" in text, path
         if "/agreements/" in str(path):
-            assert "Fait à" in text, path
             assert "RGPD" in text or "personnel" not in text, path
     hr = (dist / "hr-legal/agreements/france.fr.md").read_text()
     assert "1er juillet 2026" in hr or "1er janvier" in hr
     desk = (dist / "it-service-desk/charter.fr.md").read_text()
     assert "1er janvier 2026" in desk and "1 janvier" not in desk
+    assert ("Fait à ............, le ............, en autant d'exemplaires originaux que de "
+            "parties.") in desk
