@@ -125,7 +125,9 @@ def test_hook_fails_on_a_broken_charter_then_passes(tmp_path):
 
     run = _try_repo(hook_repo, project, env)
     assert run.returncode == 1, run.stdout + run.stderr
-    assert "charters/legal.charter.yaml:65:11: error[R301]: unknown tier 'standrd'" in run.stdout
+    line = broken.splitlines().index("    tier: standrd") + 1   # where the starter puts it
+    assert f"charters/legal.charter.yaml:{line}:11: error[R301]: unknown tier 'standrd'" \
+        in run.stdout
     assert "did you mean 'standard'?" in run.stdout
 
     fixed = broken.replace("tier: standrd", "tier: standard")
