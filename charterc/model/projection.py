@@ -29,16 +29,17 @@ from __future__ import annotations
 
 import decimal
 from collections.abc import Iterable, Mapping
+from datetime import date
 from decimal import Decimal
 from functools import cached_property
 
 from ..records import record
 from .charter import Charter, Client
-from .values import quantize
+from .values import Period, add_period, quantize
 
 __all__ = [
     "MINOR_UNIT", "ROUNDING", "ClientYear", "Facts", "allocate", "derive", "primary_of",
-    "printed_rate", "round_money",
+    "printed_rate", "projection_year", "round_money",
 ]
 
 ROUNDING = decimal.ROUND_HALF_EVEN
@@ -309,3 +310,13 @@ def derive(charter: Charter) -> Facts:
 
 def round_money(amount: Decimal, places: int = MINOR_UNIT) -> Decimal:
     return quantize(amount, places, ROUNDING)
+
+
+def projection_year(charter: Charter, day: date) -> int:
+    """The year of the term `day` falls in: 1 from `period.start`, 0 or less before it,
+    past the last year after the term (callers clamp to the term when they need a row)."""
+    start = charter.period.start
+    y = ((day.year - start.year) * 12 + day.month - start.month) // 12 + 1
+    if add_period(start, Period(months=12 * (y - 1))) > day:
+        y -= 1
+    return y

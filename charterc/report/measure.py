@@ -48,7 +48,7 @@ from ..calendar import (
     zone,
 )
 from ..model.charter import Charter, Client, Tier
-from ..model.projection import Facts
+from ..model.projection import Facts, projection_year
 from ..model.values import Period as Span
 from ..model.values import add_period
 from .inputs import Outage
@@ -353,9 +353,10 @@ def period_charge(charter: Charter, facts: Facts, client: Client, period: Period
     months_by_year: Counter[int] = Counter()
     day = period.first
     while day <= period.last:
-        year = _year_of(charter, day)
+        year = projection_year(charter, day)
         month_end = day.replace(day=_calendar.monthrange(day.year, day.month)[1])
-        if day.day == 1 and month_end <= period.last and _year_of(charter, month_end) == year:
+        if (day.day == 1 and month_end <= period.last
+                and projection_year(charter, month_end) == year):
             months_by_year[year] += 1   # a whole window: a twelfth of the year
             day = month_end + timedelta(days=1)
             continue
@@ -373,7 +374,7 @@ def period_charge(charter: Charter, facts: Facts, client: Client, period: Period
         else:
             charge += _windows(row.charge, months, days, length)
         forecast += _windows(row.units, months, days, length)
-    y0 = min(max(_year_of(charter, period.first), 1), years)
+    y0 = min(max(projection_year(charter, period.first), 1), years)
     return PeriodCharge(facts.money(charge), forecast, facts.table[client.id][y0 - 1].share, y0)
 
 
@@ -382,11 +383,3 @@ def _windows(amount: Decimal, months: int, days: int, year_days: Decimal) -> Dec
     before dividing, so that a twelfth of 0.18 is exactly 0.015."""
     return amount * months / 12 + amount * days / year_days
 
-
-def _year_of(charter: Charter, day: date) -> int:
-    start = charter.period.start
-    months = (day.year - start.year) * 12 + day.month - start.month
-    y = months // 12 + 1
-    if add_period(start, Span(months=12 * (y - 1))) > day:
-        y -= 1
-    return y

@@ -139,16 +139,6 @@ def _known_clients(charters: list[Charter]) -> str:
 
 # -- projected charges ----------------------------------------------------------------------
 
-def _year_of(charter: Charter, day: date) -> int:
-    from ..model.values import Period, add_period
-    start = charter.period.start
-    y = (day.year - start.year) * 12 + day.month - start.month
-    y = y // 12 + 1
-    if add_period(start, Period(months=12 * (y - 1))) > day:
-        y -= 1
-    return y
-
-
 def projected_charge(charter: Charter, facts: Facts, client: Client, start: date,
                      end: date) -> Document:
     """The period's share of the yearly charges the client's agreement prints.
@@ -159,6 +149,7 @@ def projected_charge(charter: Charter, facts: Facts, client: Client, start: date
     Days outside the term are not charged (counted in `days_outside_term`). The sum is
     rounded once, half-even to the cent, as an invoice would be.
     """
+    from ..model.projection import projection_year
     from ..model.values import Period, add_period
     term_start, term_stop = charter.period.term
     years = charter.period.years_or_default
@@ -167,7 +158,7 @@ def projected_charge(charter: Charter, facts: Facts, client: Client, start: date
     day = start
     while day <= end:
         if term_start <= day < term_stop:
-            year = min(max(_year_of(charter, day), 1), years)
+            year = min(max(projection_year(charter, day), 1), years)
             months[year] = months.get(year, Fraction(0)) + Fraction(
                 1, _calendar.monthrange(day.year, day.month)[1])
         else:
