@@ -107,7 +107,10 @@ def hostile_documents(draw, scalars: bool = False):
         path, key = draw(st.sampled_from(places))
         try:
             container = _at(document, path)
-            container[key] = draw(st.sampled_from(_SCALARS if scalars else HOSTILE))
+            # a copy: a later replacement may land inside this value, and the shared
+            # HOSTILE shapes must not be changed (nor made to contain themselves)
+            container[key] = copy.deepcopy(draw(st.sampled_from(_SCALARS if scalars
+                                                                else HOSTILE)))
         except (KeyError, IndexError, TypeError):
             continue  # an earlier replacement removed the place
     return document
