@@ -178,3 +178,28 @@ def test_names_other_client_matches_whole_words_ignoring_case():
     assert names_other_client("US entity moves", ["us"])
     assert not names_other_client("business", ["us"])
     assert names_other_client("the nordics reports", ["Nordics"])
+
+
+def test_the_portfolio_finds_each_client_a_text_names_once_for_all_agreements():
+    from charterc.export.confidential import Portfolio
+    clients = Portfolio({"clients": [
+        {"id": "fin", "name": "Group Finance", "aliases": ["GF"]},
+        {"id": "legal", "name": "Group Legal", "aliases": ["Juridique"]}]})
+    # by alias, as the agreement's change history and its attached slice both withhold
+    assert clients.named("Juridique joins on Standard") == {"legal"}
+    assert clients.names_other("Juridique joins on Standard", "fin")
+    assert not clients.names_other("Juridique joins on Standard", "legal")
+    assert clients.named("gf and group legal") == {"fin", "legal"}
+    assert clients.named("GFX") == frozenset()
+
+
+def test_a_slice_copies_nothing_of_the_other_clients_and_leaves_the_document_alone():
+    from charterc.export.confidential import Portfolio
+    document = {"metadata": {"id": "c", "changes": [{"version": "1.0.0", "summary": "B joins"}]},
+                "clients": [{"id": "a", "name": "A"}, {"id": "b", "name": "B"}],
+                "tiers": [{"id": "t"}]}
+    sliced = Portfolio(document).charter("a")
+    assert sliced["clients"] == [{"id": "a", "name": "A"}]
+    assert sliced["metadata"]["changes"][0]["summary"] == WITHHELD
+    assert document["metadata"]["changes"][0]["summary"] == "B joins"
+    assert list(sliced) == list(document)

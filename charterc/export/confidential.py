@@ -13,17 +13,21 @@ are written from:
   is withheld whole: a lawyer would rather read "a change concerning another client" than
   half a sentence.
 
+Both rest on `Portfolio(document)`, made once per charter (`portfolio(document)` keeps the
+last one): which clients each text names is found once, not once per client, and a slice
+copies the charter without its clients. A build writes one agreement per client, so work
+per client that grows with the clients would make a build quadratic in them.
+
 `sla.json`'s slice is `export.sla.client_sla` (the same schema, that client's entries).
 The charter document (for the provider and the steering committee) keeps the whole portfolio.
 """
 from __future__ import annotations
 
-import copy
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-__all__ = ["WITHHELD", "client_charter", "client_words", "names_other_client"]
+__all__ = ["WITHHELD", "Portfolio", "client_charter", "client_words", "names_other_client",
+           "portfolio"]
 
 # The summary written in place of one that names another client (the English msgid; the
 # documents translate it, the canonical slice keeps it in English, as the charter is written).
@@ -32,54 +36,121 @@ WITHHELD = "A change concerning another client (not shown in this agreement)."
 
 def client_words(clients: Iterable[Mapping[str, Any]], client_id: str) -> list[str]:
     """Every word by which a client other than `client_id` may be named: name, aliases, id."""
-    words: list[str] = []
-    for other in clients:
-        if not isinstance(other, Mapping) or other.get("id") == client_id:
-            continue
-        for value in (other.get("name"), other.get("id"), *(other.get("aliases") or ())):
-            if isinstance(value, str) and value.strip():
-                words.append(value.strip())
-    return words
+    return [word for other in clients if isinstance(other, Mapping)
+            and other.get("id") != client_id for word in _words(other)]
+
+
+def _words(client: Mapping[str, Any]) -> list[str]:
+    """The words naming one client: its name, its id and its aliases, stripped."""
+    return [value.strip() for value in (client.get("name"), client.get("id"),
+                                        *(client.get("aliases") or ()))
+            if isinstance(value, str) and value.strip()]
 
 
 def names_other_client(text: str, others: Sequence[str]) -> bool:
     """Whether `text` names one of `others` (whole words, case ignored)."""
-    for word in others:
-        if re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text, re.IGNORECASE):
+    lowered = text.lower()
+    return any(_names(lowered, word.lower()) for word in others)
+
+
+def _names(text: str, word: str) -> bool:
+    """Whether the lower-cased `text` holds the lower-cased `word` as a whole word: not
+    preceded nor followed by a word character (a letter, digit or underscore, as `\\w`)."""
+    at = text.find(word)
+    while at >= 0:
+        end = at + len(word)
+        if not (at and _word_char(text[at - 1])) and not (end < len(text)
+                                                         and _word_char(text[end])):
             return True
+        at = text.find(word, at + 1)
     return False
 
 
-def client_charter(document: Mapping[str, Any], client_id: str) -> dict[str, Any]:
-    """The canonical charter as one client may read it (a valid charter: same schema).
+def _word_char(char: str) -> bool:
+    return char.isalnum() or char == "_"
 
-    `clients` holds that client only; `metadata.signatories` keeps the provider's and, of the
-    clients' side, only the person who signs for this client; a change summary naming another
-    client is replaced by `WITHHELD`. Everything else (tiers, prices, the provider's costs,
-    security, terms) is the portfolio's and stays: a `share` charge is computed from the
-    provider's cost, which the client sees. KeyError when the charter has no such client.
-    """
-    clients = [c for c in document.get("clients") or () if isinstance(c, Mapping)]
-    own = next((c for c in clients if c.get("id") == client_id), None)
-    if own is None:
-        raise KeyError(client_id)
-    others = client_words(clients, client_id)
-    sliced: dict[str, Any] = copy.deepcopy(dict(document))
-    sliced["clients"] = [copy.deepcopy(dict(own))]
-    metadata = sliced.get("metadata")
-    if isinstance(metadata, dict):
+
+class Portfolio:
+    """One charter's clients, as the confidential slices need them (made once per charter)."""
+
+    def __init__(self, document: Mapping[str, Any]) -> None:
+        self.document = document
+        self.clients = [c for c in document.get("clients") or () if isinstance(c, Mapping)]
+        # each client's words once, lower-cased, with the id they name
+        self._words = [(word.lower(), client.get("id")) for client in self.clients
+                       for word in _words(client)]
+        self._named: dict[str, frozenset[Any]] = {}
+
+    def named(self, text: str) -> frozenset[Any]:
+        """The ids of the clients `text` names (by name, id or alias; whole words, any case)."""
+        found = self._named.get(text)
+        if found is None:
+            lowered = text.lower()
+            found = frozenset(cid for word, cid in self._words if _names(lowered, word))
+            self._named[text] = found
+        return found
+
+    def names_other(self, text: str, client_id: str) -> bool:
+        """Whether `text` names a client other than `client_id`."""
+        return bool(self.named(text) - {client_id})
+
+    def charter(self, client_id: str) -> dict[str, Any]:
+        """The canonical charter as one client may read it (a valid charter: same schema).
+
+        `clients` holds that client only; `metadata.signatories` keeps the provider's and,
+        of the clients' side, only the person who signs for this client; a change summary
+        naming another client is replaced by `WITHHELD`. Everything else (tiers, prices,
+        the provider's costs, security, terms) is the portfolio's and stays: a `share`
+        charge is computed from the provider's cost, which the client sees. KeyError when
+        the charter has no such client. The slice shares its values with the document
+        (nothing is copied but what it changes): read it, do not change it.
+        """
+        own = next((c for c in self.clients if c.get("id") == client_id), None)
+        if own is None:
+            raise KeyError(client_id)
+        sliced: dict[str, Any] = {}
+        for key, value in self.document.items():
+            if key == "clients":
+                value = [dict(own)]
+            elif key == "metadata" and isinstance(value, Mapping):
+                value = self._metadata(value, own, client_id)
+            sliced[key] = value
+        return sliced
+
+    def _metadata(self, metadata: Mapping[str, Any], own: Mapping[str, Any],
+                  client_id: str) -> dict[str, Any]:
+        """The charter's metadata with only this client's signatory and no summary naming
+        another client."""
         signer = own.get("signatory")
         signer_name = signer.get("name") if isinstance(signer, Mapping) else None
-        signatories = metadata.get("signatories")
+        kept = dict(metadata)
+        signatories = kept.get("signatories")
         if isinstance(signatories, list):
-            metadata["signatories"] = [
+            kept["signatories"] = [
                 s for s in signatories if not isinstance(s, Mapping)
                 or s.get("party", "provider") != "client"
                 or (signer_name is not None and s.get("name") == signer_name)]
-        changes = metadata.get("changes")
+        changes = kept.get("changes")
         if isinstance(changes, list):
-            for change in changes:
-                if isinstance(change, dict) and isinstance(change.get("summary"), str) \
-                        and names_other_client(change["summary"], others):
-                    change["summary"] = WITHHELD
-    return sliced
+            kept["changes"] = [
+                {**change, "summary": WITHHELD}
+                if isinstance(change, Mapping) and isinstance(change.get("summary"), str)
+                and self.names_other(change["summary"], client_id) else change
+                for change in changes]
+        return kept
+
+
+_last: list[Portfolio] = []
+
+
+def portfolio(document: Mapping[str, Any]) -> Portfolio:
+    """The `Portfolio` of `document`, made once for as long as the same document is asked
+    for (a build asks for it for each client's agreement, then for each client's PDF)."""
+    if not _last or _last[0].document is not document:
+        _last[:] = [Portfolio(document)]
+    return _last[0]
+
+
+def client_charter(document: Mapping[str, Any], client_id: str) -> dict[str, Any]:
+    """The canonical charter as one client may read it: `Portfolio.charter`."""
+    return portfolio(document).charter(client_id)

@@ -501,11 +501,11 @@ def agreement_view(s: Subject, client: Client) -> dict[str, object]:
     c, f = s.charter, s.facts
     view = _common(s)
     tier = c.tier_of(client)
-    from ..export.confidential import WITHHELD, client_charter, names_other_client
-    others = [w for x in c.clients if x.id != client.id for w in (x.name, x.id)]
+    from ..export.confidential import WITHHELD, portfolio
+    clients = portfolio(c.source)
     # the agreement's PDF carries the charter as this client reads it: the hash printed is
     # of that file (render/pdf.py), which names no other client
-    view["sha256"] = canonical_sha256(client_charter(c.source, client.id))
+    view["sha256"] = canonical_sha256(clients.charter(client.id))
     own_tier = _tier(c, f, tier)
     own_tier["clients"] = [client.name]   # a client sees no other client (spec 8.2)
     view.update({
@@ -513,7 +513,7 @@ def agreement_view(s: Subject, client: Client) -> dict[str, object]:
         "tier": own_tier,
         "objective_rows": _objective_rows(c, [tier]),
         "changes": [{"version": x.version, "date": x.date,
-                     "summary": Token(WITHHELD) if names_other_client(x.summary, others)
+                     "summary": Token(WITHHELD) if clients.names_other(x.summary, client.id)
                      else x.summary}
                     for x in c.metadata.changes],
         "signatories": [x for x in view["signatories"]  # type: ignore[attr-defined]
