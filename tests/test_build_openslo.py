@@ -141,3 +141,31 @@ def test_the_fast_dumper_keeps_anchors_for_a_container_met_twice():
     assert written == yaml.dump(document, Dumper=yaml.SafeDumper, sort_keys=False,
                                 default_flow_style=False)
     assert "&id001" in written and "*id001" in written
+
+
+_TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=120)
+_SCALAR = st.one_of(
+    _TEXT, st.booleans(), st.integers(), st.floats(allow_nan=False), st.none(),
+    # values yaml quotes, folds or reads as another type
+    st.sampled_from(["yes", "1M", "2027-01-01 00:00:00", "a: b", "# x", "- y", "'q'", "",
+                     " lead", "é" * 130, "x " * 70, "0.0", "-0.0", "~", "null"]))
+_TREE = st.recursive(_SCALAR, lambda inner: st.one_of(
+    st.lists(inner, max_size=4), st.dictionaries(_TEXT, inner, max_size=4)), max_leaves=30)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.dictionaries(_TEXT, _TREE, max_size=5), min_size=1, max_size=3))
+def test_the_writer_writes_what_yaml_dump_all_writes(documents):
+    """openslo.dump_all makes the events itself: the text is yaml's, byte for byte."""
+    import yaml
+
+    from charterc.export import openslo
+    assert openslo.dump_all(documents) == yaml.dump_all(
+        documents, Dumper=openslo._Dumper, sort_keys=False, allow_unicode=True,
+        default_flow_style=False, width=100, explicit_start=True)
+
+
+def test_a_container_met_twice_is_written_by_yaml_with_an_anchor():
+    from charterc.export import openslo
+    shared = {"a": 1}
+    assert "&id001" in openslo.dump_all([{"x": shared, "y": shared}])

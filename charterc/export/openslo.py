@@ -20,14 +20,28 @@ Without `measured_by` (M902 warns) the metric source type is the placeholder
 from __future__ import annotations
 
 import hashlib
+import io
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from functools import lru_cache
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import yaml
+from yaml.events import (
+    DocumentEndEvent,
+    DocumentStartEvent,
+    Event,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+    StreamStartEvent,
+)
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from . import Exported
@@ -98,6 +112,78 @@ class _Dumper(_SafeDumper):  # type: ignore[misc,valid-type]
         if tag is None:
             tag = self._tags[key] = super().resolve(kind, value, implicit)
         return tag
+
+
+def dump_all(documents: Iterable[object]) -> str:
+    """`documents` in YAML, block style, keys in their order, each after `---`: the text
+    `yaml.dump_all(documents, Dumper=_Dumper, sort_keys=False, allow_unicode=True,
+    default_flow_style=False, width=100, explicit_start=True)` writes.
+
+    The events are made here and written by the emitter (libyaml's when there is one),
+    without yaml's representer and serializer, which cost nine tenths of the writing:
+    a build writes two documents per objective of every client. A document holding one
+    container twice (which yaml writes as an anchor and an alias) is written by yaml.
+    """
+    documents = list(documents)
+    try:
+        events = [event for document in documents for event in _document_events(document)]
+    except _Shared:
+        return str(yaml.dump_all(documents, Dumper=_Dumper, sort_keys=False,
+                                 allow_unicode=True, default_flow_style=False, width=100,
+                                 explicit_start=True))
+    return str(yaml.emit([StreamStartEvent(), *events, StreamEndEvent()], Dumper=_SafeDumper,
+                         width=100, allow_unicode=True))
+
+
+class _Shared(Exception):
+    """A container met twice in one document."""
+
+
+def _document_events(document: object) -> list[Event]:
+    events: list[Event] = [DocumentStartEvent(explicit=True)]
+    _node_events(document, events, set())
+    events.append(DocumentEndEvent(explicit=False))
+    return events
+
+
+def _node_events(data: object, events: list[Event], seen: set[int]) -> None:
+    kind = type(data)
+    if kind is dict or kind is list:
+        if id(data) in seen:
+            raise _Shared
+        seen.add(id(data))
+        if kind is dict:
+            events.append(MappingStartEvent(None, _MAP, True, flow_style=False))
+            for key, value in data.items():  # type: ignore[attr-defined]
+                _node_events(key, events, seen)
+                _node_events(value, events, seen)
+            events.append(MappingEndEvent())
+        else:
+            events.append(SequenceStartEvent(None, _SEQ, True, flow_style=False))
+            for item in data:  # type: ignore[attr-defined]
+                _node_events(item, events, seen)
+            events.append(SequenceEndEvent())
+        return
+    # strings, most of the scalars, are made once per value (an event is read, never
+    # changed, by the emitter); not numbers, whose equal values (0.0, -0.0) print apart
+    events.append(_string_event(data) if kind is str else _scalar_event(data))
+
+
+@lru_cache(maxsize=4096)
+def _string_event(data: str) -> ScalarEvent:
+    return _scalar_event(data)
+
+
+def _scalar_event(data: object) -> ScalarEvent:
+    """The event of a scalar, as yaml's safe representer and serializer make it."""
+    node = _REPRESENTER.represent_data(data)
+    implicit = (_resolve(ScalarNode, node.value, (True, False)) == node.tag,
+                _resolve(ScalarNode, node.value, (False, True)) == node.tag)
+    return ScalarEvent(None, node.tag, implicit, node.value, style=None)
+
+
+_REPRESENTER = yaml.SafeDumper(io.StringIO())
+_resolve: Callable[[type[Node], str, tuple[bool, bool]], str] = _REPRESENTER.resolve
 
 
 def rfc1123(*parts: str) -> str:
@@ -231,9 +317,7 @@ def openslo_documents(subject: Subject, left_out: list[str], notes: set[str],
 def export(subject: Subject) -> Exported:
     left_out: list[str] = []
     found: set[str] = set()
-    body = yaml.dump_all(openslo_documents(subject, left_out, found), Dumper=_Dumper,
-                         sort_keys=False, allow_unicode=True, default_flow_style=False,
-                         width=100, explicit_start=True)
+    body = dump_all(openslo_documents(subject, left_out, found))
     notes = sorted(found)
     header = [f"# OpenSLO v1 documents of charter {subject.charter.id} "
               f"{subject.charter.version}, written by charterc build."]

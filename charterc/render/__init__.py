@@ -124,6 +124,9 @@ class Documents:
         self.templates = Path(templates) if templates else None
         self._envs: dict[tuple[str, str], Environment] = {}
         self.languages: dict[str, Language] = {}
+        # the last view localised, in each language: a document's formats share it
+        self._localised: tuple[Mapping[str, object], dict[str, Mapping[str, object]]] | None \
+            = None
 
     def language(self, lang: str) -> Language:
         from .filters import Language
@@ -168,6 +171,16 @@ class Documents:
             self._envs[key] = env
         return self._envs[key]
 
+    def _localise(self, view: Mapping[str, object], lang: str) -> Mapping[str, object]:
+        """`view.localise(view, lang)`, made once for the formats of one document."""
+        from .view import localise
+        if self._localised is None or self._localised[0] is not view:
+            self._localised = (view, {})
+        done = self._localised[1]
+        if lang not in done:
+            done[lang] = localise(view, lang)
+        return done[lang]
+
     def render(self, fmt: str, lang: str, document: str, view: Mapping[str, object]) -> str:
         """Render `<document>.<fmt>.j2` with `view`; TemplateProblem on any template error."""
         from jinja2 import TemplateError, TemplateNotFound, TemplateSyntaxError
@@ -177,8 +190,7 @@ class Documents:
 
         name = f"{document}.{fmt}.j2"
         if view.get("localised_names"):
-            from .view import localise
-            view = localise(view, lang)
+            view = self._localise(view, lang)
         try:
             template = self.environment(fmt, lang).get_template(name)
             if self.templates:
