@@ -615,12 +615,17 @@ def lsp_command(today: str | None, debounce: int, stdio: bool) -> None:
 @click.option("--itsm-sla", "itsm_sla", type=click.Path(exists=True, dir_okay=False),
               help="The ITSM's own SLA records (id, objective, breached, due; with "
                    "--profile servicenow its task_sla export): compared ticket by ticket.")
+@click.option("--max-listed", "max_listed", type=click.IntRange(min=0), default=100,
+              show_default=True, metavar="N",
+              help="Breaches and pending tickets each client's documents list (the earliest "
+                   "opened first); with more, all are in clients/<client>.events.csv. "
+                   "0: list all.")
 def report_command(charter: str, tickets: str, outages: str | None, period: str | None,
                    first: str | None, last: str | None, out: str, lang: str, fmt: str,
                    columns: tuple[str, ...], strict: bool, history: str | None,
                    profile: str | None, input_timezone: str | None,
                    exclude_status: str | None, charter_rev: str | None,
-                   itsm_sla: str | None = None) -> None:
+                   itsm_sla: str | None = None, max_listed: int = 100) -> None:
     """Measure a period's tickets and outages against a charter; write per-client reports.
 
     Writes OUT/<charter>/<period>/provider.<lang>.<fmt> and clients/<client>.<lang>.<fmt>.
@@ -632,7 +637,8 @@ def report_command(charter: str, tickets: str, outages: str | None, period: str 
     request = parse_request(charter, tickets, outages, period, first, last, out, lang, fmt,
                             columns, strict, history=history, profile=profile,
                             input_timezone=input_timezone, charter_rev=charter_rev,
-                            exclude_status=exclude_status, itsm_sla=itsm_sla)
+                            exclude_status=exclude_status, itsm_sla=itsm_sla,
+                            max_listed=max_listed)
     sys.exit(report(request))
 
 

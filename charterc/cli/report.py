@@ -45,7 +45,7 @@ def parse_request(charter: str, tickets: str, outages: str | None, period: str |
                   profile: str | None = None, input_timezone: str | None = None,
                   charter_rev: str | None = None,
                   exclude_status: str | None = None,
-                  itsm_sla: str | None = None) -> ReportRequest:
+                  itsm_sla: str | None = None, max_listed: int = 100) -> ReportRequest:
     """The command's options as a `ReportRequest`; click errors (exit 2) for bad ones."""
     from ..report.run import ReportRequest
 
@@ -60,7 +60,7 @@ def parse_request(charter: str, tickets: str, outages: str | None, period: str |
                          start, end, Path(out), langs, formats, mapping, strict,
                          Path(history) if history else None, profile, zone, charter_rev,
                          exclude_statuses(exclude_status),
-                         Path(itsm_sla) if itsm_sla else None)
+                         Path(itsm_sla) if itsm_sla else None, max_listed or None)
 
 
 def _print(run: ReportRun) -> None:

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .engine import (
+                         LISTED,
                          MAX_LISTED,
                          ReportError,
                          ReportResult,
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
 # name -> the module of this package that defines it
 _EXPORTS = {
     "COLUMN_NAMES": "inputs",
+    "LISTED": "engine",
     "MAX_LISTED": "engine",
     "Period": "measure",
     "ReportError": "engine",
@@ -54,6 +56,7 @@ _EXPORTS = {
 
 __all__ = [
                      "COLUMN_NAMES",
+                     "LISTED",
                      "MAX_LISTED",
                      "Period",
                      "ReportError",

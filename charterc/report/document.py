@@ -208,6 +208,13 @@ def _instant_column(stamps: Sequence[int | None], tz: tzinfo) -> list[str | None
     shift = np.array([o[0] if o is not None else 0 for o in offsets], dtype=np.int64)
     suffix = [o[1] if o is not None else None for o in offsets]
     walls = np.datetime_as_string((values + shift[which]).astype("datetime64[s]"), unit="s")
+    if all(s is not None for s in suffix):  # no hour where the zone changes offset
+        texts: list[str | None] = np.char.add(
+            walls, np.array(suffix, dtype=str)[which]).tolist()
+        if len(known) < len(stamps):
+            texts = [None if ts is None else text
+                     for ts, text in zip(stamps, texts, strict=True)]
+        return texts
     out: list[str | None] = []
     for ts, wall, index in zip(stamps, walls.tolist(), which.tolist(), strict=True):
         if ts is None:
@@ -219,10 +226,25 @@ def _instant_column(stamps: Sequence[int | None], tz: tzinfo) -> list[str | None
     return out
 
 
-def _breaches(rows: Iterable[Breach], tz: tzinfo, paused: bool) -> list[BreachEntry]:
+def _first(rows: list[Any], limit: int | None) -> list[Any]:
+    """The rows in the listings' order (opened, ticket, objective), the first `limit`.
+
+    The rows are put in that order where they are (a stable sort: rows alike keep the
+    order the engine found them in), once: the document and the CSV beside it ask again."""
+    rows.sort(key=_listing_order)
+    return rows if limit is None else rows[:limit]
+
+
+def _listing_order(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    return row[0], row[1], row[2]
+
+
+def _breaches(rows: list[Breach], tz: tzinfo, paused: bool,
+              limit: int | None = None) -> list[BreachEntry]:
     """`paused`: clocks were paused from a status history, so each row says for how long.
-    The instants are formatted a column at a time (`_instant_column`)."""
-    ordered = sorted(rows, key=lambda r: (r[0], r[1], r[2]))
+    The instants are formatted a column at a time (`_instant_column`); only the first
+    `limit` rows (None: all) are listed."""
+    ordered = _first(rows, limit)
     if not ordered:
         return []
     opened = _instant_column([r[0] for r in ordered], tz)
@@ -239,8 +261,9 @@ def _breaches(rows: Iterable[Breach], tz: tzinfo, paused: bool) -> list[BreachEn
     return out
 
 
-def _pending(rows: Iterable[Pending], tz: tzinfo, paused: bool) -> list[PendingEntry]:
-    ordered = sorted(rows, key=lambda r: (r[0], r[1], r[2]))
+def _pending(rows: list[Pending], tz: tzinfo, paused: bool,
+             limit: int | None = None) -> list[PendingEntry]:
+    ordered = _first(rows, limit)
     if not ordered:
         return []
     opened = _instant_column([r[0] for r in ordered], tz)
@@ -253,6 +276,18 @@ def _pending(rows: Iterable[Pending], tz: tzinfo, paused: bool) -> list[PendingE
             entry["paused_minutes"] = minutes(row[5])
         out.append(entry)
     return out
+
+
+def events_file(client_id: str) -> str:
+    """Where every breach and pending ticket of a client is listed when its documents list
+    only the first ones: relative to the period's folder."""
+    return f"clients/{client_id}.events.csv"
+
+
+def cut(report: MeasuredPeriod, client_id: str) -> bool:
+    """Whether the documents list only some of the client's breaches or pending tickets."""
+    usage, limit = report.measure.usage[client_id], report.max_listed
+    return limit is not None and (len(usage.breaches) > limit or len(usage.pending) > limit)
 
 
 def _usage(usage: Usage, tz: tzinfo, columns: Sequence[str]) -> UsageEntry:
@@ -318,8 +353,8 @@ def client_entry(report: MeasuredPeriod, client_id: str) -> ClientEntry:
         "charge": money(report.charge(client_id)),
         "credit": money(report.credit(client_id)),
         "turnaround": _turnaround(usage.turnaround),
-        "breaches": _breaches(usage.breaches, tz, paused),
-        "pending": _pending(usage.pending, tz, paused),
+        "breaches": _breaches(usage.breaches, tz, paused, report.max_listed),
+        "pending": _pending(usage.pending, tz, paused, report.max_listed),
         "trend": trend,
         "weekly": [{"week": w, "tickets": usage.weekly.get(w, 0)} for w in measure.weeks()],
     }
@@ -329,6 +364,9 @@ def client_entry(report: MeasuredPeriod, client_id: str) -> ClientEntry:
         entry["excluded"] = usage.excluded
     if report.itsm is not None:
         entry["itsm_agreement"] = report.itsm.entry(client_id, _instants(tz))
+    if report.max_listed is not None and cut(report, client_id):
+        entry["listing"] = {"limit": report.max_listed, "breaches": len(usage.breaches),
+                            "pending": len(usage.pending), "file": events_file(client_id)}
     return entry
 
 

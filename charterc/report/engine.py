@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from .profiles import Instants, Profile
 
 __all__ = [
+    "LISTED",
     "MAX_LISTED",
     "ReportError",
     "ReportResult",
@@ -52,6 +53,7 @@ __all__ = [
 ]
 
 MAX_LISTED = 1000  # skipped rows listed one by one; all are counted
+LISTED = 100  # breaches and pending tickets a client's documents list (--max-listed)
 
 
 class Renderer(Protocol):
@@ -75,6 +77,8 @@ class ReportResult:
     client_skipped: dict[str, int] = field(default_factory=dict)
     strict: bool = False
     warnings: list[Diagnostic] = field(default_factory=list)  # U107, U108: measured anyway
+    # what the documents are made of: the CSV beside a cut listing is written from it
+    measured: MeasuredPeriod | None = None
 
     @property
     def ok(self) -> bool:
@@ -216,7 +220,8 @@ def build_report(charter: Charter, loaded: Loaded | None = None, *, tickets: Pat
                  revision: CharterRevision | None = None,
                  exclude_status: Sequence[str] | None = None,
                  itsm_sla: Path | None = None,
-                 itsm_sla_display: str | None = None) -> ReportResult:
+                 itsm_sla_display: str | None = None,
+                 max_listed: int | None = LISTED) -> ReportResult:
     """Measure the period [start, end] (local dates, inclusive, provider's zone).
 
     `charter` must have passed the checks. Never raises for bad input: unreadable
@@ -231,6 +236,9 @@ def build_report(charter: Charter, loaded: Loaded | None = None, *, tickets: Pat
     default, `canceled` and `cancelled`; empty: none), counted per client when the
     tickets file has a status column.
     `itsm_sla`: the ITSM's own SLA records, compared ticket by ticket (`itsm_agreement`).
+    `max_listed`: the breaches and pending tickets each client's listings hold, the earliest
+    opened first (None: all); a client with more has `listing` in the document, and
+    `write_reports` writes all of them beside it (`report/events.py`).
     """
     from .columnar import Irregular
     from .profiles import Instants
@@ -268,7 +276,8 @@ def build_report(charter: Charter, loaded: Loaded | None = None, *, tickets: Pat
             skips(row)
     return _result(charter, loaded, period, measure, kept, skips, shape, strict=strict,
                    display=display, reviews=reviews, history=history,
-                   history_display=history_display, revision=revision, itsm=itsm)
+                   history_display=history_display, revision=revision, itsm=itsm,
+                   max_listed=max_listed)
 
 
 def _read_itsm(charter: Charter, path: Path, display: str, profile: Profile | None,
@@ -290,7 +299,7 @@ def _result(charter: Charter, loaded: Loaded | None, period: Period,
             shape: dict[str, int], *, strict: bool, display: str, reviews: Sequence[str],
             history: Path | None, history_display: str | None,
             revision: CharterRevision | None,
-            itsm: ItsmAgreement | None = None) -> ReportResult:
+            itsm: ItsmAgreement | None = None, max_listed: int | None = None) -> ReportResult:
     """The result of a period once its files are read and measured: the warnings (U107,
     U108), `strict` applied, the provider's document."""
     statuses = pause_statuses(charter)
@@ -308,10 +317,11 @@ def _result(charter: Charter, loaded: Loaded | None, period: Period,
         "history": (history_display or str(history)) if history else None} if statuses else None
     notes = Notes(skipped, tuple(diagnostics), tuple(reviews), pauses, revision,
                   tuple(c for c in ("feature", "channel") if c in shape),
-                  excluding=any(u.excluded for u in measure.usage.values()), itsm=itsm)
+                  excluding=any(u.excluded for u in measure.usage.values()), itsm=itsm,
+                  max_listed=max_listed)
     report = MeasuredPeriod(charter, period, measure, outages, notes)
     return ReportResult(doc.provider_document(report), diagnostics, skipped, per_client, strict,
-                        warnings)
+                        warnings, report)
 
 
 # -- writing ------------------------------------------------------------------------------
@@ -352,6 +362,11 @@ def write_reports(result: ReportResult, out: Path, langs: Sequence[str],
         except PdfProblem as exc:
             raise ReportError(str(exc)) from None
         files.update((base.with_name(base.name + suffix), data) for suffix, data in made.items())
+    if result.measured is not None:
+        from .events import events_csv
+        for cid in provider["clients"]:
+            if doc.cut(result.measured, cid):
+                files[folder / doc.events_file(cid)] = events_csv(result.measured, cid)
     write_all(files)
     return list(files)
 

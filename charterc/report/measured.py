@@ -43,6 +43,7 @@ class Notes:
     usage_columns: tuple[str, ...] = ()    # feature, channel: the ones the file has
     excluding: bool = False                # some tickets of the period were excluded (cancelled)
     itsm: ItsmAgreement | None = None      # --itsm-sla: the ITSM's verdicts compared
+    max_listed: int | None = None          # breaches and pending listed per client (None: all)
 
 
 class MeasuredPeriod:
@@ -78,6 +79,7 @@ class MeasuredPeriod:
         self.usage_columns = notes.usage_columns
         self.excluding = notes.excluding
         self.itsm = notes.itsm
+        self.max_listed = notes.max_listed
 
     def credit_percent(self, cid: str) -> Decimal:
         figures = self.available[cid]

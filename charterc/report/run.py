@@ -51,6 +51,7 @@ class ReportRequest:
     charter_rev: str | None = None    # auto | a git revision: the charter in force
     exclude_status: tuple[str, ...] | None = None   # statuses out of every figure (None: cancelled)
     itsm_sla: Path | None = None      # the ITSM's own SLA records, compared (spec 9.2)
+    max_listed: int | None = 100      # breaches and pending tickets listed per client (None: all)
 
 
 @dataclass
@@ -178,7 +179,8 @@ def _measure(request: ReportRequest, checked: CheckedCharter, revision: Revision
         input_timezone=request.input_timezone, revision=committed,
         exclude_status=request.exclude_status,
         itsm_sla=request.itsm_sla,
-        itsm_sla_display=display_path(request.itsm_sla) if request.itsm_sla else None)
+        itsm_sla_display=display_path(request.itsm_sla) if request.itsm_sla else None,
+        max_listed=request.max_listed)
 
 
 def run_report(request: ReportRequest, *,

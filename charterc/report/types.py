@@ -22,6 +22,7 @@ __all__ = [
     "GroupKey",
     "ItsmAgreementEntry",
     "ItsmDisagreement",
+    "ListingEntry",
     "ObjectiveEntry",
     "ObjectiveKey",
     "OutsideTier",
@@ -257,6 +258,17 @@ class ClientEntry(TypedDict):
     usage: NotRequired[UsageEntry]
     excluded: NotRequired[int]   # only when the period has excluded tickets (--exclude-status)
     itsm_agreement: NotRequired[ItsmAgreementEntry]   # with --itsm-sla only
+    listing: NotRequired[ListingEntry]   # only when `breaches` or `pending` is cut
+
+
+class ListingEntry(TypedDict):
+    """How many breaches and pending tickets there are when the document lists only the
+    first `limit` of each (`--max-listed`), and the CSV beside it that lists every one."""
+
+    limit: int
+    breaches: int
+    pending: int
+    file: str   # relative to the period's folder: clients/<client>.events.csv
 
 
 class ProviderEntry(TypedDict):

@@ -288,7 +288,8 @@ def build_report_rows(charter: Charter, loaded: Loaded | None = None, *, tickets
                       outages_display: str | None = None, reviews: Sequence[str] = (),
                       history: Path | None = None, history_display: str | None = None,
                       profile: Profile | None = None, input_timezone: str | None = None,
-                      revision: dict[str, object] | None = None) -> engine.ReportResult:
+                      revision: dict[str, object] | None = None,
+                      max_listed: int | None = engine.LISTED) -> engine.ReportResult:
     """`charterc.report.build_report`, measured by the row engine."""
     period = range_period(start, end, charter.provider.timezone)
     statuses = engine.pause_statuses(charter)
@@ -308,4 +309,5 @@ def build_report_rows(charter: Charter, loaded: Loaded | None = None, *, tickets
                                    skips.per_client, strict)
     return engine._result(charter, loaded, period, measure, kept, skips, shape, strict=strict,
                           display=display, reviews=reviews, history=history,
-                          history_display=history_display, revision=revision)
+                          history_display=history_display, revision=revision,
+                          max_listed=max_listed)

@@ -311,6 +311,10 @@ def _client(cid: str, c: ClientEntry, zone: ZoneInfo, language: Language) -> Cli
         "weekly": c["weekly"],
         "usage": _usage(c.get("usage")),
         "itsm": _itsm(c.get("itsm_agreement"), zone),
+        "listing": None if "listing" not in c else {
+            "limit": _count(c["listing"]["limit"]),
+            "breaches": _count(c["listing"]["breaches"]),
+            "pending": _count(c["listing"]["pending"]), "file": c["listing"]["file"]},
     }
 
 

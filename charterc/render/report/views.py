@@ -21,6 +21,7 @@ __all__ = [
     "FeatureView",
     "ItsmRowView",
     "ItsmView",
+    "ListingView",
     "ObjectiveView",
     "OutsideView",
     "PeriodView",
@@ -185,6 +186,16 @@ class ClientView(TypedDict):
     weekly: list[WeekTickets]
     usage: UsageView | None
     itsm: ItsmView | None        # with --itsm-sla only
+    listing: ListingView | None  # only when the listings are cut (--max-listed)
+
+
+class ListingView(TypedDict):
+    """How many breaches and pending tickets there are, when only the first are listed."""
+
+    limit: Units
+    breaches: Units
+    pending: Units
+    file: str
 
 
 class WeekView(TypedDict):
