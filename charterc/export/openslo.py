@@ -148,28 +148,39 @@ def _document_events(document: object) -> list[Event]:
 
 def _node_events(data: object, events: list[Event], seen: set[int]) -> None:
     kind = type(data)
-    if kind is dict or kind is list:
+    if kind is str:
+        events.append(_string_event(data))
+    elif kind is dict:
         if id(data) in seen:
             raise _Shared
         seen.add(id(data))
-        if kind is dict:
-            events.append(MappingStartEvent(None, _MAP, True, flow_style=False))
-            for key, value in data.items():  # type: ignore[attr-defined]
-                _node_events(key, events, seen)
-                _node_events(value, events, seen)
-            events.append(MappingEndEvent())
-        else:
-            events.append(SequenceStartEvent(None, _SEQ, True, flow_style=False))
-            for item in data:  # type: ignore[attr-defined]
-                _node_events(item, events, seen)
-            events.append(SequenceEndEvent())
-        return
-    # strings, most of the scalars, are made once per value (an event is read, never
-    # changed, by the emitter); not numbers, whose equal values (0.0, -0.0) print apart
-    events.append(_string_event(data) if kind is str else _scalar_event(data))
+        events.append(_MAPPING_START)
+        for key, value in data.items():  # type: ignore[attr-defined]
+            _node_events(key, events, seen)
+            _node_events(value, events, seen)
+        events.append(_MAPPING_END)
+    elif kind is list:
+        if id(data) in seen:
+            raise _Shared
+        seen.add(id(data))
+        events.append(_SEQUENCE_START)
+        for item in data:  # type: ignore[attr-defined]
+            _node_events(item, events, seen)
+        events.append(_SEQUENCE_END)
+    else:
+        # not cached: equal numbers (0.0, -0.0) print apart
+        events.append(_scalar_event(data))
 
 
-@lru_cache(maxsize=4096)
+# The emitter reads an event, never changes it: one of each serves every container, and
+# one per distinct text every occurrence of that text.
+_MAPPING_START = MappingStartEvent(None, _MAP, True, flow_style=False)
+_MAPPING_END = MappingEndEvent()
+_SEQUENCE_START = SequenceStartEvent(None, _SEQ, True, flow_style=False)
+_SEQUENCE_END = SequenceEndEvent()
+
+
+@lru_cache(maxsize=1 << 16)
 def _string_event(data: str) -> ScalarEvent:
     return _scalar_event(data)
 
