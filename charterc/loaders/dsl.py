@@ -23,6 +23,7 @@ by `dsl_errors.describe`, imported only then.
 """
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -497,6 +498,51 @@ class _Keywords:
         return token
 
 
+@functools.cache
+def _terminal_regex(name: str, pattern: str, flags: int) -> re.Pattern[str]:
+    """One terminal's regex, compiled once (`name` keeps terminals of one pattern apart)."""
+    return re.compile(pattern, flags)
+
+
+class _OrderedScanner:
+    """A state's scanner that tries its terminals one by one, in Lark's order.
+
+    Lark's scanner is one alternation of the state's terminals, which matches its first
+    alternative that matches: trying each terminal in that order finds the same terminal
+    and text. A keyword is compared as text, and each other terminal's regex is compiled
+    once for every state, where Lark compiled an alternation per state (for a one-file
+    check, most of the parse). A charter has a few hundred tokens: the loop costs less.
+    """
+
+    def __init__(self, terminals: list[Any], flags: int, build: Callable[[], Scanner]) -> None:
+        self.allowed_types = {t.name for t in terminals}
+        self._build = build
+        self._own: Scanner | None = None
+        self._steps: list[tuple[str, str | None, tuple[str, str, int]]] = [
+            (t.name, t.pattern.value, ("", "", 0))
+            if isinstance(t.pattern, PatternStr) and not t.pattern.flags
+            else (t.name, None, (t.name, t.pattern.to_regexp(), flags))
+            for t in terminals]
+
+    def match(self, text: Any, pos: int) -> tuple[str, str] | None:
+        source, end = text.text, text.end
+        for name, keyword, regex in self._steps:
+            if keyword is not None:
+                if source.startswith(keyword, pos, end):
+                    return keyword, name
+                continue
+            found = _terminal_regex(*regex).match(source, pos, end)
+            if found is not None:
+                return found.group(0), name
+        return None
+
+    def fullmatch(self, text: str) -> str | None:
+        if self._own is None:
+            self._own = self._build()
+        found: str | None = self._own.fullmatch(text)
+        return found
+
+
 class _SharedScanner:
     """A state's scanner that tries the scanner of all the terminals first.
 
@@ -505,30 +551,22 @@ class _SharedScanner:
     terminal of the state is in the shared list and the shared scanner's match is one of
     them, the state's own alternation would have matched the same terminal and text;
     when the shared scanner matches nothing, neither would it. Otherwise the state's
-    own scanner decides, compiled then.
+    own scanner decides (`_OrderedScanner`).
     """
 
-    def __init__(self, shared: Scanner, own: Callable[[], Scanner], allowed: set[str]) -> None:
+    def __init__(self, shared: Scanner, own: _OrderedScanner, allowed: set[str]) -> None:
         self.shared = shared
         self.allowed_types = allowed
-        self._build = own
-        self._own: Scanner | None = None
-
-    def own(self) -> Scanner:
-        if self._own is None:
-            self._own = self._build()
-        return self._own
+        self._own = own
 
     def match(self, text: Any, pos: int) -> tuple[str, str] | None:
         found: tuple[str, str] | None = self.shared.match(text, pos)
         if found is None or found[1] in self.allowed_types:
             return found
-        mine: tuple[str, str] | None = self.own().match(text, pos)
-        return mine
+        return self._own.match(text, pos)
 
     def fullmatch(self, text: str) -> str | None:
-        found: str | None = self.own().fullmatch(text)
-        return found
+        return self._own.fullmatch(text)
 
 
 class _StateLexer(BasicLexer):
@@ -577,12 +615,13 @@ class _StateLexer(BasicLexer):
             scanner: Scanner = _untyped.Scanner(own, self.g_regex_flags, self.re, self.use_bytes)
             return scanner
 
-        if self.shared is not None:
-            shared: Scanner = self.shared.scanner
-            names = {t.name for t in own}
-            if names <= shared.allowed_types:
-                return cast("Scanner", _SharedScanner(shared, build, names))
-        return build()
+        if self.shared is None:   # the root lexer: every terminal, one alternation
+            return build()
+        ordered = _OrderedScanner(own, self.g_regex_flags, build)
+        shared: Scanner = self.shared.scanner
+        if ordered.allowed_types <= shared.allowed_types:
+            return cast("Scanner", _SharedScanner(shared, ordered, ordered.allowed_types))
+        return cast("Scanner", ordered)
 
     def _matches(self, regex: Any, string: Any) -> bool:
         """Whether `regex` matches all of `string`'s text (Lark's test, remembered)."""
