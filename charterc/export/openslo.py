@@ -125,51 +125,45 @@ def dump_all(documents: Iterable[object]) -> str:
     container twice (which yaml writes as an anchor and an alias) is written by yaml.
     """
     documents = list(documents)
-    try:
-        events = [event for document in documents for event in _document_events(document)]
-    except _Shared:
-        return str(yaml.dump_all(documents, Dumper=_Dumper, sort_keys=False,
-                                 allow_unicode=True, default_flow_style=False, width=100,
-                                 explicit_start=True))
-    return str(yaml.emit([StreamStartEvent(), *events, StreamEndEvent()], Dumper=_SafeDumper,
-                         width=100, allow_unicode=True))
+    events: list[Event] = [StreamStartEvent()]
+    for document in documents:
+        events.append(DocumentStartEvent(explicit=True))
+        if not _node_events(document, events, set()):
+            return str(yaml.dump_all(documents, Dumper=_Dumper, sort_keys=False,
+                                     allow_unicode=True, default_flow_style=False, width=100,
+                                     explicit_start=True))
+        events.append(DocumentEndEvent(explicit=False))
+    events.append(StreamEndEvent())
+    return str(yaml.emit(events, Dumper=_SafeDumper, width=100, allow_unicode=True))
 
 
-class _Shared(Exception):
-    """A container met twice in one document."""
-
-
-def _document_events(document: object) -> list[Event]:
-    events: list[Event] = [DocumentStartEvent(explicit=True)]
-    _node_events(document, events, set())
-    events.append(DocumentEndEvent(explicit=False))
-    return events
-
-
-def _node_events(data: object, events: list[Event], seen: set[int]) -> None:
+def _node_events(data: object, events: list[Event], seen: set[int]) -> bool:
+    """Append the events of `data`; False when a container is met twice (`seen`)."""
     kind = type(data)
     if kind is str:
         events.append(_string_event(data))
     elif kind is dict:
         if id(data) in seen:
-            raise _Shared
+            return False
         seen.add(id(data))
         events.append(_MAPPING_START)
         for key, value in data.items():  # type: ignore[attr-defined]
-            _node_events(key, events, seen)
-            _node_events(value, events, seen)
+            if not (_node_events(key, events, seen) and _node_events(value, events, seen)):
+                return False
         events.append(_MAPPING_END)
     elif kind is list:
         if id(data) in seen:
-            raise _Shared
+            return False
         seen.add(id(data))
         events.append(_SEQUENCE_START)
         for item in data:  # type: ignore[attr-defined]
-            _node_events(item, events, seen)
+            if not _node_events(item, events, seen):
+                return False
         events.append(_SEQUENCE_END)
     else:
         # not cached: equal numbers (0.0, -0.0) print apart
         events.append(_scalar_event(data))
+    return True
 
 
 # The emitter reads an event, never changes it: one of each serves every container, and
