@@ -24,7 +24,7 @@ from types import ModuleType
 from ...errors import CharterError
 
 __all__ = ["TARGETS", "Configuration", "ItsmFormatError", "OptionError", "Options", "Record",
-           "pauses", "stable_id", "status_map", "target"]
+           "field_text", "pauses", "stable_id", "status_map", "target"]
 
 # target name -> module; `--target` and drift's options list these.
 TARGETS: dict[str, str] = {
@@ -68,6 +68,13 @@ class Record:
     @property
     def title(self) -> str:
         return self.label or f'{self.table} "{self.name}"'
+
+
+def field_text(value: object) -> str:
+    """A field's value as a `Record` holds it: JSON's true/false, None empty, else str()."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "" if value is None else str(value)
 
 
 @dataclass(frozen=True)

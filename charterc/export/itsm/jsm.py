@@ -26,6 +26,7 @@ import json
 from typing import Any
 
 from . import Configuration, ItsmFormatError, Options, Record, pauses
+from . import field_text as _text
 from .plan import Goal, Plan, TierHours
 
 __all__ = ["DEFAULT_STATUS_MAP", "FILE", "JIRA_PRIORITIES", "configuration", "read", "sheet",
@@ -148,12 +149,6 @@ def write(config: Configuration) -> dict[str, bytes]:
     text = json.dumps({"metrics": metrics, "calendars": calendars}, indent=2,
                       ensure_ascii=False)
     return {FILE: (text + "\n").encode("utf-8")}
-
-
-def _text(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return "" if value is None else str(value)
 
 
 def read(data: bytes) -> Configuration:

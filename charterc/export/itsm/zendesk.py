@@ -29,6 +29,7 @@ import json
 from typing import Any
 
 from . import Configuration, ItsmFormatError, OptionError, Options, Record, pauses
+from . import field_text as _text
 from .plan import Goal, Plan, TierHours
 from .zones import equivalent, zendesk_zone
 
@@ -191,12 +192,6 @@ def write(config: Configuration) -> dict[str, bytes]:
     text = json.dumps({"schedules": schedules, "sla_policies": policies}, indent=2,
                       ensure_ascii=False)
     return {FILE: (text + "\n").encode("utf-8")}
-
-
-def _text(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return "" if value is None else str(value)
 
 
 def read(data: bytes) -> Configuration:
