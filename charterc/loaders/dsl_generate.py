@@ -149,25 +149,9 @@ def generate(grammar_file: Path) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    import argparse
-
-    parser = argparse.ArgumentParser(prog="python -m charterc.loaders.dsl_generate",
-                                     description=__doc__.split("\n")[0])
-    parser.add_argument("--check", action="store_true",
-                        help="exit 1 when the module is not what would be generated")
-    args = parser.parse_args(argv)
-    text = generate(GRAMMAR_PATH)
-    current = MODULE.read_text(encoding="utf-8") if MODULE.is_file() else None
-    if args.check:
-        if current != text:
-            print(f"{MODULE.name} is out of date: run python -m charterc.loaders.dsl_generate",
-                  file=sys.stderr)
-            return 1
-        return 0
-    if current != text:
-        MODULE.write_text(text, encoding="utf-8")
-        print(f"wrote {MODULE}")
-    return 0
+    from ..codegen import write_or_check
+    return write_or_check("charterc.loaders.dsl_generate", MODULE,
+                          lambda: generate(GRAMMAR_PATH), argv)
 
 
 if __name__ == "__main__":

@@ -179,27 +179,10 @@ def _schema_constant(raw: bytes) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    import argparse
-
+    from ..codegen import write_or_check
     from .schema import schema_path
-
-    parser = argparse.ArgumentParser(prog="python -m charterc.validate.generate",
-                                     description=__doc__.split("\n")[0])
-    parser.add_argument("--check", action="store_true",
-                        help="exit 1 when the module is not what would be generated")
-    args = parser.parse_args(argv)
-    text = generate(schema_path())
-    current = MODULE.read_text(encoding="utf-8") if MODULE.is_file() else None
-    if args.check:
-        if current != text:
-            print(f"{MODULE.name} is out of date: run python -m charterc.validate.generate",
-                  file=sys.stderr)
-            return 1
-        return 0
-    if current != text:
-        MODULE.write_text(text, encoding="utf-8")
-        print(f"wrote {MODULE}")
-    return 0
+    return write_or_check("charterc.validate.generate", MODULE,
+                          lambda: generate(schema_path()), argv)
 
 
 if __name__ == "__main__":
