@@ -156,3 +156,37 @@ def test_the_csv_cells_read_back_as_written_and_are_quoted_as_the_csv_module_quo
         assert "".join(f"{c},x\r\n" for c in cells) == written.getvalue()
 
     same()
+
+
+def test_an_id_a_spreadsheet_would_run_as_a_formula_is_written_inert(tmp_path):
+    """OWASP's CSV injection: a cell starting with = + - @ is written after a quote mark."""
+    from datetime import date
+    here = ROOT / "tests/report"
+    lines = (here / "tickets.csv").read_text(encoding="utf-8").splitlines()
+    hostile = ['=HYPERLINK("http://x.example","y")', "@SUM(A1)", "-1+1", "+1"]
+    rows = [lines[0]] + [
+        (f'"{hostile[n].replace(chr(34), chr(34) * 2)}"' if n < len(hostile) else
+         line.split(",", 1)[0]) + "," + line.split(",", 1)[1]
+        for n, line in enumerate(lines[1:])]
+    tickets = tmp_path / "tickets.csv"
+    tickets.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    loaded = load_path(here / "desk.charter.yaml")
+    result = build_report(build_model(loaded.document), loaded, tickets=tickets, outages=None,
+                          start=date(2026, 10, 1), end=date(2026, 10, 31), max_listed=0)
+    assert result.document is not None
+    write_reports(result, tmp_path / "out", ["en"], ["json"])
+    written = {row[1] for file in (tmp_path / "out").rglob("*.events.csv")
+               for row in csv.reader(io.StringIO(file.read_text(encoding="utf-8")))}
+    listed = {e["id"] for c in result.document["clients"].values()
+              for e in (*c["breaches"], *c["pending"])}
+    full = _report_ids(result)
+    assert full & set(hostile), "the fixture lists some of the hostile ids"
+    for value in full & set(hostile):
+        assert "'" + value in written and value not in written
+    assert not listed   # --max-listed 0 at the API: the documents list none
+
+
+def _report_ids(result) -> set[str]:
+    measured = result.measured
+    return {row[1] for usage in measured.measure.usage.values()
+            for row in (*usage.breaches, *usage.pending)}

@@ -11,7 +11,8 @@ them, lists every one, a row each:
 `kind` is `breach` or `pending`; breaches come first, then pending tickets, each in the
 listings' order (opened, ticket, objective); the texts are the JSON's (instants in the
 tier's zone as ISO 8601 with their offset). `at` is empty for a pending ticket and for a
-breach not done by the period's end; `paused_minutes` is empty without `--history`.
+breach not done by the period's end; `paused_minutes` is empty without `--history`. A
+ticket id or priority that a spreadsheet would read as a formula is written after a `'`.
 """
 from __future__ import annotations
 
@@ -46,8 +47,8 @@ def events_csv(report: MeasuredPeriod, client_id: str) -> bytes:
         due = _instant_column([r[4] for r in rows], tz)
         done = _instant_column([r[at] for r in rows], tz) if at is not None else empty
         waited = [_text(minutes(r[pause])) if paused else "" for r in rows]
-        columns = ([kind] * len(rows), _cells([r[1] for r in rows]),
-                   _cells([r[3] for r in rows]), [OBJECTIVE_KEYS[r[2]] for r in rows],
+        columns = ([kind] * len(rows), _cells(_inert([r[1] for r in rows])),
+                   _cells(_inert([r[3] for r in rows])), [OBJECTIVE_KEYS[r[2]] for r in rows],
                    _cells(opened), _cells(due), _cells(done), waited)
         lines += map(",".join, zip(*columns, strict=True))
     return ("\n".join(lines) + "\n").encode("utf-8")
@@ -55,6 +56,16 @@ def events_csv(report: MeasuredPeriod, client_id: str) -> bytes:
 
 def _text(value: float | None) -> str:
     return "" if value is None else str(value)
+
+
+def _inert(values: list[str]) -> list[str]:
+    """Texts from the tickets file a spreadsheet would read as a formula (`=`, `+`, `-`, `@`,
+    a tab or a carriage return first: OWASP's CSV injection) are written after a `'`,
+    which spreadsheets take as "text follows" and do not show."""
+    return [f"'{v}" if v[:1] in _FORMULA else v for v in values]
+
+
+_FORMULA = frozenset("=+-@\t\r")
 
 
 def _cells(values: Sequence[str | None]) -> list[str]:
