@@ -169,3 +169,13 @@ def test_a_container_met_twice_is_written_by_yaml_with_an_anchor():
     from charterc.export import openslo
     shared = {"a": 1}
     assert "&id001" in openslo.dump_all([{"x": shared, "y": shared}])
+
+
+def test_a_value_not_of_jsons_types_is_written_by_yaml():
+    from datetime import date as day
+
+    from charterc.export import openslo
+    for documents in ([{"a": (1, 2)}], [{"d": day(2027, 1, 1)}], [{"b": b"\x00"}]):
+        assert openslo.dump_all(documents) == yaml.dump_all(
+            documents, Dumper=openslo._Dumper, sort_keys=False, allow_unicode=True,
+            default_flow_style=False, width=100, explicit_start=True)

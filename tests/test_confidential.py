@@ -203,3 +203,13 @@ def test_a_slice_copies_nothing_of_the_other_clients_and_leaves_the_document_alo
     assert sliced["metadata"]["changes"][0]["summary"] == WITHHELD
     assert document["metadata"]["changes"][0]["summary"] == "B joins"
     assert list(sliced) == list(document)
+
+
+def test_case_is_ignored_letter_by_letter_as_a_regular_expression_ignores_it():
+    """Lower-casing both texts would miss these: "İ" lower-cases to two characters."""
+    from charterc.export.confidential import Portfolio
+    clients = Portfolio({"clients": [{"id": "fin", "name": "Finance"},
+                                     {"id": "ist", "name": "İstanbul Branch"}]})
+    assert clients.names_other("Istanbul Branch joins on Standard", "fin")
+    assert names_other_client("ISTANBUL office", ["İstanbul"])
+    assert not names_other_client("xİacme", ["acme"])

@@ -190,3 +190,12 @@ def _report_ids(result) -> set[str]:
     measured = result.measured
     return {row[1] for usage in measured.measure.usage.values()
             for row in (*usage.breaches, *usage.pending)}
+
+
+def test_a_later_run_that_lists_every_one_removes_the_earlier_csv(tmp_path):
+    write_reports(_report(2, history=False), tmp_path, ["en"], ["json"])
+    events = tmp_path / "it-service-desk/2027-03/clients/finance.events.csv"
+    assert events.is_file()
+    written = write_reports(_report(None, history=False), tmp_path, ["en"], ["json"])
+    assert not events.exists() and events not in written
+    assert (tmp_path / "it-service-desk/2027-03/clients/finance.json").is_file()

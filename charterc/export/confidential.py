@@ -15,15 +15,18 @@ are written from:
 
 Both rest on `Portfolio(document)`, made once per charter (`portfolio(document)` keeps the
 last one): which clients each text names is found once, not once per client, and a slice
-copies the charter without its clients. A build writes one agreement per client, so work
-per client that grows with the clients would make a build quadratic in them.
+shares the charter's values, copying only what it changes. A build writes one agreement
+per client, so work per client that grows with the clients would make a build quadratic
+in them.
 
 `sla.json`'s slice is `export.sla.client_sla` (the same schema, that client's entries).
 The charter document (for the provider and the steering committee) keeps the whole portfolio.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
 __all__ = ["WITHHELD", "Portfolio", "client_charter", "client_words", "names_other_client",
@@ -49,25 +52,15 @@ def _words(client: Mapping[str, Any]) -> list[str]:
 
 def names_other_client(text: str, others: Sequence[str]) -> bool:
     """Whether `text` names one of `others` (whole words, case ignored)."""
-    lowered = text.lower()
-    return any(_names(lowered, word.lower()) for word in others)
+    return any(_word(word).search(text) for word in others)
 
 
-def _names(text: str, word: str) -> bool:
-    """Whether the lower-cased `text` holds the lower-cased `word` as a whole word: not
-    preceded nor followed by a word character (a letter, digit or underscore, as `\\w`)."""
-    at = text.find(word)
-    while at >= 0:
-        end = at + len(word)
-        if not (at and _word_char(text[at - 1])) and not (end < len(text)
-                                                         and _word_char(text[end])):
-            return True
-        at = text.find(word, at + 1)
-    return False
-
-
-def _word_char(char: str) -> bool:
-    return char.isalnum() or char == "_"
+@lru_cache(maxsize=1 << 14)
+def _word(word: str) -> re.Pattern[str]:
+    """`word` as a whole word, case ignored letter by letter (`re.IGNORECASE`: "İstanbul"
+    is named by "ISTANBUL", which lower-casing both texts would miss), compiled once: a
+    portfolio has more words than `re`'s own cache holds."""
+    return re.compile(rf"(?<!\w){re.escape(word)}(?!\w)", re.IGNORECASE)
 
 
 class Portfolio:
@@ -76,8 +69,8 @@ class Portfolio:
     def __init__(self, document: Mapping[str, Any]) -> None:
         self.document = document
         self.clients = [c for c in document.get("clients") or () if isinstance(c, Mapping)]
-        # each client's words once, lower-cased, with the id they name
-        self._words = [(word.lower(), client.get("id")) for client in self.clients
+        # each client's words once, with the id they name
+        self._words = [(word, client.get("id")) for client in self.clients
                        for word in _words(client)]
         self._named: dict[str, frozenset[Any]] = {}
 
@@ -85,8 +78,7 @@ class Portfolio:
         """The ids of the clients `text` names (by name, id or alias; whole words, any case)."""
         found = self._named.get(text)
         if found is None:
-            lowered = text.lower()
-            found = frozenset(cid for word, cid in self._words if _names(lowered, word))
+            found = frozenset(cid for word, cid in self._words if _word(word).search(text))
             self._named[text] = found
         return found
 

@@ -122,7 +122,9 @@ def dump_all(documents: Iterable[object]) -> str:
     The events are made here and written by the emitter (libyaml's when there is one),
     without yaml's representer and serializer, which cost nine tenths of the writing:
     a build writes two documents per objective of every client. A document holding one
-    container twice (which yaml writes as an anchor and an alias) is written by yaml.
+    container twice (which yaml writes as an anchor and an alias), or a value not of
+    JSON's types, is written by yaml. The file's events are held until it is written: a
+    charter's documents, a few per objective of each client.
     """
     documents = list(documents)
     events: list[Event] = [StreamStartEvent()]
@@ -138,7 +140,8 @@ def dump_all(documents: Iterable[object]) -> str:
 
 
 def _node_events(data: object, events: list[Event], seen: set[int]) -> bool:
-    """Append the events of `data`; False when a container is met twice (`seen`)."""
+    """Append the events of `data`; False when a container is met twice (`seen`) or a
+    value is not of JSON's types (the writer then leaves the file to yaml)."""
     kind = type(data)
     if kind is str:
         events.append(_string_event(data))
@@ -160,10 +163,15 @@ def _node_events(data: object, events: list[Event], seen: set[int]) -> bool:
             if not _node_events(item, events, seen):
                 return False
         events.append(_SEQUENCE_END)
-    else:
+    elif kind in _PLAIN:
         # not cached: equal numbers (0.0, -0.0) print apart
         events.append(_scalar_event(data))
+    else:  # a tuple, a date, bytes...: yaml's own representer writes those
+        return False
     return True
+
+
+_PLAIN = frozenset({bool, int, float, type(None)})
 
 
 # The emitter reads an event, never changes it: one of each serves every container, and
@@ -266,7 +274,7 @@ def _pair(charter: Charter, service: str, client: Client, tier: Tier, kind: str,
 
 def openslo_documents(subject: Subject, left_out: list[str], notes: set[str],
                       ) -> Iterator[dict[str, object]]:
-    """The documents, one at a time (written as they come: a charter's are never all held).
+    """The documents, one at a time.
 
     Objectives left out (a target of 100%) are added to `left_out`, and notes on the
     documents (a time zone restated) to `notes`, as they are met."""

@@ -172,7 +172,8 @@ class Documents:
         return self._envs[key]
 
     def _localise(self, view: Mapping[str, object], lang: str) -> Mapping[str, object]:
-        """`view.localise(view, lang)`, made once for the formats of one document."""
+        """`view.localise(view, lang)`, made once for the formats of one document (the
+        built-in templates read a view and never change it)."""
         from .view import localise
         if self._localised is None or self._localised[0] is not view:
             self._localised = (view, {})
@@ -190,7 +191,11 @@ class Documents:
 
         name = f"{document}.{fmt}.j2"
         if view.get("localised_names"):
-            view = self._localise(view, lang)
+            if self.templates:   # an override may change what it is given: its own copy
+                from .view import localise
+                view = localise(view, lang)
+            else:
+                view = self._localise(view, lang)
         try:
             template = self.environment(fmt, lang).get_template(name)
             if self.templates:

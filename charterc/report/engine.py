@@ -362,12 +362,18 @@ def write_reports(result: ReportResult, out: Path, langs: Sequence[str],
         except PdfProblem as exc:
             raise ReportError(str(exc)) from None
         files.update((base.with_name(base.name + suffix), data) for suffix, data in made.items())
+    stale: list[Path] = []
     if result.measured is not None:
         from .events import events_csv
         for cid in provider["clients"]:
+            events = folder / doc.events_file(cid)
             if doc.cut(result.measured, cid):
-                files[folder / doc.events_file(cid)] = events_csv(result.measured, cid)
+                files[events] = events_csv(result.measured, cid)
+            else:
+                stale.append(events)
     write_all(files)
+    for events in stale:   # an earlier run's, beside documents that now list every one
+        events.unlink(missing_ok=True)
     return list(files)
 
 
