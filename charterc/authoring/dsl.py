@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from ..loaders.dsl import rule_keywords
-from ..loaders.yaml import resolve_plain
+from ..loaders.scalars import resolve_plain
 from ..model.charter import OBJECTIVE_KEYS
 from . import Document, Unrepresentable, literal
 

@@ -22,7 +22,7 @@ from typing import Any
 import yaml as pyyaml
 
 from ..diagnostics import pointer_join
-from ..loaders.yaml import resolve_plain
+from ..loaders.scalars import resolve_plain
 from . import Document, Unrepresentable, literal
 
 __all__ = ["SCHEMA", "dump"]

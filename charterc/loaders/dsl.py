@@ -46,7 +46,7 @@ from ._charter_parser import (
     UnexpectedInput,
 )
 from .dsl_generate import GRAMMAR_PATH
-from .yaml import resolve_plain
+from .scalars import resolve_plain
 
 # Lark's run-time is partly untyped: what is called untyped goes through this name.
 _untyped: Any = _runtime

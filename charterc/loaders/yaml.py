@@ -13,7 +13,6 @@ the document ourselves, so that:
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, TypeAlias
 
@@ -23,6 +22,7 @@ from ..diagnostics import Diagnostic, Severity, SourceMap, escape_token
 from ..diagnostics.rules import declare
 from ..errors import CharterError
 from . import DEFAULT_LIMITS, Limits, Loaded, error, refuse_surrogates
+from .scalars import Scalar, resolve_plain
 
 if TYPE_CHECKING:
     from yaml._yaml import Mark as _CMark
@@ -64,53 +64,6 @@ _Loader: type[yaml.SafeLoader | yaml.CSafeLoader] = (
 
 # A position in the text (libyaml's parser has its own mark type).
 _Mark: TypeAlias = "yaml.Mark | _CMark"
-# What a plain scalar resolves to.
-Scalar: TypeAlias = str | int | float | bool | None
-
-_INT = re.compile(r"[-+]?[0-9]+\Z")
-_OCT = re.compile(r"0o[0-7]+\Z")
-_HEX = re.compile(r"0x[0-9a-fA-F]+\Z")
-_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
-_INF = re.compile(r"[-+]?\.(?:inf|Inf|INF)\Z")
-_NAN = re.compile(r"\.(?:nan|NaN|NAN)\Z")
-_CONSTANTS = {"null": None, "Null": None, "NULL": None, "~": None, "": None,
-              "true": True, "True": True, "TRUE": True,
-              "false": False, "False": False, "FALSE": False}
-# First characters that can start a non-string plain scalar; anything else is a string.
-_NUMERIC_START = frozenset("0123456789+-.")
-
-
-# Python refuses to read integers of over 4,300 digits; no charter number comes near
-# (the schema stops amounts at 10^15), so a longer one is read as the float it would
-# round to: infinity, which the schema stage refuses as "too large".
-_MAX_DIGITS = 400
-
-
-def _bounded(value: int) -> int | float:
-    return value if value.bit_length() <= 1024 else float("inf")
-
-
-def resolve_plain(text: str) -> Scalar:
-    """Resolve a plain (unquoted) scalar by the YAML 1.2 core schema."""
-    if text in _CONSTANTS:
-        return _CONSTANTS[text]
-    if not text or text[0] not in _NUMERIC_START:
-        return text
-    if _INT.match(text):
-        return int(text) if len(text) <= _MAX_DIGITS else float(text)
-    if _FLOAT.match(text):
-        return float(text)
-    if _OCT.match(text):
-        return _bounded(int(text[2:], 8))
-    if _HEX.match(text):
-        return _bounded(int(text[2:], 16))
-    if _INF.match(text):
-        return float("-inf") if text[0] == "-" else float("inf")
-    if _NAN.match(text):
-        return float("nan")
-    return text
-
-
 class _Stop(CharterError):
     """Raised inside the builder to abandon a document with one diagnostic."""
 
