@@ -25,22 +25,15 @@ The charter document (for the provider and the steering committee) keeps the who
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
-__all__ = ["WITHHELD", "Portfolio", "client_charter", "client_words", "names_other_client",
-           "portfolio"]
+__all__ = ["WITHHELD", "Portfolio", "client_charter", "names_other_client", "portfolio"]
 
 # The summary written in place of one that names another client (the English msgid; the
 # documents translate it, the canonical slice keeps it in English, as the charter is written).
 WITHHELD = "A change concerning another client (not shown in this agreement)."
-
-
-def client_words(clients: Iterable[Mapping[str, Any]], client_id: str) -> list[str]:
-    """Every word by which a client other than `client_id` may be named: name, aliases, id."""
-    return [word for other in clients if isinstance(other, Mapping)
-            and other.get("id") != client_id for word in _words(other)]
 
 
 def _words(client: Mapping[str, Any]) -> list[str]:

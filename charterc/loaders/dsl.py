@@ -554,9 +554,9 @@ class _SharedScanner:
     own scanner decides (`_OrderedScanner`).
     """
 
-    def __init__(self, shared: Scanner, own: _OrderedScanner, allowed: set[str]) -> None:
+    def __init__(self, shared: Scanner, own: _OrderedScanner) -> None:
         self.shared = shared
-        self.allowed_types = allowed
+        self.allowed_types = own.allowed_types
         self._own = own
 
     def match(self, text: Any, pos: int) -> tuple[str, str] | None:
@@ -620,7 +620,7 @@ class _StateLexer(BasicLexer):
         ordered = _OrderedScanner(own, self.g_regex_flags, build)
         shared: Scanner = self.shared.scanner
         if ordered.allowed_types <= shared.allowed_types:
-            return cast("Scanner", _SharedScanner(shared, ordered, ordered.allowed_types))
+            return cast("Scanner", _SharedScanner(shared, ordered))
         return cast("Scanner", ordered)
 
     def _matches(self, regex: Any, string: Any) -> bool:
