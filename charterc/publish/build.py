@@ -27,6 +27,7 @@ processes cannot be forked (not Linux or macOS), the build runs in one process.
 """
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import multiprocessing
@@ -330,6 +331,14 @@ _JOB: tuple[Documents, _Writer, Sequence[str], Sequence[str]] | None = None
 _Compiled = tuple[dict[str, str], set[str], _Log, dict[str, set[str]]]
 
 
+def _worker_start() -> None:
+    """In a new worker: what it inherited from the parent's heap (the checked charters,
+    compiled templates, caches) frozen, as the parent froze its imports. The collector
+    then walks only what the worker makes: before, each full collection walked the whole
+    inherited heap, and a worker spent a fifth more CPU on a charter than the parent."""
+    gc.freeze()
+
+
 def _compile_sent(subject: Subject) -> _Compiled:
     """In a worker: compile `subject` into the staging folder."""
     assert _JOB is not None
@@ -417,7 +426,8 @@ class _Compiler:
         _JOB = (self.documents, self.writer, self.langs, self.formats)
         try:
             pool = ProcessPoolExecutor(max_workers=self.jobs,
-                                       mp_context=multiprocessing.get_context("fork"))
+                                       mp_context=multiprocessing.get_context("fork"),
+                                       initializer=_worker_start)
             # forked workers start with the first task; start them now, with this heap
             pool.submit(int).result()
         finally:
