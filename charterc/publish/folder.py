@@ -326,10 +326,14 @@ class Claim:
 
     def _publish_exchanged(self, files: Mapping[str, str], kept: Collection[str]) -> None:
         staging = self.staging
+        new, old = str(staging), str(self.folder)
+        made: set[str] = set()  # one makedirs per folder, not per file (strings: thousands)
         for relative in kept:
-            target = staging / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.link(self.folder / relative, target)
+            parent = os.path.dirname(relative)
+            if parent not in made:
+                os.makedirs(os.path.join(new, parent), exist_ok=True)
+                made.add(parent)
+            os.link(os.path.join(old, relative), os.path.join(new, relative))
         self._carry(files)
         _write_marker(staging, files)
         _sync(staging)
@@ -357,8 +361,9 @@ class Claim:
                 _like(new / here, os.stat(parent))
             if not dirs and not names and here != Path("."):
                 self._folder(here)  # a user's empty folder
+            prefix = "" if here == Path(".") else here.as_posix() + "/"
             for name in [*names, *(d for d in dirs if (Path(parent) / d).is_symlink())]:
-                relative = (here / name).as_posix()
+                relative = prefix + name
                 if relative in files or relative in self._owned:
                     continue  # replaced (conflicts refused already) or no longer built
                 self._folder(here)
@@ -401,8 +406,9 @@ class Claim:
             if here == Path("."):
                 dirs[:] = [d for d in dirs if not d.startswith(STAGING)]
                 names = [n for n in names if not _charterc_entry(n)]
+            prefix = "" if here == Path(".") else here.as_posix() + "/"
             for name in [*names, *(d for d in dirs if (Path(parent) / d).is_symlink())]:
-                relative = (here / name).as_posix()
+                relative = prefix + name
                 inode = self.carried.get(relative)
                 if inode is not None and os.lstat(Path(parent) / name).st_ino == inode:
                     continue
@@ -438,14 +444,15 @@ class Claim:
         """BuildProblem for the first of `files` that may not be written: its folder leads
         out or is a file, or it is a folder or a file charterc did not write (or whose
         bytes changed since). Each folder is checked once, each file with one lstat."""
-        checked: set[Path] = set()
+        checked: set[str] = set()
         for relative in files:
-            target = self.folder / relative
-            if target.parent not in checked:
+            parent = os.path.dirname(relative)
+            if parent not in checked:
                 self._refuse_folder(relative)
-                checked.add(target.parent)
+                checked.add(parent)
             if relative in kept:
                 continue  # its bytes are those the build writes
+            target = self.folder / relative
             try:
                 mode = os.lstat(target).st_mode
             except OSError:  # as os.path.lexists: nothing there to conflict with
