@@ -164,10 +164,12 @@ class Subject:
     file: str
     notes: tuple[Diagnostic, ...] = ()     # unsuppressed warnings and infos, for document control
     today: date | None = None              # the date shown, when one is given
-    sha256: str = field(init=False)
 
-    def __post_init__(self) -> None:
-        self.sha256 = canonical_sha256(self.charter.source)
+    @cached_property
+    def sha256(self) -> str:
+        """sha256 of the canonical document: made where the charter is compiled (a build's
+        worker), not where it is checked."""
+        return canonical_sha256(self.charter.source)
 
     @cached_property
     def facts(self) -> Facts:
