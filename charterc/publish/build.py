@@ -152,9 +152,12 @@ class _Writer:
     """
 
     def __init__(self, root: Path, current: Path | None = None,
-                 owned: frozenset[str] = frozenset()) -> None:
+                 owned: frozenset[str] = frozenset(), link_kept: bool = False) -> None:
         self.root = root
         self.current, self.owned = current, owned
+        # the staging folder becomes the output (Claim.exchange): a kept file is linked
+        # into it here, on the worker, not one by one when the build is published
+        self.link_kept = link_kept
         self.files: dict[str, str] = {}
         self.kept: set[str] = set()
         self._folders: set[Path] = set()
@@ -173,20 +176,26 @@ class _Writer:
 
     def fresh(self) -> _Writer:
         """A writer to the same folders with nothing written yet (for a worker)."""
-        return _Writer(self.root, self.current, self.owned)
+        return _Writer(self.root, self.current, self.owned, self.link_kept)
 
     def write(self, relative: str, data: bytes | str) -> None:
         if isinstance(data, str):
             data = data.encode("utf-8")
         self.files[relative] = hashlib.sha256(data).hexdigest()
-        if self._unchanged(relative, data):
-            self.kept.add(relative)
-            return
         path = self.root / relative
+        unchanged = self._unchanged(relative, data)
+        if unchanged:
+            self.kept.add(relative)
+            if not self.link_kept:
+                return
         if path.parent not in self._folders:  # one mkdir per folder, not per file
             path.parent.mkdir(parents=True, exist_ok=True)
             self._folders.add(path.parent)
-        path.write_bytes(data)
+        if unchanged:
+            assert self.current is not None, "only a file of the current output is kept"
+            os.link(self.current / relative, path)
+        else:
+            path.write_bytes(data)
 
     def _unchanged(self, relative: str, data: bytes) -> bool:
         """Whether the output already holds `data` at `relative`, in a plain file the
@@ -591,7 +600,7 @@ def build(paths: Sequence[str | Path] = ("charters",), out: str | Path = "dist",
         return result
     with claimed(out) as claim, _template_problems():
         documents = _documents_for(templates)
-        writer = _Writer(claim.staging, claim.folder, frozenset(claim.owned))
+        writer = _Writer(claim.staging, claim.folder, frozenset(claim.owned), claim.exchange)
         compiled = _compile_all(subjects, documents, writer, langs, formats, progress)
         _publish(claim, writer, documents, compiled, subjects, result, langs, formats, shown)
     return result
@@ -604,7 +613,7 @@ def _build_overlapped(paths: Sequence[str | Path], out: Path, langs: Sequence[st
     """`build` on `jobs` processes: each charter compiled as soon as the check passes it."""
     with claimed(out) as claim, _template_problems():
         documents = _documents_for(templates)
-        writer = _Writer(claim.staging, claim.folder, frozenset(claim.owned))
+        writer = _Writer(claim.staging, claim.folder, frozenset(claim.owned), claim.exchange)
         compiler = _Compiler(documents, writer, langs, formats, jobs, progress)
         try:
             made = _Subjects(paths, shown)
@@ -705,7 +714,8 @@ def _publish(claim: Claim, writer: _Writer, documents: Documents, compiled: _Log
     # where files move one by one, readers see the documents before the index and the
     # manifest that list them
     order = [*sorted(set(writer.files) - {INDEX, MANIFEST}), INDEX, MANIFEST]
-    claim.publish({path: writer.files[path] for path in order}, kept=writer.kept)
+    claim.publish({path: writer.files[path] for path in order}, kept=writer.kept,
+                  linked=writer.link_kept)
     if claim.leftover is not None:
         result.log.append(f"the previous {result.out} is kept as {claim.leftover}: files were "
                           f"added to it during the build (the new build has the others)")

@@ -314,13 +314,15 @@ class Claim:
         """The files the marker records (a `_Writer` keeps those whose bytes it would write)."""
         return self._owned.listed()
 
-    def publish(self, files: Mapping[str, str], kept: Collection[str] = ()) -> None:
+    def publish(self, files: Mapping[str, str], kept: Collection[str] = (),
+                linked: bool = False) -> None:
         """Publish the staged `files` (path -> sha256, in the order readers should see
-        them), all at once where the platform can. The `kept` ones were not staged: the
-        folder already holds them, byte for byte."""
+        them), all at once where the platform can. The `kept` ones were not written: the
+        folder already holds them, byte for byte (`linked`: the staging folder has them
+        already, as links to the output's files)."""
         self._refuse_conflicts(files, kept)
         if self.exchange:
-            self._publish_exchanged(files, kept)
+            self._publish_exchanged(files, () if linked else kept)
         else:
             self._publish_journaled(files, kept)
 
