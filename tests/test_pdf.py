@@ -408,3 +408,32 @@ def test_a_title_cannot_break_out_of_the_running_header(tmp_path):
     reader = PdfReader(tmp_path / "dist/it-service-desk/charter.en.pdf")
     for page in reader.pages:
         assert title in (page.extract_text() or "")
+
+
+def test_the_same_bytes_when_fonttools_subsets_the_fonts(monkeypatch):
+    """Without HarfBuzz-Subset, WeasyPrint subsets the fonts with fontTools, which stamps
+    each subset with the clock's time unless SOURCE_DATE_EPOCH is set: two conversions at
+    two times give the same bytes, and a SOURCE_DATE_EPOCH of the user's is left alone."""
+    _weasyprint_or_skip()
+    import os
+    import time
+
+    import weasyprint.pdf.fonts
+
+    from charterc.render.pdf import Pdf, html_to_pdf
+    monkeypatch.setattr(weasyprint.pdf.fonts, "harfbuzz_subset", None)
+    html = "<!DOCTYPE html><html><body><p>Service agreement · 99.9%</p></body></html>"
+    facts = Pdf(author="Provider", created=TODAY, attachments=())
+    clock = iter([1.9e9, 2.1e9])
+    real = time.time
+    first = None
+    for _ in range(2):
+        moment = next(clock)
+        monkeypatch.setattr(time, "time", lambda moment=moment: moment)
+        data = html_to_pdf(html, facts)
+        monkeypatch.setattr(time, "time", real)
+        assert first is None or data == first
+        first = data
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    html_to_pdf(html, facts)
+    assert os.environ["SOURCE_DATE_EPOCH"] == "1700000000"

@@ -29,6 +29,8 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from functools import cache
 from importlib.resources import files
@@ -161,6 +163,23 @@ def created_from(*dates: date | None) -> date:
     raise ValueError("a PDF needs a date: none was given")
 
 
+@contextmanager
+def _font_dates(moment: datetime) -> Iterator[None]:
+    """SOURCE_DATE_EPOCH at `moment` while fonts are subset, unless it is set already.
+
+    Without HarfBuzz-Subset, WeasyPrint subsets fonts with fontTools, which stamps each
+    subset's `head` table with the clock's time unless SOURCE_DATE_EPOCH is set: two
+    builds a second apart differed in every PDF."""
+    if "SOURCE_DATE_EPOCH" in os.environ:
+        yield
+        return
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(moment.timestamp()))
+    try:
+        yield
+    finally:
+        os.environ.pop("SOURCE_DATE_EPOCH", None)
+
+
 def html_to_pdf(html: str, pdf: Pdf) -> bytes:
     """The PDF of a stand-alone HTML document (it loads nothing: no base URL)."""
     weasyprint = _weasyprint()
@@ -187,9 +206,10 @@ def html_to_pdf(html: str, pdf: Pdf) -> bytes:
         digest = hashlib.sha256(html.encode("utf-8"))
         for a in pdf.attachments:
             digest.update(a.name.encode("utf-8") + b"\0" + a.data)
-        data: bytes = document.write_pdf(attachments=attachments, pdf_variant=VARIANT,
-                                         finisher=_list_attachments_once,
-                                         pdf_identifier=digest.hexdigest()[:32].encode("ascii"))
+        with _font_dates(moment):
+            data: bytes = document.write_pdf(
+                attachments=attachments, pdf_variant=VARIANT, finisher=_list_attachments_once,
+                pdf_identifier=digest.hexdigest()[:32].encode("ascii"))
     except Exception as exc:  # WeasyPrint's own failures: not a traceback for the user
         raise PdfProblem(f"WeasyPrint could not lay out the document: "
                          f"{type(exc).__name__}: {exc}") from None
