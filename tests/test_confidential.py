@@ -213,3 +213,33 @@ def test_case_is_ignored_letter_by_letter_as_a_regular_expression_ignores_it():
     assert clients.names_other("Istanbul Branch joins on Standard", "fin")
     assert names_other_client("ISTANBUL office", ["İstanbul"])
     assert not names_other_client("xİacme", ["acme"])
+
+
+@pytest.mark.parametrize("file", sorted((ROOT / "charters").glob("*.charter.yaml"))
+                         + sorted((ROOT / "examples" / "dsl").glob("*.charter")),
+                         ids=lambda p: p.name)
+def test_a_slices_bytes_are_its_canonical_json(file):
+    """`Portfolio.canonical_json` writes each client's slice from the charter's sections
+    written once: the bytes are `canonical_json` of the slice, withheld summaries and all."""
+    from charterc.export.confidential import Portfolio
+    from charterc.loaders import load_path
+    from charterc.render.view import canonical_json
+    document = load_path(file).document
+    portfolio = Portfolio(document)
+    ids = [client["id"] for client in document["clients"]]
+    assert ids
+    for cid in ids:
+        assert portfolio.canonical_json(cid) == canonical_json(portfolio.charter(cid))
+
+
+def test_a_slice_that_withholds_a_summary_is_written_again_where_it_changed():
+    from charterc.export.confidential import Portfolio
+    from charterc.render.view import canonical_json
+    document = {"metadata": {"id": "x", "changes": [{"summary": "Raised Acme's credit"}]},
+                "clients": [{"id": "acme", "name": "Acme"}, {"id": "beta", "name": "Beta"}],
+                "tiers": [{"id": "t", "name": "Tier é", "price": Decimal("1.50")}]}
+    portfolio = Portfolio(document)
+    beta = portfolio.canonical_json("beta")
+    assert beta == canonical_json(portfolio.charter("beta"))
+    assert WITHHELD.encode() in beta and b"Acme" not in beta
+    assert b"Raised Acme" in portfolio.canonical_json("acme")

@@ -66,6 +66,7 @@ class Portfolio:
         self._words = [(word, client.get("id")) for client in self.clients
                        for word in _words(client)]
         self._named: dict[str, frozenset[Any]] = {}
+        self._sections: dict[str, str] | None = None   # canonical text of each top-level value
 
     def named(self, text: str) -> frozenset[Any]:
         """The ids of the clients `text` names (by name, id or alias; whole words, any case)."""
@@ -101,6 +102,20 @@ class Portfolio:
                 value = self._metadata(value, own, client_id)
             sliced[key] = value
         return sliced
+
+    def canonical_json(self, client_id: str) -> bytes:
+        """`view.canonical_json(self.charter(client_id))`: the slice's bytes, from the text
+        of the document's sections, each written once per charter; only the sections the
+        slice changes (its client, its metadata) are written again."""
+        from ..render.view import canonical_joined, canonical_json, canonical_text
+        sliced = self.charter(client_id)
+        if not all(isinstance(key, str) for key in self.document):
+            return canonical_json(sliced)  # json sorts keys before making them text
+        if self._sections is None:
+            self._sections = {key: canonical_text(value) for key, value in self.document.items()}
+        return canonical_joined({
+            key: self._sections[key] if value is self.document[key] else canonical_text(value)
+            for key, value in sliced.items()})
 
     def _metadata(self, metadata: Mapping[str, Any], own: Mapping[str, Any],
                   client_id: str) -> dict[str, Any]:

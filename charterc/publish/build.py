@@ -299,19 +299,19 @@ def _client_pdf(subject: Subject, client_id: str, whole: Pdf) -> Pdf:
     """What one client's agreement carries (spec section 8.2): the charter's facts, with its
     own slice of `sla.json` (`export.sla.export_client`) and of the canonical charter
     (`export.confidential.client_charter`) in place of the whole portfolio's."""
-    from ..export.confidential import client_charter
+    from ..export.confidential import portfolio
     from ..export.sla import export_client
     from ..render.pdf import Attached, Pdf
-    from ..render.view import canonical_json, canonical_name, canonical_sha256
+    from ..render.view import canonical_name
     charter = subject.charter
-    sliced = client_charter(charter.source, client_id)
     # the very bytes whose sha256 the agreement prints beside this file's name
+    sliced = portfolio(charter.source).canonical_json(client_id)
     return Pdf(author=whole.author, created=whole.created, attachments=(
         Attached("sla.json", export_client(subject, client_id).data,
                  "Service levels of this agreement as data (schemas/sla.schema.json)", "Data"),
-        Attached(canonical_name(charter.id), canonical_json(sliced),
+        Attached(canonical_name(charter.id), sliced,
                  f"The canonical charter as this client's agreement applies it (sha256 "
-                 f"{canonical_sha256(sliced)})", "Source"),
+                 f"{hashlib.sha256(sliced).hexdigest()})", "Source"),
     ))
 
 

@@ -180,9 +180,21 @@ class Subject:
 def canonical_json(document: Any) -> bytes:
     """The canonical document as compact JSON with sorted keys (UTF-8): the bytes its
     sha256 is taken of, and the charter a PDF carries (`<id>.charter.json`)."""
-    text = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+    return canonical_text(document).encode("utf-8")
+
+
+def canonical_text(value: Any) -> str:
+    """`value` as the canonical document writes it (compact JSON, keys sorted)."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
                       default=str)
-    return text.encode("utf-8")
+
+
+def canonical_joined(sections: Mapping[str, str]) -> bytes:
+    """`canonical_json` of a mapping given each of its values' `canonical_text` (its keys
+    sorted as json sorts them): a document whose sections are known already is written
+    without encoding them again."""
+    body = ",".join(f"{canonical_text(key)}:{sections[key]}" for key in sorted(sections))
+    return ("{" + body + "}").encode("utf-8")
 
 
 def canonical_name(charter_id: str) -> str:
@@ -507,7 +519,7 @@ def agreement_view(s: Subject, client: Client) -> dict[str, object]:
     clients = portfolio(c.source)
     # the agreement's PDF carries the charter as this client reads it: the hash printed is
     # of that file (render/pdf.py), which names no other client
-    view["sha256"] = canonical_sha256(clients.charter(client.id))
+    view["sha256"] = hashlib.sha256(clients.canonical_json(client.id)).hexdigest()
     own_tier = _tier(c, f, tier)
     own_tier["clients"] = [client.name]   # a client sees no other client (spec 8.2)
     view.update({
