@@ -38,6 +38,7 @@ class Language(Formatter):
             k[0] if isinstance(k, tuple) else k for k in catalogue}
         # the clauses last written, with their contract: see `clauses`
         self._clauses: tuple[Contract, list[Clause]] | None = None
+        self._annex: tuple[Contract, Clause | None] | None = None
 
     def gettext(self, message: str) -> str:
         if self._known is not None and message not in self._known:
@@ -133,9 +134,12 @@ class Language(Formatter):
         return ", ".join(self.gettext(REGIMES[v]) if v in REGIMES else v for v in values)
 
     def annex(self, contract: Contract) -> Clause | None:
-        """The data processing annex of an agreement (spec 8.2), in this language."""
+        """The data processing annex of an agreement (spec 8.2), in this language: written
+        once for the document's formats, as `clauses` are."""
         from .clauses import annex
-        return annex(contract, self)
+        if self._annex is None or self._annex[0] is not contract:
+            self._annex = (contract, annex(contract, self))
+        return self._annex[1]
 
     def free(self, value: Text) -> str:
         """Free text of `terms` in this language (a map without it: its first entry)."""
