@@ -12,8 +12,9 @@ are compared too.
 from __future__ import annotations
 
 import csv
+import re
 import tempfile
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 from functools import cache
 from pathlib import Path
 
@@ -359,3 +360,50 @@ def test_a_long_ticket_id_and_its_history(tmp_path, in_history):
               ["breaches"] if b["objective"] == "response"}
     # the long one met its deadline thanks to its pause, or breached without one
     assert paused == ({"S": 30.0} if in_history else {"S": 30.0, long: 0.0})
+
+
+_ISO = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(Z|[+-][0-9]{2}:[0-9]{2})")
+
+
+def _instant_as_python_reads_it(text: str) -> int | None:
+    """UTC seconds of a cell the columnar reader reads (`YYYY-MM-DDTHH:MM:SS`, then `Z` or
+    `+HH:MM`, as `datetime.fromisoformat` reads it, year 1000 or later); None otherwise."""
+    if not _ISO.fullmatch(text):
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return int(moment.timestamp()) if moment.year >= 1000 else None
+
+
+_CELL = st.one_of(
+    st.datetimes(min_value=datetime(1, 1, 1), max_value=datetime(9999, 12, 30),
+                 timezones=st.sampled_from([UTC, timezone(timedelta(hours=-5)),
+                                            timezone(timedelta(hours=13, minutes=45))]))
+    .map(lambda d: d.replace(microsecond=0).isoformat().replace("+00:00", "Z")),
+    st.text(st.sampled_from("0123456789-T:Z+ 9"), max_size=26),
+    st.builds(lambda y, mo, d, h, mi, s, z: f"{y:04d}-{mo:02d}-{d:02d}T{h:02d}:{mi:02d}:{s:02d}{z}",
+              st.integers(0, 9999), st.integers(0, 13), st.integers(0, 32), st.integers(0, 25),
+              st.integers(0, 61), st.integers(0, 61),
+              st.sampled_from(["Z", "+02:00", "-23:59", "+24:00", "+05:60", "z", "+0200", ""])))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_CELL, max_size=40))
+def test_a_column_of_instants_is_read_as_python_reads_each(cells):
+    import pyarrow as pa
+
+    from charterc.report.columnar import _instants
+    seconds, read, empty = _instants(pa.array(cells, type=pa.string()))
+    for i, cell in enumerate(cells):
+        expected = _instant_as_python_reads_it(cell)
+        assert bool(empty[i]) == (cell == ""), cell
+        if read[i]:  # what it reads, it reads as Python does
+            assert expected is not None and int(seconds[i]) == expected, cell
+        elif expected is not None:  # what it leaves to the row reader: an offset of 60 min
+            assert not _PLAIN_OFFSET.search(cell), cell
+
+
+# The offsets the columnar reader reads (Python also reads `+00:60` as an hour)
+_PLAIN_OFFSET = re.compile(r"(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])\Z")

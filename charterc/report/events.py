@@ -49,7 +49,7 @@ def events_csv(report: MeasuredPeriod, client_id: str) -> bytes:
         waited = [_text(minutes(r[pause])) if paused else "" for r in rows]
         columns = ([kind] * len(rows), _cells(_inert([r[1] for r in rows])),
                    _cells(_inert([r[3] for r in rows])), [OBJECTIVE_KEYS[r[2]] for r in rows],
-                   _cells(opened), _cells(due), _cells(done), waited)
+                   _blank(opened), _blank(due), _blank(done), waited)
         lines += map(",".join, zip(*columns, strict=True))
     return ("\n".join(lines) + "\n").encode("utf-8")
 
@@ -76,3 +76,9 @@ def _cells(values: Sequence[str | None]) -> list[str]:
 
 
 _QUOTED = re.compile(r'[,"\r\n]')
+
+
+def _blank(instants: Sequence[str | None]) -> list[str]:
+    """A column of instants as cells: None empty. An instant is ISO 8601 text charterc
+    wrote (`2026-10-05T09:15:00+02:00`), which never needs quoting."""
+    return ["" if v is None else v for v in instants]
