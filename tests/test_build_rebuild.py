@@ -49,3 +49,25 @@ def test_a_rebuild_keeps_unchanged_files_and_replaces_changed_ones(tmp_path):
     assert (site / "example" / "sla.json").stat().st_mode == \
         (fresh / "example" / "sla.json").stat().st_mode
     assert _inodes(site)["index.html"] != before["index.html"]
+
+
+def test_without_hard_links_a_rebuild_writes_its_files_again(tmp_path, monkeypatch):
+    """Where the file system refuses hard links, a kept file is written instead of linked:
+    the rebuild publishes the same bytes, every file a new one."""
+    charters = tmp_path / "charters"
+    charters.mkdir()
+    (charters / "example.charter.yaml").write_text(BASE)
+    site, fresh = tmp_path / "site", tmp_path / "fresh"
+    assert _build(charters, "-o", site).exit_code == 0
+    before = _inodes(site)
+
+    def refused(*args, **kwargs):
+        raise OSError(1, "Operation not permitted")
+    monkeypatch.setattr(os, "link", refused)
+    result = _build(charters, "-o", site, "--jobs", "1")
+    assert result.exit_code == 0, result.output
+    monkeypatch.undo()
+    assert _build(charters, "-o", fresh).exit_code == 0
+    assert _files(site) == _files(fresh)
+    after = _inodes(site)
+    assert not [p for p in before if p.startswith("example/") and after[p] == before[p]]

@@ -193,9 +193,12 @@ class _Writer:
             self._folders.add(path.parent)
         if unchanged:
             assert self.current is not None, "only a file of the current output is kept"
-            os.link(self.current / relative, path)
-        else:
-            path.write_bytes(data)
+            try:
+                os.link(self.current / relative, path)
+                return
+            except OSError:  # no hard links here (or the file just went): written instead
+                self.kept.discard(relative)
+        path.write_bytes(data)
 
     def _unchanged(self, relative: str, data: bytes) -> bool:
         """Whether the output already holds `data` at `relative`, in a plain file the
