@@ -28,12 +28,19 @@ def _inodes(folder: Path) -> dict[str, int]:
             for p in folder.rglob("*") if p.is_file()}
 
 
-def test_a_rebuild_keeps_unchanged_files_and_replaces_changed_ones(tmp_path):
+def _built_once(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """The example charter in a folder of its own, built once into `site`; and `fresh`,
+    a folder to build it into anew."""
     charters = tmp_path / "charters"
     charters.mkdir()
     (charters / "example.charter.yaml").write_text(BASE)
     site, fresh = tmp_path / "site", tmp_path / "fresh"
     assert _build(charters, "-o", site).exit_code == 0
+    return charters, site, fresh
+
+
+def test_a_rebuild_keeps_unchanged_files_and_replaces_changed_ones(tmp_path):
+    charters, site, fresh = _built_once(tmp_path)
     before = _inodes(site)
     os.chmod(site / "example" / "sla.json", 0o600)  # same bytes, another mode: replaced
     assert _build(charters, "-o", site).exit_code == 0
@@ -54,11 +61,7 @@ def test_a_rebuild_keeps_unchanged_files_and_replaces_changed_ones(tmp_path):
 def test_without_hard_links_a_rebuild_writes_its_files_again(tmp_path, monkeypatch):
     """Where the file system refuses hard links, a kept file is written instead of linked:
     the rebuild publishes the same bytes, every file a new one."""
-    charters = tmp_path / "charters"
-    charters.mkdir()
-    (charters / "example.charter.yaml").write_text(BASE)
-    site, fresh = tmp_path / "site", tmp_path / "fresh"
-    assert _build(charters, "-o", site).exit_code == 0
+    charters, site, fresh = _built_once(tmp_path)
     before = _inodes(site)
 
     def refused(*args, **kwargs):
