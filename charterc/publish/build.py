@@ -156,7 +156,7 @@ class _Writer:
         self.root = root
         self.current, self.owned = current, owned
         # the staging folder becomes the output (Claim.exchange): a kept file is linked
-        # into it here, on the worker, not one by one when the build is published
+        # into it here, on the worker, which Claim.publish then counts on
         self.link_kept = link_kept
         self.files: dict[str, str] = {}
         self.kept: set[str] = set()
@@ -182,12 +182,11 @@ class _Writer:
         if isinstance(data, str):
             data = data.encode("utf-8")
         self.files[relative] = hashlib.sha256(data).hexdigest()
-        path = self.root / relative
         unchanged = self._unchanged(relative, data)
-        if unchanged:
+        if unchanged and not self.link_kept:
             self.kept.add(relative)
-            if not self.link_kept:
-                return
+            return
+        path = self.root / relative
         if path.parent not in self._folders:  # one mkdir per folder, not per file
             path.parent.mkdir(parents=True, exist_ok=True)
             self._folders.add(path.parent)
@@ -195,9 +194,10 @@ class _Writer:
             assert self.current is not None, "only a file of the current output is kept"
             try:
                 os.link(self.current / relative, path)
+                self.kept.add(relative)
                 return
             except OSError:  # no hard links here (or the file just went): written instead
-                self.kept.discard(relative)
+                pass
         path.write_bytes(data)
 
     def _unchanged(self, relative: str, data: bytes) -> bool:
@@ -301,7 +301,7 @@ def _pdf(subject: Subject, exports: dict[str, bytes]) -> Pdf:
 def _client_pdf(subject: Subject, client_id: str, whole: Pdf) -> Pdf:
     """What one client's agreement carries (spec section 8.2): the charter's facts, with its
     own slice of `sla.json` (`export.sla.export_client`) and of the canonical charter
-    (`export.confidential.client_charter`) in place of the whole portfolio's."""
+    (`export.confidential.Portfolio.canonical_json`) in place of the whole portfolio's."""
     from ..export.confidential import portfolio
     from ..export.sla import export_client
     from ..render.pdf import Attached, Pdf
@@ -717,8 +717,7 @@ def _publish(claim: Claim, writer: _Writer, documents: Documents, compiled: _Log
     # where files move one by one, readers see the documents before the index and the
     # manifest that list them
     order = [*sorted(set(writer.files) - {INDEX, MANIFEST}), INDEX, MANIFEST]
-    claim.publish({path: writer.files[path] for path in order}, kept=writer.kept,
-                  linked=writer.link_kept)
+    claim.publish({path: writer.files[path] for path in order}, kept=writer.kept)
     if claim.leftover is not None:
         result.log.append(f"the previous {result.out} is kept as {claim.leftover}: files were "
                           f"added to it during the build (the new build has the others)")

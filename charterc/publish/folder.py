@@ -314,28 +314,20 @@ class Claim:
         """The files the marker records (a `_Writer` keeps those whose bytes it would write)."""
         return self._owned.listed()
 
-    def publish(self, files: Mapping[str, str], kept: Collection[str] = (),
-                linked: bool = False) -> None:
+    def publish(self, files: Mapping[str, str], kept: Collection[str] = ()) -> None:
         """Publish the staged `files` (path -> sha256, in the order readers should see
         them), all at once where the platform can. The `kept` ones were not written: the
-        folder already holds them, byte for byte (`linked`: the staging folder has them
-        already, as links to the output's files)."""
+        output already holds them, byte for byte. Where the folders are exchanged, the
+        staging folder holds them already, as links to the output's files (the build's
+        writer links each one as it finds it unchanged)."""
         self._refuse_conflicts(files, kept)
         if self.exchange:
-            self._publish_exchanged(files, () if linked else kept)
+            self._publish_exchanged(files)
         else:
             self._publish_journaled(files, kept)
 
-    def _publish_exchanged(self, files: Mapping[str, str], kept: Collection[str]) -> None:
+    def _publish_exchanged(self, files: Mapping[str, str]) -> None:
         staging = self.staging
-        new, old = str(staging), str(self.folder)
-        made: set[str] = set()  # one makedirs per folder, not per file (strings: thousands)
-        for relative in kept:
-            parent = os.path.dirname(relative)
-            if parent not in made:
-                os.makedirs(os.path.join(new, parent), exist_ok=True)
-                made.add(parent)
-            os.link(os.path.join(old, relative), os.path.join(new, relative))
         self._carry(files)
         _write_marker(staging, files)
         _sync(staging)

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
     from jinja2 import Environment, FileSystemLoader
     from jinja2.ext import Extension
+    from jinja2.lexer import Token, TokenStream
 
     from .filters import Language
 
@@ -227,6 +228,25 @@ class Documents:
                                   f"{exc}") from None
 
 
+def _rewritten(stream: TokenStream, kinds: tuple[str, ...],
+               replace: Callable[[list[Token], Token | None], list[Token] | None]
+               ) -> Iterator[Token]:
+    """`stream` with each run of tokens of `kinds` that `replace` (given the run and the
+    token before it) answers with a list of tokens replaced by that list."""
+    tokens = list(stream)
+    width, i = len(kinds), 0
+    while i < len(tokens):
+        window = tokens[i:i + width]
+        if tuple(t.type for t in window) == kinds:
+            replacement = replace(window, tokens[i - 1] if i else None)
+            if replacement is not None:
+                yield from replacement
+                i += width
+                continue
+        yield tokens[i]
+        i += 1
+
+
 @cache
 def _translated_literals() -> type[Extension]:
     """An extension that translates `_("literal")` once, when a built-in template compiles.
@@ -237,29 +257,22 @@ def _translated_literals() -> type[Extension]:
     (`_("...%(tier)s", tier=...)`) is left as a call. Overrides are not rewritten.
     """
     from jinja2.ext import Extension
-    from jinja2.lexer import Token, TokenStream
-
-    pattern = ("name", "lparen", "string", "rparen")
+    from jinja2.lexer import Token
 
     class TranslatedLiterals(Extension):
         def filter_stream(self, stream: TokenStream) -> Iterator[Token]:
             translate: Callable[[str], str] = self.environment.globals["_"]  # type: ignore[assignment]
-            tokens = list(stream)
-            i = 0
-            while i < len(tokens):
-                window = tokens[i:i + 4]
-                if (len(window) == 4 and tuple(t.type for t in window) == pattern
-                        and window[0].value == "_"
-                        and (i == 0 or tokens[i - 1].type != "dot")):
-                    text = translate(window[2].value)
-                    yield Token(window[0].lineno, "string", str(text))
-                    if hasattr(text, "__html__"):  # HTML: Markup, as `_()` returns it
-                        yield Token(window[0].lineno, "pipe", "|")
-                        yield Token(window[0].lineno, "name", "safe")
-                    i += 4
-                    continue
-                yield tokens[i]
-                i += 1
+
+            def translated(call: list[Token], before: Token | None) -> list[Token] | None:
+                if call[0].value != "_" or (before is not None and before.type == "dot"):
+                    return None
+                line, text = call[0].lineno, translate(call[2].value)
+                out = [Token(line, "string", str(text))]
+                if hasattr(text, "__html__"):  # HTML: Markup, as `_()` returns it
+                    out += [Token(line, "pipe", "|"), Token(line, "name", "safe")]
+                return out
+
+            return _rewritten(stream, ("name", "lparen", "string", "rparen"), translated)
 
     return TranslatedLiterals
 
@@ -271,30 +284,22 @@ def _inlined_clauses() -> type[Extension]:
     template context per clause (a sixth of a build). Overrides are not rewritten, so an
     override folder's `_clause.*.j2` is included as written."""
     from jinja2.ext import Extension
-    from jinja2.lexer import Token, TokenStream
+    from jinja2.lexer import Token
 
     names = {f"_clause.{fmt}.j2" for fmt in ("html", "md")}
 
+    def inlined(tag: list[Token], before: Token | None) -> list[Token] | None:
+        if tag[1].value != "include" or tag[2].value not in names:
+            return None
+        line = tag[0].lineno
+        # trim_blocks already took the newline after the tag, as it should
+        return [Token(line, "variable_begin", "{{"), Token(line, "name", "clause"),
+                Token(line, "pipe", "|"), Token(line, "name", "clause_block"),
+                Token(line, "variable_end", "}}")]
+
     class InlinedClauses(Extension):
         def filter_stream(self, stream: TokenStream) -> Iterator[Token]:
-            tokens = list(stream)
-            i = 0
-            while i < len(tokens):
-                window = tokens[i:i + 4]
-                if (len(window) == 4
-                        and [t.type for t in window] == ["block_begin", "name", "string",
-                                                         "block_end"]
-                        and window[1].value == "include" and window[2].value in names):
-                    line = window[0].lineno
-                    # trim_blocks already took the newline after the tag, as it should
-                    yield from (Token(line, "variable_begin", "{{"),
-                                Token(line, "name", "clause"), Token(line, "pipe", "|"),
-                                Token(line, "name", "clause_block"),
-                                Token(line, "variable_end", "}}"))
-                    i += 4
-                    continue
-                yield tokens[i]
-                i += 1
+            return _rewritten(stream, ("block_begin", "name", "string", "block_end"), inlined)
 
     return InlinedClauses
 
