@@ -405,5 +405,61 @@ def test_a_column_of_instants_is_read_as_python_reads_each(cells):
             assert not _PLAIN_OFFSET.search(cell), cell
 
 
+def _cells_of_one_form(zulu: bool):
+    """Cells an export writes (one form for the column, some empty), and among them at
+    times one of the same width that is not an instant the reader reads as it is."""
+    offsets = ["Z"] if zulu else ["+02:00", "-05:30", "+13:45", "-00:00", "+23:59"]
+    good = st.builds(
+        lambda d, z: d.strftime("%Y-%m-%dT%H:%M:%S") + z,
+        st.datetimes(min_value=datetime(1000, 1, 1), max_value=datetime(9999, 12, 30)),
+        st.sampled_from(offsets))
+    near = st.sampled_from(
+        ["2026-10-05 09:00:00", "2026-10-05t09:00:00", "0999-10-05T09:00:00",
+         "2026-02-29T09:00:00", "2026-10-05T23:59:60", "2026-10-05T24:00:00",
+         "2026-13-05T09:00:00", "2026-1a-05T09:00:00"]).flatmap(
+        lambda text: st.sampled_from(["Z", "z", "+0200Z"] if zulu
+                                     else ["+24:00", "+02:60", "+02-00", "*02:00", "+02:00"])
+        .map(lambda z: (text + z)[:20 if zulu else 25].ljust(20 if zulu else 25, "0")))
+    return st.lists(st.one_of(good, good, good, st.just(""), near), min_size=1, max_size=60)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.booleans().flatmap(_cells_of_one_form))
+def test_a_column_of_one_form_is_read_as_python_reads_each(cells):
+    """Columns of one form take the Arrow cast (`_arrow_instants`); a cell it must not read
+    sends the column to the arithmetic, and both read what Python reads."""
+    import pyarrow as pa
+
+    from charterc.report.columnar import _instants
+    seconds, read, empty = _instants(pa.array(cells, type=pa.string()))
+    for i, cell in enumerate(cells):
+        expected = _instant_as_python_reads_it(cell)
+        assert bool(empty[i]) == (cell == ""), cell
+        plain = expected is not None and _PLAIN_OFFSET.search(cell) is not None
+        assert bool(read[i]) == plain, cell
+        if read[i]:
+            assert int(seconds[i]) == expected, cell
+
+
+def test_the_arrow_cast_reads_only_columns_of_one_plain_form():
+    import pyarrow as pa
+
+    from charterc.report.columnar import _arrow_instants, _bytes
+
+    def fast(cells: list[str]) -> list[int] | None:
+        column = pa.array(cells, type=pa.string())
+        _, _, length = data = _bytes(column)
+        got = _arrow_instants(column, *data, (length == 20) | (length == 25), length == 0)
+        return None if got is None else got.tolist()
+    assert fast(["2026-10-05T09:00:00+02:00", "", "2026-10-05T07:00:00-00:00"]) == \
+        [1791183600, 0, 1791183600]
+    assert fast(["2026-10-05T07:00:00Z"]) == [1791183600]
+    assert fast(["2026-10-05T07:00:00Z", "2026-10-05T09:00:00+02:00"]) is None  # two forms
+    assert fast(["2026-10-05 07:00:00Z"]) is None       # Arrow reads it, Python too: the row reader
+    assert fast(["2026-02-30T07:00:00Z"]) is None       # Arrow refuses it
+    assert fast(["0999-10-05T07:00:00Z"]) is None
+    assert fast(["", ""]) is None
+
+
 # The offsets the columnar reader reads (Python also reads `+00:60` as an hour)
 _PLAIN_OFFSET = re.compile(r"(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])\Z")

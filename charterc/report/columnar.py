@@ -60,6 +60,7 @@ from .inputs import (
     read_tickets,
     ticket_parser,
 )
+from .listing import NO_EVENT
 from .measure import Measure, Period
 
 if TYPE_CHECKING:
@@ -106,11 +107,6 @@ class TicketBatch:
 
     def id_of(self, r: int) -> str:
         return str(self.ident[r].as_py())
-
-    def ids_of(self, rows: Ints) -> list[str]:
-        """`id_of` of each row, taken as a column."""
-        taken: list[str] = self.ident.take(rows).to_pylist()
-        return taken
 
 
 class _Batcher:
@@ -196,6 +192,9 @@ def _instants(column: pa.Array) -> tuple[Ints, npt.NDArray[np.bool_], npt.NDArra
     data, start, length = _bytes(column)
     empty = length == 0
     read = (length == 20) | (length == 25)
+    fast = _arrow_instants(column, data, start, length, read, empty)
+    if fast is not None:
+        return fast, read, empty
     if not len(data):
         zero = np.zeros(len(start), dtype=np.int64)
         return zero, read, empty
@@ -242,6 +241,53 @@ def _instants(column: pa.Array) -> tuple[Ints, npt.NDArray[np.bool_], npt.NDArra
                       * (off_hour * 3600 + off_minute * 60))
     seconds = days * 86400 + hour * 3600 + minute * 60 + second - offset
     return np.where(read, seconds, 0), read, empty
+
+
+_UTC_SECONDS = pa.timestamp("s", tz="UTC")
+
+
+def _arrow_instants(column: pa.Array, data: npt.NDArray[np.uint8], start: Ints,
+                    length: Ints, read: npt.NDArray[np.bool_],
+                    empty: npt.NDArray[np.bool_]) -> Ints | None:
+    """UTC seconds of a column whose every cell is empty or of the plain form, converted by
+    Arrow's ISO 8601 cast (one C++ pass, about twenty times the integer arithmetic below);
+    None if a cell is of another form or Arrow refuses one (an impossible date, a leap
+    second, an offset of 24 hours), so the column is read cell by cell.
+
+    The form is checked here, byte by byte where it is fixed: Arrow also reads forms the
+    row reader does not (a space for `T`, fractions, `+0200`). Arrow checks the digits and
+    their ranges as the arithmetic below does (month, day of the month, hours to 23,
+    minutes and seconds to 59, offsets to 23:59)."""
+    n = len(start)
+    if not n or not bool(np.all(read | empty)) or bool(np.all(empty)):
+        return None
+    width = int(length.max())
+    if bool(np.any(read & (length != width))):
+        return None   # both forms in one column: cell by cell
+    # the cells that are not empty lie end to end: a matrix of `width` columns, no copy
+    base = int(start[0])
+    cell = data[base:base + int(length.sum())].reshape(-1, width)[:, _FIXED_AT[width]]
+    ok = np.all(cell[:, :5] == _FIXED, axis=1) & (cell[:, 5] != ord("0"))
+    if width == 20:
+        ok &= cell[:, 6] == ord("Z")
+    else:
+        ok &= ((cell[:, 6] == ord("+")) | (cell[:, 6] == ord("-"))) & (cell[:, 7] == ord(":"))
+    if not bool(np.all(ok)):
+        return None
+    text = column if not bool(np.any(empty)) else pc.if_else(
+        pa.array(empty), pa.scalar(None, pa.string()), column)
+    try:
+        seconds = pc.cast(text, _UTC_SECONDS).cast(pa.int64())
+    except pa.ArrowInvalid:
+        return None
+    return np.asarray(seconds.fill_null(0).to_numpy(zero_copy_only=False), dtype=np.int64)
+
+
+# bytes at fixed places of `YYYY-MM-DDTHH:MM:SS`, the year's first digit (not 0: years
+# from 1000), and the offset's sign and colon (`Z` twice in a cell of 20 bytes)
+_FIXED_AT = {20: np.array([4, 7, 10, 13, 16, 0, 19, 19], dtype=np.int64),
+             25: np.array([4, 7, 10, 13, 16, 0, 19, 22], dtype=np.int64)}
+_FIXED = np.array([ord("-"), ord("-"), ord("T"), ord(":"), ord(":")], dtype=np.uint8)
 
 
 def _plain_cells(columns: Iterable[pa.Array]) -> None:
@@ -974,25 +1020,20 @@ class ColumnarMeasure(Measure):
                 tally.met += int((status == 0).sum())
                 breached = status == 1
                 ok &= ~breached
-                # the listed rows, a column at a time (the same tuples as row by row)
+                # the listed rows, kept as columns (listing.py)
                 at_pending = np.flatnonzero(pending)
                 if len(at_pending):
                     r = sub[at_pending]
-                    n = len(r)
-                    usage.pending.extend(zip(
-                        b.opened[r].tolist(), b.ids_of(r), [k] * n, [p] * n,
-                        due[at_pending].tolist(), paused[at_pending].tolist(), strict=True))
+                    usage.pending.add(b.opened[r], b.ident.take(pa.array(r)), k, p,
+                                      due[at_pending], None, paused[at_pending])
                 at_breached = np.flatnonzero(breached)
                 if len(at_breached):
                     r = sub[at_breached]
-                    n = len(r)
                     seen = event[at_breached]
-                    happened = [None if late else value for value, late in zip(
-                        seen.tolist(), (seen >= self.period.end).tolist(), strict=True)]
-                    usage.breaches.extend(zip(
-                        b.opened[r].tolist(), b.ids_of(r), [k] * n, [p] * n,
-                        due[at_breached].tolist(), happened, paused[at_breached].tolist(),
-                        strict=True))
+                    usage.breaches.add(b.opened[r], b.ident.take(pa.array(r)), k, p,
+                                       due[at_breached],
+                                       np.where(seen >= self.period.end, NO_EVENT, seen),
+                                       paused[at_breached])
             tally = usage.tickets[p]
             tally.total += len(sub)
             tally.met += int((ok & ~waiting).sum())

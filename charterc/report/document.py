@@ -9,18 +9,18 @@ Instants are ISO 8601 in the provider's zone.
 """
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime, tzinfo
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ..calendar import zone
 from ..model.projection import round_money
 from ..render.view import canonical_sha256
-from .measure import GROUPS, Breach, Pending, Tally, Usage, quantile
+from .listing import NO_EVENT, Listing
+from .measure import GROUPS, Tally, Usage, quantile
 from .types import (
     OBJECTIVE_KEYS,
     AvailabilityEntry,
@@ -44,6 +44,9 @@ from .types import (
 )
 
 if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from ..calendar.index import Ints
     from ..model.charter import Objective
     from .measured import MeasuredPeriod
 
@@ -182,69 +185,66 @@ def _turnaround(arrays: Sequence[Iterable[int]]) -> TurnaroundEntry:
             "in_hours": _quantiles(in_hours), "out_of_hours": _quantiles(out_of_hours)}
 
 
-def _instant_column(stamps: Sequence[int | None], tz: tzinfo) -> list[str | None]:
-    """`instant` of each stamp, formatted as a column: the zone's offset looked up once per
-    UTC hour present (as `_Instants` does), the texts written by numpy in one call. A
-    stamp in an hour where the zone changes offset, or out of years 1000-9999, is written
-    by `instant` itself; the texts are the same."""
+def instant_texts(stamps: Ints, tz: tzinfo, missing: int | None = None) -> pa.Array:
+    """`instant` of each stamp as a text column (null where it is `missing`): the zone's offset
+    looked up once per UTC hour present (as `_Instants` does), the wall times written by
+    Arrow in one pass. A stamp in an hour where the zone changes offset, or out of years
+    1000-9999, is written by `instant` itself; the texts are the same."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     at = _instants(tz)
-    if len(stamps) < 64:
-        return [at(ts) for ts in stamps]
-    try:
-        import numpy as np
-    except ImportError:  # pragma: no cover - the report's extra has numpy
-        return [at(ts) for ts in stamps]
-    known = [ts for ts in stamps if ts is not None]
-    if not known or min(known) < -30610224000 or max(known) > 253402297199 - 86400:
-        return [at(ts) for ts in stamps]
-    values = np.fromiter((0 if ts is None else ts for ts in stamps), dtype=np.int64,
-                         count=len(stamps))
+    n = len(stamps)
+    absent = np.zeros(n, dtype=bool) if missing is None else stamps == missing
+    values = np.where(absent, 0, stamps).astype(np.int64)
+    if not n:
+        return pa.array([], pa.string())
+    known = values[~absent]
+    if len(known) and (int(known.min()) < -30610224000 or
+                       int(known.max()) > 253402297199 - 86400):
+        return pa.array([None if a else at(v) for v, a in
+                         zip(values.tolist(), absent.tolist(), strict=True)], pa.string())
     hours, which = np.unique(values // 3600, return_inverse=True)
     offsets = []
     for hour in hours.tolist():
         if hour not in at.hours:
             at.hours[hour] = at._offset(hour)
         offsets.append(at.hours[hour])
-    shift = np.array([o[0] if o is not None else 0 for o in offsets], dtype=np.int64)
-    suffix = [o[1] if o is not None else None for o in offsets]
-    walls = np.datetime_as_string((values + shift[which]).astype("datetime64[s]"), unit="s")
-    if all(s is not None for s in suffix):  # no hour where the zone changes offset
-        texts: list[str | None] = np.char.add(
-            walls, np.array(suffix, dtype=str)[which]).tolist()
-        if len(known) < len(stamps):
-            texts = [None if ts is None else text
-                     for ts, text in zip(stamps, texts, strict=True)]
-        return texts
-    out: list[str | None] = []
-    for ts, wall, index in zip(stamps, walls.tolist(), which.tolist(), strict=True):
-        if ts is None:
-            out.append(None)
-        elif suffix[index] is None:
-            out.append(instant(ts, tz))
-        else:
-            out.append(wall + suffix[index])
-    return out
+    shift = np.array([0 if o is None else o[0] for o in offsets], dtype=np.int64)
+    walls = pc.replace_substring(
+        pc.cast(pa.array((values + shift[which]).astype("datetime64[s]")), pa.string()),
+        " ", "T", max_replacements=1)
+    suffix = pa.array(["" if o is None else o[1] for o in offsets], pa.string())
+    texts = pc.binary_join_element_wise(walls, suffix.take(pa.array(which)), "")
+    changing = np.array([o is None for o in offsets], dtype=bool)[which] & ~absent
+    if bool(np.any(changing)):   # an hour where the zone changes offset: row by row
+        exact = [instant(v, tz) if c else None
+                 for v, c in zip(values.tolist(), changing.tolist(), strict=True)]
+        texts = pc.if_else(pa.array(changing), pa.array(exact, pa.string()), texts)
+    if bool(np.any(absent)):
+        texts = pc.if_else(pa.array(absent), pa.scalar(None, pa.string()), texts)
+    return texts
 
 
-def _first(rows: list[Any], limit: int | None) -> list[Any]:
-    """The rows in the listings' order (opened, ticket, objective), the first `limit`.
+def _instant_column(stamps: Sequence[int | None], tz: tzinfo) -> list[str | None]:
+    """`instant` of each stamp (a list), through `instant_texts` when there are many."""
+    at = _instants(tz)
+    if len(stamps) < 64:
+        return [at(ts) for ts in stamps]
+    import numpy as np
+    values = np.fromiter((NO_EVENT if ts is None else ts for ts in stamps), dtype=np.int64,
+                         count=len(stamps))
+    texts: list[str | None] = instant_texts(values, tz, NO_EVENT).to_pylist()
+    return texts
 
-    The rows are put in that order where they are (a stable sort: rows alike keep the
-    order the engine found them in), once: the document and the CSV beside it ask again."""
-    rows.sort(key=_listing_order)
-    return rows if limit is None else rows[:limit]
 
-
-def _listing_order(row: tuple[Any, ...]) -> tuple[Any, ...]:
-    return row[0], row[1], row[2]
-
-
-def _breaches(rows: list[Breach], tz: tzinfo, paused: bool,
+def _breaches(listing: Listing, tz: tzinfo, paused: bool,
               limit: int | None = None) -> list[BreachEntry]:
     """`paused`: clocks were paused from a status history, so each row says for how long.
     The instants are formatted a column at a time (`_instant_column`); only the first
-    `limit` rows (None: all) are listed."""
-    ordered = _first(rows, limit)
+    `limit` rows (None: all) are listed, in the listings' order (listing.py)."""
+    ordered = listing.first(limit)
     if not ordered:
         return []
     opened = _instant_column([r[0] for r in ordered], tz)
@@ -261,9 +261,9 @@ def _breaches(rows: list[Breach], tz: tzinfo, paused: bool,
     return out
 
 
-def _pending(rows: list[Pending], tz: tzinfo, paused: bool,
+def _pending(listing: Listing, tz: tzinfo, paused: bool,
              limit: int | None = None) -> list[PendingEntry]:
-    ordered = _first(rows, limit)
+    ordered = listing.first(limit)
     if not ordered:
         return []
     opened = _instant_column([r[0] for r in ordered], tz)
@@ -441,74 +441,7 @@ def client_document(provider: ReportDocument, client_id: str, skipped: int) -> R
 
 
 def dumps(document: ReportDocument) -> str:
-    """Canonical JSON bytes of a document: indented, key order kept, trailing newline.
-
-    The listings of each client (`breaches`, `pending`: thousands of flat entries in a
-    large period) are written by `_listing`, a line per key as `json.dumps(indent=2)`
-    writes them, and spliced into the rest, which `json` writes: the same bytes, without
-    the pure-Python indenting encoder walking every entry."""
-    clients = document.get("clients")
-    if not isinstance(clients, dict):
-        return json.dumps(document, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
-    listings: list[tuple[str, list[dict[str, Any]]]] = []
-    shallow: dict[str, Any] = dict(document)
-    shallow["clients"] = {}
-    for cid, entry in clients.items():
-        copied = dict(entry)
-        for key in _LISTINGS:
-            value = copied.get(key)
-            if isinstance(value, list) and value and all(
-                    type(item) is dict and not any(isinstance(v, dict | list | tuple)
-                                                   for v in item.values())
-                    for item in value):
-                copied[key] = f"{_MARK}{len(listings)}"
-                listings.append((key, value))
-        shallow["clients"][cid] = copied
-    text = json.dumps(shallow, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
-    if not listings:
-        return text
-    parts = []
-    end = 0
-    for number, (key, items) in enumerate(listings):
-        # the key and the mark as json writes them: a text value cannot read so (its
-        # quotes would be escaped), nor can the mark be any value (its NUL would be)
-        mark = f"{json.dumps(key)}: {json.dumps(_MARK + str(number))}"
-        where = text.index(mark, end) + len(json.dumps(key)) + 2
-        line_start = text.rindex("\n", 0, where) + 1
-        indent = len(text[line_start:where]) - len(text[line_start:where].lstrip(" "))
-        parts.append(text[end:where])
-        parts.append(_listing(items, indent))
-        end = where + len(json.dumps(_MARK + str(number)))
-    parts.append(text[end:])
-    return "".join(parts)
-
-
-_LISTINGS = ("breaches", "pending")
-_MARK = "\x00charterc-listing-"
-_TEXT = json.encoder.encode_basestring  # what json writes a text with (ensure_ascii off)
-_ENCODE = json.JSONEncoder(ensure_ascii=False).encode
-
-
-def _encode(value: Any) -> str:
-    """A scalar as `json.dumps(ensure_ascii=False)` writes it (texts and None directly)."""
-    if type(value) is str:
-        return str(_TEXT(value))
-    if value is None:
-        return "null"
-    return str(_ENCODE(value))
-
-
-def _listing(items: list[dict[str, Any]], indent: int) -> str:
-    """A list of flat dicts as `json.dumps(indent=2)` writes it at `indent` spaces."""
-    inner, field = " " * (indent + 2), " " * (indent + 4)
-    encode = _encode
-    out = ["["]
-    last = len(items) - 1
-    for index, item in enumerate(items):
-        lines = [f"{field}{encode(key)}: {encode(value)}" for key, value in item.items()]
-        body = ",\n".join(lines)
-        out.append(f"\n{inner}{{\n{body}\n{inner}}}" if lines else f"\n{inner}{{}}")
-        if index != last:
-            out.append(",")
-    out.append(f"\n{' ' * indent}]")
-    return "".join(out)
+    """Canonical JSON text of a document: indented, key order kept, trailing newline (the
+    `json` format's, `render.data.dumps`)."""
+    from ..render.data import dumps as data_dumps
+    return data_dumps(document)

@@ -52,6 +52,7 @@ from ..model.projection import Facts, projection_year
 from ..model.values import Period as Span
 from ..model.values import add_period
 from .inputs import Outage
+from .listing import Listing
 
 __all__ = [
     "GROUPS",
@@ -186,8 +187,8 @@ class Usage:
     priorities: tuple[str, ...]
     tickets: dict[str, Tally] = field(default_factory=dict)         # priority -> Tally
     objectives: tuple[dict[str, Tally], ...] = ()   # per objective: priority -> Tally
-    breaches: list[Breach] = field(default_factory=list)
-    pending: list[Pending] = field(default_factory=list)
+    breaches: Listing = field(default_factory=lambda: Listing(events=True))   # of Breach
+    pending: Listing = field(default_factory=lambda: Listing(events=False))   # of Pending
     turnaround: tuple[array[int], ...] = ()          # per GROUPS: array of seconds
     weekly: Counter[str] = field(default_factory=Counter)   # ISO week label -> tickets
     units: Counter[int] = field(default_factory=Counter)    # projection year -> tickets
