@@ -185,7 +185,10 @@ def child(kind: str, path: str, month: str, history: str | None, charter_path: s
         written = "--dumps" in sys.argv
         if written:
             # like with like: DuckDB's import and connect are outside its time, so are the
-            # engine's imports (pyarrow, numpy) here
+            # engine's imports (pyarrow, numpy) here; numpy.ma is numpy's, which numpy
+            # defers until pyarrow first converts an array
+            import numpy.ma  # noqa: F401
+
             from charterc.report import columnar, events, write_reports  # noqa: F401
         began = time.perf_counter()
         result = build_report(charter, loaded, tickets=Path(path), outages=None,

@@ -31,6 +31,7 @@ import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.csv as pcsv
 
 from ..calendar.index import Ints, local_ordinals
 from ..errors import CharterError
@@ -72,7 +73,7 @@ __all__ = ["BATCH_ROWS", "BLOCK_BYTES", "ColumnarHistory", "ColumnarMeasure", "I
            "Irregular", "TicketBatch", "history_rows", "ticket_batches"]
 
 BATCH_ROWS = 1 << 16      # rows of a Parquet batch, or of tickets read row by row
-BLOCK_BYTES = 1 << 21     # bytes of CSV a batch holds
+BLOCK_BYTES = 1 << 23     # bytes of CSV a batch holds (fewer, longer numpy passes)
 NONE = np.int64(1 << 62)   # a missing instant: after every end
 _MAX_ID = 256   # bytes: a longer id sends its file to the row reader (ids are padded)
 _FOREVER = 1 << 62
@@ -499,14 +500,13 @@ class _Source:
             except ParquetError as exc:
                 raise _unreadable_parquet(self.display, exc) from None
             return
-        import pyarrow.csv as pcsv
         names = [f"f{i}" for i in range(self.table.width)]
         try:
             with open(self.path, "rb") as handle:
                 reader = pcsv.open_csv(
                     handle,
                     read_options=pcsv.ReadOptions(column_names=names, skip_rows=1,
-                                                  block_size=BLOCK_BYTES, use_threads=False),
+                                                  block_size=BLOCK_BYTES, use_threads=True),
                     parse_options=pcsv.ParseOptions(delimiter=self.delimiter, quote_char=False,
                                                     ignore_empty_lines=False),
                     convert_options=pcsv.ConvertOptions(
@@ -1051,7 +1051,7 @@ class ColumnarMeasure(Measure):
             for g in range(4):
                 picked = took[(day == g) | (hours == g)]
                 if len(picked):
-                    usage.turnaround[g].extend(picked.tolist())
+                    usage.turnaround[g].frombytes(picked.astype(np.int64).tobytes())
         ordinal = local_ordinals(self.period.zone, opened, self.first_year, self.last_year)
         days, counts = np.unique(ordinal, return_counts=True)
         for o, n in zip(days.tolist(), counts.tolist(), strict=True):

@@ -9,6 +9,7 @@ Instants are ISO 8601 in the provider's zone.
 """
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime, tzinfo
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, Decimal
@@ -172,13 +173,23 @@ def _objective(by_priority: Mapping[str, Tally], objective: Objective | None,
             "by_priority": rows}
 
 
-def _quantiles(values: Iterable[int]) -> Quantiles:
-    ordered = sorted(values)
+def _quantiles(values: Sequence[int]) -> Quantiles:
+    ordered = _ascending(values)
     return {"median": minutes(quantile(ordered, _HALF)),
             "p90": minutes(quantile(ordered, _P90)), "count": len(ordered)}
 
 
-def _turnaround(arrays: Sequence[Iterable[int]]) -> TurnaroundEntry:
+def _ascending(values: Sequence[int]) -> Sequence[int]:
+    """The values sorted: by numpy when they are an `array('q')` (the engine's), whose
+    buffer it reads without a copy."""
+    if isinstance(values, array) and values.typecode == "q" and len(values) > 64:
+        import numpy as np
+        ordered: Sequence[int] = np.sort(np.frombuffer(values, dtype=np.int64))  # type: ignore[assignment]
+        return ordered
+    return sorted(values)
+
+
+def _turnaround(arrays: Sequence[Sequence[int]]) -> TurnaroundEntry:
     """`arrays`: the durations of each group, in the order of `measure.GROUPS`."""
     weekday, weekend, in_hours, out_of_hours = arrays
     return {"weekday": _quantiles(weekday), "weekend": _quantiles(weekend),
@@ -414,7 +425,8 @@ def provider_document(report: MeasuredPeriod) -> ProviderDocument:
         "charge": money(sum((report.charge(c) for c in report.measure.usage), Decimal(0))),
         "credit": money(sum((report.credit(c) for c in report.measure.usage), Decimal(0))),
         "turnaround": _turnaround(
-            [[v for u in usages for v in u.turnaround[g]] for g in range(len(GROUPS))]),
+            [array("q", b"".join(u.turnaround[g].tobytes() for u in usages))
+             for g in range(len(GROUPS))]),
     }
     if report.excluding:
         provider["excluded"] = sum(u.excluded for u in usages)

@@ -257,8 +257,9 @@ def quantile(values: Sequence[int], p: Fraction) -> Fraction | None:
     position = (n - 1) * p
     lo = int(position)
     if lo + 1 >= n:
-        return Fraction(values[-1])
-    return values[lo] + (values[lo + 1] - values[lo]) * (position - lo)
+        return Fraction(int(values[-1]))
+    low, high = int(values[lo]), int(values[lo + 1])   # numpy's integers too
+    return low + (high - low) * (position - lo)
 
 
 # -- availability -------------------------------------------------------------------------
