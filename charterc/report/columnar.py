@@ -74,6 +74,7 @@ __all__ = ["BATCH_ROWS", "BLOCK_BYTES", "ColumnarHistory", "ColumnarMeasure", "I
 
 BATCH_ROWS = 1 << 16      # rows of a Parquet batch, or of tickets read row by row
 BLOCK_BYTES = 1 << 23     # bytes of CSV a batch holds (fewer, longer numpy passes)
+WHOLE_BYTES = 1 << 26     # a CSV this long or shorter is read at once (`_Source._whole`)
 NONE = np.int64(1 << 62)   # a missing instant: after every end
 _MAX_ID = 256   # bytes: a longer id sends its file to the row reader (ids are padded)
 _FOREVER = 1 << 62
@@ -501,18 +502,23 @@ class _Source:
                 raise _unreadable_parquet(self.display, exc) from None
             return
         names = [f"f{i}" for i in range(self.table.width)]
+        parse = pcsv.ParseOptions(delimiter=self.delimiter, quote_char=False,
+                                  ignore_empty_lines=False)
+        convert = pcsv.ConvertOptions(column_types={n: pa.string() for n in names},
+                                      include_columns=[names[i] for i in wanted],
+                                      strings_can_be_null=False,
+                                      quoted_strings_can_be_null=False)
         try:
+            size = Path(self.path).stat().st_size
+            if size <= WHOLE_BYTES:
+                yield from self._whole(names, wanted, parse, convert, size)
+                return
             with open(self.path, "rb") as handle:
                 reader = pcsv.open_csv(
-                    handle,
-                    read_options=pcsv.ReadOptions(column_names=names, skip_rows=1,
-                                                  block_size=BLOCK_BYTES, use_threads=True),
-                    parse_options=pcsv.ParseOptions(delimiter=self.delimiter, quote_char=False,
-                                                    ignore_empty_lines=False),
-                    convert_options=pcsv.ConvertOptions(
-                        column_types={n: pa.string() for n in names},
-                        include_columns=[names[i] for i in wanted],
-                        strings_can_be_null=False, quoted_strings_can_be_null=False))
+                    handle, read_options=pcsv.ReadOptions(
+                        column_names=names, skip_rows=1, block_size=BLOCK_BYTES,
+                        use_threads=True),
+                    parse_options=parse, convert_options=convert)
                 line, reported = 2, 0
                 for batch in reader:
                     columns = {i: batch.column(names[i]) for i in wanted}
@@ -524,6 +530,26 @@ class _Source:
                         reported = handle.tell()
         except (pa.ArrowException, OSError):
             raise Irregular from None
+
+    def _whole(self, names: list[str], wanted: list[int], parse: pcsv.ParseOptions,
+               convert: pcsv.ConvertOptions, size: int,
+               ) -> Iterator[tuple[int, dict[int, pa.Array]]]:
+        """A file of at most WHOLE_BYTES read at once, its blocks parsed in parallel on
+        Arrow's threads (the streaming reader parses one block after the other); a batch
+        a block, as the streaming reader gives them."""
+        table = pcsv.read_csv(
+            self.path, read_options=pcsv.ReadOptions(column_names=names, skip_rows=1,
+                                                     block_size=BLOCK_BYTES,
+                                                     use_threads=True),
+            parse_options=parse, convert_options=convert)
+        if self.progress is not None:
+            self.progress(size)
+        line = 2
+        for batch in table.to_batches():
+            columns = {i: batch.column(names[i]) for i in wanted}
+            _plain_cells(columns.values())
+            yield line, columns
+            line += batch.num_rows
 
 
 def _strip_or_none(value: str) -> str | None:

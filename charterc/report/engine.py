@@ -178,6 +178,7 @@ def _columnar(charter: Charter, period: Period, tickets: Path, display: str,
               itsm: ItsmAgreement | None = None) -> Measure:
     """The tickets measured in batches of columns (columnar.py); `rows`: read the files
     row by row into those batches (a file that is not plain CSV: `columnar.Irregular`)."""
+    from .ahead import read_ahead
     from .columnar import ColumnarHistory, ColumnarMeasure, history_rows, ticket_batches
     from .names import client_names, feature_names
 
@@ -190,11 +191,12 @@ def _columnar(charter: Charter, period: Period, tickets: Path, display: str,
     measure = ColumnarMeasure(charter, Facts(charter), period, log)
     measure.itsm = itsm
     add = measure.add_batch
-    for batch in ticket_batches(tickets, display, clients=client_names(charter),
-                                priorities=tuple(charter.priorities), mapping=columns,
-                                progress=progress, profile=profile, instants=instants,
-                                shape=shape, rows=rows, features=feature_names(charter),
-                                exclude=exclude, window=(period.start, period.end)):
+    batches = ticket_batches(tickets, display, clients=client_names(charter),
+                             priorities=tuple(charter.priorities), mapping=columns,
+                             progress=progress, profile=profile, instants=instants,
+                             shape=shape, rows=rows, features=feature_names(charter),
+                             exclude=exclude, window=(period.start, period.end))
+    for batch in read_ahead(batches):
         if isinstance(batch, Skipped):
             skip(batch)
         elif isinstance(batch, Excluded):
@@ -335,8 +337,7 @@ def write_reports(result: ReportResult, out: Path, langs: Sequence[str],
     (`write_all`), so a failure leaves none of them half-updated. Markdown and HTML come
     from `render.py`, imported only when asked for, so JSON needs nothing more.
     """
-    from ..render.formats import render_set
-    from ..render.pdf import PdfProblem
+    from concurrent.futures import Future, ThreadPoolExecutor
     render = check_formats(formats, langs)
     documents = result.documents()
     if not documents:
@@ -344,6 +345,34 @@ def write_reports(result: ReportResult, out: Path, langs: Sequence[str],
     provider = documents["provider"]
     folder = Path(out) / provider["charter"]["id"] / provider["period"]["label"]
     files: dict[Path, bytes] = {}
+    stale: list[Path] = []
+    listed: dict[Path, Future[bytes]] = {}
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        # the events CSVs are made by Arrow, which lets go of the GIL: on a thread of
+        # their own while the documents are rendered
+        if result.measured is not None:
+            from .events import events_csv
+            for cid in provider["clients"]:
+                events = folder / doc.events_file(cid)
+                if doc.cut(result.measured, cid):
+                    listed[events] = pool.submit(events_csv, result.measured, cid)
+                else:
+                    stale.append(events)
+        _render_documents(documents, folder, formats, langs, render, files)
+    for events, made in listed.items():
+        files[events] = made.result()
+    write_all(files)
+    for events in stale:   # an earlier run's, beside documents that now list every one
+        events.unlink(missing_ok=True)
+    return list(files)
+
+
+def _render_documents(documents: dict[str, ReportDocument], folder: Path,
+                      formats: Sequence[str], langs: Sequence[str], render: Renderer | None,
+                      files: dict[Path, bytes]) -> None:
+    """Every document of the report in every format and language, into `files`."""
+    from ..render.formats import render_set
+    from ..render.pdf import PdfProblem
     for scope, document in documents.items():
         base = folder / "provider" if scope == "provider" else folder / "clients" / scope
 
@@ -362,19 +391,6 @@ def write_reports(result: ReportResult, out: Path, langs: Sequence[str],
         except PdfProblem as exc:
             raise ReportError(str(exc)) from None
         files.update((base.with_name(base.name + suffix), data) for suffix, data in made.items())
-    stale: list[Path] = []
-    if result.measured is not None:
-        from .events import events_csv
-        for cid in provider["clients"]:
-            events = folder / doc.events_file(cid)
-            if doc.cut(result.measured, cid):
-                files[events] = events_csv(result.measured, cid)
-            else:
-                stale.append(events)
-    write_all(files)
-    for events in stale:   # an earlier run's, beside documents that now list every one
-        events.unlink(missing_ok=True)
-    return list(files)
 
 
 def _facts(document: ReportDocument, json_name: str) -> Pdf:
