@@ -143,15 +143,17 @@ _periods = st.sampled_from([(date(2026, 10, 1), date(2026, 10, 31)),
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(_ticket(), max_size=40), st.lists(_change(), max_size=60), _periods,
-       st.booleans(), st.sampled_from([300, 1 << 21]))
+       st.booleans(), st.sampled_from([300, 1 << 21]), st.sampled_from([0, 1 << 26]))
 def test_the_columnar_engine_gives_the_figures_of_the_row_engine(tickets, changes, period,
-                                                                 with_history, block):
-    """`block`: the bytes of CSV a batch holds (300: a few rows a batch)."""
+                                                                 with_history, block, whole):
+    """`block`: the bytes of CSV a batch holds (300: a few rows a batch); `whole`: the
+    longest file read at once (0: every file streamed)."""
     from unittest import mock
 
     from charterc.report import columnar as engine
 
-    with tempfile.TemporaryDirectory() as tmp, mock.patch.object(engine, "BLOCK_BYTES", block):
+    with tempfile.TemporaryDirectory() as tmp, mock.patch.object(engine, "BLOCK_BYTES", block), \
+            mock.patch.object(engine, "WHOLE_BYTES", whole):
         path, history = _write(Path(tmp), tickets, changes)
         rows, columnar = _both(path, history if with_history else None, *period)
         _same(rows, columnar)

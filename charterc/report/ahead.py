@@ -34,6 +34,10 @@ def read_ahead(items: Iterator[T], depth: int = 1) -> Iterator[T]:
             _put(ready, stop, (True, _DONE))
         except BaseException as exc:   # handed to the consumer, raised there
             _put(ready, stop, (False, exc))
+        finally:
+            close = getattr(items, "close", None)
+            if close is not None:   # a generator's own clean-up runs now, on this thread
+                close()
 
     worker = threading.Thread(target=produce, name="charterc-read-ahead", daemon=True)
     worker.start()
