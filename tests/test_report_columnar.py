@@ -327,17 +327,30 @@ def test_instants_of_a_zone_are_written_as_isoformat_writes_them():
     import random
     from zoneinfo import ZoneInfo
 
-    from charterc.report.document import _Instants, instant
+    import numpy as np
+
+    from charterc.calendar.zones import local_time
+    from charterc.report.document import _Instants, instant, instant_texts
 
     rng = random.Random(5)
     for name in ("Europe/Paris", "America/St_Johns", "Asia/Kathmandu", "UTC",
                  "Australia/Lord_Howe", "Africa/Monrovia", "America/Sao_Paulo"):
         tz = ZoneInfo(name)
         write = _Instants(tz)
-        for ts in [rng.randrange(-2_500_000_000, 4_000_000_000) for _ in range(3000)] + [
-                1792890000 + s for s in range(-7200, 7200, 599)]:
+        wide = [rng.randrange(-2_500_000_000, 4_000_000_000) for _ in range(3000)]
+        # a few years around now, every DST change among them, as a report's columns are
+        near = [rng.randrange(1_700_000_000, 1_900_000_000) for _ in range(3000)]
+        changes = [1792890000 + s for s in range(-7200, 7200, 599)]
+        # around every offset change of those years (St John's changes at half past)
+        near += [t + s for t in local_time(name, 2023, 2030).instants
+                 for s in range(-3700, 3700, 433)]
+        for ts in wide + near + changes:
             assert write(ts) == instant(ts, tz)
         assert write(None) is None
+        for stamps in (wide, near + changes, changes):
+            column = np.array([*stamps, -1], dtype=np.int64)
+            assert instant_texts(column, tz, -1).to_pylist() == [
+                *(instant(ts, tz) for ts in stamps), None], name
 
 
 @pytest.mark.parametrize("in_history", [True, False])

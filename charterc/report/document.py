@@ -18,6 +18,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ..calendar import zone
+from ..calendar.zones import local_time
 from ..model.projection import round_money
 from ..render.view import canonical_sha256
 from .listing import NO_EVENT, Listing
@@ -208,20 +209,17 @@ def instant_texts(stamps: Ints, tz: tzinfo, missing: int | None = None) -> pa.Ar
     at = _instants(tz)
     n = len(stamps)
     absent = np.zeros(n, dtype=bool) if missing is None else stamps == missing
-    values = np.where(absent, 0, stamps).astype(np.int64)
     if not n:
         return pa.array([], pa.string())
-    known = values[~absent]
+    known = stamps[~absent]
+    # a missing stamp is written as one present (then made null): its hour is one of theirs
+    values = np.where(absent, known[0] if len(known) else 0, stamps).astype(np.int64)
     if len(known) and (int(known.min()) < -30610224000 or
                        int(known.max()) > 253402297199 - 86400):
         return pa.array([None if a else at(v) for v, a in
                          zip(values.tolist(), absent.tolist(), strict=True)], pa.string())
     hours, which = np.unique(values // 3600, return_inverse=True)
-    offsets = []
-    for hour in hours.tolist():
-        if hour not in at.hours:
-            at.hours[hour] = at._offset(hour)
-        offsets.append(at.hours[hour])
+    offsets = _hour_offsets(at, hours)
     shift = np.array([0 if o is None else o[0] for o in offsets], dtype=np.int64)
     walls = pc.replace_substring(
         pc.cast(pa.array((values + shift[which]).astype("datetime64[s]")), pa.string()),
@@ -236,6 +234,36 @@ def instant_texts(stamps: Ints, tz: tzinfo, missing: int | None = None) -> pa.Ar
     if bool(np.any(absent)):
         texts = pc.if_else(pa.array(absent), pa.scalar(None, pa.string()), texts)
     return texts
+
+
+def _hour_offsets(at: _Instants, hours: Ints) -> list[tuple[int, str] | None]:
+    """`at._offset` of each UTC hour (sorted, distinct). When they span a few years, from
+    the zone's offset changes (`calendar.zones`) by array searches: an hour with a change
+    in it, or an offset that is not whole minutes, is None, as `_offset` says."""
+    import numpy as np
+
+    name = getattr(at.tz, "key", None)
+    first = datetime.fromtimestamp(int(hours[0]) * 3600, UTC).year
+    last = datetime.fromtimestamp(int(hours[-1]) * 3600, UTC).year
+    if name is None or len(hours) < 64 or last - first > 20:
+        for hour in hours.tolist():
+            if hour not in at.hours:
+                at.hours[hour] = at._offset(hour)
+        return [at.hours[hour] for hour in hours.tolist()]
+    local = local_time(name, first - 1, last + 1)
+    changes = np.asarray(local.instants, dtype=np.int64)
+    after = np.asarray([local.base, *local.after], dtype=np.int64)
+    start = hours * 3600
+    index = np.searchsorted(changes, start, side="right")
+    offset = after[index]
+    steady = (np.searchsorted(changes, start + 3599, side="right") == index) & (offset % 60 == 0)
+    suffixes: dict[int, tuple[int, str]] = {}
+    for seconds in np.unique(offset[steady]).tolist():
+        sign = "-" if seconds < 0 else "+"
+        h, m = divmod(abs(seconds) // 60, 60)
+        suffixes[seconds] = (seconds, f"{sign}{h:02d}:{m:02d}")
+    return [suffixes[o] if ok else None
+            for o, ok in zip(offset.tolist(), steady.tolist(), strict=True)]
 
 
 def _instant_column(stamps: Sequence[int | None], tz: tzinfo) -> list[str | None]:
