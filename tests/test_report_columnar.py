@@ -194,6 +194,36 @@ def test_many_tickets_in_batches_give_the_same_figures(tmp_path, monkeypatch):
         _same(rows, columnar)
 
 
+@pytest.mark.parametrize("case", ["bad-row-then-copy", "copy-then-bad-row", "copy-only",
+                                  "odd-id-then-copy"])
+def test_an_optimistic_read_that_meets_a_row_it_does_not_take_reads_carefully(
+        tmp_path, monkeypatch, case):
+    """Many batches: good rows first, then a row for the row reader (a bad instant, or an
+    id with a space) and a copy of an id of the first batch, in either order; the figures,
+    the U104 and the skipped rows are the row engine's."""
+    from charterc.report import columnar as engine
+
+    monkeypatch.setattr(engine, "BLOCK_BYTES", 4096)
+    monkeypatch.setattr(engine, "WHOLE_BYTES", 0)
+    rng = __import__("random").Random(11)
+    def at(ticket: dict, opened: int) -> dict:   # the ticket moved to open then
+        shift = opened - ticket["opened"]
+        return {**ticket, **{k: ticket[k] + shift for k in ("opened", "response", "resolved")
+                             if ticket[k] is not None}}
+    tickets = [at(_example_ticket(rng, n), BASE + 86400 * 40 + 60 * n) for n in range(1500)]
+    copy = dict(tickets[3], broken="")
+    odd = dict(at(_example_ticket(rng, 9000), BASE + 86400 * 40), id="I 9000")
+    bad = dict(at(_example_ticket(rng, 9001), BASE + 86400 * 40), broken="instant")
+    extra = {"bad-row-then-copy": [bad, copy], "copy-then-bad-row": [copy, bad],
+             "copy-only": [copy], "odd-id-then-copy": [odd, copy]}[case]
+    tickets[900:900] = extra
+    path, _ = _write(tmp_path, tickets, [])
+    period = (date.fromtimestamp(BASE + 86400 * 40), date.fromtimestamp(BASE + 86400 * 41))
+    rows, columnar = _both(path, None, *period)
+    assert [d.rule for d in rows.diagnostics].count("U104") == 1
+    _same(rows, columnar)
+
+
 def _parquet(path: Path) -> Path:
     """The CSV as Parquet, every column text (as the export tools write it)."""
     import pyarrow as pa

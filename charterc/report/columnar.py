@@ -69,7 +69,7 @@ if TYPE_CHECKING:
     from .names import Names
     from .profiles import Instants, Profile
 
-__all__ = ["BATCH_ROWS", "BLOCK_BYTES", "ColumnarHistory", "ColumnarMeasure", "Ids",
+__all__ = ["BATCH_ROWS", "BLOCK_BYTES", "Careful", "ColumnarHistory", "ColumnarMeasure", "Ids",
            "Irregular", "TicketBatch", "history_rows", "ticket_batches"]
 
 BATCH_ROWS = 1 << 16      # rows of a Parquet batch, or of tickets read row by row
@@ -82,6 +82,11 @@ _FOREVER = 1 << 62
 
 class Irregular(CharterError):
     """The file is not plain CSV: read it row by row (inputs.py)."""
+
+
+class Careful(CharterError):
+    """An optimistic read (`ticket_batches(optimistic=True)`) met a row it does not take
+    (a bad row, an id not of plain ASCII, a duplicate id): read the file again, carefully."""
 
 
 # -- batches ------------------------------------------------------------------------------
@@ -571,7 +576,7 @@ def ticket_batches(path: Path, display: str, *, clients: list[str] | Names,
                    profile: Profile | None, instants: Instants, shape: dict[str, int],
                    rows: bool = False, features: Names | None = None,
                    exclude: frozenset[str] = frozenset(),
-                   window: tuple[int, int] | None = None,
+                   window: tuple[int, int] | None = None, optimistic: bool = False,
                    ) -> Iterator[TicketBatch | Excluded | Skipped]:
     """The tickets of a file in batches, its excluded tickets (`exclude`: statuses, folded)
     and its skipped rows, in the order of the file.
@@ -580,7 +585,11 @@ def ticket_batches(path: Path, display: str, *, clients: list[str] | Names,
     `features`: its features' `Names`, to count a feature cell under its id.
     `rows`: read the file row by row (a file that is not plain CSV, see `Irregular`).
     `window`: duplicate ids (U104) are looked for among the tickets opened in [start, end)
-    only, the period measured: the ids kept are the period's, not the file's."""
+    only, the period measured: the ids kept are the period's, not the file's.
+    `optimistic`: every row is taken to be good and every id distinct, which is checked
+    once, at the end, over the window's ids (one hash pass by Arrow); a row that is not
+    good, or an id seen twice, raises `Careful` (the caller reads the file again without
+    `optimistic`, and the rows are then reported as they always were)."""
     names = names_of(clients)
     ids = list(names.ids)
     if rows:
@@ -604,28 +613,33 @@ def ticket_batches(path: Path, display: str, *, clients: list[str] | Names,
     i_client = ix["client"]
     i_status = ix.get("status") if exclude else None
 
+    # optimistic: the window's ids and lines so far, checked once (at the end, or when a
+    # batch needs the careful read: then they are what `seen` holds)
+    window_ids: list[pa.Array] = []
+    window_lines: list[Ints] = []
     for line0, columns in source.batches():
         ids = columns[ix["id"]]
         n = len(ids)
         if _longest(ids) > _MAX_ID:
             raise Irregular
-        hashed = Ids(ids)
-        good = _plain(hashed)
-        client = _mapped(columns[i_client], cells.client)
-        priority = _mapped(columns[ix["priority"]], cells.priority)
-        good &= (client >= 0) & (priority >= 0)
-        if i_status is not None:   # excluded tickets (cancelled) are read by the row reader
-            good &= _mapped(columns[i_status], cells.excluded) == 0
-        opened, response, resolved, read = _times(columns, ix, n)
-        good &= read
-        codes: list[tuple[Ints, list[str | None]]] = []
-        for name, label in (("feature", cells.feature), ("channel", _strip_or_none)):
-            if ix.get(name) is None:
-                codes.append((np.zeros(n, dtype=np.int64), [None]))
-            else:
-                codes.append(_coded(columns[ix[name]], label))
+        client, priority, opened, response, resolved, codes, read = _decoded(
+            columns, ix, cells, i_status, n)
+        if optimistic and not (bool(np.all(read)) and _graphic(ids)):
+            # rows for the row reader, or ids it strips: from here on, carefully
+            optimistic = _careful_from(seen, window_ids, window_lines)
+        hashed = None if optimistic else Ids(ids)
+        good = read if hashed is None else read & _plain(hashed)
         lines = np.arange(line0, line0 + n, dtype=np.int64)
         bad = np.flatnonzero(~good)
+        if optimistic:
+            inside = np.ones(n, dtype=bool) if window is None else \
+                (opened >= window[0]) & (opened < window[1])
+            window_ids.append(ids.filter(pa.array(inside)))
+            window_lines.append(lines[inside])
+            yield TicketBatch(lines, ids, client, priority, opened, response, resolved,
+                              codes[0][0], codes[0][1], codes[1][0], codes[1][1])
+            continue
+        assert hashed is not None
         counted, kept, checked = _counted(hashed, good, opened, window)
         earlier = seen.lines(checked)
         if not len(bad) and not np.any(earlier >= 0) and \
@@ -670,6 +684,54 @@ def ticket_batches(path: Path, display: str, *, clients: list[str] | Names,
         rest = batcher.flush()
         if rest is not None:
             yield rest
+    if optimistic:
+        _distinct(window_ids)
+
+
+def _decoded(columns: dict[int, pa.Array], ix: dict[str, int], cells: _Values,
+             i_status: int | None, n: int,
+             ) -> tuple[Ints, Ints, Ints, Ints, Ints, list[tuple[Ints, list[str | None]]],
+                        npt.NDArray[np.bool_]]:
+    """(client, priority, opened, response, resolved, feature and channel codes, read) of
+    a batch: `read` where the row's cells are what the columns take (the others are the
+    row reader's, and so are excluded tickets: cancelled)."""
+    client = _mapped(columns[ix["client"]], cells.client)
+    priority = _mapped(columns[ix["priority"]], cells.priority)
+    read = (client >= 0) & (priority >= 0)
+    if i_status is not None:
+        read &= _mapped(columns[i_status], cells.excluded) == 0
+    opened, response, resolved, timed = _times(columns, ix, n)
+    read &= timed
+    codes: list[tuple[Ints, list[str | None]]] = []
+    for name, label in (("feature", cells.feature), ("channel", _strip_or_none)):
+        if ix.get(name) is None:
+            codes.append((np.zeros(n, dtype=np.int64), [None]))
+        else:
+            codes.append(_coded(columns[ix[name]], label))
+    return client, priority, opened, response, resolved, codes, read
+
+
+def _distinct(window_ids: list[pa.Array]) -> pa.Array | None:
+    """The window's ids of an optimistic read, as one column (None: none); `Careful` if
+    one is there twice (the batches it was in are measured already: the careful read
+    says which, U104)."""
+    if not window_ids:
+        return None
+    every = pa.concat_arrays([column.cast(pa.string()) for column in window_ids])
+    if len(pc.unique(every)) != len(every):
+        raise Careful
+    return every
+
+
+def _careful_from(seen: _Seen, window_ids: list[pa.Array], window_lines: list[Ints]) -> bool:
+    """Leave an optimistic read for the careful one, mid-file: the ids read so far are
+    checked (`_distinct`) and become what `seen` holds. False (not optimistic)."""
+    every = _distinct(window_ids)
+    if every is not None:
+        seen.add(Ids(every), np.concatenate(window_lines))
+    window_ids.clear()
+    window_lines.clear()
+    return False
 
 
 def _counted(hashed: Ids, good: npt.NDArray[np.bool_], opened: Ints,
@@ -723,6 +785,16 @@ def _times(columns: dict[int, pa.Array], ix: dict[str, int],
     else:
         response = np.full(n, NONE, dtype=np.int64)
     return opened, np.where(resolved < response, resolved, response), resolved, good
+
+
+def _graphic(column: pa.Array) -> bool:
+    """Whether every id is printable ASCII other than a space, none empty (then `_plain`
+    holds for each), read from the column's bytes without a matrix."""
+    data, start, length = _bytes(column)
+    if not len(start) or not bool(np.all(length > 0)):
+        return not len(start)
+    flat = data[int(start[0]):int(start[0]) + int(length.sum())]
+    return bool(np.all((flat >= 33) & (flat <= 126)))
 
 
 def _plain(ids: Ids) -> npt.NDArray[np.bool_]:

@@ -175,7 +175,7 @@ def _columnar(charter: Charter, period: Period, tickets: Path, display: str,
               progress: Callable[[int], None] | None, shape: dict[str, int],
               skip: Callable[[Skipped], None], *, rows: bool,
               exclude: frozenset[str] = frozenset(),
-              itsm: ItsmAgreement | None = None) -> Measure:
+              itsm: ItsmAgreement | None = None, optimistic: bool = False) -> Measure:
     """The tickets measured in batches of columns (columnar.py); `rows`: read the files
     row by row into those batches (a file that is not plain CSV: `columnar.Irregular`)."""
     from .ahead import read_ahead
@@ -195,7 +195,8 @@ def _columnar(charter: Charter, period: Period, tickets: Path, display: str,
                              priorities=tuple(charter.priorities), mapping=columns,
                              progress=progress, profile=profile, instants=instants,
                              shape=shape, rows=rows, features=feature_names(charter),
-                             exclude=exclude, window=(period.start, period.end))
+                             exclude=exclude, window=(period.start, period.end),
+                             optimistic=optimistic)
     for batch in read_ahead(batches):
         if isinstance(batch, Skipped):
             skip(batch)
@@ -242,7 +243,7 @@ def build_report(charter: Charter, loaded: Loaded | None = None, *, tickets: Pat
     opened first (None: all); a client with more has `listing` in the document, and
     `write_reports` writes all of them beside it (`report/events.py`).
     """
-    from .columnar import Irregular
+    from .columnar import Careful, Irregular
     from .profiles import Instants
 
     period = range_period(start, end, charter.provider.timezone)
@@ -251,7 +252,10 @@ def build_report(charter: Charter, loaded: Loaded | None = None, *, tickets: Pat
     display = tickets_display or str(tickets)
     exclude = excluded_statuses(exclude_status)
     measure: Measure | None = None
-    for by_rows in (False, True):
+    # read optimistically first (every row good, every id distinct: checked once, at the
+    # end), carefully if a row is not (`Careful`), by rows if the file is not plain CSV
+    mode = "optimistic"
+    while True:
         skips = _Skips(charter)
         kept: list[Outage] | None = None
         shape: dict[str, int] = {}
@@ -265,12 +269,17 @@ def build_report(charter: Charter, loaded: Loaded | None = None, *, tickets: Pat
                                   profile, instants, skips)
             measure = _columnar(charter, period, tickets, display, history, history_display,
                                 statuses, columns, profile, instants, progress, shape, skips,
-                                rows=by_rows, exclude=exclude, itsm=itsm)
+                                rows=mode == "rows", exclude=exclude, itsm=itsm,
+                                optimistic=mode == "optimistic")
         except UnreadableFile as exc:
             return ReportResult(None, [*skips.listed, exc.diagnostic], skips.count,
                                 skips.per_client, strict)
+        except Careful:
+            mode = "careful"
+            continue
         except Irregular:
-            continue   # a file that is not plain CSV: read again, row by row
+            mode = "rows"
+            continue
         break
     assert measure is not None  # the row readers never find a file irregular
     if itsm is not None:
@@ -347,9 +356,9 @@ def write_reports(result: ReportResult, out: Path, langs: Sequence[str],
     files: dict[Path, bytes] = {}
     stale: list[Path] = []
     listed: dict[Path, Future[bytes]] = {}
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        # the events CSVs are made by Arrow, which lets go of the GIL: on a thread of
-        # their own while the documents are rendered
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        # the events CSVs are made by Arrow, which lets go of the GIL: on threads of
+        # their own (two clients at a time) while the documents are rendered
         if result.measured is not None:
             from .events import events_csv
             for cid in provider["clients"]:
