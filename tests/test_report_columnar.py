@@ -377,7 +377,9 @@ def test_instants_of_a_zone_are_written_as_isoformat_writes_them():
         for ts in wide + near + changes:
             assert write(ts) == instant(ts, tz)
         assert write(None) is None
-        for stamps in (wide, near + changes, changes):
+        # 1960-1971, within 20 years: Monrovia's offset was then -0:44:30
+        old = [rng.randrange(-315_619_200, 63_072_000) for _ in range(500)]
+        for stamps in (wide, near + changes, changes, old):
             column = np.array([*stamps, -1], dtype=np.int64)
             assert instant_texts(column, tz, -1).to_pylist() == [
                 *(instant(ts, tz) for ts in stamps), None], name

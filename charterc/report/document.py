@@ -46,6 +46,8 @@ from .types import (
 )
 
 if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
     import pyarrow as pa
 
     from ..calendar.index import Ints
@@ -198,72 +200,97 @@ def _turnaround(arrays: Sequence[Sequence[int]]) -> TurnaroundEntry:
 
 
 def instant_texts(stamps: Ints, tz: tzinfo, missing: int | None = None) -> pa.Array:
-    """`instant` of each stamp as a text column (null where it is `missing`): the zone's offset
-    looked up once per UTC hour present (as `_Instants` does), the wall times written by
-    Arrow in one pass. A stamp in an hour where the zone changes offset, or out of years
-    1000-9999, is written by `instant` itself; the texts are the same."""
+    """`instant` of each stamp as a text column (null where it is `missing`).
+
+    Each stamp's offset comes from the zone's offset changes (`_offsets`), and its text
+    (`2026-10-05T09:15:00+02:00`, 25 bytes) is written by integer arithmetic into one
+    buffer that becomes the column. A stamp whose offset is not whole minutes, or out of
+    years 1000-9999, is written by `instant` itself; the texts are the same."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    at = _instants(tz)
     n = len(stamps)
-    absent = np.zeros(n, dtype=bool) if missing is None else stamps == missing
     if not n:
         return pa.array([], pa.string())
+    absent = np.zeros(n, dtype=bool) if missing is None else stamps == missing
     known = stamps[~absent]
-    # a missing stamp is written as one present (then made null): its hour is one of theirs
+    # a missing stamp is written as one present (then made null): its year is one of theirs
     values = np.where(absent, known[0] if len(known) else 0, stamps).astype(np.int64)
     if len(known) and (int(known.min()) < -30610224000 or
                        int(known.max()) > 253402297199 - 86400):
+        at = _instants(tz)
         return pa.array([None if a else at(v) for v, a in
                          zip(values.tolist(), absent.tolist(), strict=True)], pa.string())
-    hours, which = np.unique(values // 3600, return_inverse=True)
-    offsets = _hour_offsets(at, hours)
-    shift = np.array([0 if o is None else o[0] for o in offsets], dtype=np.int64)
-    walls = pc.replace_substring(
-        pc.cast(pa.array((values + shift[which]).astype("datetime64[s]")), pa.string()),
-        " ", "T", max_replacements=1)
-    suffix = pa.array(["" if o is None else o[1] for o in offsets], pa.string())
-    texts = pc.binary_join_element_wise(walls, suffix.take(pa.array(which)), "")
-    changing = np.array([o is None for o in offsets], dtype=bool)[which] & ~absent
-    if bool(np.any(changing)):   # an hour where the zone changes offset: row by row
-        exact = [instant(v, tz) if c else None
-                 for v, c in zip(values.tolist(), changing.tolist(), strict=True)]
-        texts = pc.if_else(pa.array(changing), pa.array(exact, pa.string()), texts)
-    if bool(np.any(absent)):
-        texts = pc.if_else(pa.array(absent), pa.scalar(None, pa.string()), texts)
+    offset, exact = _offsets(tz, values)
+    texts = pa.Array.from_buffers(
+        pa.string(), n, [None if not bool(np.any(absent)) else
+                         pa.py_buffer(np.packbits(~absent, bitorder="little")),
+                         pa.py_buffer(np.arange(0, 25 * n + 1, 25, dtype=np.int32)),
+                         pa.py_buffer(_iso_bytes(values + offset, offset))])
+    odd = ~exact & ~absent
+    if bool(np.any(odd)):   # an offset of seconds (a zone's old local mean time): as Python
+        exact_texts = [instant(v, tz) if o else None
+                       for v, o in zip(values.tolist(), odd.tolist(), strict=True)]
+        texts = pc.if_else(pa.array(odd), pa.array(exact_texts, pa.string()), texts)
     return texts
 
 
-def _hour_offsets(at: _Instants, hours: Ints) -> list[tuple[int, str] | None]:
-    """`at._offset` of each UTC hour (sorted, distinct). When they span a few years, from
-    the zone's offset changes (`calendar.zones`) by array searches: an hour with a change
-    in it, or an offset that is not whole minutes, is None, as `_offset` says."""
+def _offsets(tz: tzinfo, values: Ints) -> tuple[Ints, npt.NDArray[np.bool_]]:
+    """(offset in seconds, whether whole minutes) of each stamp: from the zone's offset
+    changes (`calendar.zones`) by one array search when the stamps span at most 20 years,
+    else once per UTC hour (`_Instants`; an hour where the offset changes is not exact)."""
     import numpy as np
 
-    name = getattr(at.tz, "key", None)
-    first = datetime.fromtimestamp(int(hours[0]) * 3600, UTC).year
-    last = datetime.fromtimestamp(int(hours[-1]) * 3600, UTC).year
-    if name is None or len(hours) < 64 or last - first > 20:
-        for hour in hours.tolist():
-            if hour not in at.hours:
-                at.hours[hour] = at._offset(hour)
-        return [at.hours[hour] for hour in hours.tolist()]
-    local = local_time(name, first - 1, last + 1)
-    changes = np.asarray(local.instants, dtype=np.int64)
-    after = np.asarray([local.base, *local.after], dtype=np.int64)
-    start = hours * 3600
-    index = np.searchsorted(changes, start, side="right")
-    offset = after[index]
-    steady = (np.searchsorted(changes, start + 3599, side="right") == index) & (offset % 60 == 0)
-    suffixes: dict[int, tuple[int, str]] = {}
-    for seconds in np.unique(offset[steady]).tolist():
-        sign = "-" if seconds < 0 else "+"
-        h, m = divmod(abs(seconds) // 60, 60)
-        suffixes[seconds] = (seconds, f"{sign}{h:02d}:{m:02d}")
-    return [suffixes[o] if ok else None
-            for o, ok in zip(offset.tolist(), steady.tolist(), strict=True)]
+    name = getattr(tz, "key", None)
+    first = datetime.fromtimestamp(int(values.min()), UTC).year
+    last = datetime.fromtimestamp(int(values.max()), UTC).year
+    if name is not None and last - first <= 20:
+        local = local_time(name, first - 1, last + 1)
+        changes = np.asarray(local.instants, dtype=np.int64)
+        after = np.asarray([local.base, *local.after], dtype=np.int64)
+        offset = after[np.searchsorted(changes, values, side="right")]
+        return offset, offset % 60 == 0
+    at = _instants(tz)
+    hours, which = np.unique(values // 3600, return_inverse=True)
+    known = []
+    for hour in hours.tolist():
+        if hour not in at.hours:
+            at.hours[hour] = at._offset(hour)
+        known.append(at.hours[hour])
+    shift = np.array([0 if o is None else o[0] for o in known], dtype=np.int64)
+    steady = np.array([o is not None for o in known], dtype=bool)
+    return shift[which], steady[which]
+
+
+def _iso_bytes(wall: Ints, offset: Ints) -> npt.NDArray[np.uint8]:
+    """`YYYY-MM-DDTHH:MM:SS+HH:MM` of each wall time (seconds since 1970 on the local
+    clock, years 1000-9999) and offset (whole minutes), 25 bytes each, end to end."""
+    import numpy as np
+
+    days, seconds = np.divmod(wall, 86400)
+    # the proleptic Gregorian date of a day number (H. Hinnant, "chrono-compatible
+    # low-level date algorithms", days_from_civil's inverse)
+    z = days + 719468
+    era = np.floor_divide(z, 146097)
+    doe = z - era * 146097
+    yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
+    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
+    mp = (5 * doy + 2) // 153
+    day = doy - (153 * mp + 2) // 5 + 1
+    month = np.where(mp < 10, mp + 3, mp - 9)
+    year = yoe + era * 400 + (month <= 2)
+    minutes = np.abs(offset) // 60
+    out = np.empty((len(wall), 25), dtype=np.uint8)
+    for at, value, width in ((0, year, 4), (5, month, 2), (8, day, 2),
+                             (11, seconds // 3600, 2), (14, seconds // 60 % 60, 2),
+                             (17, seconds % 60, 2), (20, minutes // 60, 2), (23, minutes % 60, 2)):
+        for digit in range(width):
+            out[:, at + digit] = value // 10 ** (width - 1 - digit) % 10 + 48
+    for at, char in ((4, "-"), (7, "-"), (10, "T"), (13, ":"), (16, ":"), (22, ":")):
+        out[:, at] = ord(char)
+    out[:, 19] = np.where(offset < 0, ord("-"), ord("+"))
+    return out.reshape(-1)
 
 
 def _instant_column(stamps: Sequence[int | None], tz: tzinfo) -> list[str | None]:
