@@ -73,8 +73,9 @@ __all__ = ["BATCH_ROWS", "BLOCK_BYTES", "Careful", "ColumnarHistory", "ColumnarM
            "Irregular", "TicketBatch", "history_rows", "ticket_batches"]
 
 BATCH_ROWS = 1 << 16      # rows of a Parquet batch, or of tickets read row by row
-BLOCK_BYTES = 1 << 23     # bytes of CSV a batch holds (fewer, longer numpy passes)
-WHOLE_BYTES = 1 << 26     # a CSV this long or shorter is read at once (`_Source._whole`)
+BLOCK_BYTES = 1 << 21     # bytes of CSV a batch of a streamed file holds
+WHOLE_BYTES = 1 << 26     # a CSV this long or shorter is read at once (`_Source._whole`),
+WHOLE_BLOCKS = 4          # in blocks this many times longer: fewer, longer numpy passes
 NONE = np.int64(1 << 62)   # a missing instant: after every end
 _MAX_ID = 256   # bytes: a longer id sends its file to the row reader (ids are padded)
 _FOREVER = 1 << 62
@@ -541,10 +542,11 @@ class _Source:
                ) -> Iterator[tuple[int, dict[int, pa.Array]]]:
         """A file of at most WHOLE_BYTES read at once, its blocks parsed in parallel on
         Arrow's threads (the streaming reader parses one block after the other); a batch
-        a block, as the streaming reader gives them."""
+        a block, as the streaming reader gives them. The blocks are longer than a
+        streamed file's: its memory is the file's anyway, and a batch costs passes."""
         table = pcsv.read_csv(
             self.path, read_options=pcsv.ReadOptions(column_names=names, skip_rows=1,
-                                                     block_size=BLOCK_BYTES,
+                                                     block_size=WHOLE_BLOCKS * BLOCK_BYTES,
                                                      use_threads=True),
             parse_options=parse, convert_options=convert)
         if self.progress is not None:
