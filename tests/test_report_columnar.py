@@ -510,3 +510,19 @@ def test_the_arrow_cast_reads_only_columns_of_one_plain_form():
 
 # The offsets the columnar reader reads (Python also reads `+00:60` as an hour)
 _PLAIN_OFFSET = re.compile(r"(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])\Z")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(0, 10**7), max_size=400)
+       | st.lists(st.integers(0, 10**7), min_size=65, max_size=2000),
+       st.lists(st.fractions(0, 1), min_size=1, max_size=3))
+def test_the_ranks_a_quantile_reads_are_those_of_the_sorted_values(values, quantiles):
+    """Turnaround quantiles read a partition of the engine's array('q'), not a sort."""
+    from array import array
+
+    from charterc.report.document import _ranked
+    from charterc.report.measure import quantile
+
+    ranked = _ranked(array("q", values), quantiles)
+    for q in quantiles:
+        assert quantile(ranked, q) == quantile(sorted(values), q)
