@@ -67,9 +67,9 @@ def _write(value: Any, newline: str, out: list[str], depth: int) -> None:
     if kind is str:
         out.append(_TEXT(value))
     elif kind is dict:
-        _write_dict(value, newline, out, depth)
+        _write_container(value, "{}", newline, out, depth)
     elif kind is list or kind is tuple:
-        _write_list(value, newline, out, depth)
+        _write_container(value, "[]", newline, out, depth)
     else:
         scalar = _SCALARS.get(kind)
         if scalar is None:
@@ -77,36 +77,28 @@ def _write(value: Any, newline: str, out: list[str], depth: int) -> None:
         out.append(scalar(value))
 
 
-def _write_dict(value: dict[Any, Any], newline: str, out: list[str], depth: int) -> None:
+def _write_container(value: Any, brackets: str, newline: str, out: list[str],
+                     depth: int) -> None:
+    """A dict (`brackets` "{}") or a list or tuple ("[]"), an item a line, as json does."""
     if not value:
-        out.append("{}")
+        out.append(brackets)
         return
     if depth > _DEPTH:
         raise _Unusual
     inner = newline + "  "
-    sep = "{" + inner
-    for key, item in value.items():
-        if type(key) is not str:
-            raise _Unusual   # json turns numbers, booleans and None into keys its own way
-        out.append(sep)
-        out.append(_TEXT(key))
-        out.append(": ")
-        _write(item, inner, out, depth + 1)
-        sep = "," + inner
-    out.append(newline + "}")
-
-
-def _write_list(value: list[Any] | tuple[Any, ...], newline: str, out: list[str],
-                depth: int) -> None:
-    if not value:
-        out.append("[]")
-        return
-    if depth > _DEPTH:
-        raise _Unusual
-    inner = newline + "  "
-    sep = "[" + inner
-    for item in value:
-        out.append(sep)
-        _write(item, inner, out, depth + 1)
-        sep = "," + inner
-    out.append(newline + "]")
+    sep = brackets[0] + inner
+    if brackets == "{}":
+        for key, item in value.items():
+            if type(key) is not str:
+                raise _Unusual   # json turns numbers, booleans and None into keys its own way
+            out.append(sep)
+            out.append(_TEXT(key))
+            out.append(": ")
+            _write(item, inner, out, depth + 1)
+            sep = "," + inner
+    else:
+        for item in value:
+            out.append(sep)
+            _write(item, inner, out, depth + 1)
+            sep = "," + inner
+    out.append(newline + brackets[1])
