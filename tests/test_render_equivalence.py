@@ -83,3 +83,47 @@ def templates():
 def test_a_clause_block_is_its_template(templates, clause):
     for fmt, block in BLOCKS.items():
         assert str(block(clause)) == templates[fmt].render(clause=clause), fmt
+
+
+def _localised_as_before(value, lang):
+    """`view.localise` as first written: every container rebuilt, then the original kept
+    where nothing in it changed."""
+    from charterc.render.view import Name
+    if isinstance(value, Name):
+        return value.in_language(lang)
+    if isinstance(value, dict):
+        out = {k: _localised_as_before(v, lang) for k, v in value.items()}
+        return value if all(out[k] is value[k] for k in value) else out
+    if isinstance(value, list):
+        items = [_localised_as_before(v, lang) for v in value]
+        return value if all(a is b for a, b in zip(items, value, strict=True)) else items
+    if isinstance(value, tuple) and not hasattr(value, "_fields"):
+        items = [_localised_as_before(v, lang) for v in value]
+        return value if all(a is b for a, b in zip(items, value, strict=True)) else tuple(items)
+    return value
+
+
+def _same_shape(a, b) -> bool:
+    """Equal, of the same types, and the same objects where either is unchanged."""
+    if type(a) is not type(b) or a != b:
+        return False
+    if isinstance(a, dict):
+        return all(_same_shape(a[k], b[k]) for k in a)
+    if isinstance(a, list | tuple):
+        return all(_same_shape(x, y) for x, y in zip(a, b, strict=True))
+    return True
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.recursive(
+    st.one_of(st.text(max_size=3), st.integers(), st.none(), st.decimals(allow_nan=False),
+              st.builds(lambda d, f: __import__("charterc.render.view", fromlist=["Name"])
+                        .Name(d, {"fr": f}), st.text(max_size=3), st.text(max_size=3))),
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.lists(inner, max_size=3).map(tuple),
+                            st.dictionaries(st.text(max_size=3), inner, max_size=4)),
+    max_leaves=30), st.sampled_from(["en", "fr"]))
+def test_localise_gives_what_it_gave_and_keeps_what_holds_no_name(view, lang):
+    from charterc.render.view import localise
+    got, before = localise(view, lang), _localised_as_before(view, lang)
+    assert _same_shape(got, before)
+    assert (got is view) == (before is view)

@@ -151,7 +151,14 @@ def _node_events(data: object, events: list[Event], seen: set[int]) -> bool:
         seen.add(id(data))
         events.append(_MAPPING_START)
         for key, value in data.items():  # type: ignore[attr-defined]
-            if not (_node_events(key, events, seen) and _node_events(value, events, seen)):
+            # a text key or value (most of them) is written here, without a call
+            if type(key) is str:
+                events.append(_string_event(key))
+            elif not _node_events(key, events, seen):
+                return False
+            if type(value) is str:
+                events.append(_string_event(value))
+            elif not _node_events(value, events, seen):
                 return False
         events.append(_MAPPING_END)
     elif kind is list:
@@ -164,8 +171,7 @@ def _node_events(data: object, events: list[Event], seen: set[int]) -> bool:
                 return False
         events.append(_SEQUENCE_END)
     elif kind in _PLAIN:
-        # not cached: equal numbers (0.0, -0.0) print apart
-        events.append(_scalar_event(data))
+        events.append(_plain_event(kind.__name__, repr(data), data))
     else:  # a tuple, a date, bytes...: yaml's own representer writes those
         return False
     return True
@@ -184,6 +190,13 @@ _SEQUENCE_END = SequenceEndEvent()
 
 @lru_cache(maxsize=1 << 16)
 def _string_event(data: str) -> ScalarEvent:
+    return _scalar_event(data)
+
+
+@lru_cache(maxsize=1 << 12)
+def _plain_event(kind: str, text: str, data: object) -> ScalarEvent:
+    """A number's, a boolean's or null's event, made once per type and `repr`: equal
+    values that print apart (0.0 and -0.0; 1 and True) each have their own."""
     return _scalar_event(data)
 
 

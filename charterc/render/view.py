@@ -97,20 +97,41 @@ def named(item: Any) -> str:
 
 def localise(value: Any, lang: str) -> Any:
     """`value` (a view or part of it) with every `Name` in `lang`: containers are copied
-    only where they hold one."""
+    only where they hold one (the others are returned as they are, not rebuilt)."""
+    kind = type(value)
+    if kind in _LEAVES:
+        return value
     if isinstance(value, Name):
         return value.in_language(lang)
     if isinstance(value, dict):
-        out = {k: localise(v, lang) for k, v in value.items()}
-        return value if all(out[k] is value[k] for k in value) else out
-    if isinstance(value, list):
-        items = [localise(v, lang) for v in value]
-        return value if all(a is b for a, b in zip(items, value, strict=True)) else items
-    if isinstance(value, tuple) and not hasattr(value, "_fields"):
-        items = [localise(v, lang) for v in value]
-        return value if all(a is b for a, b in zip(items, value, strict=True)) else \
-            tuple(items)
+        changed: dict[Any, Any] | None = None
+        for key, item in value.items():
+            if type(item) in _LEAVES:
+                continue
+            made = localise(item, lang)
+            if made is not item:
+                if changed is None:
+                    changed = dict(value)
+                changed[key] = made
+        return value if changed is None else changed
+    if isinstance(value, list) or (isinstance(value, tuple) and not hasattr(value, "_fields")):
+        items: list[Any] | None = None
+        for index, item in enumerate(value):
+            if type(item) in _LEAVES:
+                continue
+            made = localise(item, lang)
+            if made is not item:
+                if items is None:
+                    items = list(value)
+                items[index] = made
+        if items is None:
+            return value
+        return items if isinstance(value, list) else tuple(items)
     return value
+
+
+# values that never hold a Name (a Name is a str, but not of type str)
+_LEAVES = frozenset({str, int, float, bool, type(None), Decimal})
 
 
 @dataclass(frozen=True)
