@@ -103,31 +103,22 @@ def localise(value: Any, lang: str) -> Any:
         return value
     if isinstance(value, Name):
         return value.in_language(lang)
-    if isinstance(value, dict):
-        changed: dict[Any, Any] | None = None
-        for key, item in value.items():
-            if type(item) in _LEAVES:
-                continue
-            made = localise(item, lang)
-            if made is not item:
-                if changed is None:
-                    changed = dict(value)
-                changed[key] = made
-        return value if changed is None else changed
-    if isinstance(value, list) or (isinstance(value, tuple) and not hasattr(value, "_fields")):
-        items: list[Any] | None = None
-        for index, item in enumerate(value):
-            if type(item) in _LEAVES:
-                continue
-            made = localise(item, lang)
-            if made is not item:
-                if items is None:
-                    items = list(value)
-                items[index] = made
-        if items is None:
-            return value
-        return items if isinstance(value, list) else tuple(items)
-    return value
+    is_dict = isinstance(value, dict)
+    if not (is_dict or isinstance(value, list) or
+            (isinstance(value, tuple) and not hasattr(value, "_fields"))):
+        return value
+    changed: Any = None   # a copy, made at the first item that changes
+    for key, item in (value.items() if is_dict else enumerate(value)):
+        if type(item) in _LEAVES:
+            continue
+        made = localise(item, lang)
+        if made is not item:
+            if changed is None:
+                changed = dict(value) if is_dict else list(value)
+            changed[key] = made
+    if changed is None:
+        return value
+    return tuple(changed) if isinstance(value, tuple) else changed
 
 
 # values that never hold a Name (a Name is a str, but not of type str)
