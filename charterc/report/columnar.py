@@ -258,7 +258,7 @@ def _arrow_instants(column: pa.Array, data: npt.NDArray[np.uint8], start: Ints,
                     length: Ints, read: npt.NDArray[np.bool_],
                     empty: npt.NDArray[np.bool_]) -> Ints | None:
     """UTC seconds of a column whose every cell is empty or of the plain form, converted by
-    Arrow's ISO 8601 cast (one C++ pass, about twenty times the integer arithmetic below);
+    Arrow's ISO 8601 cast (one C++ pass, twice as fast as the integer arithmetic below);
     None if a cell is of another form or Arrow refuses one (an impossible date, a leap
     second, an offset of 24 hours), so the column is read cell by cell.
 

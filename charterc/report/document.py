@@ -15,13 +15,13 @@ from datetime import UTC, datetime, tzinfo
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from ..calendar import zone
 from ..calendar.zones import local_time
 from ..model.projection import round_money
 from ..render.view import canonical_sha256
-from .listing import NO_EVENT, Listing
+from .listing import NO_EVENT, Listing, ListingColumns
 from .measure import GROUPS, Tally, Usage, quantile
 from .types import (
     OBJECTIVE_KEYS,
@@ -109,11 +109,7 @@ class _Instants:
     def __call__(self, ts: int | None) -> str | None:
         if ts is None:
             return None
-        hour = ts // 3600
-        if hour in self.hours:
-            known = self.hours[hour]
-        else:
-            known = self.hours[hour] = self._offset(hour)
+        known = self.offset_of(ts // 3600)
         if known is None:
             return instant(ts, self.tz)
         offset, suffix = known
@@ -125,15 +121,26 @@ class _Instants:
         minutes, second = divmod(second, 60)
         return f"{text}T{minutes // 60:02d}:{minutes % 60:02d}:{second:02d}{suffix}"
 
+    def offset_of(self, hour: int) -> tuple[int, str] | None:
+        """(offset in seconds, its text) through the UTC hour, found once; None when the
+        zone changes offset within it, or its offset is not whole minutes."""
+        if hour not in self.hours:
+            self.hours[hour] = self._offset(hour)
+        return self.hours[hour]
+
     def _offset(self, hour: int) -> tuple[int, str] | None:
         first = datetime.fromtimestamp(hour * 3600, self.tz).utcoffset()
         last = datetime.fromtimestamp(hour * 3600 + 3599, self.tz).utcoffset()
         if first is None or first != last or first.total_seconds() % 60:
             return None
         seconds = int(first.total_seconds())
-        sign = "-" if seconds < 0 else "+"
-        hours, minutes = divmod(abs(seconds) // 60, 60)
-        return seconds, f"{sign}{hours:02d}:{minutes:02d}"
+        return seconds, _offset_text(seconds // 60)
+
+
+def _offset_text(minutes: int) -> str:
+    """An offset of whole minutes as `isoformat` writes it: `+02:00`, `-03:30`."""
+    hours, rest = divmod(abs(minutes), 60)
+    return f"{'-' if minutes < 0 else '+'}{hours:02d}:{rest:02d}"
 
 
 @lru_cache(maxsize=16)
@@ -208,8 +215,8 @@ def instant_texts(stamps: Ints, tz: tzinfo, missing: int | None = None) -> pa.Ar
     """`instant` of each stamp as a text column (null where it is `missing`).
 
     Each stamp's offset comes from the zone's offset changes (`_offsets`), and its text
-    (`2026-10-05T09:15:00+02:00`, 25 bytes) is written by integer arithmetic into one
-    buffer that becomes the column. A stamp whose offset is not whole minutes, or out of
+    (`2026-10-05T09:15:00+02:00`, 25 bytes) is gathered from tables (`_iso_bytes`) into
+    one buffer that becomes the column. A stamp whose offset is not whole minutes, or out of
     years 1000-9999, is written by `instant` itself; the texts are the same."""
     import numpy as np
     import pyarrow as pa
@@ -258,11 +265,7 @@ def _offsets(tz: tzinfo, values: Ints) -> tuple[Ints, npt.NDArray[np.bool_]]:
         return offset, offset % 60 == 0
     at = _instants(tz)
     hours, which = np.unique(values // 3600, return_inverse=True)
-    known = []
-    for hour in hours.tolist():
-        if hour not in at.hours:
-            at.hours[hour] = at._offset(hour)
-        known.append(at.hours[hour])
+    known = [at.offset_of(hour) for hour in hours.tolist()]
     shift = np.array([0 if o is None else o[0] for o in known], dtype=np.int64)
     steady = np.array([o is not None for o in known], dtype=bool)
     return shift[which], steady[which]
@@ -334,9 +337,8 @@ def _offset_texts() -> npt.NDArray[np.bytes_]:
     """`+HH:MM` of every offset of whole minutes from -24:00 to +24:00 (index: minutes
     plus 1440), as `isoformat` writes it."""
     import numpy as np
-    texts = [f"{'-' if m < 0 else '+'}{abs(m) // 60:02d}:{abs(m) % 60:02d}"
-             for m in range(-1440, 1441)]
-    return np.array([t.encode("ascii") for t in texts], dtype="S6")
+    return np.array([_offset_text(m).encode("ascii") for m in range(-1440, 1441)],
+                    dtype="S6")
 
 
 @lru_cache(maxsize=1)
@@ -346,55 +348,58 @@ def _digit_pairs() -> npt.NDArray[np.bytes_]:
     return np.array([f"{n:02d}".encode("ascii") for n in range(100)], dtype="S2")
 
 
-def _instant_column(stamps: Sequence[int | None], tz: tzinfo) -> list[str | None]:
-    """`instant` of each stamp (a list), through `instant_texts` when there are many."""
-    at = _instants(tz)
+def _instant_column(stamps: Ints, tz: tzinfo, missing: int | None = None) -> list[str | None]:
+    """`instant` of each stamp (None where it is `missing`), through `instant_texts` when
+    there are many."""
     if len(stamps) < 512:   # a document's listing: the cached per-hour writer is quicker
-        return [at(ts) for ts in stamps]
-    import numpy as np
-    values = np.fromiter((NO_EVENT if ts is None else ts for ts in stamps), dtype=np.int64,
-                         count=len(stamps))
-    texts: list[str | None] = instant_texts(values, tz, NO_EVENT).to_pylist()
+        at = _instants(tz)
+        return [None if ts == missing else at(ts) for ts in stamps.tolist()]
+    texts: list[str | None] = instant_texts(stamps, tz, missing).to_pylist()
     return texts
+
+
+def _first_entries(listing: Listing, tz: tzinfo,
+                   limit: int | None) -> tuple[ListingColumns, list[dict[str, object]]]:
+    """The listing's columns, and its first `limit` rows (None: all) in the listings'
+    order (listing.py) as entries of the keys breaches and pending tickets share (id,
+    priority, objective, opened, due), their instants formatted a column at a time."""
+    c = listing.columns()
+    n = len(c) if limit is None else min(limit, len(c))
+    opened = _instant_column(c.opened[:n], tz)
+    due = _instant_column(c.due[:n], tz)
+    return c, [{"id": ident, "priority": c.priorities[p], "objective": OBJECTIVE_KEYS[k],
+                "opened": o, "due": d}
+               for ident, p, k, o, d in zip(c.ids.slice(0, n).to_pylist(),
+                                            c.priority[:n].tolist(), c.objective[:n].tolist(),
+                                            opened, due, strict=True)]
 
 
 def _breaches(listing: Listing, tz: tzinfo, paused: bool,
               limit: int | None = None) -> list[BreachEntry]:
-    """`paused`: clocks were paused from a status history, so each row says for how long.
-    The instants are formatted a column at a time (`_instant_column`); only the first
-    `limit` rows (None: all) are listed, in the listings' order (listing.py)."""
-    ordered = listing.first(limit)
-    if not ordered:
+    """`paused`: clocks were paused from a status history, so each row says for how long;
+    only the first `limit` rows (None: all) are listed."""
+    if not listing:
         return []
-    opened = _instant_column([r[0] for r in ordered], tz)
-    due = _instant_column([r[4] for r in ordered], tz)
-    late = _instant_column([r[5] for r in ordered], tz)
-    out: list[BreachEntry] = []
-    for row, o, d, a in zip(ordered, opened, due, late, strict=True):
-        entry: BreachEntry = {"id": row[1], "priority": row[3],
-                              "objective": OBJECTIVE_KEYS[row[2]], "opened": o, "due": d,
-                              "at": a}
+    c, entries = _first_entries(listing, tz, limit)
+    assert c.at is not None   # a listing of breaches has its events' instants
+    at = _instant_column(c.at[:len(entries)], tz, NO_EVENT)
+    waited = c.paused[:len(entries)].tolist()
+    for entry, a, w in zip(entries, at, waited, strict=True):
+        entry["at"] = a
         if paused:
-            entry["paused_minutes"] = minutes(row[6])
-        out.append(entry)
-    return out
+            entry["paused_minutes"] = minutes(w)
+    return cast(list[BreachEntry], entries)
 
 
 def _pending(listing: Listing, tz: tzinfo, paused: bool,
              limit: int | None = None) -> list[PendingEntry]:
-    ordered = listing.first(limit)
-    if not ordered:
+    if not listing:
         return []
-    opened = _instant_column([r[0] for r in ordered], tz)
-    due = _instant_column([r[4] for r in ordered], tz)
-    out: list[PendingEntry] = []
-    for row, o, d in zip(ordered, opened, due, strict=True):
-        entry: PendingEntry = {"id": row[1], "priority": row[3],
-                               "objective": OBJECTIVE_KEYS[row[2]], "opened": o, "due": d}
-        if paused:
-            entry["paused_minutes"] = minutes(row[5])
-        out.append(entry)
-    return out
+    c, entries = _first_entries(listing, tz, limit)
+    if paused:
+        for entry, w in zip(entries, c.paused[:len(entries)].tolist(), strict=True):
+            entry["paused_minutes"] = minutes(w)
+    return cast(list[PendingEntry], entries)
 
 
 def events_file(client_id: str) -> str:
