@@ -179,3 +179,56 @@ def test_a_value_not_of_jsons_types_is_written_by_yaml():
         assert openslo.dump_all(documents) == yaml.dump_all(
             documents, Dumper=openslo._Dumper, sort_keys=False, allow_unicode=True,
             default_flow_style=False, width=100, explicit_start=True)
+
+
+# Texts the direct writer keeps (printable, no line break), made to meet what decides
+# libyaml's choices: indicators where they act or not, quotes, leading and trailing
+# spaces, runs of spaces, words long enough to pass the width, wide characters.
+_PRINTED = st.text(st.sampled_from("ab é漢-:#?'\",.[]{}&*!|>%@`~012"), max_size=140) | \
+    st.sampled_from(["", "---x", "...", "- a", "a: b", "a:", "a #b", "true", "null", "1.5",
+                     "2026-11-27", "0o17", "x " * 70, "'" * 120, ("word " * 30).strip()])
+_PRINTED_SCALAR = _PRINTED | st.integers() | st.floats(allow_nan=False) | st.booleans() \
+    | st.none()
+_PRINTED_TREE = st.recursive(_PRINTED_SCALAR, lambda inner: st.one_of(
+    st.lists(inner, max_size=4), st.dictionaries(_PRINTED, inner, max_size=4)), max_leaves=40)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.dictionaries(_PRINTED, _PRINTED_TREE, min_size=1, max_size=5),
+                min_size=1, max_size=3))
+def test_the_direct_writer_writes_libyamls_bytes(documents):
+    """block_yaml writes what libyaml's emitter writes, for the documents it takes (all
+    of these, but for a key over 128 bytes): plain or quoted, folded where it folds."""
+    from charterc.export import block_yaml, openslo
+    if not hasattr(yaml, "CSafeDumper"):
+        pytest.skip("without libyaml, openslo.yaml is written by yaml's own emitter")
+    expected = yaml.dump_all(documents, Dumper=yaml.CSafeDumper, sort_keys=False,
+                             allow_unicode=True, default_flow_style=False, width=100,
+                             explicit_start=True)
+    try:
+        written = block_yaml.documents_text(documents, openslo._scalar_text)
+    except block_yaml.Unusual:
+        assert any(len(key.encode()) > 128 for key in _keys(documents))
+        return
+    assert written == expected
+
+
+def _keys(value):
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield key
+            yield from _keys(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _keys(item)
+
+
+def test_the_direct_writer_leaves_what_it_cannot_be_sure_of_to_libyaml():
+    from charterc.export import block_yaml, openslo
+    for documents in ([{"a": "tab\there"}], [{"a": "line\nbreak"}], [{"k" * 129: 1}],
+                      [{"a": (1, 2)}], [[1]], [{}], [{"a": "\U0001F600"}]):
+        with pytest.raises(block_yaml.Unusual):
+            block_yaml.documents_text(documents, openslo._scalar_text)
+    shared = {"x": 1}
+    with pytest.raises(block_yaml.Unusual):
+        block_yaml.documents_text([{"a": shared, "b": shared}], openslo._scalar_text)

@@ -44,7 +44,7 @@ from yaml.events import (
 )
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from . import Exported
+from . import Exported, block_yaml
 
 if TYPE_CHECKING:
     from ..model.charter import Charter, Client, Tier
@@ -119,14 +119,21 @@ def dump_all(documents: Iterable[object]) -> str:
     `yaml.dump_all(documents, Dumper=_Dumper, sort_keys=False, allow_unicode=True,
     default_flow_style=False, width=100, explicit_start=True)` writes.
 
-    The events are made here and written by the emitter (libyaml's when there is one),
-    without yaml's representer and serializer, which cost nine tenths of the writing:
-    a build writes two documents per objective of every client. A document holding one
+    With libyaml, `block_yaml` writes the emitter's bytes itself, for all but unusual
+    documents (a text needing double quotes, a long key, ...). Those, and every document
+    without libyaml, go through events made here and written by the emitter, without
+    yaml's representer and serializer, which cost nine tenths of the writing: a build
+    writes two documents per objective of every client. A document holding one
     container twice (which yaml writes as an anchor and an alias), or a value not of
     JSON's types, is written by yaml. The file's events are held until it is written: a
     charter's documents, a few per objective of each client.
     """
     documents = list(documents)
+    if _SafeDumper is not yaml.SafeDumper:  # libyaml's emitter: its bytes, written here
+        try:
+            return block_yaml.documents_text(documents, _scalar_text)
+        except block_yaml.Unusual:
+            pass
     events: list[Event] = [StreamStartEvent()]
     for document in documents:
         events.append(DocumentStartEvent(explicit=True))
@@ -186,6 +193,12 @@ _MAPPING_START = MappingStartEvent(None, _MAP, True, flow_style=False)
 _MAPPING_END = MappingEndEvent()
 _SEQUENCE_START = SequenceStartEvent(None, _SEQ, True, flow_style=False)
 _SEQUENCE_END = SequenceEndEvent()
+
+
+def _scalar_text(data: object) -> tuple[str, tuple[bool, bool]]:
+    """A number's, a boolean's or null's text and implicit flags, as yaml makes them."""
+    event = _plain_event(type(data).__name__, repr(data), data)
+    return event.value, event.implicit
 
 
 @lru_cache(maxsize=1 << 16)
