@@ -26,9 +26,9 @@ from typing import TYPE_CHECKING, Any
 from ..errors import CharterError
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterator, MutableMapping
 
-    from jinja2 import Environment, FileSystemLoader
+    from jinja2 import Environment, FileSystemLoader, Template
     from jinja2.ext import Extension
     from jinja2.lexer import Token, TokenStream
 
@@ -151,9 +151,13 @@ class Documents:
             extensions: list[Any] = ["jinja2.ext.i18n"]
             if not self.templates:
                 extensions += [_translated_literals(), _inlined_clauses()]
+            finalize = _finalizer(fmt)
+            if fmt == "html" and not self.templates:
+                from .filters import builtin_html_finalize
+                finalize = builtin_html_finalize
             env = kind(
                 loader=ChoiceLoader(loaders), undefined=StrictUndefined,
-                autoescape=_html_autoescape, finalize=_finalizer(fmt),
+                autoescape=_html_autoescape, finalize=finalize,
                 extensions=extensions, trim_blocks=True, lstrip_blocks=True,
                 keep_trailing_newline=True, auto_reload=False)
             language = self.language(lang)
@@ -171,6 +175,8 @@ class Documents:
             else:
                 from .clause_blocks import BLOCKS
                 env.filters["clause_block"] = BLOCKS[fmt]
+                if fmt == "html":
+                    env.template_class = _escaping_once()
             env.globals.update(lang=lang)
             self._envs[key] = env
         return self._envs[key]
@@ -302,6 +308,29 @@ def _inlined_clauses() -> type[Extension]:
             return _rewritten(stream, ("block_begin", "name", "string", "block_end"), inlined)
 
     return InlinedClauses
+
+
+@cache
+def _escaping_once() -> type[Template]:
+    """The built-in HTML templates' class: their `escape` is `filters.html_escape`.
+
+    A template prints `{{ value }}` as `escape(environment.finalize(value))`: the finalize
+    (`filters.builtin_html_finalize`) escapes each distinct text once and returns the
+    Markup it keeps, which this `escape` returns as it is, where markupsafe's would copy
+    it. The same text, byte for byte (`tests/test_render_equivalence.py`); overrides keep
+    jinja2's own."""
+    from jinja2 import Template
+
+    from .filters import html_escape
+
+    class EscapingOnce(Template):
+        @classmethod
+        def _from_namespace(cls, environment: Environment, namespace: MutableMapping[str, Any],
+                            globals: MutableMapping[str, Any]) -> Template:
+            namespace["escape"] = html_escape  # the name the compiled code calls
+            return super()._from_namespace(environment, namespace, globals)
+
+    return EscapingOnce
 
 
 @cache

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from .clauses import Clause
-from .filters import html_finalize
+from .filters import html_text
 from .markdown import MdSafe
 from .markdown import finalize as md_finalize
 
@@ -26,7 +26,7 @@ __all__ = ["BLOCKS", "html", "markdown"]
 
 def _html_value(value: object) -> str:
     """`{{ value }}` in an HTML template: finalized, then autoescaped."""
-    return str(escape(html_finalize(value)))
+    return str(html_text(value))
 
 
 def html(clause: Clause) -> Markup:

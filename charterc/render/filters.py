@@ -10,7 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
+
+from markupsafe import Markup
+from markupsafe import escape as escape_html
 
 from .hours import HoursView
 from .i18n import Formatter
@@ -249,6 +252,49 @@ def html_finalize(value: object) -> object:
         if cleaned is not value:  # Markup stays Markup: scrubbing adds no markup
             return type(value)(cleaned) if hasattr(value, "__html__") else cleaned
     return value
+
+
+# The built-in HTML templates print the same texts over and over (labels, names, each
+# agreement's shared sentences): each text is scrubbed once and escaped once. Bounded
+# (emptied when full), so a large portfolio's user text cannot grow them without end.
+_SCRUBBED: dict[str, str] = {}
+_ESCAPED: dict[str, Markup] = {}
+_KEPT = 1 << 16
+
+
+def builtin_html_finalize(value: object) -> object:
+    """`html_finalize`, each distinct text scrubbed once: the built-in HTML environment's."""
+    if type(value) is str:
+        scrubbed = _SCRUBBED.get(value)
+        if scrubbed is None:
+            if len(_SCRUBBED) >= _KEPT:
+                _SCRUBBED.clear()
+            scrubbed = _SCRUBBED[value] = scrub(value)
+        return scrubbed
+    return html_finalize(value)
+
+
+def html_escape(value: object) -> Markup:
+    """markupsafe's `escape`, as the built-in HTML templates call it (`render._escaping_once`):
+    the same text, each distinct text escaped once, and escaped text (Markup) returned as
+    it is rather than copied."""
+    kind = type(value)
+    if kind is Markup:
+        return value  # type: ignore[return-value]
+    if kind is str:
+        text = cast(str, value)
+        escaped = _ESCAPED.get(text)
+        if escaped is None:
+            if len(_ESCAPED) >= _KEPT:
+                _ESCAPED.clear()
+            escaped = _ESCAPED[text] = escape_html(text)
+        return escaped
+    return escape_html(value)
+
+
+def html_text(value: object) -> Markup:
+    """What a built-in HTML template prints for `{{ value }}`: finalized, then escaped."""
+    return html_escape(builtin_html_finalize(value))
 
 
 _COUNTERS = {"[page]": '" counter(page) "', "[pages]": '" counter(pages) "'}
