@@ -545,32 +545,40 @@ def portfolio_path(file: str | Path, given: str | Path,
 
     `roots` remembers, for one build, each folder's repository root: a thousand charters
     in one folder look for `.git` once."""
-    path = Path(file).resolve()
+    return _portfolio_path(Path(file).resolve(), _given_folder(Path(given).resolve()), roots)
+
+
+def _given_folder(root: Path) -> Path:
+    """The folder a resolved command-line path names: itself, or a file's folder."""
+    return root if root.is_dir() else root.parent
+
+
+def _portfolio_path(path: Path, given_folder: Path,
+                    roots: dict[Path, Path | None] | None) -> str:
+    """`portfolio_path` of a resolved `path`, found under the resolved `given_folder`."""
     folder = path.parent
     if roots is None or folder not in roots:
         found = next((above for above in (folder, *folder.parents)
                       if (above / ".git").exists()), None)
         if roots is None:
-            return _relative(path, found, given)
+            return _relative(path, found, given_folder)
         roots[folder] = found
-    return _relative(path, roots[folder], given)
+    return _relative(path, roots[folder], given_folder)
 
 
-def _relative(path: Path, repository: Path | None, given: str | Path) -> str:
+def _relative(path: Path, repository: Path | None, given_folder: Path) -> str:
     if repository is not None:
         return path.relative_to(repository).as_posix()
-    root = Path(given).resolve()
-    root = root if root.is_dir() else root.parent
-    return path.relative_to(root).as_posix() if path.is_relative_to(root) else path.name
+    return path.relative_to(given_folder).as_posix() if path.is_relative_to(given_folder) \
+        else path.name
 
 
-def _given(file: str, paths: Sequence[str | Path]) -> str | Path:
-    """The command-line path `file` was found under."""
-    path = Path(file).resolve()
-    for given in paths:
-        root = Path(given).resolve()
+def _given(path: Path, roots: Sequence[tuple[Path, Path]]) -> Path:
+    """The folder of the command-line path the file at `path` (resolved) was found under:
+    `roots` pairs each path given, resolved, with its folder."""
+    for root, folder in roots:
         if path == root or path.is_relative_to(root):
-            return given
+            return folder
     return path.parent
 
 
@@ -644,6 +652,8 @@ class _Subjects:
         self.paths, self.shown = paths, shown
         self.made: dict[int, Subject] = {}   # id(FileResult) -> its subject
         self.roots: dict[Path, Path | None] = {}
+        resolved = [Path(given).resolve() for given in paths]
+        self.given = [(root, _given_folder(root)) for root in resolved]
 
     def of(self, checked_file: FileResult) -> Subject | None:
         """The file's subject; None for a file with errors (not built)."""
@@ -656,8 +666,8 @@ class _Subjects:
             return made
         notes = tuple(d for d in checked_file.diagnostics if not d.suppressed
                       and d.severity in (Severity.WARNING, Severity.INFO))
-        file = portfolio_path(checked_file.file, _given(checked_file.file, self.paths),
-                              self.roots)
+        path = Path(checked_file.file).resolve()
+        file = _portfolio_path(path, _given(path, self.given), self.roots)
         subject = Subject(checked_file.charter, checked_file.loaded.sources, file, notes,
                           self.shown or issue_date(checked_file.file))
         self.made[id(checked_file)] = subject
