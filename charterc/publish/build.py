@@ -158,9 +158,11 @@ class _Writer:
         # the staging folder becomes the output (Claim.exchange): a kept file is linked
         # into it here, on the worker, which Claim.publish then counts on
         self.link_kept = link_kept
+        self._root = str(root)
+        self._current = str(current) if current is not None else ""
         self.files: dict[str, str] = {}
         self.kept: set[str] = set()
-        self._folders: set[Path] = set()
+        self._folders: set[str] = set()
         self._mode = default_mode()
 
     def clear(self) -> None:
@@ -182,30 +184,34 @@ class _Writer:
         if isinstance(data, str):
             data = data.encode("utf-8")
         self.files[relative] = hashlib.sha256(data).hexdigest()
+        # paths as text, os's calls: a build writes thousands of files, and pathlib's
+        # objects cost more than the system calls
         unchanged = self._unchanged(relative, data)
         if unchanged and not self.link_kept:
             self.kept.add(relative)
             return
-        path = self.root / relative
-        if path.parent not in self._folders:  # one mkdir per folder, not per file
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._folders.add(path.parent)
+        path = os.path.join(self._root, relative)
+        folder = os.path.dirname(path)
+        if folder not in self._folders:  # one mkdir per folder, not per file
+            os.makedirs(folder, exist_ok=True)
+            self._folders.add(folder)
         if unchanged:
             assert self.current is not None, "only a file of the current output is kept"
             try:
-                os.link(self.current / relative, path)
+                os.link(os.path.join(self._current, relative), path)
                 self.kept.add(relative)
                 return
             except OSError:  # no hard links here (or the file just went): written instead
                 pass
-        path.write_bytes(data)
+        with open(path, "wb") as handle:
+            handle.write(data)
 
     def _unchanged(self, relative: str, data: bytes) -> bool:
         """Whether the output already holds `data` at `relative`, in a plain file the
         previous build wrote (not a link, not a hard link) with the mode a new one gets."""
         if self.current is None or relative not in self.owned:
             return False
-        path = self.current / relative
+        path = os.path.join(self._current, relative)
         try:
             st = os.lstat(path)
             if not (stat.S_ISREG(st.st_mode) and st.st_size == len(data) and st.st_nlink == 1
