@@ -159,6 +159,9 @@ class _Writer:
         self.terms = self.charter.terms_or_default
         self.tiers: list[Tier] = ([self.charter.tier_of(self.client)] if self.client
                                   else list(self.charter.tiers))
+        # who the sentences speak of: the client, or each client (and its dative form)
+        self.party = language.gettext(PARTIES[0] if self.client else PARTIES[1])
+        self.to_party = language.gettext(PARTIES[2] if self.client else PARTIES[3])
 
     # -- helpers -----------------------------------------------------------------------
     def _(self, message: str, **values: object) -> str:
@@ -190,14 +193,6 @@ class _Writer:
     def names(self, values: list[str]) -> str:
         return self.lang.fmt(values)
 
-    @property
-    def party(self) -> str:
-        """Who the sentence speaks of: the client, or each client."""
-        return self.lang.gettext(PARTIES[0] if self.client else PARTIES[1])
-
-    @property
-    def to_party(self) -> str:
-        return self.lang.gettext(PARTIES[2] if self.client else PARTIES[3])
 
     # -- clauses -----------------------------------------------------------------------
     def clauses(self) -> list[Clause]:

@@ -39,14 +39,24 @@ class Language(Formatter):
         catalogue = getattr(self.tr, "_catalog", None)
         self._known: set[object] | None = None if catalogue is None else {
             k[0] if isinstance(k, tuple) else k for k in catalogue}
+        self._translated: dict[str, str] = {}
         # the clauses last written, with their contract: see `clauses`
         self._clauses: tuple[Contract, list[Clause]] | None = None
         self._annex: tuple[Contract, Clause | None] | None = None
 
     def gettext(self, message: str) -> str:
+        # a document asks for the same few hundred messages thousands of times: each
+        # known one is looked up once (a missing one is noted every time it is asked for)
+        text = self._translated.get(message)
+        if text is not None:
+            return text
         if self._known is not None and message not in self._known:
             self.missing.add(message)
-        return self.tr.gettext(message)
+            return self.tr.gettext(message)
+        if len(self._translated) >= 1 << 14:  # bounded: a token may come from a charter
+            self._translated.clear()
+        text = self._translated[message] = self.tr.gettext(message)
+        return text
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
         if self._known is not None and singular not in self._known:
