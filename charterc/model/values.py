@@ -274,7 +274,14 @@ _WIDE = decimal.Context(prec=decimal.MAX_PREC, rounding=decimal.ROUND_HALF_EVEN)
 def quantize(value: Decimal, places: int = 0, rounding: str = decimal.ROUND_HALF_EVEN
              ) -> Decimal:
     """`value` rounded to `places` decimals (half-even), however many digits it has."""
-    return value.quantize(Decimal(1).scaleb(-places), rounding=rounding, context=_WIDE)
+    quantum = _QUANTA.get(places)
+    if quantum is None:
+        quantum = Decimal(1).scaleb(-places)
+    return value.quantize(quantum, rounding=rounding, context=_WIDE)
+
+
+# 1, 0.1, 0.01, ...: the quantum of each number of places a document rounds to, made once
+_QUANTA = {places: Decimal(1).scaleb(-places) for places in range(-4, 13)}
 
 
 def fmt_percent(value: Decimal, places: int = 1) -> str:

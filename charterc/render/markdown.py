@@ -74,6 +74,20 @@ def md_filter(value: object) -> MdSafe:
 
 def finalize(value: object) -> str:
     """Environment `finalize` for Markdown templates: escape whatever is printed."""
+    kind = type(value)
+    if kind is MdSafe:
+        return value  # type: ignore[return-value]
+    if kind is str:  # most values: each distinct text escaped once (`_ESCAPED`)
+        escaped = _ESCAPED.get(value)  # type: ignore[call-overload]
+        if escaped is None:
+            if len(_ESCAPED) >= 1 << 16:
+                _ESCAPED.clear()
+            escaped = _ESCAPED[value] = _escape_text(value)  # type: ignore[index]
+        return escaped  # type: ignore[no-any-return]
     if value is None:
         return ""
     return escape(value)
+
+
+# texts printed in Markdown, escaped (bounded: emptied when full)
+_ESCAPED: dict[str, MdSafe] = {}
