@@ -676,3 +676,20 @@ def test_a_literal_message_is_translated_when_a_built_in_template_compiles():
     # overrides are compiled as written (the sandbox calls `_` at render time)
     override = Documents(ROOT / "charters").environment("html", "fr")
     assert "l_0__" in override.compile('{{ _("Signatures") }}', raw=True)
+
+
+def test_an_override_changing_its_view_changes_no_other_document(tmp_path):
+    """The views of a charter share parts (a client's, in the charter's document and in its
+    agreement): an override that changes what it is given changes its own copy only."""
+    templates = _override(tmp_path, "")
+    (templates / "charter.md.j2").write_text(
+        "{% for c in clients %}{% set _ = c.update({'name': 'CHANGED'}) %}{% endfor %}"
+        "{{ clients[0].name }}\n", encoding="utf-8")
+    (templates / "agreement.md.j2").write_text("{{ client.name }}\n", encoding="utf-8")
+    out = tmp_path / "dist"
+    result = build([_write(tmp_path / "in", BASE)], out, templates=templates, formats=["md"],
+                   today=TODAY)
+    assert result.published
+    assert (out / "example/charter.en.md").read_text(encoding="utf-8") == "CHANGED\n"
+    names = {p.read_text(encoding="utf-8") for p in (out / "example/agreements").glob("*.md")}
+    assert names and "CHANGED\n" not in names

@@ -200,12 +200,13 @@ class Documents:
         from .sandbox import TemplateLimit, render_bounded
 
         name = f"{document}.{fmt}.j2"
-        if view.get("localised_names"):
-            if self.templates:   # an override may change what it is given: its own copy
-                from .view import localise
-                view = localise(view, lang)
-            else:
-                view = self._localise(view, lang)
+        if self.templates:
+            # an override may change what it is given (`dict.update` in the sandbox): its
+            # own copy, for the views of a charter share parts (`Subject.client_view`)
+            from .view import copied, localise
+            view = copied(localise(view, lang) if view.get("localised_names") else view)
+        elif view.get("localised_names"):
+            view = self._localise(view, lang)
         try:
             template = self.environment(fmt, lang).get_template(name)
             if self.templates:

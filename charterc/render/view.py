@@ -121,6 +121,18 @@ def localise(value: Any, lang: str) -> Any:
     return tuple(changed) if isinstance(value, tuple) else changed
 
 
+def copied(value: Any) -> Any:
+    """`value` with every dict, list and tuple in it copied (what they hold, shared)."""
+    kind = type(value)
+    if kind is dict:
+        return {key: copied(item) for key, item in value.items()}
+    if kind is list:
+        return [copied(item) for item in value]
+    if kind is tuple:
+        return tuple(copied(item) for item in value)
+    return value
+
+
 # values that never hold a Name (a Name is a str, but not of type str)
 _LEAVES = frozenset({str, int, float, bool, type(None), Decimal})
 
@@ -187,6 +199,18 @@ class Subject:
     def facts(self) -> Facts:
         from ..model.projection import derive
         return derive(self.charter)
+
+    def client_view(self, client: Client) -> dict[str, object]:
+        """A client's part of the views, made once: the charter's document and the client's
+        agreement show the same (templates read a view, never change it)."""
+        made = self._client_views.get(client.id)
+        if made is None:
+            made = self._client_views[client.id] = _client(self.charter, self.facts, client)
+        return made
+
+    @cached_property
+    def _client_views(self) -> dict[str, dict[str, object]]:
+        return {}
 
 
 def canonical_json(document: Any) -> bytes:
@@ -492,7 +516,7 @@ def charter_view(s: Subject) -> dict[str, object]:
     """Everything the whole-charter document shows."""
     c, f = s.charter, s.facts
     view = _common(s)
-    clients = [_client(c, f, client) for client in c.clients]
+    clients = [s.client_view(client) for client in c.clients]
     view.update({
         "features": [{"id": x.id, "name": named(x),
                       "tiers": [named(t) for t in c.tiers if x.id in t.features]}
@@ -535,7 +559,7 @@ def agreement_view(s: Subject, client: Client) -> dict[str, object]:
     own_tier = _tier(c, f, tier)
     own_tier["clients"] = [client.name]   # a client sees no other client (spec 8.2)
     view.update({
-        "client": _client(c, f, client),
+        "client": s.client_view(client),
         "tier": own_tier,
         "objective_rows": _objective_rows(c, [tier]),
         "changes": [{"version": x.version, "date": x.date,
