@@ -162,6 +162,7 @@ class _Writer:
         # who the sentences speak of: the client, or each client (and its dative form)
         self.party = language.gettext(PARTIES[0] if self.client else PARTIES[1])
         self.to_party = language.gettext(PARTIES[2] if self.client else PARTIES[3])
+        self._parties = {"party": self.party, "to_party": self.to_party}
 
     # -- helpers -----------------------------------------------------------------------
     def _(self, message: str, **values: object) -> str:
@@ -171,7 +172,7 @@ class _Writer:
         text = self.lang.gettext(message)
         if "%" not in text:
             return text
-        return text % {"party": self.party, "to_party": self.to_party, **values}
+        return text % ({**self._parties, **values} if values else self._parties)
 
     def f(self, value: object) -> str:
         return self.lang.fmt(value)
@@ -320,7 +321,7 @@ class _Writer:
                    else self.charter.reporting_or_default.cadence_or_default)
         said = False
         for tier in self.tiers:
-            sentences = list(self._objective_sentences(tier, cadence))
+            sentences = self._sentences(tier, cadence)
             if not sentences:
                 continue
             said = True
@@ -333,6 +334,17 @@ class _Writer:
             yield self._("The table below sets out the same objectives.")
         else:
             yield self._("No service level objective is set.")
+
+    def _sentences(self, tier: Tier, cadence: str) -> list[str]:
+        """`_objective_sentences`, written once per tier and cadence for the agreements of
+        a charter (they read nothing of the client but its cadence: clients of one tier
+        share them)."""
+        memo = self.lang.memo(self.charter)
+        key = ("objectives", tier.id, cadence, self.party)
+        sentences = memo.get(key)
+        if sentences is None:
+            sentences = memo[key] = list(self._objective_sentences(tier, cadence))
+        return list(sentences)
 
     def _objective_sentences(self, tier: Tier, cadence: str) -> Iterator[str]:
         o = tier.objectives.availability

@@ -40,6 +40,7 @@ class Language(Formatter):
         self._known: set[object] | None = None if catalogue is None else {
             k[0] if isinstance(k, tuple) else k for k in catalogue}
         self._translated: dict[str, str] = {}
+        self._memo: tuple[object, dict[object, Any]] = (None, {})
         # the clauses last written, with their contract: see `clauses`
         self._clauses: tuple[Contract, list[Clause]] | None = None
         self._annex: tuple[Contract, Clause | None] | None = None
@@ -137,6 +138,14 @@ class Language(Formatter):
         if self._clauses is None or self._clauses[0] is not contract:
             self._clauses = (contract, build(contract, self))
         return self._clauses[1]
+
+    def memo(self, charter: object) -> dict[object, Any]:
+        """What the clause writers of `charter`'s documents share in this language
+        (sentences that read nothing of a client): kept for the last charter only, by
+        identity, so nothing grows with the portfolio."""
+        if self._memo[0] is not charter:
+            self._memo = (charter, {})
+        return self._memo[1]
 
     def regimes(self, values: list[str]) -> str:
         """Regimes and regions as this language writes them (French: RGPD, UE); a dash for
