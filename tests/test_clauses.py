@@ -213,3 +213,21 @@ def test_the_charter_document_has_the_same_clauses_and_every_signature(dist, pat
     signatures = text.split(f"## {HEADINGS[lang][NUMBERED + 1]}\n", 1)[1].split("\n## ")[0]
     for client in charter.clients:
         assert f"**{'For' if lang == 'en' else 'Pour'} {client.name}**" in signatures
+
+
+def test_a_clause_block_is_written_from_its_content_and_the_types_of_its_values():
+    """clause_blocks keeps each distinct clause's block: the same content gives the same
+    block, and a value of another type (text escaped already) is not taken for plain text."""
+    from charterc.render.clause_blocks import html, markdown
+    from charterc.render.clauses import Clause, Para
+    from charterc.render.markdown import MdSafe
+
+    def clause(text):
+        return Clause(3, "services", "Services", [Para(text, ["a|b"], (["x"], [["1"]]))])
+
+    assert markdown(clause("*bold*")) is markdown(clause("*bold*"))
+    assert "\\*bold\\*" in markdown(clause("*bold*"))
+    assert "*bold*" in markdown(clause(MdSafe("*bold*")))
+    assert "\\*bold\\*" not in markdown(clause(MdSafe("*bold*")))
+    assert "&lt;b&gt;" in html(clause("<b>"))
+    assert html(clause("<b>")) is html(clause("<b>"))

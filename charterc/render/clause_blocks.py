@@ -13,6 +13,7 @@ lstrip_blocks applied), values escaped as the environment escapes them:
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from markupsafe import Markup
 
@@ -32,6 +33,14 @@ def _html_value(value: object) -> str:
 def html(clause: Clause) -> Markup:
     """`_clause.html.j2`: the clause's opening `<div>`, heading and paragraphs (the including
     template closes the `<div>` after its own tables)."""
+    key = _content(clause)
+    written = _HTML.get(key)
+    if written is None:
+        written = _kept(_HTML, key, _html(clause))
+    return written
+
+
+def _html(clause: Clause) -> Markup:
     v = _html_value
     number = clause.number
     out = [f'<div class="clause" id="clause-{v(clause.key)}">\n'
@@ -59,6 +68,14 @@ def html(clause: Clause) -> Markup:
 
 def markdown(clause: Clause) -> MdSafe:
     """`_clause.md.j2`: the clause's heading and numbered paragraphs, lists and tables."""
+    key = _content(clause)
+    written = _MARKDOWN.get(key)
+    if written is None:
+        written = _kept(_MARKDOWN, key, _markdown(clause))
+    return written
+
+
+def _markdown(clause: Clause) -> MdSafe:
     v = md_finalize
     number = clause.number
     out = [f"## {number}. {v(clause.title)}\n\n"]
@@ -77,6 +94,36 @@ def markdown(clause: Clause) -> MdSafe:
 
 
 _NUM = ' class="num"'
+
+
+# Most clauses of a charter's agreements read the same for every client (or every client
+# of a tier): each distinct clause is written once per format. What a block is written
+# from is its content (number, key, title, and each paragraph's text, items and table);
+# bounded, emptied when full.
+_HTML: dict[tuple[object, ...], Markup] = {}
+_MARKDOWN: dict[tuple[object, ...], MdSafe] = {}
+_KEPT = 4096
+
+
+def _content(clause: Clause) -> tuple[object, ...]:
+    """What a clause's block is written from, as a key: each value a text, or (for a value
+    of another type, such as text escaped already) its type's name and its text."""
+    return (clause.number, clause.key, _value(clause.title), tuple(
+        (_value(p.text), tuple(map(_value, p.items)),
+         None if not p.table else (tuple(map(_value, p.table[0])),
+                                   tuple(tuple(map(_value, row)) for row in p.table[1])))
+        for p in clause.paras))
+
+
+def _value(value: object) -> object:
+    return value if type(value) is str else (type(value).__name__, str(value))
+
+
+def _kept(blocks: dict[tuple[object, ...], Any], key: tuple[object, ...], written: Any) -> Any:
+    if len(blocks) >= _KEPT:
+        blocks.clear()
+    blocks[key] = written
+    return written
 
 
 def _firsts(cells: list[str]) -> list[tuple[bool, str]]:
