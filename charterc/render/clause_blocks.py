@@ -34,10 +34,7 @@ def html(clause: Clause) -> Markup:
     """`_clause.html.j2`: the clause's opening `<div>`, heading and paragraphs (the including
     template closes the `<div>` after its own tables)."""
     key = _content(clause)
-    written = _HTML.get(key)
-    if written is None:
-        written = _kept(_HTML, key, _html(clause))
-    return written
+    return _HTML.get(key) or _kept(_HTML, key, _html(clause))
 
 
 def _html(clause: Clause) -> Markup:
@@ -69,10 +66,7 @@ def _html(clause: Clause) -> Markup:
 def markdown(clause: Clause) -> MdSafe:
     """`_clause.md.j2`: the clause's heading and numbered paragraphs, lists and tables."""
     key = _content(clause)
-    written = _MARKDOWN.get(key)
-    if written is None:
-        written = _kept(_MARKDOWN, key, _markdown(clause))
-    return written
+    return _MARKDOWN.get(key) or _kept(_MARKDOWN, key, _markdown(clause))
 
 
 def _markdown(clause: Clause) -> MdSafe:

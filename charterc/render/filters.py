@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from markupsafe import Markup
 from markupsafe import escape as escape_html
@@ -279,17 +279,13 @@ def html_finalize(value: object) -> object:
 _SCRUBBED: dict[str, str] = {}
 _ESCAPED: dict[str, Markup] = {}
 _KEPT = 1 << 16
+_T = TypeVar("_T")
 
 
 def builtin_html_finalize(value: object) -> object:
     """`html_finalize`, each distinct text scrubbed once: the built-in HTML environment's."""
     if type(value) is str:
-        scrubbed = _SCRUBBED.get(value)
-        if scrubbed is None:
-            if len(_SCRUBBED) >= _KEPT:
-                _SCRUBBED.clear()
-            scrubbed = _SCRUBBED[value] = scrub(value)
-        return scrubbed
+        return _SCRUBBED.get(value) or _kept(_SCRUBBED, value, scrub)
     return html_finalize(value)
 
 
@@ -302,13 +298,16 @@ def html_escape(value: object) -> Markup:
         return value  # type: ignore[return-value]
     if kind is str:
         text = cast(str, value)
-        escaped = _ESCAPED.get(text)
-        if escaped is None:
-            if len(_ESCAPED) >= _KEPT:
-                _ESCAPED.clear()
-            escaped = _ESCAPED[text] = escape_html(text)
-        return escaped
+        return _ESCAPED.get(text) or _kept(_ESCAPED, text, escape_html)
     return escape_html(value)
+
+
+def _kept(kept: dict[str, _T], text: str, make: Callable[[str], _T]) -> _T:
+    """`make(text)`, remembered in `kept` (emptied when full)."""
+    if len(kept) >= _KEPT:
+        kept.clear()
+    made = kept[text] = make(text)
+    return made
 
 
 def html_text(value: object) -> Markup:
