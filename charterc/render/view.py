@@ -179,6 +179,11 @@ class Contract:
     view: Mapping[str, Any] = field(repr=False, compare=False)
 
 
+# the view's own values, which hold no Name either: `localise` leaves them without a call
+_LEAVES = _LEAVES | {Money, Pct, Rate, Units, Dur, Target, Per, Token, Contract, HoursView,
+                     date}
+
+
 @dataclass
 class Subject:
     """One checked charter, ready to compile: the model, where it came from, what checks said."""
