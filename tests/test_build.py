@@ -693,3 +693,37 @@ def test_an_override_changing_its_view_changes_no_other_document(tmp_path):
     assert (out / "example/charter.en.md").read_text(encoding="utf-8") == "CHANGED\n"
     names = {p.read_text(encoding="utf-8") for p in (out / "example/agreements").glob("*.md")}
     assert names and "CHANGED\n" not in names
+
+
+def test_a_warm_process_forks_its_workers_at_once_and_builds_the_same_bytes(tmp_path,
+                                                                            monkeypatch):
+    """Once a process has compiled a charter in some languages and formats, a parallel
+    build in them forks its workers before the first charter (nothing is left to warm):
+    the same files, byte for byte, as a build that compiles the first charter itself."""
+    from charterc.publish import build as build_module
+    from charterc.render import Documents
+
+    monkeypatch.setattr(build_module, "default_jobs", lambda: 2)  # two workers, any machine
+    source = tmp_path / "in"
+    source.mkdir()
+    for n in range(3):
+        (source / f"c{n}.charter.yaml").write_text(
+            BASE.replace("id: example", f"id: example-{n}"), encoding="utf-8")
+    documents = Documents.for_templates(None)
+    documents.warmed.discard((("en",), ("md", "html")))
+    cold = build([source], tmp_path / "cold", today=TODAY, jobs=2)
+    assert (("en",), ("md", "html")) in documents.warmed
+    compiled_here = []
+    original = build_module._compile
+
+    def counted(*args, **kwargs):
+        compiled_here.append(args[0].charter.id)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(build_module, "_compile", counted)
+    warm = build([source], tmp_path / "warm", today=TODAY, jobs=2)
+    assert cold.published and warm.published
+    assert compiled_here == []  # every charter went to a worker
+    assert warm.files == cold.files
+    for path in cold.files:
+        assert (tmp_path / "warm" / path).read_bytes() == (tmp_path / "cold" / path).read_bytes()

@@ -399,6 +399,7 @@ def _compile_all(subjects: list[Subject], documents: Documents, writer: _Writer,
     log = _Log()
     for subject in subjects:
         log.extend(_compile(subject, documents, writer, langs, formats))
+        documents.warmed.add((tuple(langs), tuple(formats)))
         if progress is not None:
             progress(f"compiled {subject.charter.id}")
     return log
@@ -421,14 +422,16 @@ class _Compiler:
     The check runs in the parent, one file after another; without this a build's other
     cores would wait for the whole check before compiling anything. The first clean
     charter is compiled here, so that every template is compiled before the fork and
-    inherited; then each one the check passes is sent (pickled: a millisecond) to a
-    worker, which writes its files into the staging folder and returns their sha256s,
-    kept files, log lines and missing translations. A charter whose id an earlier file
-    already has is not sent: R302 is reported on it when the check is over. Nothing is
-    published before the check is over and the build decided: `finish` takes the list of
-    charters to build and merges their results in charter-id order (byte-identical to one
-    process); when that list is not what was compiled (a case the check's per-file results
-    cannot foresee), the staged work is dropped and the list compiled again here.
+    inherited (unless this process has compiled a charter in these languages and formats
+    already: the workers are then forked at once); then each one the check passes is
+    sent (pickled: a millisecond) to a worker, which writes its files into the staging
+    folder and returns their sha256s, kept files, log lines and missing translations. A
+    charter whose id an earlier file already has is not sent: R302 is reported on it when
+    the check is over. Nothing is published before the check is over and the build
+    decided: `finish` takes the list of charters to build and merges their results in
+    charter-id order (byte-identical to one process); when that list is not what was
+    compiled (a case the check's per-file results cannot foresee), the staged work is
+    dropped and the list compiled again here.
     """
 
     def __init__(self, documents: Documents, writer: _Writer, langs: Sequence[str],
@@ -448,9 +451,11 @@ class _Compiler:
             return
         self.files[cid] = subject.file
         try:
-            if not self.logs and not self.sent:
+            request = (tuple(self.langs), tuple(self.formats))
+            if not self.logs and not self.sent and request not in self.documents.warmed:
                 self.logs[cid] = _compile(subject, self.documents, self.writer, self.langs,
                                           self.formats)
+                self.documents.warmed.add(request)
                 if self.progress is not None:
                     self.progress(f"compiled {cid}")
                 return

@@ -123,6 +123,9 @@ class Documents:
 
     def __init__(self, templates: str | Path | None = None):
         self.templates = Path(templates) if templates else None
+        # the (languages, formats) this process has compiled a charter in: their templates,
+        # and what a compile loads once (formats, calendars, validators), are warm
+        self.warmed: set[tuple[tuple[str, ...], tuple[str, ...]]] = set()
         self._envs: dict[tuple[str, str], Environment] = {}
         self.languages: dict[str, Language] = {}
         # the last view localised, in each language: a document's formats share it
