@@ -546,8 +546,8 @@ def charter_view(s: Subject) -> dict[str, object]:
         "client_signatories": [{"client": x["name"], "signatory": x["signatory"]}
                                for x in clients],
     })
-    view["contract"] = Contract(c, f, None, view)
     view["localised_names"] = _any_label(c)
+    view["contract"] = _contract(c, f, None, view)
     return view
 
 
@@ -574,9 +574,17 @@ def agreement_view(s: Subject, client: Client) -> dict[str, object]:
         "signatories": [x for x in view["signatories"]  # type: ignore[attr-defined]
                         if x["party"].text == "provider"],
     })
-    view["contract"] = Contract(c, f, client, view)
     view["localised_names"] = _any_label(c)
+    view["contract"] = _contract(c, f, client, view)
     return view
+
+
+def _contract(charter: Charter, facts: Facts, client: Client | None,
+              view: dict[str, object]) -> Contract:
+    """The contract the clauses of `view` are written from. It holds a copy of the view
+    (its values shared), not the view itself: a view holding its contract holding the view
+    is a cycle, which only the collector frees, walking every container of every view."""
+    return Contract(charter, facts, client, dict(view))
 
 
 def _any_label(charter: Charter) -> bool:
