@@ -698,32 +698,80 @@ def test_an_override_changing_its_view_changes_no_other_document(tmp_path):
 def test_a_warm_process_forks_its_workers_at_once_and_builds_the_same_bytes(tmp_path,
                                                                             monkeypatch):
     """Once a process has compiled a charter in some languages and formats, a parallel
-    build in them forks its workers before the first charter (nothing is left to warm):
-    the same files, byte for byte, as a build that compiles the first charter itself."""
+    build in them forks its workers before compiling anything (nothing is left to warm):
+    the same files, byte for byte, as a build that compiles the first charter first."""
     from charterc.publish import build as build_module
     from charterc.render import Documents
 
-    monkeypatch.setattr(build_module, "default_jobs", lambda: 2)  # two workers, any machine
+    monkeypatch.setattr(build_module, "default_jobs", lambda: 2)  # a worker, any machine
     source = tmp_path / "in"
     source.mkdir()
     for n in range(3):
         (source / f"c{n}.charter.yaml").write_text(
             BASE.replace("id: example", f"id: example-{n}"), encoding="utf-8")
+    events: list[str] = []
+    compile_here, fork = build_module._compile, build_module._Compiler._fork
+
+    def compiled(*args, **kwargs):
+        events.append("compile")
+        return compile_here(*args, **kwargs)
+
+    def forked(self):
+        events.append("fork")
+        return fork(self)
+
+    monkeypatch.setattr(build_module, "_compile", compiled)
+    monkeypatch.setattr(build_module._Compiler, "_fork", forked)
     documents = Documents.for_templates(None)
     documents.warmed.discard((("en",), ("md", "html")))
     cold = build([source], tmp_path / "cold", today=TODAY, jobs=2)
+    assert events[:2] == ["compile", "fork"]
     assert (("en",), ("md", "html")) in documents.warmed
-    compiled_here = []
-    original = build_module._compile
-
-    def counted(*args, **kwargs):
-        compiled_here.append(args[0].charter.id)
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr(build_module, "_compile", counted)
+    events.clear()
     warm = build([source], tmp_path / "warm", today=TODAY, jobs=2)
+    assert events[0] == "fork"
     assert cold.published and warm.published
-    assert compiled_here == []  # every charter went to a worker
     assert warm.files == cold.files
     for path in cold.files:
         assert (tmp_path / "warm" / path).read_bytes() == (tmp_path / "cold" / path).read_bytes()
+
+
+def test_the_parent_compiles_what_no_worker_has_started_once_the_check_is_over(
+        tmp_path, monkeypatch):
+    """With the check over, the build's own process compiles the charters no worker has
+    started, from the last one sent (a worker goes on from the first): every charter is
+    compiled once, and the files are those of a build in one process."""
+    import time as clock
+
+    from charterc.publish import build as build_module
+
+    monkeypatch.setattr(build_module, "default_jobs", lambda: 2)
+    source = tmp_path / "in"
+    source.mkdir()
+    for n in range(6):
+        (source / f"c{n}.charter.yaml").write_text(
+            BASE.replace("id: example", f"id: example-{n}"), encoding="utf-8")
+    serial = build([source], tmp_path / "serial", today=TODAY, jobs=1)
+    here: list[str] = []
+    compile_here, received = build_module._compile, build_module._received
+
+    def compiled(subject, *args, **kwargs):
+        here.append(subject.charter.id)
+        return compile_here(subject, *args, **kwargs)
+
+    def slowly(sent):  # forked with the patch: the worker takes its time over each charter
+        clock.sleep(0.3)
+        return received(sent)
+
+    monkeypatch.setattr(build_module, "_compile", compiled)
+    monkeypatch.setattr(build_module, "_received", slowly)
+    told: list[str] = []
+    parallel = build([source], tmp_path / "parallel", today=TODAY, jobs=2, progress=told.append)
+    assert parallel.published
+    taken = [cid for cid in here if cid != "example-0"]  # the first: compiled before the fork
+    assert taken and taken[0] == "example-5" and taken == sorted(taken, reverse=True)
+    assert sorted(told) == sorted(f"compiled example-{n}" for n in range(6))
+    assert parallel.files == serial.files
+    for path in serial.files:
+        assert (tmp_path / "parallel" / path).read_bytes() == \
+            (tmp_path / "serial" / path).read_bytes()

@@ -17,13 +17,14 @@ previous output as it was; charterc replaces or removes only files it wrote. Wit
 `partial=True` charters with errors are left out instead and the others are
 published.
 
-On every core (`jobs`, default the CPU count): the charters are compiled by
+On every core (`jobs`, default the CPU count): the charters are compiled by `jobs - 1`
 forked worker processes while the parent checks the next ones (`_Compiler`), each
 writing its own charter's files into the staging folder and returning their sha256s
-and log lines; the parent merges them in charter-id order, so the output is
-byte-identical to `jobs=1`. The first charter is compiled in the parent before the
-fork, so that every template is compiled once and inherited by the workers. Where
-processes cannot be forked (not Linux or macOS), the build runs in one process.
+and log lines; once the check is over, the parent compiles those no worker has started.
+The parent merges the results in charter-id order, so the output is byte-identical to
+`jobs=1`. The first charter is compiled in the parent before the fork, so that every
+template is compiled once and inherited by the workers. Where processes cannot be
+forked (not Linux or macOS), the build runs in one process.
 """
 from __future__ import annotations
 
@@ -333,10 +334,10 @@ def default_jobs() -> int:
 
 
 def worker_count(requested: int | None, charters: int) -> int:
-    """Worker processes to compile `charters` with: `requested` (default: the CPU count),
-    but never more than the CPU count, for more would only share the same cores
-    (`-j 100000` forked until memory ran out), nor more than the charters, each compiled
-    in one process."""
+    """Processes to compile `charters` with, this one and its workers: `requested`
+    (default: the CPU count), but never more than the CPU count, for more would only
+    share the same cores (`-j 100000` forked until memory ran out), nor more than the
+    charters, each compiled in one process."""
     cores = default_jobs()
     return max(1, min(cores if requested is None else requested, cores, charters))
 
@@ -412,6 +413,8 @@ Progress = Callable[[str], None]
 def _told(progress: Progress, cid: str) -> Callable[[Future[_Compiled]], None]:
     """What a worker's result, once it arrives, tells `progress`."""
     def done(future: Future[_Compiled]) -> None:
+        if future.cancelled():  # taken back: the parent tells it when it has compiled it
+            return
         progress(f"compiled {cid}" if future.exception() is None else f"failed {cid}")
     return done
 
@@ -419,8 +422,10 @@ def _told(progress: Progress, cid: str) -> Callable[[Future[_Compiled]], None]:
 class _Compiler:
     """Compiles each clean charter on forked workers while the parent checks the next.
 
-    The check runs in the parent, one file after another; without this a build's other
-    cores would wait for the whole check before compiling anything. The first clean
+    The check runs in the parent, one file after another, on a core of its own (there
+    are `jobs - 1` workers); without this a build's other cores would wait for the whole
+    check before compiling anything. Once the check is over, the parent compiles the
+    charters no worker has started (`_take_back`). The first clean
     charter is compiled here, so that every template is compiled before the fork and
     inherited (unless this process has compiled a charter in these languages and formats
     already: the workers are then forked at once); then each one the check passes is
@@ -441,6 +446,7 @@ class _Compiler:
         self.logs: dict[str, _Log] = {}           # charter id -> its log, compiled here
         self.sent: dict[str, Future[_Compiled]] = {}  # charter id -> a worker's result
         self.files: dict[str, str] = {}           # charter id -> the file it came from
+        self.subjects: dict[str, Subject] = {}    # charter id -> what a worker was sent
         self.failure: BaseException | None = None  # raised by `finish`, after the check
         self.pool: ProcessPoolExecutor | None = None
 
@@ -462,6 +468,7 @@ class _Compiler:
             if self.pool is None:
                 self.pool = self._fork()
             self.sent[cid] = self.pool.submit(_compile_sent, _sent(subject))
+            self.subjects[cid] = subject
             if self.progress is not None:
                 self.sent[cid].add_done_callback(_told(self.progress, cid))
         except Exception as exc:  # a template problem: raised once the check has spoken
@@ -471,7 +478,9 @@ class _Compiler:
         global _JOB
         _JOB = (self.documents, self.writer, self.langs, self.formats)
         try:
-            pool = ProcessPoolExecutor(max_workers=self.jobs,
+            # one core is this process's: it checks while the workers compile, then
+            # compiles what no worker has started (`_take_back`)
+            pool = ProcessPoolExecutor(max_workers=max(1, self.jobs - 1),
                                        mp_context=multiprocessing.get_context("fork"),
                                        initializer=_worker_start)
             # forked workers start with the first task; start them now, with this heap
@@ -488,6 +497,7 @@ class _Compiler:
                 raise self.failure
             if self.files != wanted:
                 return self._again(subjects)
+            self._take_back()
             for cid, future in self.sent.items():
                 files, kept, log, gaps = future.result()
                 self.writer.files.update(files)
@@ -501,6 +511,19 @@ class _Compiler:
             return merged
         finally:
             self.close()
+
+    def _take_back(self) -> None:
+        """Compile here, once the check is over, the charters no worker has started: from
+        the last one sent, while the workers go on from the first (a worker takes them in
+        the order they were sent, so the first one it has is the last one to take)."""
+        for cid in reversed(list(self.sent)):
+            if not self.sent[cid].cancel():
+                return
+            del self.sent[cid]
+            self.logs[cid] = _compile(self.subjects[cid], self.documents, self.writer,
+                                      self.langs, self.formats)
+            if self.progress is not None:
+                self.progress(f"compiled {cid}")
 
     def _again(self, subjects: list[Subject]) -> _Log:
         """Drop what was staged, and compile `subjects` here."""
