@@ -35,6 +35,7 @@ import multiprocessing
 import os
 import shutil
 import stat
+from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
@@ -410,11 +411,14 @@ def _compile_all(subjects: list[Subject], documents: Documents, writer: _Writer,
 Progress = Callable[[str], None]
 
 
+def _workers(jobs: int) -> int:
+    """The workers of a build on `jobs` processes: this one is the last."""
+    return max(1, jobs - 1)
+
+
 def _told(progress: Progress, cid: str) -> Callable[[Future[_Compiled]], None]:
     """What a worker's result, once it arrives, tells `progress`."""
     def done(future: Future[_Compiled]) -> None:
-        if future.cancelled():  # taken back: the parent tells it when it has compiled it
-            return
         progress(f"compiled {cid}" if future.exception() is None else f"failed {cid}")
     return done
 
@@ -446,7 +450,8 @@ class _Compiler:
         self.logs: dict[str, _Log] = {}           # charter id -> its log, compiled here
         self.sent: dict[str, Future[_Compiled]] = {}  # charter id -> a worker's result
         self.files: dict[str, str] = {}           # charter id -> the file it came from
-        self.subjects: dict[str, Subject] = {}    # charter id -> what a worker was sent
+        self.waiting: deque[Subject] = deque()    # checked, neither sent nor compiled
+        self.flying: list[Future[_Compiled]] = []  # sent, not yet compiled
         self.failure: BaseException | None = None  # raised by `finish`, after the check
         self.pool: ProcessPoolExecutor | None = None
 
@@ -467,12 +472,23 @@ class _Compiler:
                 return
             if self.pool is None:
                 self.pool = self._fork()
-            self.sent[cid] = self.pool.submit(_compile_sent, _sent(subject))
-            self.subjects[cid] = subject
-            if self.progress is not None:
-                self.sent[cid].add_done_callback(_told(self.progress, cid))
+            self.waiting.append(subject)
+            self._send()
         except Exception as exc:  # a template problem: raised once the check has spoken
             self.failure = exc
+
+    def _send(self) -> None:
+        """Keep each worker two charters ahead, the first ones waiting: the rest wait
+        here, where this process can take them back (`_take_back`)."""
+        assert self.pool is not None
+        self.flying = [future for future in self.flying if not future.done()]
+        while self.waiting and len(self.flying) < 2 * _workers(self.jobs):
+            subject = self.waiting.popleft()
+            cid = subject.charter.id
+            future = self.sent[cid] = self.pool.submit(_compile_sent, _sent(subject))
+            self.flying.append(future)
+            if self.progress is not None:
+                future.add_done_callback(_told(self.progress, cid))
 
     def _fork(self) -> ProcessPoolExecutor:
         global _JOB
@@ -480,7 +496,7 @@ class _Compiler:
         try:
             # one core is this process's: it checks while the workers compile, then
             # compiles what no worker has started (`_take_back`)
-            pool = ProcessPoolExecutor(max_workers=max(1, self.jobs - 1),
+            pool = ProcessPoolExecutor(max_workers=_workers(self.jobs),
                                        mp_context=multiprocessing.get_context("fork"),
                                        initializer=_worker_start)
             # forked workers start with the first task; start them now, with this heap
@@ -513,17 +529,17 @@ class _Compiler:
             self.close()
 
     def _take_back(self) -> None:
-        """Compile here, once the check is over, the charters no worker has started: from
-        the last one sent, while the workers go on from the first (a worker takes them in
-        the order they were sent, so the first one it has is the last one to take)."""
-        for cid in reversed(list(self.sent)):
-            if not self.sent[cid].cancel():
-                return
-            del self.sent[cid]
-            self.logs[cid] = _compile(self.subjects[cid], self.documents, self.writer,
-                                      self.langs, self.formats)
+        """Once the check is over, compile here the charters still waiting, from the last
+        one checked, while the workers are sent the first ones."""
+        while self.waiting:
+            subject = self.waiting.pop()
+            cid = subject.charter.id
+            self.logs[cid] = _compile(subject, self.documents, self.writer, self.langs,
+                                      self.formats)
             if self.progress is not None:
                 self.progress(f"compiled {cid}")
+            if self.waiting:
+                self._send()
 
     def _again(self, subjects: list[Subject]) -> _Log:
         """Drop what was staged, and compile `subjects` here."""
