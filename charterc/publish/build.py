@@ -432,9 +432,10 @@ class _Compiler:
     charters no worker has started (`_take_back`). The first clean
     charter is compiled here, so that every template is compiled before the fork and
     inherited (unless this process has compiled a charter in these languages and formats
-    already: the workers are then forked at once); then each one the check passes is
-    sent (pickled: a millisecond) to a worker, which writes its files into the staging
-    folder and returns their sha256s, kept files, log lines and missing translations. A
+    already: the workers are then forked at once); then each one the check passes waits
+    here, and each worker is sent (pickled: a millisecond) the first waiting ones so as
+    to stay two ahead; a worker writes a charter's files into the staging folder and
+    returns their sha256s, kept files, log lines and missing translations. A
     charter whose id an earlier file already has is not sent: R302 is reported on it when
     the check is over. Nothing is published before the check is over and the build
     decided: `finish` takes the list of charters to build and merges their results in
