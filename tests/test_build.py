@@ -775,3 +775,30 @@ def test_the_parent_compiles_what_no_worker_has_started_once_the_check_is_over(
     for path in serial.files:
         assert (tmp_path / "parallel" / path).read_bytes() == \
             (tmp_path / "serial" / path).read_bytes()
+
+
+def _build_in_a_daemon(source: str, out: str, answer) -> None:
+    result = build([source], out, today=TODAY)
+    answer.send((result.published, sorted(result.built)))
+
+
+def test_a_build_in_a_daemonic_process_compiles_in_that_process(tmp_path):
+    """A multiprocessing pool's worker (a daemonic process) may not have children: a build
+    there compiles every charter itself, where it would otherwise fork its workers."""
+    import multiprocessing
+
+    source = tmp_path / "in"
+    source.mkdir()
+    for n in range(3):
+        (source / f"c{n}.charter.yaml").write_text(
+            BASE.replace("id: example", f"id: example-{n}"), encoding="utf-8")
+    context = multiprocessing.get_context("fork")
+    receive, answer = context.Pipe(duplex=False)
+    process = context.Process(target=_build_in_a_daemon,
+                              args=(str(source), str(tmp_path / "dist"), answer), daemon=True)
+    process.start()
+    answer.close()  # the daemon's end only: a daemon that dies is an EOF here, not a wait
+    assert receive.poll(120)
+    assert receive.recv() == (True, ["example-0", "example-1", "example-2"])
+    process.join(10)
+    assert process.exitcode == 0

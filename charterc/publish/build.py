@@ -641,7 +641,7 @@ def build(paths: Sequence[str | Path] = ("charters",), out: str | Path = "dist",
     """Check and compile every charter under `paths` into `out`; BuildProblem for bad requests.
 
     `jobs`: processes compiling charters (default and most: the CPU count; 1: this process
-    only; never more than the charters).
+    only; never more than the charters; one in a daemonic process, which may not fork).
     With more than one, charters are compiled while the next ones are checked (`_Compiler`).
     `progress` is told each charter compiled (from a worker's result, as it arrives).
     """
@@ -653,7 +653,9 @@ def build(paths: Sequence[str | Path] = ("charters",), out: str | Path = "dist",
     shown = shown_date(today)
     options = CheckOptions(today=resolve_today(shown), limits=limits)
     jobs = default_jobs() if jobs is None else jobs
-    if jobs > 1 and "fork" in multiprocessing.get_all_start_methods():
+    # a daemonic process (a multiprocessing pool's worker) may not have children
+    if jobs > 1 and "fork" in multiprocessing.get_all_start_methods() \
+            and not multiprocessing.current_process().daemon:
         return _build_overlapped(paths, out, langs, formats, shown, templates, partial,
                                  options, worker_count(jobs, len(discover(paths))), progress)
     checked = check_paths(paths, options)
