@@ -29,6 +29,7 @@ from typing import Any
 import yaml
 from yaml.nodes import Node, ScalarNode
 
+from ..bounded import remember
 from ..errors import CharterError
 
 __all__ = ["Unusual", "documents_text"]
@@ -162,8 +163,8 @@ def _item(item: Any, indent: int, out: list[str], seen: set[int],
         _value(item, indent, indent + 1, out, seen, scalar)
 
 
-# "\n", the indent, a key as written and ":", for each indent and key met: a portfolio's
-# documents use the same few dozen keys
+# "\n", the indent, a key as written and ":", for each indent and key met (bounded): a
+# portfolio's documents use the same few dozen keys
 _HEADS: list[dict[str, str]] = []
 
 
@@ -179,14 +180,10 @@ def _head(key: object, indent: int) -> str:
     if type(key) is not str or _UNPRINTED.search(key) or len(key.encode("utf-8")) > 128:
         raise Unusual("a key that is not a simple text key")
     text = key if key and _plain(key) and _implicit_text(key) else _quoted(key)
-    head = "\n" + " " * indent + text + ":"
-    heads = _heads(indent)
-    if len(heads) < 4096:  # bounded: keys are a document's words, not its data
-        heads[key] = head
-    return head
+    return remember(_heads(indent), key, "\n" + " " * indent + text + ":", 4096)
 
 
-# each text's plan, made once (emptied when full: a portfolio's texts are many)
+# each text's plan, made once (bounded: a portfolio's texts are many)
 _TEXTS: dict[str, _Plan] = {}
 
 
@@ -199,10 +196,7 @@ def _text(text: str) -> _Plan:
     else:
         quoted = _quoted(text)
         plan = (" " + quoted, len(quoted), "'" if " " in text else None, text)
-    if len(_TEXTS) >= 1 << 16:
-        _TEXTS.clear()
-    _TEXTS[text] = plan
-    return plan
+    return remember(_TEXTS, text, plan)
 
 
 def _other(value: object, scalar: Callable[[object], tuple[str, tuple[bool, bool]]]) -> _Plan:

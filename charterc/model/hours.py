@@ -27,6 +27,7 @@ from datetime import date
 from functools import cached_property
 from typing import Any
 
+from ..bounded import remember
 from ..calendar import TWENTY_FOUR_SEVEN, Schedule, gaps, zone_problem
 from ..records import record
 
@@ -117,11 +118,10 @@ _READ: dict[Any, Schedule | None] = {}
 def _read(value: Any, zone: str, holidays: Any) -> Schedule | None:
     """`Schedule.from_value`, memoised on the value: a portfolio repeats the same hours."""
     key = (_freeze(value), zone, _freeze(holidays))
-    if key not in _READ:
-        if len(_READ) > 4096:
-            _READ.clear()
-        try:
-            _READ[key] = Schedule.from_value(value, zone, holidays)
-        except (ValueError, TypeError):
-            _READ[key] = None  # V505 (zone, calendar) or a malformed range: reported elsewhere
-    return _READ[key]
+    if key in _READ:
+        return _READ[key]
+    try:
+        schedule: Schedule | None = Schedule.from_value(value, zone, holidays)
+    except (ValueError, TypeError):
+        schedule = None  # V505 (zone, calendar) or a malformed range: reported elsewhere
+    return remember(_READ, key, schedule, 4096)

@@ -13,10 +13,10 @@ lstrip_blocks applied), values escaped as the environment escapes them:
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from markupsafe import Markup
 
+from ..bounded import remember
 from .clauses import Clause
 from .filters import html_text
 from .markdown import MdSafe
@@ -34,7 +34,7 @@ def html(clause: Clause) -> Markup:
     """`_clause.html.j2`: the clause's opening `<div>`, heading and paragraphs (the including
     template closes the `<div>` after its own tables)."""
     key = _content(clause)
-    return _HTML.get(key) or _kept(_HTML, key, _html(clause))
+    return _HTML.get(key) or remember(_HTML, key, _html(clause), _KEPT)
 
 
 def _html(clause: Clause) -> Markup:
@@ -66,7 +66,7 @@ def _html(clause: Clause) -> Markup:
 def markdown(clause: Clause) -> MdSafe:
     """`_clause.md.j2`: the clause's heading and numbered paragraphs, lists and tables."""
     key = _content(clause)
-    return _MARKDOWN.get(key) or _kept(_MARKDOWN, key, _markdown(clause))
+    return _MARKDOWN.get(key) or remember(_MARKDOWN, key, _markdown(clause), _KEPT)
 
 
 def _markdown(clause: Clause) -> MdSafe:
@@ -111,13 +111,6 @@ def _content(clause: Clause) -> tuple[object, ...]:
 
 def _value(value: object) -> object:
     return value if type(value) is str else (type(value).__name__, str(value))
-
-
-def _kept(blocks: dict[tuple[object, ...], Any], key: tuple[object, ...], written: Any) -> Any:
-    if len(blocks) >= _KEPT:
-        blocks.clear()
-    blocks[key] = written
-    return written
 
 
 def _firsts(cells: list[str]) -> list[tuple[bool, str]]:

@@ -194,7 +194,6 @@ class _Writer:
     def names(self, values: list[str]) -> str:
         return self.lang.fmt(values)
 
-
     # -- clauses -----------------------------------------------------------------------
     def clauses(self) -> list[Clause]:
         out = []

@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from markupsafe import Markup
 from markupsafe import escape as escape_html
 
+from ..bounded import remember
 from .hours import HoursView
 from .i18n import Formatter
 from .markdown import MdSafe, escape, md_filter, scrub
@@ -54,10 +55,8 @@ class Language(Formatter):
         if self._known is not None and message not in self._known:
             self.missing.add(message)
             return self.tr.gettext(message)
-        if len(self._translated) >= 1 << 14:  # bounded: a token may come from a charter
-            self._translated.clear()
-        text = self._translated[message] = self.tr.gettext(message)
-        return text
+        # bounded: a token may come from a charter
+        return remember(self._translated, message, self.tr.gettext(message), 1 << 14)
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
         if self._known is not None and singular not in self._known:
@@ -274,18 +273,15 @@ def html_finalize(value: object) -> object:
 
 
 # The built-in HTML templates print the same texts over and over (labels, names, each
-# agreement's shared sentences): each text is scrubbed once and escaped once. Bounded
-# (emptied when full), so a large portfolio's user text cannot grow them without end.
+# agreement's shared sentences): each text is scrubbed once and escaped once (bounded).
 _SCRUBBED: dict[str, str] = {}
 _ESCAPED: dict[str, Markup] = {}
-_KEPT = 1 << 16
-_T = TypeVar("_T")
 
 
 def builtin_html_finalize(value: object) -> object:
     """`html_finalize`, each distinct text scrubbed once: the built-in HTML environment's."""
     if type(value) is str:
-        return _SCRUBBED.get(value) or _kept(_SCRUBBED, value, scrub)
+        return _SCRUBBED.get(value) or remember(_SCRUBBED, value, scrub(value))
     return html_finalize(value)
 
 
@@ -298,16 +294,8 @@ def html_escape(value: object) -> Markup:
         return value  # type: ignore[return-value]
     if kind is str:
         text = cast(str, value)
-        return _ESCAPED.get(text) or _kept(_ESCAPED, text, escape_html)
+        return _ESCAPED.get(text) or remember(_ESCAPED, text, escape_html(text))
     return escape_html(value)
-
-
-def _kept(kept: dict[str, _T], text: str, make: Callable[[str], _T]) -> _T:
-    """`make(text)`, remembered in `kept` (emptied when full)."""
-    if len(kept) >= _KEPT:
-        kept.clear()
-    made = kept[text] = make(text)
-    return made
 
 
 def html_text(value: object) -> Markup:

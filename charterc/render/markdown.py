@@ -9,7 +9,8 @@ escaped or is deliberate markup, the way `markupsafe.Markup` does for HTML.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+
+from ..bounded import remember
 
 __all__ = ["MdSafe", "escape", "md_filter", "scrub"]
 
@@ -48,16 +49,21 @@ class MdSafe(str):
 
 def escape(value: object) -> MdSafe:
     """User text -> Markdown that shows exactly that text, on one line (safe in table cells)."""
-    if isinstance(value, MdSafe):
+    if type(value) is str:  # most values
+        text = value
+    elif isinstance(value, MdSafe):
         return value
-    return _escape_text(str(value))
+    else:
+        text = str(value)
+    return _ESCAPED.get(text) or remember(_ESCAPED, text, _escaped(text))
 
 
 # A portfolio's documents print the same texts over and over (labels, names, figures,
-# each agreement's shared sentences): each text is escaped once. Bounded, so a large
-# portfolio's user text cannot grow it without end.
-@lru_cache(maxsize=16384)
-def _escape_text(text: str) -> MdSafe:
+# each agreement's shared sentences): each text is escaped once (bounded).
+_ESCAPED: dict[str, MdSafe] = {}
+
+
+def _escaped(text: str) -> MdSafe:
     text = scrub(text)
     if not _SPECIAL.search(text):  # most values (names, figures) need nothing
         return MdSafe(text)
@@ -74,20 +80,6 @@ def md_filter(value: object) -> MdSafe:
 
 def finalize(value: object) -> str:
     """Environment `finalize` for Markdown templates: escape whatever is printed."""
-    kind = type(value)
-    if kind is MdSafe:
-        return value  # type: ignore[return-value]
-    if kind is str:  # most values: each distinct text escaped once (`_ESCAPED`)
-        escaped = _ESCAPED.get(value)  # type: ignore[call-overload]
-        if escaped is None:
-            if len(_ESCAPED) >= 1 << 16:
-                _ESCAPED.clear()
-            escaped = _ESCAPED[value] = _escape_text(value)  # type: ignore[index]
-        return escaped  # type: ignore[no-any-return]
     if value is None:
         return ""
     return escape(value)
-
-
-# texts printed in Markdown, escaped (bounded: emptied when full)
-_ESCAPED: dict[str, MdSafe] = {}

@@ -193,6 +193,8 @@ class Subject:
     file: str
     notes: tuple[Diagnostic, ...] = ()     # unsuppressed warnings and infos, for document control
     today: date | None = None              # the date shown, when one is given
+    _client_views: dict[str, dict[str, object]] = field(  # see `client_view`
+        default_factory=dict, init=False, repr=False, compare=False)
 
     @cached_property
     def sha256(self) -> str:
@@ -212,10 +214,6 @@ class Subject:
         if made is None:
             made = self._client_views[client.id] = _client(self.charter, self.facts, client)
         return made
-
-    @cached_property
-    def _client_views(self) -> dict[str, dict[str, object]]:
-        return {}
 
 
 def canonical_json(document: Any) -> bytes:
